@@ -1,0 +1,395 @@
+"""The Backend protocol every model call goes through, and its implementations.
+
+`LlamaBackend` runs a GGUF model in-process with llama-cpp-python. `FakeBackend` is a
+deterministic stand-in for tests of logic that must be exact (budgets, grouping,
+termination, memory folding); the CLI exposes it as `--backend fake` for subprocess tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import os
+import re
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from longcli.errors import ModelError, UsageError
+from longcli.models import ModelInfo
+
+DEFAULT_CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+# Marks where message contents go in a rendered template; NUL never occurs in our input.
+_SLOT = "\x00longcli-slot-{}\x00"
+_SLOT_RE = re.compile("\x00longcli-slot-(\\d+)\x00")
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Sampling:
+    max_tokens: int
+    temperature: float = 0.2
+    top_p: float = 0.9
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.15
+    seed: int = 0
+
+    def key(self) -> str:
+        return (
+            f"{self.max_tokens}|{self.temperature}|{self.top_p}|{self.top_k}|{self.min_p}|"
+            f"{self.repeat_penalty}|{self.seed}"
+        )
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    finish_reason: str  # "stop" or "length"
+
+
+class Backend(Protocol):
+    """What the pipelines need from a model."""
+
+    n_ctx: int
+    identity: str
+
+    def count_tokens(self, text: str) -> int:
+        """Exact number of tokens `text` takes as plain content."""
+        ...
+
+    def prompt_tokens(self, messages: list[Message]) -> int:
+        """Exact number of tokens the chat prompt takes, template and all."""
+        ...
+
+    def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
+        """Generate a reply to a chat prompt."""
+        ...
+
+    def stream(self, messages: list[Message], sampling: Sampling) -> Iterator[str]:
+        """Generate a reply piece by piece."""
+        ...
+
+
+class LlamaLog:
+    """llama.cpp's log, captured: printed only when verbose, else kept for error messages."""
+
+    def __init__(self) -> None:
+        self.verbose = False
+        self.lines: deque[str] = deque(maxlen=50)
+        self._callback: Any = None
+
+    def install(self, llama_cpp: Any) -> None:
+        if self._callback is not None:
+            return
+
+        @llama_cpp.llama_log_callback
+        def callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            message = text.decode("utf-8", errors="replace")
+            self.lines.append(message)
+            if self.verbose:
+                # A closed stderr must not take the process down.
+                with contextlib.suppress(OSError):
+                    os.write(2, text)
+
+        self._callback = callback  # keep a reference: ctypes callbacks die with their object
+        llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+    def last_error(self) -> str:
+        for line in reversed(self.lines):
+            if "error" in line.lower() or "failed" in line.lower():
+                return line.strip()
+        return ""
+
+
+LLAMA_LOG = LlamaLog()
+
+
+def default_threads() -> tuple[int, int]:
+    """(decode threads, prefill threads) for this machine.
+
+    Prefill parallelises well, so it gets every available core. Decoding is memory-bound
+    and, on small shared VMs, two busy-waiting OpenMP threads were seen to collapse to a
+    fraction of one thread's speed; half the cores avoids that. Measured on a 2-vCPU
+    machine (1.7k-token prompt, 128 new tokens): 1/2 threads took 5.75 s, 2/2 5.47 s,
+    1/1 10.1 s; OMP_WAIT_POLICY=passive made 2/2 slower (7.6 s), so it is not forced.
+    """
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        available = os.cpu_count() or 1
+    available = max(1, min(16, available))
+    return max(1, available // 2), available
+
+
+def gpu_offload_supported() -> bool:
+    import llama_cpp
+
+    try:
+        return bool(llama_cpp.llama_supports_gpu_offload())
+    except AttributeError:
+        return False
+
+
+class ChatTemplate:
+    """Renders chat messages with the model's own Jinja template."""
+
+    def __init__(self, source: str | None, bos: str, eos: str) -> None:
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        env.globals["raise_exception"] = _template_error
+        try:
+            self._template = env.from_string(source or DEFAULT_CHAT_TEMPLATE)
+        except Exception as exc:  # jinja2.TemplateError and friends
+            raise ModelError(f"the model's chat template does not parse: {exc}") from None
+        self._bos, self._eos = bos, eos
+
+    def render_slots(self, messages: list[Message]) -> tuple[list[str], list[int]]:
+        """The rendered prompt as alternating template text and content-slot indices."""
+        slotted = [{"role": m.role, "content": _SLOT.format(i)} for i, m in enumerate(messages)]
+        try:
+            rendered = self._template.render(
+                messages=slotted,
+                add_generation_prompt=True,
+                bos_token=self._bos,
+                eos_token=self._eos,
+            )
+        except Exception as exc:
+            raise ModelError(f"the model's chat template failed: {exc}") from None
+        parts = _SLOT_RE.split(rendered)
+        texts = parts[0::2]
+        slots = [int(s) for s in parts[1::2]]
+        return texts, slots
+
+
+def _template_error(message: str) -> None:
+    raise ValueError(message)
+
+
+class LlamaBackend:
+    """A GGUF model run in-process by llama-cpp-python."""
+
+    def __init__(
+        self,
+        model: ModelInfo,
+        n_ctx: int,
+        *,
+        gpu_layers: int | None = None,
+        threads: int | None = None,
+        batch: int = 512,
+        seed: int = 0,
+        verbose: bool = False,
+        vocab_only: bool = False,
+    ) -> None:
+        import llama_cpp
+
+        LLAMA_LOG.verbose = verbose
+        LLAMA_LOG.install(llama_cpp)
+        if gpu_layers is None:
+            gpu_layers = -1 if gpu_offload_supported() else 0
+        decode_threads, prefill_threads = (threads, threads) if threads else default_threads()
+        # verbose=True keeps llama-cpp-python from dup2-ing file descriptors 1 and 2 away
+        # (which fails when either is closed); its Python-side chatter is captured here
+        # instead, and llama.cpp's own log goes through LLAMA_LOG.
+        chatter = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(sys.stderr if verbose else chatter):
+                self._llm = llama_cpp.Llama(
+                    model_path=str(model.path),
+                    n_ctx=n_ctx,
+                    n_batch=min(batch, n_ctx),
+                    n_gpu_layers=gpu_layers,
+                    n_threads=decode_threads,
+                    n_threads_batch=prefill_threads,
+                    seed=seed,
+                    vocab_only=vocab_only,
+                    verbose=True,
+                )
+        except (ValueError, RuntimeError, OSError) as exc:
+            detail = LLAMA_LOG.last_error() or str(exc)
+            raise ModelError(f"could not load model {model.path}: {detail}") from None
+        self._llm.verbose = verbose
+        self.model = model
+        self.n_ctx = n_ctx
+        self.identity = model.identity
+        self.threads = (decode_threads, prefill_threads)
+        self.gpu_layers = gpu_layers
+        bos = self._token_text(self._llm.token_bos())
+        eos = self._token_text(self._llm.token_eos())
+        self._bos_tokens = self._llm.tokenize(b"", add_bos=True, special=True)
+        self._template = ChatTemplate(model.chat_template, bos, eos)
+        self._lock = threading.Lock()
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self._llm.detokenize([token], special=True).decode("utf-8", errors="replace")
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenize(text, special=False))
+
+    def _tokenize(self, text: str, special: bool) -> list[int]:
+        if not text:
+            return []
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+
+    def encode(self, messages: list[Message]) -> list[int]:
+        """Prompt tokens: template text may hold special tokens, message contents never do."""
+        texts, slots = self._template.render_slots(messages)
+        tokens: list[int] = []
+        for i, text in enumerate(texts):
+            tokens += self._tokenize(text, special=True)
+            if i < len(slots):
+                tokens += self._tokenize(messages[slots[i]].content, special=False)
+        if self._bos_tokens and tokens[: len(self._bos_tokens)] != self._bos_tokens:
+            tokens = self._bos_tokens + tokens
+        return tokens
+
+    def prompt_tokens(self, messages: list[Message]) -> int:
+        return len(self.encode(messages))
+
+    def _check_fits(self, prompt: list[int], sampling: Sampling) -> None:
+        if len(prompt) + sampling.max_tokens > self.n_ctx:
+            raise ModelError(
+                f"prompt of {len(prompt)} tokens plus {sampling.max_tokens} for the reply "
+                f"exceeds the context of {self.n_ctx} tokens"
+            )
+
+    def _kwargs(self, sampling: Sampling) -> dict[str, Any]:
+        return {
+            "max_tokens": sampling.max_tokens,
+            "temperature": sampling.temperature,
+            "top_p": sampling.top_p,
+            "top_k": sampling.top_k,
+            "min_p": sampling.min_p,
+            "repeat_penalty": sampling.repeat_penalty,
+            "seed": sampling.seed,
+        }
+
+    def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
+        prompt = self.encode(messages)
+        self._check_fits(prompt, sampling)
+        with self._lock:
+            try:
+                out = self._llm.create_completion(prompt, **self._kwargs(sampling))
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"generation failed: {exc}") from None
+        choice = out["choices"][0]
+        usage = out["usage"]
+        return Completion(
+            text=choice["text"],
+            prompt_tokens=usage["prompt_tokens"],
+            completion_tokens=usage["completion_tokens"],
+            finish_reason=choice.get("finish_reason") or "stop",
+        )
+
+    def stream(self, messages: list[Message], sampling: Sampling) -> Iterator[str]:
+        prompt = self.encode(messages)
+        self._check_fits(prompt, sampling)
+        with self._lock:
+            try:
+                for part in self._llm.create_completion(
+                    prompt, stream=True, **self._kwargs(sampling)
+                ):
+                    text = part["choices"][0]["text"]
+                    if text:
+                        yield text
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"generation failed: {exc}") from None
+
+
+_FAKE_TOKEN = re.compile(r"\w+|[^\w\s]")
+FAKE_MODES = ("extract", "echo", "loop", "copy")
+
+
+class FakeBackend:
+    """Deterministic model for tests: tokens are words and punctuation marks.
+
+    Modes: `extract` answers with the first quarter of the text it is given (always
+    shorter); `echo` repeats its input (never shorter: exercises termination); `loop`
+    repeats one sentence (degenerate); `copy` returns a verbatim run of the input.
+    `delay_s` sleeps per call, for fault-injection tests.
+    """
+
+    PER_MESSAGE_TOKENS = 4
+    PROMPT_TOKENS = 3
+
+    def __init__(self, n_ctx: int = 2048, mode: str = "extract", delay_s: float = 0.0) -> None:
+        if mode not in FAKE_MODES:
+            raise UsageError(f"fake backend mode must be one of {', '.join(FAKE_MODES)}")
+        self.n_ctx = n_ctx
+        self.mode = mode
+        self.delay_s = delay_s
+        self.identity = f"fake|{mode}"
+        self.prompts: list[list[Message]] = []
+        self.calls = 0
+
+    def count_tokens(self, text: str) -> int:
+        return len(_FAKE_TOKEN.findall(text))
+
+    def prompt_tokens(self, messages: list[Message]) -> int:
+        return self.PROMPT_TOKENS + sum(
+            self.PER_MESSAGE_TOKENS + self.count_tokens(m.content) for m in messages
+        )
+
+    def _reply(self, messages: list[Message], sampling: Sampling) -> tuple[str, str]:
+        content = messages[-1].content
+        marker = content.rfind("Text:\n")
+        source = content[marker + 6 :] if marker >= 0 else content
+        words = source.split()
+        if self.mode == "echo":
+            out = words
+        elif self.mode == "loop":
+            out = ["The", "story", "goes", "on", "and", "on."] * sampling.max_tokens
+        elif self.mode == "copy":
+            out = words[: max(8, len(words) // 2)]
+        else:
+            out = words[: max(3, len(words) // 4)]
+        text, reason = self._fit(out, sampling.max_tokens)
+        return text, reason
+
+    def _fit(self, words: list[str], max_tokens: int) -> tuple[str, str]:
+        kept: list[str] = []
+        used = 0
+        for word in words:
+            cost = self.count_tokens(word)
+            if used + cost > max_tokens:
+                return " ".join(kept), "length"
+            kept.append(word)
+            used += cost
+        return " ".join(kept), "stop"
+
+    def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
+        prompt = self.prompt_tokens(messages)
+        if prompt + sampling.max_tokens > self.n_ctx:
+            raise ModelError(
+                f"prompt of {prompt} tokens plus {sampling.max_tokens} for the reply "
+                f"exceeds the context of {self.n_ctx} tokens"
+            )
+        self.prompts.append(list(messages))
+        self.calls += 1
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        text, reason = self._reply(messages, sampling)
+        return Completion(text, prompt, self.count_tokens(text), reason)
+
+    def stream(self, messages: list[Message], sampling: Sampling) -> Iterator[str]:
+        completion = self.complete(messages, sampling)
+        for i, word in enumerate(completion.text.split(" ")):
+            yield word if i == 0 else " " + word

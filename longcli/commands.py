@@ -1,0 +1,120 @@
+"""What each command does, as plain functions over settings: the CLI only parses and prints."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from longcli import textio
+from longcli.config import Settings, cache_dir, config_dir
+from longcli.engine import Engine, open_engine, record_speed, speed_estimate
+from longcli.summarize import Budget, Chunk, SummarizeOptions, chunk_sources, plan_budget, plan_run
+from longcli.templates import Templates, load_templates
+
+ESTIMATED_BYTES_PER_TOKEN = 4.0
+
+
+def summarize_options(settings: Settings) -> SummarizeOptions:
+    return SummarizeOptions(
+        words=settings.words,
+        style=settings.style,
+        instructions=settings.instructions,
+        chunk_tokens=settings.chunk_tokens,
+        temperature=settings.temperature,
+        top_p=settings.top_p,
+        top_k=settings.top_k,
+        min_p=settings.min_p,
+        repeat_penalty=settings.repeat_penalty,
+        seed=settings.seed,
+    )
+
+
+def _templates(settings: Settings) -> Templates:
+    return load_templates(settings.prompt_file, config_dir())
+
+
+def _chunks(
+    engine: Engine, sources: list[textio.Source], budget: Budget, read: dict[str, Any]
+) -> Iterator[Chunk]:
+    texts = (textio.iter_source_text(s, read["encoding"], read["errors"]) for s in sources)
+    return chunk_sources(texts, budget, engine.backend.count_tokens)
+
+
+def _estimated_chunks(sources: list[textio.Source], budget: Budget) -> int:
+    total = 0
+    for source in sources:
+        if source.path is None:
+            return 0  # unknown length: the bar grows as chunks arrive
+        total += source.path.stat().st_size
+    return max(1, round(total / ESTIMATED_BYTES_PER_TOKEN / budget.chunk_tokens))
+
+
+def run_plan(
+    settings: Settings, sources: list[textio.Source], read: dict[str, Any], fmt: str, verbose: bool
+) -> str:
+    """Chunk the input with the model's tokenizer only and describe the run that would follow."""
+    from longcli.render import render_plan
+
+    engine = open_engine(settings, verbose=verbose, vocab_only=True)
+    templates = _templates(settings)
+    opts = summarize_options(settings)
+    budget = plan_budget(engine.backend, templates, opts)
+    counts = [c.tokens for c in _chunks(engine, sources, budget, read) if c.text.strip()]
+    plan = plan_run(counts, budget)
+    prefill, decode, calibrated = speed_estimate(engine)
+    return render_plan(plan, engine.describe(), plan.eta_seconds(prefill, decode), calibrated, fmt)
+
+
+def run_summarize(
+    settings: Settings,
+    sources: list[textio.Source],
+    read: dict[str, Any],
+    fmt: str,
+    quiet: bool,
+    verbose: bool,
+) -> str:
+    """Summarize the sources and render the result in the chosen format."""
+    from longcli.cache import CachingBackend, CallCache
+    from longcli.render import Progress, render_summary
+    from longcli.summarize import Summarizer
+
+    engine = open_engine(settings, verbose=verbose)
+    backend = engine.backend
+    cache: CallCache | None = None
+    if settings.cache:
+        cache = CallCache(cache_dir())
+        backend = CachingBackend(engine.backend, cache)
+    templates = _templates(settings)
+    started = time.monotonic()
+    with Progress(enabled=not quiet) as progress:
+        summarizer = Summarizer(
+            backend,
+            templates,
+            summarize_options(settings),
+            on_progress=progress,
+            is_cached=(lambda: cache.hits) if cache else None,
+        )
+        chunks = _chunks(engine, sources, summarizer.budget, read)
+        result = summarizer.run(chunks, _estimated_chunks(sources, summarizer.budget))
+    seconds = time.monotonic() - started
+    result.sources = [s.label for s in sources]
+    stats = result.stats
+    if stats.cached_calls == 0:
+        record_speed(engine, stats.prompt_tokens, stats.completion_tokens, seconds)
+    if verbose:
+        sys.stderr.write(
+            f"longcli: {len(result.chunks)} chunks, {len(result.levels)} levels, "
+            f"{stats.calls} calls ({stats.cached_calls} cached, {stats.retries} retries), "
+            f"{stats.prompt_tokens} prompt + {stats.completion_tokens} generated tokens "
+            f"in {seconds:.1f}s\n"
+        )
+    settings_out = {
+        k: v for k, v in dataclasses.asdict(settings).items() if k not in ("aliases", "system")
+    }
+    settings_out["seconds"] = round(seconds, 2)
+    return render_summary(
+        result, fmt, result.sources, {"model": engine.describe(), "settings": settings_out}
+    )

@@ -1,0 +1,216 @@
+"""Settings: built-in defaults < user config file (YAML) < environment < command-line flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from longcli.errors import ConfigError
+
+APP_NAME = "longcli"
+CONFIG_FILE_NAME = "config.yaml"
+STYLES = ("paragraph", "bullets", "outline")
+BACKENDS = ("llama", "fake")
+
+
+@dataclass
+class Settings:
+    """Every knob longcli has. Field names are the config-file keys."""
+
+    model: str | None = None
+    aliases: dict[str, str] = field(default_factory=dict)
+    backend: str = "llama"
+    ctx: int | None = None  # None: the model's trained context, capped by max_ctx
+    max_ctx: int = 8192
+    gpu_layers: int | None = None  # None: all layers when llama.cpp has a GPU backend, else 0
+    threads: int | None = None  # None: chosen by longcli (see backend.default_threads)
+    batch: int = 512
+    temperature: float = 0.2
+    top_p: float = 0.9
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.15
+    seed: int = 0
+    words: int = 250
+    style: str = "paragraph"
+    instructions: str | None = None
+    chunk_tokens: int | None = None
+    prompt_file: str | None = None
+    cache: bool = True
+    # chat
+    system: str | None = None
+    summary_share: float = 0.25  # of the context, for the running summary
+    reply_tokens: int = 384  # reserved for each chat reply
+    recall_tokens: int = 256  # budget for passages recalled from earlier turns
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given fields replaced; None means 'not given' and is ignored."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        unknown = set(given) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return dataclasses.replace(self, **given)
+
+
+def _env_dir(var: str, default: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value).expanduser() if value else Path(default)
+
+
+def config_dir() -> Path:
+    """Where config.yaml and user prompt templates live (LONGCLI_CONFIG_DIR overrides)."""
+    import platformdirs
+
+    return _env_dir("LONGCLI_CONFIG_DIR", platformdirs.user_config_dir(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """Where finished model calls are cached for resume (LONGCLI_CACHE_DIR overrides)."""
+    import platformdirs
+
+    return _env_dir("LONGCLI_CACHE_DIR", platformdirs.user_cache_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """Where models and named sessions live (LONGCLI_DATA_DIR overrides)."""
+    import platformdirs
+
+    return _env_dir("LONGCLI_DATA_DIR", platformdirs.user_data_dir(APP_NAME))
+
+
+def config_path() -> Path:
+    return config_dir() / CONFIG_FILE_NAME
+
+
+_FIELD_TYPES: dict[str, type] = {
+    "model": str,
+    "aliases": dict,
+    "backend": str,
+    "ctx": int,
+    "max_ctx": int,
+    "gpu_layers": int,
+    "threads": int,
+    "batch": int,
+    "temperature": float,
+    "top_p": float,
+    "top_k": int,
+    "min_p": float,
+    "repeat_penalty": float,
+    "seed": int,
+    "words": int,
+    "style": str,
+    "instructions": str,
+    "chunk_tokens": int,
+    "prompt_file": str,
+    "cache": bool,
+    "system": str,
+    "summary_share": float,
+    "reply_tokens": int,
+    "recall_tokens": int,
+}
+
+# Environment variables: LONGCLI_<KEY> for the scalar keys.
+ENV_PREFIX = "LONGCLI_"
+_ENV_KEYS = [k for k, t in _FIELD_TYPES.items() if t is not dict]
+
+
+def _coerce(key: str, value: Any, where: str) -> Any:
+    want = _FIELD_TYPES[key]
+    if value is None:
+        return None
+    try:
+        if want is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if want is dict:
+            if not isinstance(value, dict):
+                raise ValueError(value)
+            return {str(k): str(v) for k, v in value.items()}
+        if want is int and isinstance(value, bool):
+            raise ValueError(value)
+        return want(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: '{key}' must be {want.__name__}, got {value!r}") from None
+
+
+def read_config_file(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Parse a config file; returns (values, warnings). A missing file is an empty config."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}{line}: {problem}") from None
+    if raw is None:
+        return {}, []
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in raw.items():
+        name = str(key).replace("-", "_")
+        if name not in _FIELD_TYPES:
+            warnings.append(f"{path}: unknown setting '{key}' ignored")
+            continue
+        values[name] = _coerce(name, value, str(path))
+    return values, warnings
+
+
+def read_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for key in _ENV_KEYS:
+        var = ENV_PREFIX + key.upper()
+        if env.get(var, "") != "":
+            values[key] = _coerce(key, env[var], var)
+    return values
+
+
+def validate(settings: Settings) -> Settings:
+    """Reject values no run could use, with a message that names the setting."""
+    if settings.style not in STYLES:
+        raise ConfigError(f"style must be one of {', '.join(STYLES)}, got '{settings.style}'")
+    if settings.backend not in BACKENDS:
+        raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got '{settings.backend}'")
+    if settings.words < 10:
+        raise ConfigError(f"words must be at least 10, got {settings.words}")
+    if settings.ctx is not None and settings.ctx < 256:
+        raise ConfigError(f"ctx must be at least 256 tokens, got {settings.ctx}")
+    if settings.threads is not None and settings.threads < 1:
+        raise ConfigError(f"threads must be at least 1, got {settings.threads}")
+    if not 0.0 <= settings.temperature <= 2.0:
+        raise ConfigError(f"temperature must be between 0 and 2, got {settings.temperature}")
+    if not 0.05 <= settings.summary_share <= 0.5:
+        raise ConfigError(
+            f"summary_share must be between 0.05 and 0.5, got {settings.summary_share}"
+        )
+    return settings
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> tuple[Settings, list[str]]:
+    """Defaults < config file < environment < flags. Returns (settings, warnings)."""
+    file_values, warnings = read_config_file(config_path())
+    settings = Settings().with_overrides(**file_values)
+    settings = settings.with_overrides(**read_env(environ))
+    settings = settings.with_overrides(**(overrides or {}))
+    return validate(settings), warnings

@@ -1,0 +1,1 @@
+"""Prompt templates: YAML data shipped with the package, overridable by the user."""

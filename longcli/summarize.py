@@ -1,0 +1,590 @@
+"""Hierarchical map-reduce summarization: pure orchestration over a Backend.
+
+Map: every chunk is summarized in order, with the (capped) summary of the chunk before it
+as labelled context. Reduce: summaries are packed in order into groups that fit the
+context and merged, level by level, until one remains.
+
+Termination is guaranteed, whatever the model does: every summary is at most
+`Budget.summary_tokens` long (generation is capped, and merges that do not shrink are
+retried tighter and then cut), and the budget is checked so that at least two summaries
+always fit in one merge. So each level has strictly fewer items than the one before, and
+a run of n chunks makes at most n - 1 merge calls in at most ceil(log2 n) levels
+(plus retries, each bounded).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from longcli.backend import Backend, Message, Sampling
+from longcli.chunking import Chunk, chunk_stream
+from longcli.errors import UsageError
+from longcli.guards import (
+    degeneracy,
+    drop_repeated_sentences,
+    sentences,
+    strip_artifacts,
+    trim_to_sentence,
+)
+from longcli.templates import Templates
+
+MIN_CHUNK_TOKENS = 64
+PREVIOUS_SHARE = 0.2  # of a map call's input budget, for the preceding summary
+SAFETY_TOKENS = 16  # slack for token merges where a template meets its content
+LABEL_TOKENS = 8  # allowance for "Part 12:\n" and the blank line between parts
+SHRINK_RATIO = 0.8  # a merge must come out at most this share of its inputs
+FORCED_SHRINK_RATIO = 0.5  # what a merge that would not shrink is cut to
+MAX_ATTEMPTS = 3
+MAX_LEVELS = 64  # unreachable by construction; a guard against future bugs
+TOKENS_PER_WORD = 1.4  # English prose with BPE vocabularies, for max_tokens from --words
+
+
+@dataclass(frozen=True)
+class SummarizeOptions:
+    words: int = 250
+    style: str = "paragraph"
+    instructions: str | None = None
+    chunk_tokens: int | None = None
+    temperature: float = 0.2
+    top_p: float = 0.9
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.15
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Token budgets for every kind of call, derived from the context size."""
+
+    n_ctx: int
+    chunk_tokens: int  # text per map call
+    max_chunk_tokens: int
+    previous_tokens: int  # preceding-summary context per map call
+    summary_tokens: int  # cap on a map or intermediate merge output
+    summary_words: int
+    merge_input_tokens: int  # labelled summaries per intermediate merge
+    final_tokens: int  # cap on the final summary
+    final_input_tokens: int  # labelled summaries in the final merge
+    single_input_tokens: int  # a whole text summarized in one call
+    overhead_tokens: int  # prompt tokens of a map call besides the text and context
+
+
+@dataclass
+class ProgressEvent:
+    stage: str  # "map", "merge" or "final"
+    done: int
+    total: int  # an estimate while chunks are still being read
+    completion_tokens: int
+    prompt_tokens: int
+    cached: bool = False
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+@dataclass
+class ChunkRecord:
+    index: int
+    source: int
+    start: int
+    end: int
+    tokens: int
+    summary: str
+    summary_tokens: int
+
+
+@dataclass
+class MergeRecord:
+    level: int
+    index: int
+    inputs: list[int]  # indices into the level below
+    summary: str
+    summary_tokens: int
+    input_tokens: int
+    forced_cut: bool = False
+
+
+@dataclass
+class Stats:
+    calls: int = 0
+    cached_calls: int = 0
+    retries: int = 0
+    forced_cuts: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    input_tokens: int = 0  # tokens of the user's text
+    map_seconds: float = 0.0
+    reduce_seconds: float = 0.0
+
+
+@dataclass
+class SummaryResult:
+    summary: str
+    chunks: list[ChunkRecord]
+    levels: list[list[MergeRecord]]
+    budget: Budget
+    stats: Stats
+    sources: list[str] = field(default_factory=list)
+
+    def to_json(self, model: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "sources": self.sources,
+            "model": model,
+            "settings": settings,
+            "budget": asdict(self.budget),
+            "chunks": [asdict(c) for c in self.chunks],
+            "levels": [[asdict(m) for m in level] for level in self.levels],
+            "stats": asdict(self.stats),
+        }
+
+
+def _tokens_for_words(words: int) -> int:
+    return int(words * TOKENS_PER_WORD) + 32
+
+
+def _overhead(backend: Backend, templates: Templates, name: str, opts: SummarizeOptions) -> int:
+    content = templates.fill(
+        name,
+        text="",
+        previous="",
+        words=opts.words,
+        style=templates.style(opts.style),
+        instructions=_instructions(opts),
+    )
+    return backend.prompt_tokens(_messages(templates, content))
+
+
+def _instructions(opts: SummarizeOptions) -> str:
+    return f" Also: {opts.instructions.strip()}" if opts.instructions else ""
+
+
+def _messages(templates: Templates, content: str) -> list[Message]:
+    system = templates.prompts.get("system", "")
+    head = [Message("system", system)] if system else []
+    return [*head, Message("user", content)]
+
+
+def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) -> Budget:
+    """Budgets for a context size; raises UsageError if the context is too small to work."""
+    n_ctx = backend.n_ctx
+    summary_tokens = max(96, min(512, n_ctx // 8))
+    summary_words = int(summary_tokens / TOKENS_PER_WORD * 0.75)
+    map_overhead = _overhead(backend, templates, "map_with_context", opts)
+    map_input = n_ctx - summary_tokens - map_overhead - SAFETY_TOKENS
+    previous_tokens = min(summary_tokens, int(map_input * PREVIOUS_SHARE))
+    max_chunk = map_input - previous_tokens
+    merge_overhead = _overhead(backend, templates, "merge", opts)
+    merge_input = n_ctx - summary_tokens - merge_overhead - SAFETY_TOKENS
+    final_tokens = min(_tokens_for_words(opts.words), n_ctx // 2)
+    final_input = n_ctx - final_tokens - merge_overhead - SAFETY_TOKENS
+    single_input = n_ctx - final_tokens - _overhead(backend, templates, "single", opts)
+    single_input -= SAFETY_TOKENS
+    needed = 2 * (summary_tokens + LABEL_TOKENS)
+    if max_chunk < MIN_CHUNK_TOKENS or merge_input < needed or final_input < needed // 2:
+        raise UsageError(
+            f"a context of {n_ctx} tokens is too small to summarize with these prompts",
+            hint="use a larger --ctx, a smaller --words, or shorter prompt templates",
+        )
+    chunk_tokens = max_chunk
+    if opts.chunk_tokens is not None:
+        if not MIN_CHUNK_TOKENS <= opts.chunk_tokens <= max_chunk:
+            raise UsageError(
+                f"--chunk-tokens must be between {MIN_CHUNK_TOKENS} and {max_chunk} "
+                f"for a context of {n_ctx} tokens, got {opts.chunk_tokens}"
+            )
+        chunk_tokens = opts.chunk_tokens
+    return Budget(
+        n_ctx=n_ctx,
+        chunk_tokens=chunk_tokens,
+        max_chunk_tokens=max_chunk,
+        previous_tokens=previous_tokens,
+        summary_tokens=summary_tokens,
+        summary_words=summary_words,
+        merge_input_tokens=merge_input,
+        final_tokens=final_tokens,
+        final_input_tokens=final_input,
+        single_input_tokens=single_input,
+        overhead_tokens=map_overhead,
+    )
+
+
+def truncate_to_tokens(backend: Backend, text: str, limit: int) -> str:
+    """The longest prefix of `text` within `limit` tokens, cut at a sentence if possible."""
+    if limit <= 0:
+        return ""
+    if backend.count_tokens(text) <= limit:
+        return text
+    ends: list[int] = []
+    pos = 0
+    for sentence in sentences(text):
+        found = text.find(sentence, pos)
+        pos = found + len(sentence) if found >= 0 else pos
+        ends.append(pos)
+    cut = _longest_fitting(backend, text, ends, limit)
+    if cut:
+        return text[:cut].rstrip()
+    words = [i for i, ch in enumerate(text) if ch.isspace()]
+    cut = _longest_fitting(backend, text, words, limit)
+    if cut:
+        return text[:cut].rstrip()
+    return text[: _longest_fitting(backend, text, list(range(1, len(text))), limit)]
+
+
+def _longest_fitting(backend: Backend, text: str, cuts: list[int], limit: int) -> int:
+    lo, hi, best = 0, len(cuts) - 1, 0
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if backend.count_tokens(text[: cuts[mid]]) <= limit:
+            best, lo = cuts[mid], mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def _labelled(parts: list[str]) -> str:
+    return "\n\n".join(f"Part {i}:\n{p.strip()}" for i, p in enumerate(parts, 1))
+
+
+class Summarizer:
+    """Runs one summarization over a Backend, reporting progress through a callback."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        templates: Templates,
+        opts: SummarizeOptions,
+        on_progress: ProgressCallback | None = None,
+        is_cached: Callable[[], int] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.templates = templates
+        self.opts = opts
+        self.budget = plan_budget(backend, templates, opts)
+        self.stats = Stats()
+        self._on_progress = on_progress or (lambda event: None)
+        self._cache_hits = is_cached or (lambda: 0)
+
+    # -- model calls ------------------------------------------------------------------
+
+    def _sampling(self, max_tokens: int, attempt: int) -> Sampling:
+        o = self.opts
+        return Sampling(
+            max_tokens=max_tokens,
+            temperature=min(1.5, o.temperature + 0.3 * attempt),
+            top_p=o.top_p,
+            top_k=o.top_k,
+            min_p=o.min_p,
+            repeat_penalty=o.repeat_penalty + 0.1 * attempt,
+            seed=o.seed + attempt,
+        )
+
+    def _call(self, messages: list[Message], max_tokens: int, attempt: int) -> tuple[str, str]:
+        room = self.backend.n_ctx - self.backend.prompt_tokens(messages)
+        sampling = self._sampling(max(1, min(max_tokens, room)), attempt)
+        hits_before = self._cache_hits()
+        completion = self.backend.complete(messages, sampling)
+        self.stats.calls += 1
+        if self._cache_hits() > hits_before:
+            self.stats.cached_calls += 1
+        self.stats.prompt_tokens += completion.prompt_tokens
+        self.stats.completion_tokens += completion.completion_tokens
+        return completion.text, completion.finish_reason
+
+    def _guarded(
+        self,
+        build: Callable[[int], str],
+        words: int,
+        max_tokens: int,
+        source: str,
+        check_copy: bool = True,
+    ) -> str:
+        """Ask for a summary; retry shorter and hotter when the answer is degenerate.
+
+        `source` is what was summarized: the fallback when every attempt fails, and (with
+        `check_copy`) what the answer must not copy.
+        """
+        text = ""
+        for attempt in range(MAX_ATTEMPTS):
+            limit_words = max(10, int(words * (1.0 - 0.25 * attempt)))
+            limit_tokens = min(max_tokens, _tokens_for_words(limit_words))
+            raw, reason = self._call(
+                _messages(self.templates, build(limit_words)), limit_tokens, attempt
+            )
+            text = strip_artifacts(raw)
+            if reason == "length":
+                text = trim_to_sentence(text)
+            if degeneracy(text, source if check_copy else None) is None:
+                return truncate_to_tokens(self.backend, text, max_tokens)
+            if attempt + 1 < MAX_ATTEMPTS:
+                self.stats.retries += 1
+        # Still degenerate: keep what is usable, or fall back to the source's own words.
+        text = drop_repeated_sentences(text)
+        if not text.strip():
+            text = source
+        return truncate_to_tokens(self.backend, text, max_tokens)
+
+    # -- map ----------------------------------------------------------------------------
+
+    def _map_one(self, chunk: Chunk, previous: str | None) -> str:
+        b, o = self.budget, self.opts
+
+        def build(words: int) -> str:
+            name = "map_with_context" if previous else "map"
+            return self.templates.fill(
+                name,
+                text=chunk.text,
+                previous=previous or "",
+                words=words,
+                instructions=_instructions(o),
+            )
+
+        return self._guarded(build, b.summary_words, b.summary_tokens, chunk.text)
+
+    def _single(self, chunk: Chunk) -> str:
+        b, o = self.budget, self.opts
+
+        def build(words: int) -> str:
+            return self.templates.fill(
+                "single",
+                text=chunk.text,
+                words=words,
+                style=self.templates.style(o.style),
+                instructions=_instructions(o),
+            )
+
+        return self._guarded(build, o.words, b.final_tokens, chunk.text)
+
+    # -- reduce -------------------------------------------------------------------------
+
+    def _groups(self, tokens: list[int], budget: int) -> list[list[int]]:
+        """Consecutive groups of indices whose labelled total fits `budget`."""
+        groups: list[list[int]] = []
+        current: list[int] = []
+        used = 0
+        for i, t in enumerate(tokens):
+            cost = t + LABEL_TOKENS
+            if current and used + cost > budget:
+                groups.append(current)
+                current, used = [], 0
+            current.append(i)
+            used += cost
+        if current:
+            groups.append(current)
+        return groups
+
+    def _merge(self, texts: list[str], words: int, max_tokens: int, final: bool) -> str:
+        o = self.opts
+        joined = _labelled(texts)
+
+        def build(limit_words: int) -> str:
+            return self.templates.fill(
+                "merge",
+                text=joined,
+                words=limit_words,
+                style=self.templates.style(o.style) if final else "",
+                instructions=_instructions(o),
+            )
+
+        # Merging may reuse the parts' own sentences: only loops count as degenerate here.
+        return self._guarded(build, words, max_tokens, joined, check_copy=False)
+
+    def _merge_level(self, level: int, items: list[str], counts: list[int]) -> list[MergeRecord]:
+        b = self.budget
+        groups = self._groups(counts, b.merge_input_tokens)
+        records: list[MergeRecord] = []
+        for g, group in enumerate(groups):
+            texts = [items[i] for i in group]
+            total = sum(counts[i] for i in group)
+            if len(group) == 1:  # a lone last item moves up unchanged
+                records.append(MergeRecord(level, g, group, texts[0], total, total))
+                continue
+            merged = self._merge(texts, b.summary_words, b.summary_tokens, final=False)
+            tokens = self.backend.count_tokens(merged)
+            forced = False
+            if tokens > total * SHRINK_RATIO:
+                self.stats.retries += 1
+                tighter = max(10, int(b.summary_words * FORCED_SHRINK_RATIO))
+                cap = min(b.summary_tokens, int(total * FORCED_SHRINK_RATIO))
+                merged = self._merge(texts, tighter, cap, final=False)
+                tokens = self.backend.count_tokens(merged)
+                if tokens > total * SHRINK_RATIO:
+                    merged = truncate_to_tokens(self.backend, merged, cap)
+                    tokens = self.backend.count_tokens(merged)
+                    forced = True
+                    self.stats.forced_cuts += 1
+            records.append(MergeRecord(level, g, group, merged, tokens, total, forced))
+            self._on_progress(
+                ProgressEvent(
+                    "merge",
+                    g + 1,
+                    len(groups),
+                    self.stats.completion_tokens,
+                    self.stats.prompt_tokens,
+                )
+            )
+        return records
+
+    def reduce(
+        self, summaries: list[str], counts: list[int]
+    ) -> tuple[str, list[list[MergeRecord]]]:
+        """Merge summaries level by level until one remains; returns it and the levels."""
+        b, o = self.budget, self.opts
+        levels: list[list[MergeRecord]] = []
+        items, item_counts = summaries, counts
+        while sum(c + LABEL_TOKENS for c in item_counts) > b.final_input_tokens:
+            if len(levels) >= MAX_LEVELS:
+                raise RuntimeError("merge depth limit reached")  # unreachable, see module doc
+            records = self._merge_level(len(levels) + 1, items, item_counts)
+            if len(records) >= len(items):
+                raise RuntimeError("a merge level did not reduce the number of summaries")
+            levels.append(records)
+            items = [r.summary for r in records]
+            item_counts = [r.summary_tokens for r in records]
+        self._on_progress(
+            ProgressEvent("final", 0, 1, self.stats.completion_tokens, self.stats.prompt_tokens)
+        )
+        final = self._merge(items, o.words, b.final_tokens, final=True)
+        tokens = self.backend.count_tokens(final)
+        levels.append(
+            [
+                MergeRecord(
+                    len(levels) + 1, 0, list(range(len(items))), final, tokens, sum(item_counts)
+                )
+            ]
+        )
+        self._on_progress(
+            ProgressEvent("final", 1, 1, self.stats.completion_tokens, self.stats.prompt_tokens)
+        )
+        return final, levels
+
+    # -- whole run ----------------------------------------------------------------------
+
+    def run(self, chunks: Iterable[Chunk], estimated_chunks: int = 0) -> SummaryResult:
+        b = self.budget
+        records: list[ChunkRecord] = []
+        started = time.monotonic()
+        iterator: Iterator[Chunk] = iter(chunks)
+        first = next(iterator, None)
+        if first is None:
+            raise UsageError("the input is empty")
+        second = next(iterator, None)
+        if second is None and first.tokens <= b.single_input_tokens:
+            if not first.text.strip():
+                raise UsageError("the input is empty (only white space)")
+            summary = self._single(first)
+            tokens = self.backend.count_tokens(summary)
+            self.stats.input_tokens = first.tokens
+            self.stats.map_seconds = time.monotonic() - started
+            records.append(
+                ChunkRecord(
+                    first.index, first.source, first.start, first.end, first.tokens, summary, tokens
+                )
+            )
+            level = MergeRecord(1, 0, [0], summary, tokens, first.tokens)
+            self._on_progress(
+                ProgressEvent("final", 1, 1, self.stats.completion_tokens, self.stats.prompt_tokens)
+            )
+            return SummaryResult(summary, records, [[level]], b, self.stats)
+        pending = [first] if second is None else [first, second]
+        previous: str | None = None
+        total = max(estimated_chunks, len(pending))
+        for chunk in _chain(pending, iterator):
+            self.stats.input_tokens += chunk.tokens
+            if not chunk.text.strip():
+                continue  # white space between sources carries nothing to summarize
+            context = (
+                truncate_to_tokens(self.backend, previous, b.previous_tokens) if previous else None
+            )
+            summary = self._map_one(chunk, context)
+            tokens = self.backend.count_tokens(summary)
+            records.append(
+                ChunkRecord(
+                    chunk.index, chunk.source, chunk.start, chunk.end, chunk.tokens, summary, tokens
+                )
+            )
+            previous = summary
+            total = max(total, len(records))
+            self._on_progress(
+                ProgressEvent(
+                    "map",
+                    len(records),
+                    total,
+                    self.stats.completion_tokens,
+                    self.stats.prompt_tokens,
+                )
+            )
+        if not records:
+            raise UsageError("the input is empty (only white space)")
+        self.stats.map_seconds = time.monotonic() - started
+        reduce_started = time.monotonic()
+        final, levels = self.reduce(
+            [r.summary for r in records], [r.summary_tokens for r in records]
+        )
+        self.stats.reduce_seconds = time.monotonic() - reduce_started
+        return SummaryResult(final, records, levels, b, self.stats)
+
+
+def _chain(first: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    yield from first
+    yield from rest
+
+
+def chunk_sources(
+    texts: Iterable[Iterable[str]], budget: Budget, count: Callable[[str], int]
+) -> Iterator[Chunk]:
+    """Chunks of several sources in order; a chunk never spans two sources."""
+    index = 0
+    for source, blocks in enumerate(texts):
+        for chunk in chunk_stream(blocks, budget.chunk_tokens, count, source, index):
+            yield chunk
+            index = chunk.index + 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run would do, computed without running the model."""
+
+    chunks: int
+    input_tokens: int
+    levels: list[int]  # calls per merge level, the final merge last
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    budget: Budget
+
+    def eta_seconds(self, prefill_tps: float, decode_tps: float) -> float:
+        return self.prompt_tokens / prefill_tps + self.completion_tokens / decode_tps
+
+
+def plan_run(chunk_tokens: list[int], budget: Budget) -> Plan:
+    """The tree shape and work of a run, assuming every summary uses its full cap."""
+    b = budget
+    prompt_overhead = b.overhead_tokens
+    n = len(chunk_tokens)
+    if n == 0:
+        raise UsageError("the input is empty")
+    if n == 1 and chunk_tokens[0] <= b.single_input_tokens:
+        prompt = chunk_tokens[0] + prompt_overhead
+        return Plan(1, chunk_tokens[0], [1], 1, prompt, b.final_tokens, b)
+    prompt = sum(chunk_tokens) + n * prompt_overhead + (n - 1) * b.previous_tokens
+    completion = n * b.summary_tokens
+    per_merge = max(2, b.merge_input_tokens // (b.summary_tokens + LABEL_TOKENS))
+    levels: list[int] = []
+    items = n
+    while items * (b.summary_tokens + LABEL_TOKENS) > b.final_input_tokens:
+        groups = math.ceil(items / per_merge)
+        merges = groups - (1 if items % per_merge == 1 else 0)
+        levels.append(merges)
+        prompt += items * (b.summary_tokens + LABEL_TOKENS) + groups * prompt_overhead
+        completion += groups * b.summary_tokens
+        items = groups
+    levels.append(1)
+    prompt += items * (b.summary_tokens + LABEL_TOKENS) + prompt_overhead
+    completion += b.final_tokens
+    return Plan(n, sum(chunk_tokens), levels, n + sum(levels), prompt, completion, b)
