@@ -33,37 +33,53 @@ def _say(message: str) -> None:
         pass  # stderr is closed: the exit code still tells
 
 
+def _framework_exit(exc: BaseException) -> int | None:
+    """Exit code for the CLI framework's own exceptions (click, or the copy typer vendors).
+
+    Recognised by shape rather than class, since typer may or may not bundle its own click.
+    """
+    from longcli.errors import ExitCode
+
+    name = type(exc).__name__
+    if name == "Abort":
+        _say("interrupted")
+        return ExitCode.INTERRUPTED
+    if name == "Exit" and hasattr(exc, "exit_code"):
+        return int(exc.exit_code)
+    if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+        if name == "NoArgsIsHelpError":
+            sys.stderr.write(exc.format_message() + "\n")
+        else:
+            _say(f"{exc.format_message()} (see --help)")
+        return ExitCode.USAGE if int(exc.exit_code) != 0 else ExitCode.OK
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run longcli; returns (and, as a script, exits with) the documented exit code."""
-    import click
-
     from longcli.errors import ExitCode, describe, exit_code_for
 
     args = sys.argv[1:] if argv is None else argv
     debug = _debug_requested(args)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        import typer
+
         from longcli.cli import app
 
-        command = __import__("typer").main.get_command(app)
+        command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="longcli", standalone_mode=False)
-        code = int(result) if isinstance(result, int) else ExitCode.OK
         sys.stdout.flush()
-        return code
-    except click.exceptions.Abort:
-        _say("interrupted")
-        return ExitCode.INTERRUPTED
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        _say(exc.format_message())
-        return ExitCode.USAGE
+        return int(result) if isinstance(result, int) else ExitCode.OK
     except BrokenPipeError:
         _quiet_broken_pipe()
         return ExitCode.OK
     except BaseException as exc:  # the one place errors become exit codes
         if isinstance(exc, SystemExit):
             raise
+        code = _framework_exit(exc)
+        if code is not None:
+            return code
         if debug and not isinstance(exc, KeyboardInterrupt):
             import traceback
 

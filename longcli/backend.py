@@ -86,6 +86,9 @@ class Backend(Protocol):
         ...
 
 
+GGML_LOG_DEBUG, GGML_LOG_CONT = 4, 5  # ggml_log_level values
+
+
 class LlamaLog:
     """llama.cpp's log, captured: printed only when verbose, else kept for error messages."""
 
@@ -93,6 +96,7 @@ class LlamaLog:
         self.verbose = False
         self.lines: deque[str] = deque(maxlen=50)
         self._callback: Any = None
+        self._last_level = 0
 
     def install(self, llama_cpp: Any) -> None:
         if self._callback is not None:
@@ -100,6 +104,11 @@ class LlamaLog:
 
         @llama_cpp.llama_log_callback
         def callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            if level == GGML_LOG_CONT:
+                level = self._last_level
+            self._last_level = level
+            if level == GGML_LOG_DEBUG:
+                return  # graph and tensor dumps: thousands of lines nobody asked for
             message = text.decode("utf-8", errors="replace")
             self.lines.append(message)
             if self.verbose:
@@ -321,9 +330,10 @@ FAKE_MODES = ("extract", "echo", "loop", "copy")
 class FakeBackend:
     """Deterministic model for tests: tokens are words and punctuation marks.
 
-    Modes: `extract` answers with the first quarter of the text it is given (always
-    shorter); `echo` repeats its input (never shorter: exercises termination); `loop`
-    repeats one sentence (degenerate); `copy` returns a verbatim run of the input.
+    Modes: `extract` answers with every fourth word of the text it is given (always
+    shorter, never a verbatim copy); `echo` repeats its input (never shorter: exercises
+    termination); `loop` repeats one sentence (degenerate); `copy` returns a verbatim run
+    of the input.
     `delay_s` sleeps per call, for fault-injection tests.
     """
 
@@ -360,7 +370,7 @@ class FakeBackend:
         elif self.mode == "copy":
             out = words[: max(8, len(words) // 2)]
         else:
-            out = words[: max(3, len(words) // 4)]
+            out = words[::4] or words
         text, reason = self._fit(out, sampling.max_tokens)
         return text, reason
 

@@ -13,7 +13,7 @@ _END_OF_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _ARTIFACT_OPENERS = re.compile(
     r"^\s*(?:"
     r"(?:sure|okay|certainly)[,!.]?\s*(?:here(?: is|'s) (?:a|the|my) [^:\n]*:)?"
-    r"|here(?: is|'s) (?:a|the|my) (?:concise |brief |short )?summary[^:\n]*:"
+    r"|here(?: is|'s|are) (?:a |the |my |some )?[^:\n]{0,60}:"
     r"|(?:#+\s*)?summary\s*:"
     r"|in (?:this|the) (?:segment|section|passage|excerpt|part|text|chapter)\s*,"
     r"|(?:this|the) (?:segment|section|passage|excerpt|part|text) "
@@ -53,9 +53,12 @@ def strip_artifacts(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+_DANGLING_MARKER = re.compile(r"(?:\n[ \t]*(?:[-*•]|\d+[.)])?[ \t]*)+$")
+
+
 def trim_to_sentence(text: str) -> str:
-    """Drop a trailing cut-off sentence, keeping at least something."""
-    text = text.rstrip()
+    """Drop a trailing cut-off sentence or empty list item, keeping at least something."""
+    text = _DANGLING_MARKER.sub("", text.rstrip())
     if not text or _END_OF_SENTENCE.search(text):
         return text
     cut = max(text.rfind(". "), text.rfind("! "), text.rfind("? "), text.rfind(".\n"))

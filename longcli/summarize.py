@@ -4,12 +4,13 @@ Map: every chunk is summarized in order, with the (capped) summary of the chunk 
 as labelled context. Reduce: summaries are packed in order into groups that fit the
 context and merged, level by level, until one remains.
 
-Termination is guaranteed, whatever the model does: every summary is at most
-`Budget.summary_tokens` long (generation is capped, and merges that do not shrink are
-retried tighter and then cut), and the budget is checked so that at least two summaries
-always fit in one merge. So each level has strictly fewer items than the one before, and
-a run of n chunks makes at most n - 1 merge calls in at most ceil(log2 n) levels
-(plus retries, each bounded).
+Termination is guaranteed, whatever the model does: every answer is hard-capped (by
+max_tokens and then by cutting at a sentence), so every summary is at most
+`Budget.summary_tokens` long; a merge that does not come out clearly shorter than its
+inputs is redone with a cap of half its inputs; and the budget is checked so that at
+least two summaries always fit in one merge. So each level has strictly fewer items
+than the one before, and a run of n chunks makes at most n - 1 merge calls in at most
+ceil(log2 n) levels (plus retries, each bounded).
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from longcli.backend import Backend, Message, Sampling
+from longcli.backend import Backend, Message
 from longcli.chunking import Chunk, chunk_stream
 from longcli.errors import UsageError
-from longcli.guards import (
-    degeneracy,
-    drop_repeated_sentences,
-    sentences,
-    strip_artifacts,
-    trim_to_sentence,
+from longcli.generation import (
+    CallStats,
+    SamplingDefaults,
+    ask_for_summary,
+    tokens_for_words,
+    truncate_to_tokens,
 )
 from longcli.templates import Templates
 
@@ -37,10 +38,8 @@ PREVIOUS_SHARE = 0.2  # of a map call's input budget, for the preceding summary
 SAFETY_TOKENS = 16  # slack for token merges where a template meets its content
 LABEL_TOKENS = 8  # allowance for "Part 12:\n" and the blank line between parts
 SHRINK_RATIO = 0.8  # a merge must come out at most this share of its inputs
-FORCED_SHRINK_RATIO = 0.5  # what a merge that would not shrink is cut to
-MAX_ATTEMPTS = 3
+TIGHTER_RATIO = 0.5  # a merge that did not shrink is redone with this hard cap
 MAX_LEVELS = 64  # unreachable by construction; a guard against future bugs
-TOKENS_PER_WORD = 1.4  # English prose with BPE vocabularies, for max_tokens from --words
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ class MergeRecord:
     summary: str
     summary_tokens: int
     input_tokens: int
-    forced_cut: bool = False
+    tightened: bool = False  # the first answer did not shrink; this one was capped at half
 
 
 @dataclass
@@ -114,7 +113,7 @@ class Stats:
     calls: int = 0
     cached_calls: int = 0
     retries: int = 0
-    forced_cuts: int = 0
+    tightened: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     input_tokens: int = 0  # tokens of the user's text
@@ -144,10 +143,6 @@ class SummaryResult:
         }
 
 
-def _tokens_for_words(words: int) -> int:
-    return int(words * TOKENS_PER_WORD) + 32
-
-
 def _overhead(backend: Backend, templates: Templates, name: str, opts: SummarizeOptions) -> int:
     content = templates.fill(
         name,
@@ -174,14 +169,14 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
     """Budgets for a context size; raises UsageError if the context is too small to work."""
     n_ctx = backend.n_ctx
     summary_tokens = max(96, min(512, n_ctx // 8))
-    summary_words = int(summary_tokens / TOKENS_PER_WORD * 0.75)
+    summary_words = int(summary_tokens / 1.4 * 0.75)  # well inside the token cap
     map_overhead = _overhead(backend, templates, "map_with_context", opts)
     map_input = n_ctx - summary_tokens - map_overhead - SAFETY_TOKENS
     previous_tokens = min(summary_tokens, int(map_input * PREVIOUS_SHARE))
     max_chunk = map_input - previous_tokens
     merge_overhead = _overhead(backend, templates, "merge", opts)
     merge_input = n_ctx - summary_tokens - merge_overhead - SAFETY_TOKENS
-    final_tokens = min(_tokens_for_words(opts.words), n_ctx // 2)
+    final_tokens = min(tokens_for_words(opts.words), n_ctx // 2)
     final_input = n_ctx - final_tokens - merge_overhead - SAFETY_TOKENS
     single_input = n_ctx - final_tokens - _overhead(backend, templates, "single", opts)
     single_input -= SAFETY_TOKENS
@@ -214,39 +209,6 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
     )
 
 
-def truncate_to_tokens(backend: Backend, text: str, limit: int) -> str:
-    """The longest prefix of `text` within `limit` tokens, cut at a sentence if possible."""
-    if limit <= 0:
-        return ""
-    if backend.count_tokens(text) <= limit:
-        return text
-    ends: list[int] = []
-    pos = 0
-    for sentence in sentences(text):
-        found = text.find(sentence, pos)
-        pos = found + len(sentence) if found >= 0 else pos
-        ends.append(pos)
-    cut = _longest_fitting(backend, text, ends, limit)
-    if cut:
-        return text[:cut].rstrip()
-    words = [i for i, ch in enumerate(text) if ch.isspace()]
-    cut = _longest_fitting(backend, text, words, limit)
-    if cut:
-        return text[:cut].rstrip()
-    return text[: _longest_fitting(backend, text, list(range(1, len(text))), limit)]
-
-
-def _longest_fitting(backend: Backend, text: str, cuts: list[int], limit: int) -> int:
-    lo, hi, best = 0, len(cuts) - 1, 0
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if backend.count_tokens(text[: cuts[mid]]) <= limit:
-            best, lo = cuts[mid], mid + 1
-        else:
-            hi = mid - 1
-    return best
-
-
 def _labelled(parts: list[str]) -> str:
     return "\n\n".join(f"Part {i}:\n{p.strip()}" for i, p in enumerate(parts, 1))
 
@@ -267,34 +229,13 @@ class Summarizer:
         self.opts = opts
         self.budget = plan_budget(backend, templates, opts)
         self.stats = Stats()
+        self._sampling = SamplingDefaults(
+            opts.temperature, opts.top_p, opts.top_k, opts.min_p, opts.repeat_penalty, opts.seed
+        )
         self._on_progress = on_progress or (lambda event: None)
         self._cache_hits = is_cached or (lambda: 0)
 
     # -- model calls ------------------------------------------------------------------
-
-    def _sampling(self, max_tokens: int, attempt: int) -> Sampling:
-        o = self.opts
-        return Sampling(
-            max_tokens=max_tokens,
-            temperature=min(1.5, o.temperature + 0.3 * attempt),
-            top_p=o.top_p,
-            top_k=o.top_k,
-            min_p=o.min_p,
-            repeat_penalty=o.repeat_penalty + 0.1 * attempt,
-            seed=o.seed + attempt,
-        )
-
-    def _call(self, messages: list[Message], max_tokens: int, attempt: int) -> tuple[str, str]:
-        room = self.backend.n_ctx - self.backend.prompt_tokens(messages)
-        sampling = self._sampling(max(1, min(max_tokens, room)), attempt)
-        hits_before = self._cache_hits()
-        completion = self.backend.complete(messages, sampling)
-        self.stats.calls += 1
-        if self._cache_hits() > hits_before:
-            self.stats.cached_calls += 1
-        self.stats.prompt_tokens += completion.prompt_tokens
-        self.stats.completion_tokens += completion.completion_tokens
-        return completion.text, completion.finish_reason
 
     def _guarded(
         self,
@@ -304,30 +245,24 @@ class Summarizer:
         source: str,
         check_copy: bool = True,
     ) -> str:
-        """Ask for a summary; retry shorter and hotter when the answer is degenerate.
-
-        `source` is what was summarized: the fallback when every attempt fails, and (with
-        `check_copy`) what the answer must not copy.
-        """
-        text = ""
-        for attempt in range(MAX_ATTEMPTS):
-            limit_words = max(10, int(words * (1.0 - 0.25 * attempt)))
-            limit_tokens = min(max_tokens, _tokens_for_words(limit_words))
-            raw, reason = self._call(
-                _messages(self.templates, build(limit_words)), limit_tokens, attempt
-            )
-            text = strip_artifacts(raw)
-            if reason == "length":
-                text = trim_to_sentence(text)
-            if degeneracy(text, source if check_copy else None) is None:
-                return truncate_to_tokens(self.backend, text, max_tokens)
-            if attempt + 1 < MAX_ATTEMPTS:
-                self.stats.retries += 1
-        # Still degenerate: keep what is usable, or fall back to the source's own words.
-        text = drop_repeated_sentences(text)
-        if not text.strip():
-            text = source
-        return truncate_to_tokens(self.backend, text, max_tokens)
+        hits_before = self._cache_hits()
+        calls = CallStats()
+        text = ask_for_summary(
+            self.backend,
+            lambda w: _messages(self.templates, build(w)),
+            words,
+            max_tokens,
+            source,
+            self._sampling,
+            calls,
+            check_copy,
+        )
+        self.stats.calls += calls.calls
+        self.stats.retries += calls.retries
+        self.stats.cached_calls += self._cache_hits() - hits_before
+        self.stats.prompt_tokens += calls.prompt_tokens
+        self.stats.completion_tokens += calls.completion_tokens
+        return text
 
     # -- map ----------------------------------------------------------------------------
 
@@ -406,19 +341,16 @@ class Summarizer:
                 continue
             merged = self._merge(texts, b.summary_words, b.summary_tokens, final=False)
             tokens = self.backend.count_tokens(merged)
-            forced = False
+            tightened = False
             if tokens > total * SHRINK_RATIO:
-                self.stats.retries += 1
-                tighter = max(10, int(b.summary_words * FORCED_SHRINK_RATIO))
-                cap = min(b.summary_tokens, int(total * FORCED_SHRINK_RATIO))
+                # Not clearly shorter: ask again for half, with a hard cap at half.
+                self.stats.tightened += 1
+                tightened = True
+                tighter = max(10, int(b.summary_words * TIGHTER_RATIO))
+                cap = min(b.summary_tokens, int(total * TIGHTER_RATIO))
                 merged = self._merge(texts, tighter, cap, final=False)
                 tokens = self.backend.count_tokens(merged)
-                if tokens > total * SHRINK_RATIO:
-                    merged = truncate_to_tokens(self.backend, merged, cap)
-                    tokens = self.backend.count_tokens(merged)
-                    forced = True
-                    self.stats.forced_cuts += 1
-            records.append(MergeRecord(level, g, group, merged, tokens, total, forced))
+            records.append(MergeRecord(level, g, group, merged, tokens, total, tightened))
             self._on_progress(
                 ProgressEvent(
                     "merge",

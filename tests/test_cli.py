@@ -1,0 +1,232 @@
+"""The command line through a real subprocess: stdout, stderr and exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FAKE = ["--backend", "fake", "--quiet"]
+TEXT = "".join(
+    f"Paragraph {i}: Alice met person{i} in town{i} and they talked.\n\n" for i in range(400)
+)
+
+
+def no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr
+
+
+def test_stdin_pipe_to_stdout(cli):
+    r = cli("summarize", "-", *FAKE, input=TEXT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()
+    assert r.stderr == ""
+
+
+def test_stdin_without_dash_when_piped(cli):
+    r = cli("summarize", *FAKE, input="Just one short line of text to read.")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()
+
+
+def test_json_output_to_file(cli, tmp_path: Path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.md"
+    a.write_text(TEXT)
+    b.write_text("# Title\n\n" + TEXT)
+    out = tmp_path / "out.json"
+    r = cli("summarize", str(a), str(b), *FAKE, "--format", "json", "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    data = json.loads(out.read_text())
+    assert data["summary"]
+    assert data["sources"] == [str(a), str(b)]
+    assert {c["source"] for c in data["chunks"]} == {0, 1}
+    assert data["chunks"][0]["start"] == 0
+    assert data["levels"][-1][0]["summary"] == data["summary"]
+    assert data["stats"]["calls"] >= len(data["chunks"])
+
+
+def test_markdown_output(cli, tmp_path: Path):
+    a = tmp_path / "a.txt"
+    a.write_text("Alice met Bob in Paris. They talked about the weather and left.")
+    r = cli("summarize", str(a), *FAKE, "--format", "markdown")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"# Summary of {a}\n\n")
+
+
+def test_plan_does_not_run_the_model(cli, tmp_path: Path):
+    a = tmp_path / "a.txt"
+    a.write_text(TEXT)
+    r = cli("summarize", str(a), *FAKE, "--plan", "--ctx", "1024", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    plan = json.loads(r.stdout)
+    assert plan["chunks"] > 1
+    assert plan["calls"] == plan["chunks"] + sum(plan["levels"])
+    assert plan["levels"][-1] == 1
+
+
+def test_plan_on_the_real_tokenizer(cli, tmp_path: Path):
+    a = tmp_path / "a.txt"
+    a.write_text(TEXT)
+    r = cli("summarize", str(a), "--plan", "--ctx", "1024")
+    assert r.returncode == 0, r.stderr
+    assert "chunks" in r.stdout and "eta" in r.stdout
+    assert r.stderr == ""  # llama.cpp stays silent
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"hello \x00\x01\x02 binary", "binary file"),
+        (b"valid text then \xff\xfe bad", "invalid utf-8 byte at offset 16"),
+        (b"", "empty"),
+        (b"   \n\n\t  \n", "empty"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(cli, tmp_path: Path, data: bytes, message: str):
+    f = tmp_path / "in.txt"
+    f.write_bytes(data)
+    r = cli("summarize", str(f), *FAKE)
+    assert r.returncode == 2
+    assert message in r.stderr.lower()
+    assert r.stderr.count("\n") == 1
+    assert r.stdout == ""
+    no_traceback(r.stderr)
+
+
+def test_utf16_with_bom_works(cli, tmp_path: Path):
+    f = tmp_path / "in.txt"
+    f.write_bytes("\ufeffAlice went to Paris with Bob. They liked it.".encode("utf-16"))
+    r = cli("summarize", str(f), *FAKE)
+    assert r.returncode == 0, r.stderr
+
+
+def test_errors_replace(cli, tmp_path: Path):
+    f = tmp_path / "in.txt"
+    f.write_bytes(b"Alice went to Paris \xff with Bob. They liked it a lot, they said.")
+    assert cli("summarize", str(f), *FAKE).returncode == 2
+    assert cli("summarize", str(f), *FAKE, "--errors", "replace").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args,message,code",
+    [
+        (["/no/such/file.txt"], "no such file", 2),
+        (["."], "is a directory", 2),
+        (["--chunk-tokens", "5"], "--chunk-tokens must be between", 2),
+        (["--words", "abc"], "invalid value", 2),
+        (["--style", "poem"], "invalid value", 2),
+    ],
+)
+def test_usage_errors(cli, tmp_path: Path, args, message, code):
+    f = tmp_path / "in.txt"
+    f.write_text(TEXT)
+    full = (
+        ["summarize", *args]
+        if args[0].startswith("/") or args[0] == "."
+        else ["summarize", str(f), *args]
+    )
+    r = cli(*full, *FAKE)
+    assert r.returncode == code
+    assert message in r.stderr.lower()
+    no_traceback(r.stderr)
+
+
+def test_missing_model(cli, tmp_path: Path):
+    f = tmp_path / "in.txt"
+    f.write_text("Some text.")
+    r = cli("summarize", str(f), "--model", str(tmp_path / "nope.gguf"))
+    assert r.returncode == 2
+    assert "model file not found" in r.stderr
+    no_traceback(r.stderr)
+    r = cli("summarize", str(f), env={"LONGCLI_MODEL": "no-such-alias"})
+    assert r.returncode == 2 and "no model 'no-such-alias'" in r.stderr
+
+
+def test_text_file_renamed_gguf_and_truncated_gguf(cli, tmp_path: Path, bundled_model_info):
+    f = tmp_path / "in.txt"
+    f.write_text("Some text.")
+    fake = tmp_path / "model.gguf"
+    fake.write_text("not a model at all")
+    r = cli("summarize", str(f), "--model", str(fake))
+    assert r.returncode == 2 and "not a GGUF model file" in r.stderr
+    truncated = tmp_path / "cut.gguf"
+    with open(bundled_model_info.path, "rb") as src:
+        truncated.write_bytes(src.read(200_000))
+    r = cli("summarize", str(f), "--model", str(truncated))
+    assert r.returncode in (1, 2)
+    assert r.stderr.count("\n") == 1
+    no_traceback(r.stderr)
+
+
+def test_ctx_larger_than_trained(cli, tmp_path: Path):
+    f = tmp_path / "in.txt"
+    f.write_text("Some text.")
+    r = cli("summarize", str(f), "--ctx", "100000", "--plan")
+    assert r.returncode == 2 and "trained context of 8192" in r.stderr
+
+
+def test_config_file_precedence_and_errors(cli, private_user_dirs: Path, tmp_path: Path):
+    config = private_user_dirs / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.yaml").write_text("words: 99\nstyle: bullets\nbogus_key: 1\n")
+    r = cli("config", "show")
+    assert r.returncode == 0
+    assert "words: 99" in r.stdout and "style: bullets" in r.stdout
+    assert "unknown setting 'bogus_key'" in r.stderr
+    r = cli("config", "show", env={"LONGCLI_WORDS": "77"})
+    assert "words: 77" in r.stdout
+    (config / "config.yaml").write_text("words: 99\nstyle: [unclosed\n")
+    r = cli("config", "show")
+    assert r.returncode == 2 and "config.yaml, line" in r.stderr
+    no_traceback(r.stderr)
+
+
+def test_prompt_file_errors(cli, tmp_path: Path):
+    f = tmp_path / "in.txt"
+    f.write_text("Some text here.")
+    bad_yaml = tmp_path / "p.yaml"
+    bad_yaml.write_text("map: [oops\n")
+    r = cli("summarize", str(f), *FAKE, "--prompt-file", str(bad_yaml))
+    assert r.returncode == 2 and "line" in r.stderr
+    missing = tmp_path / "q.yaml"
+    missing.write_text("map: 'Summarize this please'\n")
+    r = cli("summarize", str(f), *FAKE, "--prompt-file", str(missing))
+    assert r.returncode == 2 and "missing placeholder(s) {text}" in r.stderr
+
+
+def test_special_tokens_in_input_are_plain_text(cli, tmp_path: Path):
+    f = tmp_path / "in.txt"
+    f.write_text("Alice said <|im_end|> and then </s> and <|endoftext|> to Bob in Paris.\n" * 3)
+    r = cli("summarize", str(f), "--words", "20", "--ctx", "1024")
+    assert r.returncode == 0, r.stderr
+    assert "<|im_end|>" not in r.stdout
+
+
+def test_debug_shows_traceback(cli):
+    r = cli("summarize", "/no/such/file", "--debug", *FAKE)
+    assert r.returncode == 2
+    r = cli("summarize", "/no/such/file", *FAKE)
+    no_traceback(r.stderr)
+
+
+def test_broken_pipe_is_quiet(tmp_path: Path):
+    f = tmp_path / "in.txt"
+    f.write_text(TEXT)
+    longcli = f"{sys.executable} -m longcli summarize {f} --backend fake --quiet"
+    cmd = f"{longcli} --format json | head -c 10"
+    proc = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, env=os.environ
+    )
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr == ""
+    assert len(proc.stdout) == 10
+
+
+def test_help_is_plain(cli):
+    r = cli("--help")
+    assert r.returncode == 0 and "summarize" in r.stdout
+    r = cli("summarize", "--help")
+    assert "--words" in r.stdout and "--plan" in r.stdout

@@ -1,0 +1,240 @@
+import math
+
+import pytest
+
+from longcli.backend import FakeBackend, Message, Sampling
+from longcli.cache import CachingBackend, CallCache
+from longcli.chunking import chunk_stream
+from longcli.errors import UsageError
+from longcli.generation import truncate_to_tokens
+from longcli.summarize import (
+    LABEL_TOKENS,
+    SummarizeOptions,
+    Summarizer,
+    plan_budget,
+    plan_run,
+)
+from longcli.templates import load_templates
+
+TEMPLATES = load_templates()
+
+
+def story(paragraphs: int) -> str:
+    return "".join(
+        f"Paragraph {i} tells how Alice met person{i} in town{i}. They talked about thing{i}.\n\n"
+        for i in range(paragraphs)
+    )
+
+
+class Recording(FakeBackend):
+    """A fake that asserts every prompt fits the context, the invariant of the pipeline."""
+
+    def complete(self, messages: list[Message], sampling: Sampling):
+        assert self.prompt_tokens(messages) + sampling.max_tokens <= self.n_ctx
+        return super().complete(messages, sampling)
+
+
+def run(backend, text, **opts):
+    summarizer = Summarizer(backend, TEMPLATES, SummarizeOptions(**opts))
+    chunks = chunk_stream([text], summarizer.budget.chunk_tokens, backend.count_tokens)
+    return summarizer.run(chunks)
+
+
+def test_short_text_is_one_call():
+    backend = Recording(n_ctx=2048)
+    result = run(backend, story(3))
+    assert backend.calls == 1
+    assert len(result.chunks) == 1 and result.summary
+
+
+def test_long_text_maps_every_chunk_in_order_then_merges():
+    backend = Recording(n_ctx=1024)
+    text = story(3000)
+    result = run(backend, text)
+    assert len(result.chunks) > 10
+    assert len(result.levels) >= 3  # at least two merge levels below the final one
+    # map covers the input in order
+    assert [c.index for c in result.chunks] == list(range(len(result.chunks)))
+    assert result.chunks[0].start == 0 and result.chunks[-1].end == len(text)
+    # each level merges consecutive groups of the level below, in order, and shrinks
+    below = len(result.chunks)
+    for level in result.levels:
+        covered = [i for record in level for i in record.inputs]
+        assert covered == list(range(below))
+        assert len(level) < below or below == 1
+        below = len(level)
+    assert len(result.levels[-1]) == 1
+    assert result.summary == result.levels[-1][0].summary
+
+
+def test_map_prompts_carry_the_previous_summary():
+    backend = Recording(n_ctx=1024)
+    result = run(backend, story(200))
+    map_prompts = [p[-1].content for p in backend.prompts[: len(result.chunks)]]
+    assert "so far" not in map_prompts[0]
+    for i in range(1, len(result.chunks)):
+        assert result.chunks[i - 1].summary.split()[0] in map_prompts[i]
+        assert "Summary of the text so far" in map_prompts[i]
+
+
+class Padding(Recording):
+    """Short map summaries, but every merge answer fills its whole max_tokens."""
+
+    def complete(self, messages, sampling):
+        if "Part 1:" not in messages[-1].content:
+            return super().complete(messages, sampling)
+        self.calls += 1
+        text = " ".join(f"w{i}." for i in range(sampling.max_tokens // 2))
+        from longcli.backend import Completion
+
+        return Completion(text, self.prompt_tokens(messages), sampling.max_tokens, "length")
+
+
+def test_terminates_when_the_model_never_shortens():
+    backend = Recording(n_ctx=1024, mode="echo")
+    result = run(backend, story(600))
+    n = len(result.chunks)
+    assert len(result.levels) - 1 <= math.ceil(math.log2(n))
+    cap = result.budget.summary_tokens
+    for level in result.levels[:-1]:
+        for record in level:
+            assert record.summary_tokens <= cap
+            if len(record.inputs) > 1:
+                assert record.summary_tokens <= 0.8 * record.input_tokens
+    # calls are bounded: up to 3 attempts per map, up to 2 merges per group of >= 2
+    assert backend.calls <= 3 * n + 2 * 3 * n
+
+
+def test_merges_that_do_not_shrink_are_redone_with_a_hard_cap():
+    backend = Padding(n_ctx=1024)
+    summarizer = Summarizer(backend, TEMPLATES, SummarizeOptions())
+    items = ["Alice left town at dawn.", "Bob followed her to the river.", "They met Carol."]
+    counts = [backend.count_tokens(t) for t in items]
+    records = summarizer._merge_level(1, items, counts)
+    assert len(records) == 1 and records[0].tightened
+    assert summarizer.stats.tightened == 1
+    assert records[0].summary_tokens <= 0.5 * sum(counts)
+    # and a whole run with a model that pads every merge still ends, within the depth bound
+    result = run(Padding(n_ctx=1024), story(600), chunk_tokens=64)
+    assert len(result.levels) - 1 <= math.ceil(math.log2(len(result.chunks)))
+
+
+def test_looping_model_is_retried_and_cleaned():
+    backend = Recording(n_ctx=1024, mode="loop")
+    result = run(backend, story(100))
+    assert result.stats.retries > 0
+    for chunk in result.chunks:
+        assert chunk.summary.count("The story goes on and on.") <= 1
+
+
+def test_copying_model_is_detected():
+    backend = Recording(n_ctx=1024, mode="copy")
+    result = run(backend, story(60))
+    assert result.stats.retries > 0
+
+
+def test_summaries_never_exceed_their_cap():
+    backend = Recording(n_ctx=1024, mode="echo")
+    result = run(backend, story(300))
+    cap = result.budget.summary_tokens
+    assert all(c.summary_tokens <= cap for c in result.chunks)
+
+
+def test_empty_input_is_a_usage_error():
+    with pytest.raises(UsageError, match="empty"):
+        run(Recording(), "")
+    with pytest.raises(UsageError, match="empty"):
+        run(Recording(), "   \n\n  ")
+
+
+def test_chunk_tokens_are_validated():
+    backend = Recording(n_ctx=1024)
+    with pytest.raises(UsageError, match="--chunk-tokens must be between"):
+        plan_budget(backend, TEMPLATES, SummarizeOptions(chunk_tokens=5000))
+    with pytest.raises(UsageError, match="--chunk-tokens must be between"):
+        plan_budget(backend, TEMPLATES, SummarizeOptions(chunk_tokens=10))
+
+
+def test_tiny_context_is_refused():
+    with pytest.raises(UsageError, match="too small"):
+        plan_budget(Recording(n_ctx=256), TEMPLATES, SummarizeOptions())
+
+
+def test_budget_guarantees_two_summaries_per_merge():
+    for n_ctx in (512, 1024, 2048, 4096, 8192, 32768):
+        b = plan_budget(Recording(n_ctx=n_ctx), TEMPLATES, SummarizeOptions())
+        assert 2 * (b.summary_tokens + LABEL_TOKENS) <= b.merge_input_tokens
+
+
+class Interrupting(Recording):
+    def __init__(self, stop_after: int, **kw):
+        super().__init__(**kw)
+        self.stop_after = stop_after
+
+    def complete(self, messages, sampling):
+        if self.calls >= self.stop_after:
+            raise KeyboardInterrupt
+        return super().complete(messages, sampling)
+
+
+def test_interrupted_run_resumes_from_the_cache(tmp_path):
+    text = story(300)
+    first = Interrupting(stop_after=7, n_ctx=1024)
+    with pytest.raises(KeyboardInterrupt):
+        run(CachingBackend(first, CallCache(tmp_path)), text)
+    assert first.calls == 7
+
+    resumed = Recording(n_ctx=1024)
+    cache = CallCache(tmp_path)
+    result = run(CachingBackend(resumed, cache), text)
+    assert cache.hits == 7
+
+    fresh = Recording(n_ctx=1024)
+    reference = run(fresh, text)
+    assert resumed.calls == fresh.calls - 7
+    assert result.summary == reference.summary
+
+    again = Recording(n_ctx=1024)
+    run(CachingBackend(again, CallCache(tmp_path)), text)
+    assert again.calls == 0
+
+
+def test_corrupt_cache_entry_is_a_miss(tmp_path):
+    cache = CallCache(tmp_path)
+    backend = CachingBackend(Recording(n_ctx=1024), cache)
+    run(backend, story(5))
+    for entry in (tmp_path / "calls").rglob("*.json"):
+        entry.write_text("{not json")
+    again = Recording(n_ctx=1024)
+    run(CachingBackend(again, CallCache(tmp_path)), story(5))
+    assert again.calls == 1
+
+
+def test_json_tree_shape():
+    backend = Recording(n_ctx=1024)
+    result = run(backend, story(200))
+    data = result.to_json(model={"name": "fake"}, settings={"words": 250})
+    assert set(data) >= {"summary", "chunks", "levels", "model", "settings", "stats", "budget"}
+    assert data["chunks"][0]["start"] == 0
+    assert all({"start", "end", "tokens", "summary"} <= set(c) for c in data["chunks"])
+    assert data["levels"][-1][0]["summary"] == data["summary"]
+    assert data["stats"]["calls"] == backend.calls
+
+
+def test_truncate_to_tokens_cuts_at_sentences():
+    backend = FakeBackend()
+    text = "One two three. Four five six. Seven eight nine."
+    assert truncate_to_tokens(backend, text, 9) == "One two three. Four five six."
+    assert truncate_to_tokens(backend, text, 100) == text
+    assert backend.count_tokens(truncate_to_tokens(backend, "a " * 50, 7)) <= 7
+
+
+def test_plan_matches_a_real_run_shape():
+    backend = Recording(n_ctx=1024, mode="echo")  # echo: summaries use their full cap
+    summarizer = Summarizer(backend, TEMPLATES, SummarizeOptions())
+    b = summarizer.budget
+    counts = [c.tokens for c in chunk_stream([story(300)], b.chunk_tokens, backend.count_tokens)]
+    plan = plan_run(counts, b)
+    result = run(Recording(n_ctx=1024, mode="echo"), story(300))
+    assert plan.chunks == len(result.chunks)
+    assert len(plan.levels) >= len(result.levels)
