@@ -221,3 +221,152 @@ def config_show() -> None:
 
     settings = _settings({})
     typer.echo(yaml.safe_dump(dataclasses.asdict(settings), sort_keys=False).rstrip())
+
+
+memory_app = typer.Typer(
+    help="Look at, export or reset a chat session's memory.", no_args_is_help=True
+)
+app.add_typer(memory_app, name="memory")
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def chat(
+    memory: Path = typer.Option(..., "--memory", help="Session directory (created if missing)."),
+    message: str = typer.Option(None, "--message", "-m", help="Ask one question and exit."),
+    system: str = typer.Option(None, "--system", help="System prompt, stored with the session."),
+    files: list[str] = typer.Option(
+        None,
+        "--file",
+        help="A long document to talk about: summarized into memory, indexed for recall.",
+    ),
+    interactive: bool = typer.Option(
+        False, "--interactive", help="Run the REPL even when standard input is not a terminal."
+    ),
+    model: str = typer.Option(None, "--model", help=MODEL_HELP),
+    ctx: int = typer.Option(
+        None, "--ctx", help="Context size in tokens [default: the model's, capped by max_ctx 8192]."
+    ),
+    gpu_layers: int = typer.Option(None, "--gpu-layers", help="Layers to offload to the GPU."),
+    threads: int = typer.Option(None, "--threads", "-t", help="CPU threads."),
+    temperature: float = typer.Option(
+        None, "--temperature", help="Sampling temperature [default: 0.2]."
+    ),
+    seed: int = typer.Option(None, "--seed", help="Random seed [default: 0]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not cache --file summaries."),
+    backend: BackendName = typer.Option(
+        None, "--backend", hidden=True, help="Model backend (fake: for tests)."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show llama.cpp's log on stderr."),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
+) -> None:
+    """Chat with a memory that never outgrows the context, saved in a directory.
+
+    Old turns are folded into a running summary; relevant ones are recalled verbatim when
+    you ask about them. With -m or piped input, answers one message and exits.
+
+    \b
+    Examples:
+      longcli chat --memory ./session
+      echo "What did we decide about X?" | longcli chat --memory ./session
+      longcli chat --memory ./session -m "Remind me of my name"
+      longcli chat --memory ./notes --file report.txt
+    """
+    from longcli import textio
+    from longcli.commands import add_documents, open_chat
+    from longcli.errors import UsageError
+
+    settings = _settings(
+        {
+            "model": model,
+            "ctx": ctx,
+            "gpu_layers": gpu_layers,
+            "threads": threads,
+            "temperature": temperature,
+            "seed": seed,
+            "backend": backend.value if backend else None,
+            "cache": False if no_cache else None,
+        }
+    )
+    doc_sources = textio.resolve_sources(list(files), True) if files else []
+    one_shot = message
+    if one_shot is None and not interactive and not sys.stdin.isatty():
+        one_shot = sys.stdin.read()
+        if not one_shot.strip() and not doc_sources:
+            raise UsageError("no message on standard input")
+    with open_chat(settings, memory, system, verbose, _warn) as session_chat:
+        for name in add_documents(session_chat, settings, doc_sources):
+            sys.stderr.write(f"longcli: added {name} to the session's memory\n")
+        if one_shot is not None:
+            if one_shot.strip():
+                reply = session_chat.ask(one_shot)
+                sys.stdout.write(reply.text + "\n")
+            return
+        if doc_sources and not sys.stdin.isatty() and not interactive:
+            return
+        from longcli.repl import Repl
+
+        Repl(session_chat, sys.stdin.isatty(), lambda q: typer.confirm(q, err=True)).run()
+
+
+@memory_app.command("show")
+def memory_show(
+    memory: Path = typer.Argument(..., help="Session directory."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Show the running summary, the window, and turn counts."""
+    import json
+
+    from longcli.commands import read_session_view
+    from longcli.repl import render_memory
+
+    view, _ = read_session_view(memory)
+    for warning in view.pop("warnings"):
+        _warn(warning)
+    if as_json:
+        typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
+    else:
+        render_memory(view, sys.stdout)
+
+
+@memory_app.command("export")
+def memory_export(
+    memory: Path = typer.Argument(..., help="Session directory."),
+    fmt: ExportFormat = typer.Option(ExportFormat.md, "--format", "-f", help="md or json."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to a file instead of stdout."),
+) -> None:
+    """Export every turn and the running summary, as Markdown or JSON."""
+    from longcli.commands import read_session_view
+    from longcli.repl import export_json, export_markdown
+
+    view, exchanges = read_session_view(memory)
+    for warning in view.pop("warnings"):
+        _warn(warning)
+    text = (
+        export_json(view, exchanges)
+        if fmt == ExportFormat.json
+        else export_markdown(view, exchanges)
+    )
+    _write_output(text, output)
+
+
+@memory_app.command("reset")
+def memory_reset(
+    memory: Path = typer.Argument(..., help="Session directory."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Forget a session's conversation (journal, summary, documents); keeps its system prompt."""
+    from longcli.commands import reset_session
+    from longcli.errors import UsageError
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("memory reset asks for confirmation; pass --yes in scripts")
+        if not typer.confirm(f"Forget the whole conversation in {memory}?", err=True):
+            raise typer.Exit(1)
+    reset_session(memory)
+    sys.stderr.write(f"longcli: {memory} reset\n")

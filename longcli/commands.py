@@ -5,12 +5,18 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from longcli import textio
+from longcli.chat import Chat, ChatOptions, describe
 from longcli.config import Settings, cache_dir, config_dir
 from longcli.engine import Engine, open_engine, record_speed, speed_estimate
+from longcli.generation import SamplingDefaults
+from longcli.memory import Exchange
+from longcli.session import Session
 from longcli.summarize import Budget, Chunk, SummarizeOptions, chunk_sources, plan_budget, plan_run
 from longcli.templates import Templates, load_templates
 
@@ -118,3 +124,86 @@ def run_summarize(
     return render_summary(
         result, fmt, result.sources, {"model": engine.describe(), "settings": settings_out}
     )
+
+
+# -- chat ------------------------------------------------------------------------------
+
+
+def chat_options(settings: Settings) -> ChatOptions:
+    return ChatOptions(
+        reply_tokens=settings.reply_tokens,
+        summary_share=settings.summary_share,
+        recall_tokens=settings.recall_tokens,
+        sampling=SamplingDefaults(
+            settings.temperature,
+            settings.top_p,
+            settings.top_k,
+            settings.min_p,
+            settings.repeat_penalty,
+            settings.seed,
+        ),
+    )
+
+
+@contextmanager
+def open_chat(
+    settings: Settings,
+    memory: Path,
+    system: str | None,
+    verbose: bool,
+    warn: Callable[[str], None],
+) -> Iterator[Chat]:
+    """Lock the session, load the model, and yield a Chat; the lock is released after."""
+    session = Session.open(memory, create=True, writable=True)
+    try:
+        engine = open_engine(settings, verbose=verbose)
+        meta = session.meta
+        if system is not None and system != meta.system:
+            meta.system = system
+        if not meta.model:
+            meta.model = engine.backend.identity
+        session.save_meta(meta)
+        chat = Chat(session, engine.backend, _templates(settings), chat_options(settings))
+        for warning in session.warnings:  # e.g. a torn journal line, found while loading
+            warn(warning)
+        yield chat
+    finally:
+        session.close()
+
+
+def add_documents(chat: Chat, settings: Settings, files: list[textio.Source]) -> list[str]:
+    """Index each file's passages and seed the summary with its gist; returns names added."""
+    from longcli.cache import CachingBackend, CallCache
+    from longcli.summarize import Summarizer
+
+    backend: Any = chat.backend
+    if settings.cache:
+        backend = CachingBackend(chat.backend, CallCache(cache_dir()))
+    added = []
+    for source in files:
+        text = textio.read_source_text(source)
+
+        def gist(body: str, words: int) -> str:
+            opts = dataclasses.replace(summarize_options(settings), words=words, chunk_tokens=None)
+            summarizer = Summarizer(backend, chat.templates, opts)
+            chunks = chunk_sources([[body]], summarizer.budget, chat.backend.count_tokens)
+            return summarizer.run(chunks).summary
+
+        if chat.add_document(source.label, text, gist):
+            added.append(source.label)
+    return added
+
+
+def read_session_view(memory: Path) -> tuple[dict[str, Any], list[Exchange]]:
+    """A session's memory as data, read without the lock and without loading a model."""
+    with Session.open(memory, create=False, writable=False) as session:
+        state = session.load_state()
+        exchanges = session.load_journal()
+        view = describe(session, state, exchanges, None, session.meta.system)
+        view["warnings"] = list(session.warnings)
+        return view, exchanges
+
+
+def reset_session(memory: Path) -> None:
+    with Session.open(memory, create=False, writable=True) as session:
+        session.reset()

@@ -85,3 +85,49 @@ def test_same_seed_same_summary_without_cache(cli, tmp_path):
     first, second = cli(*args), cli(*args)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() and first.stdout == second.stdout
+
+
+class CheckedStream(Checked):
+    def stream(self, messages, sampling):
+        used = self.inner.prompt_tokens(messages) + sampling.max_tokens
+        assert used <= self.n_ctx
+        self.largest = max(self.largest, used)
+        return self.inner.stream(messages, sampling)
+
+
+def test_long_chat_folds_and_resumes_in_another_process(real_backend, tmp_path, cli):
+    from longcli.chat import Chat, ChatOptions
+    from longcli.session import Session
+
+    path = tmp_path / "session"
+    backend = CheckedStream(real_backend)
+    topics = [
+        "my garden",
+        "the weather in Oslo",
+        "a recipe for soup",
+        "chess openings",
+        "learning Spanish",
+        "my bicycle",
+        "the history of tea",
+        "a trip to Rome",
+    ]
+    with Session.open(path, create=True, writable=True) as session:
+        chat = Chat(session, backend, load_templates(), ChatOptions(reply_tokens=96))
+        chat.ask("My name is Ada Lovelace and my cat is called Pixel.")
+        for i in range(30):
+            reply = chat.ask(f"Tell me one short thing about {topics[i % len(topics)]}.")
+            assert reply.text.strip()
+        assert chat.state.folds >= 2
+        assert backend.largest <= real_backend.n_ctx
+        state = (chat.state.summary, chat.state.window_start)
+        turns = len(chat.exchanges)
+    assert turns == 31
+
+    r = cli("chat", "--memory", str(path), "--ctx", "1024", "-m", "What is my cat called?")
+    assert r.returncode == 0, r.stderr
+    with Session.open(path, create=False, writable=False) as session:
+        assert len(session.load_journal()) == 32
+        resumed = session.load_state()
+        assert resumed.window_start >= state[1]
+        if resumed.window_start == state[1]:
+            assert resumed.summary == state[0]  # no fold happened: memory exactly as left
