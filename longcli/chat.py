@@ -108,6 +108,9 @@ class Chat:
             e = self.exchanges[i]
             self.exchanges[i] = Exchange(e.n, e.user, e.assistant, self._exchange_tokens(e))
         self.passages: list[Passage] = session.load_passages()
+        self._passages_version = 0  # bumped whenever self.passages changes
+        # (passages version, labelled passages, their index, exchanges indexed so far)
+        self._index: tuple[int, list[str], BM25, int] | None = None
 
     # -- measuring ----------------------------------------------------------------------
 
@@ -183,14 +186,24 @@ class Chat:
 
     # -- recall -------------------------------------------------------------------------
 
+    def _recall_index(self) -> tuple[list[str], BM25]:
+        """The index over document passages and folded exchanges, extended as turns fold."""
+        if self._index is None or self._index[0] != self._passages_version:
+            labelled = [f"{p.label()} {p.text}" for p in self.passages]
+            self._index = (self._passages_version, labelled, BM25(labelled), 0)
+        key, labelled, index, folded = self._index
+        for e in self.exchanges[folded : self.state.window_start]:
+            labelled.append(f"[turn {e.n + 1}] {e.as_text()}")
+            index.add(labelled[-1])
+        self._index = (key, labelled, index, max(folded, self.state.window_start))
+        return labelled, index
+
     def recall_candidates(self, query: str) -> list[str]:
         """Folded exchanges and document passages relevant to `query`, best first."""
-        folded = self.exchanges[: self.state.window_start]
-        labelled = [f"[turn {e.n + 1}] {e.as_text()}" for e in folded]
-        labelled += [f"{p.label()} {p.text}" for p in self.passages]
+        labelled, index = self._recall_index()
         if not labelled:
             return []
-        ranked = BM25(labelled).top(query, RECALL_CANDIDATES)
+        ranked = index.top(query, RECALL_CANDIDATES)
         limit = self.budget.recall_tokens
         return [truncate_to_tokens(self.backend, labelled[i], limit) for i, _ in ranked]
 
@@ -266,6 +279,7 @@ class Chat:
         if not passages:
             raise UsageError(f"{name} is empty")
         self.passages = [p for p in self.passages if p.source != name] + passages
+        self._passages_version += 1
         self.session.save_passages(self.passages)
         cap = self.budget.summary_cap
         gist = summarize(text, max(20, int(cap / 2 / 1.4 * 0.75)))
@@ -285,6 +299,8 @@ class Chat:
         return describe(self.session, self.state, self.exchanges, self.budget, self.system)
 
     def reset(self) -> None:
+        self._index = None
+        self._passages_version += 1
         self.session.reset()
         self.state = MemoryState()
         self.exchanges = []
