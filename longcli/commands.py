@@ -158,6 +158,8 @@ def open_chat(
     try:
         engine = open_engine(settings, verbose=verbose)
         meta = session.meta
+        if system is None and meta.system is None:
+            system = settings.system  # the config's default, for a session that has none
         if system is not None and system != meta.system:
             meta.system = system
         if not meta.model:

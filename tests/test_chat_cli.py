@@ -131,3 +131,14 @@ def test_chat_with_a_file(cli, tmp_path: Path):
     view = json.loads(cli("memory", "show", str(s), "--json").stdout)
     assert view["documents"] == [str(doc)]
     assert view["summary"].startswith(f"Document {doc}:")
+
+
+def test_config_default_system_prompt_for_new_sessions(
+    cli, tmp_path: Path, private_user_dirs: Path
+):
+    config = private_user_dirs / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.yaml").write_text("system: Answer in French.\n")
+    s = tmp_path / "s"
+    assert cli("chat", "--memory", str(s), *FAKE, "-m", "hi").returncode == 0
+    assert json.loads((s / "meta.json").read_text())["system"] == "Answer in French."
