@@ -43,12 +43,14 @@ def load_stories(n: int) -> list[dict]:
 
 def summarize(backend, text: str, words: int, chunk_tokens: int | None) -> tuple[str, dict]:
     from longcli.chunking import chunk_stream
+    from longcli.engine import default_chunk_cap
     from longcli.summarize import SummarizeOptions, Summarizer
     from longcli.templates import load_templates
 
-    summarizer = Summarizer(
-        backend, load_templates(), SummarizeOptions(words=words, chunk_tokens=chunk_tokens)
+    opts = SummarizeOptions(
+        words=words, chunk_tokens=chunk_tokens, max_chunk_tokens=default_chunk_cap(backend.model)
     )
+    summarizer = Summarizer(backend, load_templates(), opts)
     started = time.monotonic()
     chunks = chunk_stream([text], summarizer.budget.chunk_tokens, backend.count_tokens)
     result = summarizer.run(chunks)
@@ -71,7 +73,11 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=250)
     parser.add_argument("--ctx", type=int, default=8192)
     parser.add_argument(
-        "--chunk-tokens", type=int, nargs="+", default=[0], help="0 means longcli's default"
+        "--chunk-tokens",
+        type=int,
+        nargs="+",
+        default=[0, 7000],
+        help="chunk sizes to compare; 0 means longcli's default",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per row")
     args = parser.parse_args()

@@ -25,6 +25,27 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
+def _guard_standard_streams() -> None:
+    """Put /dev/null on closed standard descriptors, so no file we open later takes their
+    number (and no log line meant for stderr lands in a session journal)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            if fd == 1:
+                os.environ["LONGCLI_STDOUT_CLOSED"] = "1"
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+
+
 def _say(message: str) -> None:
     try:
         sys.stderr.write(f"longcli: {message}\n")
@@ -57,10 +78,11 @@ def _framework_exit(exc: BaseException) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run longcli; returns (and, as a script, exits with) the documented exit code."""
-    from longcli.errors import ExitCode, describe, exit_code_for
+    from longcli.errors import ExitCode, OutputClosed, describe, exit_code_for
 
     args = sys.argv[1:] if argv is None else argv
     debug = _debug_requested(args)
+    _guard_standard_streams()
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         import typer
@@ -69,9 +91,12 @@ def main(argv: list[str] | None = None) -> int:
 
         command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="longcli", standalone_mode=False)
+        if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent return of 130
+            _say("interrupted")
+            return ExitCode.INTERRUPTED
         sys.stdout.flush()
         return int(result) if isinstance(result, int) else ExitCode.OK
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputClosed):
         _quiet_broken_pipe()
         return ExitCode.OK
     except BaseException as exc:  # the one place errors become exit codes

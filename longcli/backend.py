@@ -394,6 +394,9 @@ class FakeBackend:
             )
         self.prompts.append(list(messages))
         self.calls += 1
+        from longcli import faults
+
+        faults.pause("generate")
         if self.delay_s:
             time.sleep(self.delay_s)
         text, reason = self._reply(messages, sampling)

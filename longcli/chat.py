@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from longcli import faults
 from longcli.backend import Backend, Message
 from longcli.chunking import chunk_stream
 from longcli.errors import UsageError
@@ -173,6 +174,7 @@ class Chat:
         if count <= 0:
             return
         folding = self.window[:count]
+        faults.pause("fold")
         self.state.summary = self._fold_into_summary(self.state.summary, folding)
         self.state.window_start += count
         self.state.folds += 1

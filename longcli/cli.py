@@ -71,8 +71,18 @@ def _settings(overrides: dict[str, Any]) -> Any:
 
 def _write_output(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        import os
+
+        from longcli.errors import OutputClosed, UsageError
+
+        if os.environ.get("LONGCLI_STDOUT_CLOSED"):
+            raise UsageError("standard output is closed", hint="use --output FILE")
+
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise OutputClosed from None
         return
     import os
 
@@ -209,7 +219,7 @@ def config_path_cmd() -> None:
     """Print where the config file is (it may not exist yet)."""
     from longcli.config import config_path
 
-    typer.echo(str(config_path()))
+    _write_output(f"{config_path()}\n", None)
 
 
 @config_app.command("show")
@@ -220,7 +230,7 @@ def config_show() -> None:
     import yaml
 
     settings = _settings({})
-    typer.echo(yaml.safe_dump(dataclasses.asdict(settings), sort_keys=False).rstrip())
+    _write_output(yaml.safe_dump(dataclasses.asdict(settings), sort_keys=False), None)
 
 
 memory_app = typer.Typer(
@@ -304,7 +314,7 @@ def chat(
         if one_shot is not None:
             if one_shot.strip():
                 reply = session_chat.ask(one_shot)
-                sys.stdout.write(reply.text + "\n")
+                _write_output(reply.text + "\n", None)
             return
         if doc_sources and not sys.stdin.isatty() and not interactive:
             return
@@ -328,7 +338,7 @@ def memory_show(
     for warning in view.pop("warnings"):
         _warn(warning)
     if as_json:
-        typer.echo(json.dumps(view, indent=2, ensure_ascii=False))
+        _write_output(json.dumps(view, indent=2, ensure_ascii=False) + "\n", None)
     else:
         render_memory(view, sys.stdout)
 

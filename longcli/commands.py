@@ -13,7 +13,13 @@ from typing import Any
 from longcli import textio
 from longcli.chat import Chat, ChatOptions, describe
 from longcli.config import Settings, cache_dir, config_dir
-from longcli.engine import Engine, open_engine, record_speed, speed_estimate
+from longcli.engine import (
+    Engine,
+    default_chunk_cap,
+    open_engine,
+    record_speed,
+    speed_estimate,
+)
 from longcli.generation import SamplingDefaults
 from longcli.memory import Exchange
 from longcli.session import Session
@@ -23,12 +29,16 @@ from longcli.templates import Templates, load_templates
 ESTIMATED_BYTES_PER_TOKEN = 4.0
 
 
-def summarize_options(settings: Settings) -> SummarizeOptions:
+def summarize_options(settings: Settings, engine: Engine | None = None) -> SummarizeOptions:
+    cap = settings.max_chunk_tokens
+    if cap is None and engine is not None:
+        cap = default_chunk_cap(engine.model)
     return SummarizeOptions(
         words=settings.words,
         style=settings.style,
         instructions=settings.instructions,
         chunk_tokens=settings.chunk_tokens,
+        max_chunk_tokens=cap,
         temperature=settings.temperature,
         top_p=settings.top_p,
         top_k=settings.top_k,
@@ -66,7 +76,7 @@ def run_plan(
 
     engine = open_engine(settings, verbose=verbose, vocab_only=True)
     templates = _templates(settings)
-    opts = summarize_options(settings)
+    opts = summarize_options(settings, engine)
     budget = plan_budget(engine.backend, templates, opts)
     counts = [c.tokens for c in _chunks(engine, sources, budget, read) if c.text.strip()]
     plan = plan_run(counts, budget)
@@ -99,7 +109,7 @@ def run_summarize(
         summarizer = Summarizer(
             backend,
             templates,
-            summarize_options(settings),
+            summarize_options(settings, engine),
             on_progress=progress,
             is_cached=(lambda: cache.hits) if cache else None,
         )
@@ -186,7 +196,13 @@ def add_documents(chat: Chat, settings: Settings, files: list[textio.Source]) ->
         text = textio.read_source_text(source)
 
         def gist(body: str, words: int) -> str:
-            opts = dataclasses.replace(summarize_options(settings), words=words, chunk_tokens=None)
+            opts = dataclasses.replace(
+                summarize_options(settings),
+                words=words,
+                chunk_tokens=None,
+                max_chunk_tokens=settings.max_chunk_tokens
+                or default_chunk_cap(getattr(chat.backend, "model", None)),
+            )
             summarizer = Summarizer(backend, chat.templates, opts)
             chunks = chunk_sources([[body]], summarizer.budget, chat.backend.count_tokens)
             return summarizer.run(chunks).summary

@@ -38,6 +38,7 @@ class Settings:
     style: str = "paragraph"
     instructions: str | None = None
     chunk_tokens: int | None = None
+    max_chunk_tokens: int | None = None  # None: chosen from the model's size
     prompt_file: str | None = None
     cache: bool = True
     # chat
@@ -104,6 +105,7 @@ _FIELD_TYPES: dict[str, type] = {
     "style": str,
     "instructions": str,
     "chunk_tokens": int,
+    "max_chunk_tokens": int,
     "prompt_file": str,
     "cache": bool,
     "system": str,

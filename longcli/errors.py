@@ -74,6 +74,13 @@ class Interrupted(LongcliError):
     exit_code = ExitCode.INTERRUPTED
 
 
+class OutputClosed(Exception):
+    """Whoever reads our standard output has gone (e.g. `| head -1`): exit quietly.
+
+    Not an OSError, so that no layer in between mistakes it for another failure.
+    """
+
+
 def exit_code_for(exc: BaseException) -> ExitCode:
     """The one mapping from an exception to the process exit code."""
     if isinstance(exc, LongcliError):

@@ -7,13 +7,27 @@ import os
 import tempfile
 from pathlib import Path
 
+from longcli import faults
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create a directory (and parents) readable by the user only."""
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    """Create a directory, and any missing parents, readable by the user only.
+
+    (Path.mkdir(parents=True, mode=...) would give the parents default permissions.)
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            directory.mkdir(mode=PRIVATE_DIR_MODE)
     return path
 
 
@@ -26,6 +40,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        faults.pause("replace")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -34,6 +34,8 @@ from longcli.generation import (
 from longcli.templates import Templates
 
 MIN_CHUNK_TOKENS = 64
+MIN_SUMMARY_TOKENS = 96
+MAX_SUMMARY_TOKENS = 512
 PREVIOUS_SHARE = 0.2  # of a map call's input budget, for the preceding summary
 SAFETY_TOKENS = 16  # slack for token merges where a template meets its content
 LABEL_TOKENS = 8  # allowance for "Part 12:\n" and the blank line between parts
@@ -48,6 +50,7 @@ class SummarizeOptions:
     style: str = "paragraph"
     instructions: str | None = None
     chunk_tokens: int | None = None
+    max_chunk_tokens: int | None = None  # cap on the default chunk size
     temperature: float = 0.2
     top_p: float = 0.9
     top_k: int = 40
@@ -168,8 +171,7 @@ def _messages(templates: Templates, content: str) -> list[Message]:
 def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) -> Budget:
     """Budgets for a context size; raises UsageError if the context is too small to work."""
     n_ctx = backend.n_ctx
-    summary_tokens = max(96, min(512, n_ctx // 8))
-    summary_words = int(summary_tokens / 1.4 * 0.75)  # well inside the token cap
+    summary_tokens = max(MIN_SUMMARY_TOKENS, min(MAX_SUMMARY_TOKENS, n_ctx // 8))
     map_overhead = _overhead(backend, templates, "map_with_context", opts)
     map_input = n_ctx - summary_tokens - map_overhead - SAFETY_TOKENS
     previous_tokens = min(summary_tokens, int(map_input * PREVIOUS_SHARE))
@@ -187,6 +189,8 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
             hint="use a larger --ctx, a smaller --words, or shorter prompt templates",
         )
     chunk_tokens = max_chunk
+    if opts.max_chunk_tokens is not None:
+        chunk_tokens = max(MIN_CHUNK_TOKENS, min(max_chunk, opts.max_chunk_tokens))
     if opts.chunk_tokens is not None:
         if not MIN_CHUNK_TOKENS <= opts.chunk_tokens <= max_chunk:
             raise UsageError(
@@ -194,6 +198,12 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
                 f"for a context of {n_ctx} tokens, got {opts.chunk_tokens}"
             )
         chunk_tokens = opts.chunk_tokens
+    # Summaries and the preceding context scale with the chunk actually used: a summary
+    # at most a quarter of its chunk, context at most PREVIOUS_SHARE of a map call's input.
+    summary_tokens = min(summary_tokens, max(MIN_SUMMARY_TOKENS, chunk_tokens // 4))
+    summary_words = int(summary_tokens / 1.4 * 0.75)  # well inside the token cap
+    share = PREVIOUS_SHARE / (1 - PREVIOUS_SHARE)
+    previous_tokens = min(previous_tokens, summary_tokens, int(chunk_tokens * share))
     return Budget(
         n_ctx=n_ctx,
         chunk_tokens=chunk_tokens,

@@ -103,3 +103,12 @@ def test_a_file_or_foreign_directory_is_not_a_session(tmp_path: Path):
     with pytest.raises(SessionError, match="not a longcli session"):
         open_w(d)
     assert (d / "cat.jpg").exists()
+
+
+def test_directory_left_by_a_crash_before_meta_is_still_ours(tmp_path: Path):
+    path = tmp_path / "s"
+    path.mkdir()
+    (path / "lock").write_text("")
+    (path / ".meta.json.abc.tmp").write_text("{")
+    with open_w(path) as s:
+        assert s.meta.format_version == FORMAT_VERSION

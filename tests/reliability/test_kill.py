@@ -1,0 +1,178 @@
+"""SIGKILL at random points: a crash loses at most the work in flight.
+
+Seeded (RELIABILITY_SEED), so a failure reproduces. The fake model and fault pauses
+make kills land in every phase: generation, folding, the journal write (between the two
+halves of a line) and the atomic replace of state files (after fsync, before rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from longcli.session import Session
+
+SEED = int(os.environ.get("RELIABILITY_SEED", "20261124"))
+CHAT_TURNS = 50
+SUMMARIZE_RUNS = 20
+PAUSES = "journal:0.03,replace:0.03,fold:0.03"
+REPORT: dict[str, object] = {}
+
+
+def longcli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "longcli", *args]
+
+
+def run_then_kill(cmd: list[str], env: dict, stdin: bytes, after_s: float) -> bool:
+    """Start, feed stdin, SIGKILL after `after_s`; True when it was still running."""
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    try:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    try:
+        proc.wait(after_s)
+        return False
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        return True
+
+
+def last_phase(trace: Path) -> str:
+    try:
+        lines = trace.read_text().split()
+    except FileNotFoundError:
+        return "start"
+    return lines[-1] if lines else "start"
+
+
+def load_session(path: Path) -> tuple[list[str], dict]:
+    if not (path / "meta.json").exists():  # killed before the session was written
+        return [], {"window_start": 0, "summary": ""}
+    with Session.open(path, create=False, writable=False) as s:
+        users = [e.user for e in s.load_journal()]
+        state = s.load_state()
+    return users, {"window_start": state.window_start, "summary": state.summary}
+
+
+def test_chat_survives_random_kills(tmp_path: Path):
+    rng = random.Random(SEED)
+    script = [
+        f"turn-{i:02d} " + " ".join(f"word{i}x{j}" for j in range(rng.randint(5, 40)))
+        for i in range(CHAT_TURNS)
+    ]
+    session = tmp_path / "s"
+    trace = tmp_path / "trace"
+    env = {
+        **os.environ,
+        "LONGCLI_FAKE_DELAY_S": "0.01",
+        "LONGCLI_FAULT_PAUSE": PAUSES,
+        "LONGCLI_FAULT_TRACE": str(trace),
+    }
+    cmd = longcli(
+        "chat", "--memory", str(session), "--backend", "fake", "--ctx", "512", "--interactive"
+    )
+    kills: Counter[str] = Counter()
+    previous_state = {"window_start": 0}
+    for _ in range(400):
+        done = load_session(session)[0]
+        if len(done) == CHAT_TURNS:
+            break
+        trace.unlink(missing_ok=True)
+        remaining = "\n".join(script[len(done) :]) + "\n"
+        if run_then_kill(cmd, env, remaining.encode(), rng.uniform(0.05, 0.8)):
+            kills[last_phase(trace)] += 1
+        users, state = load_session(session)
+        # every completed turn present exactly once, in order, and nothing else
+        assert users == script[: len(users)]
+        assert len(users) >= len(done)
+        # the memory state is a consistent one: within the journal, never going back
+        assert previous_state["window_start"] <= state["window_start"] <= len(users)
+        previous_state = state
+    assert load_session(session)[0] == script
+    assert sum(kills.values()) >= 20
+    assert {"generate", "journal", "replace"} <= set(kills)
+    REPORT["chat_kills"] = dict(kills)
+    # and the session still works normally afterwards
+    r = subprocess.run(
+        longcli("chat", "--memory", str(session), "--backend", "fake", "-m", "still here?"),
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+
+
+def test_summarize_resumes_after_random_kills(tmp_path: Path):
+    rng = random.Random(SEED + 1)
+    text = tmp_path / "in.txt"
+    text.write_text(
+        "".join(
+            f"Paragraph {i}: Alice met person{i} in town{i}; they talked "
+            f"about thing{i} and left.\n\n"
+            for i in range(900)
+        )
+    )
+    base = [
+        "summarize",
+        str(text),
+        "--backend",
+        "fake",
+        "--ctx",
+        "1024",
+        "--quiet",
+        "--format",
+        "json",
+    ]
+    reference = subprocess.run(longcli(*base, "--no-cache"), capture_output=True, text=True)
+    assert reference.returncode == 0, reference.stderr
+    expected = json.loads(reference.stdout)["summary"]
+    calls = json.loads(reference.stdout)["stats"]["calls"]
+    cache = tmp_path / "cache"
+    env = {
+        **os.environ,
+        "LONGCLI_CACHE_DIR": str(cache),
+        "LONGCLI_FAKE_DELAY_S": "0.01",
+        "LONGCLI_FAULT_PAUSE": "replace:0.01",
+    }
+    killed = resumed_midway = 0
+    for _ in range(SUMMARIZE_RUNS):
+        if run_then_kill(longcli(*base), env, b"", rng.uniform(0.1, 0.02 * calls)):
+            killed += 1
+        finished = list(cache.rglob("*.json"))
+        for entry in finished:
+            json.loads(entry.read_text())  # no half-written cache entry, ever
+        result = subprocess.run(
+            longcli(*base), capture_output=True, text=True, env={**env, "LONGCLI_FAULT_PAUSE": ""}
+        )
+        assert result.returncode == 0, result.stderr
+        out = json.loads(result.stdout)
+        assert out["summary"] == expected  # same result as an uninterrupted run
+        assert out["stats"]["cached_calls"] == len(finished)  # every finished call reused
+        resumed_midway += 0 < len(finished) < calls
+        for leftover in cache.rglob("*.tmp"):
+            leftover.unlink()
+        # start the next run from a fresh cache, so every run resumes a real interruption
+        for entry in cache.rglob("*.json"):
+            entry.unlink()
+    assert killed >= SUMMARIZE_RUNS // 2 and resumed_midway >= SUMMARIZE_RUNS // 4
+    REPORT["summarize_kills"] = killed
+    REPORT["summarize_resumed_midway"] = resumed_midway
+
+
+@pytest.fixture(scope="module", autouse=True)
+def print_report():
+    yield
+    if REPORT:
+        sys.stderr.write(f"\nreliability kills: {REPORT}\n")
