@@ -98,12 +98,15 @@ def ask_for_summary(
     sampling: SamplingDefaults,
     stats: CallStats,
     check_copy: bool = True,
+    context: str | None = None,
+    min_words: int = 0,
 ) -> str:
     """Ask for a summary of at most `max_tokens`; retry shorter and hotter when degenerate.
 
     `build(words)` makes the prompt for a word limit. `source` is what is summarized: the
     last resort when every attempt fails, and (with `check_copy`) what must not be copied.
-    The answer is always within `max_tokens` tokens.
+    `context` is earlier material the answer must not merely repeat; an answer under
+    `min_words` is retried. The answer is always within `max_tokens` tokens.
     """
     text = ""
     for attempt in range(MAX_ATTEMPTS):
@@ -118,7 +121,7 @@ def ask_for_summary(
         text = strip_artifacts(completion.text)
         if completion.finish_reason == "length":
             text = trim_to_sentence(text)
-        reason = degeneracy(text, source if check_copy else None)
+        reason = degeneracy(text, source if check_copy else None, context, min_words)
         if reason is None:
             return truncate_to_tokens(backend, text, max_tokens)
         stats.reasons.append(reason)

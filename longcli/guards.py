@@ -24,6 +24,7 @@ _ARTIFACT_OPENERS = re.compile(
     re.IGNORECASE,
 )
 _CHAT_ARTIFACTS = re.compile(r"<\|im_(?:start|end)\|>|<\|endoftext\|>|</s>|<s>")
+_PART_LABEL = re.compile(r"^\s*(?:\*\*)?part \d+(?:\*\*)?\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
 
 REPEATED_SENTENCE_LIMIT = 3  # the same sentence this often is a loop
 NGRAM = 4
@@ -46,7 +47,8 @@ def strip_artifacts(text: str) -> str:
     text = _CHAT_ARTIFACTS.sub("", text).strip()
     lines = []
     for line in text.splitlines():
-        cleaned = _ARTIFACT_OPENERS.sub("", line, count=1)
+        cleaned = _PART_LABEL.sub("", line, count=1)  # our own labels, echoed back
+        cleaned = _ARTIFACT_OPENERS.sub("", cleaned, count=1)
         if cleaned and cleaned[0].islower() and cleaned != line:
             cleaned = cleaned[0].upper() + cleaned[1:]
         lines.append(cleaned)
@@ -83,11 +85,25 @@ def _ngrams(words: list[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
-def degeneracy(text: str, source: str | None = None) -> str | None:
-    """Why an answer is unusable (a loop, a copy, nothing), or None when it looks fine."""
+CONTEXT_ECHO_SHARE = 0.5  # this share of 8-grams taken from the context is an echo
+
+
+def degeneracy(
+    text: str,
+    source: str | None = None,
+    context: str | None = None,
+    min_words: int = 0,
+) -> str | None:
+    """Why an answer is unusable, or None when it looks fine.
+
+    Unusable: empty, far shorter than `min_words`, looping, copying `source` verbatim,
+    or repeating `context` (the summary of what came before) instead of the new text.
+    """
     words = _words(text)
     if not words:
         return "empty"
+    if len(words) < min_words:
+        return "too short"
     counts = Counter(" ".join(_words(s)) for s in sentences(text))
     counts.pop("", None)
     if counts and counts.most_common(1)[0][1] >= REPEATED_SENTENCE_LIMIT:
@@ -101,6 +117,11 @@ def degeneracy(text: str, source: str | None = None) -> str | None:
         reason = _copying(words, _words(source))
         if reason:
             return reason
+    if context and len(words) >= 8:
+        context_grams = set(_ngrams(_words(context), 8))
+        grams = _ngrams(words, 8)
+        if sum(g in context_grams for g in grams) / len(grams) >= CONTEXT_ECHO_SHARE:
+            return "repeated the context"
     return None
 
 

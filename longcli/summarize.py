@@ -41,6 +41,7 @@ SAFETY_TOKENS = 16  # slack for token merges where a template meets its content
 LABEL_TOKENS = 8  # allowance for "Part 12:\n" and the blank line between parts
 SHRINK_RATIO = 0.8  # a merge must come out at most this share of its inputs
 TIGHTER_RATIO = 0.5  # a merge that did not shrink is redone with this hard cap
+MIN_MERGE_SHARE = 0.3  # a merge answer under this share of its word target is retried
 MAX_LEVELS = 64  # unreachable by construction; a guard against future bugs
 
 
@@ -254,6 +255,8 @@ class Summarizer:
         max_tokens: int,
         source: str,
         check_copy: bool = True,
+        context: str | None = None,
+        min_words: int = 0,
     ) -> str:
         hits_before = self._cache_hits()
         calls = CallStats()
@@ -266,6 +269,8 @@ class Summarizer:
             self._sampling,
             calls,
             check_copy,
+            context,
+            min_words,
         )
         self.stats.calls += calls.calls
         self.stats.retries += calls.retries
@@ -289,7 +294,7 @@ class Summarizer:
                 instructions=_instructions(o),
             )
 
-        return self._guarded(build, b.summary_words, b.summary_tokens, chunk.text)
+        return self._guarded(build, b.summary_words, b.summary_tokens, chunk.text, context=previous)
 
     def _single(self, chunk: Chunk) -> str:
         b, o = self.budget, self.opts
@@ -336,8 +341,13 @@ class Summarizer:
                 instructions=_instructions(o),
             )
 
-        # Merging may reuse the parts' own sentences: only loops count as degenerate here.
-        return self._guarded(build, words, max_tokens, joined, check_copy=False)
+        # Merging may reuse the parts' own sentences: loops and near-empty answers count
+        # as degenerate here, copying does not.
+        source_words = len(joined.split())
+        min_words = min(int(words * MIN_MERGE_SHARE), source_words // 4)
+        return self._guarded(
+            build, words, max_tokens, joined, check_copy=False, min_words=min_words
+        )
 
     def _merge_level(self, level: int, items: list[str], counts: list[int]) -> list[MergeRecord]:
         b = self.budget

@@ -53,3 +53,21 @@ def test_cut_off_sentence_is_trimmed():
 
 def test_drop_repeated_sentences():
     assert drop_repeated_sentences("A b. A b. C d.") == "A b. C d."
+
+
+def test_repeating_the_previous_summary_is_degenerate():
+    previous = "Retief jumped from the skiff to rescue the pilot as the sky turned pink above them."
+    echo = "Retief jumped from the skiff to rescue the pilot as the sky turned pink. Then more."
+    assert degeneracy(echo, context=previous) == "repeated the context"
+    fresh = "The ambassador refused the treaty and the fleet left orbit at dawn, heading home."
+    assert degeneracy(fresh, context=previous) is None
+
+
+def test_far_too_short_is_degenerate():
+    assert degeneracy("Alice left.", min_words=20) == "too short"
+    assert degeneracy("Alice left.", min_words=2) is None
+
+
+def test_echoed_part_labels_are_stripped():
+    assert strip_artifacts("Part 1:\nAlice left.") == "Alice left."
+    assert strip_artifacts("**Part 2:** Bob stayed.") == "Bob stayed."
