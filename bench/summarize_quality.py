@@ -41,14 +41,19 @@ def load_stories(n: int) -> list[dict]:
     return stories
 
 
-def summarize(backend, text: str, words: int, chunk_tokens: int | None) -> tuple[str, dict]:
+def summarize(
+    backend, text: str, words: int, chunk_tokens: int | None, summary_tokens: int | None = None
+) -> tuple[str, dict]:
     from longcli.chunking import chunk_stream
     from longcli.engine import default_chunk_cap
     from longcli.summarize import SummarizeOptions, Summarizer
     from longcli.templates import load_templates
 
     opts = SummarizeOptions(
-        words=words, chunk_tokens=chunk_tokens, max_chunk_tokens=default_chunk_cap(backend.model)
+        words=words,
+        chunk_tokens=chunk_tokens,
+        max_chunk_tokens=default_chunk_cap(backend.model),
+        summary_tokens=summary_tokens,
     )
     summarizer = Summarizer(backend, load_templates(), opts)
     started = time.monotonic()
@@ -79,6 +84,13 @@ def main() -> None:
         default=[0, 7000],
         help="chunk sizes to compare; 0 means longcli's default",
     )
+    parser.add_argument(
+        "--summary-tokens",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="caps on each chunk's summary to compare; 0 means longcli's default",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per row")
     args = parser.parse_args()
 
@@ -88,11 +100,16 @@ def main() -> None:
     backend = LlamaBackend(describe_model(bundled_model_path()), args.ctx)
     stories = load_stories(args.stories)
     rows = []
-    for size in args.chunk_tokens:
+    runs = [(c, s) for c in args.chunk_tokens for s in args.summary_tokens]
+    for size, summary_cap in runs:
         label = f"longcli chunk={size or 'default'}"
+        if summary_cap:
+            label += f" summary<={summary_cap}"
         best, mean, stats = [], [], []
         for story in stories:
-            summary, st = summarize(backend, story["document"], args.words, size or None)
+            summary, st = summarize(
+                backend, story["document"], args.words, size or None, summary_cap or None
+            )
             b, m = rouge_l(summary, story["references"])
             best.append(b)
             mean.append(m)

@@ -97,6 +97,7 @@ class LlamaLog:
         self.lines: deque[str] = deque(maxlen=50)
         self._callback: Any = None
         self._last_level = 0
+        self.captured: list[str] | None = None  # every line, debug too, while a test reads
 
     def install(self, llama_cpp: Any) -> None:
         if self._callback is not None:
@@ -107,9 +108,11 @@ class LlamaLog:
             if level == GGML_LOG_CONT:
                 level = self._last_level
             self._last_level = level
+            message = text.decode("utf-8", errors="replace")
+            if self.captured is not None:
+                self.captured.append(message)
             if level == GGML_LOG_DEBUG:
                 return  # graph and tensor dumps: thousands of lines nobody asked for
-            message = text.decode("utf-8", errors="replace")
             self.lines.append(message)
             if self.verbose:
                 # A closed stderr must not take the process down.
@@ -191,6 +194,39 @@ def _template_error(message: str) -> None:
     raise ValueError(message)
 
 
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to load a model: everything but its path and context size."""
+
+    gpu_layers: int | None = None  # None: all when llama.cpp has a GPU backend
+    threads: int | None = None  # None: default_threads()
+    batch: int = 512
+    seed: int = 0
+    kv_type: str = "f16"  # f16 | q8_0 | q4_0
+    flash_attn: bool = False
+    rope_scaling: str | None = None  # linear | yarn
+    rope_factor: float = 1.0
+    trained_ctx: int = 0  # for YaRN: the context the model was trained with
+
+    def llama_kwargs(self) -> dict[str, Any]:
+        import llama_cpp
+
+        from longcli.kvmemory import KV_TYPES
+
+        kwargs: dict[str, Any] = {"flash_attn": self.flash_attn}
+        if self.kv_type != "f16":
+            kwargs["type_k"] = kwargs["type_v"] = KV_TYPES[self.kv_type][0]
+        if self.rope_scaling:
+            kwargs["rope_scaling_type"] = {
+                "linear": llama_cpp.LLAMA_ROPE_SCALING_TYPE_LINEAR,
+                "yarn": llama_cpp.LLAMA_ROPE_SCALING_TYPE_YARN,
+            }[self.rope_scaling]
+            kwargs["rope_freq_scale"] = 1.0 / self.rope_factor
+            if self.rope_scaling == "yarn" and self.trained_ctx:
+                kwargs["yarn_orig_ctx"] = self.trained_ctx
+        return kwargs
+
+
 class LlamaBackend:
     """A GGUF model run in-process by llama-cpp-python."""
 
@@ -198,20 +234,20 @@ class LlamaBackend:
         self,
         model: ModelInfo,
         n_ctx: int,
+        options: LoadOptions | None = None,
         *,
-        gpu_layers: int | None = None,
-        threads: int | None = None,
-        batch: int = 512,
-        seed: int = 0,
         verbose: bool = False,
         vocab_only: bool = False,
     ) -> None:
         import llama_cpp
 
+        options = options or LoadOptions()
         LLAMA_LOG.verbose = verbose
         LLAMA_LOG.install(llama_cpp)
+        gpu_layers = options.gpu_layers
         if gpu_layers is None:
             gpu_layers = -1 if gpu_offload_supported() else 0
+        threads = options.threads
         decode_threads, prefill_threads = (threads, threads) if threads else default_threads()
         # verbose=True keeps llama-cpp-python from dup2-ing file descriptors 1 and 2 away
         # (which fails when either is closed); its Python-side chatter is captured here
@@ -222,13 +258,14 @@ class LlamaBackend:
                 self._llm = llama_cpp.Llama(
                     model_path=str(model.path),
                     n_ctx=n_ctx,
-                    n_batch=min(batch, n_ctx),
+                    n_batch=min(options.batch, n_ctx),
                     n_gpu_layers=gpu_layers,
                     n_threads=decode_threads,
                     n_threads_batch=prefill_threads,
-                    seed=seed,
+                    seed=options.seed,
                     vocab_only=vocab_only,
                     verbose=True,
+                    **({} if vocab_only else options.llama_kwargs()),
                 )
         except (ValueError, RuntimeError, OSError) as exc:
             detail = LLAMA_LOG.last_error() or str(exc)
@@ -239,6 +276,7 @@ class LlamaBackend:
         self.identity = model.identity
         self.threads = (decode_threads, prefill_threads)
         self.gpu_layers = gpu_layers
+        self.options = options
         bos = self._token_text(self._llm.token_bos())
         eos = self._token_text(self._llm.token_eos())
         self._bos_tokens = self._llm.tokenize(b"", add_bos=True, special=True)

@@ -23,10 +23,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+models_app = typer.Typer(help="Describe GGUF models.", no_args_is_help=True)
 config_app = typer.Typer(
     help="Show where the config file is and what it holds.", no_args_is_help=True
 )
 app.add_typer(config_app, name="config")
+app.add_typer(models_app, name="models")
 
 
 class Style(StrEnum):
@@ -54,6 +56,61 @@ class BackendName(StrEnum):
 MODEL_HELP = (
     "GGUF file path, alias, or model name in the models dir [default: bundled SmolLM2-135M]"
 )
+
+
+class KvType(StrEnum):
+    f16 = "f16"
+    q8_0 = "q8_0"
+    q4_0 = "q4_0"
+
+
+class FlashAttn(StrEnum):
+    auto = "auto"
+    on = "on"
+    off = "off"
+
+
+class RopeScaling(StrEnum):
+    linear = "linear"
+    yarn = "yarn"
+
+
+def kv_type_option() -> Any:
+    return typer.Option(
+        None, "--kv-type", help="KV-cache precision: q8_0 halves its memory, q4_0 quarters it."
+    )
+
+
+def flash_attn_option() -> Any:
+    return typer.Option(
+        None, "--flash-attn", help="Flash attention [default: auto: on for q8_0/q4_0 or a GPU]."
+    )
+
+
+def rope_scaling_option() -> Any:
+    return typer.Option(
+        None,
+        "--rope-scaling",
+        help="Stretch a short-context model past its trained context (quality drops).",
+    )
+
+
+def rope_factor_option() -> Any:
+    return typer.Option(None, "--rope-factor", help="How far to stretch [default: 2].")
+
+
+def _context_overrides(
+    kv_type: KvType | None,
+    flash_attn: FlashAttn | None,
+    rope_scaling: RopeScaling | None,
+    rope_factor: float | None,
+) -> dict[str, Any]:
+    return {
+        "kv_type": kv_type.value if kv_type else None,
+        "flash_attn": flash_attn.value if flash_attn else None,
+        "rope_scaling": rope_scaling.value if rope_scaling else None,
+        "rope_factor": rope_factor,
+    }
 
 
 def _warn(message: str) -> None:
@@ -139,6 +196,10 @@ def summarize(
     threads: int = typer.Option(
         None, "--threads", "-t", help="CPU threads [default: chosen for this machine]."
     ),
+    kv_type: KvType = kv_type_option(),
+    flash_attn: FlashAttn = flash_attn_option(),
+    rope_scaling: RopeScaling = rope_scaling_option(),
+    rope_factor: float = rope_factor_option(),
     prompt_file: str = typer.Option(
         None, "--prompt-file", help="YAML file overriding prompt templates."
     ),
@@ -203,6 +264,7 @@ def summarize(
             "instructions": instructions,
             "backend": backend.value if backend else None,
             "cache": False if no_cache else None,
+            **_context_overrides(kv_type, flash_attn, rope_scaling, rope_factor),
         }
     )
     sources = textio.resolve_sources(list(inputs or []), sys.stdin.isatty())
@@ -263,6 +325,10 @@ def chat(
     ),
     gpu_layers: int = typer.Option(None, "--gpu-layers", help="Layers to offload to the GPU."),
     threads: int = typer.Option(None, "--threads", "-t", help="CPU threads."),
+    kv_type: KvType = kv_type_option(),
+    flash_attn: FlashAttn = flash_attn_option(),
+    rope_scaling: RopeScaling = rope_scaling_option(),
+    rope_factor: float = rope_factor_option(),
     temperature: float = typer.Option(
         None, "--temperature", help="Sampling temperature [default: 0.2]."
     ),
@@ -300,6 +366,7 @@ def chat(
             "seed": seed,
             "backend": backend.value if backend else None,
             "cache": False if no_cache else None,
+            **_context_overrides(kv_type, flash_attn, rope_scaling, rope_factor),
         }
     )
     doc_sources = textio.resolve_sources(list(files), True) if files else []
@@ -380,3 +447,30 @@ def memory_reset(
             raise typer.Exit(1)
     reset_session(memory)
     sys.stderr.write(f"longcli: {memory} reset\n")
+
+
+@models_app.command("info")
+def models_info(
+    model: str = typer.Argument(None, help=MODEL_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Describe a model from its GGUF header, with the memory each context size needs.
+
+    Nothing is loaded: the numbers come from the file's metadata.
+    """
+    import json
+
+    from longcli.commands import describe_model_memory
+
+    info = describe_model_memory(_settings({"model": model}))
+    if as_json:
+        _write_output(json.dumps(info, indent=2) + "\n", None)
+        return
+    lines = [f"{k:16} {v}" for k, v in info.items() if k not in ("memory", "kv_types")]
+    if info["memory"]:
+        lines += ["", "KV cache by context size and --kv-type (add weights and buffers):"]
+        lines.append(f"{'context':>10} " + " ".join(f"{t:>12}" for t in info["kv_types"]))
+        for row in info["memory"]:
+            cells = " ".join(f"{row[t]:>12}" for t in info["kv_types"])
+            lines.append(f"{row['n_ctx']:>10} {cells}")
+    _write_output("\n".join(lines) + "\n", None)

@@ -16,11 +16,14 @@ from longcli.config import Settings, cache_dir, config_dir
 from longcli.engine import (
     Engine,
     default_chunk_cap,
+    memory_budget,
+    model_max_ctx,
     open_engine,
     record_speed,
     speed_estimate,
 )
 from longcli.generation import SamplingDefaults
+from longcli.kvmemory import memory_plan
 from longcli.memory import Exchange
 from longcli.session import Session
 from longcli.summarize import Budget, Chunk, SummarizeOptions, chunk_sources, plan_budget, plan_run
@@ -80,8 +83,40 @@ def run_plan(
     budget = plan_budget(engine.backend, templates, opts)
     counts = [c.tokens for c in _chunks(engine, sources, budget, read) if c.text.strip()]
     plan = plan_run(counts, budget)
+    at_max = None
+    max_ctx = model_max_ctx(settings, engine)
+    if max_ctx and max_ctx != engine.n_ctx:
+        wider = _SameTokenizer(engine.backend, max_ctx)
+        max_budget = plan_budget(wider, templates, opts)
+        if max_budget.chunk_tokens != budget.chunk_tokens:
+            counts = [
+                c.tokens for c in _chunks(engine, sources, max_budget, read) if c.text.strip()
+            ]
+        at_max = plan_run(counts, max_budget)
     prefill, decode, calibrated = speed_estimate(engine)
-    return render_plan(plan, engine.describe(), plan.eta_seconds(prefill, decode), calibrated, fmt)
+    memory = None
+    if engine.model is not None:
+        memory = memory_plan(
+            engine.model, engine.n_ctx, settings.kv_type, settings.batch, memory_budget(settings)
+        )
+    return render_plan(
+        plan, engine.describe(), plan.eta_seconds(prefill, decode), calibrated, fmt, memory, at_max
+    )
+
+
+class _SameTokenizer:
+    """A backend's tokenizer with another context size, for planning only."""
+
+    def __init__(self, inner: Any, n_ctx: int) -> None:
+        self.inner = inner
+        self.n_ctx = n_ctx
+        self.identity = inner.identity
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def prompt_tokens(self, messages: list[Any]) -> int:
+        return self.inner.prompt_tokens(messages)
 
 
 def run_summarize(
@@ -225,3 +260,36 @@ def read_session_view(memory: Path) -> tuple[dict[str, Any], list[Exchange]]:
 def reset_session(memory: Path) -> None:
     with Session.open(memory, create=False, writable=True) as session:
         session.reset()
+
+
+def describe_model_memory(settings: Settings) -> dict[str, Any]:
+    """A model's header facts and the KV-cache memory of a range of context sizes."""
+    from longcli.engine import resolve_model_info
+    from longcli.kvmemory import KV_TYPES, format_bytes, kv_bytes, kv_shape
+
+    info = resolve_model_info(settings)
+    shape = kv_shape(info)
+    trained = info.context_length or 0
+    sizes = {n for n in (2048, 4096, 8192, 16384, 32768, 65536, 131072) if n <= trained}
+    if trained:
+        sizes.add(trained)
+    memory = []
+    if shape is not None:
+        for n in sorted(sizes):
+            row: dict[str, Any] = {"n_ctx": n}
+            row.update({t: format_bytes(kv_bytes(shape, n, t)) for t in KV_TYPES})
+            memory.append(row)
+    return {
+        "name": info.name,
+        "path": str(info.path),
+        "architecture": info.architecture,
+        "quantization": info.quantization,
+        "size": format_bytes(info.size_bytes),
+        "trained_ctx": trained or None,
+        "layers": shape.layers if shape else None,
+        "kv_heads": max(shape.kv_heads) if shape else None,
+        "head_dim": shape.key_dim if shape else None,
+        "chat_template": bool(info.chat_template),
+        "kv_types": list(KV_TYPES),
+        "memory": memory,
+    }

@@ -14,6 +14,9 @@ APP_NAME = "longcli"
 CONFIG_FILE_NAME = "config.yaml"
 STYLES = ("paragraph", "bullets", "outline")
 BACKENDS = ("llama", "fake")
+KV_TYPE_NAMES = ("f16", "q8_0", "q4_0")
+FLASH_ATTN = ("auto", "on", "off")
+ROPE_SCALING = ("linear", "yarn")
 
 
 @dataclass
@@ -24,8 +27,13 @@ class Settings:
     aliases: dict[str, str] = field(default_factory=dict)
     backend: str = "llama"
     ctx: int | None = None  # None: the model's trained context, capped by max_ctx
-    max_ctx: int = 8192
+    max_ctx: int = 32768
     gpu_layers: int | None = None  # None: all layers when llama.cpp has a GPU backend, else 0
+    kv_type: str = "f16"  # f16 | q8_0 | q4_0
+    flash_attn: str = "auto"  # auto | on | off
+    rope_scaling: str | None = None  # linear | yarn
+    rope_factor: float | None = None
+    memory_budget_mb: int | None = None  # None: a share of the memory available now
     threads: int | None = None  # None: chosen by longcli (see backend.default_threads)
     batch: int = 512
     temperature: float = 0.2
@@ -93,6 +101,11 @@ _FIELD_TYPES: dict[str, type] = {
     "ctx": int,
     "max_ctx": int,
     "gpu_layers": int,
+    "kv_type": str,
+    "flash_attn": str,
+    "rope_scaling": str,
+    "rope_factor": float,
+    "memory_budget_mb": int,
     "threads": int,
     "batch": int,
     "temperature": float,
@@ -200,6 +213,20 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"threads must be at least 1, got {settings.threads}")
     if not 0.0 <= settings.temperature <= 2.0:
         raise ConfigError(f"temperature must be between 0 and 2, got {settings.temperature}")
+    if settings.kv_type not in KV_TYPE_NAMES:
+        raise ConfigError(
+            f"kv_type must be one of {', '.join(KV_TYPE_NAMES)}, got '{settings.kv_type}'"
+        )
+    if settings.flash_attn not in FLASH_ATTN:
+        raise ConfigError(f"flash_attn must be auto, on or off, got '{settings.flash_attn}'")
+    if settings.rope_scaling not in (None, *ROPE_SCALING):
+        raise ConfigError(f"rope_scaling must be linear or yarn, got '{settings.rope_scaling}'")
+    if settings.rope_factor is not None and not 1.0 < settings.rope_factor <= 16.0:
+        raise ConfigError(f"rope_factor must be above 1 and at most 16, got {settings.rope_factor}")
+    if settings.rope_factor is not None and settings.rope_scaling is None:
+        raise ConfigError("rope_factor needs rope_scaling (linear or yarn)")
+    if settings.memory_budget_mb is not None and settings.memory_budget_mb < 64:
+        raise ConfigError(f"memory_budget_mb must be at least 64, got {settings.memory_budget_mb}")
     if not 0.05 <= settings.summary_share <= 0.5:
         raise ConfigError(
             f"summary_share must be between 0.05 and 0.5, got {settings.summary_share}"

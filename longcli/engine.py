@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from longcli.backend import Backend, FakeBackend
+from longcli.backend import Backend, FakeBackend, LoadOptions
 from longcli.config import Settings, cache_dir
 from longcli.errors import UsageError
+from longcli.kvmemory import (
+    MIB,
+    default_budget_bytes,
+    format_bytes,
+    largest_fitting_ctx,
+    memory_plan,
+)
 from longcli.models import ModelInfo, describe_model, resolve_model
 
 FAKE_DEFAULT_CTX = 2048
+DEFAULT_ROPE_FACTOR = 2.0
 # Rough speeds of the bundled 135M model on 2 CPU cores; scaled by weight size for others.
 REFERENCE_MODEL_BYTES = 100_000_000
 REFERENCE_PREFILL_TPS = 350.0
@@ -57,16 +65,114 @@ def default_chunk_cap(model: ModelInfo | None) -> int | None:
     return None
 
 
-def choose_ctx(settings: Settings, trained: int | None) -> int:
-    """--ctx if given (never above what the model was trained for), else trained capped."""
+MIN_CTX = 256
+
+
+def rope_factor(settings: Settings) -> float:
+    if settings.rope_scaling is None:
+        return 1.0
+    return settings.rope_factor or DEFAULT_ROPE_FACTOR
+
+
+def check_rope_scaling(settings: Settings, model: ModelInfo) -> None:
+    """Refuse RoPE scaling where the model's metadata says it would be wrong."""
+    if settings.rope_scaling is None:
+        return
+    if (
+        model.arch_value("rope.dimension_count") is None
+        and model.arch_value("rope.freq_base") is None
+    ):
+        raise UsageError(
+            f"--rope-scaling: {model.name} ({model.architecture}) does not declare RoPE "
+            "positions, so they cannot be stretched"
+        )
+    declared = model.arch_value("rope.scaling.type")
+    if declared not in (None, "none"):
+        raise UsageError(
+            f"--rope-scaling: {model.name} is already RoPE-scaled ({declared}); "
+            "scaling it again would corrupt its positions"
+        )
+    if model.context_length is None:
+        raise UsageError("--rope-scaling: the model does not say its trained context")
+
+
+def flash_attention(settings: Settings, offloaded: bool) -> bool:
+    """Resolve --flash-attn: quantized V caches need it; auto turns it on where it helps."""
+    quantized = settings.kv_type != "f16"
+    if settings.flash_attn == "off":
+        if quantized:
+            raise UsageError(
+                f"--kv-type {settings.kv_type} needs flash attention; drop --flash-attn off"
+            )
+        return False
+    return settings.flash_attn == "on" or quantized or offloaded
+
+
+def model_max_ctx(settings: Settings, engine: Engine) -> int | None:
+    """The largest context the model supports: trained, times the RoPE factor if stretched."""
+    if engine.model is None or engine.model.context_length is None:
+        return None
+    return int(engine.model.context_length * rope_factor(settings))
+
+
+def memory_budget(settings: Settings) -> int | None:
+    """Bytes the model may use: memory_budget_mb, else a share of what is available now."""
+    return _budget(settings)
+
+
+def _budget(settings: Settings) -> int | None:
+    if settings.memory_budget_mb is not None:
+        return settings.memory_budget_mb * MIB
+    return default_budget_bytes()
+
+
+def choose_ctx(settings: Settings, model: ModelInfo, offloaded: bool = False) -> int:
+    """The context size: --ctx if it is possible, else the largest that fits, within limits.
+
+    Limits: the trained context (times --rope-factor when stretched), `max_ctx` for the
+    default, and the memory budget (weights + KV cache + buffers; on a GPU only when
+    memory_budget_mb is set, since VRAM cannot be read from here).
+    """
+    trained = model.context_length
+    limit = int(trained * rope_factor(settings)) if trained else None
+    budget = _budget(settings) if not offloaded or settings.memory_budget_mb else None
+    weights_in_budget = not offloaded
     if settings.ctx is not None:
-        if trained is not None and settings.ctx > trained:
+        if limit is not None and settings.ctx > limit:
+            if settings.rope_scaling:
+                raise UsageError(
+                    f"--ctx {settings.ctx} is larger than {limit} tokens: the trained context "
+                    f"{trained} x --rope-factor {rope_factor(settings):g}"
+                )
             raise UsageError(
                 f"--ctx {settings.ctx} is larger than the model's trained context "
-                f"of {trained} tokens"
+                f"of {trained} tokens",
+                hint="--rope-scaling can stretch it, at some cost in quality",
+            )
+        plan = memory_plan(
+            model, settings.ctx, settings.kv_type, settings.batch, budget, weights_in_budget
+        )
+        if plan is not None and not plan.fits:
+            fits = largest_fitting_ctx(
+                model, settings.ctx, settings.kv_type, settings.batch, budget, weights_in_budget
+            )
+            raise UsageError(
+                f"--ctx {settings.ctx} needs {format_bytes(plan.total_bytes)} (KV cache "
+                f"{format_bytes(plan.kv_bytes)} as {settings.kv_type}) but the memory budget "
+                f"is {format_bytes(plan.budget_bytes or 0)}; at most --ctx {fits} fits",
+                hint="try --kv-type q8_0, or set memory_budget_mb",
             )
         return settings.ctx
-    return min(trained or settings.max_ctx, settings.max_ctx)
+    wanted = min(limit or settings.max_ctx, settings.max_ctx)
+    n_ctx = largest_fitting_ctx(
+        model, wanted, settings.kv_type, settings.batch, budget, weights_in_budget
+    )
+    if n_ctx < MIN_CTX:
+        raise UsageError(
+            f"not enough memory for a context of {MIN_CTX} tokens with this model",
+            hint="set memory_budget_mb, use --kv-type q4_0, or a smaller model",
+        )
+    return n_ctx
 
 
 def resolve_model_info(settings: Settings) -> ModelInfo:
@@ -83,18 +189,30 @@ def open_engine(settings: Settings, *, verbose: bool = False, vocab_only: bool =
     from longcli.backend import LlamaBackend
 
     info = resolve_model_info(settings)
-    n_ctx = choose_ctx(settings, info.context_length)
-    backend = LlamaBackend(
-        info,
-        n_ctx,
-        gpu_layers=settings.gpu_layers,
+    options = load_options(settings, info)
+    n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0)
+    backend = LlamaBackend(info, n_ctx, options, verbose=verbose, vocab_only=vocab_only)
+    return Engine(backend, info, n_ctx)
+
+
+def load_options(settings: Settings, model: ModelInfo) -> LoadOptions:
+    from longcli.backend import gpu_offload_supported
+
+    check_rope_scaling(settings, model)
+    gpu_layers = settings.gpu_layers
+    if gpu_layers is None:
+        gpu_layers = -1 if gpu_offload_supported() else 0
+    return LoadOptions(
+        gpu_layers=gpu_layers,
         threads=settings.threads,
         batch=settings.batch,
         seed=settings.seed,
-        verbose=verbose,
-        vocab_only=vocab_only,
+        kv_type=settings.kv_type,
+        flash_attn=flash_attention(settings, offloaded=gpu_layers != 0),
+        rope_scaling=settings.rope_scaling,
+        rope_factor=rope_factor(settings),
+        trained_ctx=model.context_length or 0,
     )
-    return Engine(backend, info, n_ctx)
 
 
 def speed_estimate(engine: Engine) -> tuple[float, float, bool]:

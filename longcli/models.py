@@ -36,8 +36,10 @@ _STRING, _ARRAY = 8, 9
 _MAX_KV = 100_000
 _MAX_STRING_BYTES = 64 << 20
 _MAX_ARRAY_ITEMS = 50_000_000
-# Arrays are skipped, except short ones we might want to show.
+# Long string arrays (the vocabulary) are skipped; numeric ones up to a few thousand
+# items (per-layer head counts) are kept.
 _KEEP_ARRAY_ITEMS = 16
+_KEEP_NUMERIC_ITEMS = 4096
 
 FILE_TYPES = {
     0: "F32",
@@ -135,7 +137,7 @@ class _Reader:
                 items = [self.string(keep=i < _KEEP_ARRAY_ITEMS) for i in range(count)]
                 return items[:_KEEP_ARRAY_ITEMS] if count <= _KEEP_ARRAY_ITEMS else count
             size = struct.calcsize(_SCALARS[item_kind])
-            if count <= _KEEP_ARRAY_ITEMS:
+            if count <= _KEEP_NUMERIC_ITEMS:
                 return [self.scalar(item_kind) for _ in range(count)]
             self.stream.seek(size * count, 1)
             return count  # long arrays are summarised by their length

@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any, TextIO
 
+from longcli.kvmemory import MemoryPlan, format_bytes
 from longcli.summarize import Plan, ProgressEvent, SummaryResult
 
 FORMATS = ("text", "markdown", "json")
@@ -88,7 +89,19 @@ def _duration(seconds: float) -> str:
     return f"{secs}s"
 
 
-def render_plan(plan: Plan, model: dict[str, Any], eta_s: float, calibrated: bool, fmt: str) -> str:
+def _tree(plan: Plan) -> str:
+    return f"{plan.chunks} chunks, {len(plan.levels)} merge levels, {plan.calls} calls"
+
+
+def render_plan(
+    plan: Plan,
+    model: dict[str, Any],
+    eta_s: float,
+    calibrated: bool,
+    fmt: str,
+    memory: MemoryPlan | None = None,
+    at_max: Plan | None = None,
+) -> str:
     b = plan.budget
     if fmt == "json":
         data = {
@@ -103,6 +116,23 @@ def render_plan(plan: Plan, model: dict[str, Any], eta_s: float, calibrated: boo
             "eta_seconds": round(eta_s, 1),
             "eta_calibrated": calibrated,
         }
+        if memory is not None:
+            data["memory"] = {
+                "kv_type": memory.kv_type,
+                "weights_bytes": memory.weights_bytes,
+                "kv_bytes": memory.kv_bytes,
+                "buffers_bytes": memory.compute_bytes,
+                "total_bytes": memory.total_bytes,
+                "budget_bytes": memory.budget_bytes,
+            }
+        if at_max is not None:
+            data["at_max_context"] = {
+                "n_ctx": at_max.budget.n_ctx,
+                "chunks": at_max.chunks,
+                "chunk_tokens": at_max.budget.chunk_tokens,
+                "levels": at_max.levels,
+                "calls": at_max.calls,
+            }
         return json.dumps(data, indent=2) + "\n"
     merges = " + ".join(str(n) for n in plan.levels)
     lines = [
@@ -115,4 +145,13 @@ def render_plan(plan: Plan, model: dict[str, Any], eta_s: float, calibrated: boo
         f"eta            {_duration(eta_s)}"
         + ("" if calibrated else " (rough: no earlier run of this model to calibrate from)"),
     ]
+    if memory is not None:
+        budget = f" of a {format_bytes(memory.budget_bytes)} budget" if memory.budget_bytes else ""
+        lines.append(
+            f"memory         {format_bytes(memory.total_bytes)}{budget}: weights "
+            f"{format_bytes(memory.weights_bytes)}, KV cache {format_bytes(memory.kv_bytes)} "
+            f"({memory.kv_type}), buffers ~{format_bytes(memory.compute_bytes)}"
+        )
+    if at_max is not None:
+        lines.append(f"at max context {at_max.budget.n_ctx} tokens: {_tree(at_max)}")
     return "\n".join(lines) + "\n"

@@ -52,6 +52,7 @@ class SummarizeOptions:
     instructions: str | None = None
     chunk_tokens: int | None = None
     max_chunk_tokens: int | None = None  # cap on the default chunk size
+    summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)
     temperature: float = 0.2
     top_p: float = 0.9
     top_k: int = 40
@@ -201,7 +202,10 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
         chunk_tokens = opts.chunk_tokens
     # Summaries and the preceding context scale with the chunk actually used: a summary
     # at most a quarter of its chunk, context at most PREVIOUS_SHARE of a map call's input.
-    summary_tokens = min(summary_tokens, max(MIN_SUMMARY_TOKENS, chunk_tokens // 4))
+    if opts.summary_tokens is not None:
+        summary_tokens = max(MIN_SUMMARY_TOKENS, min(summary_tokens, opts.summary_tokens))
+    else:
+        summary_tokens = min(summary_tokens, max(MIN_SUMMARY_TOKENS, chunk_tokens // 4))
     summary_words = int(summary_tokens / 1.4 * 0.75)  # well inside the token cap
     share = PREVIOUS_SHARE / (1 - PREVIOUS_SHARE)
     previous_tokens = min(previous_tokens, summary_tokens, int(chunk_tokens * share))

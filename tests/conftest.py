@@ -89,4 +89,4 @@ def real_backend(bundled_model_info):
     """The bundled model, loaded once, with a context small enough to force chunking."""
     from longcli.backend import LlamaBackend
 
-    return LlamaBackend(bundled_model_info, 1024, seed=0)
+    return LlamaBackend(bundled_model_info, 1024)

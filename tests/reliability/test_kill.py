@@ -13,6 +13,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from longcli.session import Session
 SEED = int(os.environ.get("RELIABILITY_SEED", "20261124"))
 CHAT_TURNS = 50
 SUMMARIZE_RUNS = 20
-PAUSES = "journal:0.03,replace:0.03,fold:0.03"
+PAUSE_S = 0.04
+PAUSES = f"journal:{PAUSE_S},replace:{PAUSE_S},fold:{PAUSE_S}"
+PHASES = ["start", "generate", "fold", "journal", "replace"]
 REPORT: dict[str, object] = {}
 
 
@@ -48,6 +51,34 @@ def run_then_kill(cmd: list[str], env: dict, stdin: bytes, after_s: float) -> bo
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         return True
+
+
+def run_and_kill_in(
+    cmd: list[str], env: dict, stdin: bytes, phase: str, trace: Path, rng: random.Random
+) -> bool:
+    """Start, then SIGKILL once the process is inside `phase` (by its fault trace)."""
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    try:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    deadline = time.monotonic() + 10
+    if phase == "start":
+        time.sleep(rng.uniform(0.01, 0.3))
+    else:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if last_phase(trace) == phase:
+                time.sleep(rng.uniform(0, PAUSE_S * 0.8))
+                break
+            time.sleep(0.002)
+    if proc.poll() is not None:
+        return False
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    return True
 
 
 def last_phase(trace: Path) -> str:
@@ -77,7 +108,7 @@ def test_chat_survives_random_kills(tmp_path: Path):
     trace = tmp_path / "trace"
     env = {
         **os.environ,
-        "LONGCLI_FAKE_DELAY_S": "0.01",
+        "LONGCLI_FAKE_DELAY_S": str(PAUSE_S),
         "LONGCLI_FAULT_PAUSE": PAUSES,
         "LONGCLI_FAULT_TRACE": str(trace),
     }
@@ -86,13 +117,14 @@ def test_chat_survives_random_kills(tmp_path: Path):
     )
     kills: Counter[str] = Counter()
     previous_state = {"window_start": 0}
-    for _ in range(400):
+    for round_ in range(400):
         done = load_session(session)[0]
         if len(done) == CHAT_TURNS:
             break
         trace.unlink(missing_ok=True)
         remaining = "\n".join(script[len(done) :]) + "\n"
-        if run_then_kill(cmd, env, remaining.encode(), rng.uniform(0.05, 0.8)):
+        target = PHASES[round_ % len(PHASES)]
+        if run_and_kill_in(cmd, env, remaining.encode(), target, trace, rng):
             kills[last_phase(trace)] += 1
         users, state = load_session(session)
         # every completed turn present exactly once, in order, and nothing else
@@ -103,7 +135,7 @@ def test_chat_survives_random_kills(tmp_path: Path):
         previous_state = state
     assert load_session(session)[0] == script
     assert sum(kills.values()) >= 20
-    assert {"generate", "journal", "replace"} <= set(kills)
+    assert all(kills[phase] >= 2 for phase in PHASES), kills
     REPORT["chat_kills"] = dict(kills)
     # and the session still works normally afterwards
     r = subprocess.run(
