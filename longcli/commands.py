@@ -42,12 +42,18 @@ def summarize_options(settings: Settings, engine: Engine | None = None) -> Summa
         instructions=settings.instructions,
         chunk_tokens=settings.chunk_tokens,
         max_chunk_tokens=cap,
-        temperature=settings.temperature,
-        top_p=settings.top_p,
-        top_k=settings.top_k,
-        min_p=settings.min_p,
-        repeat_penalty=settings.repeat_penalty,
-        seed=settings.seed,
+        sampling=sampling_defaults(settings),
+    )
+
+
+def sampling_defaults(settings: Settings) -> SamplingDefaults:
+    return SamplingDefaults(
+        settings.temperature,
+        settings.top_p,
+        settings.top_k,
+        settings.min_p,
+        settings.repeat_penalty,
+        settings.seed,
     )
 
 
@@ -179,14 +185,7 @@ def chat_options(settings: Settings) -> ChatOptions:
         reply_tokens=settings.reply_tokens,
         summary_share=settings.summary_share,
         recall_tokens=settings.recall_tokens,
-        sampling=SamplingDefaults(
-            settings.temperature,
-            settings.top_p,
-            settings.top_k,
-            settings.min_p,
-            settings.repeat_penalty,
-            settings.seed,
-        ),
+        sampling=sampling_defaults(settings),
     )
 
 

@@ -53,12 +53,7 @@ class SummarizeOptions:
     chunk_tokens: int | None = None
     max_chunk_tokens: int | None = None  # cap on the default chunk size
     summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)
-    temperature: float = 0.2
-    top_p: float = 0.9
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.15
-    seed: int = 0
+    sampling: SamplingDefaults = SamplingDefaults()
 
 
 @dataclass(frozen=True)
@@ -244,9 +239,7 @@ class Summarizer:
         self.opts = opts
         self.budget = plan_budget(backend, templates, opts)
         self.stats = Stats()
-        self._sampling = SamplingDefaults(
-            opts.temperature, opts.top_p, opts.top_k, opts.min_p, opts.repeat_penalty, opts.seed
-        )
+        self._sampling = opts.sampling
         self._on_progress = on_progress or (lambda event: None)
         self._cache_hits = is_cached or (lambda: 0)
 

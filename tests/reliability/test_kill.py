@@ -34,8 +34,7 @@ def longcli(*args: str) -> list[str]:
     return [sys.executable, "-m", "longcli", *args]
 
 
-def run_then_kill(cmd: list[str], env: dict, stdin: bytes, after_s: float) -> bool:
-    """Start, feed stdin, SIGKILL after `after_s`; True when it was still running."""
+def start(cmd: list[str], env: dict, stdin: bytes) -> subprocess.Popen:
     proc = subprocess.Popen(
         cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
@@ -43,7 +42,13 @@ def run_then_kill(cmd: list[str], env: dict, stdin: bytes, after_s: float) -> bo
         proc.stdin.write(stdin)
         proc.stdin.close()
     except BrokenPipeError:
-        pass
+        pass  # it already exited
+    return proc
+
+
+def run_then_kill(cmd: list[str], env: dict, stdin: bytes, after_s: float) -> bool:
+    """Start, feed stdin, SIGKILL after `after_s`; True when it was still running."""
+    proc = start(cmd, env, stdin)
     try:
         proc.wait(after_s)
         return False
@@ -57,14 +62,7 @@ def run_and_kill_in(
     cmd: list[str], env: dict, stdin: bytes, phase: str, trace: Path, rng: random.Random
 ) -> bool:
     """Start, then SIGKILL once the process is inside `phase` (by its fault trace)."""
-    proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-    )
-    try:
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
+    proc = start(cmd, env, stdin)
     deadline = time.monotonic() + 10
     if phase == "start":
         time.sleep(rng.uniform(0.01, 0.3))

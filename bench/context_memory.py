@@ -1,0 +1,84 @@
+"""Peak memory and prefill speed of the bundled model by context size and KV-cache type.
+
+    python bench/context_memory.py            # n_ctx 2048/4096/8192 x f16/q8_0
+    python bench/context_memory.py --json
+
+Each configuration runs in a fresh process (so peak RSS is its own): load the model,
+prefill a prompt filling 90% of the context with Shakespeare, report the prefill rate,
+the process's peak RSS, and the KV-cache size longcli predicts from the GGUF header.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+TEXT = Path(__file__).resolve().parents[2] / "shared" / "data" / "tinyshakespeare.txt"
+CONFIGS = [(n, kv) for n in (2048, 4096, 8192) for kv in ("f16", "q8_0")]
+
+
+def child(n_ctx: int, kv_type: str) -> dict:
+    import resource
+    import time
+
+    from longcli.backend import LlamaBackend, LoadOptions
+    from longcli.kvmemory import kv_bytes, kv_shape
+    from longcli.models import bundled_model_path, describe_model
+
+    info = describe_model(bundled_model_path())
+    backend = LlamaBackend(info, n_ctx, LoadOptions(kv_type=kv_type, flash_attn=kv_type != "f16"))
+    llm = backend._llm
+    text = TEXT.read_text(encoding="utf-8")
+    tokens = llm.tokenize(text.encode(), add_bos=False)[: int(n_ctx * 0.9)]
+    started = time.perf_counter()
+    llm.eval(tokens)
+    seconds = time.perf_counter() - started
+    return {
+        "n_ctx": n_ctx,
+        "kv_type": kv_type,
+        "prefill_tokens": len(tokens),
+        "prefill_tps": len(tokens) / seconds,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "kv_predicted_mib": kv_bytes(kv_shape(info), n_ctx, kv_type) / 2**20,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(int(args.child[0]), args.child[1])))
+        return
+    rows = []
+    for n_ctx, kv in CONFIGS:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(n_ctx), kv],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    base = {r["n_ctx"]: r for r in rows if r["kv_type"] == "f16"}
+    print(
+        f"{'n_ctx':>6} {'kv':>5} {'prefill tok':>11} {'tok/s':>7} {'peak RSS MiB':>13} "
+        f"{'KV MiB (pred.)':>15} {'RSS vs f16':>11}"
+    )
+    for r in rows:
+        ratio = r["peak_rss_mib"] / base[r["n_ctx"]]["peak_rss_mib"]
+        print(
+            f"{r['n_ctx']:>6} {r['kv_type']:>5} {r['prefill_tokens']:>11} "
+            f"{r['prefill_tps']:>7.0f} {r['peak_rss_mib']:>13.0f} "
+            f"{r['kv_predicted_mib']:>15.1f} {ratio:>11.2f}"
+        )
+    if args.json:
+        for r in rows:
+            print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()
