@@ -101,6 +101,8 @@ class Repl:
         try:
             return input("you> " if self.tty else "")
         except EOFError:
+            if self.tty:
+                self._say("")  # end the prompt's line, as a shell does on Ctrl-D
             return None
 
     def run(self) -> None:
