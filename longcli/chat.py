@@ -16,7 +16,7 @@ from typing import Any
 from longcli import faults
 from longcli.backend import Backend, Message
 from longcli.chunking import chunk_stream
-from longcli.errors import UsageError
+from longcli.errors import SessionError, UsageError
 from longcli.generation import (
     CallStats,
     SamplingDefaults,
@@ -97,8 +97,6 @@ class Chat:
         self.state: MemoryState = session.load_state()
         self.exchanges: list[Exchange] = session.load_journal()
         if self.state.window_start > len(self.exchanges):
-            from longcli.errors import SessionError
-
             raise SessionError(
                 f"{session.path}: the memory state covers {self.state.window_start} turns but "
                 f"the journal has {len(self.exchanges)}; the session was left untouched"

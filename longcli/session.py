@@ -18,7 +18,6 @@ import fcntl
 import json
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,7 +213,7 @@ class Session:
 
     # -- journal ------------------------------------------------------------------------
 
-    def load_journal(self, count: Callable[[Exchange], int] | None = None) -> list[Exchange]:
+    def load_journal(self) -> list[Exchange]:
         """Every completed exchange. A torn last line (a crash mid-write) is ignored."""
         path = self.path / JOURNAL
         try:
@@ -249,8 +248,6 @@ class Session:
                 raise SessionError(
                     f"{path}, line {number} is corrupt; the session was left untouched"
                 ) from None
-            if count is not None:
-                exchange = Exchange(exchange.n, exchange.user, exchange.assistant, count(exchange))
             exchanges.append(exchange)
             offset += len(line) + 1
         # A complete record cut just before its newline: the next append must start a line.
