@@ -23,6 +23,29 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from longcli import __version__
+
+        _write_output(f"longcli {__version__}\n", None)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+    ),
+) -> None:
+    """Summarize text of any length and chat with a memory that never overflows."""
+
+
 models_app = typer.Typer(help="Describe GGUF models.", no_args_is_help=True)
 config_app = typer.Typer(
     help="Show where the config file is and what it holds.", no_args_is_help=True

@@ -226,6 +226,13 @@ def test_broken_pipe_is_quiet(tmp_path: Path):
     assert proc.returncode == 0  # documented: a reader that goes away is not an error
 
 
+def test_version(cli):
+    from longcli import __version__
+
+    r = cli("--version")
+    assert r.returncode == 0 and r.stdout == f"longcli {__version__}\n"
+
+
 def test_help_is_plain(cli):
     r = cli("--help")
     assert r.returncode == 0 and "summarize" in r.stdout
