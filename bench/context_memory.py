@@ -17,10 +17,15 @@ import sys
 from pathlib import Path
 
 TEXT = Path(__file__).resolve().parents[2] / "shared" / "data" / "tinyshakespeare.txt"
-CONFIGS = [(n, kv) for n in (2048, 4096, 8192) for kv in ("f16", "q8_0")]
+# (n_ctx, kv type, flash attention): q8_0 needs flash attention
+CONFIGS = [
+    (n, kv, fa)
+    for n in (2048, 4096, 8192)
+    for kv, fa in (("f16", False), ("f16", True), ("q8_0", True))
+]
 
 
-def child(n_ctx: int, kv_type: str) -> dict:
+def child(n_ctx: int, kv_type: str, flash_attn: bool) -> dict:
     import resource
     import time
 
@@ -29,7 +34,7 @@ def child(n_ctx: int, kv_type: str) -> dict:
     from longcli.models import bundled_model_path, describe_model
 
     info = describe_model(bundled_model_path())
-    backend = LlamaBackend(info, n_ctx, LoadOptions(kv_type=kv_type, flash_attn=kv_type != "f16"))
+    backend = LlamaBackend(info, n_ctx, LoadOptions(kv_type=kv_type, flash_attn=flash_attn))
     llm = backend._llm
     text = TEXT.read_text(encoding="utf-8")
     tokens = llm.tokenize(text.encode(), add_bos=False)[: int(n_ctx * 0.9)]
@@ -39,6 +44,7 @@ def child(n_ctx: int, kv_type: str) -> dict:
     return {
         "n_ctx": n_ctx,
         "kv_type": kv_type,
+        "flash_attn": flash_attn,
         "prefill_tokens": len(tokens),
         "prefill_tps": len(tokens) / seconds,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -49,32 +55,34 @@ def child(n_ctx: int, kv_type: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(int(args.child[0]), args.child[1])))
+        print(json.dumps(child(int(args.child[0]), args.child[1], args.child[2] == "1")))
         return
     rows = []
-    for n_ctx, kv in CONFIGS:
+    for n_ctx, kv, fa in CONFIGS:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(n_ctx), kv],
+            [sys.executable, __file__, "--child", str(n_ctx), kv, "1" if fa else "0"],
             capture_output=True,
             text=True,
             check=True,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    base = {r["n_ctx"]: r for r in rows if r["kv_type"] == "f16"}
+    base = {r["n_ctx"]: r for r in rows if r["kv_type"] == "f16" and not r["flash_attn"]}
     print(
-        f"{'n_ctx':>6} {'kv':>5} {'prefill tok':>11} {'tok/s':>7} {'peak RSS MiB':>13} "
-        f"{'KV MiB (pred.)':>15} {'RSS vs f16':>11}"
+        f"{'n_ctx':>6} {'kv':>5} {'FA':>4} {'prefill tok':>11} {'tok/s':>7} "
+        f"{'peak RSS MiB':>13} {'KV MiB (pred.)':>15} {'RSS ratio':>10} {'speed ratio':>12}"
     )
     for r in rows:
-        ratio = r["peak_rss_mib"] / base[r["n_ctx"]]["peak_rss_mib"]
+        b = base[r["n_ctx"]]
         print(
-            f"{r['n_ctx']:>6} {r['kv_type']:>5} {r['prefill_tokens']:>11} "
-            f"{r['prefill_tps']:>7.0f} {r['peak_rss_mib']:>13.0f} "
-            f"{r['kv_predicted_mib']:>15.1f} {ratio:>11.2f}"
+            f"{r['n_ctx']:>6} {r['kv_type']:>5} {'on' if r['flash_attn'] else 'off':>4} "
+            f"{r['prefill_tokens']:>11} {r['prefill_tps']:>7.0f} {r['peak_rss_mib']:>13.0f} "
+            f"{r['kv_predicted_mib']:>15.1f} {r['peak_rss_mib'] / b['peak_rss_mib']:>10.2f} "
+            f"{r['prefill_tps'] / b['prefill_tps']:>12.2f}"
         )
+    print("ratios: against f16 without flash attention at the same n_ctx, in this run")
     if args.json:
         for r in rows:
             print(json.dumps(r))

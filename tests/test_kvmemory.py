@@ -90,8 +90,8 @@ def test_rope_scaling_refused_where_metadata_says_unsafe(bundled_model_info):
 
 
 def test_flash_attention_rules():
-    assert flash_attention(Settings(kv_type="q8_0"), offloaded=False)
-    assert not flash_attention(Settings(), offloaded=False)
-    assert flash_attention(Settings(), offloaded=True)
+    assert flash_attention(Settings(kv_type="q8_0"))
+    assert flash_attention(Settings())  # auto: on
+    assert not flash_attention(Settings(flash_attn="off"))
     with pytest.raises(UsageError, match="needs flash attention"):
-        flash_attention(Settings(kv_type="q4_0", flash_attn="off"), offloaded=False)
+        flash_attention(Settings(kv_type="q4_0", flash_attn="off"))
