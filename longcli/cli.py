@@ -19,7 +19,7 @@ app = typer.Typer(
         "on a local GGUF model (SmolLM2-135M by default)."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -1,0 +1,1 @@
+complete --command longcli --no-files --arguments "(env _LONGCLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) longcli)" --condition "env _LONGCLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) longcli"
