@@ -156,6 +156,8 @@ class Chat:
 
     def _fold_batch(self, summary: str, turns: list[str], words: int, cap: int) -> str:
         joined = "\n\n".join(turns)
+        # Key facts are best kept word for word, so copying from the turns is allowed
+        # here; loops and empty answers are still retried.
         return ask_for_summary(
             self.backend,
             lambda w: self._fold_messages(summary, joined, w),
@@ -164,6 +166,7 @@ class Chat:
             joined,
             self.options.sampling,
             self.calls,
+            check_copy=False,
         )
 
     def fold(self, count: int) -> None:
