@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--ctx", type=int, default=2048)
     parser.add_argument("--filler", type=int, default=40, help="turns between facts and questions")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # rows appear as they are measured
 
     model = "SmolLM2-135M (real)" if args.real else "fake model"
     print(f"Part 1: {args.turns} turns, {model}, context {args.ctx}")
