@@ -406,8 +406,6 @@ def chat(
                 reply = session_chat.ask(one_shot)
                 _write_output(reply.text + "\n", None)
             return
-        if doc_sources and not sys.stdin.isatty() and not interactive:
-            return
         from longcli.repl import Repl
 
         Repl(session_chat, sys.stdin.isatty(), lambda q: typer.confirm(q, err=True)).run()
