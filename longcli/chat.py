@@ -44,6 +44,7 @@ DEFAULT_SYSTEM = (
     "hold the answer, use them."
 )
 RECALL_CANDIDATES = 6
+RECALL_SEPARATOR_TOKENS = 4  # the blank line between two recalled passages, and slack
 PASSAGE_TOKENS = 200  # size of a document passage kept for recall
 SAFETY_TOKENS = 16
 
@@ -201,13 +202,14 @@ class Chat:
         self._index = (key, labelled, index, max(folded, self.state.window_start))
         return labelled, index
 
-    def recall_candidates(self, query: str) -> list[str]:
-        """Folded exchanges and document passages relevant to `query`, best first."""
+    def recall_candidates(self, query: str, limit_tokens: int | None = None) -> list[str]:
+        """Folded exchanges and document passages relevant to `query`, best first, each
+        cut (from its end) to at most `limit_tokens`."""
         labelled, index = self._recall_index()
         if not labelled:
             return []
         ranked = index.top(query, RECALL_CANDIDATES)
-        limit = self.budget.recall_tokens
+        limit = self.budget.recall_tokens if limit_tokens is None else limit_tokens
         return [truncate_to_tokens(self.backend, labelled[i], limit) for i, _ in ranked]
 
     # -- a turn -------------------------------------------------------------------------
@@ -229,11 +231,12 @@ class Chat:
                 return build_messages(self.system, self.state.summary, recalled, self.window, user)
 
             # Recall gets its own share of the budget, no more: a bigger prompt costs time.
+            # Its headings take part of that share, so passages are cut to what is left.
             bare = self.backend.prompt_tokens(build([]))
             limit = min(ceiling, bare + self.budget.recall_tokens)
-            plan = fit_recall(
-                self.backend.prompt_tokens, build, self.recall_candidates(user), limit
-            )
+            headings = self.backend.prompt_tokens(build([""])) - bare + RECALL_SEPARATOR_TOKENS
+            candidates = self.recall_candidates(user, max(0, limit - bare - headings))
+            plan = fit_recall(self.backend.prompt_tokens, build, candidates, limit)
             if plan.prompt_tokens <= ceiling:
                 break
             if not self.window:  # cannot happen within the budget; refuse rather than overflow

@@ -74,6 +74,19 @@ def test_a_planted_fact_comes_back_through_recall_after_folding(tmp_path: Path):
     session.close()
 
 
+def test_a_fact_in_a_long_exchange_is_still_recalled(tmp_path: Path):
+    """A folded exchange longer than the recall budget is cut to fit, not dropped."""
+    chat, session, backend = open_chat(tmp_path / "s")
+    chat.ask("My sister's name is Lena. " + "".join(f"We spoke of story {j}. " for j in range(40)))
+    for i in range(30):
+        chat.ask(filler(i))
+    assert chat.state.window_start > 0
+    reply = chat.ask("What is my sister's name?")
+    assert any("Lena" in r for r in reply.recalled)
+    assert "Lena" in backend.streamed[-1][-1].content
+    session.close()
+
+
 def test_fold_prompts_carry_the_facts_to_the_summary(tmp_path: Path):
     chat, session, backend = open_chat(tmp_path / "s")
     chat.ask("Remember: the launch date is March 3rd.")
