@@ -14,7 +14,7 @@ _ARTIFACT_OPENERS = re.compile(
     r"^\s*(?:"
     r"(?:sure|okay|certainly)[,!.]?\s*(?:here(?: is|'s) (?:a|the|my) [^:\n]*:)?"
     r"|here(?: is|'s|are) (?:a |the |my |some )?[^:\n]{0,60}:"
-    r"|(?:#+\s*)?summary\s*:"
+    r"|(?:[#*_]+\s*)?summary\s*:(?:[*_]+)?"
     r"|in (?:this|the) (?:segment|section|passage|excerpt|part|text|chapter)\s*,"
     r"|(?:this|the) (?:segment|section|passage|excerpt|part|text) "
     r"(?:says|states|describes|tells us|is about|discusses) (?:that )?"

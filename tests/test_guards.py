@@ -38,6 +38,8 @@ def test_artifacts_are_stripped():
         == "1. Alice left."
     )
     assert strip_artifacts("Alice: here is my plan.") == "Alice: here is my plan."
+    assert strip_artifacts("*Summary:* Bob left.") == "Bob left."
+    assert strip_artifacts("**Summary:** Bob left.") == "Bob left."
 
 
 def test_cut_off_sentence_is_trimmed():
