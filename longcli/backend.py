@@ -47,7 +47,9 @@ class Message:
 
 @dataclass(frozen=True)
 class Sampling:
-    max_tokens: int
+    """How to sample one call; with max_tokens 0, the defaults that calls derive from."""
+
+    max_tokens: int = 0
     temperature: float = 0.2
     top_p: float = 0.9
     top_k: int = 40

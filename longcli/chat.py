@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from longcli import faults
-from longcli.backend import Backend, Message
+from longcli.backend import Backend, Message, Sampling
 from longcli.chunking import chunk_stream
 from longcli.errors import SessionError, UsageError
 from longcli.generation import (
     CallStats,
-    SamplingDefaults,
     ask_for_summary,
+    for_attempt,
     truncate_to_tokens,
 )
 from longcli.guards import strip_artifacts
@@ -54,7 +54,7 @@ class ChatOptions:
     reply_tokens: int = 384
     summary_share: float = 0.25
     recall_tokens: int = 256
-    sampling: SamplingDefaults = SamplingDefaults()
+    sampling: Sampling = Sampling()
 
 
 @dataclass
@@ -252,7 +252,7 @@ class Chat:
         if not user:
             raise UsageError("the message is empty")
         messages, prompt_tokens, folded, recalled = self._prepare(user)
-        sampling = self.options.sampling.for_attempt(self.budget.reply_tokens, 0)
+        sampling = for_attempt(self.options.sampling, self.budget.reply_tokens, 0)
         pieces: list[str] = []
         for piece in self.backend.stream(messages, sampling):
             pieces.append(piece)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from longcli import textio
+from longcli.backend import Sampling
 from longcli.chat import Chat, ChatOptions, describe
 from longcli.config import Settings, cache_dir, config_dir
 from longcli.engine import (
@@ -22,7 +23,6 @@ from longcli.engine import (
     record_speed,
     speed_estimate,
 )
-from longcli.generation import SamplingDefaults
 from longcli.kvmemory import memory_plan
 from longcli.memory import Exchange
 from longcli.session import Session
@@ -46,14 +46,15 @@ def summarize_options(settings: Settings, engine: Engine | None = None) -> Summa
     )
 
 
-def sampling_defaults(settings: Settings) -> SamplingDefaults:
-    return SamplingDefaults(
-        settings.temperature,
-        settings.top_p,
-        settings.top_k,
-        settings.min_p,
-        settings.repeat_penalty,
-        settings.seed,
+def sampling_defaults(settings: Settings) -> Sampling:
+    """The sampling every call starts from; max_tokens is set per call."""
+    return Sampling(
+        temperature=settings.temperature,
+        top_p=settings.top_p,
+        top_k=settings.top_k,
+        min_p=settings.min_p,
+        repeat_penalty=settings.repeat_penalty,
+        seed=settings.seed,
     )
 
 

@@ -5,6 +5,7 @@ Shared by `summarize` (map, merge) and `chat` (folding turns into the running su
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,26 +22,16 @@ MAX_ATTEMPTS = 3
 TOKENS_PER_WORD = 1.4  # English prose with BPE vocabularies, for max_tokens from a word count
 
 
-@dataclass(frozen=True)
-class SamplingDefaults:
-    temperature: float = 0.2
-    top_p: float = 0.9
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.15
-    seed: int = 0
-
-    def for_attempt(self, max_tokens: int, attempt: int) -> Sampling:
-        """Each retry samples hotter, penalises repeats more, and uses another seed."""
-        return Sampling(
-            max_tokens=max_tokens,
-            temperature=min(1.5, self.temperature + 0.3 * attempt),
-            top_p=self.top_p,
-            top_k=self.top_k,
-            min_p=self.min_p,
-            repeat_penalty=self.repeat_penalty + 0.1 * attempt,
-            seed=self.seed + attempt,
-        )
+def for_attempt(base: Sampling, max_tokens: int, attempt: int) -> Sampling:
+    """The sampling for one call: each retry samples hotter, penalises repeats more, and
+    uses another seed."""
+    return dataclasses.replace(
+        base,
+        max_tokens=max_tokens,
+        temperature=min(1.5, base.temperature + 0.3 * attempt),
+        repeat_penalty=base.repeat_penalty + 0.1 * attempt,
+        seed=base.seed + attempt,
+    )
 
 
 @dataclass
@@ -95,7 +86,7 @@ def ask_for_summary(
     words: int,
     max_tokens: int,
     source: str,
-    sampling: SamplingDefaults,
+    sampling: Sampling,
     stats: CallStats,
     check_copy: bool = True,
     context: str | None = None,
@@ -114,7 +105,7 @@ def ask_for_summary(
         messages = build(limit_words)
         room = backend.n_ctx - backend.prompt_tokens(messages)
         limit_tokens = max(1, min(max_tokens, tokens_for_words(limit_words), room))
-        completion = backend.complete(messages, sampling.for_attempt(limit_tokens, attempt))
+        completion = backend.complete(messages, for_attempt(sampling, limit_tokens, attempt))
         stats.calls += 1
         stats.prompt_tokens += completion.prompt_tokens
         stats.completion_tokens += completion.completion_tokens

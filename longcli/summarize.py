@@ -21,12 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from longcli.backend import Backend, Message
+from longcli.backend import Backend, Message, Sampling
 from longcli.chunking import Chunk, chunk_stream
 from longcli.errors import UsageError
 from longcli.generation import (
     CallStats,
-    SamplingDefaults,
     ask_for_summary,
     tokens_for_words,
     truncate_to_tokens,
@@ -53,7 +52,7 @@ class SummarizeOptions:
     chunk_tokens: int | None = None
     max_chunk_tokens: int | None = None  # cap on the default chunk size
     summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)
-    sampling: SamplingDefaults = SamplingDefaults()
+    sampling: Sampling = Sampling()
 
 
 @dataclass(frozen=True)
