@@ -46,7 +46,7 @@ def _main(
     """Summarize text of any length and chat with a memory that never overflows."""
 
 
-models_app = typer.Typer(help="Describe GGUF models.", no_args_is_help=True)
+models_app = typer.Typer(help="List, describe and name GGUF models.", no_args_is_help=True)
 config_app = typer.Typer(
     help="Show where the config file is and what it holds.", no_args_is_help=True
 )
@@ -495,3 +495,61 @@ def models_info(
             cells = " ".join(f"{row[t]:>12}" for t in info["kv_types"])
             lines.append(f"{row['n_ctx']:>10} {cells}")
     _write_output("\n".join(lines) + "\n", None)
+
+
+@models_app.command("list")
+def models_list(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """List the bundled model, the .gguf files in the models dir, and aliases."""
+    import json
+
+    from longcli.commands import list_models
+
+    rows = list_models(_settings({}))
+    if as_json:
+        _write_output(json.dumps(rows, indent=2) + "\n", None)
+        return
+    lines = [
+        f"{'name':<20} {'kind':<10} {'size':>10} {'arch':<10} {'quant':<8} {'ctx':>7} "
+        f"{'template':<8} path"
+    ]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['name']:<20} {r['kind']:<10} {'':>10} unusable: {r['error']}")
+            continue
+        lines.append(
+            f"{r['name']:<20} {r['kind']:<10} {r['size']:>10} {r['architecture']:<10} "
+            f"{r['quantization']:<8} {r['trained_ctx'] or '?':>7} "
+            f"{'yes' if r['chat_template'] else 'no':<8} {r['path']}"
+        )
+    _write_output("\n".join(lines) + "\n", None)
+
+
+@models_app.command("alias")
+def models_alias(
+    name: str = typer.Argument(..., help="Short name to use with --model."),
+    path: Path = typer.Argument(..., help="Path to a .gguf file."),
+) -> None:
+    """Give a GGUF file a short name: longcli models alias qwen ~/models/qwen.gguf"""
+    from longcli.commands import add_alias
+
+    target = add_alias(name, path)
+    sys.stderr.write(f"longcli: '{name}' now means {target}\n")
+
+
+@models_app.command("unalias")
+def models_unalias(name: str = typer.Argument(..., help="Alias to forget.")) -> None:
+    """Forget an alias made with `longcli models alias`."""
+    from longcli.commands import remove_alias
+
+    remove_alias(name)
+    sys.stderr.write(f"longcli: alias '{name}' removed\n")
+
+
+@models_app.command("dir")
+def models_dir_cmd() -> None:
+    """Print the models directory: .gguf files dropped there are usable by file stem."""
+    from longcli.models import models_dir
+
+    _write_output(f"{models_dir()}\n", None)

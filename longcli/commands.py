@@ -293,3 +293,67 @@ def describe_model_memory(settings: Settings) -> dict[str, Any]:
         "kv_types": list(KV_TYPES),
         "memory": memory,
     }
+
+
+def list_models(settings: Settings) -> list[dict[str, Any]]:
+    """The bundled model, .gguf files in the models dir and aliases, described from headers."""
+    from longcli.errors import LongcliError
+    from longcli.kvmemory import format_bytes
+    from longcli.models import bundled_model_path, describe_model, models_dir
+
+    entries: list[tuple[str, str, Path]] = []
+    bundled = bundled_model_path()
+    if bundled is not None:
+        entries.append(("smollm2", "bundled", bundled))
+    directory = models_dir()
+    if directory.is_dir():
+        entries += [(p.stem, "models dir", p) for p in sorted(directory.glob("*.gguf"))]
+    entries += [
+        (name, "alias", Path(path).expanduser()) for name, path in sorted(settings.aliases.items())
+    ]
+    rows = []
+    for name, kind, path in entries:
+        row: dict[str, Any] = {"name": name, "kind": kind, "path": str(path)}
+        try:
+            info = describe_model(path)
+        except LongcliError as exc:
+            row["error"] = exc.message
+        else:
+            row.update(
+                size=format_bytes(info.size_bytes),
+                architecture=info.architecture,
+                quantization=info.quantization,
+                trained_ctx=info.context_length,
+                chat_template=bool(info.chat_template),
+            )
+        rows.append(row)
+    return rows
+
+
+def add_alias(name: str, path: Path) -> Path:
+    """Remember `name` for a GGUF file (validated first); returns its absolute path."""
+    from longcli.config import read_aliases_file, write_aliases_file
+    from longcli.errors import UsageError
+    from longcli.models import BUNDLED_ALIAS, validate_model_file
+
+    if not name or "/" in name or name == BUNDLED_ALIAS:
+        raise UsageError(f"'{name}' cannot be an alias name")
+    target = validate_model_file(path.expanduser().resolve())
+    aliases = read_aliases_file()
+    aliases[name] = str(target)
+    write_aliases_file(aliases)
+    return target
+
+
+def remove_alias(name: str) -> None:
+    from longcli.config import config_path, read_aliases_file, write_aliases_file
+    from longcli.errors import UsageError
+
+    aliases = read_aliases_file()
+    if name not in aliases:
+        raise UsageError(
+            f"no alias '{name}' made with `longcli models alias`",
+            hint=f"aliases written in {config_path()} are edited there",
+        )
+    del aliases[name]
+    write_aliases_file(aliases)

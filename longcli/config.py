@@ -234,11 +234,48 @@ def validate(settings: Settings) -> Settings:
     return settings
 
 
+ALIASES_FILE_NAME = "aliases.yaml"
+
+
+def aliases_path() -> Path:
+    """Aliases made with `longcli models alias`, kept apart from the user's config.yaml."""
+    return config_dir() / ALIASES_FILE_NAME
+
+
+def read_aliases_file() -> dict[str, str]:
+    import yaml
+
+    path = aliases_path()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of alias names to model paths")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def write_aliases_file(aliases: dict[str, str]) -> None:
+    import yaml
+
+    from longcli.storage import atomic_write_text, ensure_private_dir
+
+    ensure_private_dir(config_dir())
+    text = "# Managed by `longcli models alias`; aliases in config.yaml take precedence.\n"
+    text += yaml.safe_dump(dict(sorted(aliases.items())), sort_keys=False) if aliases else ""
+    atomic_write_text(aliases_path(), text)
+
+
 def load_settings(
     overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
 ) -> tuple[Settings, list[str]]:
     """Defaults < config file < environment < flags. Returns (settings, warnings)."""
     file_values, warnings = read_config_file(config_path())
+    file_values["aliases"] = {**read_aliases_file(), **file_values.get("aliases", {})}
     settings = Settings().with_overrides(**file_values)
     settings = settings.with_overrides(**read_env(environ))
     settings = settings.with_overrides(**(overrides or {}))
