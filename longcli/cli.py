@@ -319,7 +319,7 @@ def config_show() -> None:
 
 
 memory_app = typer.Typer(
-    help="Look at, export or reset a chat session's memory.", no_args_is_help=True
+    help="List, look at, export, reset or delete chat sessions.", no_args_is_help=True
 )
 app.add_typer(memory_app, name="memory")
 
@@ -331,7 +331,11 @@ class ExportFormat(StrEnum):
 
 @app.command()
 def chat(
-    memory: Path = typer.Option(..., "--memory", help="Session directory (created if missing)."),
+    memory: str = typer.Option(
+        ...,
+        "--memory",
+        help="Session directory (created if missing), or a bare name for one in the data dir.",
+    ),
     message: str = typer.Option(None, "--message", "-m", help="Ask one question and exit."),
     system: str = typer.Option(None, "--system", help="System prompt, stored with the session."),
     files: list[str] = typer.Option(
@@ -398,7 +402,10 @@ def chat(
         one_shot = sys.stdin.read()
         if not one_shot.strip() and not doc_sources:
             raise UsageError("no message on standard input")
-    with open_chat(settings, memory, system, verbose, _warn) as session_chat:
+    from longcli.session import resolve_session_path
+
+    session_path = resolve_session_path(memory)
+    with open_chat(settings, session_path, system, verbose, _warn) as session_chat:
         for name in add_documents(session_chat, settings, doc_sources):
             sys.stderr.write(f"longcli: added {name} to the session's memory\n")
         if one_shot is not None:
@@ -413,7 +420,7 @@ def chat(
 
 @memory_app.command("show")
 def memory_show(
-    memory: Path = typer.Argument(..., help="Session directory."),
+    memory: str = typer.Argument(..., help="Session directory, or the name of a named session."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Show the running summary, the window, and turn counts."""
@@ -421,8 +428,9 @@ def memory_show(
 
     from longcli.commands import read_session_view
     from longcli.repl import render_memory
+    from longcli.session import resolve_session_path
 
-    view, _ = read_session_view(memory)
+    view, _ = read_session_view(resolve_session_path(memory))
     for warning in view.pop("warnings"):
         _warn(warning)
     if as_json:
@@ -433,15 +441,16 @@ def memory_show(
 
 @memory_app.command("export")
 def memory_export(
-    memory: Path = typer.Argument(..., help="Session directory."),
+    memory: str = typer.Argument(..., help="Session directory, or the name of a named session."),
     fmt: ExportFormat = typer.Option(ExportFormat.md, "--format", "-f", help="md or json."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to a file instead of stdout."),
 ) -> None:
     """Export every turn and the running summary, as Markdown or JSON."""
     from longcli.commands import read_session_view
     from longcli.repl import export_json, export_markdown
+    from longcli.session import resolve_session_path
 
-    view, exchanges = read_session_view(memory)
+    view, exchanges = read_session_view(resolve_session_path(memory))
     for warning in view.pop("warnings"):
         _warn(warning)
     text = (
@@ -454,7 +463,7 @@ def memory_export(
 
 @memory_app.command("reset")
 def memory_reset(
-    memory: Path = typer.Argument(..., help="Session directory."),
+    memory: str = typer.Argument(..., help="Session directory, or the name of a named session."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Forget a session's conversation (journal, summary, documents); keeps its system prompt."""
@@ -466,7 +475,9 @@ def memory_reset(
             raise UsageError("memory reset asks for confirmation; pass --yes in scripts")
         if not typer.confirm(f"Forget the whole conversation in {memory}?", err=True):
             raise typer.Exit(1)
-    reset_session(memory)
+    from longcli.session import resolve_session_path
+
+    reset_session(resolve_session_path(memory))
     sys.stderr.write(f"longcli: {memory} reset\n")
 
 
@@ -553,3 +564,46 @@ def models_dir_cmd() -> None:
     from longcli.models import models_dir
 
     _write_output(f"{models_dir()}\n", None)
+
+
+@memory_app.command("list")
+def memory_list(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """List the named sessions (those made with --memory NAME) in the data directory."""
+    import json
+
+    from longcli.session import list_sessions, sessions_dir
+
+    rows = list_sessions()
+    if as_json:
+        _write_output(json.dumps(rows, indent=2) + "\n", None)
+        return
+    if not rows:
+        _write_output(f"no named sessions in {sessions_dir()}\n", None)
+        return
+    lines = [f"{'name':<24} {'turns':>6}  {'updated':<25} path"]
+    for r in rows:
+        turns = r.get("turns", "?")
+        note = f"  ({r['error']})" if "error" in r else ""
+        lines.append(f"{r['name']:<24} {turns:>6}  {r['updated']:<25} {r['path']}{note}")
+    _write_output("\n".join(lines) + "\n", None)
+
+
+@memory_app.command("rm")
+def memory_rm(
+    memory: str = typer.Argument(..., help="Session directory, or the name of a named session."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a session and everything in it (asks first; --yes for scripts)."""
+    from longcli.errors import UsageError
+    from longcli.session import remove_session, resolve_session_path
+
+    path = resolve_session_path(memory)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("memory rm asks for confirmation; pass --yes in scripts")
+        if not typer.confirm(f"Delete the session {path} and all its turns?", err=True):
+            raise typer.Exit(1)
+    remove_session(path)
+    sys.stderr.write(f"longcli: {path} deleted\n")

@@ -17,6 +17,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -331,3 +332,53 @@ class Session:
 def _only_our_leftovers(path: Path) -> bool:
     """True for an empty directory, or one a crash left with just our lock or temp files."""
     return all(p.name == LOCK or p.name.endswith(".tmp") for p in path.iterdir())
+
+
+SESSIONS_DIR_NAME = "sessions"
+_BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def sessions_dir() -> Path:
+    from longcli.config import data_dir
+
+    return data_dir() / SESSIONS_DIR_NAME
+
+
+def resolve_session_path(spec: str) -> Path:
+    """A --memory value: a path as given, or a bare name for a session in the data dir.
+
+    A bare name is letters, digits, '.', '_' and '-' with no '/', and is not an existing
+    file or directory here; anything else is taken as a path.
+    """
+    if _BARE_NAME.fullmatch(spec) and spec not in (".", "..") and not Path(spec).exists():
+        return sessions_dir() / spec
+    return Path(spec).expanduser()
+
+
+def list_sessions() -> list[dict[str, Any]]:
+    """Named sessions in the data dir: name, turns, last change; never takes a lock."""
+    base = sessions_dir()
+    rows: list[dict[str, Any]] = []
+    if not base.is_dir():
+        return rows
+    for path in sorted(p for p in base.iterdir() if (p / META).is_file()):
+        row: dict[str, Any] = {"name": path.name, "path": str(path)}
+        try:
+            with Session.open(path, create=False, writable=False) as session:
+                row["turns"] = len(session.load_journal())
+                row["summary_chars"] = len(session.load_state().summary)
+        except SessionError as exc:
+            row["error"] = exc.message
+        changed = max((p.stat().st_mtime for p in path.iterdir()), default=0.0)
+        row["updated"] = dt.datetime.fromtimestamp(changed, dt.UTC).isoformat(timespec="seconds")
+        rows.append(row)
+    return rows
+
+
+def remove_session(path: Path) -> None:
+    """Delete a session directory, once no other process is using it."""
+    import shutil
+
+    with Session.open(path, create=False, writable=True):
+        pass  # proves it is a session and not in use; the lock goes with the directory
+    shutil.rmtree(path)

@@ -142,3 +142,34 @@ def test_config_default_system_prompt_for_new_sessions(
     s = tmp_path / "s"
     assert cli("chat", "--memory", str(s), *FAKE, "-m", "hi").returncode == 0
     assert json.loads((s / "meta.json").read_text())["system"] == "Answer in French."
+
+
+def test_named_sessions_live_in_the_data_dir(cli, private_user_dirs: Path, tmp_path: Path):
+    assert cli("chat", "--memory", "work", *FAKE, "-m", "hello", cwd=tmp_path).returncode == 0
+    assert cli("chat", "--memory", "work", *FAKE, "-m", "again", cwd=tmp_path).returncode == 0
+    home = private_user_dirs / "data" / "sessions" / "work"
+    assert journal_users(home) == ["hello", "again"]
+    assert not (tmp_path / "work").exists()
+    rows = json.loads(cli("memory", "list", "--json").stdout)
+    assert [(r["name"], r["turns"]) for r in rows] == [("work", 2)]
+    assert json.loads(cli("memory", "show", "work", "--json").stdout)["turns"] == 2
+    assert "**You (1):** hello" in cli("memory", "export", "work").stdout
+    r = cli("memory", "rm", "work")
+    assert r.returncode == 2 and "--yes" in r.stderr and home.exists()
+    with Session.open(home, create=False, writable=True):
+        r = cli("memory", "rm", "work", "--yes")
+        assert r.returncode == 3  # in use: nothing is deleted
+    assert home.exists()
+    assert cli("memory", "rm", "work", "--yes").returncode == 0
+    assert not home.exists()
+    assert "no named sessions" in cli("memory", "list").stdout
+
+
+def test_paths_are_still_paths(cli, tmp_path: Path):
+    (tmp_path / "existing").mkdir()
+    assert cli("chat", "--memory", "existing", *FAKE, "-m", "hi", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "existing" / "journal.jsonl").exists()
+    assert cli("chat", "--memory", "./rel", *FAKE, "-m", "hi", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "rel" / "journal.jsonl").exists()
+    r = cli("memory", "rm", str(tmp_path / "nothing-here"), "--yes")
+    assert r.returncode == 2 and "no session" in r.stderr
