@@ -103,8 +103,14 @@ def run_plan(
     prefill, decode, calibrated = speed_estimate(engine)
     memory = None
     if engine.model is not None:
+        offloaded = getattr(engine.backend, "gpu_layers", 0) != 0
         memory = memory_plan(
-            engine.model, engine.n_ctx, settings.kv_type, settings.batch, memory_budget(settings)
+            engine.model,
+            engine.n_ctx,
+            settings.kv_type,
+            settings.batch,
+            memory_budget(settings, offloaded),
+            weights_in_budget=not offloaded,
         )
     return render_plan(
         plan, engine.describe(), plan.eta_seconds(prefill, decode), calibrated, fmt, memory, at_max

@@ -116,15 +116,14 @@ def model_max_ctx(settings: Settings, engine: Engine) -> int | None:
     return int(engine.model.context_length * rope_factor(settings))
 
 
-def memory_budget(settings: Settings) -> int | None:
-    """Bytes the model may use: memory_budget_mb, else a share of what is available now."""
-    return _budget(settings)
+def memory_budget(settings: Settings, offloaded: bool) -> int | None:
+    """Bytes the model may use: memory_budget_mb, else a share of the RAM available now.
 
-
-def _budget(settings: Settings) -> int | None:
+    With layers on a GPU there is no default (VRAM cannot be read from here): None.
+    """
     if settings.memory_budget_mb is not None:
         return settings.memory_budget_mb * MIB
-    return default_budget_bytes()
+    return None if offloaded else default_budget_bytes()
 
 
 def choose_ctx(settings: Settings, model: ModelInfo, offloaded: bool = False) -> int:
@@ -136,7 +135,7 @@ def choose_ctx(settings: Settings, model: ModelInfo, offloaded: bool = False) ->
     """
     trained = model.context_length
     limit = int(trained * rope_factor(settings)) if trained else None
-    budget = _budget(settings) if not offloaded or settings.memory_budget_mb else None
+    budget = memory_budget(settings, offloaded)
     weights_in_budget = not offloaded
     if settings.ctx is not None:
         if limit is not None and settings.ctx > limit:
