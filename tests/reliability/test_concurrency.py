@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from longcli.session import Session
+from tests.reliability.fake_runs import reference_run, summarize_args
 
 WRITERS = 6
 
@@ -67,21 +68,8 @@ def test_two_summarize_runs_share_the_cache(tmp_path: Path):
     text.write_text(
         "".join(f"Paragraph {i}: Bob sold item{i} to person{i} in city{i}.\n\n" for i in range(500))
     )
-    args = [
-        "summarize",
-        str(text),
-        "--backend",
-        "fake",
-        "--ctx",
-        "1024",
-        "--quiet",
-        "--format",
-        "json",
-    ]
-    reference = subprocess.run(
-        [sys.executable, "-m", "longcli", *args, "--no-cache"], capture_output=True, text=True
-    )
-    expected = json.loads(reference.stdout)["summary"]
+    args = summarize_args(text)
+    expected = reference_run(args)["summary"]
     env = {
         **os.environ,
         "LONGCLI_CACHE_DIR": str(tmp_path / "cache"),

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from longcli.session import Session
+from tests.reliability.fake_runs import reference_run, summarize_args
 
 SEED = int(os.environ.get("RELIABILITY_SEED", "20261124"))
 CHAT_TURNS = 50
@@ -154,21 +155,10 @@ def test_summarize_resumes_after_random_kills(tmp_path: Path):
             for i in range(900)
         )
     )
-    base = [
-        "summarize",
-        str(text),
-        "--backend",
-        "fake",
-        "--ctx",
-        "1024",
-        "--quiet",
-        "--format",
-        "json",
-    ]
-    reference = subprocess.run(longcli(*base, "--no-cache"), capture_output=True, text=True)
-    assert reference.returncode == 0, reference.stderr
-    expected = json.loads(reference.stdout)["summary"]
-    calls = json.loads(reference.stdout)["stats"]["calls"]
+    base = summarize_args(text)
+    reference = reference_run(base)
+    expected = reference["summary"]
+    calls = reference["stats"]["calls"]
     cache = tmp_path / "cache"
     env = {
         **os.environ,
