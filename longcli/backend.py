@@ -70,6 +70,7 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
     finish_reason: str  # "stop" or "length"
+    cached: bool = False  # answered from the resume cache, not by the model
 
 
 class Backend(Protocol):

@@ -46,6 +46,7 @@ class CallCache:
                 prompt_tokens=int(data["prompt_tokens"]),
                 completion_tokens=int(data["completion_tokens"]),
                 finish_reason=str(data["finish_reason"]),
+                cached=True,
             )
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1

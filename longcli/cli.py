@@ -73,7 +73,41 @@ class Errors(StrEnum):
 
 class BackendName(StrEnum):
     llama = "llama"
+    http = "http"
     fake = "fake"
+
+
+def backend_option() -> Any:
+    return typer.Option(
+        None,
+        "--backend",
+        help="llama: run the model in-process [default]; http: send calls to a server "
+        "(see --base-url); fake: a stand-in model for tests.",
+    )
+
+
+def base_url_option() -> Any:
+    return typer.Option(
+        None,
+        "--base-url",
+        help="Address of an OpenAI-compatible server (llama-server, vLLM), e.g. "
+        "http://127.0.0.1:8080; implies --backend http.",
+    )
+
+
+def server_model_option() -> Any:
+    return typer.Option(
+        None, "--server-model", help="Model name to ask the server for [default: its first]."
+    )
+
+
+def _server_overrides(
+    backend: BackendName | None, base_url: str | None, server_model: str | None
+) -> dict[str, Any]:
+    name = backend.value if backend else None
+    if base_url and name is None:
+        name = "http"
+    return {"backend": name, "base_url": base_url, "server_model": server_model}
 
 
 MODEL_HELP = (
@@ -206,7 +240,10 @@ def summarize(
     ),
     model: str = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     ctx: int = typer.Option(
-        None, "--ctx", help="Context size in tokens [default: the model's, capped by max_ctx 8192]."
+        None,
+        "--ctx",
+        help="Context size in tokens [default: the largest that fits in memory, up to "
+        "the model's trained context and max_ctx 32768; with a server, what it reports].",
     ),
     chunk_tokens: int = typer.Option(
         None, "--chunk-tokens", help="Tokens of text per chunk [default: as many as fit]."
@@ -248,9 +285,16 @@ def summarize(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Neither reuse nor store finished model calls."
     ),
-    backend: BackendName = typer.Option(
-        None, "--backend", hidden=True, help="Model backend (fake: for tests)."
+    parallel: int = typer.Option(
+        None,
+        "--parallel",
+        "-P",
+        help="Model calls in flight at once, for a server with that many slots "
+        "(--backend http) [default: 1].",
     ),
+    backend: BackendName = backend_option(),
+    base_url: str = base_url_option(),
+    server_model: str = server_model_option(),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Show llama.cpp's log and run details on stderr."
@@ -265,6 +309,7 @@ def summarize(
       cat server.log | longcli summarize - --words 150 > summary.md
       longcli summarize a.txt b.md --format json --output out.json
       longcli summarize book.txt --plan
+      longcli summarize book.txt --base-url http://127.0.0.1:8080 --parallel 4
     """
     from longcli import textio
     from longcli.commands import run_plan, run_summarize
@@ -285,8 +330,9 @@ def summarize(
             "words": words,
             "style": style.value if style else None,
             "instructions": instructions,
-            "backend": backend.value if backend else None,
+            "parallel": parallel,
             "cache": False if no_cache else None,
+            **_server_overrides(backend, base_url, server_model),
             **_context_overrides(kv_type, flash_attn, rope_scaling, rope_factor),
         }
     )
@@ -348,7 +394,10 @@ def chat(
     ),
     model: str = typer.Option(None, "--model", help=MODEL_HELP),
     ctx: int = typer.Option(
-        None, "--ctx", help="Context size in tokens [default: the model's, capped by max_ctx 8192]."
+        None,
+        "--ctx",
+        help="Context size in tokens [default: the largest that fits in memory, up to "
+        "the model's trained context and max_ctx 32768; with a server, what it reports].",
     ),
     gpu_layers: int = typer.Option(None, "--gpu-layers", help="Layers to offload to the GPU."),
     threads: int = typer.Option(None, "--threads", "-t", help="CPU threads."),
@@ -361,9 +410,9 @@ def chat(
     ),
     seed: int = typer.Option(None, "--seed", help="Random seed [default: 0]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not cache --file summaries."),
-    backend: BackendName = typer.Option(
-        None, "--backend", hidden=True, help="Model backend (fake: for tests)."
-    ),
+    backend: BackendName = backend_option(),
+    base_url: str = base_url_option(),
+    server_model: str = server_model_option(),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show llama.cpp's log on stderr."),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
 ) -> None:
@@ -391,8 +440,8 @@ def chat(
             "threads": threads,
             "temperature": temperature,
             "seed": seed,
-            "backend": backend.value if backend else None,
             "cache": False if no_cache else None,
+            **_server_overrides(backend, base_url, server_model),
             **_context_overrides(kv_type, flash_attn, rope_scaling, rope_factor),
         }
     )

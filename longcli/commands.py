@@ -43,6 +43,8 @@ def summarize_options(settings: Settings, engine: Engine | None = None) -> Summa
         chunk_tokens=settings.chunk_tokens,
         max_chunk_tokens=cap,
         sampling=sampling_defaults(settings),
+        # In-process, calls run one at a time on the one loaded model.
+        parallel=settings.parallel if settings.backend != "llama" else 1,
     )
 
 
@@ -159,7 +161,6 @@ def run_summarize(
             templates,
             summarize_options(settings, engine),
             on_progress=progress,
-            is_cached=(lambda: cache.hits) if cache else None,
         )
         chunks = _chunks(engine, sources, summarizer.budget, read)
         result = summarizer.run(chunks, _estimated_chunks(sources, summarizer.budget))

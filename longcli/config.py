@@ -13,7 +13,8 @@ from longcli.errors import ConfigError
 APP_NAME = "longcli"
 CONFIG_FILE_NAME = "config.yaml"
 STYLES = ("paragraph", "bullets", "outline")
-BACKENDS = ("llama", "fake")
+BACKENDS = ("llama", "http", "fake")
+TOKENIZERS = ("auto", "server", "tiktoken", "estimate")
 KV_TYPE_NAMES = ("f16", "q8_0", "q4_0")
 FLASH_ATTN = ("auto", "on", "off")
 ROPE_SCALING = ("linear", "yarn")
@@ -25,7 +26,16 @@ class Settings:
 
     model: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
-    backend: str = "llama"
+    backend: str = "llama"  # llama (in-process) | http (an OpenAI-compatible server)
+    # http backend
+    base_url: str | None = None  # e.g. http://127.0.0.1:8080
+    api_key: str | None = None
+    server_model: str | None = None  # None: the first model the server lists
+    parallel: int = 1  # summarize: model calls in flight at once (server slots)
+    http_timeout_s: float = 600.0
+    http_retries: int = 4
+    tokenizer: str = "auto"  # auto | server | tiktoken | estimate
+    tiktoken_encoding: str = "cl100k_base"  # a name in tiktoken's cache, or a .tiktoken file
     ctx: int | None = None  # None: the model's trained context, capped by max_ctx
     max_ctx: int = 32768
     gpu_layers: int | None = None  # None: all layers when llama.cpp has a GPU backend, else 0
@@ -98,6 +108,14 @@ _FIELD_TYPES: dict[str, type] = {
     "model": str,
     "aliases": dict,
     "backend": str,
+    "base_url": str,
+    "api_key": str,
+    "server_model": str,
+    "parallel": int,
+    "http_timeout_s": float,
+    "http_retries": int,
+    "tokenizer": str,
+    "tiktoken_encoding": str,
     "ctx": int,
     "max_ctx": int,
     "gpu_layers": int,
@@ -205,6 +223,20 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"style must be one of {', '.join(STYLES)}, got '{settings.style}'")
     if settings.backend not in BACKENDS:
         raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got '{settings.backend}'")
+    if settings.backend == "http" and not settings.base_url:
+        raise ConfigError(
+            "backend http needs base_url (--base-url, LONGCLI_BASE_URL or the config file)"
+        )
+    if settings.tokenizer not in TOKENIZERS:
+        raise ConfigError(
+            f"tokenizer must be one of {', '.join(TOKENIZERS)}, got '{settings.tokenizer}'"
+        )
+    if not 1 <= settings.parallel <= 64:
+        raise ConfigError(f"parallel must be between 1 and 64, got {settings.parallel}")
+    if settings.http_timeout_s <= 0:
+        raise ConfigError(f"http_timeout_s must be above 0, got {settings.http_timeout_s}")
+    if not 0 <= settings.http_retries <= 10:
+        raise ConfigError(f"http_retries must be between 0 and 10, got {settings.http_retries}")
     if settings.words < 10:
         raise ConfigError(f"words must be at least 10, got {settings.words}")
     if settings.ctx is not None and settings.ctx < 256:

@@ -6,7 +6,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from longcli.backend import Backend, FakeBackend, LoadOptions
 from longcli.config import Settings, cache_dir
@@ -19,6 +19,9 @@ from longcli.kvmemory import (
     memory_plan,
 )
 from longcli.models import ModelInfo, describe_model, resolve_model
+
+if TYPE_CHECKING:
+    from longcli.http_backend import ServerOptions
 
 FAKE_DEFAULT_CTX = 2048
 DEFAULT_ROPE_FACTOR = 2.0
@@ -37,7 +40,15 @@ class Engine:
 
     def describe(self) -> dict[str, Any]:
         if self.model is None:
-            return {"name": self.backend.identity, "path": None, "n_ctx": self.n_ctx}
+            described: dict[str, Any] = {
+                "name": self.backend.identity,
+                "path": None,
+                "n_ctx": self.n_ctx,
+            }
+            for key in ("base_url", "model_name", "ctx_source", "tokenizer"):
+                if hasattr(self.backend, key):  # a server's: where the numbers came from
+                    described[key] = getattr(self.backend, key)
+            return described
         return {
             "name": self.model.name,
             "path": str(self.model.path),
@@ -186,6 +197,11 @@ def open_engine(settings: Settings, *, verbose: bool = False, vocab_only: bool =
         mode = os.environ.get("LONGCLI_FAKE_MODE", "extract")
         delay = float(os.environ.get("LONGCLI_FAKE_DELAY_S", "0") or 0)
         return Engine(FakeBackend(n_ctx=n_ctx, mode=mode, delay_s=delay), None, n_ctx)
+    if settings.backend == "http":
+        from longcli.http_backend import HttpBackend
+
+        server = HttpBackend(server_options(settings))
+        return Engine(server, None, server.n_ctx)
     from longcli.backend import LlamaBackend
 
     info = resolve_model_info(settings)
@@ -193,6 +209,21 @@ def open_engine(settings: Settings, *, verbose: bool = False, vocab_only: bool =
     n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0)
     backend = LlamaBackend(info, n_ctx, options, verbose=verbose, vocab_only=vocab_only)
     return Engine(backend, info, n_ctx)
+
+
+def server_options(settings: Settings) -> ServerOptions:
+    from longcli.http_backend import ServerOptions
+
+    return ServerOptions(
+        base_url=settings.base_url or "",
+        api_key=settings.api_key,
+        model=settings.server_model,
+        ctx=settings.ctx,
+        timeout_s=settings.http_timeout_s,
+        retries=settings.http_retries,
+        tokenizer=settings.tokenizer,
+        tiktoken_encoding=settings.tiktoken_encoding,
+    )
 
 
 def load_options(settings: Settings, model: ModelInfo) -> LoadOptions:

@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     RUNTIME = 1  # the model or the machine failed while working
     USAGE = 2  # bad flags, bad input, bad config, no model found
     SESSION_LOCKED = 3  # another process is writing the same chat session
+    SERVER = 4  # the inference server (--backend http) could not be reached or failed
     INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 
@@ -54,6 +55,12 @@ class ModelError(LongcliError):
     """The model failed to load or to generate."""
 
     exit_code = ExitCode.RUNTIME
+
+
+class ServerError(LongcliError):
+    """The inference server could not be reached, refused a request, or failed."""
+
+    exit_code = ExitCode.SERVER
 
 
 class SessionError(LongcliError):

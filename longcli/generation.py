@@ -37,6 +37,7 @@ def for_attempt(base: Sampling, max_tokens: int, attempt: int) -> Sampling:
 @dataclass
 class CallStats:
     calls: int = 0
+    cached_calls: int = 0
     retries: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -107,6 +108,7 @@ def ask_for_summary(
         limit_tokens = max(1, min(max_tokens, tokens_for_words(limit_words), room))
         completion = backend.complete(messages, for_attempt(sampling, limit_tokens, attempt))
         stats.calls += 1
+        stats.cached_calls += completion.cached
         stats.prompt_tokens += completion.prompt_tokens
         stats.completion_tokens += completion.completion_tokens
         text = strip_artifacts(completion.text)

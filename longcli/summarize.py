@@ -16,8 +16,11 @@ ceil(log2 n) levels (plus retries, each bounded).
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,6 +33,7 @@ from longcli.generation import (
     tokens_for_words,
     truncate_to_tokens,
 )
+from longcli.parallel import DaemonPool
 from longcli.templates import Templates
 
 MIN_CHUNK_TOKENS = 64
@@ -53,6 +57,7 @@ class SummarizeOptions:
     max_chunk_tokens: int | None = None  # cap on the default chunk size
     summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)
     sampling: Sampling = Sampling()
+    parallel: int = 1  # model calls in flight at once (for a server with several slots)
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,6 @@ class Summarizer:
         templates: Templates,
         opts: SummarizeOptions,
         on_progress: ProgressCallback | None = None,
-        is_cached: Callable[[], int] | None = None,
     ) -> None:
         self.backend = backend
         self.templates = templates
@@ -242,7 +246,8 @@ class Summarizer:
         self.stats = Stats()
         self._sampling = opts.sampling
         self._on_progress = on_progress or (lambda event: None)
-        self._cache_hits = is_cached or (lambda: 0)
+        self._stats_lock = threading.Lock()
+        self._parallel = max(1, opts.parallel)
 
     # -- model calls ------------------------------------------------------------------
 
@@ -256,7 +261,6 @@ class Summarizer:
         context: str | None = None,
         min_words: int = 0,
     ) -> str:
-        hits_before = self._cache_hits()
         calls = CallStats()
         text = ask_for_summary(
             self.backend,
@@ -270,11 +274,12 @@ class Summarizer:
             context,
             min_words,
         )
-        self.stats.calls += calls.calls
-        self.stats.retries += calls.retries
-        self.stats.cached_calls += self._cache_hits() - hits_before
-        self.stats.prompt_tokens += calls.prompt_tokens
-        self.stats.completion_tokens += calls.completion_tokens
+        with self._stats_lock:  # calls may run on several threads (--parallel)
+            self.stats.calls += calls.calls
+            self.stats.retries += calls.retries
+            self.stats.cached_calls += calls.cached_calls
+            self.stats.prompt_tokens += calls.prompt_tokens
+            self.stats.completion_tokens += calls.completion_tokens
         return text
 
     # -- map ----------------------------------------------------------------------------
@@ -347,38 +352,49 @@ class Summarizer:
             build, words, max_tokens, joined, check_copy=False, min_words=min_words
         )
 
-    def _merge_level(self, level: int, items: list[str], counts: list[int]) -> list[MergeRecord]:
+    def _merge_group(
+        self, level: int, g: int, group: list[int], items: list[str], counts: list[int]
+    ) -> MergeRecord:
         b = self.budget
-        groups = self._groups(counts, b.merge_input_tokens)
-        records: list[MergeRecord] = []
-        for g, group in enumerate(groups):
-            texts = [items[i] for i in group]
-            total = sum(counts[i] for i in group)
-            if len(group) == 1:  # a lone last item moves up unchanged
-                records.append(MergeRecord(level, g, group, texts[0], total, total))
-                continue
-            merged = self._merge(texts, b.summary_words, b.summary_tokens, final=False)
-            tokens = self.backend.count_tokens(merged)
-            tightened = False
-            if tokens > total * SHRINK_RATIO:
-                # Not clearly shorter: ask again for half, with a hard cap at half.
+        texts = [items[i] for i in group]
+        total = sum(counts[i] for i in group)
+        if len(group) == 1:  # a lone last item moves up unchanged
+            return MergeRecord(level, g, group, texts[0], total, total)
+        merged = self._merge(texts, b.summary_words, b.summary_tokens, final=False)
+        tokens = self.backend.count_tokens(merged)
+        tightened = False
+        if tokens > total * SHRINK_RATIO:
+            # Not clearly shorter: ask again for half, with a hard cap at half.
+            with self._stats_lock:
                 self.stats.tightened += 1
-                tightened = True
-                tighter = max(10, int(b.summary_words * TIGHTER_RATIO))
-                cap = min(b.summary_tokens, int(total * TIGHTER_RATIO))
-                merged = self._merge(texts, tighter, cap, final=False)
-                tokens = self.backend.count_tokens(merged)
-            records.append(MergeRecord(level, g, group, merged, tokens, total, tightened))
-            self._on_progress(
-                ProgressEvent(
-                    "merge",
-                    g + 1,
-                    len(groups),
-                    self.stats.completion_tokens,
-                    self.stats.prompt_tokens,
+            tightened = True
+            tighter = max(10, int(b.summary_words * TIGHTER_RATIO))
+            cap = min(b.summary_tokens, int(total * TIGHTER_RATIO))
+            merged = self._merge(texts, tighter, cap, final=False)
+            tokens = self.backend.count_tokens(merged)
+        return MergeRecord(level, g, group, merged, tokens, total, tightened)
+
+    def _merge_level(self, level: int, items: list[str], counts: list[int]) -> list[MergeRecord]:
+        """One level of merges; the groups are independent, so up to --parallel run at once."""
+        groups = self._groups(counts, self.budget.merge_input_tokens)
+        with DaemonPool(self._parallel) as pool:
+            futures = [
+                pool.submit(
+                    lambda g=g, group=group: self._merge_group(level, g, group, items, counts)
                 )
-            )
+                for g, group in enumerate(groups)
+            ]
+            records: list[MergeRecord] = []
+            for g, future in enumerate(futures):
+                records.append(future.result())
+                if len(groups[g]) > 1:
+                    self._report("merge", g + 1, len(groups))
         return records
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        with self._stats_lock:
+            completion, prompt = self.stats.completion_tokens, self.stats.prompt_tokens
+        self._on_progress(ProgressEvent(stage, done, total, completion, prompt))
 
     def reduce(
         self, summaries: list[str], counts: list[int]
@@ -442,33 +458,7 @@ class Summarizer:
             )
             return SummaryResult(summary, records, [[level]], b, self.stats)
         pending = [first] if second is None else [first, second]
-        previous: str | None = None
-        total = max(estimated_chunks, len(pending))
-        for chunk in _chain(pending, iterator):
-            self.stats.input_tokens += chunk.tokens
-            if not chunk.text.strip():
-                continue  # white space between sources carries nothing to summarize
-            context = (
-                truncate_to_tokens(self.backend, previous, b.previous_tokens) if previous else None
-            )
-            summary = self._map_one(chunk, context)
-            tokens = self.backend.count_tokens(summary)
-            records.append(
-                ChunkRecord(
-                    chunk.index, chunk.source, chunk.start, chunk.end, chunk.tokens, summary, tokens
-                )
-            )
-            previous = summary
-            total = max(total, len(records))
-            self._on_progress(
-                ProgressEvent(
-                    "map",
-                    len(records),
-                    total,
-                    self.stats.completion_tokens,
-                    self.stats.prompt_tokens,
-                )
-            )
+        self._map(_chain(pending, iterator), records, max(estimated_chunks, len(pending)))
         if not records:
             raise UsageError("the input is empty (only white space)")
         self.stats.map_seconds = time.monotonic() - started
@@ -478,6 +468,49 @@ class Summarizer:
         )
         self.stats.reduce_seconds = time.monotonic() - reduce_started
         return SummaryResult(final, records, levels, b, self.stats)
+
+    def _map(self, chunks: Iterable[Chunk], records: list[ChunkRecord], estimated: int) -> None:
+        """Summarize every chunk, in order, `--parallel` at a time.
+
+        Chunk i's context is the summary of chunk i - N, N being --parallel: the summary of
+        the chunk just before it when N = 1, and otherwise the newest one that can be done
+        when chunk i starts. A worker freed by chunk i - N takes chunk i, so N calls stay in
+        flight, and the prompts (hence the cache keys and the result) do not depend on
+        timing.
+        """
+        n = self._parallel
+        b = self.budget
+        in_flight: deque[tuple[Chunk, Future[str]]] = deque()
+
+        def finish_oldest() -> str:
+            chunk, future = in_flight.popleft()
+            summary = future.result()
+            tokens = self.backend.count_tokens(summary)
+            records.append(
+                ChunkRecord(
+                    chunk.index, chunk.source, chunk.start, chunk.end, chunk.tokens, summary, tokens
+                )
+            )
+            self._report("map", len(records), max(estimated, len(records)))
+            return summary
+
+        with DaemonPool(n) as pool:
+            previous: str | None = None
+            for chunk in chunks:
+                self.stats.input_tokens += chunk.tokens
+                if not chunk.text.strip():
+                    continue  # white space between sources carries nothing to summarize
+                if len(in_flight) >= n:
+                    previous = finish_oldest()
+                context = (
+                    truncate_to_tokens(self.backend, previous, b.previous_tokens)
+                    if previous
+                    else None
+                )
+                future = pool.submit(lambda c=chunk, ctx=context: self._map_one(c, ctx))
+                in_flight.append((chunk, future))
+            while in_flight:
+                finish_oldest()
 
 
 def _chain(first: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:

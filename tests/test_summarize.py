@@ -238,3 +238,87 @@ def test_plan_matches_a_real_run_shape():
     result = run(Recording(n_ctx=1024, mode="echo"), story(300))
     assert plan.chunks == len(result.chunks)
     assert len(plan.levels) >= len(result.levels)
+
+
+class Concurrent(Recording):
+    """Records how many calls were in flight at once; each call takes a little time."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        import threading
+
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    def complete(self, messages, sampling):
+        import time
+
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            time.sleep(0.01)
+            return super().complete(messages, sampling)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+
+def map_prompts(backend, text):
+    """The map calls' prompts in the order of their chunks in `text`."""
+    found = []
+    for messages in backend.prompts:
+        prompt = messages[-1].content
+        body = prompt[prompt.rfind("Text:\n") + 6 :]
+        where = text.find(body.strip()[:200])
+        if "Text:\n" in prompt and where >= 0:
+            found.append((where, prompt))
+    return [prompt for _, prompt in sorted(found)]
+
+
+@pytest.mark.parametrize("parallel", [2, 3])
+def test_parallel_runs_calls_at_once_with_the_same_tree_and_determined_prompts(parallel):
+    text = story(600)
+    serial_backend, parallel_backend = Recording(n_ctx=1024), Concurrent(n_ctx=1024)
+    serial = run(serial_backend, text)
+    result = run(parallel_backend, text, parallel=parallel)
+    assert parallel_backend.most_in_flight == parallel
+    # same chunks, in order, and the same merge tree shape
+    assert [(c.start, c.end) for c in result.chunks] == [(c.start, c.end) for c in serial.chunks]
+    assert [[r.inputs for r in level] for level in result.levels] == [
+        [r.inputs for r in level] for level in serial.levels
+    ]
+    # chunk i is given the summary of chunk i - parallel as its context
+    summaries = [c.summary for c in result.chunks]
+    prompts = map_prompts(parallel_backend, text)
+    assert len(prompts) == len(summaries)
+    for i, prompt in enumerate(prompts):
+        context = prompt[: prompt.rfind("Text:\n")]
+        if i < parallel:
+            assert not any(s[:40] in context for s in summaries)
+        else:
+            assert summaries[i - parallel][:40] in context
+    # and the same prompts again on a second run: nothing depends on timing
+    again = Concurrent(n_ctx=1024)
+    run(again, text, parallel=parallel)
+    assert map_prompts(again, text) == prompts
+    assert result.summary == run(Concurrent(n_ctx=1024), text, parallel=parallel).summary
+
+
+def test_parallel_error_in_one_call_stops_the_run():
+    class Failing(Concurrent):
+        entered = 0
+
+        def complete(self, messages, sampling):
+            with self._lock:
+                self.entered += 1
+                fail = self.entered == 5
+            if fail:
+                from longcli.errors import ModelError
+
+                raise ModelError("server said no")
+            return super().complete(messages, sampling)
+
+    with pytest.raises(Exception, match="server said no"):
+        run(Failing(n_ctx=1024), story(600), parallel=3)
