@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from longcli.errors import ModelError, UsageError
@@ -293,6 +294,70 @@ class LlamaBackend:
         self._bos_tokens = self._llm.tokenize(b"", add_bos=True, special=True)
         self._template = ChatTemplate(model.chat_template, bos, eos)
         self._lock = threading.Lock()
+
+    # -- keeping the context across processes (see kvstate.py) --------------------------
+
+    def state_fingerprint(self) -> dict[str, Any]:
+        """Everything a saved KV state depends on besides its tokens."""
+        import llama_cpp
+
+        stat = self.model.path.stat()
+        o = self.options
+        return {
+            "model_path": str(self.model.path.resolve()),
+            "model_bytes": stat.st_size,
+            "model_mtime_ns": stat.st_mtime_ns,
+            "n_ctx": self.n_ctx,
+            "kv_type": o.kv_type,
+            "flash_attn": o.flash_attn,
+            "rope": [o.rope_scaling, o.rope_factor],
+            "gpu_layers": self.gpu_layers,
+            "llama_cpp_python": llama_cpp.__version__,
+        }
+
+    def context_tokens(self) -> list[int]:
+        """The tokens whose keys and values are in the context now."""
+        with self._lock:
+            return [int(t) for t in self._llm.input_ids[: self._llm.n_tokens]]
+
+    def save_context(self, path: Path) -> None:
+        import llama_cpp
+
+        with self._lock:
+            n = self._llm.n_tokens
+            tokens = (llama_cpp.llama_token * n)(*self._llm.input_ids[:n])
+            ok = llama_cpp.llama_state_save_file(self._llm.ctx, str(path).encode(), tokens, n)
+        if not ok:
+            raise OSError(f"llama.cpp could not write its state to {path}")
+
+    def load_context(self, path: Path) -> list[int] | None:
+        """Load a state file; its tokens, or None (and an empty context) if it is refused."""
+        import llama_cpp
+
+        with self._lock:
+            capacity = self.n_ctx
+            tokens = (llama_cpp.llama_token * capacity)()
+            count = ctypes.c_size_t(0)
+            ok = llama_cpp.llama_state_load_file(
+                self._llm.ctx, str(path).encode(), tokens, capacity, ctypes.byref(count)
+            )
+            n = int(count.value)
+            if not ok or not 0 < n <= capacity:
+                self._forget()
+                return None
+            loaded = list(tokens[:n])
+            # What Llama.load_state sets: prefix matching now sees these tokens as cached.
+            self._llm.input_ids[:n] = loaded
+            self._llm.n_tokens = n
+            return loaded
+
+    def forget_context(self) -> None:
+        with self._lock:
+            self._forget()
+
+    def _forget(self) -> None:
+        self._llm.n_tokens = 0  # the next call evaluates from position 0, clearing the cache
+        self._llm._ctx.kv_cache_clear()
 
     def _token_text(self, token: int) -> str:
         if token < 0:

@@ -111,6 +111,8 @@ class Chat:
         self._passages_version = 0  # bumped whenever self.passages changes
         # (passages version, labelled passages, their index, exchanges indexed so far)
         self._index: tuple[int, list[str], BM25, int] | None = None
+        # Called once a turn is stored, e.g. to keep the model's KV cache for the next run.
+        self.after_turn: Callable[[], None] | None = None
 
     # -- measuring ----------------------------------------------------------------------
 
@@ -265,6 +267,8 @@ class Chat:
         self.exchanges.append(exchange)
         self.state.turns = len(self.exchanges)
         self.session.save_state(self.state)
+        if self.after_turn is not None:
+            self.after_turn()
         return Reply(text, prompt_tokens, folded, recalled)
 
     # -- documents ----------------------------------------------------------------------

@@ -220,9 +220,34 @@ def open_chat(
         chat = Chat(session, engine.backend, _templates(settings), chat_options(settings))
         for warning in session.warnings:  # e.g. a torn journal line, found while loading
             warn(warning)
+        keep_context(chat, session.path, verbose, warn)
         yield chat
     finally:
         session.close()
+
+
+def keep_context(chat: Chat, directory: Path, verbose: bool, warn: Callable[[str], None]) -> None:
+    """Start from the KV cache the last run kept, and keep it again after every turn."""
+    from longcli import kvstate
+
+    backend = chat.backend
+    if not kvstate.supports_state(backend):
+        return
+    restored, why_not = kvstate.restore(backend, directory)
+    if verbose:
+        sys.stderr.write(
+            f"longcli: KV state: {restored} tokens restored\n"
+            if restored
+            else f"longcli: KV state: cold start ({why_not})\n"
+        )
+
+    def save() -> None:
+        try:
+            kvstate.save(backend, directory)
+        except OSError as exc:  # a speed-up only: the turn itself is already stored
+            warn(f"could not keep the model's state for the next run: {exc}")
+
+    chat.after_turn = save
 
 
 def add_documents(chat: Chat, settings: Settings, files: list[textio.Source]) -> list[str]:

@@ -25,6 +25,8 @@ from typing import Any
 
 from longcli import faults
 from longcli.errors import SessionError, SessionLockedError
+from longcli.kvstate import FINGERPRINT_FILE as KV_FINGERPRINT_FILE
+from longcli.kvstate import STATE_FILE as KV_STATE_FILE
 from longcli.memory import Exchange, MemoryState
 from longcli.storage import (
     PRIVATE_FILE_MODE,
@@ -316,7 +318,7 @@ class Session:
     def reset(self) -> None:
         """Forget the conversation: journal, state and documents. Keeps the system prompt."""
         self._require_writable()
-        for name in (STATE, DOCS, JOURNAL, HISTORY):
+        for name in (STATE, DOCS, JOURNAL, HISTORY, KV_STATE_FILE, KV_FINGERPRINT_FILE):
             with contextlib.suppress(FileNotFoundError):
                 (self.path / name).unlink()
         self._torn_tail_at = None
