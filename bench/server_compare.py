@@ -106,24 +106,23 @@ def main() -> None:
     for kind, binary in servers:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        log = open(work / f"{kind}.log", "wb")
-        proc = subprocess.Popen(
-            server_command(kind, binary, model, port), stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            wait_ready(url, proc)
-            warm = work / "warm.txt"
-            warm.write_text("A short note to warm the server up.\n")
-            run_longcli(warm, ["--base-url", url], env)
-            for parallel in (1, 2):
-                extra = ["--base-url", url, "--parallel", str(parallel)]
-                rows.append(
-                    {"setup": kind, "parallel": parallel, **run_longcli(story, extra, env)}
-                )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-            log.close()
+        with open(work / f"{kind}.log", "wb") as log:
+            proc = subprocess.Popen(
+                server_command(kind, binary, model, port), stdout=log, stderr=subprocess.STDOUT
+            )
+            try:
+                wait_ready(url, proc)
+                warm = work / "warm.txt"
+                warm.write_text("A short note to warm the server up.\n")
+                run_longcli(warm, ["--base-url", url], env)
+                for parallel in (1, 2):
+                    extra = ["--base-url", url, "--parallel", str(parallel)]
+                    rows.append(
+                        {"setup": kind, "parallel": parallel, **run_longcli(story, extra, env)}
+                    )
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
     base = rows[0]["wall_s"]
     for row in rows:
         row["vs_in_process"] = round(base / row["wall_s"], 2)

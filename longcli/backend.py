@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import io
 import os
 import re
@@ -30,6 +31,9 @@ from longcli.models import ModelInfo
 # 17% faster (9.38 s vs 11.23 s). Read when llama.cpp's OpenMP starts, so it is set before
 # llama_cpp is first imported (only this module imports it); a user's own value wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+ENCODE_CACHE_ENTRIES = 16
+COUNT_CACHE_ENTRIES = 1024
 
 DEFAULT_CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
@@ -294,6 +298,10 @@ class LlamaBackend:
         self._bos_tokens = self._llm.tokenize(b"", add_bos=True, special=True)
         self._template = ChatTemplate(model.chat_template, bos, eos)
         self._lock = threading.Lock()
+        # Budgets count a prompt before the call that then encodes it, and summaries are
+        # counted again when they are grouped: remember recent answers, not tokenize twice.
+        self._encode_cached = functools.lru_cache(maxsize=ENCODE_CACHE_ENTRIES)(self._encode)
+        self._count_cached = functools.lru_cache(maxsize=COUNT_CACHE_ENTRIES)(self._count)
 
     # -- keeping the context across processes (see kvstate.py) --------------------------
 
@@ -365,6 +373,9 @@ class LlamaBackend:
         return self._llm.detokenize([token], special=True).decode("utf-8", errors="replace")
 
     def count_tokens(self, text: str) -> int:
+        return self._count_cached(text)
+
+    def _count(self, text: str) -> int:
         return len(self._tokenize(text, special=False))
 
     def _tokenize(self, text: str, special: bool) -> list[int]:
@@ -374,6 +385,9 @@ class LlamaBackend:
 
     def encode(self, messages: list[Message]) -> list[int]:
         """Prompt tokens: template text may hold special tokens, message contents never do."""
+        return list(self._encode_cached(tuple(messages)))
+
+    def _encode(self, messages: tuple[Message, ...]) -> tuple[int, ...]:
         texts, slots = self._template.render_slots(messages)
         tokens: list[int] = []
         for i, text in enumerate(texts):
@@ -382,7 +396,7 @@ class LlamaBackend:
                 tokens += self._tokenize(messages[slots[i]].content, special=False)
         if self._bos_tokens and tokens[: len(self._bos_tokens)] != self._bos_tokens:
             tokens = self._bos_tokens + tokens
-        return tokens
+        return tuple(tokens)
 
     def prompt_tokens(self, messages: list[Message]) -> int:
         return len(self.encode(messages))

@@ -1,0 +1,473 @@
+"""longcli's speed on this machine, measured side by side in one run.
+
+    python bench/run.py            # the full suite (about 25 minutes on 2 cores)
+    python bench/run.py --quick    # a shorter version (under 5 minutes)
+    python bench/run.py --json     # also print one JSON object per measurement, last
+
+Every measurement runs in a child process of its own (thread settings and OpenMP's wait
+policy are fixed when llama.cpp starts; peak memory is per process):
+
+- threads: a sweep of (decode threads, prefill threads, OMP_WAIT_POLICY) on a fixed
+  prefill + decode job; where longcli's defaults and llama-cpp-python's land against the
+  best one (goal: longcli >= 0.90 of best);
+- summarize: longcli end to end on a Shakespeare excerpt (and, in the full run, a SQuALITY
+  story), then the raw token work of that same run: a bare llama-cpp-python loop that
+  prefills exactly the prompts the run sent (reusing cached prefixes, as llama.cpp lets
+  anyone) and greedily decodes exactly as many tokens, with the best thread settings
+  (goal: overhead_ratio = longcli / raw <= 1.10);
+- chat: prompt tokens and latency per turn, the share of prompt tokens served from the KV
+  cache between folds, and a one-shot turn's time to first token cold and after loading
+  the state the session kept (goal: warm <= 0.15 x cold);
+- start-up: `longcli --help` wall time (goal < 150 ms) and peak RSS of `summarize --plan`
+  on a large file against a 1 MB one (goal: within 200 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+SHAKESPEARE = DATA / "tinyshakespeare.txt"
+STORIES = DATA / "squality-dev.jsonl"
+MIB = 1024 * 1024
+
+
+# -- children: each prints one JSON line -------------------------------------------------
+
+
+def _model_path() -> str:
+    from longcli.models import bundled_model_path
+
+    return str(bundled_model_path())
+
+
+def child_threads(args: dict[str, Any]) -> dict[str, Any]:
+    """Prefill a fixed prompt and decode a fixed number of tokens; report the time."""
+    import llama_cpp
+    import numpy as np
+
+    llm = llama_cpp.Llama(
+        model_path=_model_path(),
+        n_ctx=2048,
+        n_batch=512,
+        n_threads=args["threads"],
+        n_threads_batch=args["threads_batch"],
+        flash_attn=True,
+        verbose=False,
+    )
+    text = SHAKESPEARE.read_text(encoding="utf-8")[:20000]
+    prompt = llm.tokenize(text.encode(), add_bos=True)[: args["prefill"]]
+    started = time.perf_counter()
+    llm.eval(prompt)
+    prefill_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for _ in range(args["decode"]):
+        llm.eval([greedy(llm, np)])
+    decode_s = time.perf_counter() - started
+    return {"prefill_s": prefill_s, "decode_s": decode_s}
+
+
+def greedy(llm: Any, np: Any) -> int:
+    """The most likely next token, from the logits of the last evaluated position."""
+    logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
+    return int(np.argmax(logits))
+
+
+class Recorder:
+    """A backend wrapper that keeps every call's prompt tokens and generated count."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.n_ctx = inner.n_ctx
+        self.identity = inner.identity
+        self.calls: list[tuple[list[int], int]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def prompt_tokens(self, messages: list[Any]) -> int:
+        return self.inner.prompt_tokens(messages)
+
+    def complete(self, messages: list[Any], sampling: Any) -> Any:
+        tokens = self.inner.encode(messages)
+        completion = self.inner.complete(messages, sampling)
+        self.calls.append((tokens, completion.completion_tokens))
+        return completion
+
+    def stream(self, messages: list[Any], sampling: Any) -> Any:
+        return self.inner.stream(messages, sampling)
+
+
+def child_summarize(args: dict[str, Any]) -> dict[str, Any]:
+    """longcli's summarize with its defaults, in-process, from model load to the summary."""
+    started = time.perf_counter()
+    from longcli.commands import _templates, summarize_options
+    from longcli.config import Settings
+    from longcli.engine import open_engine
+    from longcli.summarize import Summarizer, chunk_sources
+
+    settings = Settings(ctx=args["ctx"], cache=False)
+    engine = open_engine(settings)
+    recorder = Recorder(engine.backend)
+    summarizer = Summarizer(recorder, _templates(settings), summarize_options(settings, engine))
+    text = Path(args["input"]).read_text(encoding="utf-8")
+    chunks = chunk_sources([[text]], summarizer.budget, engine.backend.count_tokens)
+    result = summarizer.run(chunks)
+    wall = time.perf_counter() - started
+    Path(args["calls_out"]).write_text(json.dumps(recorder.calls))
+    return {
+        "wall_s": wall,
+        "input_tokens": result.stats.input_tokens,
+        "prompt_tokens": sum(len(t) for t, _ in recorder.calls),
+        "generated_tokens": sum(n for _, n in recorder.calls),
+        "calls": len(recorder.calls),
+        "threads": list(engine.backend.threads),
+    }
+
+
+def child_raw(args: dict[str, Any]) -> dict[str, Any]:
+    """The same token work with a bare llama-cpp-python loop, from model load to the end."""
+    started = time.perf_counter()
+    import llama_cpp
+    import numpy as np
+
+    calls = json.loads(Path(args["calls"]).read_text())
+    llm = llama_cpp.Llama(
+        model_path=_model_path(),
+        n_ctx=args["ctx"],
+        n_batch=512,
+        n_threads=args["threads"],
+        n_threads_batch=args["threads_batch"],
+        flash_attn=True,
+        verbose=False,
+    )
+    cached: list[int] = []
+    prefilled = 0
+    for prompt, generate in calls:
+        shared = 0
+        for a, b in zip(cached, prompt, strict=False):
+            if a != b:
+                break
+            shared += 1
+        shared = min(shared, len(prompt) - 1)
+        llm._ctx.kv_cache_seq_rm(-1, shared, -1)
+        llm.n_tokens = shared
+        llm.eval(prompt[shared:])
+        prefilled += len(prompt) - shared
+        cached = list(prompt)
+        for _ in range(generate):
+            token = greedy(llm, np)
+            llm.eval([token])
+            cached.append(token)
+    return {"wall_s": time.perf_counter() - started, "prefilled_tokens": prefilled}
+
+
+CHAT_LINES = [
+    "My sister's name is Lena and she lives in Porto.",
+    "Can you suggest a soup for a cold evening?",
+    "What should I pack for a weekend of hiking?",
+    "Tell me something about the history of tea.",
+    "How do I keep basil alive on a windowsill?",
+    "Give me one tip for learning chess openings.",
+    "What is a good first bicycle repair to learn?",
+    "Remind me what my sister's name is.",
+]
+
+
+def child_chat(args: dict[str, Any]) -> dict[str, Any]:
+    """N turns on the real model: prompt tokens, latency, cache share; then TTFT cold/warm."""
+    from longcli import kvstate
+    from longcli.backend import LlamaBackend
+    from longcli.chat import Chat, ChatOptions
+    from longcli.models import bundled_model_path, describe_model
+    from longcli.session import Session
+    from longcli.templates import load_templates
+
+    info = describe_model(bundled_model_path())
+    backend = LlamaBackend(info, args["ctx"])
+    path = Path(args["dir"]) / "session"
+    session = Session.open(path, create=True, writable=True)
+    chat = Chat(session, backend, load_templates(), ChatOptions(reply_tokens=96))
+    turns: list[dict[str, Any]] = []
+    original_stream = backend.stream
+
+    def measured_stream(messages: Any, sampling: Any) -> Any:
+        cached = backend.context_tokens()
+        prompt = backend.encode(messages)
+        shared = 0
+        for a, b in zip(cached, prompt, strict=False):
+            if a != b:
+                break
+            shared += 1
+        turns[-1]["prompt_tokens"] = len(prompt)
+        turns[-1]["cached_tokens"] = min(shared, len(prompt) - 1)
+        return original_stream(messages, sampling)
+
+    backend.stream = measured_stream  # type: ignore[method-assign]
+    for n in range(args["turns"]):
+        turns.append({})
+        started = time.perf_counter()
+        reply = chat.ask(f"{CHAT_LINES[n % len(CHAT_LINES)]} (turn {n + 1})")
+        turns[-1]["seconds"] = time.perf_counter() - started
+        turns[-1]["folded"] = reply.folded
+    backend.stream = original_stream  # type: ignore[method-assign]
+    kvstate.save(backend, path)
+    session.close()
+    question = "What is my sister's name, and where does she live?"
+    ttft = {}
+    for mode in ("cold", "warm"):
+        fresh = LlamaBackend(info, args["ctx"])
+        session = Session.open(path, create=False, writable=False)
+        chat = Chat(session, fresh, load_templates(), ChatOptions(reply_tokens=96))
+        if mode == "warm":
+            load_started = time.perf_counter()
+            restored, _ = kvstate.restore(fresh, path)
+            load_s = time.perf_counter() - load_started
+        messages, _, _, _ = chat._prepare(question)
+        started = time.perf_counter()
+        if mode == "warm":
+            started -= load_s  # loading the state counts against the warm start
+        next(iter(fresh.stream(messages, chat.options.sampling.__class__(max_tokens=8))))
+        ttft[mode] = time.perf_counter() - started
+        if mode == "warm":
+            ttft["restored_tokens"] = restored
+        session.close()
+    state_bytes = (path / kvstate.STATE_FILE).stat().st_size
+    return {"turns": turns, "ttft": ttft, "state_bytes": state_bytes}
+
+
+CHILDREN = {
+    "threads": child_threads,
+    "summarize": child_summarize,
+    "raw": child_raw,
+    "chat": child_chat,
+}
+
+
+def run_child(name: str, args: dict[str, Any], env: dict[str, str] | None = None) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", name, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench child {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the suite ----------------------------------------------------------------------------
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, name: str, value: float, unit: str, goal: str = "") -> None:
+        self.rows.append({"name": name, "value": round(value, 4), "unit": unit, "goal": goal})
+        note = f"   goal: {goal}" if goal else ""
+        print(f"  {name:44} {value:>12.4g} {unit:10}{note}", flush=True)
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def bench_threads(report: Report, quick: bool) -> tuple[int, int, str]:
+    """Sweep thread settings; returns the best (threads, threads_batch, policy)."""
+    from longcli.backend import default_threads
+
+    cores = cpu_count()
+    pairs = sorted({(1, 1), (1, cores), (cores, cores), default_threads()})
+    policies = ["PASSIVE", "ACTIVE", ""] if not quick else ["PASSIVE", ""]
+    rounds = 1 if quick else 2
+    job = {"prefill": 1024, "decode": 64 if quick else 128}
+    times: dict[tuple[int, int, str], list[float]] = {}
+    for _ in range(rounds):  # rounds interleave, so a noisy minute hits every setting
+        for threads, batch in pairs:
+            for policy in policies:
+                result = run_child(
+                    "threads",
+                    {**job, "threads": threads, "threads_batch": batch},
+                    env=_policy_env(policy),
+                )
+                total = result["prefill_s"] + result["decode_s"]
+                times.setdefault((threads, batch, policy), []).append(total)
+    best_key = min(times, key=lambda k: min(times[k]))
+    best = min(times[best_key])
+    print("  threads (decode/prefill) and OMP_WAIT_POLICY: seconds for the job")
+    for key in sorted(times):
+        label = f"{key[0]}/{key[1]} {key[2] or 'unset'}"
+        print(f"    {label:22} {' '.join(f'{t:6.2f}' for t in times[key])}")
+    ours = (*default_threads(), "PASSIVE")
+    theirs = (max(1, cores // 2), cores, "")  # llama-cpp-python's defaults, OpenMP's default
+    report.add("threads_best_seconds", best, "s", f"best: {best_key[0]}/{best_key[1]} "
+               f"{best_key[2] or 'unset'}")  # fmt: skip
+    report.add("threads_longcli_vs_best", best / min(times[ours]), "ratio", ">= 0.90")
+    report.add("threads_llama_cpp_python_defaults_vs_best", best / min(times[theirs]), "ratio")
+    return best_key
+
+
+def _policy_env(policy: str) -> dict[str, str]:
+    return {"OMP_WAIT_POLICY": policy, "LONGCLI_BENCH_UNSET_OMP": "" if policy else "1"}
+
+
+def bench_summarize(report: Report, quick: bool, best: tuple[int, int, str], work: Path) -> None:
+    text = SHAKESPEARE.read_text(encoding="utf-8")
+    inputs = [("shakespeare", text[: 30_000 if quick else 90_000])]  # ~9k / ~27k tokens
+    if not quick:
+        story = json.loads(STORIES.read_text(encoding="utf-8").splitlines()[0])["document"]
+        inputs.append(("story", story))
+    for label, body in inputs:
+        source = work / f"{label}.txt"
+        source.write_text(body, encoding="utf-8")
+        calls = work / f"{label}-calls.json"
+        ours = run_child("summarize", {"input": str(source), "ctx": 2048, "calls_out": str(calls)})
+        raw = run_child(
+            "raw",
+            {"calls": str(calls), "ctx": 2048, "threads": best[0], "threads_batch": best[1]},
+            env=_policy_env(best[2]),
+        )
+        report.add(f"summarize_{label}_wall", ours["wall_s"], "s")
+        report.add(f"summarize_{label}_input_tokens", ours["input_tokens"], "tokens")
+        report.add(f"summarize_{label}_prompt_tokens", ours["prompt_tokens"], "tokens")
+        report.add(f"summarize_{label}_generated_tokens", ours["generated_tokens"], "tokens")
+        report.add(f"summarize_{label}_model_calls", ours["calls"], "calls")
+        report.add(f"summarize_{label}_raw_wall", raw["wall_s"], "s")
+        report.add(
+            f"summarize_{label}_prefix_cached_share",
+            1 - raw["prefilled_tokens"] / max(1, ours["prompt_tokens"]),
+            "share",
+        )
+        report.add(
+            f"summarize_{label}_overhead_ratio", ours["wall_s"] / raw["wall_s"], "ratio", "<= 1.10"
+        )
+
+
+def bench_chat(report: Report, quick: bool, work: Path) -> None:
+    turns = 30 if quick else 200
+    result = run_child("chat", {"ctx": 1024, "turns": turns, "dir": str(work / "chat")})
+    rows = result["turns"]
+    block = 10 if quick else 50
+    print("  chat turns: mean prompt tokens and seconds per block of turns")
+    for start in range(0, len(rows), block):
+        part = rows[start : start + block]
+        print(
+            f"    turns {start + 1:>3}-{start + len(part):<3} "
+            f"prompt {statistics.mean(r['prompt_tokens'] for r in part):6.0f}  "
+            f"seconds {statistics.mean(r['seconds'] for r in part):5.2f}"
+        )
+    steady = [r for r in rows if not r["folded"]]
+    share = sum(r["cached_tokens"] for r in steady) / max(
+        1, sum(r["prompt_tokens"] for r in steady)
+    )
+    overall = sum(r["cached_tokens"] for r in rows) / max(1, sum(r["prompt_tokens"] for r in rows))
+    report.add("chat_turns", len(rows), "turns")
+    report.add("chat_folds", sum(1 for r in rows if r["folded"]), "turns")
+    report.add(
+        "chat_prompt_tokens_mean", statistics.mean(r["prompt_tokens"] for r in rows), "tokens"
+    )
+    report.add("chat_prompt_tokens_max", max(r["prompt_tokens"] for r in rows), "tokens")
+    report.add("chat_turn_seconds_mean", statistics.mean(r["seconds"] for r in rows), "s")
+    first, last = rows[: len(rows) // 4], rows[-(len(rows) // 4) :]
+    report.add(
+        "chat_turn_seconds_last_vs_first_quarter",
+        statistics.mean(r["seconds"] for r in last) / statistics.mean(r["seconds"] for r in first),
+        "ratio",
+        "flat (about 1)",
+    )
+    report.add("chat_kv_cached_share_between_folds", share, "share")
+    report.add("chat_kv_cached_share_all_turns", overall, "share")
+    ttft = result["ttft"]
+    report.add("chat_oneshot_ttft_cold", ttft["cold"], "s")
+    report.add("chat_oneshot_ttft_saved_state", ttft["warm"], "s")
+    report.add("chat_oneshot_ttft_saved_vs_cold", ttft["warm"] / ttft["cold"], "ratio", "<= 0.15")
+    report.add("chat_saved_state_bytes", result["state_bytes"] / MIB, "MiB")
+
+
+def peak_rss_mib(command: list[str]) -> float:
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{command} failed: {proc.stderr.read().decode()[-2000:]}")
+    return usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def bench_startup(report: Report, quick: bool, work: Path) -> None:
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "longcli", "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    report.add("help_wall_ms", statistics.median(times) * 1000, "ms", "< 150")
+    text = SHAKESPEARE.read_bytes()
+    small, large = work / "1mb.txt", work / "large.txt"
+    small.write_bytes(text[:1_000_000])
+    large_mb = 20 if quick else 100
+    with open(large, "wb") as f:
+        for _ in range(large_mb):
+            f.write(text[:1_000_000])
+    plan = [sys.executable, "-m", "longcli", "summarize", "--plan", "-q"]
+    small_rss = peak_rss_mib([*plan, str(small)])
+    started = time.perf_counter()
+    large_rss = peak_rss_mib([*plan, str(large)])
+    report.add("plan_1mb_peak_rss", small_rss, "MiB")
+    report.add(f"plan_{large_mb}mb_peak_rss", large_rss, "MiB")
+    report.add(f"plan_{large_mb}mb_seconds", time.perf_counter() - started, "s")
+    report.add(f"plan_{large_mb}mb_minus_1mb_rss", large_rss - small_rss, "MiB", "<= 200")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a shorter run (under 5 minutes)")
+    parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    parser.add_argument("--only", help="comma-separated: threads,summarize,chat,startup")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("child_args", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        if os.environ.get("LONGCLI_BENCH_UNSET_OMP"):
+            os.environ.pop("OMP_WAIT_POLICY", None)
+        print(json.dumps(CHILDREN[args.child](json.loads(args.child_args))))
+        return
+    only = set((args.only or "threads,summarize,chat,startup").split(","))
+    report = Report()
+    started = time.perf_counter()
+    cores = cpu_count()
+    print(f"longcli bench ({'quick' if args.quick else 'full'}) on {cores} cores", flush=True)
+    with tempfile.TemporaryDirectory(prefix="longcli-bench-") as tmp:
+        work = Path(tmp)
+        env_home = {k: str(work / k.lower()) for k in ("CONFIG", "CACHE", "DATA")}
+        for key, value in env_home.items():
+            os.environ[f"LONGCLI_{key}_DIR"] = value
+        best: tuple[int, int, str] = (1, cores, "PASSIVE")
+        if "threads" in only:
+            best = bench_threads(report, args.quick)
+        if "summarize" in only:
+            bench_summarize(report, args.quick, best, work)
+        if "chat" in only:
+            bench_chat(report, args.quick, work)
+        if "startup" in only:
+            bench_startup(report, args.quick, work)
+    report.add("bench_seconds", time.perf_counter() - started, "s")
+    if args.json:
+        for row in report.rows:
+            print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    main()
