@@ -246,7 +246,57 @@ def child_chat(args: dict[str, Any]) -> dict[str, Any]:
     return {"turns": turns, "ttft": ttft, "state_bytes": state_bytes}
 
 
+def child_batched(args: dict[str, Any]) -> dict[str, Any]:
+    """Map-phase calls (real chunks, the map prompt) through the batched decoder with N
+    sequences, and one by one through the ordinary backend; tokens per second."""
+    from longcli.backend import LlamaBackend, LoadOptions, Sampling
+    from longcli.batching import BatchedBackend
+    from longcli.chunking import chunk_stream
+    from longcli.models import bundled_model_path, describe_model
+    from longcli.parallel import DaemonPool
+    from longcli.summarize import _messages
+    from longcli.templates import load_templates
+
+    info = describe_model(bundled_model_path())
+    templates = load_templates()
+    sampling = Sampling(max_tokens=args["max_tokens"])
+    tokenizer = LlamaBackend(info, 256, LoadOptions(flash_attn=True))
+    text = SHAKESPEARE.read_text(encoding="utf-8")[200_000:]
+    prompts = []
+    for chunk in chunk_stream([text], 1024, tokenizer.count_tokens):
+        content = templates.fill("map", text=chunk.text, words=150, instructions="")
+        prompts.append(_messages(templates, content))
+        if len(prompts) == args["calls"]:
+            break
+    results: dict[str, Any] = {}
+    sequential = LlamaBackend(info, 2048, LoadOptions(flash_attn=True))
+    started = time.perf_counter()
+    done = [sequential.complete(p, sampling) for p in prompts]
+    results["sequential"] = _throughput(done, time.perf_counter() - started)
+    del sequential
+    for n in args["sequences"]:
+        backend = BatchedBackend(tokenizer, n, 2048)
+        started = time.perf_counter()
+        with DaemonPool(n) as pool:
+            futures = [pool.submit(lambda p=p, b=backend: b.complete(p, sampling)) for p in prompts]
+            done = [f.result() for f in futures]
+        results[str(n)] = _throughput(done, time.perf_counter() - started)
+        backend.close()
+    return results
+
+
+def _throughput(done: list[Any], seconds: float) -> dict[str, float]:
+    tokens = sum(c.prompt_tokens + c.completion_tokens for c in done)
+    return {
+        "seconds": seconds,
+        "tokens": tokens,
+        "generated": sum(c.completion_tokens for c in done),
+        "tokens_per_s": tokens / seconds,
+    }
+
+
 CHILDREN = {
+    "batched": child_batched,
     "threads": child_threads,
     "summarize": child_summarize,
     "raw": child_raw,
@@ -328,7 +378,7 @@ def _policy_env(policy: str) -> dict[str, str]:
 
 def bench_summarize(report: Report, quick: bool, best: tuple[int, int, str], work: Path) -> None:
     text = SHAKESPEARE.read_text(encoding="utf-8")
-    inputs = [("shakespeare", text[: 30_000 if quick else 90_000])]  # ~9k / ~27k tokens
+    inputs = [("shakespeare", text[: 20_000 if quick else 90_000])]  # ~6k / ~27k tokens
     if not quick:
         story = json.loads(STORIES.read_text(encoding="utf-8").splitlines()[0])["document"]
         inputs.append(("story", story))
@@ -359,7 +409,7 @@ def bench_summarize(report: Report, quick: bool, best: tuple[int, int, str], wor
 
 
 def bench_chat(report: Report, quick: bool, work: Path) -> None:
-    turns = 30 if quick else 200
+    turns = 20 if quick else 200
     result = run_child("chat", {"ctx": 1024, "turns": turns, "dir": str(work / "chat")})
     rows = result["turns"]
     block = 10 if quick else 50
@@ -399,6 +449,20 @@ def bench_chat(report: Report, quick: bool, work: Path) -> None:
     report.add("chat_saved_state_bytes", result["state_bytes"] / MIB, "MiB")
 
 
+def bench_batched(report: Report, quick: bool) -> None:
+    sequences = [1, 2, 4] if quick else [1, 2, 4, 8]
+    calls = 4 if quick else 8
+    result = run_child(
+        "batched", {"sequences": sequences, "calls": calls, "max_tokens": 128 if quick else 256}
+    )
+    base = result["sequential"]["tokens_per_s"]
+    report.add("map_sequential_tokens_per_s", base, "tok/s")
+    for n in sequences:
+        row = result[str(n)]
+        report.add(f"map_batched_{n}_tokens_per_s", row["tokens_per_s"], "tok/s")
+        report.add(f"map_batched_{n}_vs_sequential", row["tokens_per_s"] / base, "ratio")
+
+
 def peak_rss_mib(command: list[str]) -> float:
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -417,7 +481,7 @@ def bench_startup(report: Report, quick: bool, work: Path) -> None:
     text = SHAKESPEARE.read_bytes()
     small, large = work / "1mb.txt", work / "large.txt"
     small.write_bytes(text[:1_000_000])
-    large_mb = 20 if quick else 100
+    large_mb = 10 if quick else 100
     with open(large, "wb") as f:
         for _ in range(large_mb):
             f.write(text[:1_000_000])
@@ -435,7 +499,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a shorter run (under 5 minutes)")
     parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
-    parser.add_argument("--only", help="comma-separated: threads,summarize,chat,startup")
+    parser.add_argument("--only", help="comma-separated: threads,summarize,batched,chat,startup")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -444,7 +508,7 @@ def main() -> None:
             os.environ.pop("OMP_WAIT_POLICY", None)
         print(json.dumps(CHILDREN[args.child](json.loads(args.child_args))))
         return
-    only = set((args.only or "threads,summarize,chat,startup").split(","))
+    only = set((args.only or "threads,summarize,batched,chat,startup").split(","))
     report = Report()
     started = time.perf_counter()
     cores = cpu_count()
@@ -459,6 +523,8 @@ def main() -> None:
             best = bench_threads(report, args.quick)
         if "summarize" in only:
             bench_summarize(report, args.quick, best, work)
+        if "batched" in only:
+            bench_batched(report, args.quick)
         if "chat" in only:
             bench_chat(report, args.quick, work)
         if "startup" in only:

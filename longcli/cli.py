@@ -360,8 +360,10 @@ def config_show() -> None:
 
     import yaml
 
-    settings = _settings({})
-    _write_output(yaml.safe_dump(dataclasses.asdict(settings), sort_keys=False), None)
+    shown = dataclasses.asdict(_settings({}))
+    if shown.get("api_key"):
+        shown["api_key"] = "(set, hidden)"
+    _write_output(yaml.safe_dump(shown, sort_keys=False), None)
 
 
 memory_app = typer.Typer(

@@ -43,8 +43,7 @@ def summarize_options(settings: Settings, engine: Engine | None = None) -> Summa
         chunk_tokens=settings.chunk_tokens,
         max_chunk_tokens=cap,
         sampling=sampling_defaults(settings),
-        # In-process, calls run one at a time on the one loaded model.
-        parallel=settings.parallel if settings.backend != "llama" else 1,
+        parallel=settings.parallel,
     )
 
 
@@ -147,7 +146,8 @@ def run_summarize(
     from longcli.render import Progress, render_summary
     from longcli.summarize import Summarizer
 
-    engine = open_engine(settings, verbose=verbose)
+    sequences = settings.parallel if settings.backend == "llama" else 1
+    engine = open_engine(settings, verbose=verbose, sequences=sequences)
     backend = engine.backend
     cache: CallCache | None = None
     if settings.cache:
@@ -177,7 +177,9 @@ def run_summarize(
             f"in {seconds:.1f}s\n"
         )
     settings_out = {
-        k: v for k, v in dataclasses.asdict(settings).items() if k not in ("aliases", "system")
+        k: v
+        for k, v in dataclasses.asdict(settings).items()
+        if k not in ("aliases", "system", "api_key")  # never echo a secret into output
     }
     settings_out["seconds"] = round(seconds, 2)
     return render_summary(

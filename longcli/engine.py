@@ -137,12 +137,16 @@ def memory_budget(settings: Settings, offloaded: bool) -> int | None:
     return None if offloaded else default_budget_bytes()
 
 
-def choose_ctx(settings: Settings, model: ModelInfo, offloaded: bool = False) -> int:
+def choose_ctx(
+    settings: Settings, model: ModelInfo, offloaded: bool = False, sequences: int = 1
+) -> int:
     """The context size: --ctx if it is possible, else the largest that fits, within limits.
 
     Limits: the trained context (times --rope-factor when stretched), `max_ctx` for the
     default, and the memory budget (weights + KV cache + buffers; on a GPU only when
-    memory_budget_mb is set, since VRAM cannot be read from here).
+    memory_budget_mb is set, since VRAM cannot be read from here). With several
+    sequences decoded together (in-process --parallel), each gets this context and the
+    budget must hold all of their KV caches.
     """
     trained = model.context_length
     limit = int(trained * rope_factor(settings)) if trained else None
@@ -160,23 +164,29 @@ def choose_ctx(settings: Settings, model: ModelInfo, offloaded: bool = False) ->
                 f"of {trained} tokens",
                 hint="--rope-scaling can stretch it, at some cost in quality",
             )
+        total = settings.ctx * sequences
         plan = memory_plan(
-            model, settings.ctx, settings.kv_type, settings.batch, budget, weights_in_budget
+            model, total, settings.kv_type, settings.batch, budget, weights_in_budget
         )
         if plan is not None and not plan.fits:
             fits = largest_fitting_ctx(
-                model, settings.ctx, settings.kv_type, settings.batch, budget, weights_in_budget
+                model, total, settings.kv_type, settings.batch, budget, weights_in_budget
             )
+            times = f" x {sequences} sequences (--parallel)" if sequences > 1 else ""
             raise UsageError(
-                f"--ctx {settings.ctx} needs {format_bytes(plan.total_bytes)} (KV cache "
+                f"--ctx {settings.ctx}{times} needs {format_bytes(plan.total_bytes)} (KV cache "
                 f"{format_bytes(plan.kv_bytes)} as {settings.kv_type}) but the memory budget "
-                f"is {format_bytes(plan.budget_bytes or 0)}; at most --ctx {fits} fits",
+                f"is {format_bytes(plan.budget_bytes or 0)}; at most --ctx "
+                f"{_per_sequence(fits, sequences)} fits",
                 hint="try --kv-type q8_0, or set memory_budget_mb",
             )
         return settings.ctx
     wanted = min(limit or settings.max_ctx, settings.max_ctx)
-    n_ctx = largest_fitting_ctx(
-        model, wanted, settings.kv_type, settings.batch, budget, weights_in_budget
+    n_ctx = _per_sequence(
+        largest_fitting_ctx(
+            model, wanted * sequences, settings.kv_type, settings.batch, budget, weights_in_budget
+        ),
+        sequences,
     )
     if n_ctx < MIN_CTX:
         raise UsageError(
@@ -186,12 +196,23 @@ def choose_ctx(settings: Settings, model: ModelInfo, offloaded: bool = False) ->
     return n_ctx
 
 
+def _per_sequence(total: int, sequences: int) -> int:
+    """A whole context split among sequences, in llama.cpp's 256-cell steps."""
+    return total if sequences == 1 else total // sequences // 256 * 256
+
+
 def resolve_model_info(settings: Settings) -> ModelInfo:
     return describe_model(resolve_model(settings.model, settings.aliases))
 
 
-def open_engine(settings: Settings, *, verbose: bool = False, vocab_only: bool = False) -> Engine:
-    """Load the backend the settings ask for (vocab_only: tokenizer without weights)."""
+def open_engine(
+    settings: Settings, *, verbose: bool = False, vocab_only: bool = False, sequences: int = 1
+) -> Engine:
+    """Load the backend the settings ask for (vocab_only: tokenizer without weights).
+
+    `sequences` > 1 (in-process --parallel) decodes that many calls together, each with
+    the context chosen here (see batching.py).
+    """
     if settings.backend == "fake":
         n_ctx = settings.ctx or FAKE_DEFAULT_CTX
         mode = os.environ.get("LONGCLI_FAKE_MODE", "extract")
@@ -206,7 +227,14 @@ def open_engine(settings: Settings, *, verbose: bool = False, vocab_only: bool =
 
     info = resolve_model_info(settings)
     options = load_options(settings, info)
-    n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0)
+    sequences = 1 if vocab_only else sequences
+    n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0, sequences=sequences)
+    if sequences > 1:
+        from longcli.batching import BatchedBackend
+
+        # The model's own context is only for tokenizing; calls go to the batched one.
+        tokenizer = LlamaBackend(info, MIN_CTX, options, verbose=verbose)
+        return Engine(BatchedBackend(tokenizer, sequences, n_ctx), info, n_ctx)
     backend = LlamaBackend(info, n_ctx, options, verbose=verbose, vocab_only=vocab_only)
     return Engine(backend, info, n_ctx)
 

@@ -203,6 +203,7 @@ def test_cli_summarize_and_chat_through_a_server(tmp_path):
 
         out = json.loads(done.stdout)
         assert out["summary"] and out["model"]["tokenizer"] == "server"
+        assert "api_key" not in out["settings"]
         assert out["model"]["n_ctx"] == 1024 and out["model"]["ctx_source"] == "server"
         chat = run_cli(
             "chat",
@@ -230,3 +231,16 @@ def test_cli_unreachable_server_exits_4_with_one_line(tmp_path):
     assert done.returncode == 4
     assert done.stderr.count("\n") == 1 and "cannot reach the server" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_config_show_never_prints_the_api_key(cli):
+    done = cli("config", "show", env={"LONGCLI_API_KEY": "s3cret-token"})
+    assert done.returncode == 0, done.stderr
+    assert "s3cret-token" not in done.stdout and "api_key: (set, hidden)" in done.stdout
+
+
+def test_backend_http_without_a_base_url_is_a_usage_error(cli, tmp_path):
+    story = tmp_path / "s.txt"
+    story.write_text("Some text.\n")
+    done = cli("summarize", str(story), "--backend", "http")
+    assert done.returncode == 2 and "needs base_url" in done.stderr

@@ -1,0 +1,97 @@
+"""In-process --parallel: several calls decoded together on one llama.cpp context."""
+
+from __future__ import annotations
+
+import pytest
+
+from longcli.backend import LlamaBackend, LoadOptions, Message, Sampling
+from longcli.batching import BatchedBackend
+from longcli.chunking import chunk_stream
+from longcli.errors import ModelError
+from longcli.parallel import DaemonPool
+from longcli.summarize import SummarizeOptions, Summarizer
+from longcli.templates import load_templates
+from tests.conftest import SHARED_DATA
+
+pytestmark = pytest.mark.model
+
+GREEDY = Sampling(max_tokens=40, temperature=0.0, top_k=1)
+QUESTIONS = [
+    "Name three colours.",
+    "What is the capital of France?",
+    "Write one sentence about the sea.",
+    "Count from one to five.",
+    "Name two kinds of tree.",
+]
+
+
+def ask(question: str) -> list[Message]:
+    return [Message("system", "You answer briefly."), Message("user", question)]
+
+
+@pytest.fixture(scope="module")
+def tokenizer_backend(bundled_model_info):
+    return LlamaBackend(bundled_model_info, 256, LoadOptions(flash_attn=True))
+
+
+def test_calls_decoded_together_answer_as_each_would_alone(tokenizer_backend):
+    alone = BatchedBackend(tokenizer_backend, 1, 1024)
+    solo = [alone.complete(ask(q), GREEDY).text for q in QUESTIONS]
+    alone.close()
+    together = BatchedBackend(tokenizer_backend, 3, 1024)
+    with DaemonPool(len(QUESTIONS)) as pool:
+        futures = [pool.submit(lambda q=q: together.complete(ask(q), GREEDY)) for q in QUESTIONS]
+        answers = [f.result() for f in futures]
+    together.close()
+    # Five calls through three sequences: each answer is its own prompt's, unchanged by the
+    # others decoded beside it (separate KV buffers per sequence).
+    assert [a.text for a in answers] == solo
+    assert all(a.completion_tokens > 0 and a.prompt_tokens > 10 for a in answers)
+
+
+def test_a_sequence_reuses_the_prefix_it_holds(tokenizer_backend):
+    backend = BatchedBackend(tokenizer_backend, 2, 1024)
+    first = backend.complete(ask(QUESTIONS[0]), GREEDY)
+    second = backend.complete(ask(QUESTIONS[1]), GREEDY)
+    runner = backend._runner
+    held = [s.cached for s in runner._sequences if s.cached]
+    backend.close()
+    assert first.text and second.text
+    # both calls went to the same sequence, which kept the shared system prompt
+    assert len(held) == 1
+
+
+def test_a_prompt_that_does_not_fit_is_refused(tokenizer_backend):
+    backend = BatchedBackend(tokenizer_backend, 2, 256)
+    with pytest.raises(ModelError, match="exceeds the context of 256"):
+        backend.complete(ask("word " * 300), GREEDY)
+    assert backend.complete(ask(QUESTIONS[1]), Sampling(max_tokens=8)).text
+    backend.close()
+
+
+def test_summarize_in_process_parallel_keeps_chunks_in_order(tokenizer_backend):
+    text = (SHARED_DATA / "tinyshakespeare.txt").read_text(encoding="utf-8")[:9000]
+    backend = BatchedBackend(tokenizer_backend, 3, 1024)
+    opts = SummarizeOptions(words=60, parallel=3, max_chunk_tokens=512)
+    summarizer = Summarizer(backend, load_templates(), opts)
+    chunks = list(chunk_stream([text], summarizer.budget.chunk_tokens, backend.count_tokens))
+    result = summarizer.run(iter(chunks))
+    backend.close()
+    assert [(c.start, c.end) for c in result.chunks] == [(c.start, c.end) for c in chunks]
+    assert all(c.summary.strip() for c in result.chunks)
+    assert result.summary.strip() and result.stats.calls >= len(chunks) + 1
+
+
+def test_cli_parallel_in_process(cli, tmp_path):
+    source = tmp_path / "plays.txt"
+    source.write_text((SHARED_DATA / "tinyshakespeare.txt").read_text()[:7000])
+    done = cli(
+        "summarize", str(source), "-P", "2", "--ctx", "1024", "--chunk-tokens", "512",
+        "--words", "60", "-f", "json", "-q", "--no-cache",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    import json
+
+    out = json.loads(done.stdout)
+    assert len(out["chunks"]) >= 3 and out["summary"].strip()
+    assert out["settings"]["parallel"] == 2
