@@ -188,13 +188,15 @@ class ChatTemplate:
             raise ModelError(f"the model's chat template does not parse: {exc}") from None
         self._bos, self._eos = bos, eos
 
-    def render_slots(self, messages: list[Message]) -> tuple[list[str], list[int]]:
+    def render_slots(
+        self, messages: list[Message], generation_prompt: bool = True
+    ) -> tuple[list[str], list[int]]:
         """The rendered prompt as alternating template text and content-slot indices."""
         slotted = [{"role": m.role, "content": _SLOT.format(i)} for i, m in enumerate(messages)]
         try:
             rendered = self._template.render(
                 messages=slotted,
-                add_generation_prompt=True,
+                add_generation_prompt=generation_prompt,
                 bos_token=self._bos,
                 eos_token=self._eos,
             )
@@ -359,6 +361,31 @@ class LlamaBackend:
             self._llm.n_tokens = n
             return loaded
 
+    def prefill(self, messages: list[Message]) -> int:
+        """Evaluate the start of the next prompt now; returns the tokens newly evaluated.
+
+        Called once a reply has been shown: the next turn, here or in the next process
+        (see kvstate.py), then prefills only the new message. What the context holds
+        beyond the shared prefix (the reply as sampled) is replaced by the conversation
+        as the next prompt will render it.
+        """
+        tokens = self.encode(messages, generation_prompt=False)
+        if len(tokens) >= self.n_ctx:
+            return 0
+        with self._lock:
+            llm = self._llm
+            cached = llm.input_ids[: llm.n_tokens]
+            shared = 0
+            for a, b in zip(cached, tokens, strict=False):
+                if a != b:
+                    break
+                shared += 1
+            llm._ctx.kv_cache_seq_rm(-1, shared, -1)
+            llm.n_tokens = shared
+            if shared < len(tokens):
+                llm.eval(tokens[shared:])
+            return len(tokens) - shared
+
     def forget_context(self) -> None:
         with self._lock:
             self._forget()
@@ -383,12 +410,16 @@ class LlamaBackend:
             return []
         return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
 
-    def encode(self, messages: list[Message]) -> list[int]:
-        """Prompt tokens: template text may hold special tokens, message contents never do."""
-        return list(self._encode_cached(tuple(messages)))
+    def encode(self, messages: list[Message], generation_prompt: bool = True) -> list[int]:
+        """Prompt tokens: template text may hold special tokens, message contents never do.
 
-    def _encode(self, messages: tuple[Message, ...]) -> tuple[int, ...]:
-        texts, slots = self._template.render_slots(messages)
+        Without the generation prompt: the conversation so far, as the start of the next
+        prompt (see `prefill`).
+        """
+        return list(self._encode_cached(tuple(messages), generation_prompt))
+
+    def _encode(self, messages: tuple[Message, ...], generation_prompt: bool) -> tuple[int, ...]:
+        texts, slots = self._template.render_slots(list(messages), generation_prompt)
         tokens: list[int] = []
         for i, text in enumerate(texts):
             tokens += self._tokenize(text, special=True)

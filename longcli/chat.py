@@ -29,6 +29,7 @@ from longcli.memory import (
     Exchange,
     MemoryState,
     build_messages,
+    context_messages,
     fit_recall,
     fold_count,
     plan_budget,
@@ -267,9 +268,20 @@ class Chat:
         self.exchanges.append(exchange)
         self.state.turns = len(self.exchanges)
         self.session.save_state(self.state)
+        return Reply(text, prompt_tokens, folded, recalled)
+
+    def settle(self) -> None:
+        """After a reply has been shown: get the model ready for the next turn.
+
+        Prefills the conversation as the next prompt will start (so the next turn, in this
+        process or, through the kept state, the next one, reads only the new message),
+        then runs `after_turn`. Costs what the next turn saves; the user is reading.
+        """
+        prefill = getattr(self.backend, "prefill", None)
+        if prefill is not None:
+            prefill(context_messages(self.system, self.state.summary, self.window))
         if self.after_turn is not None:
             self.after_turn()
-        return Reply(text, prompt_tokens, folded, recalled)
 
     # -- documents ----------------------------------------------------------------------
 

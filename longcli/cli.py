@@ -463,6 +463,7 @@ def chat(
             if one_shot.strip():
                 reply = session_chat.ask(one_shot)
                 _write_output(reply.text + "\n", None)
+                session_chat.settle()
             return
         from longcli.repl import Repl
 

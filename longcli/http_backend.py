@@ -8,6 +8,7 @@ clear message naming the server.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import socket
@@ -319,6 +320,8 @@ class HttpBackend:
         self._renders_template = self.dialect == "llama-server" and self._can_apply_template()
         self._learned_overhead = 0
         self._lock = threading.Lock()
+        # The budget check and the call measure the same prompt: ask the server once.
+        self._rendered_prompt_tokens = functools.lru_cache(maxsize=16)(self._rendered)
 
     # -- discovery ----------------------------------------------------------------------
 
@@ -364,13 +367,17 @@ class HttpBackend:
 
     def prompt_tokens(self, messages: list[Message]) -> int:
         if self._renders_template:
-            body = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
-            prompt = self.client.json("POST", "/apply-template", body)["prompt"]
-            data = self.client.json(
-                "POST", "/tokenize", {"content": prompt, "add_special": True, "parse_special": True}
-            )
-            return _token_count(data)
+            return self._rendered_prompt_tokens(tuple(messages))
         return self._estimated_prompt(messages) + self._learned_overhead
+
+    def _rendered(self, messages: tuple[Message, ...]) -> int:
+        """Exact: the server renders its own template, then tokenizes the result."""
+        body = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
+        prompt = self.client.json("POST", "/apply-template", body)["prompt"]
+        data = self.client.json(
+            "POST", "/tokenize", {"content": prompt, "add_special": True, "parse_special": True}
+        )
+        return _token_count(data)
 
     def _estimated_prompt(self, messages: list[Message]) -> int:
         content = sum(self.counter.count(m.content) for m in messages)

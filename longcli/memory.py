@@ -122,12 +122,16 @@ def build_messages(
     prompt's beginning (system, summary, window) stays the same from turn to turn and the
     model's KV cache can reuse it; only a fold changes it.
     """
+    return [*context_messages(system, summary, window), Message("user", user_text(user, recalled))]
+
+
+def context_messages(system: str | None, summary: str, window: list[Exchange]) -> list[Message]:
+    """The start of every prompt until the next fold: system, summary and the window."""
     head = system_text(system, summary)
     messages = [Message("system", head)] if head else []
     for exchange in window:
         messages.append(Message("user", exchange.user))
         messages.append(Message("assistant", exchange.assistant))
-    messages.append(Message("user", user_text(user, recalled)))
     return messages
 
 

@@ -146,6 +146,7 @@ class Repl:
             return
         self.out.write("\n")
         self.out.flush()
+        self.chat.settle()
         if reply.folded:
             self._say(f"[{reply.folded} older turns folded into the summary]")
 

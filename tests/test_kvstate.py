@@ -106,3 +106,16 @@ def test_one_shot_chat_keeps_the_state_and_reset_removes_it(cli, tmp_path):
     assert "tokens restored" in second.stderr
     assert cli("memory", "reset", str(session), "--yes").returncode == 0
     assert not (session / kvstate.STATE_FILE).exists()
+
+
+def test_prefill_readies_exactly_the_start_of_the_next_prompt(bundled_model_info):
+    backend = LlamaBackend(bundled_model_info, 1024)
+    reply = backend.complete(FIRST, GREEDY).text
+    so_far = [*FIRST, Message("assistant", reply)]
+    evaluated = backend.prefill(so_far)
+    ready = backend.encode(so_far, generation_prompt=False)
+    assert backend.context_tokens() == ready and 0 < evaluated <= len(ready)
+    # the next prompt starts with what is ready, so only the new message is left to read
+    next_prompt = backend.encode(follow_up(reply))
+    assert next_prompt[: len(ready)] == ready and len(next_prompt) > len(ready)
+    assert backend.prefill(so_far) == 0  # already there: nothing evaluated twice
