@@ -29,7 +29,9 @@ from longcli.models import ModelInfo
 # else running. Measured on 2 vCPUs (1.7k-token prompt, 128 new tokens, threads 1/2):
 # idle, passive waiting changed nothing (5.77 s vs 5.78 s); beside one busy process it was
 # 17% faster (9.38 s vs 11.23 s). Read when llama.cpp's OpenMP starts, so it is set before
-# llama_cpp is first imported (only this module imports it); a user's own value wins.
+# llama_cpp is first imported (only this module imports it); a user's own value wins, and
+# `longcli tune` may find that spinning is faster on this machine (see tuning.py).
+USER_OMP_WAIT_POLICY = os.environ.get("OMP_WAIT_POLICY")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ENCODE_CACHE_ENTRIES = 16
@@ -218,6 +220,7 @@ class LoadOptions:
 
     gpu_layers: int | None = None  # None: all when llama.cpp has a GPU backend
     threads: int | None = None  # None: default_threads()
+    threads_batch: int | None = None  # None: as threads
     batch: int = 512
     seed: int = 0
     kv_type: str = "f16"  # f16 | q8_0 | q4_0
@@ -266,7 +269,10 @@ class LlamaBackend:
         if gpu_layers is None:
             gpu_layers = -1 if gpu_offload_supported() else 0
         threads = options.threads
-        decode_threads, prefill_threads = (threads, threads) if threads else default_threads()
+        if threads:
+            decode_threads, prefill_threads = threads, options.threads_batch or threads
+        else:
+            decode_threads, prefill_threads = default_threads()
         # verbose=True keeps llama-cpp-python from dup2-ing file descriptors 1 and 2 away
         # (which fails when either is closed); its Python-side chatter is captured here
         # instead, and llama.cpp's own log goes through LLAMA_LOG.

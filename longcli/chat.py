@@ -112,7 +112,7 @@ class Chat:
         self._passages_version = 0  # bumped whenever self.passages changes
         # (passages version, labelled passages, their index, exchanges indexed so far)
         self._index: tuple[int, list[str], BM25, int] | None = None
-        # Called once a turn is stored, e.g. to keep the model's KV cache for the next run.
+        # Run by settle(), e.g. to keep the model's KV cache for the next process.
         self.after_turn: Callable[[], None] | None = None
 
     # -- measuring ----------------------------------------------------------------------

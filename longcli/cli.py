@@ -289,8 +289,8 @@ def summarize(
         None,
         "--parallel",
         "-P",
-        help="Model calls in flight at once, for a server with that many slots "
-        "(--backend http) [default: 1].",
+        help="Model calls at once: as many as the server has slots (--backend http), "
+        "or sequences decoded together in-process (helps on a GPU) [default: 1].",
     ),
     backend: BackendName = backend_option(),
     base_url: str = base_url_option(),
@@ -616,6 +616,40 @@ def models_dir_cmd() -> None:
     from longcli.models import models_dir
 
     _write_output(f"{models_dir()}\n", None)
+
+
+@app.command()
+def tune(
+    model: str = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    rounds: int = typer.Option(2, "--rounds", help="Times to run each setting (best counts)."),
+    reset: bool = typer.Option(False, "--reset", help="Forget every tuning result and exit."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Find the fastest CPU thread settings for a model on this machine, and keep them.
+
+    Times a prefill and decode job with a few thread counts and OpenMP wait policies,
+    each in a fresh process (about 10 s per setting for the bundled model). Later runs of
+    that model use the fastest, unless --threads or OMP_WAIT_POLICY is given.
+
+    \b
+    Examples:
+      longcli tune
+      longcli tune --model qwen --rounds 3
+      longcli tune --reset
+    """
+    import json
+
+    from longcli.commands import run_tune
+
+    if reset:
+        from longcli.tuning import forget
+
+        forget()
+        _write_output("longcli: tuning results removed; the fixed rule applies\n", None)
+        return
+    settings = _settings({"model": model})
+    result, text = run_tune(settings, rounds, sys.stderr.write)
+    _write_output(json.dumps(result, indent=2) + "\n" if as_json else text, None)
 
 
 @memory_app.command("list")

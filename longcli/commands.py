@@ -391,3 +391,35 @@ def remove_alias(name: str) -> None:
         )
     del aliases[name]
     write_aliases_file(aliases)
+
+
+def run_tune(
+    settings: Settings, rounds: int, write: Callable[[str], None]
+) -> tuple[dict[str, Any], str]:
+    """Time thread settings for the model on this machine and keep the fastest."""
+    from longcli import tuning
+    from longcli.engine import resolve_model_info
+
+    model = resolve_model_info(settings)
+    write(f"longcli: timing {len(tuning.candidates(tuning.available_cores()))} thread settings "
+          f"x {rounds} for {model.name} (a fresh process each)\n")  # fmt: skip
+
+    def progress(choice: tuning.ThreadChoice, seconds: float) -> None:
+        write(f"  {choice.label():16} {seconds:6.2f} s\n")
+
+    best, times = tuning.tune(model, progress, rounds=rounds)
+    rule = tuning.candidates(tuning.available_cores())[0]
+    result = {
+        "model": model.name,
+        "machine": tuning.machine_key(),
+        "best": best.label(),
+        "seconds": {c.label(): round(t, 3) for c, t in times.items()},
+        "fixed_rule": rule.label(),
+        "fixed_rule_vs_best": round(times[best] / times[rule], 3),
+    }
+    text = (
+        f"fastest: {best.label()} ({times[best]:.2f} s); the fixed rule {rule.label()} "
+        f"reaches {result['fixed_rule_vs_best']:.2f} of it. Saved: later runs of this model "
+        "use it unless --threads or OMP_WAIT_POLICY is given.\n"
+    )
+    return result, text

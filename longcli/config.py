@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from longcli.errors import ConfigError
+from longcli.tokencount import TOKENIZERS
 
 APP_NAME = "longcli"
 CONFIG_FILE_NAME = "config.yaml"
 STYLES = ("paragraph", "bullets", "outline")
 BACKENDS = ("llama", "http", "fake")
-TOKENIZERS = ("auto", "server", "tiktoken", "estimate")
 KV_TYPE_NAMES = ("f16", "q8_0", "q4_0")
 FLASH_ATTN = ("auto", "on", "off")
 ROPE_SCALING = ("linear", "yarn")

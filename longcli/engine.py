@@ -256,14 +256,21 @@ def server_options(settings: Settings) -> ServerOptions:
 
 def load_options(settings: Settings, model: ModelInfo) -> LoadOptions:
     from longcli.backend import gpu_offload_supported
+    from longcli.tuning import apply_wait_policy, tuned_choice
 
     check_rope_scaling(settings, model)
+    threads, threads_batch = settings.threads, None
+    tuned = None if settings.threads else tuned_choice(model)
+    if tuned is not None:
+        apply_wait_policy(tuned)  # before llama.cpp is loaded, just below
+        threads, threads_batch = tuned.threads, tuned.threads_batch
     gpu_layers = settings.gpu_layers
     if gpu_layers is None:
         gpu_layers = -1 if gpu_offload_supported() else 0
     return LoadOptions(
         gpu_layers=gpu_layers,
-        threads=settings.threads,
+        threads=threads,
+        threads_batch=threads_batch,
         batch=settings.batch,
         seed=settings.seed,
         kv_type=settings.kv_type,

@@ -155,6 +155,8 @@ class HttpClient:
             return json.loads(response.read())
         except ValueError:
             raise ServerError(f"the server at {self.url} sent something other than JSON") from None
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            raise ServerError(f"the connection to {self.url} broke: {_reason(exc)}") from None
         finally:
             response.close()
 

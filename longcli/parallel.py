@@ -18,6 +18,33 @@ T = TypeVar("T")
 _Job = tuple[Future[Any], Callable[[], Any]]
 
 
+class InlinePool:
+    """The same interface, running each callable at once in the caller's thread: with one
+    call at a time there is nothing to overlap, and Ctrl-C and exit stay simple."""
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn())
+        except Exception as exc:  # delivered by result(), as from a worker
+            future.set_exception(exc)
+        return future
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> InlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def pool_for(workers: int) -> DaemonPool | InlinePool:
+    """Daemon workers for several calls at once; the caller's own thread for one."""
+    return DaemonPool(workers) if workers > 1 else InlinePool()
+
+
 class DaemonPool:
     """Runs submitted callables on `workers` daemon threads; `submit` returns a Future."""
 

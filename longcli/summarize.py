@@ -33,7 +33,7 @@ from longcli.generation import (
     tokens_for_words,
     truncate_to_tokens,
 )
-from longcli.parallel import DaemonPool
+from longcli.parallel import pool_for
 from longcli.templates import Templates
 
 MIN_CHUNK_TOKENS = 64
@@ -377,7 +377,7 @@ class Summarizer:
     def _merge_level(self, level: int, items: list[str], counts: list[int]) -> list[MergeRecord]:
         """One level of merges; the groups are independent, so up to --parallel run at once."""
         groups = self._groups(counts, self.budget.merge_input_tokens)
-        with DaemonPool(self._parallel) as pool:
+        with pool_for(self._parallel) as pool:
             futures = [
                 pool.submit(
                     lambda g=g, group=group: self._merge_group(level, g, group, items, counts)
@@ -494,7 +494,7 @@ class Summarizer:
             self._report("map", len(records), max(estimated, len(records)))
             return summary
 
-        with DaemonPool(n) as pool:
+        with pool_for(n) as pool:
             previous: str | None = None
             for chunk in chunks:
                 self.stats.input_tokens += chunk.tokens

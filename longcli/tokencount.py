@@ -25,8 +25,9 @@ from typing import Any, Protocol
 from longcli.errors import ConfigError
 
 TOKENIZERS = ("auto", "server", "tiktoken", "estimate")
-# A different tokenizer than the model's: SmolLM2's vocabulary of 49k takes more tokens than
-# cl100k_base's 100k for the same English text, so tiktoken's count is raised by this much.
+# tiktoken's encodings are not the server model's tokenizer. Their large vocabularies
+# (100k-200k) tend to need fewer tokens than the 32k-50k of many open models, so the count
+# is raised by this margin: a judgement, as no encoding could be compared here offline.
 TIKTOKEN_MARGIN = 1.25
 COUNT_CACHE_ENTRIES = 8192
 ESTIMATE_MARGIN = 1.1
