@@ -150,14 +150,15 @@ LLAMA_LOG = LlamaLog()
 
 
 def default_threads() -> tuple[int, int]:
-    """(decode threads, prefill threads) for this machine.
+    """(decode threads, prefill threads) for this machine: the fixed rule.
 
     Prefill parallelises well, so it gets every available core. Decoding is memory-bound
-    and, on small shared VMs, two busy-waiting OpenMP threads were seen to collapse to a
-    fraction of one thread's speed; half the cores avoids that. Measured on a 2-vCPU
-    machine (1.7k-token prompt, 128 new tokens): 1/2 threads took 5.75 s, 2/2 5.47 s,
-    1/1 10.1 s; with OMP_WAIT_POLICY=passive (set above) 2/2 fell to 7.6 s while 1/2 kept
-    its speed.
+    and, on small shared VMs, busy-waiting OpenMP threads were seen to collapse to a
+    fraction of one thread's speed; half the cores, with passive waiting (set above),
+    avoids that. Measured on a 2-vCPU VM in three bench/run.py sweeps: this rule reached
+    0.88-0.94 of the best setting, which was two spinning decode threads on an otherwise
+    idle machine; two decode threads with passive waiting were the worst (about 0.65).
+    `longcli tune` measures the candidates per machine and model (see tuning.py).
     """
     try:
         available = len(os.sched_getaffinity(0))
