@@ -155,7 +155,7 @@ def default_threads() -> tuple[int, int]:
     Prefill parallelises well, so it gets every available core. Decoding is memory-bound
     and, on small shared VMs, busy-waiting OpenMP threads were seen to collapse to a
     fraction of one thread's speed; half the cores, with passive waiting (set above),
-    avoids that. Measured on a 2-vCPU VM in three bench/run.py sweeps: this rule reached
+    avoids that. Measured on a 2-vCPU VM in four bench/run.py sweeps: this rule reached
     0.88-0.94 of the best setting, which was two spinning decode threads on an otherwise
     idle machine; two decode threads with passive waiting were the worst (about 0.65).
     `longcli tune` measures the candidates per machine and model (see tuning.py).
