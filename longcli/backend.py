@@ -80,6 +80,15 @@ class Completion:
     cached: bool = False  # answered from the resume cache, not by the model
 
 
+def check_fits(prompt_tokens: int, max_tokens: int, n_ctx: int) -> None:
+    """Refuse a call whose prompt and reply cannot both fit in the context."""
+    if prompt_tokens + max_tokens > n_ctx:
+        raise ModelError(
+            f"prompt of {prompt_tokens} tokens plus {max_tokens} for the reply "
+            f"exceeds the context of {n_ctx} tokens"
+        )
+
+
 class Backend(Protocol):
     """What the pipelines need from a model."""
 
@@ -439,13 +448,6 @@ class LlamaBackend:
     def prompt_tokens(self, messages: list[Message]) -> int:
         return len(self.encode(messages))
 
-    def _check_fits(self, prompt: list[int], sampling: Sampling) -> None:
-        if len(prompt) + sampling.max_tokens > self.n_ctx:
-            raise ModelError(
-                f"prompt of {len(prompt)} tokens plus {sampling.max_tokens} for the reply "
-                f"exceeds the context of {self.n_ctx} tokens"
-            )
-
     def _kwargs(self, sampling: Sampling) -> dict[str, Any]:
         return {
             "max_tokens": sampling.max_tokens,
@@ -459,7 +461,7 @@ class LlamaBackend:
 
     def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
         prompt = self.encode(messages)
-        self._check_fits(prompt, sampling)
+        check_fits(len(prompt), sampling.max_tokens, self.n_ctx)
         with self._lock:
             try:
                 out = self._llm.create_completion(prompt, **self._kwargs(sampling))
@@ -476,7 +478,7 @@ class LlamaBackend:
 
     def stream(self, messages: list[Message], sampling: Sampling) -> Iterator[str]:
         prompt = self.encode(messages)
-        self._check_fits(prompt, sampling)
+        check_fits(len(prompt), sampling.max_tokens, self.n_ctx)
         with self._lock:
             try:
                 for part in self._llm.create_completion(
@@ -553,11 +555,7 @@ class FakeBackend:
 
     def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
         prompt = self.prompt_tokens(messages)
-        if prompt + sampling.max_tokens > self.n_ctx:
-            raise ModelError(
-                f"prompt of {prompt} tokens plus {sampling.max_tokens} for the reply "
-                f"exceeds the context of {self.n_ctx} tokens"
-            )
+        check_fits(prompt, sampling.max_tokens, self.n_ctx)
         self.prompts.append(list(messages))
         self.calls += 1
         from longcli import faults

@@ -19,7 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from longcli.backend import Completion, LlamaBackend, Message, Sampling
+from longcli.backend import Completion, LlamaBackend, Message, Sampling, check_fits
 from longcli.errors import ModelError
 
 PENALTY_LAST_N = 64  # what llama-cpp-python uses for repeat_penalty
@@ -90,13 +90,10 @@ class BatchedLlama:
 
     def submit(self, prompt: list[int], sampling: Sampling) -> Future[Completion]:
         future: Future[Completion] = Future()
-        if len(prompt) + sampling.max_tokens > self.n_ctx_per_sequence:
-            future.set_exception(
-                ModelError(
-                    f"prompt of {len(prompt)} tokens plus {sampling.max_tokens} for the reply "
-                    f"exceeds the context of {self.n_ctx_per_sequence} tokens"
-                )
-            )
+        try:
+            check_fits(len(prompt), sampling.max_tokens, self.n_ctx_per_sequence)
+        except ModelError as exc:
+            future.set_exception(exc)
             return future
         self._waiting.put(_Call(list(prompt), sampling, future))
         return future

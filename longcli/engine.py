@@ -322,8 +322,6 @@ def _speeds_path() -> Path:
 
 
 def _read_speeds() -> dict[str, Any]:
-    try:
-        data = json.loads(_speeds_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    from longcli.storage import read_json_object
+
+    return read_json_object(_speeds_path())

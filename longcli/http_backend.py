@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from longcli.backend import Completion, Message, Sampling
-from longcli.errors import ModelError, ServerError, UsageError
+from longcli.backend import Completion, Message, Sampling, check_fits
+from longcli.errors import ServerError, UsageError
 from longcli.tokencount import (
     CachedCounter,
     EstimateCounter,
@@ -396,12 +396,7 @@ class HttpBackend:
     # -- generation ---------------------------------------------------------------------
 
     def _body(self, messages: list[Message], sampling: Sampling, stream: bool) -> dict[str, Any]:
-        prompt = self.prompt_tokens(messages)
-        if prompt + sampling.max_tokens > self.n_ctx:
-            raise ModelError(
-                f"prompt of {prompt} tokens plus {sampling.max_tokens} for the reply "
-                f"exceeds the context of {self.n_ctx} tokens"
-            )
+        check_fits(self.prompt_tokens(messages), sampling.max_tokens, self.n_ctx)
         return {
             "model": self.model_name,
             "messages": [{"role": m.role, "content": m.content} for m in messages],

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from longcli import faults
 
@@ -47,6 +49,15 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A small JSON file holding an object; {} when it is missing, unreadable or not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def atomic_write_text(path: Path, text: str, mode: int = PRIVATE_FILE_MODE) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from longcli.config import cache_dir
 from longcli.errors import ModelError
 from longcli.models import ModelInfo
+from longcli.storage import read_json_object
 
 TUNING_FILE = "tuning.json"
 TUNING_FORMAT = 1
@@ -92,11 +93,8 @@ def _path() -> Path:
 
 
 def _read() -> dict[str, Any]:
-    try:
-        data = json.loads(_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != TUNING_FORMAT:
+    data = read_json_object(_path())
+    if data.get("format") != TUNING_FORMAT:
         return {}
     return data
 
