@@ -64,6 +64,18 @@ class Sampling:
     repeat_penalty: float = 1.15
     seed: int = 0
 
+    def params(self) -> dict[str, Any]:
+        """As llama-cpp-python's create_completion and llama-server's API name them."""
+        return {
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "top_k": self.top_k,
+            "min_p": self.min_p,
+            "repeat_penalty": self.repeat_penalty,
+            "seed": self.seed,
+        }
+
     def key(self) -> str:
         return (
             f"{self.max_tokens}|{self.temperature}|{self.top_p}|{self.top_k}|{self.min_p}|"
@@ -448,23 +460,12 @@ class LlamaBackend:
     def prompt_tokens(self, messages: list[Message]) -> int:
         return len(self.encode(messages))
 
-    def _kwargs(self, sampling: Sampling) -> dict[str, Any]:
-        return {
-            "max_tokens": sampling.max_tokens,
-            "temperature": sampling.temperature,
-            "top_p": sampling.top_p,
-            "top_k": sampling.top_k,
-            "min_p": sampling.min_p,
-            "repeat_penalty": sampling.repeat_penalty,
-            "seed": sampling.seed,
-        }
-
     def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
         prompt = self.encode(messages)
         check_fits(len(prompt), sampling.max_tokens, self.n_ctx)
         with self._lock:
             try:
-                out = self._llm.create_completion(prompt, **self._kwargs(sampling))
+                out = self._llm.create_completion(prompt, **sampling.params())
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"generation failed: {exc}") from None
         choice = out["choices"][0]
@@ -481,9 +482,7 @@ class LlamaBackend:
         check_fits(len(prompt), sampling.max_tokens, self.n_ctx)
         with self._lock:
             try:
-                for part in self._llm.create_completion(
-                    prompt, stream=True, **self._kwargs(sampling)
-                ):
+                for part in self._llm.create_completion(prompt, stream=True, **sampling.params()):
                     text = part["choices"][0]["text"]
                     if text:
                         yield text

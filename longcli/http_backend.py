@@ -400,13 +400,7 @@ class HttpBackend:
         return {
             "model": self.model_name,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "max_tokens": sampling.max_tokens,
-            "temperature": sampling.temperature,
-            "top_p": sampling.top_p,
-            "top_k": sampling.top_k,
-            "min_p": sampling.min_p,
-            "repeat_penalty": sampling.repeat_penalty,
-            "seed": sampling.seed,
+            **sampling.params(),
             "stream": stream,
         }
 
