@@ -132,15 +132,12 @@ def child_raw(args: dict[str, Any]) -> dict[str, Any]:
         flash_attn=True,
         verbose=False,
     )
+    from longcli.backend import shared_prefix  # after llama_cpp: its wait policy is set
+
     cached: list[int] = []
     prefilled = 0
     for prompt, generate in calls:
-        shared = 0
-        for a, b in zip(cached, prompt, strict=False):
-            if a != b:
-                break
-            shared += 1
-        shared = min(shared, len(prompt) - 1)
+        shared = min(shared_prefix(cached, prompt), len(prompt) - 1)
         llm._ctx.kv_cache_seq_rm(-1, shared, -1)
         llm.n_tokens = shared
         llm.eval(prompt[shared:])
@@ -168,7 +165,7 @@ CHAT_LINES = [
 def child_chat(args: dict[str, Any]) -> dict[str, Any]:
     """N turns on the real model: prompt tokens, latency, cache share; then TTFT cold/warm."""
     from longcli import kvstate
-    from longcli.backend import LlamaBackend
+    from longcli.backend import LlamaBackend, shared_prefix
     from longcli.chat import Chat, ChatOptions
     from longcli.models import bundled_model_path, describe_model
     from longcli.session import Session
@@ -185,13 +182,8 @@ def child_chat(args: dict[str, Any]) -> dict[str, Any]:
     def measured_stream(messages: Any, sampling: Any) -> Any:
         cached = backend.context_tokens()
         prompt = backend.encode(messages)
-        shared = 0
-        for a, b in zip(cached, prompt, strict=False):
-            if a != b:
-                break
-            shared += 1
         turns[-1]["prompt_tokens"] = len(prompt)
-        turns[-1]["cached_tokens"] = min(shared, len(prompt) - 1)
+        turns[-1]["cached_tokens"] = min(shared_prefix(cached, prompt), len(prompt) - 1)
         return original_stream(messages, sampling)
 
     backend.stream = measured_stream  # type: ignore[method-assign]

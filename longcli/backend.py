@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -90,6 +90,16 @@ class Completion:
     completion_tokens: int
     finish_reason: str  # "stop" or "length"
     cached: bool = False  # answered from the resume cache, not by the model
+
+
+def shared_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens two token sequences have in common."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def check_fits(prompt_tokens: int, max_tokens: int, n_ctx: int) -> None:
@@ -402,12 +412,7 @@ class LlamaBackend:
             return 0
         with self._lock:
             llm = self._llm
-            cached = llm.input_ids[: llm.n_tokens]
-            shared = 0
-            for a, b in zip(cached, tokens, strict=False):
-                if a != b:
-                    break
-                shared += 1
+            shared = shared_prefix(llm.input_ids[: llm.n_tokens], tokens)
             llm._ctx.kv_cache_seq_rm(-1, shared, -1)
             llm.n_tokens = shared
             if shared < len(tokens):

@@ -19,7 +19,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from longcli.backend import Completion, LlamaBackend, Message, Sampling, check_fits
+from longcli.backend import (
+    Completion,
+    LlamaBackend,
+    Message,
+    Sampling,
+    check_fits,
+    shared_prefix,
+)
 from longcli.errors import ModelError
 
 PENALTY_LAST_N = 64  # what llama-cpp-python uses for repeat_penalty
@@ -42,15 +49,6 @@ class _Sequence:
     generated: list[int] = field(default_factory=list)
     next_token: int | None = None  # sampled, to be decoded in the next batch
     output_index: int = -1  # where this sequence's logits are in the last batch
-
-
-def _shared_prefix(a: list[int], b: list[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 class BatchedLlama:
@@ -134,12 +132,12 @@ class BatchedLlama:
             if call is None:
                 return False
             if call.future.set_running_or_notify_cancel():
-                self._start(max(free, key=lambda s: _shared_prefix(s.cached, call.prompt)), call)
+                self._start(max(free, key=lambda s: shared_prefix(s.cached, call.prompt)), call)
 
     def _start(self, seq: _Sequence, call: _Call) -> None:
         # Keep the KV cache of the prefix this sequence already holds; at least the last
         # prompt token is decoded again, for its logits.
-        keep = min(_shared_prefix(seq.cached, call.prompt), len(call.prompt) - 1)
+        keep = min(shared_prefix(seq.cached, call.prompt), len(call.prompt) - 1)
         self._lc.llama_memory_seq_rm(self._memory, seq.seq_id, keep, -1)
         seq.cached = call.prompt[:keep]
         seq.unread = call.prompt[keep:]

@@ -307,16 +307,21 @@ def choose_counter(
     return EstimateCounter(), None
 
 
+def _first_id(models: list[dict[str, Any]]) -> str:
+    return str(models[0].get("id") or "default") if models else "default"
+
+
 class HttpBackend:
     """Model calls sent to an OpenAI-compatible server; safe to call from several threads."""
 
     def __init__(self, options: ServerOptions) -> None:
         self.client = HttpClient(options)
         self.options = options
-        self.model_name = options.model or self._first_model()
+        models = self._listed_models()
+        self.model_name = options.model or _first_id(models)
         counter, self.dialect = choose_counter(self.client, options, self.model_name)
         self.counter = CachedCounter(counter)
-        self.n_ctx, self.ctx_source = self._context_size()
+        self.n_ctx, self.ctx_source = self._context_size(models)
         self.base_url = self.client.url
         self.identity = f"http|{self.client.url}|{self.model_name}"
         self._renders_template = self.dialect == "llama-server" and self._can_apply_template()
@@ -327,14 +332,13 @@ class HttpBackend:
 
     # -- discovery ----------------------------------------------------------------------
 
-    def _first_model(self) -> str:
+    def _listed_models(self) -> list[dict[str, Any]]:
+        """The entries of the server's /v1/models (asked once: name and context need it)."""
         data = self.client.probe("GET", "/v1/models")
         models = data.get("data") if isinstance(data, dict) else None
-        if isinstance(models, list) and models and isinstance(models[0], dict):
-            return str(models[0].get("id") or "default")
-        return "default"
+        return [m for m in models if isinstance(m, dict)] if isinstance(models, list) else []
 
-    def _context_size(self) -> tuple[int, str]:
+    def _context_size(self, models: list[dict[str, Any]]) -> tuple[int, str]:
         if self.options.ctx:
             return self.options.ctx, "setting"
         props = self.client.probe("GET", "/props")
@@ -344,9 +348,8 @@ class HttpBackend:
             n_ctx = n_ctx or props.get("n_ctx")
             if isinstance(n_ctx, int) and n_ctx > 0:
                 return n_ctx, "server"
-        data = self.client.probe("GET", "/v1/models")
-        for entry in data.get("data", []) if isinstance(data, dict) else []:
-            if isinstance(entry, dict) and entry.get("id") == self.model_name:
+        for entry in models:
+            if entry.get("id") == self.model_name:
                 length = entry.get("max_model_len")
                 if isinstance(length, int) and length > 0:
                     return length, "server"
