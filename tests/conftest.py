@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"  # carried by the suite: see its README
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +59,16 @@ def cli() -> CLI:
 
 
 def squality_stories() -> list[dict]:
+    """Two SQuALITY dev stories with their reference summaries: {document, references}."""
     import json
 
-    path = SHARED_DATA / "squality-dev.jsonl"
-    with open(path, encoding="utf-8") as f:
+    with open(TEST_DATA / "squality-stories.jsonl", encoding="utf-8") as f:
         return [json.loads(line) for line in f]
+
+
+def shakespeare(chars: int = 60000) -> str:
+    """The start of tinyshakespeare (public domain), up to 60,000 characters."""
+    return (TEST_DATA / "shakespeare-excerpt.txt").read_text(encoding="utf-8")[:chars]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from longcli.errors import ModelError
 from longcli.parallel import DaemonPool
 from longcli.summarize import SummarizeOptions, Summarizer
 from longcli.templates import load_templates
-from tests.conftest import SHARED_DATA
+from tests.conftest import shakespeare
 
 pytestmark = pytest.mark.model
 
@@ -79,7 +79,7 @@ def test_a_prompt_that_does_not_fit_is_refused(tokenizer_backend):
 
 
 def test_summarize_in_process_parallel_keeps_chunks_in_order(tokenizer_backend):
-    text = (SHARED_DATA / "tinyshakespeare.txt").read_text(encoding="utf-8")[:9000]
+    text = shakespeare(9000)
     backend = BatchedBackend(tokenizer_backend, 3, 1024)
     opts = SummarizeOptions(words=60, parallel=3, max_chunk_tokens=512)
     summarizer = Summarizer(backend, load_templates(), opts)
@@ -93,7 +93,7 @@ def test_summarize_in_process_parallel_keeps_chunks_in_order(tokenizer_backend):
 
 def test_cli_parallel_in_process(cli, tmp_path):
     source = tmp_path / "plays.txt"
-    source.write_text((SHARED_DATA / "tinyshakespeare.txt").read_text()[:7000])
+    source.write_text(shakespeare(7000))
     done = cli(
         "summarize", str(source), "-P", "2", "--ctx", "1024", "--chunk-tokens", "512",
         "--words", "60", "-f", "json", "-q", "--no-cache",

@@ -15,15 +15,14 @@ from longcli.tokencount import (
     TiktokenCounter,
     load_tiktoken_offline,
 )
-from tests.conftest import SHARED_DATA
+from tests.conftest import shakespeare
 from tests.fake_server import FakeServer
 
 
 def samples() -> dict[str, str]:
     rng = random.Random(1)
-    shakespeare = SHARED_DATA / "tinyshakespeare.txt"
     return {
-        "prose": shakespeare.read_text(encoding="utf-8")[:60000],
+        "prose": shakespeare(60000),
         "code": (Path(__file__).parents[1] / "longcli" / "summarize.py").read_text("utf-8"),
         "numbers": " ".join(str(rng.randint(0, 10**9)) for _ in range(1500)),
         "hex": " ".join(f"{rng.getrandbits(32):08x}" for _ in range(1500)),
