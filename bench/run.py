@@ -100,7 +100,9 @@ def child_summarize(args: dict[str, Any]) -> dict[str, Any]:
     settings = Settings(ctx=args["ctx"], cache=False)
     engine = open_engine(settings)
     recorder = Recorder(engine.backend)
-    summarizer = Summarizer(recorder, _templates(settings), summarize_options(settings, engine))
+    summarizer = Summarizer(
+        recorder, _templates(settings), summarize_options(settings, engine.model)
+    )
     text = Path(args["input"]).read_text(encoding="utf-8")
     chunks = chunk_sources([[text]], summarizer.budget, engine.backend.count_tokens)
     result = summarizer.run(chunks)

@@ -1,14 +1,33 @@
-"""Summary quality and speed on SQuALITY dev stories, side by side in one run.
+"""Summary quality, faithfulness and speed on the SQuALITY dev stories, side by side.
 
-For each story, summarize with the bundled model (one run per chunk size asked for) and
-score ROUGE-L against the four human reference plot summaries (question 1). A "lead"
-baseline (the story's first N words, N = --words) is scored alongside, so the numbers
-have a reference point measured on the same data.
+Every method summarizes the same stories with the same model in one run, and is scored
+against the four human reference plot summaries of each story (question 1):
 
-    python bench/summarize_quality.py                      # 3 stories, default settings
-    python bench/summarize_quality.py --stories 5 --chunk-tokens 0 2048 1024
+- ROUGE-1, ROUGE-2 and ROUGE-Lsum F1, best over the references (x100);
+- entity precision: the share of the summary's names and numbers (capitalised words that
+  do not start a sentence, and numbers) found in the story; repeated 8-grams (distinct
+  8-word sequences said twice or more); meta-commentary (sentences about the text or the
+  task). These are longcli's own grounding functions, so the bench measures what the
+  check enforces;
+- wall time, model calls, prompt and generated tokens, and wall time against the run's
+  physical floor: prefilling every input token once plus decoding the final summary, at
+  the prefill and decode speeds measured at the start of the run;
+- for longcli: the ETA `--plan` prints on a fresh install (uncalibrated), and calibrated
+  with this run's measured speeds, against the measured time.
 
-Data: ../shared/data/squality-dev.jsonl. Stories are Project Gutenberg texts; the
+Methods: `lead` (the first N words), `centrality` (the N words of sentences sharing most
+words with the rest of the story, in story order: the model-free baseline), longcli's
+`extractive`, `hybrid` and `abstractive`, and `langchain` (its map_reduce recipe,
+bench/langchain_recipe.py).
+
+    python bench/summarize_quality.py                         # every method, all 25 stories
+    python bench/summarize_quality.py --stories 5 --methods hybrid,centrality
+    python bench/summarize_quality.py --save runs.jsonl       # keep every summary
+    python bench/summarize_quality.py --rescore runs.jsonl    # score saved summaries again
+    python bench/summarize_quality.py --prompt-file wording=my-prompts.yaml --methods hybrid
+    python bench/summarize_quality.py --model ~/models/qwen2.5-3b-q4_k_m.gguf --stories 5
+
+Data: ../shared/data/squality-dev.jsonl. The stories are Project Gutenberg texts; the
 reference summaries are SQuALITY v1.3 (NYU), CC BY 4.0.
 """
 
@@ -17,156 +36,363 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "squality-dev.jsonl"
-
-
-def rouge_l(summary: str, references: list[str]) -> tuple[float, float]:
-    """(best F1, mean F1) of ROUGE-L over the references."""
-    from rouge_score import rouge_scorer
-
-    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
-    scores = [scorer.score(ref, summary)["rougeL"].fmeasure for ref in references]
-    return max(scores), statistics.mean(scores)
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "squality-dev.jsonl"
+LONGCLI_METHODS = ("extractive", "hybrid", "abstractive")
+ALL_METHODS = ("lead", "centrality", *LONGCLI_METHODS, "langchain")
 
 
-def load_stories(n: int) -> list[dict]:
+def load_stories(n: int | None) -> list[dict[str, Any]]:
+    if not DATA.is_file():
+        sys.exit(
+            f"summarize_quality: {DATA} is missing. The benchmark data lives in ../shared "
+            "next to the repository (see its README); the test suite does not need it."
+        )
     with open(DATA, encoding="utf-8") as f:
         stories = [json.loads(line) for line in f][:n]
     for story in stories:
         plot = next(q for q in story["questions"] if q["question_number"] == 1)
         story["references"] = [r["response_text"] for r in plot["responses"]]
+        story["id"] = story["metadata"]["passage_id"]
     return stories
 
 
-def summarize(
-    backend, text: str, words: int, chunk_tokens: int | None, summary_tokens: int | None = None
-) -> tuple[str, dict]:
+# -- scores -------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> str:
+    from longcli.sentences import split_sentences
+
+    return "\n".join(s.text for s in split_sentences(text))
+
+
+def rouge(summary: str, references: list[str]) -> dict[str, float]:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    candidate = _lines(summary)
+    scores = [scorer.score(_lines(ref), candidate) for ref in references]
+    return {k: 100 * max(s[k].fmeasure for s in scores) for k in ("rouge1", "rouge2", "rougeLsum")}
+
+
+def faithfulness(summary: str, source: str) -> dict[str, Any]:
+    from longcli.grounding import entity_precision, meta_sentences, repeated_phrases
+
+    precision, missing = entity_precision(summary, source)
+    return {
+        "entity_precision": precision,
+        "unsupported": missing,
+        "repeated_8grams": repeated_phrases(summary),
+        "meta": meta_sentences(summary, source),
+    }
+
+
+def score(run: dict[str, Any], story: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **run,
+        **rouge(run["summary"], story["references"]),
+        **faithfulness(run["summary"], story["document"]),
+    }
+
+
+# -- model-free baselines -----------------------------------------------------------------
+
+
+def lead(text: str, words: int) -> str:
+    return " ".join(text.split()[:words])
+
+
+def centrality(text: str, words: int) -> str:
+    """The sentences sharing most words with the rest of the text, in text order."""
+    from longcli.recall import terms
+    from longcli.sentences import split_sentences
+
+    sentences = [s.text for s in split_sentences(text)]
+    frequency = Counter(t for s in sentences for t in set(terms(s)))
+    scored = sorted(
+        (
+            (sum(frequency[t] - 1 for t in set(terms(s))) / max(len(s.split()), 1), i)
+            for i, s in enumerate(sentences)
+        ),
+        reverse=True,
+    )
+    kept, used = [], 0
+    for _, i in scored:
+        n = len(sentences[i].split())
+        if used + n <= words:
+            kept.append(i)
+            used += n
+    return " ".join(sentences[i] for i in sorted(kept))
+
+
+# -- model runs ---------------------------------------------------------------------------
+
+
+def measure_speeds(backend: Any) -> tuple[float, float]:
+    """(prefill tokens/s, decode tokens/s) of this backend now, on a story excerpt."""
+    from longcli.backend import Message, Sampling
+
+    text = " ".join(load_stories(1)[0]["document"].split()[:1500])
+    prompt = [Message("user", "Summarize this.\n\n" + text)]
+    llm = backend._llm  # this bench's own instrumentation: no EOS, so decoding is timed
+    rates = []
+    for _ in range(2):
+        backend.forget_context()
+        started = time.perf_counter()
+        backend.complete(prompt, Sampling(max_tokens=1, temperature=0.0))
+        prefill_s = time.perf_counter() - started
+        tokens = backend.encode(prompt)
+        backend.forget_context()
+        started = time.perf_counter()
+        out = llm.create_completion(
+            tokens, max_tokens=129, temperature=0.0, logit_bias={llm.token_eos(): -100.0}
+        )
+        decode_s = time.perf_counter() - started - prefill_s
+        generated = out["usage"]["completion_tokens"]
+        rates.append((len(tokens) / prefill_s, (generated - 1) / max(decode_s, 1e-6)))
+    backend.forget_context()
+    return max(r[0] for r in rates), max(r[1] for r in rates)
+
+
+def run_longcli(
+    backend: Any, templates: Any, story: dict[str, Any], method: str, words: int
+) -> dict[str, Any]:
     from longcli.chunking import chunk_stream
     from longcli.engine import default_chunk_cap
-    from longcli.summarize import SummarizeOptions, Summarizer
-    from longcli.templates import load_templates
+    from longcli.summarize import SummarizeOptions, Summarizer, plan_run
 
     opts = SummarizeOptions(
-        words=words,
-        chunk_tokens=chunk_tokens,
-        max_chunk_tokens=default_chunk_cap(backend.model),
-        summary_tokens=summary_tokens,
+        words=words, method=method, max_chunk_tokens=default_chunk_cap(backend.model)
     )
-    summarizer = Summarizer(backend, load_templates(), opts)
-    started = time.monotonic()
-    chunks = chunk_stream([text], summarizer.budget.chunk_tokens, backend.count_tokens)
+    summarizer = Summarizer(backend, templates, opts)
+    started = time.perf_counter()
+    chunks = list(
+        chunk_stream([story["document"]], summarizer.budget.chunk_tokens, backend.count_tokens)
+    )
     result = summarizer.run(chunks)
-    seconds = time.monotonic() - started
+    seconds = time.perf_counter() - started
     s = result.stats
-    return result.summary, {
+    plan = plan_run([c.tokens for c in chunks], summarizer.budget, method)
+    outcomes = Counter(c.outcome for c in result.chunks)
+    outcomes.update(m.outcome for level in result.levels for m in level if len(m.inputs) > 1)
+    return {
+        "summary": result.summary,
         "seconds": seconds,
-        "chunks": len(result.chunks),
         "calls": s.calls,
         "retries": s.retries,
         "prompt_tokens": s.prompt_tokens,
         "completion_tokens": s.completion_tokens,
-        "tokens_per_s": (s.prompt_tokens + s.completion_tokens) / seconds,
+        "input_tokens": s.input_tokens,
+        "final_tokens": backend.count_tokens(result.summary),
+        "chunks": len(result.chunks),
+        "outcomes": dict(outcomes),
+        "plan_prompt_tokens": plan.prompt_tokens,
+        "plan_completion_tokens": plan.completion_tokens,
     }
+
+
+def run_langchain(backend: Any, story: dict[str, Any]) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from langchain_recipe import summarize
+
+    started = time.perf_counter()
+    run = summarize(backend, story["document"])
+    seconds = time.perf_counter() - started
+    return {
+        "summary": run.summary,
+        "seconds": seconds,
+        "calls": run.calls,
+        "prompt_tokens": run.prompt_tokens,
+        "completion_tokens": run.completion_tokens,
+        "input_tokens": backend.count_tokens(story["document"]),
+        "final_tokens": backend.count_tokens(run.summary),
+        "gave_up": run.gave_up,
+    }
+
+
+# -- report -------------------------------------------------------------------------------
+
+COLUMNS = [
+    ("R-1", "rouge1", "{:5.1f}"),
+    ("R-2", "rouge2", "{:5.1f}"),
+    ("R-Lsum", "rougeLsum", "{:6.1f}"),
+    ("entP", "entity_precision", "{:5.3f}"),
+    ("rep8", "repeated_8grams", "{:5.2f}"),
+    ("meta", "meta_count", "{:5.2f}"),
+    ("wall s", "seconds", "{:7.1f}"),
+    ("calls", "calls", "{:5.1f}"),
+    ("tok in", "prompt_tokens", "{:7.0f}"),
+    ("tok out", "completion_tokens", "{:7.0f}"),
+    ("/floor", "floor_ratio", "{:6.2f}"),
+]
+
+
+def summarize_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_method: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        run["meta_count"] = len(run["meta"])
+        by_method.setdefault(run["method"], []).append(run)
+    rows = []
+    for method, group in by_method.items():
+        row: dict[str, Any] = {"method": method, "stories": len(group)}
+        for _, key, _ in COLUMNS:
+            values = [r[key] for r in group if r.get(key) is not None]
+            row[key] = statistics.mean(values) if values else None
+        row["stories_with_meta"] = sum(1 for r in group if r["meta"])
+        row["stories_with_repeats"] = sum(1 for r in group if r["repeated_8grams"])
+        row["seconds_total"] = sum(r.get("seconds") or 0 for r in group)
+        for key in ("eta_error_fresh", "eta_error_calibrated"):
+            values = [r[key] for r in group if r.get(key) is not None]
+            if values:
+                row[key] = {"mean": statistics.mean(values), "min": min(values), "max": max(values)}
+        outcomes: Counter[str] = Counter()
+        for r in group:
+            outcomes.update(r.get("outcomes") or {})
+        if outcomes:
+            row["outcomes"] = dict(outcomes)
+        rows.append(row)
+    return rows
+
+
+def print_table(rows: list[dict[str, Any]], header: str) -> None:
+    print(f"\n{header}")
+    print(f"{'method':16}" + "".join(f"{name:>8}" for name, _, _ in COLUMNS))
+    for row in rows:
+        cells = "".join(
+            f"{'-':>8}" if row[key] is None else f"{fmt.format(row[key]):>8}"
+            for _, key, fmt in COLUMNS
+        )
+        print(f"{row['method'][:16]:16}{cells}")
+    for row in rows:
+        notes = []
+        if row.get("outcomes"):
+            notes.append(f"answers {row['outcomes']}")
+        for key in ("eta_error_fresh", "eta_error_calibrated"):
+            if key in row:
+                e = row[key]
+                notes.append(f"{key} {e['mean']:+.0%} ({e['min']:+.0%}..{e['max']:+.0%})")
+        if row["stories_with_meta"] or row["stories_with_repeats"]:
+            notes.append(
+                f"stories with meta {row['stories_with_meta']}, "
+                f"with repeats {row['stories_with_repeats']}"
+            )
+        if notes:
+            print(f"  {row['method']}: " + "; ".join(notes))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stories", type=int, default=3)
+    parser.add_argument("--stories", type=int, default=None, help="first N stories [all 25]")
+    parser.add_argument("--methods", default=",".join(ALL_METHODS))
     parser.add_argument("--words", type=int, default=250)
-    parser.add_argument("--ctx", type=int, default=8192)
+    parser.add_argument("--model", help="a GGUF file to measure [default: the bundled model]")
+    parser.add_argument("--ctx", type=int, default=8192, help="as the CLI picks for the model")
     parser.add_argument(
-        "--chunk-tokens",
-        type=int,
-        nargs="+",
-        default=[0, 7000],
-        help="chunk sizes to compare; 0 means longcli's default",
+        "--prompt-file",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="also run longcli methods with these templates, labelled NAME",
     )
+    parser.add_argument("--save", type=Path, help="append every run, summary included, here")
     parser.add_argument(
-        "--summary-tokens",
-        type=int,
-        nargs="+",
-        default=[0],
-        help="caps on each chunk's summary to compare; 0 means longcli's default",
+        "--rescore",
+        type=Path,
+        action="append",
+        default=[],
+        help="score saved runs (JSON lines with story, method, summary)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object per row")
+    parser.add_argument("--json", action="store_true", help="print the table as JSON, last")
     args = parser.parse_args()
 
-    from longcli.backend import LlamaBackend
-    from longcli.models import bundled_model_path, describe_model
-
-    backend = LlamaBackend(describe_model(bundled_model_path()), args.ctx)
     stories = load_stories(args.stories)
-    rows = []
-    runs = [(c, s) for c in args.chunk_tokens for s in args.summary_tokens]
-    for size, summary_cap in runs:
-        label = f"longcli chunk={size or 'default'}"
-        if summary_cap:
-            label += f" summary<={summary_cap}"
-        best, mean, stats = [], [], []
-        for story in stories:
-            summary, st = summarize(
-                backend, story["document"], args.words, size or None, summary_cap or None
-            )
-            b, m = rouge_l(summary, story["references"])
-            best.append(b)
-            mean.append(m)
-            stats.append(st)
-            print(
-                f"  {label} story={story['metadata']['passage_id']} rougeL={m:.3f} "
-                f"{st['seconds']:.0f}s chunks={st['chunks']} calls={st['calls']}",
-                flush=True,
-            )
-        rows.append(
-            {
-                "name": label,
-                "rougeL_best": statistics.mean(best),
-                "rougeL_mean": statistics.mean(mean),
-                "seconds": sum(s["seconds"] for s in stats),
-                "prompt_tokens": sum(s["prompt_tokens"] for s in stats),
-                "completion_tokens": sum(s["completion_tokens"] for s in stats),
-                "tokens_per_s": statistics.mean(s["tokens_per_s"] for s in stats),
-                "calls": sum(s["calls"] for s in stats),
-            }
-        )
-    lead_best, lead_mean = [], []
-    for story in stories:
-        lead = " ".join(story["document"].split()[: args.words])
-        b, m = rouge_l(lead, story["references"])
-        lead_best.append(b)
-        lead_mean.append(m)
-    baseline = statistics.mean(lead_mean)
-    rows.append(
-        {
-            "name": f"lead-{args.words} baseline",
-            "rougeL_best": statistics.mean(lead_best),
-            "rougeL_mean": baseline,
-        }
-    )
+    by_id = {s["id"]: s for s in stories}
+    methods = [m for m in args.methods.split(",") if m]
+    unknown = set(methods) - set(ALL_METHODS)
+    if unknown:
+        sys.exit(f"summarize_quality: unknown methods {sorted(unknown)}")
+    runs: list[dict[str, Any]] = []
+    for path in args.rescore:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            saved = json.loads(line)
+            if saved["story"] in by_id:
+                runs.append(score(saved, by_id[saved["story"]]))
 
-    print(f"\n{len(stories)} SQuALITY dev stories, ROUGE-L F1 vs 4 references, ctx {args.ctx}")
-    print(
-        f"{'run':28} {'best':>6} {'mean':>6} {'vs lead':>8} {'wall s':>8} "
-        f"{'tok in':>8} {'tok out':>8} {'tok/s':>7} {'calls':>6}"
-    )
-    for r in rows:
-        ratio = r["rougeL_mean"] / baseline if baseline else float("nan")
-        extra = (
-            (
-                f"{r['seconds']:8.0f} {r['prompt_tokens']:8d} {r['completion_tokens']:8d} "
-                f"{r['tokens_per_s']:7.0f} {r['calls']:6d}"
-            )
-            if "seconds" in r
-            else ""
-        )
+    needs_model = any(m in methods for m in (*LONGCLI_METHODS, "langchain"))
+    backend = templates = None
+    prefill_tps = decode_tps = 0.0
+    variants: list[tuple[str, Any]] = []
+    if needs_model:
+        from longcli.backend import LlamaBackend
+        from longcli.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
+        from longcli.models import bundled_model_path, describe_model
+        from longcli.templates import load_templates
+
+        path = Path(args.model).expanduser() if args.model else bundled_model_path()
+        backend = LlamaBackend(describe_model(path), args.ctx)
+        templates = load_templates()
+        variants = [("", templates)] + [
+            (f"/{name}", load_templates(path))
+            for name, path in (spec.split("=", 1) for spec in args.prompt_file)
+        ]
+        prefill_tps, decode_tps = measure_speeds(backend)
         print(
-            f"{r['name']:28} {r['rougeL_best']:6.3f} {r['rougeL_mean']:6.3f} {ratio:8.2f} {extra}"
+            f"measured: prefill {prefill_tps:.0f} tok/s, decode {decode_tps:.0f} tok/s "
+            f"(fresh-install guess: {REFERENCE_PREFILL_TPS:.0f}, {REFERENCE_DECODE_TPS:.0f})",
+            flush=True,
         )
+
+    save = args.save.open("a", encoding="utf-8") if args.save else None
+    for story in stories:
+        for method in methods:
+            for suffix, variant in variants if method in LONGCLI_METHODS else [("", None)]:
+                run: dict[str, Any] = {"story": story["id"], "method": method + suffix}
+                if method == "lead":
+                    run["summary"] = lead(story["document"], args.words)
+                elif method == "centrality":
+                    run["summary"] = centrality(story["document"], args.words)
+                elif method == "langchain":
+                    run.update(run_langchain(backend, story))
+                else:
+                    run.update(run_longcli(backend, variant, story, method, args.words))
+                if run.get("input_tokens") and prefill_tps:
+                    floor = run["input_tokens"] / prefill_tps + run["final_tokens"] / decode_tps
+                    run["floor_seconds"] = floor
+                    run["floor_ratio"] = run["seconds"] / floor
+                if "plan_prompt_tokens" in run:
+                    from longcli.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
+
+                    for key, (p, d) in {
+                        "eta_error_fresh": (REFERENCE_PREFILL_TPS, REFERENCE_DECODE_TPS),
+                        "eta_error_calibrated": (prefill_tps, decode_tps),
+                    }.items():
+                        eta = run["plan_prompt_tokens"] / p + run["plan_completion_tokens"] / d
+                        run[key] = eta / run["seconds"] - 1 if run["seconds"] > 0.5 else None
+                run = score(run, story)
+                runs.append(run)
+                if save:
+                    save.write(json.dumps(run, ensure_ascii=False) + "\n")
+                    save.flush()
+                print(
+                    f"  {story['id']} {run['method']:16} R-Lsum {run['rougeLsum']:5.1f} "
+                    f"entP {run['entity_precision']:.2f} rep8 {run['repeated_8grams']} "
+                    f"meta {len(run['meta'])} {run.get('seconds') or 0:6.1f}s",
+                    flush=True,
+                )
+    rows = summarize_rows(runs)
+    print_table(
+        rows,
+        f"{len(stories)} SQuALITY dev stories, --words {args.words}, "
+        f"ctx {args.ctx}; means per story (ROUGE F1 x100, best of 4 references)",
+    )
     if args.json:
-        for r in rows:
-            print(json.dumps(r))
+        print(json.dumps({"prefill_tps": prefill_tps, "decode_tps": decode_tps, "rows": rows}))
 
 
 if __name__ == "__main__":

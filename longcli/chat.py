@@ -17,12 +17,16 @@ from longcli import faults
 from longcli.backend import Backend, Message, Sampling
 from longcli.chunking import chunk_stream
 from longcli.errors import SessionError, UsageError
+from longcli.extractive import select, word_count
 from longcli.generation import (
+    TOKENS_PER_WORD,
     CallStats,
+    SummaryRequest,
     ask_for_summary,
     for_attempt,
     truncate_to_tokens,
 )
+from longcli.grounding import Grounds
 from longcli.guards import strip_artifacts
 from longcli.memory import (
     ChatBudget,
@@ -37,6 +41,7 @@ from longcli.memory import (
     user_text,
 )
 from longcli.recall import BM25
+from longcli.sentences import split_sentences
 from longcli.session import Passage, Session
 from longcli.templates import Templates
 
@@ -131,10 +136,14 @@ class Chat:
 
     # -- folding ------------------------------------------------------------------------
 
-    def _fold_messages(self, summary: str, turns: str, words: int) -> list[Message]:
+    def _fold_messages(
+        self, summary: str, turns: str, words: int, stricter: bool = False
+    ) -> list[Message]:
         content = self.templates.fill(
             "fold", summary=summary or "(empty)", turns=turns, words=words
         )
+        if stricter:
+            content = self.templates.prompts["stricter"].strip() + "\n\n" + content
         system = self.templates.prompts.get("system", "")
         return ([Message("system", system)] if system else []) + [Message("user", content)]
 
@@ -160,18 +169,16 @@ class Chat:
 
     def _fold_batch(self, summary: str, turns: list[str], words: int, cap: int) -> str:
         joined = "\n\n".join(turns)
-        # Key facts are best kept word for word, so copying from the turns is allowed
-        # here; loops and empty answers are still retried.
-        return ask_for_summary(
-            self.backend,
-            lambda w: self._fold_messages(summary, joined, w),
-            words,
-            cap,
-            joined,
-            self.options.sampling,
-            self.calls,
-            check_copy=False,
+        request = SummaryRequest(
+            build=lambda w, stricter: self._fold_messages(summary, joined, w, stricter),
+            words=words,
+            max_tokens=cap,
+            grounds=Grounds([summary, joined]),
+            fallback=lambda: extractive_fold(summary, joined, cap),
         )
+        answer = ask_for_summary(self.backend, request, self.options.sampling)
+        self.calls.add(answer.stats)
+        return answer.text
 
     def fold(self, count: int) -> None:
         """Fold the `count` oldest exchanges of the window into the summary, and save."""
@@ -327,6 +334,17 @@ class Chat:
         self.state = MemoryState()
         self.exchanges = []
         self.passages = []
+
+
+def extractive_fold(summary: str, turns: str, cap_tokens: int) -> str:
+    """A model-free fold: the key sentences of the old summary and the folded turns."""
+    pool = [s.text for s in split_sentences(summary)]
+    pool += [s.text for s in split_sentences(turns, lowercase_starts=True)]
+
+    def cost(sentence: str) -> int:
+        return int(word_count(sentence) * TOKENS_PER_WORD) + 1
+
+    return " ".join(pool[i] for i in select(pool, cap_tokens, cost))
 
 
 def describe(

@@ -60,6 +60,13 @@ class Style(StrEnum):
     outline = "outline"
 
 
+class Method(StrEnum):
+    auto = "auto"
+    hybrid = "hybrid"
+    extractive = "extractive"
+    abstractive = "abstractive"
+
+
 class Format(StrEnum):
     text = "text"
     markdown = "markdown"
@@ -224,6 +231,20 @@ def summarize(
     style: Style = typer.Option(
         None, "--style", "-s", help="Shape of the final summary [default: paragraph]."
     ),
+    method: Method = typer.Option(
+        None,
+        "--method",
+        help="extractive: the input's key sentences, no model, instant; hybrid: those "
+        "sentences, shortened by the model (only ever by deleting words); abstractive: the "
+        "model writes the summary, every answer checked against its input; auto: hybrid "
+        "for small models like the bundled one, abstractive from 1 GB [default: auto].",
+    ),
+    cite: bool = typer.Option(
+        False,
+        "--cite",
+        help="Follow each sentence with [n], the chunk it comes from, and list the chunks' "
+        "character ranges at the end.",
+    ),
     instructions: str = typer.Option(
         None, "--instructions", "-i", help='Added to every prompt, e.g. "focus on the money".'
     ),
@@ -309,6 +330,8 @@ def summarize(
       cat server.log | longcli summarize - --words 150 > summary.md
       longcli summarize a.txt b.md --format json --output out.json
       longcli summarize book.txt --plan
+      longcli summarize report.txt --cite
+      longcli summarize huge.log --method extractive
       longcli summarize book.txt --base-url http://127.0.0.1:8080 --parallel 4
     """
     from longcli import textio
@@ -329,6 +352,7 @@ def summarize(
             "seed": seed,
             "words": words,
             "style": style.value if style else None,
+            "method": method.value if method else None,
             "instructions": instructions,
             "parallel": parallel,
             "cache": False if no_cache else None,
@@ -341,7 +365,7 @@ def summarize(
     if plan:
         text = run_plan(settings, sources, read, fmt.value, verbose)
     else:
-        text = run_summarize(settings, sources, read, fmt.value, quiet, verbose)
+        text = run_summarize(settings, sources, read, fmt.value, quiet, verbose, cite)
     _write_output(text, output)
 
 

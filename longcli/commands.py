@@ -21,10 +21,12 @@ from longcli.engine import (
     model_max_ctx,
     open_engine,
     record_speed,
+    resolve_method,
     speed_estimate,
 )
 from longcli.kvmemory import memory_plan
 from longcli.memory import Exchange
+from longcli.models import ModelInfo
 from longcli.session import Session
 from longcli.summarize import Budget, Chunk, SummarizeOptions, chunk_sources, plan_budget, plan_run
 from longcli.templates import Templates, load_templates
@@ -32,14 +34,16 @@ from longcli.templates import Templates, load_templates
 ESTIMATED_BYTES_PER_TOKEN = 4.0
 
 
-def summarize_options(settings: Settings, engine: Engine | None = None) -> SummarizeOptions:
+def summarize_options(settings: Settings, model: ModelInfo | None = None) -> SummarizeOptions:
+    """The summarize options the settings ask for, with the defaults for this model."""
     cap = settings.max_chunk_tokens
-    if cap is None and engine is not None:
-        cap = default_chunk_cap(engine.model)
+    if cap is None:
+        cap = default_chunk_cap(model)
     return SummarizeOptions(
         words=settings.words,
         style=settings.style,
         instructions=settings.instructions,
+        method=resolve_method(settings.method, model),
         chunk_tokens=settings.chunk_tokens,
         max_chunk_tokens=cap,
         sampling=sampling_defaults(settings),
@@ -87,10 +91,10 @@ def run_plan(
 
     engine = open_engine(settings, verbose=verbose, vocab_only=True)
     templates = _templates(settings)
-    opts = summarize_options(settings, engine)
+    opts = summarize_options(settings, engine.model)
     budget = plan_budget(engine.backend, templates, opts)
     counts = [c.tokens for c in _chunks(engine, sources, budget, read) if c.text.strip()]
-    plan = plan_run(counts, budget)
+    plan = plan_run(counts, budget, opts.method)
     at_max = None
     max_ctx = model_max_ctx(settings, engine)
     if max_ctx and max_ctx != engine.n_ctx:
@@ -100,7 +104,7 @@ def run_plan(
             counts = [
                 c.tokens for c in _chunks(engine, sources, max_budget, read) if c.text.strip()
             ]
-        at_max = plan_run(counts, max_budget)
+        at_max = plan_run(counts, max_budget, opts.method)
     prefill, decode, calibrated = speed_estimate(engine)
     memory = None
     if engine.model is not None:
@@ -140,6 +144,7 @@ def run_summarize(
     fmt: str,
     quiet: bool,
     verbose: bool,
+    cite: bool = False,
 ) -> str:
     """Summarize the sources and render the result in the chosen format."""
     from longcli.cache import CachingBackend, CallCache
@@ -159,7 +164,7 @@ def run_summarize(
         summarizer = Summarizer(
             backend,
             templates,
-            summarize_options(settings, engine),
+            summarize_options(settings, engine.model),
             on_progress=progress,
         )
         chunks = _chunks(engine, sources, summarizer.budget, read)
@@ -172,7 +177,8 @@ def run_summarize(
     if verbose:
         sys.stderr.write(
             f"longcli: {len(result.chunks)} chunks, {len(result.levels)} levels, "
-            f"{stats.calls} calls ({stats.cached_calls} cached, {stats.retries} retries), "
+            f"{stats.calls} calls ({stats.cached_calls} cached, {stats.retries} retries, "
+            f"{stats.mended} mended, {stats.fallbacks} extractive fallbacks), "
             f"{stats.prompt_tokens} prompt + {stats.completion_tokens} generated tokens "
             f"in {seconds:.1f}s\n"
         )
@@ -183,7 +189,7 @@ def run_summarize(
     }
     settings_out["seconds"] = round(seconds, 2)
     return render_summary(
-        result, fmt, result.sources, {"model": engine.describe(), "settings": settings_out}
+        result, fmt, result.sources, {"model": engine.describe(), "settings": settings_out}, cite
     )
 
 
@@ -266,11 +272,9 @@ def add_documents(chat: Chat, settings: Settings, files: list[textio.Source]) ->
 
         def gist(body: str, words: int) -> str:
             opts = dataclasses.replace(
-                summarize_options(settings),
+                summarize_options(settings, getattr(chat.backend, "model", None)),
                 words=words,
                 chunk_tokens=None,
-                max_chunk_tokens=settings.max_chunk_tokens
-                or default_chunk_cap(getattr(chat.backend, "model", None)),
             )
             summarizer = Summarizer(backend, chat.templates, opts)
             chunks = chunk_sources([[body]], summarizer.budget, chat.backend.count_tokens)

@@ -14,6 +14,11 @@ from longcli.tokencount import TOKENIZERS
 APP_NAME = "longcli"
 CONFIG_FILE_NAME = "config.yaml"
 STYLES = ("paragraph", "bullets", "outline")
+# How summaries are made (see summarize.py). "auto" picks one for the model (engine.py),
+# by the measurements in the README.
+SUMMARY_METHODS = ("hybrid", "extractive", "abstractive")
+METHODS = ("auto", *SUMMARY_METHODS)
+DEFAULT_METHOD = "auto"
 BACKENDS = ("llama", "http", "fake")
 KV_TYPE_NAMES = ("f16", "q8_0", "q4_0")
 FLASH_ATTN = ("auto", "on", "off")
@@ -54,6 +59,7 @@ class Settings:
     seed: int = 0
     words: int = 250
     style: str = "paragraph"
+    method: str = DEFAULT_METHOD
     instructions: str | None = None
     chunk_tokens: int | None = None
     max_chunk_tokens: int | None = None  # None: chosen from the model's size
@@ -134,6 +140,7 @@ _FIELD_TYPES: dict[str, type] = {
     "seed": int,
     "words": int,
     "style": str,
+    "method": str,
     "instructions": str,
     "chunk_tokens": int,
     "max_chunk_tokens": int,
@@ -221,6 +228,8 @@ def validate(settings: Settings) -> Settings:
     """Reject values no run could use, with a message that names the setting."""
     if settings.style not in STYLES:
         raise ConfigError(f"style must be one of {', '.join(STYLES)}, got '{settings.style}'")
+    if settings.method not in METHODS:
+        raise ConfigError(f"method must be one of {', '.join(METHODS)}, got '{settings.method}'")
     if settings.backend not in BACKENDS:
         raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got '{settings.backend}'")
     if settings.backend == "http" and not settings.base_url:

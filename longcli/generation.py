@@ -1,6 +1,15 @@
-"""Asking a model for a summary safely: capped, guarded against loops and copying, retried.
+"""Asking a model for a summary it may be trusted with: capped, checked, mended or replaced.
 
-Shared by `summarize` (map, merge) and `chat` (folding turns into the running summary).
+Shared by `summarize` (map, merge, final) and `chat` (folding turns into the summary).
+Every answer goes through the grounding check (grounding.py). The ladder:
+
+1. the answer as asked for, checked;
+2. once more with a stricter prompt (and another seed), checked;
+3. the better of the two with its failing sentences dropped, if enough is left;
+4. the request's model-free fallback (an extractive selection of the inputs).
+
+So what comes back never holds a name or number the inputs lack, commentary about the
+text, or a loop, whatever the model does; and it is always within `max_tokens`.
 """
 
 from __future__ import annotations
@@ -10,16 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from longcli.backend import Backend, Message, Sampling
-from longcli.guards import (
-    degeneracy,
-    drop_repeated_sentences,
-    sentences,
-    strip_artifacts,
-    trim_to_sentence,
-)
+from longcli.grounding import Grounds, Verdict, check, words
+from longcli.guards import strip_artifacts, trim_to_sentence
+from longcli.sentences import split_sentences
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 2  # the answer, then one stricter retry
+MEND_MIN_SHARE = 0.3  # a mended answer must keep this share of the words asked for
 TOKENS_PER_WORD = 1.4  # English prose with BPE vocabularies, for max_tokens from a word count
+
+# How an answer was obtained, in SummaryAnswer.outcome and the JSON output.
+MODEL, MENDED, EXTRACTIVE = "model", "mended", "extractive"
 
 
 def for_attempt(base: Sampling, max_tokens: int, attempt: int) -> Sampling:
@@ -41,7 +50,35 @@ class CallStats:
     retries: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    mended: int = 0  # answers kept with their failing sentences dropped
+    fallbacks: int = 0  # answers replaced by the extractive fallback
     reasons: list[str] = field(default_factory=list)
+
+    def add(self, other: CallStats) -> None:
+        for f in dataclasses.fields(self):
+            if f.name == "reasons":
+                self.reasons.extend(other.reasons)
+            else:
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass(frozen=True)
+class SummaryRequest:
+    """One summary call: its prompt, what it may draw on, and what to use if it fails."""
+
+    build: Callable[[int, bool], list[Message]]  # (word limit, stricter) -> the prompt
+    words: int
+    max_tokens: int
+    grounds: Grounds
+    fallback: Callable[[], str]  # a model-free answer, computed only when needed
+    min_words: int = 0
+
+
+@dataclass
+class SummaryAnswer:
+    text: str
+    outcome: str  # MODEL, MENDED or EXTRACTIVE
+    stats: CallStats
 
 
 def tokens_for_words(words: int) -> int:
@@ -54,12 +91,7 @@ def truncate_to_tokens(backend: Backend, text: str, limit: int) -> str:
         return ""
     if backend.count_tokens(text) <= limit:
         return text
-    ends: list[int] = []
-    pos = 0
-    for sentence in sentences(text):
-        found = text.find(sentence, pos)
-        pos = found + len(sentence) if found >= 0 else pos
-        ends.append(pos)
+    ends = [s.end for s in split_sentences(text)]
     cut = _longest_fitting(backend, text, ends, limit)
     if cut:
         return text[:cut].rstrip()
@@ -81,32 +113,24 @@ def _longest_fitting(backend: Backend, text: str, cuts: list[int], limit: int) -
     return best
 
 
-def ask_for_summary(
-    backend: Backend,
-    build: Callable[[int], list[Message]],
-    words: int,
-    max_tokens: int,
-    source: str,
-    sampling: Sampling,
-    stats: CallStats,
-    check_copy: bool = True,
-    context: str | None = None,
-    min_words: int = 0,
-) -> str:
-    """Ask for a summary of at most `max_tokens`; retry shorter and hotter when degenerate.
+def _mendable(verdict: Verdict) -> str:
+    """The answer without its failing sentences, or "" when no dropping can save it."""
+    return "" if verdict.whole else verdict.kept_text()
 
-    `build(words)` makes the prompt for a word limit. `source` is what is summarized: the
-    last resort when every attempt fails, and (with `check_copy`) what must not be copied.
-    `context` is earlier material the answer must not merely repeat; an answer under
-    `min_words` is retried. The answer is always within `max_tokens` tokens.
-    """
-    text = ""
+
+def ask_for_summary(backend: Backend, request: SummaryRequest, sampling: Sampling) -> SummaryAnswer:
+    """Ask for a summary and return one that passed the grounding check (see module doc)."""
+    stats = CallStats()
+    grounds = request.grounds
+    if grounds.compress_from and len(words(grounds.compress_from)) <= request.words:
+        grounds = dataclasses.replace(grounds, compress_from=None)  # already short enough
+    vocabulary = grounds.vocabulary()
+    mended = ""
     for attempt in range(MAX_ATTEMPTS):
-        limit_words = max(10, int(words * (1.0 - 0.25 * attempt)))
-        messages = build(limit_words)
+        messages = request.build(request.words, attempt > 0)
         room = backend.n_ctx - backend.prompt_tokens(messages)
-        limit_tokens = max(1, min(max_tokens, tokens_for_words(limit_words), room))
-        completion = backend.complete(messages, for_attempt(sampling, limit_tokens, attempt))
+        limit = max(1, min(request.max_tokens, tokens_for_words(request.words), room))
+        completion = backend.complete(messages, for_attempt(sampling, limit, attempt))
         stats.calls += 1
         stats.cached_calls += completion.cached
         stats.prompt_tokens += completion.prompt_tokens
@@ -114,14 +138,20 @@ def ask_for_summary(
         text = strip_artifacts(completion.text)
         if completion.finish_reason == "length":
             text = trim_to_sentence(text)
-        reason = degeneracy(text, source if check_copy else None, context, min_words)
-        if reason is None:
-            return truncate_to_tokens(backend, text, max_tokens)
-        stats.reasons.append(reason)
+        verdict = check(text, grounds, min_words=request.min_words, vocabulary=vocabulary)
+        if verdict.ok:
+            return SummaryAnswer(
+                truncate_to_tokens(backend, text, request.max_tokens), MODEL, stats
+            )
+        stats.reasons.append(verdict.reason())
+        kept = _mendable(verdict)
+        if len(words(kept)) > len(words(mended)):
+            mended = kept
         if attempt + 1 < MAX_ATTEMPTS:
             stats.retries += 1
-    # Still degenerate: keep what is usable, or fall back to the source's own words.
-    text = drop_repeated_sentences(text)
-    if not text.strip():
-        text = source
-    return truncate_to_tokens(backend, text, max_tokens)
+    if len(words(mended)) >= max(request.min_words, MEND_MIN_SHARE * request.words):
+        stats.mended += 1
+        return SummaryAnswer(truncate_to_tokens(backend, mended, request.max_tokens), MENDED, stats)
+    stats.fallbacks += 1
+    fallback = truncate_to_tokens(backend, request.fallback(), request.max_tokens)
+    return SummaryAnswer(fallback, EXTRACTIVE, stats)

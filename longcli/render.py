@@ -68,14 +68,42 @@ class Progress:
 
 
 def render_summary(
-    result: SummaryResult, fmt: str, titles: list[str], extra: dict[str, Any]
+    result: SummaryResult,
+    fmt: str,
+    titles: list[str],
+    extra: dict[str, Any],
+    cite: bool = False,
 ) -> str:
     if fmt == "json":
         return json.dumps(result.to_json(**extra), indent=2, ensure_ascii=False) + "\n"
+    body = result.summary.strip()
+    legend: list[str] = []
+    if cite:
+        body, legend = cited(result, titles)
     if fmt == "markdown":
         title = ", ".join(titles) if titles else "input"
-        return f"# Summary of {title}\n\n{result.summary.strip()}\n"
-    return result.summary.strip() + "\n"
+        sources = "\n\n## Sources\n\n" + "\n".join(f"- {line}" for line in legend) if legend else ""
+        return f"# Summary of {title}\n\n{body}{sources}\n"
+    return body + ("\n\n" + "\n".join(legend) if legend else "") + "\n"
+
+
+def cited(result: SummaryResult, titles: list[str]) -> tuple[str, list[str]]:
+    """The summary with a [n] after each sentence for the chunks it comes from, and the
+    legend of those chunks: source and character range."""
+    from longcli.citations import chunks_cited, with_markers
+
+    used = sorted({c for spans in result.origins for c in chunks_cited(spans)})
+    labels = {c: f"[{c + 1}]" for c in used}
+    by_index = {c.index: c for c in result.chunks}
+    legend = []
+    for c in used:
+        chunk = by_index.get(c)
+        if chunk is None:
+            continue
+        name = titles[chunk.source] if chunk.source < len(titles) else "input"
+        legend.append(f"[{c + 1}] {name}, characters {chunk.start}-{chunk.end}")
+    text = result.summary.strip()
+    return with_markers(text, result.origins, labels), legend
 
 
 def _duration(seconds: float) -> str:

@@ -1,16 +1,26 @@
 """Hierarchical map-reduce summarization: pure orchestration over a Backend.
 
-Map: every chunk is summarized in order, with the (capped) summary of the chunk before it
-as labelled context. Reduce: summaries are packed in order into groups that fit the
-context and merged, level by level, until one remains.
+Map: every chunk becomes a summary, in order. Its key sentences are picked first, with
+no model (extractive.py). Reduce: summaries are packed in order into groups that fit the
+context and merged, level by level, until one remains; the last merge makes the final
+summary (`--words`, `--style`). By method:
+
+- `extractive`: every node is the key sentences of the nodes below it; no model at all.
+- `hybrid`: the same tree; then, for the final choice, the model shortens each candidate
+  sentence by deleting words, and a shortening is kept only if nothing else changed
+  (grounding.is_shortening). Every word of the summary is a word of the input, in order.
+- `abstractive`: the model writes every node: each chunk with the summary of the chunk
+  before it as context, then the merges. Every answer goes through the grounding check
+  and falls back to an extractive selection of its inputs when it cannot be trusted
+  (generation.py).
 
 Termination is guaranteed, whatever the model does: every answer is hard-capped (by
 max_tokens and then by cutting at a sentence), so every summary is at most
 `Budget.summary_tokens` long; a merge that does not come out clearly shorter than its
 inputs is redone with a cap of half its inputs; and the budget is checked so that at
 least two summaries always fit in one merge. So each level has strictly fewer items
-than the one before, and a run of n chunks makes at most n - 1 merge calls in at most
-ceil(log2 n) levels (plus retries, each bounded).
+than the one before, and a run of n chunks makes at most n - 1 merges in at most
+ceil(log2 n) levels (each merge at most two model calls, plus one when it is tightened).
 """
 
 from __future__ import annotations
@@ -19,21 +29,32 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from longcli.backend import Backend, Message, Sampling
 from longcli.chunking import Chunk, chunk_stream
+from longcli.citations import Origins, Span, trace
+from longcli.config import SUMMARY_METHODS
 from longcli.errors import UsageError
+from longcli.extractive import Scored, score_sentences, select, word_count
 from longcli.generation import (
+    EXTRACTIVE,
+    MODEL,
+    TOKENS_PER_WORD,
     CallStats,
+    SummaryRequest,
     ask_for_summary,
+    for_attempt,
     tokens_for_words,
     truncate_to_tokens,
 )
+from longcli.grounding import Grounds, check, is_shortening
+from longcli.guards import strip_artifacts
 from longcli.parallel import pool_for
+from longcli.sentences import split_sentences
 from longcli.templates import Templates
 
 MIN_CHUNK_TOKENS = 64
@@ -45,6 +66,10 @@ LABEL_TOKENS = 8  # allowance for "Part 12:\n" and the blank line between parts
 SHRINK_RATIO = 0.8  # a merge must come out at most this share of its inputs
 TIGHTER_RATIO = 0.5  # a merge that did not shrink is redone with this hard cap
 MIN_MERGE_SHARE = 0.3  # a merge answer under this share of its word target is retried
+POOL_SHARE = 1.6  # hybrid: candidate words shortened for the final choice, x --words
+MIN_SHORTEN_WORDS = 8  # hybrid: shorter sentences are used as they are
+PLANNED_SENTENCE_WORDS = 17  # for --plan: a candidate sentence's typical length
+PLANNED_SHORTENING = 0.8  # for --plan: a shortened answer's length, as a share
 MAX_LEVELS = 64  # unreachable by construction; a guard against future bugs
 
 
@@ -53,6 +78,7 @@ class SummarizeOptions:
     words: int = 250
     style: str = "paragraph"
     instructions: str | None = None
+    method: str = "hybrid"  # one of SUMMARY_METHODS; the CLI resolves "auto" (engine.py)
     chunk_tokens: int | None = None
     max_chunk_tokens: int | None = None  # cap on the default chunk size
     summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)
@@ -75,6 +101,8 @@ class Budget:
     final_input_tokens: int  # labelled summaries in the final merge
     single_input_tokens: int  # a whole text summarized in one call
     overhead_tokens: int  # prompt tokens of a map call besides the text and context
+    shorten_overhead_tokens: int  # prompt tokens of a hybrid shortening besides the sentence
+    final_words: int  # --words
 
 
 @dataclass
@@ -99,6 +127,8 @@ class ChunkRecord:
     tokens: int
     summary: str
     summary_tokens: int
+    outcome: str = MODEL  # model | mended | extractive: how the summary was obtained
+    citations: list[list[dict[str, int]]] = field(default_factory=list)  # per sentence
 
 
 @dataclass
@@ -110,6 +140,8 @@ class MergeRecord:
     summary_tokens: int
     input_tokens: int
     tightened: bool = False  # the first answer did not shrink; this one was capped at half
+    outcome: str = MODEL
+    citations: list[list[dict[str, int]]] = field(default_factory=list)  # per sentence
 
 
 @dataclass
@@ -118,6 +150,9 @@ class Stats:
     cached_calls: int = 0
     retries: int = 0
     tightened: int = 0
+    mended: int = 0  # answers kept with their failing sentences dropped
+    fallbacks: int = 0  # answers replaced by an extractive selection
+    shortened: int = 0  # hybrid: sentences the model shortened (others kept as they were)
     prompt_tokens: int = 0
     completion_tokens: int = 0
     input_tokens: int = 0  # tokens of the user's text
@@ -132,11 +167,15 @@ class SummaryResult:
     levels: list[list[MergeRecord]]
     budget: Budget
     stats: Stats
+    method: str = "hybrid"
+    origins: Origins = field(default_factory=list)  # per sentence of the summary
     sources: list[str] = field(default_factory=list)
 
     def to_json(self, model: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
         return {
             "summary": self.summary,
+            "method": self.method,
+            "citations": _citations_json(self.origins),
             "sources": self.sources,
             "model": model,
             "settings": settings,
@@ -145,6 +184,20 @@ class SummaryResult:
             "levels": [[asdict(m) for m in level] for level in self.levels],
             "stats": asdict(self.stats),
         }
+
+
+def _citations_json(origins: Origins) -> list[list[dict[str, int]]]:
+    return [[span.to_json() for span in spans] for spans in origins]
+
+
+@dataclass
+class Node:
+    """A summary at some level of the tree, with the source spans behind each sentence."""
+
+    text: str
+    tokens: int
+    origins: Origins
+    outcome: str = MODEL
 
 
 def _overhead(backend: Backend, templates: Templates, name: str, opts: SummarizeOptions) -> int:
@@ -163,9 +216,11 @@ def _instructions(opts: SummarizeOptions) -> str:
     return f" Also: {opts.instructions.strip()}" if opts.instructions else ""
 
 
-def _messages(templates: Templates, content: str) -> list[Message]:
+def _messages(templates: Templates, content: str, stricter: bool = False) -> list[Message]:
     system = templates.prompts.get("system", "")
     head = [Message("system", system)] if system else []
+    if stricter:
+        content = templates.prompts["stricter"].strip() + "\n\n" + content
     return [*head, Message("user", content)]
 
 
@@ -173,16 +228,17 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
     """Budgets for a context size; raises UsageError if the context is too small to work."""
     n_ctx = backend.n_ctx
     summary_tokens = max(MIN_SUMMARY_TOKENS, min(MAX_SUMMARY_TOKENS, n_ctx // 8))
-    map_overhead = _overhead(backend, templates, "map_with_context", opts)
+    stricter = backend.count_tokens(templates.prompts["stricter"]) + 2
+    map_overhead = _overhead(backend, templates, "map_with_context", opts) + stricter
     map_input = n_ctx - summary_tokens - map_overhead - SAFETY_TOKENS
     previous_tokens = min(summary_tokens, int(map_input * PREVIOUS_SHARE))
     max_chunk = map_input - previous_tokens
-    merge_overhead = _overhead(backend, templates, "merge", opts)
+    merge_overhead = _overhead(backend, templates, "merge", opts) + stricter
     merge_input = n_ctx - summary_tokens - merge_overhead - SAFETY_TOKENS
     final_tokens = min(tokens_for_words(opts.words), n_ctx // 2)
     final_input = n_ctx - final_tokens - merge_overhead - SAFETY_TOKENS
-    single_input = n_ctx - final_tokens - _overhead(backend, templates, "single", opts)
-    single_input -= SAFETY_TOKENS
+    single_overhead = _overhead(backend, templates, "single", opts) + stricter
+    single_input = n_ctx - final_tokens - single_overhead - SAFETY_TOKENS
     needed = 2 * (summary_tokens + LABEL_TOKENS)
     if max_chunk < MIN_CHUNK_TOKENS or merge_input < needed or final_input < needed // 2:
         raise UsageError(
@@ -222,11 +278,57 @@ def plan_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) 
         final_input_tokens=final_input,
         single_input_tokens=single_input,
         overhead_tokens=map_overhead,
+        shorten_overhead_tokens=backend.prompt_tokens(
+            _messages(templates, templates.fill("shorten", text=""))
+        ),
+        final_words=opts.words,
     )
 
 
 def _labelled(parts: list[str]) -> str:
     return "\n\n".join(f"Part {i}:\n{p.strip()}" for i, p in enumerate(parts, 1))
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """Sentences to select from, each with its source spans and an estimated cost."""
+
+    sentences: list[str]
+    origins: Origins
+    tokens_per_word: float
+
+    def cost(self, sentence: str) -> int:
+        return max(1, math.ceil(word_count(sentence) * self.tokens_per_word))
+
+    scored: list[Scored] | None = None  # importance, when not that of these sentences
+
+    def indices(self, budget: int, by_words: bool = False) -> list[int]:
+        """The key sentences within a budget (of tokens, or words), in source order."""
+        cost = word_count if by_words else self.cost
+        return select(self.sentences, budget, cost, self.scored)
+
+    def pick(self, budget: int, by_words: bool = False) -> str:
+        return " ".join(self.sentences[i] for i in self.indices(budget, by_words))
+
+
+def _chunk_pool(chunk: Chunk) -> _Pool:
+    found = split_sentences(chunk.text)
+    spans = [[Span(chunk.source, chunk.index, chunk.start + s.start, chunk.start + s.end)]
+             for s in found]  # fmt: skip
+    ratio = chunk.tokens / max(word_count(chunk.text), 1)
+    return _Pool([s.text for s in found], spans, ratio)
+
+
+def _nodes_pool(nodes: Sequence[Node]) -> _Pool:
+    sentences: list[str] = []
+    origins: Origins = []
+    for node in nodes:
+        found = [s.text for s in split_sentences(node.text)]
+        sentences.extend(found)
+        origins.extend(node.origins[i] if i < len(node.origins) else [] for i in range(len(found)))
+    tokens = sum(n.tokens for n in nodes)
+    ratio = tokens / max(sum(word_count(n.text) for n in nodes), 1)
+    return _Pool(sentences, origins, ratio)
 
 
 class Summarizer:
@@ -239,6 +341,10 @@ class Summarizer:
         opts: SummarizeOptions,
         on_progress: ProgressCallback | None = None,
     ) -> None:
+        if opts.method not in SUMMARY_METHODS:
+            raise UsageError(
+                f"--method must be one of {', '.join(SUMMARY_METHODS)}, got {opts.method}"
+            )
         self.backend = backend
         self.templates = templates
         self.opts = opts
@@ -248,70 +354,139 @@ class Summarizer:
         self._on_progress = on_progress or (lambda event: None)
         self._stats_lock = threading.Lock()
         self._parallel = max(1, opts.parallel)
+        self._writes = opts.method == "abstractive"  # the model writes every node
+        self._nodes: dict[tuple[int, int], Node] = {}  # (level, index) -> merged node
 
-    # -- model calls ------------------------------------------------------------------
+    # -- nodes --------------------------------------------------------------------------
 
-    def _guarded(
-        self,
-        build: Callable[[int], str],
-        words: int,
-        max_tokens: int,
-        source: str,
-        check_copy: bool = True,
-        context: str | None = None,
-        min_words: int = 0,
-    ) -> str:
-        calls = CallStats()
-        text = ask_for_summary(
-            self.backend,
-            lambda w: _messages(self.templates, build(w)),
-            words,
-            max_tokens,
-            source,
-            self._sampling,
-            calls,
-            check_copy,
-            context,
-            min_words,
-        )
+    def _count(self, stats: CallStats) -> None:
         with self._stats_lock:  # calls may run on several threads (--parallel)
-            self.stats.calls += calls.calls
-            self.stats.retries += calls.retries
-            self.stats.cached_calls += calls.cached_calls
-            self.stats.prompt_tokens += calls.prompt_tokens
-            self.stats.completion_tokens += calls.completion_tokens
-        return text
+            s = self.stats
+            s.calls += stats.calls
+            s.retries += stats.retries
+            s.cached_calls += stats.cached_calls
+            s.prompt_tokens += stats.prompt_tokens
+            s.completion_tokens += stats.completion_tokens
+            s.mended += stats.mended
+            s.fallbacks += stats.fallbacks
+
+    def _ask(self, request: SummaryRequest, candidates: _Pool) -> Node:
+        answer = ask_for_summary(self.backend, request, self._sampling)
+        self._count(answer.stats)
+        return self._node(answer.text, candidates, answer.outcome)
+
+    def _node(self, text: str, candidates: _Pool, outcome: str) -> Node:
+        origins = trace(text, candidates.sentences, candidates.origins)
+        return Node(text, self.backend.count_tokens(text), origins, outcome)
+
+    def _extracted(
+        self, pool: _Pool, budget: int, by_words: bool = False, outcome: str = EXTRACTIVE
+    ) -> Node:
+        """A model-free node: the key sentences of `pool`, without any that repeat."""
+        text = pool.pick(budget, by_words)
+        verdict = check(text, Grounds([text]))
+        if verdict.failing():  # a sentence repeating an earlier one's phrase
+            text = verdict.kept_text()
+        if not by_words:
+            text = truncate_to_tokens(self.backend, text, budget)
+        return self._node(text, pool, outcome)
+
+    def _fallback(self, pool: _Pool, budget: int, by_words: bool = False) -> Callable[[], str]:
+        return lambda: self._extracted(pool, budget, by_words).text
+
+    def _final_choice(self, pool: _Pool) -> Node:
+        """The final summary, chosen from `pool` within --words (hybrid: shortened first)."""
+        words = self.opts.words
+        if self.opts.method != "hybrid":
+            return self._extracted(pool, words, by_words=True)
+        picked = pool.indices(int(words * POOL_SHARE), by_words=True)
+        originals = [pool.sentences[i] for i in picked]
+        with pool_for(self._parallel) as workers:
+            futures = [workers.submit(lambda s=s: self._shorten(s)) for s in originals]
+            shortened = [f.result() for f in futures]
+        changed = sum(a != b for a, b in zip(originals, shortened, strict=True))
+        with self._stats_lock:
+            self.stats.shortened += changed
+        # Chosen by the importance of the sentences as written, at their shortened cost.
+        scored = [Scored(i, s.score, s.vector) for i, s in enumerate(score_sentences(originals))]
+        candidates = _Pool(shortened, [pool.origins[i] for i in picked], 1.0, scored)
+        return self._extracted(candidates, words, True, MODEL if changed else EXTRACTIVE)
+
+    def _shorten(self, sentence: str) -> str:
+        """The sentence with words deleted by the model, or as it is if that fails."""
+        n = word_count(sentence)
+        if n < MIN_SHORTEN_WORDS:
+            return sentence
+        content = self.templates.fill("shorten", text=sentence)
+        messages = _messages(self.templates, content)
+        sampling = for_attempt(self._sampling, tokens_for_words(n), 0)
+        completion = self.backend.complete(messages, sampling)
+        self._count(
+            CallStats(
+                calls=1,
+                cached_calls=int(completion.cached),
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+            )
+        )
+        lines = strip_artifacts(completion.text).splitlines()
+        answer = lines[0].strip() if lines else ""
+        if is_shortening(answer, sentence) and check(answer, Grounds([sentence])).ok:
+            return answer
+        return sentence
 
     # -- map ----------------------------------------------------------------------------
 
-    def _map_one(self, chunk: Chunk, previous: str | None) -> str:
+    def _map_one(self, chunk: Chunk, previous: str | None) -> Node:
         b, o = self.budget, self.opts
+        pool = _chunk_pool(chunk)
+        if not self._writes:
+            return self._extracted(pool, b.summary_tokens)
 
-        def build(words: int) -> str:
+        def build(words: int, stricter: bool) -> list[Message]:
             name = "map_with_context" if previous else "map"
-            return self.templates.fill(
+            content = self.templates.fill(
                 name,
                 text=chunk.text,
                 previous=previous or "",
                 words=words,
                 instructions=_instructions(o),
             )
+            return _messages(self.templates, content, stricter)
 
-        return self._guarded(build, b.summary_words, b.summary_tokens, chunk.text, context=previous)
+        request = SummaryRequest(
+            build=build,
+            words=b.summary_words,
+            max_tokens=b.summary_tokens,
+            grounds=Grounds([chunk.text, o.instructions or ""], previous, compress_from=chunk.text),
+            fallback=self._fallback(pool, b.summary_tokens),
+        )
+        return self._ask(request, pool)
 
-    def _single(self, chunk: Chunk) -> str:
+    def _single(self, chunk: Chunk) -> Node:
         b, o = self.budget, self.opts
+        pool = _chunk_pool(chunk)
+        if not self._writes:
+            return self._final_choice(pool)
 
-        def build(words: int) -> str:
-            return self.templates.fill(
+        def build(words: int, stricter: bool) -> list[Message]:
+            content = self.templates.fill(
                 "single",
                 text=chunk.text,
                 words=words,
                 style=self.templates.style(o.style),
                 instructions=_instructions(o),
             )
+            return _messages(self.templates, content, stricter)
 
-        return self._guarded(build, o.words, b.final_tokens, chunk.text)
+        request = SummaryRequest(
+            build=build,
+            words=o.words,
+            max_tokens=b.final_tokens,
+            grounds=Grounds([chunk.text, o.instructions or ""], compress_from=chunk.text),
+            fallback=self._fallback(pool, o.words, by_words=True),
+        )
+        return self._ask(request, pool)
 
     # -- reduce -------------------------------------------------------------------------
 
@@ -331,57 +506,74 @@ class Summarizer:
             groups.append(current)
         return groups
 
-    def _merge(self, texts: list[str], words: int, max_tokens: int, final: bool) -> str:
+    def _merge(self, nodes: list[Node], words: int, max_tokens: int, final: bool) -> Node:
         o = self.opts
+        pool = _nodes_pool(nodes)
+        if not self._writes:
+            return self._final_choice(pool) if final else self._extracted(pool, max_tokens)
+        texts = [n.text for n in nodes]
         joined = _labelled(texts)
 
-        def build(limit_words: int) -> str:
-            return self.templates.fill(
+        def build(limit_words: int, stricter: bool) -> list[Message]:
+            content = self.templates.fill(
                 "merge",
                 text=joined,
                 words=limit_words,
                 style=self.templates.style(o.style) if final else "",
                 instructions=_instructions(o),
             )
+            return _messages(self.templates, content, stricter)
 
-        # Merging may reuse the parts' own sentences: loops and near-empty answers count
-        # as degenerate here, copying does not.
         source_words = len(joined.split())
-        min_words = min(int(words * MIN_MERGE_SHARE), source_words // 4)
-        return self._guarded(
-            build, words, max_tokens, joined, check_copy=False, min_words=min_words
+        request = SummaryRequest(
+            build=build,
+            words=words,
+            max_tokens=max_tokens,
+            grounds=Grounds([*texts, o.instructions or ""], compress_from=joined),
+            fallback=self._fallback(pool, words if final else max_tokens, by_words=final),
+            min_words=min(int(words * MIN_MERGE_SHARE), source_words // 4),
         )
+        return self._ask(request, pool)
 
-    def _merge_group(
-        self, level: int, g: int, group: list[int], items: list[str], counts: list[int]
-    ) -> MergeRecord:
+    def _merge_group(self, level: int, g: int, group: list[int], items: list[Node]) -> MergeRecord:
         b = self.budget
-        texts = [items[i] for i in group]
-        total = sum(counts[i] for i in group)
+        nodes = [items[i] for i in group]
+        total = sum(n.tokens for n in nodes)
         if len(group) == 1:  # a lone last item moves up unchanged
-            return MergeRecord(level, g, group, texts[0], total, total)
-        merged = self._merge(texts, b.summary_words, b.summary_tokens, final=False)
-        tokens = self.backend.count_tokens(merged)
+            return self._record(level, g, group, nodes[0], total)
+        merged = self._merge(nodes, b.summary_words, b.summary_tokens, final=False)
         tightened = False
-        if tokens > total * SHRINK_RATIO:
+        if merged.tokens > total * SHRINK_RATIO:
             # Not clearly shorter: ask again for half, with a hard cap at half.
             with self._stats_lock:
                 self.stats.tightened += 1
             tightened = True
             tighter = max(10, int(b.summary_words * TIGHTER_RATIO))
             cap = min(b.summary_tokens, int(total * TIGHTER_RATIO))
-            merged = self._merge(texts, tighter, cap, final=False)
-            tokens = self.backend.count_tokens(merged)
-        return MergeRecord(level, g, group, merged, tokens, total, tightened)
+            merged = self._merge(nodes, tighter, cap, final=False)
+        return self._record(level, g, group, merged, total, tightened)
 
-    def _merge_level(self, level: int, items: list[str], counts: list[int]) -> list[MergeRecord]:
+    def _record(
+        self,
+        level: int,
+        g: int,
+        group: list[int],
+        node: Node,
+        input_tokens: int,
+        tightened: bool = False,
+    ) -> MergeRecord:
+        record = MergeRecord(level, g, group, node.text, node.tokens, input_tokens, tightened)
+        record.outcome = node.outcome
+        record.citations = _citations_json(node.origins)
+        self._nodes[(level, g)] = node
+        return record
+
+    def _merge_level(self, level: int, items: list[Node]) -> list[MergeRecord]:
         """One level of merges; the groups are independent, so up to --parallel run at once."""
-        groups = self._groups(counts, self.budget.merge_input_tokens)
-        with pool_for(self._parallel) as pool:
+        groups = self._groups([n.tokens for n in items], self.budget.merge_input_tokens)
+        with pool_for(self._parallel if self._writes else 1) as pool:
             futures = [
-                pool.submit(
-                    lambda g=g, group=group: self._merge_group(level, g, group, items, counts)
-                )
+                pool.submit(lambda g=g, group=group: self._merge_group(level, g, group, items))
                 for g, group in enumerate(groups)
             ]
             records: list[MergeRecord] = []
@@ -396,37 +588,25 @@ class Summarizer:
             completion, prompt = self.stats.completion_tokens, self.stats.prompt_tokens
         self._on_progress(ProgressEvent(stage, done, total, completion, prompt))
 
-    def reduce(
-        self, summaries: list[str], counts: list[int]
-    ) -> tuple[str, list[list[MergeRecord]]]:
+    def reduce(self, nodes: list[Node]) -> tuple[Node, list[list[MergeRecord]]]:
         """Merge summaries level by level until one remains; returns it and the levels."""
         b, o = self.budget, self.opts
         levels: list[list[MergeRecord]] = []
-        items, item_counts = summaries, counts
-        while sum(c + LABEL_TOKENS for c in item_counts) > b.final_input_tokens:
+        items = nodes
+        while sum(n.tokens + LABEL_TOKENS for n in items) > b.final_input_tokens:
             if len(levels) >= MAX_LEVELS:
                 raise RuntimeError("merge depth limit reached")  # unreachable, see module doc
-            records = self._merge_level(len(levels) + 1, items, item_counts)
+            level = len(levels) + 1
+            records = self._merge_level(level, items)
             if len(records) >= len(items):
                 raise RuntimeError("a merge level did not reduce the number of summaries")
             levels.append(records)
-            items = [r.summary for r in records]
-            item_counts = [r.summary_tokens for r in records]
-        self._on_progress(
-            ProgressEvent("final", 0, 1, self.stats.completion_tokens, self.stats.prompt_tokens)
-        )
+            items = [self._nodes[(level, r.index)] for r in records]
+        self._report("final", 0, 1)
         final = self._merge(items, o.words, b.final_tokens, final=True)
-        tokens = self.backend.count_tokens(final)
-        levels.append(
-            [
-                MergeRecord(
-                    len(levels) + 1, 0, list(range(len(items))), final, tokens, sum(item_counts)
-                )
-            ]
-        )
-        self._on_progress(
-            ProgressEvent("final", 1, 1, self.stats.completion_tokens, self.stats.prompt_tokens)
-        )
+        total = sum(n.tokens for n in items)
+        levels.append([self._record(len(levels) + 1, 0, list(range(len(items))), final, total)])
+        self._report("final", 1, 1)
         return final, levels
 
     # -- whole run ----------------------------------------------------------------------
@@ -443,33 +623,48 @@ class Summarizer:
         if second is None and first.tokens <= b.single_input_tokens:
             if not first.text.strip():
                 raise UsageError("the input is empty (only white space)")
-            summary = self._single(first)
-            tokens = self.backend.count_tokens(summary)
+            node = self._single(first)
             self.stats.input_tokens = first.tokens
             self.stats.map_seconds = time.monotonic() - started
-            records.append(
-                ChunkRecord(
-                    first.index, first.source, first.start, first.end, first.tokens, summary, tokens
-                )
-            )
-            level = MergeRecord(1, 0, [0], summary, tokens, first.tokens)
-            self._on_progress(
-                ProgressEvent("final", 1, 1, self.stats.completion_tokens, self.stats.prompt_tokens)
-            )
-            return SummaryResult(summary, records, [[level]], b, self.stats)
+            records.append(self._chunk_record(first, node))
+            level = MergeRecord(1, 0, [0], node.text, node.tokens, first.tokens)
+            level.outcome, level.citations = node.outcome, records[0].citations
+            self._report("final", 1, 1)
+            return self._result(node, records, [[level]])
         pending = [first] if second is None else [first, second]
-        self._map(_chain(pending, iterator), records, max(estimated_chunks, len(pending)))
+        nodes = self._map(_chain(pending, iterator), records, max(estimated_chunks, len(pending)))
         if not records:
             raise UsageError("the input is empty (only white space)")
         self.stats.map_seconds = time.monotonic() - started
         reduce_started = time.monotonic()
-        final, levels = self.reduce(
-            [r.summary for r in records], [r.summary_tokens for r in records]
-        )
+        final, levels = self.reduce(nodes)
         self.stats.reduce_seconds = time.monotonic() - reduce_started
-        return SummaryResult(final, records, levels, b, self.stats)
+        return self._result(final, records, levels)
 
-    def _map(self, chunks: Iterable[Chunk], records: list[ChunkRecord], estimated: int) -> None:
+    def _result(
+        self, final: Node, records: list[ChunkRecord], levels: list[list[MergeRecord]]
+    ) -> SummaryResult:
+        return SummaryResult(
+            final.text, records, levels, self.budget, self.stats, self.opts.method, final.origins
+        )
+
+    @staticmethod
+    def _chunk_record(chunk: Chunk, node: Node) -> ChunkRecord:
+        return ChunkRecord(
+            chunk.index,
+            chunk.source,
+            chunk.start,
+            chunk.end,
+            chunk.tokens,
+            node.text,
+            node.tokens,
+            node.outcome,
+            _citations_json(node.origins),
+        )
+
+    def _map(
+        self, chunks: Iterable[Chunk], records: list[ChunkRecord], estimated: int
+    ) -> list[Node]:
         """Summarize every chunk, in order, `--parallel` at a time.
 
         Chunk i's context is the summary of chunk i - N, N being --parallel: the summary of
@@ -478,21 +673,18 @@ class Summarizer:
         flight, and the prompts (hence the cache keys and the result) do not depend on
         timing.
         """
-        n = self._parallel
+        n = self._parallel if self._writes else 1
         b = self.budget
-        in_flight: deque[tuple[Chunk, Future[str]]] = deque()
+        nodes: list[Node] = []
+        in_flight: deque[tuple[Chunk, Future[Node]]] = deque()
 
         def finish_oldest() -> str:
             chunk, future = in_flight.popleft()
-            summary = future.result()
-            tokens = self.backend.count_tokens(summary)
-            records.append(
-                ChunkRecord(
-                    chunk.index, chunk.source, chunk.start, chunk.end, chunk.tokens, summary, tokens
-                )
-            )
+            node = future.result()
+            nodes.append(node)
+            records.append(self._chunk_record(chunk, node))
             self._report("map", len(records), max(estimated, len(records)))
-            return summary
+            return node.text
 
         with pool_for(n) as pool:
             previous: str | None = None
@@ -504,13 +696,14 @@ class Summarizer:
                     previous = finish_oldest()
                 context = (
                     truncate_to_tokens(self.backend, previous, b.previous_tokens)
-                    if previous
+                    if previous and self._writes
                     else None
                 )
                 future = pool.submit(lambda c=chunk, ctx=context: self._map_one(c, ctx))
                 in_flight.append((chunk, future))
             while in_flight:
                 finish_oldest()
+        return nodes
 
 
 def _chain(first: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
@@ -540,34 +733,55 @@ class Plan:
     prompt_tokens: int
     completion_tokens: int
     budget: Budget
+    method: str = "hybrid"
 
     def eta_seconds(self, prefill_tps: float, decode_tps: float) -> float:
         return self.prompt_tokens / prefill_tps + self.completion_tokens / decode_tps
 
 
-def plan_run(chunk_tokens: list[int], budget: Budget) -> Plan:
-    """The tree shape and work of a run, assuming every summary uses its full cap."""
+def plan_run(chunk_tokens: list[int], budget: Budget, method: str = "hybrid") -> Plan:
+    """The tree shape and the model's work for a run (an upper bound for `abstractive`,
+    where every answer is assumed to use its full cap)."""
     b = budget
-    prompt_overhead = b.overhead_tokens
     n = len(chunk_tokens)
     if n == 0:
         raise UsageError("the input is empty")
+    levels = _levels(chunk_tokens, b)
+    if method == "extractive":
+        return Plan(n, sum(chunk_tokens), levels, 0, 0, 0, b, method)
+    if method == "hybrid":
+        calls = math.ceil(b.final_words * POOL_SHARE / PLANNED_SENTENCE_WORDS)
+        sentence = PLANNED_SENTENCE_WORDS * TOKENS_PER_WORD
+        prompt = calls * (b.shorten_overhead_tokens + sentence)
+        completion = calls * sentence * PLANNED_SHORTENING
+        return Plan(n, sum(chunk_tokens), levels, calls, int(prompt), int(completion), b, method)
+    overhead = b.overhead_tokens
     if n == 1 and chunk_tokens[0] <= b.single_input_tokens:
-        prompt = chunk_tokens[0] + prompt_overhead
-        return Plan(1, chunk_tokens[0], [1], 1, prompt, b.final_tokens, b)
-    prompt = sum(chunk_tokens) + n * prompt_overhead + (n - 1) * b.previous_tokens
+        prompt = chunk_tokens[0] + overhead
+        return Plan(1, chunk_tokens[0], [1], 1, prompt, b.final_tokens, b, method)
+    prompt = sum(chunk_tokens) + n * overhead + (n - 1) * b.previous_tokens
     completion = n * b.summary_tokens
     per_merge = max(2, b.merge_input_tokens // (b.summary_tokens + LABEL_TOKENS))
-    levels: list[int] = []
     items = n
-    while items * (b.summary_tokens + LABEL_TOKENS) > b.final_input_tokens:
+    for _ in levels[:-1]:
         groups = math.ceil(items / per_merge)
-        merges = groups - (1 if items % per_merge == 1 else 0)
-        levels.append(merges)
-        prompt += items * (b.summary_tokens + LABEL_TOKENS) + groups * prompt_overhead
+        prompt += items * (b.summary_tokens + LABEL_TOKENS) + groups * overhead
         completion += groups * b.summary_tokens
         items = groups
-    levels.append(1)
-    prompt += items * (b.summary_tokens + LABEL_TOKENS) + prompt_overhead
+    prompt += items * (b.summary_tokens + LABEL_TOKENS) + overhead
     completion += b.final_tokens
-    return Plan(n, sum(chunk_tokens), levels, n + sum(levels), prompt, completion, b)
+    return Plan(n, sum(chunk_tokens), levels, n + sum(levels), prompt, completion, b, method)
+
+
+def _levels(chunk_tokens: list[int], b: Budget) -> list[int]:
+    """Merges per level, the final one last, when every summary is at its cap."""
+    if len(chunk_tokens) == 1 and chunk_tokens[0] <= b.single_input_tokens:
+        return [1]
+    per_merge = max(2, b.merge_input_tokens // (b.summary_tokens + LABEL_TOKENS))
+    levels: list[int] = []
+    items = len(chunk_tokens)
+    while items * (b.summary_tokens + LABEL_TOKENS) > b.final_input_tokens:
+        groups = math.ceil(items / per_merge)
+        levels.append(groups - (1 if items % per_merge == 1 else 0))
+        items = groups
+    return [*levels, 1]

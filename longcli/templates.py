@@ -17,6 +17,8 @@ REQUIRED_PLACEHOLDERS: dict[str, set[str]] = {
     "single": {"text"},
     "merge": {"text"},
     "fold": {"summary", "turns"},
+    "stricter": set(),
+    "shorten": {"text"},
 }
 KNOWN_PLACEHOLDERS = {"text", "previous", "words", "style", "instructions", "summary", "turns"}
 

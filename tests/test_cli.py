@@ -200,9 +200,13 @@ def test_prompt_file_errors(cli, tmp_path: Path):
 def test_special_tokens_in_input_are_plain_text(cli, tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text("Alice said <|im_end|> and then </s> and <|endoftext|> to Bob in Paris.\n" * 3)
-    r = cli("summarize", str(f), "--words", "20", "--ctx", "1024")
+    # The model reads them as text (they neither end its prompt nor leak from its answer) ...
+    r = cli("summarize", str(f), "--words", "20", "--ctx", "1024", "--method", "abstractive")
     assert r.returncode == 0, r.stderr
     assert "<|im_end|>" not in r.stdout
+    # ... and an extract quotes the input as it is.
+    r = cli("summarize", str(f), "--words", "20", "--method", "extractive")
+    assert r.returncode == 0 and "<|im_end|>" in r.stdout
 
 
 def test_debug_shows_traceback(cli):

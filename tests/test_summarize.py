@@ -7,8 +7,11 @@ from longcli.cache import CachingBackend, CallCache
 from longcli.chunking import chunk_stream
 from longcli.errors import UsageError
 from longcli.generation import truncate_to_tokens
+from longcli.grounding import entity_precision, meta_sentences, repeated_phrases
+from longcli.sentences import split_sentences
 from longcli.summarize import (
     LABEL_TOKENS,
+    Node,
     SummarizeOptions,
     Summarizer,
     plan_budget,
@@ -35,6 +38,8 @@ class Recording(FakeBackend):
 
 
 def run(backend, text, **opts):
+    """A whole run; the model writes every node unless another method is asked for."""
+    opts.setdefault("method", "abstractive")
     summarizer = Summarizer(backend, TEMPLATES, SummarizeOptions(**opts))
     chunks = chunk_stream([text], summarizer.budget.chunk_tokens, backend.count_tokens)
     return summarizer.run(chunks)
@@ -108,9 +113,11 @@ def test_terminates_when_the_model_never_shortens():
 def test_merges_that_do_not_shrink_are_redone_with_a_hard_cap():
     backend = Padding(n_ctx=1024)
     summarizer = Summarizer(backend, TEMPLATES, SummarizeOptions())
-    items = ["Alice left town at dawn.", "Bob followed her to the river.", "They met Carol."]
-    counts = [backend.count_tokens(t) for t in items]
-    records = summarizer._merge_level(1, items, counts)
+    texts = ["Alice left town at dawn.", "Bob followed her to the river.", "They met Carol."]
+    counts = [backend.count_tokens(t) for t in texts]
+    records = summarizer._merge_level(
+        1, [Node(t, c, [[]]) for t, c in zip(texts, counts, strict=True)]
+    )
     assert len(records) == 1 and records[0].tightened
     assert summarizer.stats.tightened == 1
     assert records[0].summary_tokens <= 0.5 * sum(counts)
@@ -127,10 +134,17 @@ def test_looping_model_is_retried_and_cleaned():
         assert chunk.summary.count("The story goes on and on.") <= 1
 
 
-def test_copying_model_is_detected():
-    backend = Recording(n_ctx=1024, mode="copy")
-    result = run(backend, story(60))
-    assert result.stats.retries > 0
+def test_copying_sentences_is_accepted_but_handing_the_input_back_is_not():
+    copying = Recording(n_ctx=1024, mode="copy")  # half of its input, verbatim
+    result = run(copying, story(60), method="abstractive")
+    assert result.stats.retries == 0 and result.stats.fallbacks == 0
+    # A text of 117 words asked for in 100: the whole text back is no summary.
+    echoing = Recording(n_ctx=1024, mode="echo")
+    text = story(9)
+    result = run(echoing, text, method="abstractive", words=100)
+    assert len(result.chunks) == 1 and result.stats.retries == 1
+    assert result.chunks[0].outcome == "extractive"
+    assert len(result.summary.split()) <= 100 < len(text.split())
 
 
 def test_summaries_never_exceed_their_cap():
@@ -281,8 +295,8 @@ def map_prompts(backend, text):
 def test_parallel_runs_calls_at_once_with_the_same_tree_and_determined_prompts(parallel):
     text = story(600)
     serial_backend, parallel_backend = Recording(n_ctx=1024), Concurrent(n_ctx=1024)
-    serial = run(serial_backend, text)
-    result = run(parallel_backend, text, parallel=parallel)
+    serial = run(serial_backend, text, method="abstractive")
+    result = run(parallel_backend, text, parallel=parallel, method="abstractive")
     assert parallel_backend.most_in_flight == parallel
     # same chunks, in order, and the same merge tree shape
     assert [(c.start, c.end) for c in result.chunks] == [(c.start, c.end) for c in serial.chunks]
@@ -301,9 +315,10 @@ def test_parallel_runs_calls_at_once_with_the_same_tree_and_determined_prompts(p
             assert summaries[i - parallel][:40] in context
     # and the same prompts again on a second run: nothing depends on timing
     again = Concurrent(n_ctx=1024)
-    run(again, text, parallel=parallel)
+    run(again, text, parallel=parallel, method="abstractive")
     assert map_prompts(again, text) == prompts
-    assert result.summary == run(Concurrent(n_ctx=1024), text, parallel=parallel).summary
+    rerun = run(Concurrent(n_ctx=1024), text, parallel=parallel, method="abstractive")
+    assert result.summary == rerun.summary
 
 
 def test_parallel_error_in_one_call_stops_the_run():
@@ -322,3 +337,133 @@ def test_parallel_error_in_one_call_stops_the_run():
 
     with pytest.raises(Exception, match="server said no"):
         run(Failing(n_ctx=1024), story(600), parallel=3)
+
+
+# -- what reaches the reader is grounded ---------------------------------------------------
+
+
+class Inventing(Recording):
+    """Answers as the extracting fake, then adds an invented name and commentary."""
+
+    def complete(self, messages, sampling):
+        from longcli.backend import Completion
+
+        c = super().complete(messages, sampling)
+        extra = " Then Grim Voldemort arrived in 2087. The first part of the story is slow."
+        return Completion(c.text + extra, c.prompt_tokens, c.completion_tokens + 18, "stop")
+
+
+class Lying(Recording):
+    """Every answer is made up."""
+
+    def complete(self, messages, sampling):
+        from longcli.backend import Completion
+
+        super().complete(messages, sampling)
+        return Completion("Captain Zork flew to Mars in 2087.", 10, 9, "stop")
+
+
+def source_sentences(text):
+    return {s.text for s in split_sentences(text)}
+
+
+def test_invented_names_and_commentary_never_reach_the_output():
+    text = story(400)
+    result = run(Inventing(n_ctx=1024), text)
+    for summary in [result.summary, *(c.summary for c in result.chunks)]:
+        assert "Voldemort" not in summary and "2087" not in summary
+        assert meta_sentences(summary, text) == []
+        assert entity_precision(summary, text)[0] == 1.0
+    assert result.stats.retries > 0 and result.stats.mended > 0
+
+
+def test_a_model_that_only_lies_is_replaced_by_source_sentences():
+    text = story(400)
+    result = run(Lying(n_ctx=1024), text)
+    assert result.stats.fallbacks == result.stats.calls // 2  # every node: asked twice
+    assert all(c.outcome == "extractive" for c in result.chunks)
+    assert {s.text for s in split_sentences(result.summary)} <= source_sentences(text)
+    assert "Zork" not in result.summary
+
+
+def test_a_looping_model_leaves_no_repeated_phrase():
+    result = run(Recording(n_ctx=1024, mode="loop"), story(300))
+    assert "goes on and on" not in result.summary
+    assert repeated_phrases(result.summary) == 0
+
+
+def test_extractive_method_calls_no_model_and_keeps_source_sentences():
+    text = story(3000)
+    backend = Recording(n_ctx=1024)
+    result = run(backend, text, method="extractive", words=120)
+    assert backend.calls == 0 and result.stats.calls == 0
+    assert len(result.levels) >= 2  # the same tree, reduced level by level
+    assert len(result.summary.split()) <= 120
+    final = split_sentences(result.summary)
+    assert {s.text for s in final} <= source_sentences(text)
+    # every sentence cites the span it was taken from
+    assert len(result.origins) == len(final)
+    for sentence, spans in zip(final, result.origins, strict=True):
+        assert any(" ".join(text[s.start : s.end].split()) == sentence.text for s in spans)
+
+
+class Shortening(Recording):
+    """Shortens a sentence by deleting every third word after the first; or invents one."""
+
+    def __init__(self, honest: bool = True, **kw):
+        super().__init__(**kw)
+        self.honest = honest
+
+    def complete(self, messages, sampling):
+        from longcli.backend import Completion
+
+        super().complete(messages, sampling)
+        prompt = messages[-1].content
+        sentence = prompt[prompt.rfind("Sentence: ") + 10 :]
+        words = sentence.split()
+        kept = [w for i, w in enumerate(words) if i in (0, len(words) - 1) or i % 3 != 2]
+        text = " ".join(kept) if self.honest else "Captain Zork said it all went well."
+        return Completion(text, 10, len(kept), "stop")
+
+
+def test_hybrid_shortens_only_the_final_candidates_by_deleting_words():
+    text = "".join(
+        f"In the town of Town{i} the old baker Alice Hart sold bread number {i} to a "
+        f"tired traveller called Person{i} on a cold morning.\n\n"
+        for i in range(300)
+    )
+    backend = Shortening(n_ctx=1024)
+    result = run(backend, text, method="hybrid", words=120)
+    assert len(result.chunks) > 3 and len(result.levels) >= 1
+    # the model is asked only to shorten sentences, once each, for the final choice
+    assert all(p[-1].content.rfind("Sentence: ") >= 0 for p in backend.prompts)
+    assert backend.calls <= 120 * 1.6 / 8 + 1
+    assert result.stats.shortened > 0 and result.levels[-1][0].outcome == "model"
+    assert len(result.summary.split()) <= 120
+    sources = [s.split() for s in source_sentences(text)]
+    for sentence in split_sentences(result.summary):
+        assert any(_subsequence(sentence.text.split(), words) for words in sources)
+    liar = Shortening(honest=False, n_ctx=1024)
+    lied = run(liar, text, method="hybrid", words=120)
+    assert "Zork" not in lied.summary and lied.stats.shortened == 0
+    assert {s.text for s in split_sentences(lied.summary)} <= source_sentences(text)
+
+
+def _subsequence(short, long):
+    remaining = iter(long)
+    return all(word in remaining for word in short)
+
+
+def test_json_carries_outcomes_and_citations_for_every_node():
+    text = story(400)
+    for method in ("abstractive", "extractive"):
+        result = run(Recording(n_ctx=1024), text, method=method)
+        data = result.to_json(model={"name": "fake"}, settings={})
+        assert data["method"] == method
+        nodes = data["chunks"] + [m for level in data["levels"] for m in level]
+        assert all(n["outcome"] in ("model", "mended", "extractive") for n in nodes)
+        assert all(isinstance(n["citations"], list) for n in nodes)
+        assert data["citations"] == data["levels"][-1][0]["citations"]
+    # extracted sentences cite exactly where they were taken from
+    spans = [s for n in nodes for sentence in n["citations"] for s in sentence]
+    assert spans and all(0 <= s["start"] < s["end"] <= len(text) for s in spans)

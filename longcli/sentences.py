@@ -1,0 +1,162 @@
+"""Splitting text into sentences with their character offsets. Pure, no model.
+
+Used by extraction (which sentences to keep), the grounding check (which sentences of
+an answer to drop) and citations (which source sentences an answer sentence comes from).
+
+Boundaries, strongest first: blank lines; line breaks before a list item or heading,
+after a colon, or after a short line (verse, speaker labels, log lines); sentence
+punctuation followed by a capital, digit or quote, unless the word before it is a known
+abbreviation or an initial ("Dr. Watson", "I.V. Hendricks"). Hard-wrapped prose lines are
+joined. A sentence longer than `max_words` is cut at line breaks, semicolons, then every
+`max_words` words, so one run-on line can never become one giant sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MAX_SENTENCE_WORDS = 60
+SHORT_LINE_CHARS = 50  # a line shorter than this ends its sentence (verse, labels, logs)
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st jr sr gen col lt capt cmdr cmdre sgt maj adm gov sen rep rev hon
+    fr mt ft vs etc al no nos vol vols fig figs ch pp approx inc ltd co corp dept est jan feb
+    mar apr jun jul aug sep sept oct nov dec e.g i.e cf viz ca""".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ]")
+_NEXT_STARTS_ANY = re.compile(r"\s+[\"'“‘(\[]*\w")
+_LIST_OR_HEADING = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>)")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its offsets in the text it came from, and its text on one line."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the period at `dot` ends an abbreviation or an initial, not a sentence."""
+    match = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    if not match:
+        return False
+    word = match.group(1)
+    last = word.rsplit(".", 1)[-1] if not word.endswith(".") else word
+    if len(last) == 1 and last.isupper():
+        return True  # an initial: "J. Smith", "I.V. Hendricks"
+    return word.lower().rstrip(".") in _ABBREVIATIONS or last.lower() in _ABBREVIATIONS
+
+
+def _line_cuts(block: str, base: int) -> Iterator[int]:
+    """Offsets where a single line break inside a paragraph ends a sentence."""
+    pos = 0
+    while True:
+        nl = block.find("\n", pos)
+        if nl < 0:
+            return
+        line = block[pos:nl].strip()
+        rest = block[nl + 1 :]
+        following = rest.lstrip()
+        if line and following:
+            breaks = (
+                _LIST_OR_HEADING.match(rest) is not None
+                or line.endswith(":")
+                or len(line) < SHORT_LINE_CHARS
+                or following[0].isdigit()
+            )
+            joins = following[0].islower() and not line.endswith(":")
+            if breaks and not joins:
+                yield base + nl + 1
+        pos = nl + 1
+
+
+def _punctuation_cuts(block: str, base: int, lowercase_starts: bool) -> Iterator[int]:
+    follows = _NEXT_STARTS_ANY if lowercase_starts else _NEXT_STARTS_SENTENCE
+    for match in _SENTENCE_END.finditer(block):
+        end = match.end()
+        if not follows.match(block, end):
+            continue
+        lone_dot = block[match.start()] == "." and match.end() - match.start() == 1
+        if lone_dot and _is_abbreviation(block, match.start()):
+            continue
+        yield base + end
+
+
+def _spans(text: str, lowercase_starts: bool) -> list[tuple[int, int]]:
+    cuts = {0, len(text)}
+    pos = 0
+    for gap in [*_BLANK_LINES.finditer(text), None]:
+        stop = gap.start() if gap else len(text)
+        block = text[pos:stop]
+        cuts.update(_line_cuts(block, pos))
+        cuts.update(_punctuation_cuts(block, pos, lowercase_starts))
+        if gap:
+            cuts.add(gap.start())
+            pos = gap.end()
+            cuts.add(pos)
+    ordered = sorted(cuts)
+    return list(zip(ordered, ordered[1:], strict=False))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cut_long(text: str, start: int, end: int, max_words: int) -> Iterator[tuple[int, int]]:
+    """A run-on span cut at line breaks, then semicolons, then every max_words words."""
+    if len(text[start:end].split()) <= max_words:
+        yield start, end
+        return
+    for separator in ("\n", "; "):
+        pieces = text[start:end].split(separator)
+        if len(pieces) > 1:
+            pos = start
+            for piece in pieces:
+                piece_end = pos + len(piece) + (len(separator) if separator == "; " else 0)
+                piece_end = min(piece_end, end)
+                s, e = _trimmed(text, pos, piece_end)
+                if e > s:
+                    yield from _cut_long(text, s, e, max_words)
+                pos = pos + len(piece) + len(separator)
+            return
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for i in range(0, len(words), max_words):
+        group = words[i : i + max_words]
+        yield start + group[0].start(), start + group[-1].end()
+
+
+def split_sentences(
+    text: str, *, max_words: int = MAX_SENTENCE_WORDS, lowercase_starts: bool = False
+) -> list[Sentence]:
+    """The sentences of `text`, in order, with offsets into `text`.
+
+    `lowercase_starts`: also end a sentence before a lower-case word (chat messages,
+    where "my cat is Tom. i live in Oslo" is two statements).
+    """
+    sentences: list[Sentence] = []
+    for raw_start, raw_end in _spans(text, lowercase_starts):
+        start, end = _trimmed(text, raw_start, raw_end)
+        if end <= start:
+            continue
+        for s, e in _cut_long(text, start, end, max_words):
+            body = _SPACE.sub(" ", text[s:e]).strip()
+            if any(ch.isalnum() for ch in body):
+                sentences.append(Sentence(s, e, body))
+    return sentences
+
+
+def sentence_texts(text: str, **kwargs: int | bool) -> list[str]:
+    """Just the sentences' text, for callers that do not need offsets."""
+    return [s.text for s in split_sentences(text, **kwargs)]  # type: ignore[arg-type]
