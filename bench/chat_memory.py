@@ -41,11 +41,13 @@ TOPICS = [
 
 
 def open_chat(path: Path, real: bool, ctx: int):
-    from longcli.backend import FakeBackend, LlamaBackend
-    from longcli.chat import Chat, ChatOptions
-    from longcli.models import bundled_model_path, describe_model
-    from longcli.session import Session
-    from longcli.templates import load_templates
+    from longcli.backends.llama import LlamaBackend
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+    from longcli.prompts.templates import load_templates
+    from tests.support.fake_backend import FakeBackend
 
     if real:
         backend = LlamaBackend(describe_model(bundled_model_path()), ctx)

@@ -29,9 +29,10 @@ def child(n_ctx: int, kv_type: str, flash_attn: bool) -> dict:
     import resource
     import time
 
-    from longcli.backend import LlamaBackend, LoadOptions
-    from longcli.kvmemory import kv_bytes, kv_shape
-    from longcli.models import bundled_model_path, describe_model
+    from longcli.backends.llama import LlamaBackend, LoadOptions
+    from longcli.models.footprint import kv_bytes, kv_shape
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
 
     info = describe_model(bundled_model_path())
     backend = LlamaBackend(info, n_ctx, LoadOptions(kv_type=kv_type, flash_attn=flash_attn))

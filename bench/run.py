@@ -46,14 +46,14 @@ MIB = 1024 * 1024
 
 
 def _model_path() -> str:
-    from longcli.models import bundled_model_path
+    from longcli.models.locate import bundled_model_path
 
     return str(bundled_model_path())
 
 
 def child_threads(args: dict[str, Any]) -> dict[str, Any]:
     """The job `longcli tune` times (a prefill, then sampled decoding as longcli does it)."""
-    from longcli.tuning import _child
+    from longcli.backends.tuning import _child
 
     return {"seconds": _child({**args, "model": _model_path()})}
 
@@ -92,10 +92,11 @@ class Recorder:
 def child_summarize(args: dict[str, Any]) -> dict[str, Any]:
     """longcli's summarize with its defaults, in-process, from model load to the summary."""
     started = time.perf_counter()
-    from longcli.commands import _templates, summarize_options
+    from longcli.commands_old import _templates, summarize_options
+
+    from longcli.backends.engine import open_engine
     from longcli.config import Settings
-    from longcli.engine import open_engine
-    from longcli.summarize import Summarizer, chunk_sources
+    from longcli.summarize.pipeline import Summarizer, chunk_sources
 
     settings = Settings(ctx=args["ctx"], cache=False)
     engine = open_engine(settings)
@@ -134,7 +135,7 @@ def child_raw(args: dict[str, Any]) -> dict[str, Any]:
         flash_attn=True,
         verbose=False,
     )
-    from longcli.backend import shared_prefix  # after llama_cpp: its wait policy is set
+    from longcli.backends.llama import shared_prefix  # after llama_cpp: its wait policy is set
 
     cached: list[int] = []
     prefilled = 0
@@ -166,12 +167,14 @@ CHAT_LINES = [
 
 def child_chat(args: dict[str, Any]) -> dict[str, Any]:
     """N turns on the real model: prompt tokens, latency, cache share; then TTFT cold/warm."""
-    from longcli import kvstate
-    from longcli.backend import LlamaBackend, shared_prefix
-    from longcli.chat import Chat, ChatOptions
-    from longcli.models import bundled_model_path, describe_model
-    from longcli.session import Session
-    from longcli.templates import load_templates
+    from longcli.backends.base import shared_prefix
+    from longcli.backends.llama import LlamaBackend
+    from longcli.chat import kvstate
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+    from longcli.prompts.templates import load_templates
 
     info = describe_model(bundled_model_path())
     backend = LlamaBackend(info, args["ctx"])
@@ -209,12 +212,14 @@ def child_chat(args: dict[str, Any]) -> dict[str, Any]:
 def one_shot_ttft(path: Path, ctx: int) -> dict[str, float]:
     """Time to the first token of a one-shot turn on a kept session, from model loaded:
     cold, then after loading the state the session kept (the load counts)."""
-    from longcli import kvstate
-    from longcli.backend import LlamaBackend, Sampling
-    from longcli.chat import Chat, ChatOptions
-    from longcli.models import bundled_model_path, describe_model
-    from longcli.session import Session
-    from longcli.templates import load_templates
+    from longcli.backends.base import Sampling
+    from longcli.backends.llama import LlamaBackend
+    from longcli.chat import kvstate
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+    from longcli.prompts.templates import load_templates
 
     info = describe_model(bundled_model_path())
     question = "What is my sister's name, and where does she live?"
@@ -237,12 +242,13 @@ def one_shot_ttft(path: Path, ctx: int) -> dict[str, float]:
 def child_long_memory(args: dict[str, Any]) -> dict[str, Any]:
     """A session whose memory fills a larger context (long messages, no folds yet), then
     the one-shot time to first token cold and warm."""
-    from longcli import kvstate
-    from longcli.backend import LlamaBackend
-    from longcli.chat import Chat, ChatOptions
-    from longcli.models import bundled_model_path, describe_model
-    from longcli.session import Session
-    from longcli.templates import load_templates
+    from longcli.backends.llama import LlamaBackend
+    from longcli.chat import kvstate
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+    from longcli.prompts.templates import load_templates
 
     story = json.loads(STORIES.read_text(encoding="utf-8").splitlines()[1])["document"]
     words = story.split()
@@ -267,13 +273,15 @@ def child_long_memory(args: dict[str, Any]) -> dict[str, Any]:
 def child_batched(args: dict[str, Any]) -> dict[str, Any]:
     """Map-phase calls (real chunks, the map prompt) through the batched decoder with N
     sequences, and one by one through the ordinary backend; tokens per second."""
-    from longcli.backend import LlamaBackend, LoadOptions, Sampling
-    from longcli.batching import BatchedBackend
-    from longcli.chunking import chunk_stream
-    from longcli.models import bundled_model_path, describe_model
-    from longcli.parallel import DaemonPool
-    from longcli.summarize import _messages
-    from longcli.templates import load_templates
+    from longcli.backends.base import Sampling
+    from longcli.backends.batched import BatchedBackend
+    from longcli.backends.llama import LlamaBackend, LoadOptions
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+    from longcli.prompts.templates import load_templates
+    from longcli.summarize.budget import prompt_messages
+    from longcli.summarize.parallel import DaemonPool
+    from longcli.text.chunks import chunk_stream
 
     info = describe_model(bundled_model_path())
     templates = load_templates()
@@ -285,7 +293,7 @@ def child_batched(args: dict[str, Any]) -> dict[str, Any]:
     prompts = []
     for chunk in chunk_stream([text], 1024, tokenizer.count_tokens):
         content = templates.fill("map", text=chunk.text, words=150, instructions="")
-        prompts.append(_messages(templates, content))
+        prompts.append(prompt_messages(templates, content))
         if len(prompts) == args["calls"]:
             break
     results: dict[str, Any] = {}
@@ -329,7 +337,7 @@ def run_child(name: str, args: dict[str, Any], env: dict[str, str] | None = None
     if env is None:
         # As a user runs longcli: no wait policy in the environment unless the person
         # running the bench set one (importing longcli here put PASSIVE in ours).
-        from longcli.backend import USER_OMP_WAIT_POLICY
+        from longcli.backends.llama import USER_OMP_WAIT_POLICY
 
         env = _policy_env(USER_OMP_WAIT_POLICY or "")
     done = subprocess.run(
@@ -366,7 +374,7 @@ def cpu_count() -> int:
 
 def bench_threads(report: Report, quick: bool) -> tuple[int, int, str]:
     """Sweep thread settings; returns the best (threads, threads_batch, policy)."""
-    from longcli.backend import default_threads
+    from longcli.backends.llama import default_threads
 
     cores = cpu_count()
     pairs = sorted({(1, 1), (1, cores), (cores, cores), default_threads()})

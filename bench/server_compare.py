@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--story", type=int, default=0, help="SQuALITY dev story index")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    from longcli.models import bundled_model_path
+    from longcli.models.locate import bundled_model_path
 
     model = bundled_model_path()
     work = Path(tempfile.mkdtemp(prefix="longcli-bench-"))

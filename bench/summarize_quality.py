@@ -67,7 +67,7 @@ def load_stories(n: int | None) -> list[dict[str, Any]]:
 
 
 def _lines(text: str) -> str:
-    from longcli.sentences import split_sentences
+    from longcli.text.sentences import split_sentences
 
     return "\n".join(s.text for s in split_sentences(text))
 
@@ -82,7 +82,7 @@ def rouge(summary: str, references: list[str]) -> dict[str, float]:
 
 
 def faithfulness(summary: str, source: str) -> dict[str, Any]:
-    from longcli.grounding import entity_precision, meta_sentences, repeated_phrases
+    from longcli.grounding.check import entity_precision, meta_sentences, repeated_phrases
 
     precision, missing = entity_precision(summary, source)
     return {
@@ -110,8 +110,8 @@ def lead(text: str, words: int) -> str:
 
 def centrality(text: str, words: int) -> str:
     """The sentences sharing most words with the rest of the text, in text order."""
-    from longcli.recall import terms
-    from longcli.sentences import split_sentences
+    from longcli.text.sentences import split_sentences
+    from longcli.text.terms import terms
 
     sentences = [s.text for s in split_sentences(text)]
     frequency = Counter(t for s in sentences for t in set(terms(s)))
@@ -136,7 +136,7 @@ def centrality(text: str, words: int) -> str:
 
 def measure_speeds(backend: Any) -> tuple[float, float]:
     """(prefill tokens/s, decode tokens/s) of this backend now, on a story excerpt."""
-    from longcli.backend import Message, Sampling
+    from longcli.backends.base import Message, Sampling
 
     text = " ".join(load_stories(1)[0]["document"].split()[:1500])
     prompt = [Message("user", "Summarize this.\n\n" + text)]
@@ -163,9 +163,10 @@ def measure_speeds(backend: Any) -> tuple[float, float]:
 def run_longcli(
     backend: Any, templates: Any, story: dict[str, Any], method: str, words: int
 ) -> dict[str, Any]:
-    from longcli.chunking import chunk_stream
-    from longcli.engine import default_chunk_cap
-    from longcli.summarize import SummarizeOptions, Summarizer, plan_run
+    from longcli.backends.engine import default_chunk_cap
+    from longcli.summarize.budget import SummarizeOptions, plan_run
+    from longcli.summarize.pipeline import Summarizer
+    from longcli.text.chunks import chunk_stream
 
     opts = SummarizeOptions(
         words=words, method=method, max_chunk_tokens=default_chunk_cap(backend.model)
@@ -329,10 +330,11 @@ def main() -> None:
     prefill_tps = decode_tps = 0.0
     variants: list[tuple[str, Any]] = []
     if needs_model:
-        from longcli.backend import LlamaBackend
-        from longcli.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
-        from longcli.models import bundled_model_path, describe_model
-        from longcli.templates import load_templates
+        from longcli.backends.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
+        from longcli.backends.llama import LlamaBackend
+        from longcli.models.gguf import describe_model
+        from longcli.models.locate import bundled_model_path
+        from longcli.prompts.templates import load_templates
 
         path = Path(args.model).expanduser() if args.model else bundled_model_path()
         backend = LlamaBackend(describe_model(path), args.ctx)
@@ -366,7 +368,7 @@ def main() -> None:
                     run["floor_seconds"] = floor
                     run["floor_ratio"] = run["seconds"] / floor
                 if "plan_prompt_tokens" in run:
-                    from longcli.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
+                    from longcli.backends.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
 
                     for key, (p, d) in {
                         "eta_error_fresh": (REFERENCE_PREFILL_TPS, REFERENCE_DECODE_TPS),

@@ -37,7 +37,9 @@ def _guard_standard_streams() -> None:
                 os.dup2(null, fd)
                 os.close(null)
             if fd == 1:
-                os.environ["LONGCLI_STDOUT_CLOSED"] = "1"
+                from longcli.streams import CLOSED_STDOUT_ENV
+
+                os.environ[CLOSED_STDOUT_ENV] = "1"
     if sys.stdin is None:
         sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
     if sys.stdout is None:
@@ -78,7 +80,7 @@ def _framework_exit(exc: BaseException) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run longcli; returns (and, as a script, exits with) the documented exit code."""
-    from longcli.errors import ExitCode, OutputClosed, describe, exit_code_for
+    from longcli.errors import ExitCode, OutputClosed, exit_code_for, one_line
 
     args = sys.argv[1:] if argv is None else argv
     debug = _debug_requested(args)
@@ -87,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import typer
 
-        from longcli.cli import app
+        from longcli.cli.app import app
 
         command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="longcli", standalone_mode=False)
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        _say(describe(exc))
+        _say(one_line(exc))
         return exit_code_for(exc)
 
 

@@ -75,12 +75,6 @@ class SessionLockedError(LongcliError):
     exit_code = ExitCode.SESSION_LOCKED
 
 
-class Interrupted(LongcliError):
-    """The user pressed Ctrl-C or the process got SIGTERM."""
-
-    exit_code = ExitCode.INTERRUPTED
-
-
 class OutputClosed(Exception):
     """Whoever reads our standard output has gone (e.g. `| head -1`): exit quietly.
 
@@ -97,7 +91,7 @@ def exit_code_for(exc: BaseException) -> ExitCode:
     return ExitCode.RUNTIME
 
 
-def describe(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """The one-line message for an exception, with its hint if it has one."""
     if isinstance(exc, LongcliError):
         return f"{exc.message} ({exc.hint})" if exc.hint else exc.message

@@ -1,4 +1,16 @@
-"""Shared fixtures: private user dirs for every test, a CLI runner, the real bundled model."""
+"""Shared fixtures: private user dirs for every test, CLI runners, the real bundled model.
+
+Two ways to run the command line:
+- `run(...)`: in this process, through the real entry point (`longcli.__main__.main`),
+  with stdin, stdout and stderr swapped for buffers by click's CliRunner isolation. Fast;
+  the default for CLI tests.
+- `cli(...)`: a real `python -m longcli` process, for what only a process can show:
+  signals, kills, pipes, closed streams, several processes at once.
+
+Both accept `--backend fake` among the arguments, which no user can pass: the runner
+turns it into the engine's test hook (LONGCLI_TEST_BACKEND), which loads the stand-in
+model of tests/support/fake_backend.py.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +37,23 @@ def private_user_dirs(
     return home
 
 
+FAKE_HOOK = {"LONGCLI_TEST_BACKEND": "tests.support.fake_backend"}
+
+
+def with_fake(
+    args: tuple[str, ...], env: dict[str, str] | None
+) -> tuple[list[str], dict[str, str]]:
+    """The arguments without a `--backend fake` pair, and the environment that means it."""
+    found = list(args)
+    environ = dict(env or {})
+    for i in range(len(found) - 1):
+        if found[i] == "--backend" and found[i + 1] == "fake":
+            del found[i : i + 2]
+            environ.update(FAKE_HOOK)
+            break
+    return found, environ
+
+
 class CLI:
     """Runs `python -m longcli` in a subprocess with the test's environment."""
 
@@ -37,8 +66,9 @@ class CLI:
         cwd: Path | None = None,
     ) -> subprocess.CompletedProcess[str]:
         data = input.encode() if isinstance(input, str) else input
+        argv, env = with_fake(args, env)
         proc = subprocess.run(
-            [sys.executable, "-m", "longcli", *args],
+            [sys.executable, "-m", "longcli", *argv],
             input=data if data is not None else b"",
             capture_output=True,
             env={**os.environ, **(env or {})},
@@ -58,6 +88,42 @@ def cli() -> CLI:
     return CLI()
 
 
+class InProcess:
+    """Runs the command line in this process, as `python -m longcli` would, on buffers."""
+
+    def __call__(
+        self,
+        *args: str,
+        input: bytes | str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 600,
+        cwd: Path | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        from click.testing import CliRunner
+
+        from longcli.__main__ import main
+
+        argv, environ = with_fake(args, env)
+        previous = os.getcwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            with CliRunner().isolation(input=input, env=environ) as (out, err, _):
+                code = main(argv)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                stdout = out.getvalue().decode("utf-8", errors="replace")
+                stderr = err.getvalue().decode("utf-8", errors="replace")
+        finally:
+            os.chdir(previous)
+        return subprocess.CompletedProcess(["longcli", *argv], code, stdout, stderr)
+
+
+@pytest.fixture
+def run() -> InProcess:
+    return InProcess()
+
+
 def squality_stories() -> list[dict]:
     """Two SQuALITY dev stories with their reference summaries: {document, references}."""
     import json
@@ -73,7 +139,8 @@ def shakespeare(chars: int = 60000) -> str:
 
 @pytest.fixture(scope="session")
 def bundled_model_info():
-    from longcli.models import bundled_model_path, describe_model
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
 
     path = bundled_model_path()
     if path is None:
@@ -84,7 +151,7 @@ def bundled_model_info():
 @pytest.fixture(scope="session")
 def tokenizer(bundled_model_info):
     """The bundled model's real tokenizer (vocabulary only, no weights)."""
-    from longcli.backend import LlamaBackend
+    from longcli.backends.llama import LlamaBackend
 
     return LlamaBackend(bundled_model_info, 2048, vocab_only=True)
 
@@ -92,6 +159,23 @@ def tokenizer(bundled_model_info):
 @pytest.fixture(scope="session")
 def real_backend(bundled_model_info):
     """The bundled model, loaded once, with a context small enough to force chunking."""
-    from longcli.backend import LlamaBackend
+    from longcli.backends.llama import LlamaBackend
 
     return LlamaBackend(bundled_model_info, 1024)
+
+
+def wait_for_trace(trace: Path, point: str, times: int = 1, timeout_s: float = 60) -> None:
+    """Wait until a process has reached a fault point `times` times (LONGCLI_FAULT_TRACE).
+
+    Paired with a counted pause (LONGCLI_FAULT_PAUSE="point@n:60"), the process is then
+    held there: a test can signal or kill it knowing exactly what it has finished.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        lines = trace.read_text().splitlines() if trace.exists() else []
+        if lines.count(point) >= times:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the process never reached {point} {times} times")

@@ -14,7 +14,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from longcli.backend import FakeBackend, Message, Sampling
+from longcli.backends.base import Message, Sampling
+from tests.support.fake_backend import FakeBackend
 
 
 class FakeServer:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from longcli.backend import LlamaBackend, LoadOptions, Message, Sampling
-from longcli.batching import BatchedBackend
-from longcli.chunking import chunk_stream
+from longcli.backends.base import Message, Sampling
+from longcli.backends.batched import BatchedBackend
+from longcli.backends.llama import LlamaBackend, LoadOptions
 from longcli.errors import ModelError
-from longcli.parallel import DaemonPool
-from longcli.summarize import SummarizeOptions, Summarizer
-from longcli.templates import load_templates
+from longcli.prompts.templates import load_templates
+from longcli.summarize.budget import SummarizeOptions
+from longcli.summarize.parallel import DaemonPool
+from longcli.summarize.pipeline import Summarizer
+from longcli.text.chunks import chunk_stream
 from tests.conftest import shakespeare
 
 pytestmark = pytest.mark.model
@@ -37,12 +39,12 @@ def tokenizer_backend(bundled_model_info):
 def test_calls_decoded_together_answer_as_each_would_alone(tokenizer_backend):
     alone = BatchedBackend(tokenizer_backend, 1, 1024)
     solo = [alone.complete(ask(q), GREEDY).text for q in QUESTIONS]
-    alone.close()
+    alone.runner.close()
     together = BatchedBackend(tokenizer_backend, 3, 1024)
     with DaemonPool(len(QUESTIONS)) as pool:
         futures = [pool.submit(lambda q=q: together.complete(ask(q), GREEDY)) for q in QUESTIONS]
         answers = [f.result() for f in futures]
-    together.close()
+    together.runner.close()
     # Five calls through three sequences: each answer belongs to its own prompt. Decoded
     # beside others, late tokens may differ (llama.cpp's sums run in other kernels for
     # other batch shapes), but an answer that began like another prompt's would be
@@ -62,9 +64,9 @@ def test_a_sequence_reuses_the_prefix_it_holds(tokenizer_backend):
     backend = BatchedBackend(tokenizer_backend, 2, 1024)
     first = backend.complete(ask(QUESTIONS[0]), GREEDY)
     second = backend.complete(ask(QUESTIONS[1]), GREEDY)
-    runner = backend._runner
+    runner = backend.runner
     held = [s.cached for s in runner._sequences if s.cached]
-    backend.close()
+    backend.runner.close()
     assert first.text and second.text
     # both calls went to the same sequence, which kept the shared system prompt
     assert len(held) == 1
@@ -75,28 +77,28 @@ def test_a_prompt_that_does_not_fit_is_refused(tokenizer_backend):
     with pytest.raises(ModelError, match="exceeds the context of 256"):
         backend.complete(ask("word " * 300), GREEDY)
     assert backend.complete(ask(QUESTIONS[1]), Sampling(max_tokens=8)).text
-    backend.close()
+    backend.runner.close()
 
 
 def test_summarize_in_process_parallel_keeps_chunks_in_order(tokenizer_backend):
     text = shakespeare(9000)
     backend = BatchedBackend(tokenizer_backend, 3, 1024)
-    opts = SummarizeOptions(words=60, parallel=3, max_chunk_tokens=512)
+    opts = SummarizeOptions(words=60, parallel=3, max_chunk_tokens=512, method="abstractive")
     summarizer = Summarizer(backend, load_templates(), opts)
     chunks = list(chunk_stream([text], summarizer.budget.chunk_tokens, backend.count_tokens))
     result = summarizer.run(iter(chunks))
-    backend.close()
+    backend.runner.close()
     assert [(c.start, c.end) for c in result.chunks] == [(c.start, c.end) for c in chunks]
     assert all(c.summary.strip() for c in result.chunks)
     assert result.summary.strip() and result.stats.calls >= len(chunks) + 1
 
 
-def test_cli_parallel_in_process(cli, tmp_path):
+def test_cli_parallel_in_process(run, tmp_path):
     source = tmp_path / "plays.txt"
     source.write_text(shakespeare(7000))
-    done = cli(
+    done = run(
         "summarize", str(source), "-P", "2", "--ctx", "1024", "--chunk-tokens", "512",
-        "--words", "60", "-f", "json", "-q", "--no-cache",
+        "--words", "60", "-f", "json", "-q", "--no-cache", "--method", "abstractive",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     import json

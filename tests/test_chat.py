@@ -6,11 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from longcli.backend import FakeBackend
-from longcli.chat import Chat, ChatOptions
+from longcli.chat.conversation import Chat, ChatOptions
+from longcli.chat.session import Session
 from longcli.errors import UsageError
-from longcli.session import Session
-from longcli.templates import load_templates
+from longcli.prompts.templates import load_templates
+from tests.support.fake_backend import FakeBackend
 
 TEMPLATES = load_templates()
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from longcli.backend import FakeBackend
-from longcli.chunking import chunk_stream, split_text
+from longcli.text.chunks import chunk_stream, split_text
+from tests.support.fake_backend import FakeBackend
 
 fake_count = FakeBackend().count_tokens
 
@@ -60,7 +60,7 @@ def test_every_character_lands_in_exactly_one_chunk_within_budget(text, budget, 
 @settings(max_examples=80, deadline=None)
 @given(text=texts, budget=st.integers(16, 80), seed=st.integers(0, 1000))
 def test_streaming_in_any_block_sizes_keeps_the_properties(text, budget, seed):
-    import longcli.chunking as chunking
+    import longcli.text.chunks as chunking
 
     rng = random.Random(seed)
     blocks, pos = [], 0

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FAKE_HOOK
+
 FAKE = ["--backend", "fake", "--quiet"]
 TEXT = "".join(
     f"Paragraph {i}: Alice met person{i} in town{i} and they talked.\n\n" for i in range(400)
@@ -18,25 +20,25 @@ def no_traceback(stderr: str) -> None:
     assert "Traceback" not in stderr
 
 
-def test_stdin_pipe_to_stdout(cli):
-    r = cli("summarize", "-", *FAKE, input=TEXT)
+def test_stdin_pipe_to_stdout(run):
+    r = run("summarize", "-", *FAKE, input=TEXT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip()
     assert r.stderr == ""
 
 
-def test_stdin_without_dash_when_piped(cli):
-    r = cli("summarize", *FAKE, input="Just one short line of text to read.")
+def test_stdin_without_dash_when_piped(run):
+    r = run("summarize", *FAKE, input="Just one short line of text to read.")
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip()
 
 
-def test_json_output_to_file(cli, tmp_path: Path):
+def test_json_output_to_file(run, tmp_path: Path):
     a, b = tmp_path / "a.txt", tmp_path / "b.md"
     a.write_text(TEXT)
     b.write_text("# Title\n\n" + TEXT)
     out = tmp_path / "out.json"
-    r = cli("summarize", str(a), str(b), *FAKE, "--format", "json", "--output", str(out))
+    r = run("summarize", str(a), str(b), *FAKE, "--format", "json", "--output", str(out))
     assert r.returncode == 0, r.stderr
     assert r.stdout == ""
     data = json.loads(out.read_text())
@@ -48,18 +50,18 @@ def test_json_output_to_file(cli, tmp_path: Path):
     assert data["stats"]["calls"] >= len(data["chunks"])
 
 
-def test_markdown_output(cli, tmp_path: Path):
+def test_markdown_output(run, tmp_path: Path):
     a = tmp_path / "a.txt"
     a.write_text("Alice met Bob in Paris. They talked about the weather and left.")
-    r = cli("summarize", str(a), *FAKE, "--format", "markdown")
+    r = run("summarize", str(a), *FAKE, "--format", "markdown")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"# Summary of {a}\n\n")
 
 
-def test_plan_does_not_run_the_model(cli, tmp_path: Path):
+def test_plan_does_not_run_the_model(run, tmp_path: Path):
     a = tmp_path / "a.txt"
     a.write_text(TEXT)
-    r = cli("summarize", str(a), *FAKE, "--plan", "--ctx", "1024", "--format", "json")
+    r = run("summarize", str(a), *FAKE, "--plan", "--ctx", "1024", "--format", "json")
     assert r.returncode == 0, r.stderr
     plan = json.loads(r.stdout)
     assert plan["chunks"] > 1
@@ -67,10 +69,10 @@ def test_plan_does_not_run_the_model(cli, tmp_path: Path):
     assert plan["levels"][-1] == 1
 
 
-def test_plan_on_the_real_tokenizer(cli, tmp_path: Path):
+def test_plan_on_the_real_tokenizer(run, tmp_path: Path):
     a = tmp_path / "a.txt"
     a.write_text(TEXT)
-    r = cli("summarize", str(a), "--plan", "--ctx", "1024")
+    r = run("summarize", str(a), "--plan", "--ctx", "1024")
     assert r.returncode == 0, r.stderr
     assert "chunks" in r.stdout and "eta" in r.stdout
     assert r.stderr == ""  # llama.cpp stays silent
@@ -85,10 +87,10 @@ def test_plan_on_the_real_tokenizer(cli, tmp_path: Path):
         (b"   \n\n\t  \n", "empty"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(cli, tmp_path: Path, data: bytes, message: str):
+def test_bad_input_is_one_line_and_exit_2(run, tmp_path: Path, data: bytes, message: str):
     f = tmp_path / "in.txt"
     f.write_bytes(data)
-    r = cli("summarize", str(f), *FAKE)
+    r = run("summarize", str(f), *FAKE)
     assert r.returncode == 2
     assert message in r.stderr.lower()
     assert r.stderr.count("\n") == 1
@@ -96,18 +98,18 @@ def test_bad_input_is_one_line_and_exit_2(cli, tmp_path: Path, data: bytes, mess
     no_traceback(r.stderr)
 
 
-def test_utf16_with_bom_works(cli, tmp_path: Path):
+def test_utf16_with_bom_works(run, tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_bytes("\ufeffAlice went to Paris with Bob. They liked it.".encode("utf-16"))
-    r = cli("summarize", str(f), *FAKE)
+    r = run("summarize", str(f), *FAKE)
     assert r.returncode == 0, r.stderr
 
 
-def test_errors_replace(cli, tmp_path: Path):
+def test_errors_replace(run, tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_bytes(b"Alice went to Paris \xff with Bob. They liked it a lot, they said.")
-    assert cli("summarize", str(f), *FAKE).returncode == 2
-    assert cli("summarize", str(f), *FAKE, "--errors", "replace").returncode == 0
+    assert run("summarize", str(f), *FAKE).returncode == 2
+    assert run("summarize", str(f), *FAKE, "--errors", "replace").returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -115,12 +117,15 @@ def test_errors_replace(cli, tmp_path: Path):
     [
         (["/no/such/file.txt"], "no such file", 2),
         (["."], "is a directory", 2),
-        (["--chunk-tokens", "5"], "--chunk-tokens must be between", 2),
+        (["--chunk-tokens", "5"], "--chunk-tokens must be at least 64, got 5", 2),
+        (["--chunk-tokens", "100000"], "--chunk-tokens must be between 64 and", 2),
+        (["--threads", "100000"], "--threads must be between 1 and", 2),
+        (["--temperature", "9"], "--temperature must be between 0 and 2, got 9", 2),
         (["--words", "abc"], "invalid value", 2),
         (["--style", "poem"], "invalid value", 2),
     ],
 )
-def test_usage_errors(cli, tmp_path: Path, args, message, code):
+def test_usage_errors(run, tmp_path: Path, args, message, code):
     f = tmp_path / "in.txt"
     f.write_text(TEXT)
     full = (
@@ -128,101 +133,102 @@ def test_usage_errors(cli, tmp_path: Path, args, message, code):
         if args[0].startswith("/") or args[0] == "."
         else ["summarize", str(f), *args]
     )
-    r = cli(*full, *FAKE)
+    r = run(*full, *FAKE)
     assert r.returncode == code
     assert message in r.stderr.lower()
     no_traceback(r.stderr)
 
 
-def test_missing_model(cli, tmp_path: Path):
+def test_missing_model(run, tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text("Some text.")
-    r = cli("summarize", str(f), "--model", str(tmp_path / "nope.gguf"))
+    r = run("summarize", str(f), "--model", str(tmp_path / "nope.gguf"))
     assert r.returncode == 2
     assert "model file not found" in r.stderr
     no_traceback(r.stderr)
-    r = cli("summarize", str(f), env={"LONGCLI_MODEL": "no-such-alias"})
+    r = run("summarize", str(f), env={"LONGCLI_MODEL": "no-such-alias"})
     assert r.returncode == 2 and "no model 'no-such-alias'" in r.stderr
 
 
-def test_text_file_renamed_gguf_and_truncated_gguf(cli, tmp_path: Path, bundled_model_info):
+def test_text_file_renamed_gguf_and_truncated_gguf(run, tmp_path: Path, bundled_model_info):
     f = tmp_path / "in.txt"
     f.write_text("Some text.")
     fake = tmp_path / "model.gguf"
     fake.write_text("not a model at all")
-    r = cli("summarize", str(f), "--model", str(fake))
+    r = run("summarize", str(f), "--model", str(fake))
     assert r.returncode == 2 and "not a GGUF model file" in r.stderr
     truncated = tmp_path / "cut.gguf"
     with open(bundled_model_info.path, "rb") as src:
         truncated.write_bytes(src.read(200_000))
-    r = cli("summarize", str(f), "--model", str(truncated))
+    r = run("summarize", str(f), "--model", str(truncated))
     assert r.returncode in (1, 2)
     assert r.stderr.count("\n") == 1
     no_traceback(r.stderr)
 
 
-def test_ctx_larger_than_trained(cli, tmp_path: Path):
+def test_ctx_larger_than_trained(run, tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text("Some text.")
-    r = cli("summarize", str(f), "--ctx", "100000", "--plan")
+    r = run("summarize", str(f), "--ctx", "100000", "--plan")
     assert r.returncode == 2 and "trained context of 8192" in r.stderr
 
 
-def test_config_file_precedence_and_errors(cli, private_user_dirs: Path, tmp_path: Path):
+def test_config_file_precedence_and_errors(run, private_user_dirs: Path, tmp_path: Path):
     config = private_user_dirs / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.yaml").write_text("words: 99\nstyle: bullets\nbogus_key: 1\n")
-    r = cli("config", "show")
+    r = run("config", "show")
     assert r.returncode == 0
     assert "words: 99" in r.stdout and "style: bullets" in r.stdout
     assert "unknown setting 'bogus_key'" in r.stderr
-    r = cli("config", "show", env={"LONGCLI_WORDS": "77"})
+    r = run("config", "show", env={"LONGCLI_WORDS": "77"})
     assert "words: 77" in r.stdout
     (config / "config.yaml").write_text("words: 99\nstyle: [unclosed\n")
-    r = cli("config", "show")
+    r = run("config", "show")
     assert r.returncode == 2 and "config.yaml, line" in r.stderr
     no_traceback(r.stderr)
 
 
-def test_prompt_file_errors(cli, tmp_path: Path):
+def test_prompt_file_errors(run, tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text("Some text here.")
     bad_yaml = tmp_path / "p.yaml"
     bad_yaml.write_text("map: [oops\n")
-    r = cli("summarize", str(f), *FAKE, "--prompt-file", str(bad_yaml))
+    r = run("summarize", str(f), *FAKE, "--prompt-file", str(bad_yaml))
     assert r.returncode == 2 and "line" in r.stderr
     missing = tmp_path / "q.yaml"
     missing.write_text("map: 'Summarize this please'\n")
-    r = cli("summarize", str(f), *FAKE, "--prompt-file", str(missing))
+    r = run("summarize", str(f), *FAKE, "--prompt-file", str(missing))
     assert r.returncode == 2 and "missing placeholder(s) {text}" in r.stderr
 
 
-def test_special_tokens_in_input_are_plain_text(cli, tmp_path: Path):
+def test_special_tokens_in_input_are_plain_text(run, tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text("Alice said <|im_end|> and then </s> and <|endoftext|> to Bob in Paris.\n" * 3)
     # The model reads them as text (they neither end its prompt nor leak from its answer) ...
-    r = cli("summarize", str(f), "--words", "20", "--ctx", "1024", "--method", "abstractive")
+    r = run("summarize", str(f), "--words", "20", "--ctx", "1024", "--method", "abstractive")
     assert r.returncode == 0, r.stderr
     assert "<|im_end|>" not in r.stdout
     # ... and an extract quotes the input as it is.
-    r = cli("summarize", str(f), "--words", "20", "--method", "extractive")
+    r = run("summarize", str(f), "--words", "20", "--method", "extractive")
     assert r.returncode == 0 and "<|im_end|>" in r.stdout
 
 
-def test_debug_shows_traceback(cli):
-    r = cli("summarize", "/no/such/file", "--debug", *FAKE)
+def test_debug_shows_traceback(run):
+    r = run("summarize", "/no/such/file", "--debug", *FAKE)
     assert r.returncode == 2
-    r = cli("summarize", "/no/such/file", *FAKE)
+    r = run("summarize", "/no/such/file", *FAKE)
     no_traceback(r.stderr)
 
 
 def test_broken_pipe_is_quiet(tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text(TEXT)
-    longcli = f"{sys.executable} -m longcli summarize {f} --backend fake --quiet"
+    longcli = f"{sys.executable} -m longcli summarize {f} --quiet"
     cmd = f"{longcli} --format json | head -c 10"
+    env = {**os.environ, **FAKE_HOOK}
     proc = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, env=os.environ
+        ["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, env=env
     )
     assert "Traceback" not in proc.stderr
     assert proc.stderr == ""
@@ -230,15 +236,55 @@ def test_broken_pipe_is_quiet(tmp_path: Path):
     assert proc.returncode == 0  # documented: a reader that goes away is not an error
 
 
-def test_version(cli):
+def test_version(run):
     from longcli import __version__
 
-    r = cli("--version")
+    r = run("--version")
     assert r.returncode == 0 and r.stdout == f"longcli {__version__}\n"
 
 
-def test_help_is_plain(cli):
-    r = cli("--help")
+def test_help_is_plain(run):
+    r = run("--help")
     assert r.returncode == 0 and "summarize" in r.stdout
-    r = cli("summarize", "--help")
+    r = run("summarize", "--help")
     assert "--words" in r.stdout and "--plan" in r.stdout
+
+
+STORY = "".join(
+    f"In the town of Town{i}, the baker Alice Hart sold {i} loaves to Person{i}. "
+    f"It rained on {'Monday' if i % 2 else 'Friday'} and the market of Town{i} was quiet.\n\n"
+    for i in range(300)
+)
+
+
+def test_cite_marks_every_sentence_with_its_chunk(run, tmp_path: Path):
+    f = tmp_path / "story.txt"
+    f.write_text(STORY)
+    r = run("summarize", str(f), "--method", "extractive", "--words", "80", "--cite", "-q")
+    assert r.returncode == 0, r.stderr
+    body, _, legend = r.stdout.partition("\n\n[")
+    import re
+
+    marks = re.findall(r"\[(\d+)\]", body)
+    assert marks and len(marks) == len(re.findall(r"[.!?] \[", body))
+    entries = dict(re.findall(r"^\[?(\d+)\] (.+)$", "[" + legend, re.M))
+    assert set(marks) <= set(entries)
+    for n in set(marks):
+        start, end = map(int, re.search(r"characters (\d+)-(\d+)", entries[n]).groups())
+        # the sentences cited as chunk n are found in that chunk's character range
+        for sentence in re.findall(rf"([^.\]]+\.) \[{n}\]", body):
+            assert sentence.strip() in STORY[start:end]
+
+
+def test_styles_and_instructions_without_a_model(run, tmp_path: Path):
+    f = tmp_path / "story.txt"
+    f.write_text(STORY)
+    base = ["summarize", str(f), "--method", "extractive", "--words", "60", "-q"]
+    bullets = run(*base, "--style", "bullets")
+    assert bullets.returncode == 0, bullets.stderr
+    assert all(line.startswith("- ") for line in bullets.stdout.strip().splitlines())
+    outline = run(*base, "--style", "outline", "--ctx", "1024")
+    lines = outline.stdout.strip().splitlines()
+    assert lines[0].startswith("characters ") and any(x.startswith("- ") for x in lines)
+    focused = run(*base, "-i", "what happened on Monday")
+    assert focused.stdout.count("Monday") > focused.stdout.count("Friday")

@@ -1,5 +1,5 @@
-from longcli.citations import Span, align, trace, with_markers
-from longcli.extractive import score_sentences, select, word_count
+from longcli.grounding.cite import Span, align, trace, with_markers
+from longcli.text.keysentences import score_sentences, select, word_count
 
 STORY = [
     "Alice Hart sailed the Marigold from Dover to Calais in a storm.",

@@ -1,4 +1,4 @@
-from longcli.grounding import (
+from longcli.grounding.check import (
     Grounds,
     check,
     entity_precision,

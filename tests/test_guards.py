@@ -1,4 +1,4 @@
-from longcli.guards import strip_artifacts, trim_to_sentence
+from longcli.grounding.cleanup import strip_artifacts, trim_to_sentence
 
 
 def test_artifacts_are_stripped():

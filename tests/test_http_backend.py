@@ -6,13 +6,15 @@ import sys
 
 import pytest
 
-from longcli.backend import FakeBackend, Message, Sampling
-from longcli.chunking import chunk_stream
+from longcli.backends.base import Message, Sampling
+from longcli.backends.http import DEFAULT_SERVER_CTX, HttpBackend, ServerOptions
 from longcli.errors import ExitCode, ServerError, UsageError
-from longcli.http_backend import DEFAULT_SERVER_CTX, HttpBackend, ServerOptions
-from longcli.summarize import SummarizeOptions, Summarizer
-from longcli.templates import load_templates
+from longcli.prompts.templates import load_templates
+from longcli.summarize.budget import SummarizeOptions
+from longcli.summarize.pipeline import Summarizer
+from longcli.text.chunks import chunk_stream
 from tests.fake_server import FakeServer
+from tests.support.fake_backend import FakeBackend
 
 QUICK = {"backoff_s": 0.01, "timeout_s": 10}
 MESSAGES = [
@@ -211,7 +213,7 @@ def test_cli_summarize_and_chat_through_a_server(tmp_path):
             str(tmp_path / "s"),
             "--base-url",
             server.url,
-            "-m",
+            "--message",
             "Hello there, baker",
         )
         assert chat.returncode == 0, chat.stderr
@@ -233,14 +235,14 @@ def test_cli_unreachable_server_exits_4_with_one_line(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_config_show_never_prints_the_api_key(cli):
-    done = cli("config", "show", env={"LONGCLI_API_KEY": "s3cret-token"})
+def test_config_show_never_prints_the_api_key(run):
+    done = run("config", "show", env={"LONGCLI_API_KEY": "s3cret-token"})
     assert done.returncode == 0, done.stderr
     assert "s3cret-token" not in done.stdout and "api_key: (set, hidden)" in done.stdout
 
 
-def test_backend_http_without_a_base_url_is_a_usage_error(cli, tmp_path):
+def test_backend_http_without_a_base_url_is_a_usage_error(run, tmp_path):
     story = tmp_path / "s.txt"
     story.write_text("Some text.\n")
-    done = cli("summarize", str(story), "--backend", "http")
+    done = run("summarize", str(story), "--backend", "http")
     assert done.returncode == 2 and "needs base_url" in done.stderr

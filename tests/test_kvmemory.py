@@ -4,11 +4,18 @@ import re
 
 import pytest
 
-from longcli.backend import LLAMA_LOG, LlamaBackend, LoadOptions
+from longcli.backends.engine import check_rope_scaling, choose_ctx, flash_attention
+from longcli.backends.llama import LLAMA_LOG, LlamaBackend, LoadOptions
 from longcli.config import Settings
-from longcli.engine import check_rope_scaling, choose_ctx, flash_attention
 from longcli.errors import UsageError
-from longcli.kvmemory import MIB, cells, kv_bytes, kv_shape, largest_fitting_ctx, memory_plan
+from longcli.models.footprint import (
+    MIB,
+    cells,
+    kv_bytes,
+    kv_shape,
+    largest_fitting_ctx,
+    plan_footprint,
+)
 
 KV_LINE = re.compile(r"llama_kv_cache: size =\s+([\d.]+) MiB \(\s*(\d+) cells")
 
@@ -49,8 +56,8 @@ def test_largest_fitting_ctx_is_monotone_and_fits(bundled_model_info):
     budget = bundled_model_info.size_bytes + 200 * MIB
     fits = largest_fitting_ctx(bundled_model_info, 8192, "f16", 512, budget)
     assert 0 < fits < 8192 and fits % 256 == 0
-    assert memory_plan(bundled_model_info, fits, "f16", 512, budget).fits
-    assert not memory_plan(bundled_model_info, fits + 256, "f16", 512, budget).fits
+    assert plan_footprint(bundled_model_info, fits, "f16", 512, budget).fits
+    assert not plan_footprint(bundled_model_info, fits + 256, "f16", 512, budget).fits
     assert largest_fitting_ctx(bundled_model_info, 8192, "q4_0", 512, budget) > fits
 
 

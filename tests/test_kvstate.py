@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from longcli import kvstate
-from longcli.backend import LlamaBackend, Message, Sampling
+from longcli.backends.base import Message, Sampling
+from longcli.backends.llama import LlamaBackend
+from longcli.chat import kvstate
 
 pytestmark = pytest.mark.model
 
@@ -95,16 +96,16 @@ def test_saving_again_replaces_the_state_and_leaves_no_temp_files(
     )
 
 
-def test_one_shot_chat_keeps_the_state_and_reset_removes_it(cli, tmp_path):
+def test_one_shot_chat_keeps_the_state_and_reset_removes_it(run, tmp_path):
     session = tmp_path / "s"
-    first = cli("chat", "--memory", str(session), "-m", "My name is Ada.", "-v")
+    first = run("chat", "--memory", str(session), "--message", "My name is Ada.", "-v")
     assert first.returncode == 0, first.stderr
     assert "cold start (no saved state)" in first.stderr
     assert (session / kvstate.STATE_FILE).exists()
-    second = cli("chat", "--memory", str(session), "-m", "What is my name?", "-v")
+    second = run("chat", "--memory", str(session), "--message", "What is my name?", "-v")
     assert second.returncode == 0, second.stderr
     assert "tokens restored" in second.stderr
-    assert cli("memory", "reset", str(session), "--yes").returncode == 0
+    assert run("memory", "reset", str(session), "--yes").returncode == 0
     assert not (session / kvstate.STATE_FILE).exists()
 
 

@@ -1,12 +1,12 @@
 import pytest
 
-from longcli.memory import (
+from longcli.chat.memory import (
     ChatBudget,
     Exchange,
     build_messages,
+    chat_budget,
     fit_recall,
     fold_count,
-    plan_budget,
 )
 
 
@@ -25,11 +25,11 @@ BUDGET = ChatBudget(
 
 
 def test_budget_split_and_too_small():
-    b = plan_budget(1024, 40, 384, 0.25, 256)
+    b = chat_budget(1024, 40, 384, 0.25, 256)
     assert b.reply_tokens == 256 and b.summary_cap == 256 and b.recall_tokens == 128
     assert b.window_tokens == 1024 - 256 - 256 - 128 - 40 - 16
     with pytest.raises(ValueError, match="leaves"):
-        plan_budget(512, 300, 384, 0.25, 256)
+        chat_budget(512, 300, 384, 0.25, 256)
 
 
 def test_no_fold_while_it_fits():

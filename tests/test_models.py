@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from longcli.errors import ModelNotFoundError
-from longcli.models import describe_model, read_gguf_metadata, resolve_model
+from longcli.models.gguf import describe_model, read_gguf_metadata
+from longcli.models.locate import resolve_model
 
 
 def test_bundled_model_is_found_and_described(bundled_model_info):

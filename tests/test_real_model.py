@@ -4,12 +4,13 @@ import math
 
 import pytest
 
-from longcli.backend import Message, Sampling
-from longcli.cache import CachingBackend, CallCache
-from longcli.chunking import chunk_stream
-from longcli.grounding import entity_precision, meta_sentences, repeated_phrases, words
-from longcli.summarize import SummarizeOptions, Summarizer
-from longcli.templates import load_templates
+from longcli.backends.base import Message, Sampling
+from longcli.backends.cache import CachingBackend, CallCache
+from longcli.grounding.check import entity_precision, meta_sentences, repeated_phrases, words
+from longcli.prompts.templates import load_templates
+from longcli.summarize.budget import SummarizeOptions
+from longcli.summarize.pipeline import Summarizer
+from longcli.text.chunks import chunk_stream
 from tests.conftest import squality_stories
 
 pytestmark = pytest.mark.model
@@ -100,11 +101,11 @@ def _deleted_from(short: list[str], long: list[str]) -> bool:
     return all(word in remaining for word in short)
 
 
-def test_same_seed_same_summary_without_cache(cli, tmp_path):
+def test_same_seed_same_summary_without_cache(run, tmp_path):
     f = tmp_path / "story.txt"
     f.write_text(story_excerpt(300))
     args = ["summarize", str(f), "--no-cache", "--words", "60", "--ctx", "2048", "--seed", "3"]
-    first, second = cli(*args), cli(*args)
+    first, second = run(*args), run(*args)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() and first.stdout == second.stdout
 
@@ -118,8 +119,8 @@ class CheckedStream(Checked):
 
 
 def test_long_chat_folds_and_resumes_in_another_process(real_backend, tmp_path, cli):
-    from longcli.chat import Chat, ChatOptions
-    from longcli.session import Session
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
 
     path = tmp_path / "session"
     backend = CheckedStream(real_backend)
@@ -145,7 +146,7 @@ def test_long_chat_folds_and_resumes_in_another_process(real_backend, tmp_path, 
         turns = len(chat.exchanges)
     assert turns == 31
 
-    r = cli("chat", "--memory", str(path), "--ctx", "1024", "-m", "What is my cat called?")
+    r = cli("chat", "--memory", str(path), "--ctx", "1024", "--message", "What is my cat called?")
     assert r.returncode == 0, r.stderr
     with Session.open(path, create=False, writable=False) as session:
         assert len(session.load_journal()) == 32

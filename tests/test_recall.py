@@ -1,4 +1,5 @@
-from longcli.recall import BM25, terms
+from longcli.chat.recall import BM25
+from longcli.text.terms import terms
 
 
 def test_terms_drop_stopwords_and_fold_plurals():

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from longcli.sentences import split_sentences
+from longcli.text.sentences import split_sentences
 
 
 def texts(text: str, **kwargs) -> list[str]:

@@ -77,13 +77,13 @@ def completions_served(log: Path) -> int:
     return log.read_text(errors="replace").count('"POST /v1/chat/completions HTTP/1.1" 200')
 
 
-def test_summarize_through_the_server_with_two_calls_at_once(server, cli, tmp_path):
+def test_summarize_through_the_server_with_two_calls_at_once(server, run, tmp_path):
     url, log = server
     story = tmp_path / "story.txt"
     words = squality_stories()[0]["document"].split()
     story.write_text(" ".join(words[:1400]), encoding="utf-8")
     before = completions_served(log)
-    done = cli(
+    done = run(
         "summarize", str(story), "--backend", "http", "--base-url", url,
         "--parallel", "2", "--chunk-tokens", "512", "--words", "80", "-f", "json", "-q",
     )  # fmt: skip
@@ -97,28 +97,28 @@ def test_summarize_through_the_server_with_two_calls_at_once(server, cli, tmp_pa
     assert completions_served(log) - before == out["stats"]["calls"]
 
 
-def test_a_chat_turn_through_the_server_is_remembered(server, cli, tmp_path):
+def test_a_chat_turn_through_the_server_is_remembered(server, run, tmp_path):
     url, log = server
     session = tmp_path / "session"
     before = completions_served(log)
-    first = cli(
+    first = run(
         "chat", "--memory", str(session), "--base-url", url,
-        "-m", "My name is Ada and I keep bees.",
+        "--message", "My name is Ada and I keep bees.",
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip()
     assert completions_served(log) - before >= 1
-    shown = cli("memory", "show", str(session), "--json")
+    shown = run("memory", "show", str(session), "--json")
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["window_turns"] == 1
-    exported = cli("memory", "export", str(session), "-f", "json")
+    exported = run("memory", "export", str(session), "-f", "json")
     assert "I keep bees" in exported.stdout and first.stdout.strip()[:40] in exported.stdout
 
 
-def test_a_stopped_server_is_a_clear_error(cli, tmp_path):
+def test_a_stopped_server_is_a_clear_error(run, tmp_path):
     story = tmp_path / "story.txt"
     story.write_text("A short text.\n")
-    done = cli(
+    done = run(
         "summarize", str(story), "--base-url", f"http://127.0.0.1:{free_port()}",
         env={**os.environ, "LONGCLI_HTTP_RETRIES": "0"},
     )  # fmt: skip

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from longcli.chat.memory import Exchange, MemoryState
+from longcli.chat.session import FORMAT_VERSION, Session
 from longcli.errors import SessionError, SessionLockedError
-from longcli.memory import Exchange, MemoryState
-from longcli.session import FORMAT_VERSION, Session
 
 
 def open_w(path: Path) -> Session:

@@ -2,22 +2,17 @@ import math
 
 import pytest
 
-from longcli.backend import FakeBackend, Message, Sampling
-from longcli.cache import CachingBackend, CallCache
-from longcli.chunking import chunk_stream
-from longcli.errors import UsageError
-from longcli.generation import truncate_to_tokens
-from longcli.grounding import entity_precision, meta_sentences, repeated_phrases
-from longcli.sentences import split_sentences
-from longcli.summarize import (
-    LABEL_TOKENS,
-    Node,
-    SummarizeOptions,
-    Summarizer,
-    plan_budget,
-    plan_run,
-)
-from longcli.templates import load_templates
+from longcli.backends.base import Message, Sampling
+from longcli.backends.cache import CachingBackend, CallCache
+from longcli.errors import InputError, UsageError
+from longcli.grounding.ask import truncate_to_tokens
+from longcli.grounding.check import entity_precision, meta_sentences, repeated_phrases
+from longcli.prompts.templates import load_templates
+from longcli.summarize.budget import LABEL_TOKENS, SummarizeOptions, plan_run, summary_budget
+from longcli.summarize.pipeline import Node, Summarizer
+from longcli.text.chunks import chunk_stream
+from longcli.text.sentences import split_sentences
+from tests.support.fake_backend import FakeBackend
 
 TEMPLATES = load_templates()
 
@@ -90,7 +85,7 @@ class Padding(Recording):
             return super().complete(messages, sampling)
         self.calls += 1
         text = " ".join(f"w{i}." for i in range(sampling.max_tokens // 2))
-        from longcli.backend import Completion
+        from longcli.backends.base import Completion
 
         return Completion(text, self.prompt_tokens(messages), sampling.max_tokens, "length")
 
@@ -154,29 +149,29 @@ def test_summaries_never_exceed_their_cap():
     assert all(c.summary_tokens <= cap for c in result.chunks)
 
 
-def test_empty_input_is_a_usage_error():
-    with pytest.raises(UsageError, match="empty"):
+def test_empty_input_is_an_input_error():
+    with pytest.raises(InputError, match="empty"):
         run(Recording(), "")
-    with pytest.raises(UsageError, match="empty"):
+    with pytest.raises(InputError, match="empty"):
         run(Recording(), "   \n\n  ")
 
 
 def test_chunk_tokens_are_validated():
     backend = Recording(n_ctx=1024)
     with pytest.raises(UsageError, match="--chunk-tokens must be between"):
-        plan_budget(backend, TEMPLATES, SummarizeOptions(chunk_tokens=5000))
+        summary_budget(backend, TEMPLATES, SummarizeOptions(chunk_tokens=5000))
     with pytest.raises(UsageError, match="--chunk-tokens must be between"):
-        plan_budget(backend, TEMPLATES, SummarizeOptions(chunk_tokens=10))
+        summary_budget(backend, TEMPLATES, SummarizeOptions(chunk_tokens=10))
 
 
 def test_tiny_context_is_refused():
     with pytest.raises(UsageError, match="too small"):
-        plan_budget(Recording(n_ctx=256), TEMPLATES, SummarizeOptions())
+        summary_budget(Recording(n_ctx=256), TEMPLATES, SummarizeOptions())
 
 
 def test_budget_guarantees_two_summaries_per_merge():
     for n_ctx in (512, 1024, 2048, 4096, 8192, 32768):
-        b = plan_budget(Recording(n_ctx=n_ctx), TEMPLATES, SummarizeOptions())
+        b = summary_budget(Recording(n_ctx=n_ctx), TEMPLATES, SummarizeOptions())
         assert 2 * (b.summary_tokens + LABEL_TOKENS) <= b.merge_input_tokens
 
 
@@ -346,7 +341,7 @@ class Inventing(Recording):
     """Answers as the extracting fake, then adds an invented name and commentary."""
 
     def complete(self, messages, sampling):
-        from longcli.backend import Completion
+        from longcli.backends.base import Completion
 
         c = super().complete(messages, sampling)
         extra = " Then Grim Voldemort arrived in 2087. The first part of the story is slow."
@@ -357,7 +352,7 @@ class Lying(Recording):
     """Every answer is made up."""
 
     def complete(self, messages, sampling):
-        from longcli.backend import Completion
+        from longcli.backends.base import Completion
 
         super().complete(messages, sampling)
         return Completion("Captain Zork flew to Mars in 2087.", 10, 9, "stop")
@@ -415,7 +410,7 @@ class Shortening(Recording):
         self.honest = honest
 
     def complete(self, messages, sampling):
-        from longcli.backend import Completion
+        from longcli.backends.base import Completion
 
         super().complete(messages, sampling)
         prompt = messages[-1].content

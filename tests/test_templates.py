@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from longcli.errors import ConfigError
-from longcli.templates import REQUIRED_PLACEHOLDERS, load_templates
+from longcli.prompts.templates import REQUIRED_PLACEHOLDERS, load_templates
 
 
 def test_packaged_templates_have_their_placeholders():

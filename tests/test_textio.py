@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from longcli.errors import InputError, UsageError
-from longcli.textio import Source, iter_text, resolve_sources
+from longcli.text.decode import Source, iter_text, resolve_sources
 
 
 def decode(data: bytes, block: int = 7, **kw) -> str:

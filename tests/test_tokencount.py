@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from longcli.errors import ConfigError, UsageError
-from longcli.http_backend import HttpBackend, ServerOptions
-from longcli.tokencount import (
+from longcli.backends.http import HttpBackend, ServerOptions
+from longcli.backends.tokens import (
     TIKTOKEN_MARGIN,
     EstimateCounter,
     TiktokenCounter,
     load_tiktoken_offline,
 )
+from longcli.errors import ConfigError, UsageError
 from tests.conftest import shakespeare
 from tests.fake_server import FakeServer
 
@@ -23,7 +23,9 @@ def samples() -> dict[str, str]:
     rng = random.Random(1)
     return {
         "prose": shakespeare(60000),
-        "code": (Path(__file__).parents[1] / "longcli" / "summarize.py").read_text("utf-8"),
+        "code": (Path(__file__).parents[1] / "longcli" / "summarize" / "pipeline.py").read_text(
+            "utf-8"
+        ),
         "numbers": " ".join(str(rng.randint(0, 10**9)) for _ in range(1500)),
         "hex": " ".join(f"{rng.getrandbits(32):08x}" for _ in range(1500)),
         "log": "\n".join(

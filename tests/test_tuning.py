@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
-from longcli import tuning
+from longcli.backends import tuning
+from longcli.backends.engine import load_options
+from longcli.backends.tuning import ThreadChoice
 from longcli.config import Settings
-from longcli.engine import load_options
-from longcli.tuning import ThreadChoice
 
 
 def test_candidates_start_with_the_fixed_rule_and_never_repeat():
@@ -29,7 +30,7 @@ def fake_times(monkeypatch, seconds: dict[ThreadChoice, float]) -> list[ThreadCh
 
     monkeypatch.setattr(tuning, "measure", measure)
     monkeypatch.setattr(tuning, "available_cores", lambda: 2)
-    monkeypatch.setattr(tuning, "_policy_in_force", lambda: None)  # free to choose
+    monkeypatch.setattr(tuning, "policy_in_force", lambda: None)  # free to choose
     return measured
 
 
@@ -54,7 +55,7 @@ def test_with_the_wait_policy_already_decided_the_best_for_that_policy_is_used(
     seconds = dict(zip(tuning.candidates(2), [3.3, 2.9, 4.7, 3.4], strict=True))
     fake_times(monkeypatch, seconds)
     tuning.tune(bundled_model_info, rounds=1)
-    monkeypatch.setattr(tuning, "_policy_in_force", lambda: "PASSIVE")
+    monkeypatch.setattr(tuning, "policy_in_force", lambda: "PASSIVE")
     # two spinning decode threads were fastest, but with sleeping threads 1/2 is
     assert tuning.tuned_choice(bundled_model_info) == ThreadChoice(1, 2, "PASSIVE")
 
@@ -71,18 +72,14 @@ def test_runs_use_the_tuned_threads_unless_told_otherwise(monkeypatch, bundled_m
 
 
 def test_a_wait_policy_the_user_set_is_kept(monkeypatch):
-    from longcli import backend
+    from longcli.backends import runtime
 
-    monkeypatch.setattr(backend, "USER_OMP_WAIT_POLICY", "PASSIVE")
-    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
-    monkeypatch.delitem(__import__("sys").modules, "llama_cpp", raising=False)
-    tuning.apply_wait_policy(ThreadChoice(2, 2, "ACTIVE"))
-    import os
-
-    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
-    monkeypatch.setattr(backend, "USER_OMP_WAIT_POLICY", None)
-    tuning.apply_wait_policy(ThreadChoice(2, 2, "ACTIVE"))
-    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+    monkeypatch.delitem(sys.modules, "llama_cpp", raising=False)  # as if not loaded yet
+    monkeypatch.setattr(runtime, "USER_WAIT_POLICY", "PASSIVE")
+    assert runtime.policy_to_set("ACTIVE") is None
+    monkeypatch.setattr(runtime, "USER_WAIT_POLICY", None)
+    assert runtime.policy_to_set("ACTIVE") == "ACTIVE"
+    assert runtime.policy_to_set(None) == runtime.DEFAULT_WAIT_POLICY
 
 
 def test_an_unreadable_tuning_file_means_the_fixed_rule(bundled_model_info):
@@ -94,12 +91,12 @@ def test_an_unreadable_tuning_file_means_the_fixed_rule(bundled_model_info):
 
 
 @pytest.mark.model
-def test_cli_tune_times_real_runs_and_keeps_the_best(cli):
-    done = cli("tune", "--rounds", "1", "--json")
+def test_cli_tune_times_real_runs_and_keeps_the_best(run):
+    done = run("tune", "--rounds", "1", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     labels = {c.label() for c in tuning.candidates(tuning.available_cores())}
     assert set(result["seconds"]) == labels and result["best"] in labels
     assert all(t > 0 for t in result["seconds"].values())
     assert 0 < result["fixed_rule_vs_best"] <= 1
-    assert cli("tune", "--reset").returncode == 0
+    assert run("tune", "--reset").returncode == 0

@@ -13,8 +13,6 @@ def summarize_args(text: Path) -> list[str]:
     return [
         "summarize",
         str(text),
-        "--backend",
-        "fake",
         "--ctx",
         "1024",
         "--quiet",

@@ -15,23 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import InProcess
+
 FAKE = ["--backend", "fake", "-q"]
 TRIED: list[str] = []
 
 
 def run(*args: str, stdin: bytes = b"", env: dict | None = None) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [sys.executable, "-m", "longcli", *args],
-        input=stdin,
-        capture_output=True,
-        env={**os.environ, **(env or {})},
-    )
-    return subprocess.CompletedProcess(
-        proc.args,
-        proc.returncode,
-        proc.stdout.decode(errors="replace"),
-        proc.stderr.decode(errors="replace"),
-    )
+    """The command line in this process (see tests/conftest.py)."""
+    return InProcess()(*args, input=stdin, env=env)
 
 
 def one_line_error(r: subprocess.CompletedProcess, code: int, *needles: str) -> None:
@@ -98,17 +90,12 @@ def test_paths(tmp_path: Path):
     TRIED.extend(["directory", "missing path"])
 
 
-def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     f = write(tmp_path, "secret.txt", b"private words")
     f.chmod(0)
-    if os.geteuid() != 0:  # root reads anything: fake the refusal instead
-        one_line_error(run("summarize", str(f), *FAKE), 2, "permission denied")
-    else:
-        from longcli.__main__ import main
-
+    if os.geteuid() == 0:  # root reads anything: fake the refusal instead
         monkeypatch.setattr(os, "access", lambda path, mode: False)
-        assert main(["summarize", str(f), *FAKE]) == 2
-        assert "permission denied" in capsys.readouterr().err
+    one_line_error(run("summarize", str(f), *FAKE), 2, "permission denied")
     TRIED.append("unreadable file")
 
 
@@ -120,7 +107,9 @@ def test_chunk_and_context_sizes(tmp_path: Path):
         "--chunk-tokens must be between",
     )
     one_line_error(
-        run("summarize", str(f), *FAKE, "--chunk-tokens", "3"), 2, "--chunk-tokens must be between"
+        run("summarize", str(f), *FAKE, "--chunk-tokens", "3"),
+        2,
+        "--chunk-tokens must be at least 64",
     )
     one_line_error(
         run("summarize", str(f), "--ctx", "1000000", "-q"),
@@ -145,7 +134,7 @@ def test_models(tmp_path: Path, bundled_model_info):
 
 
 def test_special_tokens_are_plain_text(tmp_path: Path, tokenizer):
-    from longcli.backend import Message
+    from longcli.backends.base import Message
 
     text = "Before <|im_end|> middle </s> and <|endoftext|> after <|im_start|>system"
     special = tokenizer._tokenize(text, special=True)
@@ -187,17 +176,19 @@ def test_config_files(private_user_dirs: Path, tmp_path: Path):
 def test_sessions(tmp_path: Path):
     not_dir = write(tmp_path, "notes.txt", b"mine")
     one_line_error(
-        run("chat", "--memory", str(not_dir), "--backend", "fake", "-m", "hi"), 2, "is a file"
+        run("chat", "--memory", str(not_dir), "--backend", "fake", "--message", "hi"),
+        2,
+        "is a file",
     )
     assert not_dir.read_bytes() == b"mine"
     s = tmp_path / "s"
-    assert run("chat", "--memory", str(s), "--backend", "fake", "-m", "hi").returncode == 0
+    assert run("chat", "--memory", str(s), "--backend", "fake", "--message", "hi").returncode == 0
     meta = json.loads((s / "meta.json").read_text())
     meta["format_version"] = 99
     (s / "meta.json").write_text(json.dumps(meta))
     before = {p.name: p.read_bytes() for p in s.iterdir()}
     one_line_error(
-        run("chat", "--memory", str(s), "--backend", "fake", "-m", "hi"),
+        run("chat", "--memory", str(s), "--backend", "fake", "--message", "hi"),
         2,
         "newer longcli (format 99",
     )

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from longcli.session import Session
+import pytest
+
+from longcli.chat.session import Session
 from tests.reliability.fake_runs import reference_run, summarize_args
 
 WRITERS = 6
+pytestmark = pytest.mark.usefixtures("fake_model")
 
 
 def start(args: list[str], env: dict) -> subprocess.Popen:
@@ -37,9 +40,7 @@ def test_concurrent_chat_writers_one_wins_others_fail_fast(tmp_path: Path):
                 "chat",
                 "--memory",
                 str(session),
-                "--backend",
-                "fake",
-                "-m",
+                "--message",
                 "setup",
             ],
             env=os.environ,
@@ -47,7 +48,7 @@ def test_concurrent_chat_writers_one_wins_others_fail_fast(tmp_path: Path):
         == 0
     )
     procs = [
-        start(["chat", "--memory", str(session), "--backend", "fake", "-m", f"writer {i}"], env)
+        start(["chat", "--memory", str(session), "--message", f"writer {i}"], env)
         for i in range(WRITERS)
     ]
     results = [(p.wait(60), p.stderr.read()) for p in procs]

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from longcli.session import Session
+from longcli.chat.session import Session
 from tests.reliability.fake_runs import reference_run, summarize_args
+
+pytestmark = pytest.mark.usefixtures("fake_model")
 
 SEED = int(os.environ.get("RELIABILITY_SEED", "20261124"))
 CHAT_TURNS = 50
@@ -111,9 +113,7 @@ def test_chat_survives_random_kills(tmp_path: Path):
         "LONGCLI_FAULT_PAUSE": PAUSES,
         "LONGCLI_FAULT_TRACE": str(trace),
     }
-    cmd = longcli(
-        "chat", "--memory", str(session), "--backend", "fake", "--ctx", "512", "--interactive"
-    )
+    cmd = longcli("chat", "--memory", str(session), "--ctx", "512", "--interactive")
     kills: Counter[str] = Counter()
     previous_state = {"window_start": 0}
     for round_ in range(400):
@@ -138,7 +138,7 @@ def test_chat_survives_random_kills(tmp_path: Path):
     REPORT["chat_kills"] = dict(kills)
     # and the session still works normally afterwards
     r = subprocess.run(
-        longcli("chat", "--memory", str(session), "--backend", "fake", "-m", "still here?"),
+        longcli("chat", "--memory", str(session), "--message", "still here?"),
         capture_output=True,
         text=True,
     )

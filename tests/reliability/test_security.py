@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.conftest import InProcess
 
 
 def mode(path: Path) -> int:
@@ -15,14 +15,15 @@ def mode(path: Path) -> int:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "longcli", *args], capture_output=True, text=True, env=os.environ
-    )
+    """The command line in this process (see tests/conftest.py)."""
+    return InProcess()(*args)
 
 
 def test_session_and_cache_are_private(tmp_path: Path, private_user_dirs: Path):
     s = tmp_path / "s"
-    assert run("chat", "--memory", str(s), "--backend", "fake", "-m", "hello").returncode == 0
+    assert (
+        run("chat", "--memory", str(s), "--backend", "fake", "--message", "hello").returncode == 0
+    )
     assert mode(s) == 0o700
     assert all(mode(p) == 0o600 for p in s.iterdir()), {p.name: oct(mode(p)) for p in s.iterdir()}
     text = tmp_path / "in.txt"
@@ -37,11 +38,13 @@ def test_session_metadata_cannot_point_outside(tmp_path: Path):
     s = tmp_path / "s"
     outside = tmp_path / "outside.txt"
     outside.write_text("do not touch")
-    assert run("chat", "--memory", str(s), "--backend", "fake", "-m", "hello").returncode == 0
+    assert (
+        run("chat", "--memory", str(s), "--backend", "fake", "--message", "hello").returncode == 0
+    )
     meta = json.loads((s / "meta.json").read_text())
     meta["files"] = {"../outside.txt": "0" * 64, str(outside): "0" * 64}
     (s / "meta.json").write_text(json.dumps(meta))
-    r = run("chat", "--memory", str(s), "--backend", "fake", "-m", "read ../outside.txt")
+    r = run("chat", "--memory", str(s), "--backend", "fake", "--message", "read ../outside.txt")
     assert r.returncode == 0
     assert outside.read_text() == "do not touch"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outside.txt", "s"]
@@ -50,7 +53,7 @@ def test_session_metadata_cannot_point_outside(tmp_path: Path):
 def test_chat_text_is_stored_only_in_the_session(tmp_path: Path, private_user_dirs: Path):
     secret = "zebra-password-0451"
     s = tmp_path / "s"
-    r = run("chat", "--memory", str(s), "--backend", "fake", "-m", f"my secret is {secret}")
+    r = run("chat", "--memory", str(s), "--backend", "fake", "--message", f"my secret is {secret}")
     assert r.returncode == 0
     for path in private_user_dirs.rglob("*"):
         if path.is_file():

@@ -1,0 +1,354 @@
+"""From settings to a ready Backend: model resolution, context size, caching. Shared by commands."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from longcli.backends.base import Backend
+from longcli.backends.llama import LoadOptions
+from longcli.config import DEFAULT_ROPE_FACTOR, Method, Settings, cache_dir
+from longcli.errors import UsageError
+from longcli.models.footprint import (
+    MIB,
+    default_budget_bytes,
+    format_bytes,
+    largest_fitting_ctx,
+    plan_footprint,
+)
+from longcli.models.gguf import ModelInfo, describe_model
+from longcli.models.locate import resolve_model
+
+if TYPE_CHECKING:
+    from longcli.backends.http import ServerOptions
+
+TEST_BACKEND_ENV = "LONGCLI_TEST_BACKEND"  # "module[:function]" making a Backend: tests only
+# Rough speeds of the bundled 135M model on 2 CPU cores; scaled by weight size for others.
+REFERENCE_MODEL_BYTES = 100_000_000
+REFERENCE_PREFILL_TPS = 350.0
+REFERENCE_DECODE_TPS = 80.0
+SPEEDS_FILE = "speeds.json"
+
+
+@dataclass
+class Engine:
+    """A loaded backend and what it was made from."""
+
+    backend: Backend
+    model: ModelInfo | None  # None for a server
+    n_ctx: int
+    gpu_layers: int = 0
+    server: dict[str, Any] | None = None  # a server's address, model, context source
+
+    def facts(self) -> dict[str, Any]:
+        """The model as --plan and --format json show it."""
+        if self.model is None:
+            return {"name": self.backend.identity, "path": None, "n_ctx": self.n_ctx,
+                    **(self.server or {})}  # fmt: skip
+        return {
+            "name": self.model.name,
+            "path": str(self.model.path),
+            "architecture": self.model.architecture,
+            "quantization": self.model.quantization,
+            "trained_ctx": self.model.context_length,
+            "n_ctx": self.n_ctx,
+        }
+
+
+# Small models summarize long inputs badly. Measured on 3 SQuALITY stories with the bundled
+# 135M model (bench/summarize_quality.py): ROUGE-L 0.100 with chunks of up to 7k tokens,
+# 0.130 at 2048, 0.140 at 1024 (a lead-250 baseline: 0.132). Larger models keep more of
+# their context useful; the thresholds for them are a judgement, not a measurement.
+CHUNK_CAPS_BY_MODEL_BYTES = ((1_500_000_000, 1024), (6_000_000_000, 4096))
+
+
+def default_chunk_cap(model: ModelInfo | None) -> int | None:
+    """Largest default chunk for a model, by the size of its weights (None: no cap)."""
+    if model is None:
+        return None
+    for limit, cap in CHUNK_CAPS_BY_MODEL_BYTES:
+        if model.size_bytes < limit:
+            return cap
+    return None
+
+
+MIN_CTX = 256
+
+# --method auto. Measured with the bundled 135M model on the 25 SQuALITY dev stories
+# (bench/summarize_quality.py, README "How good is it?"): the model could not write a
+# summary as faithful or as close to the references as the extract of the story's key
+# sentences, so small models shorten those sentences and write nothing else. From 1 GB of
+# weights (about 1.5B parameters at 4-5 bits) the model writes the summary itself, every
+# answer checked: a judgement, since no larger model could be measured here.
+ABSTRACTIVE_FROM_BYTES = 1_000_000_000
+SMALL_MODEL_METHOD = Method.hybrid
+
+
+def resolve_method(method: Method, model: ModelInfo | None) -> Method:
+    """The summary method to use: --method, or for "auto" the one for this model's size.
+
+    Without a model file (a server), the model's size is unknown: auto means abstractive,
+    as servers are run for models larger than the bundled one.
+    """
+    if method != Method.auto:
+        return Method(method)
+    if model is None:
+        return Method.abstractive
+    big = model.size_bytes >= ABSTRACTIVE_FROM_BYTES
+    return Method.abstractive if big else SMALL_MODEL_METHOD
+
+
+def rope_factor(settings: Settings) -> float:
+    if settings.rope_scaling is None:
+        return 1.0
+    return settings.rope_factor or DEFAULT_ROPE_FACTOR
+
+
+def check_rope_scaling(settings: Settings, model: ModelInfo) -> None:
+    """Refuse RoPE scaling where the model's metadata says it would be wrong."""
+    if settings.rope_scaling is None:
+        return
+    if (
+        model.arch_value("rope.dimension_count") is None
+        and model.arch_value("rope.freq_base") is None
+    ):
+        raise UsageError(
+            f"--rope-scaling: {model.name} ({model.architecture}) does not declare RoPE "
+            "positions, so they cannot be stretched"
+        )
+    declared = model.arch_value("rope.scaling.type")
+    if declared not in (None, "none"):
+        raise UsageError(
+            f"--rope-scaling: {model.name} is already RoPE-scaled ({declared}); "
+            "scaling it again would corrupt its positions"
+        )
+    if model.context_length is None:
+        raise UsageError("--rope-scaling: the model does not say its trained context")
+
+
+def flash_attention(settings: Settings) -> bool:
+    """Resolve --flash-attn. Quantized V caches need it, and auto means on: with the bundled
+    model on 2 CPU cores (bench/context_memory.py) it made an 8k prefill faster (290 vs
+    231 tokens/s) and leaner (388 vs 565 MiB peak RSS); GPUs gain more."""
+    if settings.flash_attn == "off":
+        if settings.kv_type != "f16":
+            raise UsageError(
+                f"--kv-type {settings.kv_type} needs flash attention; drop --flash-attn off"
+            )
+        return False
+    return True
+
+
+def model_max_ctx(settings: Settings, engine: Engine) -> int | None:
+    """The largest context the model supports: trained, times the RoPE factor if stretched."""
+    if engine.model is None or engine.model.context_length is None:
+        return None
+    return int(engine.model.context_length * rope_factor(settings))
+
+
+def ram_budget(settings: Settings, offloaded: bool) -> int | None:
+    """Bytes the model may use: memory_budget_mb, else a share of the RAM available now.
+
+    With layers on a GPU there is no default (VRAM cannot be read from here): None.
+    """
+    if settings.memory_budget_mb is not None:
+        return settings.memory_budget_mb * MIB
+    return None if offloaded else default_budget_bytes()
+
+
+def choose_ctx(
+    settings: Settings, model: ModelInfo, offloaded: bool = False, sequences: int = 1
+) -> int:
+    """The context size: --ctx if it is possible, else the largest that fits, within limits.
+
+    Limits: the trained context (times --rope-factor when stretched), `max_ctx` for the
+    default, and the memory budget (weights + KV cache + buffers; on a GPU only when
+    memory_budget_mb is set, since VRAM cannot be read from here). With several
+    sequences decoded together (in-process --parallel), each gets this context and the
+    budget must hold all of their KV caches.
+    """
+    trained = model.context_length
+    limit = int(trained * rope_factor(settings)) if trained else None
+    budget = ram_budget(settings, offloaded)
+    weights_in_budget = not offloaded
+    if settings.ctx is not None:
+        if limit is not None and settings.ctx > limit:
+            if settings.rope_scaling:
+                raise UsageError(
+                    f"--ctx {settings.ctx} is larger than {limit} tokens: the trained context "
+                    f"{trained} x --rope-factor {rope_factor(settings):g}"
+                )
+            raise UsageError(
+                f"--ctx {settings.ctx} is larger than the model's trained context "
+                f"of {trained} tokens",
+                hint="--rope-scaling can stretch it, at some cost in quality",
+            )
+        total = settings.ctx * sequences
+        plan = plan_footprint(
+            model, total, settings.kv_type, settings.batch, budget, weights_in_budget
+        )
+        if plan is not None and not plan.fits:
+            fits = largest_fitting_ctx(
+                model, total, settings.kv_type, settings.batch, budget, weights_in_budget
+            )
+            times = f" x {sequences} sequences (--parallel)" if sequences > 1 else ""
+            raise UsageError(
+                f"--ctx {settings.ctx}{times} needs {format_bytes(plan.total_bytes)} (KV cache "
+                f"{format_bytes(plan.kv_bytes)} as {settings.kv_type}) but the memory budget "
+                f"is {format_bytes(plan.budget_bytes or 0)}; at most --ctx "
+                f"{_per_sequence(fits, sequences)} fits",
+                hint="try --kv-type q8_0, or set memory_budget_mb",
+            )
+        return settings.ctx
+    wanted = min(limit or settings.max_ctx, settings.max_ctx)
+    n_ctx = _per_sequence(
+        largest_fitting_ctx(
+            model, wanted * sequences, settings.kv_type, settings.batch, budget, weights_in_budget
+        ),
+        sequences,
+    )
+    if n_ctx < MIN_CTX:
+        raise UsageError(
+            f"not enough memory for a context of {MIN_CTX} tokens with this model",
+            hint="set memory_budget_mb, use --kv-type q4_0, or a smaller model",
+        )
+    return n_ctx
+
+
+def _per_sequence(total: int, sequences: int) -> int:
+    """A whole context split among sequences, in llama.cpp's 256-cell steps."""
+    return total if sequences == 1 else total // sequences // 256 * 256
+
+
+def resolve_model_info(settings: Settings) -> ModelInfo:
+    return describe_model(resolve_model(settings.model, settings.aliases))
+
+
+def open_engine(
+    settings: Settings, *, verbose: bool = False, vocab_only: bool = False, sequences: int = 1
+) -> Engine:
+    """Load the backend the settings ask for (vocab_only: tokenizer without weights).
+
+    `sequences` > 1 (in-process --parallel) decodes that many calls together, each with
+    the context chosen here (see batching.py).
+    """
+    hook = os.environ.get(TEST_BACKEND_ENV)
+    if hook:  # the test suite's stand-in model (tests/support/fake_backend.py)
+        module, _, name = hook.partition(":")
+        backend = getattr(importlib.import_module(module), name or "make")(settings)
+        return Engine(backend, None, backend.n_ctx)
+    if settings.backend == "http":
+        from longcli.backends.http import HttpBackend
+
+        server = HttpBackend(server_options(settings))
+        return Engine(server, None, server.n_ctx, server=server.facts())
+    from longcli.backends.llama import LlamaBackend
+
+    info = resolve_model_info(settings)
+    options = load_options(settings, info)
+    sequences = 1 if vocab_only else sequences
+    n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0, sequences=sequences)
+    if sequences > 1:
+        from longcli.backends.batched import BatchedBackend
+
+        # The model's own context is only for tokenizing; calls go to the batched one.
+        tokenizer = LlamaBackend(info, MIN_CTX, options, verbose=verbose)
+        batched = BatchedBackend(tokenizer, sequences, n_ctx)
+        return Engine(batched, info, n_ctx, tokenizer.gpu_layers)
+    backend = LlamaBackend(info, n_ctx, options, verbose=verbose, vocab_only=vocab_only)
+    return Engine(backend, info, n_ctx, backend.gpu_layers)
+
+
+def server_options(settings: Settings) -> ServerOptions:
+    from longcli.backends.http import ServerOptions
+
+    return ServerOptions(
+        base_url=settings.base_url or "",
+        api_key=settings.api_key,
+        model=settings.server_model,
+        ctx=settings.ctx,
+        timeout_s=settings.http_timeout_s,
+        retries=settings.http_retries,
+        tokenizer=settings.tokenizer,
+        tiktoken_encoding=settings.tiktoken_encoding,
+    )
+
+
+def load_options(settings: Settings, model: ModelInfo) -> LoadOptions:
+    from longcli.backends.llama import gpu_offload_supported
+    from longcli.backends.runtime import load_llama
+    from longcli.backends.tuning import tuned_choice
+
+    check_rope_scaling(settings, model)
+    threads, threads_batch = settings.threads, None
+    tuned = None if settings.threads else tuned_choice(model)
+    policy = tuned.omp_policy if tuned is not None else None
+    if tuned is not None:
+        threads, threads_batch = tuned.threads, tuned.threads_batch
+    load_llama(policy)  # OpenMP reads its wait policy now, once
+    gpu_layers = settings.gpu_layers
+    if gpu_layers is None:
+        gpu_layers = -1 if gpu_offload_supported() else 0
+    return LoadOptions(
+        gpu_layers=gpu_layers,
+        threads=threads,
+        threads_batch=threads_batch,
+        batch=settings.batch,
+        seed=settings.seed,
+        kv_type=settings.kv_type,
+        flash_attn=flash_attention(settings),
+        rope_scaling=settings.rope_scaling,
+        rope_factor=rope_factor(settings),
+        trained_ctx=model.context_length or 0,
+        omp_policy=policy,
+    )
+
+
+def speed_estimate(engine: Engine) -> tuple[float, float, bool]:
+    """(prefill tokens/s, decode tokens/s, calibrated) for ETAs.
+
+    Calibrated from this model's last real run when there is one, else a rough guess
+    scaled from the bundled model by the size of the weights.
+    """
+    size = engine.model.size_bytes if engine.model else REFERENCE_MODEL_BYTES
+    scale = REFERENCE_MODEL_BYTES / max(size, 1)
+    prefill, decode = REFERENCE_PREFILL_TPS * scale, REFERENCE_DECODE_TPS * scale
+    factor = _read_speeds().get(engine.backend.identity)
+    if isinstance(factor, int | float) and factor > 0:
+        return prefill * factor, decode * factor, True
+    return prefill, decode, False
+
+
+def record_speed(
+    engine: Engine, prompt_tokens: int, completion_tokens: int, seconds: float
+) -> None:
+    """Remember how fast this model really was, relative to the rough guess."""
+    if seconds <= 1.0 or prompt_tokens + completion_tokens == 0:
+        return
+    size = engine.model.size_bytes if engine.model else REFERENCE_MODEL_BYTES
+    scale = REFERENCE_MODEL_BYTES / max(size, 1)
+    guessed = prompt_tokens / (REFERENCE_PREFILL_TPS * scale)
+    guessed += completion_tokens / (REFERENCE_DECODE_TPS * scale)
+    speeds = _read_speeds()
+    speeds[engine.backend.identity] = round(guessed / seconds, 4)
+    from longcli.storage import atomic_write_text, ensure_private_dir
+
+    try:
+        ensure_private_dir(cache_dir())
+        atomic_write_text(_speeds_path(), json.dumps(speeds, indent=1))
+    except OSError:
+        pass  # an ETA is a nicety; never fail a run over it
+
+
+def _speeds_path() -> Path:
+    return cache_dir() / SPEEDS_FILE
+
+
+def _read_speeds() -> dict[str, Any]:
+    from longcli.storage import read_json_object
+
+    return read_json_object(_speeds_path())

@@ -1,0 +1,118 @@
+"""`longcli chat` and `longcli memory`, from settings to an open conversation: what the CLI
+calls. The session is locked for as long as a chat is open."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+from longcli.backends.base import Backend, Stateful
+from longcli.backends.engine import open_engine
+from longcli.chat import kvstate
+from longcli.chat.conversation import Chat, ChatOptions, memory_view
+from longcli.chat.memory import Exchange
+from longcli.chat.session import Session
+from longcli.config import Settings, cache_dir
+from longcli.models.gguf import ModelInfo
+from longcli.prompts.templates import templates_for
+from longcli.streams import Streams
+from longcli.text.decode import Source, read_source_text
+
+
+def chat_options(settings: Settings) -> ChatOptions:
+    return ChatOptions(
+        reply_tokens=settings.reply_tokens,
+        summary_share=settings.summary_share,
+        recall_tokens=settings.recall_tokens,
+        sampling=settings.sampling(),
+    )
+
+
+@contextmanager
+def open_chat(
+    settings: Settings, memory: Path, system: str | None, streams: Streams
+) -> Iterator[Chat]:
+    """Lock the session, load the model, and yield a Chat; the lock is released after."""
+    session = Session.open(memory, create=True, writable=True)
+    try:
+        engine = open_engine(settings, verbose=streams.verbose)
+        meta = session.meta
+        if system is None and meta.system is None:
+            system = settings.system  # the config's default, for a session that has none
+        if system is not None and system != meta.system:
+            meta.system = system
+        if not meta.model:
+            meta.model = engine.backend.identity
+        session.save_meta(meta)
+        chat = Chat(session, engine.backend, templates_for(settings), chat_options(settings))
+        chat.model = engine.model
+        for warning in session.warnings:  # e.g. a torn journal line, found while loading
+            streams.warn(warning)
+        keep_context(chat, session.path, streams)
+        yield chat
+    finally:
+        session.close()
+
+
+def keep_context(chat: Chat, directory: Path, streams: Streams) -> None:
+    """Start from the KV cache the last run kept, and keep it again after every turn."""
+    if not chat.backend.capabilities.keeps_state:
+        return
+    backend = cast(Stateful, chat.backend)
+    restored, why_not = kvstate.restore(backend, directory)
+    streams.detail(
+        f"KV state: {restored} tokens restored" if restored else f"KV state: cold start ({why_not})"
+    )
+
+    def save() -> None:
+        try:
+            kvstate.save(backend, directory)
+        except OSError as exc:  # a speed-up only: the turn itself is already stored
+            streams.warn(f"could not keep the model's state for the next run: {exc}")
+
+    chat.after_turn = save
+
+
+def add_documents(chat: Chat, settings: Settings, files: list[Source]) -> list[str]:
+    """Index each file's passages and seed the summary with its gist; returns names added."""
+    from longcli.backends.cache import CachingBackend, CallCache
+    from longcli.summarize.pipeline import Summarizer, chunk_sources
+    from longcli.summarize.run import summarize_options
+
+    backend: Backend = chat.backend
+    if settings.cache:
+        backend = CachingBackend(chat.backend, CallCache(cache_dir()))
+    model: ModelInfo | None = chat.model
+    added = []
+    for source in files:
+        text = read_source_text(source)
+
+        def gist(body: str, words: int) -> str:
+            opts = dataclasses.replace(
+                summarize_options(settings, model), words=words, chunk_tokens=None
+            )
+            summarizer = Summarizer(backend, chat.templates, opts)
+            chunks = chunk_sources([[body]], summarizer.budget, chat.backend.count_tokens)
+            return summarizer.run(chunks).summary
+
+        if chat.add_document(source.label, text, gist):
+            added.append(source.label)
+    return added
+
+
+def read_memory(memory: Path) -> tuple[dict[str, Any], list[Exchange], list[str]]:
+    """A session's memory as data, its exchanges, and warnings; read without the lock and
+    without loading a model."""
+    with Session.open(memory, create=False, writable=False) as session:
+        state = session.load_state()
+        exchanges = session.load_journal()
+        view = memory_view(session, state, exchanges, None, session.meta.system)
+        return view, exchanges, list(session.warnings)
+
+
+def reset_session(memory: Path) -> None:
+    with Session.open(memory, create=False, writable=True) as session:
+        session.reset()

@@ -1,0 +1,504 @@
+"""The command line: typer commands only. Parse, call the core, render; no logic here.
+
+Options are declared once in options.py; output leaves through the run's Streams
+(output.py). Heavy modules (llama_cpp, rich) are imported inside commands so `--help`
+stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from longcli.cli import options as o
+from longcli.cli.output import deliver, streams
+
+app = typer.Typer(
+    name="longcli",
+    help=(
+        "Summarize text of any length and chat with a memory that never overflows, "
+        "on a local GGUF model (SmolLM2-135M by default)."
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+models_app = typer.Typer(help="List, describe and name GGUF models.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Show where the config file is and what it holds.", no_args_is_help=True
+)
+memory_app = typer.Typer(
+    help="List, look at, export, reset or delete chat sessions.", no_args_is_help=True
+)
+app.add_typer(config_app, name="config")
+app.add_typer(models_app, name="models")
+app.add_typer(memory_app, name="memory")
+
+
+class Format(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class Errors(StrEnum):
+    strict = "strict"
+    replace_them = "replace"  # (a member named `replace` would hide str.replace)
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from longcli import __version__
+
+        streams().result(f"longcli {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """Summarize text of any length and chat with a memory that never overflows."""
+
+
+def _settings(params: dict[str, Any]) -> Any:
+    from longcli.config import load_settings
+
+    settings, warnings = load_settings(o.flags(params))
+    for warning in warnings:
+        streams().warn(warning)
+    return settings
+
+
+@app.command()
+def summarize(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="FILES",
+            help="Text files to summarize, in order; '-' or nothing reads standard input.",
+            show_default=False,
+        ),
+    ] = None,
+    words: o.Words = None,
+    style: o.StyleOption = None,
+    method: o.MethodOption = None,
+    cite: Annotated[
+        bool,
+        typer.Option(
+            "--cite",
+            help="Follow each sentence with [n], the chunk it comes from, and list the chunks' "
+            "character ranges at the end.",
+        ),
+    ] = False,
+    instructions: o.Instructions = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="Output format; json holds the whole summary tree."),
+    ] = Format.text,
+    output: o.Output = None,
+    plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan", help="Show chunks, merge levels, model calls and an ETA; run no model."
+        ),
+    ] = False,
+    model: o.Model = None,
+    ctx: o.Ctx = None,
+    chunk_tokens: o.ChunkTokens = None,
+    gpu_layers: o.GpuLayers = None,
+    threads: o.Threads = None,
+    kv_type: o.KvTypeOption = None,
+    flash_attn: o.FlashAttnOption = None,
+    rope_scaling: o.RopeScalingOption = None,
+    rope_factor: o.RopeFactor = None,
+    prompt_file: o.PromptFile = None,
+    temperature: o.Temperature = None,
+    top_p: o.TopP = None,
+    top_k: o.TopK = None,
+    repeat_penalty: o.RepeatPenalty = None,
+    seed: o.Seed = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Input encoding [default: UTF-8, or what a BOM says]."),
+    ] = None,
+    errors: Annotated[
+        Errors,
+        typer.Option("--errors", help="On undecodable bytes: stop with an error, or replace them."),
+    ] = Errors.strict,
+    no_cache: o.NoCache = False,
+    parallel: o.Parallel = None,
+    backend: o.BackendOption = None,
+    base_url: o.BaseUrl = None,
+    server_model: o.ServerModel = None,
+    quiet: o.Quiet = False,
+    verbose: o.Verbose = False,
+    debug: o.Debug = False,
+) -> None:
+    """Summarize text of any length: chunk it, summarize each chunk, merge in order.
+
+    \b
+    Examples:
+      longcli summarize book.txt
+      cat server.log | longcli summarize - --words 150 > summary.md
+      longcli summarize a.txt b.md --format json --output out.json
+      longcli summarize book.txt --plan
+      longcli summarize report.txt --cite
+      longcli summarize huge.log --method extractive
+      longcli summarize book.txt --base-url http://127.0.0.1:8080 --parallel 4
+    """
+    from longcli.summarize.run import Reading
+    from longcli.text.decode import resolve_sources
+
+    out = streams(quiet, verbose)
+    settings = _settings(locals())
+    sources = resolve_sources(list(inputs or []), out.stdin_isatty)
+    reading = Reading(encoding, errors.value)
+    if plan:
+        from longcli.cli.render import render_plan
+        from longcli.summarize.run import plan as make_plan
+
+        deliver(render_plan(make_plan(settings, sources, reading), fmt.value), output, out)
+        return
+    from longcli.cli.render import Progress, render_summary
+    from longcli.summarize.run import summarize as run
+
+    with Progress(out) as progress:
+        result, facts = run(settings, sources, reading, out, progress)
+    deliver(render_summary(result, fmt.value, result.sources, facts, cite), output, out)
+
+
+@app.command()
+def chat(
+    memory: Annotated[
+        str,
+        typer.Option(
+            "--memory",
+            help="Session directory (created if missing), or a bare name for one in the data dir.",
+        ),
+    ],
+    message: Annotated[
+        str | None,
+        typer.Argument(
+            help="Ask this, print the answer, save the turn and exit (the same as --message).",
+            show_default=False,
+        ),
+    ] = None,
+    message_option: Annotated[
+        str | None, typer.Option("--message", help="Ask one question and exit.")
+    ] = None,
+    system: o.System = None,
+    files: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--file",
+            help="A long document to talk about: summarized into memory, indexed for recall.",
+        ),
+    ] = None,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive", help="Run the REPL even when standard input is not a terminal."
+        ),
+    ] = False,
+    model: o.Model = None,
+    ctx: o.Ctx = None,
+    gpu_layers: o.GpuLayers = None,
+    threads: o.Threads = None,
+    kv_type: o.KvTypeOption = None,
+    flash_attn: o.FlashAttnOption = None,
+    rope_scaling: o.RopeScalingOption = None,
+    rope_factor: o.RopeFactor = None,
+    temperature: o.Temperature = None,
+    seed: o.Seed = None,
+    no_cache: o.NoCache = False,
+    backend: o.BackendOption = None,
+    base_url: o.BaseUrl = None,
+    server_model: o.ServerModel = None,
+    verbose: o.Verbose = False,
+    debug: o.Debug = False,
+) -> None:
+    """Chat with a memory that never outgrows the context, saved in a directory.
+
+    Old turns are folded into a running summary; relevant ones are recalled verbatim when
+    you ask about them. With a MESSAGE (or piped input), answers it and exits.
+
+    \b
+    Examples:
+      longcli chat --memory ./session
+      longcli chat --memory ./session "Remind me of my name"
+      echo "What did we decide about X?" | longcli chat --memory ./session
+      longcli chat --memory ./notes --file report.txt
+    """
+    from longcli.chat.run import add_documents, open_chat
+    from longcli.chat.session import resolve_session_path
+    from longcli.errors import UsageError
+    from longcli.text.decode import resolve_sources
+
+    out = streams(verbose=verbose)
+    if message is not None and message_option is not None:
+        raise UsageError("give the message once: as an argument or with --message")
+    one_shot = message if message is not None else message_option
+    if one_shot is not None and not one_shot.strip():
+        raise UsageError("the message is empty")
+    settings = _settings({k: v for k, v in locals().items() if k != "system"})
+    doc_sources = resolve_sources(list(files), True) if files else []
+    if one_shot is None and not interactive and not out.stdin_isatty:
+        one_shot = out.stdin.read()
+        if not one_shot.strip() and not doc_sources:
+            raise UsageError("no message on standard input")
+    with open_chat(settings, resolve_session_path(memory), system, out) as conversation:
+        for name in add_documents(conversation, settings, doc_sources):
+            out.note(f"added {name} to the session's memory")
+        if one_shot is not None:
+            if one_shot.strip():
+                reply = conversation.ask(one_shot)
+                out.result(reply.text + "\n")
+                conversation.settle()
+            return
+        from longcli.cli.repl import Repl
+
+        Repl(conversation, out, lambda q: typer.confirm(q, err=True)).run()
+
+
+@memory_app.command("show")
+def memory_show(session: o.SessionArgument, as_json: o.Json = False) -> None:
+    """Show the running summary, the window, and turn counts."""
+    import json
+
+    from longcli.chat.run import read_memory
+    from longcli.chat.session import resolve_session_path
+    from longcli.cli.render import render_memory
+
+    out = streams()
+    view, _, warnings = read_memory(resolve_session_path(session))
+    for warning in warnings:
+        out.warn(warning)
+    if as_json:
+        out.result(json.dumps(view, indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_memory(view, out.stdout)
+
+
+@memory_app.command("export")
+def memory_export(
+    session: o.SessionArgument,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="md or json.")
+    ] = ExportFormat.md,
+    output: o.Output = None,
+) -> None:
+    """Export every turn and the running summary, as Markdown or JSON."""
+    from longcli.chat.run import read_memory
+    from longcli.chat.session import resolve_session_path
+    from longcli.cli.render import export_json, export_markdown
+
+    out = streams()
+    view, exchanges, warnings = read_memory(resolve_session_path(session))
+    for warning in warnings:
+        out.warn(warning)
+    export = export_json if fmt == ExportFormat.json else export_markdown
+    deliver(export(view, exchanges), output, out)
+
+
+@memory_app.command("reset")
+def memory_reset(session: o.SessionArgument, yes: o.Yes = False) -> None:
+    """Forget a session's conversation (journal, summary, documents); keeps its system prompt."""
+    from longcli.chat.run import reset_session
+    from longcli.chat.session import resolve_session_path
+
+    out = streams()
+    _confirm(yes, out, "memory reset", f"Forget the whole conversation in {session}?")
+    reset_session(resolve_session_path(session))
+    out.note(f"{session} reset")
+
+
+@memory_app.command("list")
+def memory_list(as_json: o.Json = False) -> None:
+    """List the named sessions (those made with --memory NAME) in the data directory."""
+    import json
+
+    from longcli.chat.session import list_sessions, sessions_dir
+
+    out = streams()
+    rows = list_sessions()
+    if as_json:
+        out.result(json.dumps(rows, indent=2) + "\n")
+        return
+    if not rows:
+        out.result(f"no named sessions in {sessions_dir()}\n")
+        return
+    lines = [f"{'name':<24} {'turns':>6}  {'updated':<25} path"]
+    for r in rows:
+        note = f"  ({r['error']})" if "error" in r else ""
+        lines.append(
+            f"{r['name']:<24} {r.get('turns', '?'):>6}  {r['updated']:<25} {r['path']}{note}"
+        )
+    out.result("\n".join(lines) + "\n")
+
+
+@memory_app.command("rm")
+def memory_rm(session: o.SessionArgument, yes: o.Yes = False) -> None:
+    """Delete a session and everything in it (asks first; --yes for scripts)."""
+    from longcli.chat.session import remove_session, resolve_session_path
+
+    out = streams()
+    path = resolve_session_path(session)
+    _confirm(yes, out, "memory rm", f"Delete the session {path} and all its turns?")
+    remove_session(path)
+    out.note(f"{path} deleted")
+
+
+def _confirm(yes: bool, out: Any, command: str, question: str) -> None:
+    from longcli.errors import UsageError
+
+    if yes:
+        return
+    if not out.stdin_isatty:
+        raise UsageError(f"{command} asks for confirmation; pass --yes in scripts")
+    if not typer.confirm(question, err=True):
+        raise typer.Exit(1)
+
+
+@models_app.command("info")
+def models_info(
+    model: Annotated[
+        str | None,
+        typer.Argument(help="GGUF file path, alias, or model name [default: the bundled model]."),
+    ] = None,
+    as_json: o.Json = False,
+) -> None:
+    """Describe a model from its GGUF header, with the memory each context size needs.
+
+    Nothing is loaded: the numbers come from the file's metadata.
+    """
+    import json
+
+    from longcli.cli.render import render_model_facts
+    from longcli.models.catalog import model_facts
+
+    facts = model_facts(_settings({"model": model}))
+    streams().result(json.dumps(facts, indent=2) + "\n" if as_json else render_model_facts(facts))
+
+
+@models_app.command("list")
+def models_list(as_json: o.Json = False) -> None:
+    """List the bundled model, the .gguf files in the models dir, and aliases."""
+    import json
+
+    from longcli.cli.render import render_model_list
+    from longcli.models.catalog import list_models
+
+    rows = list_models(_settings({}))
+    streams().result(json.dumps(rows, indent=2) + "\n" if as_json else render_model_list(rows))
+
+
+@models_app.command("alias")
+def models_alias(
+    name: Annotated[str, typer.Argument(help="Short name to use with --model.")],
+    path: Annotated[Path, typer.Argument(help="Path to a .gguf file.")],
+) -> None:
+    """Give a GGUF file a short name: longcli models alias qwen ~/models/qwen.gguf"""
+    from longcli.models.catalog import add_alias
+
+    streams().note(f"'{name}' now means {add_alias(name, path)}")
+
+
+@models_app.command("unalias")
+def models_unalias(name: Annotated[str, typer.Argument(help="Alias to forget.")]) -> None:
+    """Forget an alias made with `longcli models alias`."""
+    from longcli.models.catalog import remove_alias
+
+    remove_alias(name)
+    streams().note(f"alias '{name}' removed")
+
+
+@models_app.command("dir")
+def models_dir_cmd() -> None:
+    """Print the models directory: .gguf files dropped there are usable by file stem."""
+    from longcli.models.locate import models_dir
+
+    streams().result(f"{models_dir()}\n")
+
+
+@config_app.command("path")
+def config_path_cmd() -> None:
+    """Print where the config file is (it may not exist yet)."""
+    from longcli.config import config_path
+
+    streams().result(f"{config_path()}\n")
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print the settings in effect (defaults < config file < environment), as YAML."""
+    import yaml
+
+    shown = _settings({}).plain()
+    if shown.get("api_key"):
+        shown["api_key"] = "(set, hidden)"
+    streams().result(yaml.safe_dump(shown, sort_keys=False))
+
+
+@app.command()
+def tune(
+    model: o.Model = None,
+    rounds: Annotated[
+        int, typer.Option("--rounds", help="Times to run each setting (best counts).", min=1)
+    ] = 2,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Forget every tuning result and exit.")
+    ] = False,
+    as_json: o.Json = False,
+) -> None:
+    """Find the fastest CPU thread settings for a model on this machine, and keep them.
+
+    Times a prefill and decode job with a few thread counts and OpenMP wait policies,
+    each in a fresh process (about 10 s per setting for the bundled model). Later runs of
+    that model use the fastest, unless --threads or OMP_WAIT_POLICY is given.
+
+    \b
+    Examples:
+      longcli tune
+      longcli tune --model qwen --rounds 3
+      longcli tune --reset
+    """
+    import json
+
+    from longcli.backends import tuning
+
+    out = streams()
+    if reset:
+        tuning.forget()
+        out.result("longcli: tuning results removed; the fixed rule applies\n")
+        return
+    from longcli.backends.engine import resolve_model_info
+
+    info = resolve_model_info(_settings({"model": model}))
+    result, text = tuning.tune_and_report(info, rounds, out)
+    out.result(json.dumps(result, indent=2) + "\n" if as_json else text)
+
+
+def run_app(argv: list[str]) -> Any:
+    """Run the command line on `argv`; returns what click returns (an exit code or None)."""
+    command = typer.main.get_command(app)
+    return command.main(args=argv, prog_name="longcli", standalone_mode=False)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m longcli` is the entry point
+    sys.exit(run_app(sys.argv[1:]))

@@ -1,0 +1,89 @@
+"""Every command-line option, declared once and shared by the commands that take it.
+
+An option that sets a setting is named after it (`--kv-type` sets `kv_type`) and takes its
+help, default and range from `config.Settings`, so `--help`, the config file, the
+environment and the README say the same thing. A command's parameters are named like
+the settings they set, so `flags(locals())` collects them without naming each again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from longcli.config import (
+    FIELDS,
+    BackendKind,
+    FlashAttn,
+    KvType,
+    Method,
+    RopeScaling,
+    Style,
+    help_text,
+)
+
+
+def _option(name: str, *short: str) -> Any:
+    flag = "--" + name.replace("_", "-")
+    return typer.Option(flag, *short, help=help_text(name), show_default=False)
+
+
+Model = Annotated[str | None, _option("model", "-m")]
+Ctx = Annotated[int | None, _option("ctx")]
+GpuLayers = Annotated[int | None, _option("gpu_layers")]
+Threads = Annotated[int | None, _option("threads", "-t")]
+KvTypeOption = Annotated[KvType | None, _option("kv_type")]
+FlashAttnOption = Annotated[FlashAttn | None, _option("flash_attn")]
+RopeScalingOption = Annotated[RopeScaling | None, _option("rope_scaling")]
+RopeFactor = Annotated[float | None, _option("rope_factor")]
+Temperature = Annotated[float | None, _option("temperature")]
+TopP = Annotated[float | None, _option("top_p")]
+TopK = Annotated[int | None, _option("top_k")]
+RepeatPenalty = Annotated[float | None, _option("repeat_penalty")]
+Seed = Annotated[int | None, _option("seed")]
+BackendOption = Annotated[BackendKind | None, _option("backend")]
+BaseUrl = Annotated[str | None, _option("base_url")]
+ServerModel = Annotated[str | None, _option("server_model")]
+Parallel = Annotated[int | None, _option("parallel", "-P")]
+Words = Annotated[int | None, _option("words", "-w")]
+StyleOption = Annotated[Style | None, _option("style", "-s")]
+MethodOption = Annotated[Method | None, _option("method")]
+Instructions = Annotated[str | None, _option("instructions", "-i")]
+ChunkTokens = Annotated[int | None, _option("chunk_tokens")]
+PromptFile = Annotated[str | None, _option("prompt_file")]
+System = Annotated[str | None, _option("system")]
+
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Neither reuse nor store finished model calls.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no notes.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show llama.cpp's log and run details on stderr.")
+]
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the result to this file (atomically) instead of stdout."
+    ),
+]
+SessionArgument = Annotated[
+    str, typer.Argument(help="Session directory, or the name of a named session.")
+]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+def flags(params: dict[str, Any]) -> dict[str, Any]:
+    """The settings a command's parameters set: those named like a setting, and not None.
+
+    --base-url alone means --backend http; --no-cache means cache: false.
+    """
+    given = {k: v for k, v in params.items() if k in FIELDS and v is not None}
+    if given.get("base_url") and "backend" not in given:
+        given["backend"] = BackendKind.http
+    if params.get("no_cache"):
+        given["cache"] = False
+    return given

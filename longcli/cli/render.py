@@ -1,0 +1,261 @@
+"""Presentation: the progress bar on stderr and the text/markdown/JSON renderings of results."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, TextIO
+
+from longcli.models.footprint import format_bytes
+from longcli.streams import Streams
+from longcli.summarize.budget import Plan
+from longcli.summarize.pipeline import ProgressEvent, SummaryResult
+from longcli.summarize.run import PlanReport
+
+_STAGE_NAMES = {"map": "Summarizing chunks", "merge": "Merging summaries", "final": "Final summary"}
+
+
+class Progress:
+    """A rich progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, streams: Streams) -> None:
+        self._stream = streams.stderr
+        self.enabled = not streams.quiet and streams.stderr_isatty
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
+        self._started = time.monotonic()
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=Console(file=self._stream),
+                transient=False,
+            )
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self._bar is None:
+            return
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        rate = f"{(event.prompt_tokens + event.completion_tokens) / elapsed:,.0f} tok/s"
+        key = event.stage
+        if key not in self._tasks:
+            self._tasks[key] = self._bar.add_task(
+                _STAGE_NAMES.get(key, key), total=event.total, rate=rate
+            )
+        self._bar.update(self._tasks[key], completed=event.done, total=event.total, rate=rate)
+
+
+def render_summary(
+    result: SummaryResult,
+    fmt: str,
+    titles: list[str],
+    extra: dict[str, Any],
+    cite: bool = False,
+) -> str:
+    if fmt == "json":
+        return json.dumps(result.to_json(**extra), indent=2, ensure_ascii=False) + "\n"
+    body = result.summary.strip()
+    legend: list[str] = []
+    if cite:
+        body, legend = cited(result, titles)
+    if fmt == "markdown":
+        title = ", ".join(titles) if titles else "input"
+        sources = "\n\n## Sources\n\n" + "\n".join(f"- {line}" for line in legend) if legend else ""
+        return f"# Summary of {title}\n\n{body}{sources}\n"
+    return body + ("\n\n" + "\n".join(legend) if legend else "") + "\n"
+
+
+def cited(result: SummaryResult, titles: list[str]) -> tuple[str, list[str]]:
+    """The summary with a [n] after each sentence for the chunks it comes from, and the
+    legend of those chunks: source and character range."""
+    from longcli.grounding.cite import chunks_cited, with_markers
+
+    used = sorted({c for spans in result.origins for c in chunks_cited(spans)})
+    labels = {c: f"[{c + 1}]" for c in used}
+    by_index = {c.index: c for c in result.chunks}
+    legend = []
+    for c in used:
+        chunk = by_index.get(c)
+        if chunk is None:
+            continue
+        name = titles[chunk.source] if chunk.source < len(titles) else "input"
+        legend.append(f"[{c + 1}] {name}, characters {chunk.start}-{chunk.end}")
+    text = result.summary.strip()
+    return with_markers(text, result.origins, labels), legend
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    if minutes:
+        return f"{minutes}m{secs:02d}s"
+    return f"{secs}s"
+
+
+def _tree(plan: Plan) -> str:
+    return f"{plan.chunks} chunks, {len(plan.levels)} merge levels, {plan.calls} calls"
+
+
+def render_plan(report: PlanReport, fmt: str) -> str:
+    plan, model, eta_s = report.plan, report.model, report.eta_seconds
+    calibrated, memory, at_max = report.calibrated, report.memory, report.at_max
+    b = plan.budget
+    if fmt == "json":
+        data = {
+            "model": model,
+            "method": str(plan.method),
+            "chunks": plan.chunks,
+            "input_tokens": plan.input_tokens,
+            "chunk_tokens": b.chunk_tokens,
+            "levels": plan.levels,
+            "calls": plan.calls,
+            "prompt_tokens": plan.prompt_tokens,
+            "completion_tokens": plan.completion_tokens,
+            "eta_seconds": round(eta_s, 1),
+            "eta_calibrated": calibrated,
+        }
+        if memory is not None:
+            data["memory"] = {
+                "kv_type": memory.kv_type,
+                "weights_bytes": memory.weights_bytes,
+                "kv_bytes": memory.kv_bytes,
+                "buffers_bytes": memory.compute_bytes,
+                "total_bytes": memory.total_bytes,
+                "budget_bytes": memory.budget_bytes,
+            }
+        if at_max is not None:
+            data["at_max_context"] = {
+                "n_ctx": at_max.budget.n_ctx,
+                "chunks": at_max.chunks,
+                "chunk_tokens": at_max.budget.chunk_tokens,
+                "levels": at_max.levels,
+                "calls": at_max.calls,
+            }
+        return json.dumps(data, indent=2) + "\n"
+    merges = " + ".join(str(n) for n in plan.levels)
+    lines = [
+        f"model          {model.get('name')} (context {b.n_ctx} tokens)",
+        f"method         {str(plan.method)}" + (" (no model calls)" if not plan.calls else ""),
+        f"input          {plan.input_tokens:,} tokens",
+        f"chunks         {plan.chunks} of at most {b.chunk_tokens:,} tokens",
+        f"merge levels   {len(plan.levels)} ({merges} calls, the last is the final summary)",
+        f"model calls    {plan.calls} (at most, before retries)",
+        f"tokens         {plan.prompt_tokens:,} in, {plan.completion_tokens:,} out (upper bound)",
+        f"eta            {_duration(eta_s)}"
+        + ("" if calibrated else " (rough: no earlier run of this model to calibrate from)"),
+    ]
+    if memory is not None:
+        budget = f" of a {format_bytes(memory.budget_bytes)} budget" if memory.budget_bytes else ""
+        lines.append(
+            f"memory         {format_bytes(memory.total_bytes)}{budget}: weights "
+            f"{format_bytes(memory.weights_bytes)}, KV cache {format_bytes(memory.kv_bytes)} "
+            f"({memory.kv_type}), buffers ~{format_bytes(memory.compute_bytes)}"
+        )
+    if at_max is not None:
+        lines.append(f"at max context {at_max.budget.n_ctx} tokens: {_tree(at_max)}")
+    return "\n".join(lines) + "\n"
+
+
+# -- chat memory ----------------------------------------------------------------------------
+
+
+def render_memory(view: dict[str, Any], out: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out)
+    table = Table(title=f"memory of {view['session']}", show_header=False)
+    table.add_row(
+        "turns",
+        f"{view['turns']} ({view['folded_turns']} folded, "
+        f"{view['window_turns']} verbatim in the window, {view['folds']} folds)",
+    )
+    budget = view.get("budget")
+    if budget:
+        table.add_row(
+            "context",
+            f"{budget['n_ctx']} tokens: window {view['window_tokens']}"
+            f"/{budget['window']}, summary cap {budget['summary_cap']}, recall "
+            f"{budget['recall']}, reply {budget['reply']}, fixed {budget['fixed']}",
+        )
+    else:
+        table.add_row("window", f"{view['window_tokens']} tokens")
+    if view["documents"]:
+        table.add_row("documents", ", ".join(view["documents"]))
+    table.add_row("summary", view["summary"] or "(empty)")
+    console.print(table)
+
+
+def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
+    lines = [f"# Conversation {view['session']}", ""]
+    if view["summary"]:
+        lines += ["## Running summary", "", view["summary"], ""]
+    lines += ["## Turns", ""]
+    for e in exchanges:
+        lines += [f"**You ({e.n + 1}):** {e.user}", "", f"**Assistant:** {e.assistant}", ""]
+    return "\n".join(lines)
+
+
+def export_json(view: dict[str, Any], exchanges: list[Any]) -> str:
+    data = {
+        **view,
+        "exchanges": [{"n": e.n, "user": e.user, "assistant": e.assistant} for e in exchanges],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- models ---------------------------------------------------------------------------------
+
+
+def render_model_facts(facts: dict[str, Any]) -> str:
+    lines = [f"{k:16} {v}" for k, v in facts.items() if k not in ("memory", "kv_types")]
+    if facts["memory"]:
+        lines += ["", "KV cache by context size and --kv-type (add weights and buffers):"]
+        lines.append(f"{'context':>10} " + " ".join(f"{t:>12}" for t in facts["kv_types"]))
+        for row in facts["memory"]:
+            cells = " ".join(f"{row[t]:>12}" for t in facts["kv_types"])
+            lines.append(f"{row['n_ctx']:>10} {cells}")
+    return "\n".join(lines) + "\n"
+
+
+def render_model_list(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        f"{'name':<20} {'kind':<10} {'size':>10} {'arch':<10} {'quant':<8} {'ctx':>7} "
+        f"{'template':<8} path"
+    ]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['name']:<20} {r['kind']:<10} {'':>10} unusable: {r['error']}")
+            continue
+        lines.append(
+            f"{r['name']:<20} {r['kind']:<10} {r['size']:>10} {r['architecture']:<10} "
+            f"{r['quantization']:<8} {r['trained_ctx'] or '?':>7} "
+            f"{'yes' if r['chat_template'] else 'no':<8} {r['path']}"
+        )
+    return "\n".join(lines) + "\n"

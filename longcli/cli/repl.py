@@ -1,0 +1,148 @@
+"""The interactive chat loop: prompt, stream replies, slash commands. Presentation only."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from longcli.chat.conversation import Chat
+from longcli.cli.render import export_json, export_markdown, render_memory
+from longcli.errors import LongcliError
+from longcli.streams import Streams
+
+HELP = """Commands:
+  /help         this help
+  /memory       what the model sees now: summary, window, budget
+  /forget       fold the whole window into the summary now
+  /reset        forget the whole conversation (asks first)
+  /save PATH    export the conversation (.json for JSON, else Markdown)
+  /exit         leave (Ctrl-D works too)
+Ctrl-C during a reply cancels it; nothing of it is stored."""
+
+
+def _setup_history(path: Path) -> Any:
+    try:
+        import readline
+    except ImportError:  # not on every platform
+        return None
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(1000)
+    return readline
+
+
+def _save_history(readline: Any, path: Path) -> None:
+    if readline is None:
+        return
+    with contextlib.suppress(OSError):
+        readline.write_history_file(path)
+        path.chmod(0o600)
+
+
+class Repl:
+    """Reads messages and slash commands; replies stream to stdout, the rest to stderr."""
+
+    def __init__(self, chat: Chat, streams: Streams, confirm: Callable[[str], bool]) -> None:
+        self.chat = chat
+        self.streams = streams
+        self.tty = streams.stdin_isatty
+        self.confirm = confirm
+
+    def _say(self, text: str) -> None:
+        self.streams.plain(text)
+
+    def _read(self) -> str | None:
+        try:
+            if self.tty:
+                return input("you> ")
+            line = self.streams.stdin.readline()
+            if not line:
+                raise EOFError
+            return line.rstrip("\n")
+        except EOFError:
+            if self.tty:
+                self._say("")  # end the prompt's line, as a shell does on Ctrl-D
+            return None
+
+    def run(self) -> None:
+        readline = _setup_history(self.chat.session.history_path) if self.tty else None
+        if self.tty:
+            view = self.chat.view()
+            self._say(f"longcli chat: {view['turns']} earlier turns. /help for commands.")
+        try:
+            while True:
+                try:
+                    line = self._read()
+                except KeyboardInterrupt:
+                    self._say("")
+                    break
+                if line is None:
+                    break
+                line = line.strip()
+                if not line:
+                    continue
+                if line.startswith("/"):
+                    if not self._command(line):
+                        break
+                    continue
+                self._turn(line)
+        finally:
+            _save_history(readline, self.chat.session.history_path)
+
+    def _turn(self, line: str) -> None:
+        try:
+            reply = self.chat.ask(line, self.streams.piece)
+        except KeyboardInterrupt:
+            self.streams.piece("\n")
+            self._say("[reply cancelled; nothing stored]")
+            return
+        except LongcliError as exc:
+            self._say(f"longcli: {exc.message}")
+            return
+        self.streams.piece("\n")
+        self.chat.settle()
+        if reply.folded:
+            self._say(f"[{reply.folded} older turns folded into the summary]")
+
+    def _command(self, line: str) -> bool:
+        name, _, arg = line.partition(" ")
+        if name in ("/exit", "/quit"):
+            return False
+        if name == "/help":
+            self._say(HELP)
+        elif name == "/memory":
+            render_memory(self.chat.view(), self.streams.stderr)
+        elif name == "/forget":
+            count = self.chat.forget()
+            self._say(f"[{count} turns folded into the summary]")
+        elif name == "/reset":
+            if self.confirm("Forget this whole conversation?"):
+                self.chat.reset()
+                self._say("[conversation reset]")
+        elif name == "/save":
+            self._save(arg.strip())
+        else:
+            self._say(f"unknown command {name}; /help lists them")
+        return True
+
+    def _save(self, target: str) -> None:
+        if not target:
+            self._say("usage: /save PATH")
+            return
+        from longcli.storage import atomic_write_text
+
+        path = Path(target).expanduser()
+        view = self.chat.view()
+        text = (
+            export_json(view, self.chat.exchanges)
+            if path.suffix == ".json"
+            else export_markdown(view, self.chat.exchanges)
+        )
+        try:
+            atomic_write_text(path, text)
+        except OSError as exc:
+            self._say(f"cannot write {path}: {exc.strerror}")
+            return
+        self._say(f"[saved to {path}]")

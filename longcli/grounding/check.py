@@ -1,0 +1,374 @@
+"""Is an answer true to what it was given? A model-free check, and the metrics behind it.
+
+Every model answer (a chunk summary, a merge, the final summary, a chat fold) is checked
+against the inputs of its call:
+
+- **unsupported**: a name (a capitalised word that does not start a sentence) or a number
+  that occurs nowhere in the inputs. Small models invent names; a summary must not.
+- **meta**: a sentence about the text or the task instead of its content ("I've rewritten
+  the text", "the first part of the story is", "the writing is engaging").
+- **repeat**: a sentence that repeats an 8-word phrase (or a whole sentence) said before
+  in the same answer: the start of a loop.
+- **quote**: a quotation of four words or more that the inputs do not contain: small
+  models write dialogue the text never had.
+- whole-answer failures: empty, far too short, looping throughout, the inputs handed back
+  uncompressed, or the preceding context repeated instead of the new text.
+
+Copying sentences of the input is *not* a failure: it is the most faithful thing a small
+model can do. Sentence-level problems can be mended by dropping those sentences; the
+caller decides (see generation.py). The same functions measure finished summaries in
+`bench/summarize_quality.py`, so what the bench reports is what the check enforces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from longcli.text.sentences import split_sentences
+
+PHRASE_WORDS = 8  # a repeated run of this many words is a loop
+LOOP_SENTENCE_REPEATS = 3  # the same sentence this often: the whole answer loops
+LOOP_NGRAM = 4
+LOOP_NGRAM_SHARE = 0.35  # this share of repeated 4-grams: the whole answer loops
+MIN_WORDS_FOR_LOOP_CHECK = 24
+UNCOMPRESSED_SHARE = 0.8  # an answer this long relative to its input, and copied, is no summary
+COPIED_SHARE = 0.7  # share of the answer's 8-grams found in the input that counts as copied
+ECHO_SHARE = 0.5  # share of 8-grams taken from the preceding context that is an echo
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?", re.UNICODE)
+_LOWER_WORD = re.compile(r"\w+", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$", re.IGNORECASE)
+_QUOTATION = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
+QUOTE_MIN_WORDS = 4
+_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+# Capitalised function words are not names (after a colon, in titles).
+_NOT_NAMES = frozenset(
+    """a an and as at but by for from he her his i i'm i've i'd i'll if in into is it its
+    me my no nor not of on or our she so that the their them then there these they this
+    those to up us we what when where which while who why will with you your after before
+    all also although because during however meanwhile once since still though until
+    yet ok""".split()
+)
+
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "million": 1_000_000, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "once": 1, "twice": 2,
+    "dozen": 12, "half": 2, "pair": 2, "single": 1, "both": 2, "double": 2, "triple": 3,
+}  # fmt: skip
+
+# Sentences about the text or the task rather than its content. Checked against the 100
+# human reference summaries of the SQuALITY dev set: none of them match (a narrative time
+# phrase such as "as the passage ends" is let through). A phrase that also occurs in the source (a
+# story about a text, say) is content, not commentary, and is let through.
+_META_PATTERNS = [
+    # talking about the task
+    r"\b(?:i(?:'ve| have| will|'ll|'d| would)?|let me|here(?: is|'s| are))\b[^.!?]{0,40}"
+    r"\b(?:rewr[io]t|summari[sz]|revis|condens|shorten|paraphras|edit|simplif)\w*",
+    r"\b(?:as requested|hope this helps|let me know|feel free to|as an ai|language model"
+    r"|i (?:cannot|can't|am unable)|i'm sorry|i apologi[sz]e)\b",
+    # the text as an object
+    r"(?<!as )\b(?:this|the|above|given|provided|original|following|previous|next) "
+    r"(?:text|passage|excerpt|segment|summary|summaries|snippet)\b"
+    r"(?! (?:ends|begins|opens|closes))",
+    r"\b(?:the|this|that) (?:first|second|third|fourth|last|final|next|previous|opening|"
+    r"closing|latter|former) (?:part|sentence|paragraph|section|segment|line|half)s?\b",
+    r"\b(?:the|this|that) (?:part|sentence|paragraph|section) (?:of|in) the "
+    r"(?:story|text|passage)\b",
+    r"\bparts? \d+ (?:and \d+ )?(?:of the (?:story|text)|describes?|says?|tells?|shows?)\b",
+    r"\b(?:the|this) (?:author|writer|reader|readers)\b(?! of)",
+    # critique of the writing
+    r"\b(?:well[- ]written|poorly written|writing style|the writing|the prose|the narrative "
+    r"(?:is|style|structure)|character development|plot holes?|pacing|is engaging|more "
+    r"engaging|very engaging|more concise|could be improved|needs? (?:more|less) "
+    r"(?:detail|depth|work)|adds? (?:much )?depth|do(?:es)?n'?t add (?:much|anything)|too "
+    r"many simple|mix-and-match|clich[eé]d?|a (?:good|great|compelling|gripping) read)\b",
+]
+_META = [re.compile(p, re.IGNORECASE) for p in _META_PATTERNS]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, for n-gram counting."""
+    return _LOWER_WORD.findall(text.lower())
+
+
+def ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def _normal(token: str) -> str:
+    token = _POSSESSIVE.sub("", token.replace("’", "'"))
+    if token[:1].isdigit():
+        token = _ORDINAL.sub("", token).replace(",", "")
+    return token.lower()
+
+
+def mentions(text: str) -> list[str]:
+    """Names and numbers in `text`: capitalised words that do not start a sentence (and
+    are not function words), and numbers. A possessive 's is dropped."""
+    found: list[str] = []
+    for sentence in split_sentences(text):
+        tokens = _WORD.findall(sentence.text)
+        found.extend(_POSSESSIVE.sub("", t) for i, t in enumerate(tokens) if _is_mention(t, i))
+    return found
+
+
+def _is_mention(token: str, position: int) -> bool:
+    if token[0].isdigit():
+        return True
+    return position > 0 and token[0].isupper() and _normal(token) not in _NOT_NAMES
+
+
+class Vocabulary:
+    """The words and numbers that occur in some inputs, for membership tests."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.words: set[str] = set()
+        self.numbers: set[str] = set()
+        self._lower_parts: list[str] = []
+        self._word_runs: list[str] = []  # built on first use
+        for text in texts:
+            if not text:
+                continue
+            self._lower_parts.append(text.lower())
+            for token in _WORD.findall(text):
+                normal = _normal(token)
+                if token[0].isdigit():
+                    self.numbers.add(normal)
+                else:
+                    self.words.add(normal)
+                    self.words.update(part for part in normal.split("-") if part)
+        self.number_values = {_value(n) for n in self.numbers} | {
+            v for w, v in _NUMBER_WORDS.items() if w in self.words
+        }
+
+    def supports(self, mention: str) -> bool:
+        normal = _normal(mention)
+        if mention[0].isdigit():
+            if normal in self.numbers:
+                return True
+            return _value(normal) in self.number_values
+        if normal in self.words:
+            return True
+        parts = [p for p in normal.split("-") if p]
+        return len(parts) > 1 and all(p in self.words for p in parts)
+
+    def contains_phrase(self, phrase: str) -> bool:
+        phrase = phrase.lower()
+        return any(phrase in part for part in self._lower_parts)
+
+    def contains_words(self, text: str) -> bool:
+        """Whether the words of `text` occur in this order, adjacent, in some input."""
+        wanted = " ".join(words(text))
+        if not self._word_runs:
+            self._word_runs = [" ".join(words(part)) for part in self._lower_parts]
+        return any(f" {wanted} " in f" {run} " for run in self._word_runs)
+
+
+def _value(number: str) -> float | None:
+    try:
+        return float(number.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def meta_phrase(sentence: str) -> str | None:
+    """The phrase that makes a sentence commentary about the text or task, if any."""
+    for pattern in _META:
+        match = pattern.search(sentence)
+        if match:
+            return match.group(0)
+    return None
+
+
+def quotations(sentence: str) -> list[str]:
+    """Quoted passages of QUOTE_MIN_WORDS words or more in a sentence."""
+    return [
+        m.group(1)
+        for m in _QUOTATION.finditer(sentence)
+        if len(words(m.group(1))) >= QUOTE_MIN_WORDS
+    ]
+
+
+def is_shortening(short: str, original: str, min_share: float = 0.4) -> bool:
+    """Whether `short` is `original` with words deleted and nothing else changed.
+
+    Every word of `short` occurs in `original`, in the same order; it keeps the first
+    word (so the subject stays the subject), at least `min_share` of the words, and the
+    closing punctuation; its quotation marks are balanced. So a shortening can lose
+    detail but not invent, swap who did what, or put words in someone's mouth.
+    """
+    kept, whole = words(short), words(original)
+    if not kept or len(kept) >= len(whole) or len(kept) < max(5, min_share * len(whole)):
+        return False
+    if kept[0] != whole[0] or _END.search(original) and not _END.search(short):
+        return False
+    remaining = iter(whole)
+    if not all(word in remaining for word in kept):
+        return False
+    return short.count('"') % 2 == 0 and short.count("“") == short.count("”")
+
+
+def repeated_phrases(text: str, n: int = PHRASE_WORDS) -> int:
+    """How many distinct n-word sequences occur twice or more."""
+    return sum(1 for count in Counter(ngrams(words(text), n)).values() if count > 1)
+
+
+def entity_precision(summary: str, source: str | Sequence[str]) -> tuple[float, list[str]]:
+    """Share of the summary's names and numbers found in the source, and those not found."""
+    vocabulary = Vocabulary([source] if isinstance(source, str) else source)
+    found = mentions(summary)
+    missing = [m for m in found if not vocabulary.supports(m)]
+    return (1.0 - len(missing) / len(found) if found else 1.0), missing
+
+
+def meta_sentences(text: str, source: str | Sequence[str] = "") -> list[str]:
+    """The sentences of `text` that talk about the text or the task."""
+    vocabulary = Vocabulary([source] if isinstance(source, str) else source)
+    hits = []
+    for sentence in split_sentences(text):
+        phrase = meta_phrase(sentence.text)
+        if phrase and not vocabulary.contains_phrase(phrase):
+            hits.append(sentence.text)
+    return hits
+
+
+# -- the check ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # unsupported | meta | repeat (per sentence); empty | short | loop | ... (whole)
+    sentence: int  # index into Verdict.sentences; -1 for the whole answer
+    detail: str = ""
+
+
+@dataclass
+class Verdict:
+    """What the check found in one answer."""
+
+    sentences: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def whole(self) -> list[Problem]:
+        """Problems no dropping of sentences can mend."""
+        return [p for p in self.problems if p.sentence < 0]
+
+    def failing(self) -> set[int]:
+        return {p.sentence for p in self.problems if p.sentence >= 0}
+
+    def reason(self) -> str:
+        """A short description for statistics and logs: 'unsupported: Voldemort; meta'."""
+        kinds: dict[str, list[str]] = {}
+        for p in self.problems:
+            kinds.setdefault(p.kind, [])
+            if p.detail and len(kinds[p.kind]) < 3:
+                kinds[p.kind].append(p.detail)
+        return "; ".join(f"{k}: {', '.join(v)}" if v else k for k, v in kinds.items())
+
+    def kept_text(self) -> str:
+        """The answer without its failing sentences."""
+        bad = self.failing()
+        return " ".join(s for i, s in enumerate(self.sentences) if i not in bad)
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """What an answer may draw on: the call's inputs, and preceding context it must not echo."""
+
+    inputs: Sequence[str]
+    context: str | None = None  # the summary of what came before, allowed but not to repeat
+    compress_from: str | None = None  # the text the answer must be shorter than
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary([*self.inputs, self.context or ""])
+
+
+def check(
+    answer: str, grounds: Grounds, *, min_words: int = 0, vocabulary: Vocabulary | None = None
+) -> Verdict:
+    """Check one answer against what its call was given."""
+    sentences = [s.text for s in split_sentences(answer)]
+    verdict = Verdict(sentences)
+    tokens = words(answer)
+    if not tokens:
+        verdict.problems.append(Problem("empty", -1))
+        return verdict
+    if len(tokens) < min_words:
+        verdict.problems.append(Problem("short", -1, f"{len(tokens)} words"))
+    vocab = vocabulary or grounds.vocabulary()
+    _whole_answer(verdict, tokens, grounds)
+    repeats = repeating(sentences)
+    for i, sentence in enumerate(sentences):
+        missing = [m for m in mentions(sentence) if not vocab.supports(m)]
+        if missing:
+            verdict.problems.append(Problem("unsupported", i, " ".join(missing)))
+        phrase = meta_phrase(sentence)
+        if phrase and not vocab.contains_phrase(phrase):
+            verdict.problems.append(Problem("meta", i, phrase))
+        invented = [q for q in quotations(sentence) if not vocab.contains_words(q)]
+        if invented:
+            verdict.problems.append(Problem("quote", i, invented[0][:40]))
+        if i in repeats:
+            verdict.problems.append(Problem("repeat", i))
+    return verdict
+
+
+def repeating(sentences: Sequence[str]) -> set[int]:
+    """Indices of the sentences that repeat a whole earlier sentence or an 8-word phrase."""
+    found: set[int] = set()
+    seen_grams: set[tuple[str, ...]] = set()
+    seen_sentences: set[str] = set()
+    for i, sentence in enumerate(sentences):
+        sentence_words = words(sentence)
+        key = " ".join(sentence_words)
+        grams = ngrams(sentence_words, PHRASE_WORDS)
+        if key in seen_sentences or any(g in seen_grams for g in grams):
+            found.add(i)
+        seen_sentences.add(key)
+        seen_grams.update(grams)
+    return found
+
+
+def _whole_answer(verdict: Verdict, tokens: list[str], grounds: Grounds) -> None:
+    counts = Counter(" ".join(words(s)) for s in verdict.sentences)
+    counts.pop("", None)
+    if counts and counts.most_common(1)[0][1] >= LOOP_SENTENCE_REPEATS:
+        verdict.problems.append(Problem("loop", -1, "repeated sentences"))
+    elif len(tokens) >= MIN_WORDS_FOR_LOOP_CHECK:
+        grams = ngrams(tokens, LOOP_NGRAM)
+        repeated = sum(c - 1 for c in Counter(grams).values() if c > 1)
+        if repeated / len(grams) > LOOP_NGRAM_SHARE:
+            verdict.problems.append(Problem("loop", -1, "repeated phrases"))
+    if grounds.compress_from:
+        source = words(grounds.compress_from)
+        if (
+            len(tokens) >= UNCOMPRESSED_SHARE * len(source)
+            and _copied_share(tokens, source) >= COPIED_SHARE
+        ):
+            verdict.problems.append(Problem("uncompressed", -1))
+    echoed = grounds.context and len(tokens) >= PHRASE_WORDS
+    if echoed and _copied_share(tokens, words(grounds.context or "")) >= ECHO_SHARE:
+        verdict.problems.append(Problem("echo", -1, "repeated the context"))
+
+
+def _copied_share(tokens: list[str], source: list[str]) -> float:
+    grams = ngrams(tokens, PHRASE_WORDS)
+    if not grams:
+        return 0.0
+    source_grams = set(ngrams(source, PHRASE_WORDS))
+    return sum(g in source_grams for g in grams) / len(grams)

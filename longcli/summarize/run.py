@@ -1,0 +1,170 @@
+"""`longcli summarize`, from settings to a rendered result: what the CLI calls.
+
+Chunking reads the input as a stream; `--plan` loads only the model's vocabulary, so it
+describes a run of any size without running the model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from longcli.backends.base import Delegating
+from longcli.backends.engine import (
+    Engine,
+    default_chunk_cap,
+    model_max_ctx,
+    open_engine,
+    ram_budget,
+    record_speed,
+    resolve_method,
+    speed_estimate,
+)
+from longcli.config import BackendKind, Settings, cache_dir
+from longcli.models.footprint import Footprint, plan_footprint
+from longcli.models.gguf import ModelInfo
+from longcli.prompts.templates import templates_for
+from longcli.streams import Streams
+from longcli.summarize.budget import Budget, Plan, SummarizeOptions, plan_run, summary_budget
+from longcli.summarize.pipeline import ProgressEvent, Summarizer, SummaryResult, chunk_sources
+from longcli.text.chunks import Chunk
+from longcli.text.decode import Source, iter_source_text
+
+ESTIMATED_BYTES_PER_TOKEN = 4.0
+SECRET_SETTINGS = ("aliases", "system", "api_key")  # never echoed into output
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read the inputs: --encoding and --errors."""
+
+    encoding: str | None = None
+    errors: str = "strict"
+
+
+def summarize_options(settings: Settings, model: ModelInfo | None = None) -> SummarizeOptions:
+    """The summarize options the settings ask for, with the defaults for this model."""
+    cap = settings.max_chunk_tokens
+    if cap is None:
+        cap = default_chunk_cap(model)
+    return SummarizeOptions(
+        words=settings.words,
+        style=settings.style,
+        instructions=settings.instructions,
+        method=resolve_method(settings.method, model),
+        chunk_tokens=settings.chunk_tokens,
+        max_chunk_tokens=cap,
+        sampling=settings.sampling(),
+        parallel=settings.parallel,
+    )
+
+
+def _chunks(
+    engine: Engine, sources: list[Source], budget: Budget, reading: Reading
+) -> Iterator[Chunk]:
+    texts = (iter_source_text(s, reading.encoding, reading.errors) for s in sources)
+    return chunk_sources(texts, budget, engine.backend.count_tokens)
+
+
+def _estimated_chunks(sources: list[Source], budget: Budget) -> int:
+    total = 0
+    for source in sources:
+        if source.path is None:
+            return 0  # unknown length: the bar grows as chunks arrive
+        total += source.path.stat().st_size
+    return max(1, round(total / ESTIMATED_BYTES_PER_TOKEN / budget.chunk_tokens))
+
+
+class _WiderContext(Delegating):
+    """A backend's tokenizer with another context size, for planning only."""
+
+    def __init__(self, inner: Any, n_ctx: int) -> None:
+        super().__init__(inner)
+        self.n_ctx = n_ctx
+
+
+@dataclass
+class PlanReport:
+    """What `--plan` shows."""
+
+    plan: Plan
+    model: dict[str, Any]
+    eta_seconds: float
+    calibrated: bool
+    memory: Footprint | None
+    at_max: Plan | None
+
+
+def plan(settings: Settings, sources: list[Source], reading: Reading) -> PlanReport:
+    """Chunk the input with the model's tokenizer only and describe the run that would follow."""
+    engine = open_engine(settings, vocab_only=True)
+    templates = templates_for(settings)
+    opts = summarize_options(settings, engine.model)
+    budget = summary_budget(engine.backend, templates, opts)
+    counts = [c.tokens for c in _chunks(engine, sources, budget, reading) if c.text.strip()]
+    planned = plan_run(counts, budget, opts.method)
+    at_max = None
+    max_ctx = model_max_ctx(settings, engine)
+    if max_ctx and max_ctx != engine.n_ctx:
+        max_budget = summary_budget(_WiderContext(engine.backend, max_ctx), templates, opts)
+        if max_budget.chunk_tokens != budget.chunk_tokens:
+            counts = [
+                c.tokens for c in _chunks(engine, sources, max_budget, reading) if c.text.strip()
+            ]
+        at_max = plan_run(counts, max_budget, opts.method)
+    prefill, decode, calibrated = speed_estimate(engine)
+    memory = None
+    if engine.model is not None:
+        offloaded = engine.gpu_layers != 0
+        memory = plan_footprint(
+            engine.model,
+            engine.n_ctx,
+            settings.kv_type,
+            settings.batch,
+            ram_budget(settings, offloaded),
+            weights_in_budget=not offloaded,
+        )
+    eta = planned.eta_seconds(prefill, decode)
+    return PlanReport(planned, engine.facts(), eta, calibrated, memory, at_max)
+
+
+def summarize(
+    settings: Settings,
+    sources: list[Source],
+    reading: Reading,
+    streams: Streams,
+    on_progress: Callable[[ProgressEvent], None] | None = None,
+) -> tuple[SummaryResult, dict[str, Any]]:
+    """Summarize the sources; returns the result and the run's facts for JSON output."""
+    from longcli.backends.cache import CachingBackend, CallCache
+
+    sequences = settings.parallel if settings.backend == BackendKind.llama else 1
+    engine = open_engine(settings, verbose=streams.verbose, sequences=sequences)
+    backend = engine.backend
+    if settings.cache:
+        backend = CachingBackend(engine.backend, CallCache(cache_dir()))
+    started = time.monotonic()
+    summarizer = Summarizer(
+        backend,
+        templates_for(settings),
+        summarize_options(settings, engine.model),
+        on_progress=on_progress,
+    )
+    chunks = _chunks(engine, sources, summarizer.budget, reading)
+    result = summarizer.run(chunks, _estimated_chunks(sources, summarizer.budget))
+    seconds = time.monotonic() - started
+    result.sources = [s.label for s in sources]
+    s = result.stats
+    if s.cached_calls == 0:
+        record_speed(engine, s.prompt_tokens, s.completion_tokens, seconds)
+    streams.detail(
+        f"method {result.method}: {len(result.chunks)} chunks, {len(result.levels)} levels, "
+        f"{s.calls} calls ({s.cached_calls} cached, {s.retries} retries, {s.mended} mended, "
+        f"{s.fallbacks} extractive fallbacks, {s.shortened} sentences shortened), "
+        f"{s.prompt_tokens} prompt + {s.completion_tokens} generated tokens in {seconds:.1f}s"
+    )
+    shown = {k: v for k, v in settings.plain().items() if k not in SECRET_SETTINGS}
+    shown["seconds"] = round(seconds, 2)
+    return result, {"model": engine.facts(), "settings": shown}
