@@ -47,6 +47,8 @@ def open_chat(path: Path, real: bool, ctx: int):
     from longcli.models.gguf import describe_model
     from longcli.models.locate import bundled_model_path
     from longcli.prompts.templates import load_templates
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
     from tests.support.fake_backend import FakeBackend
 
     if real:
