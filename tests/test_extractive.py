@@ -33,5 +33,9 @@ def test_alignment_and_markers():
     origins = [[Span(0, i, i * 10, i * 10 + 9)] for i in range(len(STORY))]
     traced = trace("Alice sold the cargo in Calais. Zebras sing.", STORY, origins)
     assert traced == [[Span(0, 5, 50, 59)], []]
-    marked = with_markers("Alice sold the cargo in Calais. Zebras sing.", traced, {5: "[6]"})
+    marked = with_markers(
+        "Alice sold the cargo in Calais. Zebras sing.",
+        traced,
+        lambda spans: "".join(f"[{s.chunk + 1}]" for s in spans),
+    )
     assert marked == "Alice sold the cargo in Calais. [6] Zebras sing."

@@ -293,16 +293,23 @@ class Chat:
 
     # -- documents ----------------------------------------------------------------------
 
-    def add_document(self, name: str, text: str, summarize: Callable[[str, int], str]) -> bool:
+    def add_document(
+        self,
+        name: str,
+        text: str,
+        summarize: Callable[[str, int], str],
+        where: Callable[[int, int], str] | None = None,
+    ) -> bool:
         """Index a document's passages for recall and seed the summary with its gist.
 
-        Returns False when this exact document was added before.
+        `where` names the places (pages, chapters) a span of the text covers. Returns
+        False when this exact document was added before.
         """
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if self.session.meta.files.get(name) == digest:
             return False
         passages = [
-            Passage(name, c.start, c.end, c.text)
+            Passage(name, c.start, c.end, c.text, where(c.start, c.end) if where else "")
             for c in chunk_stream([text], PASSAGE_TOKENS, self.backend.count_tokens)
             if c.text.strip()
         ]

@@ -19,7 +19,8 @@ from longcli.config import Settings, cache_dir
 from longcli.models.gguf import ModelInfo
 from longcli.prompts.templates import templates_for
 from longcli.streams import Streams
-from longcli.text.decode import Source, read_source_text
+from longcli.text.decode import Source
+from longcli.text.documents import InputFormat, open_document
 
 
 def chat_options(settings: Settings) -> ChatOptions:
@@ -76,7 +77,12 @@ def keep_context(chat: Chat, directory: Path, streams: Streams) -> None:
     chat.after_turn = save
 
 
-def add_documents(chat: Chat, settings: Settings, files: list[Source]) -> list[str]:
+def add_documents(
+    chat: Chat,
+    settings: Settings,
+    files: list[Source],
+    input_format: InputFormat = InputFormat.auto,
+) -> list[str]:
     """Index each file's passages and seed the summary with its gist; returns names added."""
     from longcli.backends.cache import CachingBackend, CallCache
     from longcli.summarize.pipeline import Summarizer, chunk_sources
@@ -88,7 +94,8 @@ def add_documents(chat: Chat, settings: Settings, files: list[Source]) -> list[s
     model: ModelInfo | None = chat.model
     added = []
     for source in files:
-        text = read_source_text(source)
+        document = open_document(source, input_format)
+        text = "".join(document.blocks)
 
         def gist(body: str, words: int) -> str:
             opts = dataclasses.replace(
@@ -98,7 +105,7 @@ def add_documents(chat: Chat, settings: Settings, files: list[Source]) -> list[s
             chunks = chunk_sources([[body]], summarizer.budget, chat.backend.count_tokens)
             return summarizer.run(chunks).summary
 
-        if chat.add_document(source.label, text, gist):
+        if chat.add_document(source.label, text, gist, document.where):
             added.append(source.label)
     return added
 

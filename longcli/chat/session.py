@@ -53,9 +53,11 @@ class Passage:
     start: int
     end: int
     text: str
+    where: str = ""  # the pages, chapter or times it covers, for documents that have them
 
     def label(self) -> str:
-        return f"[{self.source}, characters {self.start}-{self.end}]"
+        place = self.where or f"characters {self.start}-{self.end}"
+        return f"[{self.source}, {place}]"
 
 
 @dataclass
@@ -302,7 +304,13 @@ class Session:
             try:
                 d = json.loads(line)
                 passages.append(
-                    Passage(str(d["source"]), int(d["start"]), int(d["end"]), str(d["text"]))
+                    Passage(
+                        str(d["source"]),
+                        int(d["start"]),
+                        int(d["end"]),
+                        str(d["text"]),
+                        str(d.get("where", "")),
+                    )
                 )
             except (ValueError, KeyError, TypeError):
                 raise SessionError(f"{path}, line {number} is corrupt; left untouched") from None

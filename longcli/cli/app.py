@@ -16,6 +16,7 @@ import typer
 
 from longcli.cli import options as o
 from longcli.cli.output import deliver, streams
+from longcli.text.documents import InputFormat
 
 app = typer.Typer(
     name="longcli",
@@ -91,7 +92,8 @@ def summarize(
         list[str] | None,
         typer.Argument(
             metavar="FILES",
-            help="Text files to summarize, in order; '-' or nothing reads standard input.",
+            help="Files to summarize together, in order: text, Markdown, PDF, EPUB, HTML, DOCX, "
+            "SRT or WebVTT; '-' or nothing reads standard input.",
             show_default=False,
         ),
     ] = None,
@@ -112,6 +114,21 @@ def summarize(
         typer.Option("--format", "-f", help="Output format; json holds the whole summary tree."),
     ] = Format.text,
     output: o.Output = None,
+    each: Annotated[
+        bool,
+        typer.Option(
+            "--each",
+            help="Summarize every file on its own, into --output-dir (files already there are "
+            "kept, so a stopped run resumes).",
+        ),
+    ] = False,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir", help="With --each: where the summaries go, one <name>.md (or .json)."
+        ),
+    ] = None,
+    input_format: o.InputFormatOption = InputFormat.auto,
     plan: Annotated[
         bool,
         typer.Option(
@@ -158,7 +175,8 @@ def summarize(
       cat server.log | longcli summarize - --words 150 > summary.md
       longcli summarize a.txt b.md --format json --output out.json
       longcli summarize book.txt --plan
-      longcli summarize report.txt --cite
+      longcli summarize paper.pdf --cite
+      longcli summarize --each notes/*.docx --output-dir out/
       longcli summarize huge.log --method extractive
       longcli summarize book.txt --base-url http://127.0.0.1:8080 --parallel 4
     """
@@ -168,7 +186,10 @@ def summarize(
     out = streams(quiet, verbose)
     settings = _settings(locals())
     sources = resolve_sources(list(inputs or []), out.stdin_isatty)
-    reading = Reading(encoding, errors.value)
+    reading = Reading(encoding, errors.value, input_format)
+    if each or output_dir is not None:
+        _summarize_each(settings, sources, reading, each, output_dir, output, fmt, cite, out)
+        return
     if plan:
         from longcli.cli.render import render_plan
         from longcli.summarize.run import plan as make_plan
@@ -181,6 +202,36 @@ def summarize(
     with Progress(out) as progress:
         result, facts = run(settings, sources, reading, out, progress)
     deliver(render_summary(result, fmt.value, result.sources, facts, cite), output, out)
+
+
+def _summarize_each(
+    settings: Any,
+    sources: list[Any],
+    reading: Any,
+    each: bool,
+    output_dir: Path | None,
+    output: Path | None,
+    fmt: Format,
+    cite: bool,
+    out: Any,
+) -> None:
+    from longcli.cli.render import render_each, render_summary
+    from longcli.errors import UsageError
+    from longcli.summarize.run import summarize_each
+
+    if not each or output_dir is None or output is not None:
+        raise UsageError("--each writes one summary per file: give it --output-dir, not --output")
+    suffix = ".json" if fmt == Format.json else ".md"
+    style = Format.markdown if fmt == Format.text else fmt
+
+    def render(result: Any, facts: Any) -> str:
+        return render_summary(result, style.value, result.sources, facts, cite)
+
+    outcomes = summarize_each(settings, sources, reading, output_dir, render, suffix, out)
+    out.result(render_each(outcomes))
+    if any(o.status not in ("done", "kept") for o in outcomes):
+        raise UsageError(f"{sum(o.status not in ('done', 'kept') for o in outcomes)} file(s) "
+                         "could not be summarized (see above)")  # fmt: skip
 
 
 @app.command()
@@ -207,9 +258,11 @@ def chat(
         list[str] | None,
         typer.Option(
             "--file",
-            help="A long document to talk about: summarized into memory, indexed for recall.",
+            help="A long document to talk about (text, PDF, EPUB, HTML, DOCX, subtitles): "
+            "summarized into memory, indexed for recall.",
         ),
     ] = None,
+    input_format: o.InputFormatOption = InputFormat.auto,
     interactive: Annotated[
         bool,
         typer.Option(
@@ -263,7 +316,7 @@ def chat(
         if not one_shot.strip() and not doc_sources:
             raise UsageError("no message on standard input")
     with open_chat(settings, resolve_session_path(memory), system, out) as conversation:
-        for name in add_documents(conversation, settings, doc_sources):
+        for name in add_documents(conversation, settings, doc_sources, input_format):
             out.note(f"added {name} to the session's memory")
         if one_shot is not None:
             if one_shot.strip():

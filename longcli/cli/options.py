@@ -23,6 +23,7 @@ from longcli.config import (
     Style,
     help_text,
 )
+from longcli.text.documents import InputFormat
 
 
 def _option(name: str, *short: str) -> Any:
@@ -74,6 +75,14 @@ SessionArgument = Annotated[
     str, typer.Argument(help="Session directory, or the name of a named session.")
 ]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+InputFormatOption = Annotated[
+    InputFormat,
+    typer.Option(
+        "--input-format",
+        help="Read the input as this format instead of recognising it from its first bytes "
+        "(pdf, epub, html, docx, srt, vtt need: pip install 'longcli[docs]').",
+    ),
+]
 
 
 def flags(params: dict[str, Any]) -> dict[str, Any]:

@@ -89,22 +89,39 @@ def render_summary(
 
 
 def cited(result: SummaryResult, titles: list[str]) -> tuple[str, list[str]]:
-    """The summary with a [n] after each sentence for the chunks it comes from, and the
-    legend of those chunks: source and character range."""
-    from longcli.grounding.cite import chunks_cited, with_markers
+    """The summary with each sentence followed by where it comes from, and a legend.
 
-    used = sorted({c for spans in result.origins for c in chunks_cited(spans)})
-    labels = {c: f"[{c + 1}]" for c in used}
+    Documents name their places: [p. 12-13], [ch. 4 "The Storm"], [00:14:03] (with the
+    file's name first when there are several inputs). Plain text has no places, so its
+    sentences cite the chunk, [3], and the legend gives each cited chunk's characters.
+    """
+    from longcli.grounding.cite import Span, with_markers
+
+    several = len(titles) > 1
+    numbered: dict[int, Span] = {}
+
+    def name(source: int) -> str:
+        return titles[source] if source < len(titles) else "input"
+
+    def label(spans: list[Span]) -> str:
+        marks: list[str] = []
+        for span in spans:
+            where = result.where(span.source, span.start, span.end)
+            if where:
+                marks.append(f"[{name(span.source)}, {where}]" if several else f"[{where}]")
+            else:
+                numbered.setdefault(span.chunk, span)
+                marks.append(f"[{span.chunk + 1}]")
+        return "".join(dict.fromkeys(marks))
+
+    text = with_markers(result.summary.strip(), result.origins, label)
     by_index = {c.index: c for c in result.chunks}
-    legend = []
-    for c in used:
-        chunk = by_index.get(c)
-        if chunk is None:
-            continue
-        name = titles[chunk.source] if chunk.source < len(titles) else "input"
-        legend.append(f"[{c + 1}] {name}, characters {chunk.start}-{chunk.end}")
-    text = result.summary.strip()
-    return with_markers(text, result.origins, labels), legend
+    legend = [
+        f"[{c + 1}] {name(by_index[c].source)}, characters {by_index[c].start}-{by_index[c].end}"
+        for c in sorted(numbered)
+        if c in by_index
+    ]
+    return text, legend
 
 
 def _duration(seconds: float) -> str:
@@ -257,5 +274,18 @@ def render_model_list(rows: list[dict[str, Any]]) -> str:
             f"{r['name']:<20} {r['kind']:<10} {r['size']:>10} {r['architecture']:<10} "
             f"{r['quantization']:<8} {r['trained_ctx'] or '?':>7} "
             f"{'yes' if r['chat_template'] else 'no':<8} {r['path']}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_each(outcomes: list[Any]) -> str:
+    """The table `summarize --each` ends with: file, what happened, chunks, time, output."""
+    width = max((len(o.source) for o in outcomes), default=4)
+    lines = [f"{'file':<{width}}  {'status':<10} {'chunks':>6} {'seconds':>8}  output"]
+    for o in outcomes:
+        status = o.status if o.status in ("done", "kept") else "failed"
+        lines.append(
+            f"{o.source:<{width}}  {status:<10} {o.chunks or '':>6} "
+            f"{f'{o.seconds:.1f}' if o.seconds else '':>8}  {o.output}"
         )
     return "\n".join(lines) + "\n"

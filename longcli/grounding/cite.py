@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from longcli.text.sentences import split_sentences
@@ -79,14 +79,14 @@ def chunks_cited(spans: Sequence[Span]) -> list[int]:
     return sorted({s.chunk for s in spans})
 
 
-def with_markers(text: str, origins: Origins, label: dict[int, str]) -> str:
-    """`text` with each sentence followed by the labels of the chunks it comes from."""
+def with_markers(text: str, origins: Origins, label: Callable[[list[Span]], str]) -> str:
+    """`text` with each sentence followed by `label` of the spans it comes from."""
     sentences = split_sentences(text)
     out: list[str] = []
     pos = 0
     for sentence, spans in zip(sentences, origins, strict=False):
         out.append(text[pos : sentence.end])
-        marks = "".join(label[c] for c in chunks_cited(spans) if c in label)
+        marks = label(spans) if spans else ""
         if marks:
             out.append(" " + marks)
         pos = sentence.end

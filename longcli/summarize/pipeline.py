@@ -63,6 +63,7 @@ from longcli.summarize.budget import (
 )
 from longcli.summarize.parallel import pool_for
 from longcli.text.chunks import Chunk, chunk_stream
+from longcli.text.documents import Mark, describe_span
 from longcli.text.keysentences import Scored, score_sentences, select, word_count
 from longcli.text.sentences import split_sentences
 
@@ -96,7 +97,7 @@ class ChunkRecord:
     summary: str
     summary_tokens: int
     outcome: str = MODEL  # model | mended | extractive: how the summary was obtained
-    citations: list[list[dict[str, int]]] = field(default_factory=list)  # per sentence
+    citations: list[list[dict[str, Any]]] = field(default_factory=list)  # per sentence
 
 
 @dataclass
@@ -109,7 +110,7 @@ class MergeRecord:
     input_tokens: int
     tightened: bool = False  # the first answer did not shrink; this one was capped at half
     outcome: str = MODEL
-    citations: list[list[dict[str, int]]] = field(default_factory=list)  # per sentence
+    citations: list[list[dict[str, Any]]] = field(default_factory=list)  # per sentence
 
 
 @dataclass
@@ -138,9 +139,15 @@ class SummaryResult:
     method: str = "hybrid"
     origins: Origins = field(default_factory=list)  # per sentence of the summary
     sources: list[str] = field(default_factory=list)
+    places: list[list[Mark]] = field(default_factory=list)  # per source: pages, chapters
+
+    def where(self, source: int, start: int, end: int) -> str:
+        """The pages, chapter or times a span of a source covers ("" for plain text)."""
+        marks = self.places[source] if source < len(self.places) else []
+        return describe_span(marks, start, end)
 
     def to_json(self, model: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "summary": self.summary,
             "method": self.method,
             "citations": _citations_json(self.origins),
@@ -152,9 +159,17 @@ class SummaryResult:
             "levels": [[asdict(m) for m in level] for level in self.levels],
             "stats": asdict(self.stats),
         }
+        if any(self.places):
+            records = [*data["chunks"], *(m for level in data["levels"] for m in level)]
+            for chunk in data["chunks"]:
+                chunk["where"] = self.where(chunk["source"], chunk["start"], chunk["end"])
+            for sentence in [*data["citations"], *(s for r in records for s in r["citations"])]:
+                for span in sentence:
+                    span["where"] = self.where(span["source"], span["start"], span["end"])
+        return data
 
 
-def _citations_json(origins: Origins) -> list[list[dict[str, int]]]:
+def _citations_json(origins: Origins) -> list[list[dict[str, Any]]]:
     return [[span.to_json() for span in spans] for spans in origins]
 
 

@@ -6,9 +6,12 @@ describes a run of any size without running the model.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from longcli.backends.base import Delegating
@@ -22,7 +25,8 @@ from longcli.backends.engine import (
     resolve_method,
     speed_estimate,
 )
-from longcli.config import BackendKind, Settings, cache_dir
+from longcli.config import BackendKind, Method, Settings, cache_dir
+from longcli.errors import UsageError
 from longcli.models.footprint import Footprint, plan_footprint
 from longcli.models.gguf import ModelInfo
 from longcli.prompts.templates import templates_for
@@ -30,7 +34,8 @@ from longcli.streams import Streams
 from longcli.summarize.budget import Budget, Plan, SummarizeOptions, plan_run, summary_budget
 from longcli.summarize.pipeline import ProgressEvent, Summarizer, SummaryResult, chunk_sources
 from longcli.text.chunks import Chunk
-from longcli.text.decode import Source, iter_source_text
+from longcli.text.decode import Source
+from longcli.text.documents import Document, InputFormat, open_document
 
 ESTIMATED_BYTES_PER_TOKEN = 4.0
 SECRET_SETTINGS = ("aliases", "system", "api_key")  # never echoed into output
@@ -38,10 +43,14 @@ SECRET_SETTINGS = ("aliases", "system", "api_key")  # never echoed into output
 
 @dataclass(frozen=True)
 class Reading:
-    """How to read the inputs: --encoding and --errors."""
+    """How to read the inputs: --input-format, --encoding and --errors."""
 
     encoding: str | None = None
     errors: str = "strict"
+    format: InputFormat = InputFormat.auto
+
+    def open(self, source: Source) -> Document:
+        return open_document(source, self.format, self.encoding, self.errors)
 
 
 def summarize_options(settings: Settings, model: ModelInfo | None = None) -> SummarizeOptions:
@@ -61,11 +70,8 @@ def summarize_options(settings: Settings, model: ModelInfo | None = None) -> Sum
     )
 
 
-def _chunks(
-    engine: Engine, sources: list[Source], budget: Budget, reading: Reading
-) -> Iterator[Chunk]:
-    texts = (iter_source_text(s, reading.encoding, reading.errors) for s in sources)
-    return chunk_sources(texts, budget, engine.backend.count_tokens)
+def _chunks(engine: Engine, documents: list[Document], budget: Budget) -> Iterator[Chunk]:
+    return chunk_sources((d.blocks for d in documents), budget, engine.backend.count_tokens)
 
 
 def _estimated_chunks(sources: list[Source], budget: Budget) -> int:
@@ -103,16 +109,16 @@ def plan(settings: Settings, sources: list[Source], reading: Reading) -> PlanRep
     templates = templates_for(settings)
     opts = summarize_options(settings, engine.model)
     budget = summary_budget(engine.backend, templates, opts)
-    counts = [c.tokens for c in _chunks(engine, sources, budget, reading) if c.text.strip()]
+    documents = [reading.open(s) for s in sources]
+    counts = [c.tokens for c in _chunks(engine, documents, budget) if c.text.strip()]
     planned = plan_run(counts, budget, opts.method)
     at_max = None
     max_ctx = model_max_ctx(settings, engine)
     if max_ctx and max_ctx != engine.n_ctx:
         max_budget = summary_budget(_WiderContext(engine.backend, max_ctx), templates, opts)
         if max_budget.chunk_tokens != budget.chunk_tokens:
-            counts = [
-                c.tokens for c in _chunks(engine, sources, max_budget, reading) if c.text.strip()
-            ]
+            again = [reading.open(s) for s in sources]
+            counts = [c.tokens for c in _chunks(engine, again, max_budget) if c.text.strip()]
         at_max = plan_run(counts, max_budget, opts.method)
     prefill, decode, calibrated = speed_estimate(engine)
     memory = None
@@ -136,12 +142,13 @@ def summarize(
     reading: Reading,
     streams: Streams,
     on_progress: Callable[[ProgressEvent], None] | None = None,
+    engine: Engine | None = None,
 ) -> tuple[SummaryResult, dict[str, Any]]:
     """Summarize the sources; returns the result and the run's facts for JSON output."""
     from longcli.backends.cache import CachingBackend, CallCache
 
-    sequences = settings.parallel if settings.backend == BackendKind.llama else 1
-    engine = open_engine(settings, verbose=streams.verbose, sequences=sequences)
+    if engine is None:
+        engine = open_for(settings, streams)
     backend = engine.backend
     if settings.cache:
         backend = CachingBackend(engine.backend, CallCache(cache_dir()))
@@ -152,10 +159,15 @@ def summarize(
         summarize_options(settings, engine.model),
         on_progress=on_progress,
     )
-    chunks = _chunks(engine, sources, summarizer.budget, reading)
+    documents = [reading.open(s) for s in sources]
+    chunks = _chunks(engine, documents, summarizer.budget)
     result = summarizer.run(chunks, _estimated_chunks(sources, summarizer.budget))
     seconds = time.monotonic() - started
     result.sources = [s.label for s in sources]
+    result.places = [d.marks for d in documents]
+    for document in documents:
+        for warning in document.warnings:
+            streams.warn(warning)
     s = result.stats
     if s.cached_calls == 0:
         record_speed(engine, s.prompt_tokens, s.completion_tokens, seconds)
@@ -168,3 +180,82 @@ def summarize(
     shown = {k: v for k, v in settings.plain().items() if k not in SECRET_SETTINGS}
     shown["seconds"] = round(seconds, 2)
     return result, {"model": engine.facts(), "settings": shown}
+
+
+def open_for(settings: Settings, streams: Streams) -> Engine:
+    """The engine a run needs: the tokenizer alone when no model call will be made."""
+    if settings.method == Method.extractive:
+        return open_engine(settings, vocab_only=True)
+    sequences = settings.parallel if settings.backend == BackendKind.llama else 1
+    return open_engine(settings, verbose=streams.verbose, sequences=sequences)
+
+
+@dataclass
+class EachOutcome:
+    """One file of `summarize --each`: where its summary went, and how it went."""
+
+    source: str
+    output: Path
+    status: str  # "done", "kept" (it was done by an earlier run), or the error
+    chunks: int = 0
+    seconds: float = 0.0
+
+
+def each_outputs(sources: list[Source], directory: Path, suffix: str) -> list[Path]:
+    """DIR/<name><suffix> for every input, in order; a repeated name gets -2, -3, ..."""
+    seen: dict[str, int] = {}
+    paths = []
+    for source in sources:
+        stem = source.path.stem if source.path else "stdin"
+        seen[stem] = seen.get(stem, 0) + 1
+        paths.append(directory / f"{stem}{'' if seen[stem] == 1 else f'-{seen[stem]}'}{suffix}")
+    return paths
+
+
+def summarize_each(
+    settings: Settings,
+    sources: list[Source],
+    reading: Reading,
+    directory: Path,
+    render: Callable[[SummaryResult, dict[str, Any]], str],
+    suffix: str,
+    streams: Streams,
+) -> list[EachOutcome]:
+    """Summarize every source on its own into `directory`, one file each, written
+    atomically. An output that exists already is kept, so an interrupted run resumes; a
+    document that cannot be read is reported and the others go on. With a server, up to
+    --parallel files are summarized at once, keeping its slots busy."""
+    from longcli.errors import InputError
+    from longcli.storage import atomic_write_text, ensure_private_dir
+    from longcli.summarize.parallel import pool_for
+
+    if any(s.path is None for s in sources):
+        raise UsageError("--each summarizes files; standard input cannot be one of them")
+    ensure_private_dir(directory)
+    at_once = settings.parallel if settings.backend == BackendKind.http else 1
+    engine = open_for(dataclasses.replace(settings, parallel=1), streams)
+    one_at_a_time = dataclasses.replace(settings, parallel=1)
+    outputs = each_outputs(sources, directory, suffix)
+
+    def one(source: Source, output: Path) -> EachOutcome:
+        if output.exists():
+            return EachOutcome(source.label, output, "kept")
+        started = time.monotonic()
+        try:
+            result, facts = summarize(one_at_a_time, [source], reading, streams, None, engine)
+        except InputError as exc:
+            return EachOutcome(source.label, output, exc.message)
+        atomic_write_text(output, render(result, facts), mode=0o644)
+        return EachOutcome(
+            source.label, output, "done", len(result.chunks), time.monotonic() - started
+        )
+
+    outcomes: list[EachOutcome] = []
+    with pool_for(at_once) as pool:
+        futures = [pool.submit(partial(one, s, o)) for s, o in zip(sources, outputs, strict=True)]
+        for n, future in enumerate(futures, 1):
+            outcome = future.result()
+            outcomes.append(outcome)
+            took = f", {outcome.seconds:.0f} s" if outcome.status == "done" else ""
+            streams.note(f"[{n}/{len(sources)}] {outcome.source}: {outcome.status}{took}")
+    return outcomes

@@ -177,8 +177,3 @@ def iter_source_text(
     finally:
         if source.path is not None:
             stream.close()
-
-
-def read_source_text(source: Source, encoding: str | None = None, errors: str = "strict") -> str:
-    """Read a whole source as text (for small inputs such as a chat document)."""
-    return "".join(iter_source_text(source, encoding, errors))

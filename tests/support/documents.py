@@ -1,0 +1,147 @@
+"""Small documents the tests build themselves: PDF, EPUB, DOCX, HTML, SRT and WebVTT."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+
+def _pdf_string(text: str) -> str:
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF with one page per entry, each line set in Helvetica (a real text layer)."""
+    objects: list[bytes] = []
+    page_ids = []
+    font_id = 3 + 2 * len(pages)
+    for n, lines in enumerate(pages):
+        page_id, content_id = 3 + 2 * n, 4 + 2 * n
+        page_ids.append(page_id)
+        body = " T* ".join(f"{_pdf_string(line)} Tj" for line in lines)
+        stream = f"BT /F1 11 Tf 14 TL 72 740 Td {body} ET".encode("latin-1")
+        objects.append(
+            f"{page_id} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"/Contents {content_id} 0 R /Resources << /Font << /F1 {font_id} 0 R >> >> >> "
+            "endobj\n".encode()
+        )
+        objects.append(
+            f"{content_id} 0 obj << /Length {len(stream)} >> stream\n".encode()
+            + stream
+            + b"\nendstream endobj\n"
+        )
+    kids = " ".join(f"{i} 0 R" for i in page_ids)
+    head = [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
+        f"2 0 obj << /Type /Pages /Kids [{kids}] /Count {len(pages)} >> endobj\n".encode(),
+    ]
+    font = f"{font_id} 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for obj in [*head, *objects, font.encode()]:
+        offsets.append(len(out))
+        out += obj
+    xref = len(out)
+    out += f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += (
+        f"trailer << /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def make_epub(chapters: list[tuple[str, list[str]]]) -> bytes:
+    """An EPUB 3 with a nav document naming each chapter; spine in the given order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+        z.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0"?><container version="1.0" '
+            'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="OEBPS/content.opf" '
+            'media-type="application/oebps-package+xml"/></rootfiles></container>',
+        )
+        items, refs, links = [], [], []
+        for n, (title, paragraphs) in enumerate(chapters, 1):
+            body = "".join(f"<p>{p}</p>" for p in paragraphs)
+            z.writestr(
+                f"OEBPS/text/ch{n}.xhtml",
+                '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head>'
+                f"<title>{title}</title><style>p {{ color: red }}</style></head><body>"
+                f"<h1>{title}</h1>{body}</body></html>",
+            )
+            items.append(
+                f'<item id="c{n}" href="text/ch{n}.xhtml" media-type="application/xhtml+xml"/>'
+            )
+            refs.append(f'<itemref idref="c{n}"/>')
+            links.append(f'<li><a href="text/ch{n}.xhtml">{title}</a></li>')
+        z.writestr(
+            "OEBPS/nav.xhtml",
+            '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" '
+            'xmlns:epub="http://www.idpf.org/2007/ops"><body><nav epub:type="toc"><ol>'
+            + "".join(links)
+            + "</ol></nav></body></html>",
+        )
+        z.writestr(
+            "OEBPS/content.opf",
+            '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+            '<manifest><item id="nav" href="nav.xhtml" properties="nav" '
+            'media-type="application/xhtml+xml"/>'
+            + "".join(items)
+            + "</manifest><spine>"
+            + "".join(refs)
+            + "</spine></package>",
+        )
+    return buffer.getvalue()
+
+
+def make_docx(blocks: list[tuple[str, object]]) -> bytes:
+    """A DOCX from ("heading", (level, text)), ("paragraph", text), ("table", rows)."""
+    import docx
+
+    document = docx.Document()
+    for kind, value in blocks:
+        if kind == "heading":
+            level, text = value  # type: ignore[misc]
+            document.add_heading(text, level=level)
+        elif kind == "paragraph":
+            document.add_paragraph(str(value))
+        else:
+            rows = value  # type: ignore[assignment]
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[arg-type]
+            for r, row in enumerate(rows):  # type: ignore[arg-type]
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def make_html(title: str, sections: list[tuple[str, list[str]]]) -> str:
+    """A web page: navigation, a script and a footer around the article."""
+    article = "".join(
+        f"<h2>{heading}</h2>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+        for heading, paragraphs in sections
+    )
+    return (
+        "<!DOCTYPE html><html><head><title>Site</title><script>var tracking = "
+        '"SECRET-SCRIPT";</script><style>body { color: red }</style></head><body>'
+        '<nav><a href="/">Home</a> <a href="/shop">Shop menu item</a></nav>'
+        f"<main><article><h1>{title}</h1>{article}</article></main>"
+        "<footer>Copyright footer text and cookie notice</footer></body></html>"
+    )
+
+
+def make_vtt(cues: list[tuple[str, str, str]]) -> str:
+    lines = ["WEBVTT", ""]
+    for n, (start, end, text) in enumerate(cues, 1):
+        lines += [f"cue-{n}", f"{start}.000 --> {end}.000", text, ""]
+    return "\n".join(lines)
+
+
+def make_srt(cues: list[tuple[str, str, str]]) -> str:
+    lines = []
+    for n, (start, end, text) in enumerate(cues, 1):
+        lines += [str(n), f"{start},000 --> {end},000", text, ""]
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""Documents in: each format read in order, with its places kept, and bad ones refused."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from longcli.errors import InputError
+from longcli.text.decode import Source
+from longcli.text.documents import InputFormat, open_document, sniff
+from tests.conftest import TEST_DATA
+from tests.support.documents import make_docx, make_epub, make_html, make_pdf, make_srt, make_vtt
+
+
+def read(path: Path, fmt: InputFormat = InputFormat.auto):
+    document = open_document(Source(str(path), path), fmt)
+    return "".join(document.blocks), document
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def test_formats_are_recognised_by_their_bytes_not_their_names(tmp_path: Path):
+    assert sniff(make_pdf([["x"]]), "notes.txt") == InputFormat.pdf
+    assert sniff(make_epub([("A", ["b"])]), "book.zip") == InputFormat.epub
+    assert sniff(make_docx([("paragraph", "x")]), "a.docx") == InputFormat.docx
+    assert sniff(b"<!DOCTYPE html><html><body>x</body></html>", "page") == InputFormat.html
+    assert sniff(b"WEBVTT\n\n00:00.000 --> 00:01.000\nhi", None) == InputFormat.vtt
+    assert sniff(make_srt([("00:00:01", "00:00:02", "hi")]).encode(), None) == InputFormat.srt
+    assert sniff(b"# Title\n\nSome <b>markdown</b> text.", "notes.md") == InputFormat.text
+    assert sniff(b"plain words", "page.html") == InputFormat.text  # no markup at all
+
+
+def test_pdf_pages_in_order_with_page_references(tmp_path: Path):
+    pages = [["Alice opened the shop (early).", "She sold tea."], ["Bob came at noon."], ["Rain."]]
+    text, doc = read(write(tmp_path, "shop.pdf", make_pdf(pages)))
+    assert text.index("Alice") < text.index("Bob") < text.index("Rain")
+    assert [m.label for m in doc.marks] == ["1", "2", "3"]
+    assert doc.where(text.index("Alice"), text.index("sold")) == "p. 1"
+    assert doc.where(text.index("sold"), text.index("Rain")) == "p. 1-2"  # ends where 3 begins
+    assert doc.where(text.index("sold"), text.index("Rain") + 1) == "p. 1-3"
+    assert "\n\n" in text[text.index("tea.") : text.index("Bob")]  # pages are boundaries
+
+
+def test_a_real_pdf_and_its_outline_pages(tmp_path: Path):
+    text, doc = read(TEST_DATA / "pdflatex-outline.pdf")
+    assert len(doc.marks) == 4 and "Contents" in text
+    assert "\ufffe" not in text and "\r" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("imagemagick-images.pdf", "has no text layer (40 letters on 6 pages: a scan?)"),
+        ("libreoffice-writer-password.pdf", "is an encrypted PDF"),
+    ],
+)
+def test_scanned_and_encrypted_pdfs_are_refused(name: str, message: str):
+    with pytest.raises(InputError, match=re.escape(message)):
+        read(TEST_DATA / name)
+
+
+def test_damaged_pdfs_and_thousands_of_empty_pages(tmp_path: Path):
+    whole = make_pdf([["Alice opened the shop."]] * 3)
+    with pytest.raises(InputError, match="is not a readable PDF"):
+        read(write(tmp_path, "cut.pdf", whole[: len(whole) // 3]))
+    with pytest.raises(InputError, match="no text layer .0 letters on 10000 pages"):
+        read(write(tmp_path, "empty.pdf", make_pdf([[]] * 10_000)))
+
+
+def test_epub_chapters_in_spine_order_with_titles(tmp_path: Path):
+    book = make_epub([("The Start", ["Alice woke."]), ("The Storm", ["Rain fell.", "It stopped."])])
+    text, doc = read(write(tmp_path, "book.epub", book))
+    assert text == "# The Start\nAlice woke.\n\n# The Storm\nRain fell.\n\nIt stopped.\n\n"
+    assert [m.label for m in doc.marks] == ['1 "The Start"', '2 "The Storm"']
+    assert doc.where(text.index("Rain"), text.index("stopped")) == 'ch. 2 "The Storm"'
+    assert "color" not in text  # styles are not text
+
+
+def test_a_real_epub_is_chaptered_by_its_table_of_contents():
+    text, doc = read(TEST_DATA / "childrens-literature.epub")
+    titles = [m.label for m in doc.marks]
+    assert len(titles) > 100 and '4 "190 A FOUR-LEAVED CLOVER"' in titles
+    emperor = next(m for m in doc.marks if "EMPEROR" in m.label)
+    assert "193" in text[emperor.offset : emperor.offset + 20]  # the mark is at its chapter
+
+
+def test_zip_bombs_and_damaged_archives_are_refused(tmp_path: Path):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+        z.writestr("OEBPS/huge.xhtml", b"\0" * (64 << 20))
+    with pytest.raises(InputError, match="zip bomb"):
+        read(write(tmp_path, "bomb.epub", bomb.getvalue()))
+    with pytest.raises(InputError, match="a zip archive, but not an EPUB or a DOCX"):
+        read(write(tmp_path, "notes.docx", b"PK\x03\x04 not really a docx"))
+    docx = make_docx([("paragraph", "Some words.")])
+    with pytest.raises(InputError, match="damaged"):
+        read(write(tmp_path, "cut.docx", docx[: len(docx) // 2]), InputFormat.docx)
+
+
+def test_docx_paragraphs_headings_and_tables_in_order(tmp_path: Path):
+    blocks = [
+        ("heading", (1, "Budget")),
+        ("paragraph", "We spend 5 dollars."),
+        ("table", [["Item", "Cost"], ["Tea", "5"]]),
+        ("heading", (2, "Plans")),
+        ("paragraph", "Buy more tea."),
+    ]
+    text, doc = read(write(tmp_path, "plan.docx", make_docx(blocks)))
+    expected = (
+        "# Budget\n\nWe spend 5 dollars.\n\nItem | Cost\nTea | 5\n\n## Plans\n\nBuy more tea.\n\n"
+    )
+    assert text == expected
+    assert doc.where(text.index("Buy"), len(text)) == "Plans"
+
+
+def test_html_main_content_only_with_headings(tmp_path: Path):
+    page = make_html(
+        "Tea report",
+        [
+            ("Prices", ["Tea prices rose by five percent this year across all the markets."]),
+            ("Outlook", ["Growers expect a calm season with steady rain and good harvests."]),
+        ],
+    )
+    text, doc = read(write(tmp_path, "page.html", page))
+    assert "## Prices" in text and "## Outlook" in text and "five percent" in text
+    for boilerplate in ("SECRET-SCRIPT", "Shop menu item", "cookie notice", "color: red"):
+        assert boilerplate not in text
+    assert doc.where(text.index("Growers"), len(text)) == "Outlook"
+
+
+def test_huge_html_is_read_without_heuristics_and_said_so(tmp_path: Path, monkeypatch):
+    from longcli.text import documents
+
+    monkeypatch.setattr(documents, "MAX_HTML_BYTES", 10_000)
+    page = make_html("Big", [("Part", ["A long paragraph about tea. " * 20])] * 30)
+    text, doc = read(write(tmp_path, "big.html", page))
+    assert "about tea" in text and "SECRET-SCRIPT" not in text
+    assert doc.warnings and "read as text" in doc.warnings[0]
+
+
+@pytest.mark.parametrize("kind", ["vtt", "srt"])
+def test_subtitles_keep_cue_text_and_times(tmp_path: Path, kind: str):
+    cues = [
+        ("00:00:01", "00:00:03", "<v Ann>Hello there."),
+        ("00:00:04", "00:00:06", "How are you?"),
+        ("00:14:03", "00:14:05", "Fine, thanks."),
+    ]
+    data = make_vtt(cues) if kind == "vtt" else make_srt(cues)
+    text, doc = read(write(tmp_path, f"call.{kind}", data))
+    assert text == "Hello there.\nHow are you?\n\nFine, thanks.\n"  # a long pause: a new paragraph
+    assert doc.where(text.index("Fine"), len(text)) == "00:14:03"
+    assert "-->" not in text and "cue-" not in text
+
+
+def test_a_missing_reader_names_the_extra(tmp_path: Path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as if not installed
+    with pytest.raises(InputError) as caught:
+        read(write(tmp_path, "a.pdf", make_pdf([["Alice."]])))
+    assert "pypdfium2" in caught.value.message and "longcli[docs]" in (caught.value.hint or "")
