@@ -132,9 +132,10 @@ def main() -> None:
         if "pypdfium2" in row:
             pages_read = max(int(row["pages"]), 1)  # type: ignore[call-overload]
             per100 = {k: 100 * float(row[k]) / pages_read for k in ("pypdfium2", "pypdf")}  # type: ignore[arg-type]
+            ratio = per100["pypdf"] / max(per100["pypdfium2"], 1e-9)
             print(
                 f"{row['what']:42} s/100 pages: pypdfium2 {per100['pypdfium2']:.3f}, "
-                f"pypdf {per100['pypdf']:.3f} ({per100['pypdf'] / max(per100['pypdfium2'], 1e-9):.0f}x)"
+                f"pypdf {per100['pypdf']:.3f} ({ratio:.0f}x)"
             )
         elif "peak_rss_mib" in row:
             print(
