@@ -34,6 +34,22 @@ def private_user_dirs(
         monkeypatch.setenv(f"LONGCLI_{name}_DIR", str(home / name.lower()))
     for var in [v for v in os.environ if v.startswith("LONGCLI_") and not v.endswith("_DIR")]:
         monkeypatch.delenv(var)
+    # Other tools' model stores: empty ones of the test's own, never the machine's.
+    for var, folder in (
+        ("HF_HOME", "huggingface"),
+        ("OLLAMA_MODELS", "ollama"),
+        ("LMSTUDIO_MODELS", "lmstudio"),
+        ("LLAMA_CACHE", "llamacpp"),
+    ):
+        monkeypatch.setenv(var, str(home / folder))
+    for var in (
+        "HF_HUB_CACHE",
+        "HUGGINGFACE_HUB_CACHE",
+        "HF_ENDPOINT",
+        "HF_TOKEN",
+        "HF_HUB_OFFLINE",
+    ):
+        monkeypatch.delenv(var, raising=False)
     return home
 
 

@@ -92,7 +92,9 @@ def test_chat_recalls_document_passages_by_page(run, tmp_path: Path):
     pages[4] = ["The vault code is 7731, said the clerk."] + ["Routine notes follow."] * 19
     paper.write_bytes(make_pdf(pages))
     s = tmp_path / "s"
-    r = run("chat", "--memory", str(s), "--backend", "fake", "--file", str(paper), "What is the code?")
+    r = run(
+        "chat", "--memory", str(s), "--backend", "fake", "--file", str(paper), "What is the code?"
+    )
     assert r.returncode == 0, r.stderr
     passages = [json.loads(line) for line in (s / "docs.jsonl").read_text().splitlines()]
     vault = next(p for p in passages if "7731" in p["text"])

@@ -450,15 +450,82 @@ def models_info(
 
 
 @models_app.command("list")
-def models_list(as_json: o.Json = False) -> None:
-    """List the bundled model, the .gguf files in the models dir, and aliases."""
+def models_list(as_json: o.Json = False, verbose: o.Verbose = False) -> None:
+    """List every model you can use by name: the bundled one, the models dir, aliases, and
+    GGUFs that Ollama, LM Studio, llama.cpp or the Hugging Face cache keep (read-only)."""
     import json
 
     from longcli.cli.render import render_model_list
     from longcli.models.catalog import list_models
 
-    rows = list_models(_settings({}))
-    streams().result(json.dumps(rows, indent=2) + "\n" if as_json else render_model_list(rows))
+    out = streams(verbose=verbose)
+    rows, notes = list_models(_settings({}))
+    for note in notes:
+        out.detail(note)
+    out.result(json.dumps(rows, indent=2) + "\n" if as_json else render_model_list(rows))
+
+
+@models_app.command("pull")
+def models_pull(
+    repo: Annotated[str, typer.Argument(help="A Hugging Face repository: owner/name.")],
+    file: Annotated[
+        str | None,
+        typer.Argument(help="The .gguf file to fetch [default: the one with --quant in its name]."),
+    ] = None,
+    quant: Annotated[
+        str | None,
+        typer.Option("--quant", help="Pick the file by its quantization [default: Q4_K_M]."),
+    ] = None,
+    alias: Annotated[
+        str | None, typer.Option("--alias", help="Also name it, for --model NAME.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Pull it even if it will not fit in memory here.")
+    ] = False,
+    quiet: o.Quiet = False,
+) -> None:
+    """Download a GGUF model from the Hugging Face Hub, into the cache other tools share.
+
+    A stopped download resumes; the file is checked (GGUF header, the hub's sha256); a
+    split model is fetched whole. HF_TOKEN is used when set (gated or private models).
+
+    \b
+    Examples:
+      longcli models pull Qwen/Qwen2.5-3B-Instruct-GGUF --quant Q4_K_M --alias qwen
+      longcli models pull bartowski/Llama-3.2-3B-Instruct-GGUF Llama-3.2-3B-Instruct-Q4_K_M.gguf
+    """
+    from longcli.backends.engine import ram_budget
+    from longcli.cli.render import DownloadProgress
+    from longcli.models.catalog import add_alias
+    from longcli.models.footprint import format_bytes
+    from longcli.models.hub import check_fits, plan_pull, pull
+
+    out = streams(quiet)
+    settings = _settings({})
+    plan = plan_pull(repo, file, quant)
+    check_fits(plan, ram_budget(settings, offloaded=False), force)
+    names = ", ".join(f.path for f in plan.files)
+    out.note(f"pulling {repo}: {names} ({format_bytes(plan.total_bytes)})")
+    with DownloadProgress(out) as progress:
+        path = pull(plan, progress)
+    out.note(f"{plan.files[0].path} is ready and checked")
+    if alias:
+        add_alias(alias, path)
+        out.note(f"'{alias}' now means {path}")
+    out.result(f"{path}\n")
+
+
+@models_app.command("recommend")
+def models_recommend(as_json: o.Json = False) -> None:
+    """A short list of instruct models that summarize and chat well, with the RAM each
+    needs at an 8k context, whether it fits this machine, and the line that pulls it."""
+    import json
+
+    from longcli.cli.render import render_recommended
+    from longcli.models.catalog import recommended
+
+    rows = recommended(_settings({}))
+    streams().result(json.dumps(rows, indent=2) + "\n" if as_json else render_recommended(rows))
 
 
 @models_app.command("alias")

@@ -262,20 +262,80 @@ def render_model_facts(facts: dict[str, Any]) -> str:
 
 
 def render_model_list(rows: list[dict[str, Any]]) -> str:
+    width = max([20, *(len(r["name"]) for r in rows)])
     lines = [
-        f"{'name':<20} {'kind':<10} {'size':>10} {'arch':<10} {'quant':<8} {'ctx':>7} "
+        f"{'name':<{width}} {'source':<10} {'size':>10} {'arch':<10} {'quant':<8} {'ctx':>7} "
         f"{'template':<8} path"
     ]
     for r in rows:
         if "error" in r:
-            lines.append(f"{r['name']:<20} {r['kind']:<10} {'':>10} unusable: {r['error']}")
+            lines.append(f"{r['name']:<{width}} {r['kind']:<10} {'':>10} unusable: {r['error']}")
             continue
         lines.append(
-            f"{r['name']:<20} {r['kind']:<10} {r['size']:>10} {r['architecture']:<10} "
+            f"{r['name']:<{width}} {r['kind']:<10} {r['size']:>10} {r['architecture']:<10} "
             f"{r['quantization']:<8} {r['trained_ctx'] or '?':>7} "
             f"{'yes' if r['chat_template'] else 'no':<8} {r['path']}"
         )
     return "\n".join(lines) + "\n"
+
+
+def render_recommended(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        f"{'model':<26} {'size':>7} {'context':>8} {'RAM at 8k':>10}  {'fits':<4}  "
+        f"{'licence':<30} note"
+    ]
+    for r in rows:
+        lines.append(
+            f"{r['name']:<26} {r['size_gb']:>5.2f}GB {r['context']:>8} {r['ram_at_8k']:>10}  "
+            f"{'yes' if r['fits'] else 'no':<4}  {r['license']:<30} {r['note']}"
+        )
+    lines += ["", "Pull one (it goes into the Hugging Face cache, shared with other tools):"]
+    lines += [f"  {r['pull']}" for r in rows if r["fits"]] or ["  (none fits the memory here)"]
+    return "\n".join(lines) + "\n"
+
+
+class DownloadProgress:
+    """A rich bar per file on stderr (bytes, speed, time left), shown on a terminal only."""
+
+    def __init__(self, streams: Streams) -> None:
+        self.enabled = not streams.quiet and streams.stderr_isatty
+        self._stream = streams.stderr
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> DownloadProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                console=Console(file=self._stream),
+            )
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+    def __call__(self, name: str, done: int, total: int | None) -> None:
+        if self._bar is None:
+            return
+        if name not in self._tasks:
+            self._tasks[name] = self._bar.add_task(name[-40:], total=total)
+        self._bar.update(self._tasks[name], completed=done, total=total)
 
 
 def render_each(outcomes: list[Any]) -> str:

@@ -44,12 +44,15 @@ def model_facts(settings: Settings) -> dict[str, Any]:
     }
 
 
-def list_models(settings: Settings) -> list[dict[str, Any]]:
-    """The bundled model, .gguf files in the models dir and aliases, described from headers."""
+def list_models(settings: Settings) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every model longcli can use by name, described from its header: the bundled one,
+    the models dir, aliases, and what other tools keep (stores.py). Returns the rows and
+    notes about stores that could not be read."""
     from longcli.errors import LongcliError
     from longcli.models.footprint import format_bytes
     from longcli.models.gguf import describe_model
     from longcli.models.locate import bundled_model_path, models_dir
+    from longcli.models.stores import discover
 
     entries: list[tuple[str, str, Path]] = []
     bundled = bundled_model_path()
@@ -61,6 +64,8 @@ def list_models(settings: Settings) -> list[dict[str, Any]]:
     entries += [
         (name, "alias", Path(path).expanduser()) for name, path in sorted(settings.aliases.items())
     ]
+    discovery = discover()
+    entries += [(found.name, found.store, found.path) for found in discovery.models]
     rows = []
     for name, kind, path in entries:
         row: dict[str, Any] = {"name": name, "kind": kind, "path": str(path)}
@@ -77,6 +82,41 @@ def list_models(settings: Settings) -> list[dict[str, Any]]:
                 chat_template=bool(info.chat_template),
             )
         rows.append(row)
+    return rows, discovery.notes
+
+
+RECOMMEND_CTX = 8192
+
+
+def recommended(settings: Settings) -> list[dict[str, Any]]:
+    """The curated models (recommended.yaml), with the RAM each needs at an 8k context
+    (weights, f16 KV cache, buffers: --plan's arithmetic) and whether this machine has it."""
+    from importlib import resources
+
+    from longcli.backends.engine import ram_budget
+    from longcli.config import KvType, parse_yaml
+    from longcli.models.footprint import KvShape, compute_bytes, format_bytes, kv_bytes
+
+    text = resources.files("longcli.models").joinpath("recommended.yaml").read_text("utf-8")
+    budget = ram_budget(settings, offloaded=False)
+    rows = []
+    for entry in parse_yaml(text, "recommended.yaml"):
+        shape = KvShape(
+            entry["layers"], (entry["kv_heads"],) * entry["layers"], entry["head_dim"],
+            entry["head_dim"], entry["vocab"],
+        )  # fmt: skip
+        weights = int(entry["size_gb"] * 1e9)
+        need = weights + kv_bytes(shape, RECOMMEND_CTX, KvType.f16)
+        need += compute_bytes(shape, settings.batch)
+        rows.append(
+            {
+                **entry,
+                "ram_at_8k": format_bytes(need),
+                "ram_at_8k_bytes": need,
+                "fits": budget is None or need <= budget,
+                "pull": f"longcli models pull {entry['repo']} {entry['file']}",
+            }
+        )
     return rows
 
 

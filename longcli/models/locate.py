@@ -33,8 +33,13 @@ def models_dir() -> Path:
     return data_dir() / "models"
 
 
+STORE_PREFIXES = ("hf:", "ollama:", "lmstudio:", "llamacpp:")
+
+
 def resolve_model(spec: str | None, aliases: dict[str, str]) -> Path:
-    """A model spec (path, alias, or file stem in the models dir) or the bundled model."""
+    """The GGUF file a --model names, in this order: a path, an alias, a file in the models
+    dir, a model another tool keeps (stores.py: by its prefixed or unique short name);
+    nothing given means the bundled model."""
     if spec is None:
         bundled = bundled_model_path()
         if bundled is None:
@@ -44,13 +49,32 @@ def resolve_model(spec: str | None, aliases: dict[str, str]) -> Path:
         return validate_model_file(Path(aliases[spec]).expanduser())
     if spec == BUNDLED_ALIAS:
         return resolve_model(None, aliases)
+    prefixed = spec.startswith(STORE_PREFIXES)
     path = Path(spec).expanduser()
-    if path.exists() or path.suffix == ".gguf" or "/" in spec:
+    if not prefixed and (path.exists() or path.suffix == ".gguf" and "/" in spec):
         return validate_model_file(path)
     candidate = models_dir() / f"{spec}.gguf"
-    if candidate.exists():
+    if not prefixed and candidate.exists():
         return validate_model_file(candidate)
+    from longcli.models.stores import find
+
+    found, ambiguous = find(spec)
+    if found is not None:
+        return validate_model_file(found)
+    if ambiguous:
+        raise ModelNotFoundError(
+            f"'{spec}' names {len(ambiguous)} models: {', '.join(ambiguous)}",
+            hint="use one of those full names",
+        )
+    if spec.startswith("hf:"):
+        repo, _, file = spec[3:].rpartition("/")
+        raise ModelNotFoundError(
+            f"{spec} is not in the Hugging Face cache", hint=f"longcli models pull {repo} {file}"
+        )
+    if prefixed or "/" in spec or path.suffix == ".gguf":
+        raise ModelNotFoundError(f"no model {spec}", hint="longcli models list shows them all")
     raise ModelNotFoundError(
-        f"no model '{spec}': not a file, an alias, or a model in {models_dir()}",
-        hint="pass a path to a .gguf file",
+        f"no model '{spec}': not a file, an alias, a model in {models_dir()}, or one that "
+        "Ollama, LM Studio, llama.cpp or the Hugging Face cache keeps",
+        hint="longcli models list shows them all; longcli models recommend suggests some",
     )

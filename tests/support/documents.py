@@ -145,3 +145,20 @@ def make_srt(cues: list[tuple[str, str, str]]) -> str:
     for n, (start, end, text) in enumerate(cues, 1):
         lines += [str(n), f"{start},000 --> {end},000", text, ""]
     return "\n".join(lines)
+
+
+def make_gguf(name: str = "tiny", context: int = 4096, padding: int = 0) -> bytes:
+    """A valid GGUF v3 header with a name, an architecture and a context (no tensors)."""
+    import struct
+
+    def text(value: str) -> bytes:
+        data = value.encode()
+        return struct.pack("<Q", len(data)) + data
+
+    pairs = [
+        (text("general.architecture"), struct.pack("<I", 8) + text("llama")),
+        (text("general.name"), struct.pack("<I", 8) + text(name)),
+        (text("llama.context_length"), struct.pack("<I", 4) + struct.pack("<I", context)),
+    ]
+    head = b"GGUF" + struct.pack("<IQQ", 3, 0, len(pairs))
+    return head + b"".join(k + v for k, v in pairs) + b"\0" * padding
