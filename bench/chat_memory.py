@@ -1,149 +1,460 @@
-"""Chat memory: does the per-turn cost stay flat, and do early facts survive folding?
+"""Chat memory: flat cost, recall ranking, fact retention over 1,000 turns, and document QA.
 
-    python bench/chat_memory.py                 # fake model: 300 turns, then retention
-    python bench/chat_memory.py --real --turns 200 --ctx 1024
+    python bench/chat_memory.py cost                  # fake model: prompt size per block
+    python bench/chat_memory.py recall                # model-free: does recall find the fact?
+    python bench/chat_memory.py retention             # bundled model, fresh process per question
+    python bench/chat_memory.py retention --depths 200 --fold model --variants full
+    python bench/chat_memory.py document              # chat --file: answers by place in the file
+    python bench/chat_memory.py all                   # everything above, with the defaults
 
-Part 1 prints prompt tokens and latency per block of turns: with a bounded memory they
-level off instead of growing with the conversation. Part 2 plants facts in the first
-turns, talks about other things until several folds have happened, then asks for each
-fact and reports where it was found: in the running summary, in the recalled passages
-given with the question, and (real model only) in the reply.
+`cost` talks to the deterministic fake model for 300 turns and prints the prompt size per
+block of 50 turns (flat once folding starts) and the largest fact block against its budget.
+
+`recall` ranks, without a model, the turn that stated each planted fact among every turn of
+a 25-, 200- and 1,000-turn conversation (bench/chat_data.py), for three paraphrased
+questions per fact: recall@1 and @3 with plain word matching (the old ranking), with
+recall terms (stems, concepts, "my:" ownership), and with the ledger's subjects added; and
+the ledger's own ranking (fact@1, @3). HELD_OUT facts were written after tuning on PLANTED.
+
+`retention` builds a session per depth with the real tokenizer (Chat.record: the folds,
+ledger and persistence of real turns, without generating the filler replies), then asks
+every question in a fresh `longcli chat --memory COPY "question"` process, as a user would
+the next day. Variants: `full`; `no-recall` (LONGCLI_RECALL_TOKENS=0); `no-ledger` (built and
+asked with LONGCLI_FACTS_TOKENS=0: no facts shown, kept in folds or quoted). A reply counts
+as right when it holds the answer (and not a corrected old value); "model" scores only the
+model's words, "final" also the user's own words longcli appends when the model missed them.
+It also checks the running summary: the ledger subjects it holds or names, and names and
+numbers in it that no turn said.
+
+`document` hides three facts at the start, the middle or the end of a story from
+../shared and asks for each with `longcli chat --file` in a fresh session.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
-FACTS = [
-    ("My sister's name is Lena.", "What is my sister's name?", "Lena"),
-    ("The wifi password is ORCHID-7.", "What is the wifi password?", "ORCHID-7"),
-    ("My flight to Lima leaves on May 14.", "When does my flight to Lima leave?", "May 14"),
-    ("I parked the car on level 3 of the garage.", "Where did I park the car?", "level 3"),
-    ("My favourite colour is teal.", "What is my favourite colour?", "teal"),
-]
-TOPICS = [
-    "gardening",
-    "the weather",
-    "soup recipes",
-    "chess",
-    "learning Spanish",
-    "bicycles",
-    "the history of tea",
-    "a trip to Rome",
-    "jazz",
-    "running shoes",
-]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.support (the fake model)
+sys.path.insert(0, str(ROOT / "bench"))  # chat_data
+
+from chat_data import HELD_OUT, PLANTED, Planted, conversation  # noqa: E402
+
+STORIES = ROOT.parent / "shared" / "data" / "squality-dev.jsonl"
+QUOTE_MARK = "(You told me at turn"
 
 
-def open_chat(path: Path, real: bool, ctx: int):
-    from longcli.backends.llama import LlamaBackend
+# -- cost -----------------------------------------------------------------------------------
+
+
+def cost(turns: int, ctx: int) -> None:
     from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.memory import FACTS_HEADING
     from longcli.chat.session import Session
+    from longcli.prompts.templates import load_templates
+    from tests.support.fake_backend import FakeBackend
+
+    print(f"cost: {turns} turns on the fake model, context {ctx}")
+    print(f"{'turns':>9} {'prompt tok mean':>16} {'max':>6} {'ms/turn':>8} {'folds':>6}")
+    chat_turns = conversation(turns)
+    with tempfile.TemporaryDirectory() as tmp:
+        backend = FakeBackend(n_ctx=ctx)
+        session = Session.open(Path(tmp) / "s", create=True, writable=True)
+        chat = Chat(session, backend, load_templates(), ChatOptions())
+        block: list[tuple[int, float]] = []
+        facts_max = 0
+        for i, (user, _, _) in enumerate(chat_turns):
+            started = time.perf_counter()
+            reply = chat.ask(user)
+            block.append((reply.prompt_tokens, time.perf_counter() - started))
+            prompt = backend.prompts[-1][-1].content
+            if FACTS_HEADING in prompt:
+                shown = "\n".join(f"- (turn {f.turn + 1}) {f.text}" for f in reply.facts)
+                facts_max = max(facts_max, backend.count_tokens(shown))
+            if len(block) == 50 or i == turns - 1:
+                mean = statistics.mean(b[0] for b in block)
+                ms = 1000 * statistics.mean(b[1] for b in block)
+                span = f"{i + 2 - len(block)}-{i + 1}"
+                print(
+                    f"{span:>9} {mean:16.0f} {max(b[0] for b in block):6d} {ms:8.1f} "
+                    f"{chat.state.folds:6d}"
+                )
+                block = []
+        print(
+            f"largest fact block shown: {facts_max} tokens, budget {chat.budget.facts_tokens}; "
+            f"active facts in the ledger: {len(chat.ledger.active())}"
+        )
+        session.close()
+
+
+# -- recall (model-free) --------------------------------------------------------------------
+
+
+def recall() -> dict[str, Any]:
+    from longcli.chat.facts import Ledger, ranked
+    from longcli.chat.recall import BM25
+    from longcli.text.terms import recall_terms, terms
+
+    results: dict[str, Any] = {}
+    for name, planted in (("planted", PLANTED), ("held-out", HELD_OUT)):
+        print(f"\nrecall, {name} facts ({len(planted)} facts x 3 questions)")
+        print(f"{'ranking':>28} {'turns':>6} {'@1':>5} {'@3':>5}")
+        for depth in (25, 200, 1000):
+            chat = conversation(depth, planted=planted)
+            docs = [f"[turn {i + 1}] User: {u}\nAssistant: {r}" for i, (u, r, _) in enumerate(chat)]
+            target = {kind: i for i, (_, _, kind) in enumerate(chat) if kind}
+            ledger = Ledger()
+            owned: dict[int, list[str]] = defaultdict(list)
+            for i, (user, _, _) in enumerate(chat):
+                for fact in ledger.add_message(user, i):
+                    owned[i].append("my " + fact.subject.replace(":", ""))
+            with_subjects = [" ".join([d, *owned[i]]) for i, d in enumerate(docs)]
+            rankings = {
+                "words (before)": BM25(docs, terms),
+                "recall terms": BM25(docs, recall_terms),
+                "recall terms + subjects": BM25(with_subjects, recall_terms),
+            }
+            for label, index in rankings.items():
+                hits = [
+                    [i for i, _ in index.top(q, 3)].index(target[p.kind])
+                    if target[p.kind] in [i for i, _ in index.top(q, 3)]
+                    else 9
+                    for p in planted
+                    for q in p.questions
+                ]
+                at1, at3 = _share(h == 0 for h in hits), _share(h < 3 for h in hits)
+                results[f"{name}/{depth}/{label}"] = {"at1": at1, "at3": at3}
+                print(f"{label:>28} {depth:6d} {at1:5.2f} {at3:5.2f}")
+            active = ledger.active()
+            found = [
+                [p.answer in f.text.lower() for f, _ in ranked(active, q)[:3]]
+                for p in planted
+                for q in p.questions
+            ]
+            at1 = _share(bool(f) and f[0] for f in found)
+            at3 = _share(any(f) for f in found)
+            results[f"{name}/{depth}/ledger"] = {"at1": at1, "at3": at3, "facts": len(active)}
+            print(f"{'ledger fact ranking':>28} {depth:6d} {at1:5.2f} {at3:5.2f}")
+    return results
+
+
+def _share(flags: Any) -> float:
+    flags = list(flags)
+    return sum(map(bool, flags)) / len(flags) if flags else 0.0
+
+
+# -- retention (real model, fresh processes) ------------------------------------------------
+
+VARIANTS = {
+    "full": {},
+    "no-recall": {"LONGCLI_RECALL_TOKENS": "0"},
+    "no-ledger": {"LONGCLI_FACTS_TOKENS": "0"},
+}
+
+
+def build_session(
+    path: Path, depth: int, ctx: int, planted: list[Planted], facts: bool, fold: str
+) -> dict[str, Any]:
+    """A session of `depth` turns, stored as real turns are; returns what its memory holds."""
+    from longcli.backends.llama import LlamaBackend
+    from longcli.chat.conversation import Chat, ChatOptions, holds, names
+    from longcli.chat.session import Session
+    from longcli.config import Fold
+    from longcli.grounding.check import entity_precision
     from longcli.models.gguf import describe_model
     from longcli.models.locate import bundled_model_path
     from longcli.prompts.templates import load_templates
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
-    from tests.support.fake_backend import FakeBackend
+    model = describe_model(bundled_model_path())
+    backend = LlamaBackend(model, ctx, vocab_only=(fold == "extractive"))
+    options = ChatOptions(facts_tokens=128 if facts else 0, fold=Fold(fold))
+    chat_turns = conversation(depth, planted=planted)
+    started = time.perf_counter()
+    with Session.open(path, create=True, writable=True) as session:
+        chat = Chat(session, backend, load_templates(), options)
+        for user, reply, _ in chat_turns:
+            chat.record(user, reply)
+        folded = [f for f in chat.ledger.active() if f.turn < chat.state.window_start]
+        subjects = [f for f in folded if f.kind != "note"]
+        summary = chat.state.summary
+        source = [u + "\n" + r for u, r, _ in chat_turns]
+        _, invented = entity_precision(summary, source) if summary else (1.0, [])
+        return {
+            "build_s": time.perf_counter() - started,
+            "folds": chat.state.folds,
+            "summary_tokens": backend.count_tokens(summary),
+            "summary_cap": chat.budget.summary_cap,
+            "subjects": len(subjects),
+            "held": sum(holds(summary, f) for f in subjects),
+            "named": sum(holds(summary, f) or names(summary, f) for f in subjects),
+            "invented": invented,
+        }
 
-    if real:
-        backend = LlamaBackend(describe_model(bundled_model_path()), ctx)
-        options = ChatOptions(reply_tokens=96)
-    else:
-        backend = FakeBackend(n_ctx=ctx)
-        options = ChatOptions()
-    session = Session.open(path, create=True, writable=True)
-    return Chat(session, backend, load_templates(), options), session
+
+def ask(snapshot: Path, question: str, ctx: int | None, env: dict[str, str], work: Path) -> str:
+    """One question in a fresh process, on a copy of the session."""
+    copy = work / "ask"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(snapshot, copy)
+    argv = [sys.executable, "-m", "longcli", "chat", "--memory", str(copy), question]
+    if ctx:
+        argv[4:4] = ["--ctx", str(ctx)]
+    private = {k: str(work / k.lower()) for k in ("LONGCLI_CONFIG_DIR", "LONGCLI_CACHE_DIR")}
+    proc = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **private, **env},
+        timeout=900,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"chat failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
+    return proc.stdout.strip()
 
 
-def flat_cost(real: bool, turns: int, ctx: int) -> list[dict]:
-    rows = []
+def right(text: str, fact: Planted) -> bool:
+    said = text.lower()
+    if fact.wrong:
+        said_wrong = said.replace(f"not {fact.wrong}", "")
+        if fact.wrong in said_wrong:
+            return False
+    return fact.answer in said
+
+
+def retention(args: argparse.Namespace) -> dict[str, Any]:
+    planted = HELD_OUT if args.held_out else PLANTED
+    depths = [int(d) for d in args.depths.split(",")]
+    variants = args.variants.split(",")
+    ctx_label = args.ctx or "model default"
+    print(
+        f"\nretention: {len(planted)} {'held-out' if args.held_out else 'planted'} facts, "
+        f"{args.questions} question(s) each, ctx {ctx_label}, fold {args.fold}"
+    )
+    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        chat, session = open_chat(Path(tmp) / "s", real, ctx)
-        block: list[tuple[int, float]] = []
-        for i in range(turns):
-            started = time.perf_counter()
-            reply = chat.ask(f"Tell me one short thing about {TOPICS[i % len(TOPICS)]} (turn {i}).")
-            block.append((reply.prompt_tokens, time.perf_counter() - started))
-            if len(block) == 50 or i == turns - 1:
-                rows.append(
-                    {
-                        "turns": f"{i + 2 - len(block)}-{i + 1}",
-                        "prompt_tokens_mean": statistics.mean(b[0] for b in block),
-                        "prompt_tokens_max": max(b[0] for b in block),
-                        "latency_ms_mean": 1000 * statistics.mean(b[1] for b in block),
-                        "folds": chat.state.folds,
-                    }
+        work = Path(tmp)
+        for depth in depths:
+            snapshots: dict[bool, tuple[Path, dict[str, Any]]] = {}
+            for variant in variants:
+                facts = variant != "no-ledger"
+                if facts not in snapshots:
+                    path = work / f"s{depth}{'f' if facts else 'n'}"
+                    built = build_session(path, depth, args.ctx or 8192, planted, facts, args.fold)
+                    snapshots[facts] = (path, built)
+                    print(
+                        f"  {depth} turns built in {built['build_s']:.0f} s: {built['folds']} "
+                        f"folds; summary {built['summary_tokens']}/{built['summary_cap']} "
+                        f"tokens holds {built['held']} and names {built['named']} of "
+                        f"{built['subjects']} folded fact subjects; invented "
+                        f"{built['invented'] or 'nothing'}" + ("" if facts else " (no ledger)")
+                    )
+                path, built = snapshots[facts]
+                rows = []
+                started = time.perf_counter()
+                for fact in planted:
+                    for question in fact.questions[: args.questions]:
+                        reply = ask(path, question, args.ctx, VARIANTS[variant], work)
+                        model_part = reply.split(QUOTE_MARK)[0]
+                        rows.append(
+                            {
+                                "kind": fact.kind,
+                                "question": question,
+                                "reply": reply,
+                                "model": right(model_part, fact),
+                                "final": right(reply, fact),
+                            }
+                        )
+                seconds = (time.perf_counter() - started) / max(1, len(rows))
+                model = _share(r["model"] for r in rows)
+                final = _share(r["final"] for r in rows)
+                kinds: dict[str, list[bool]] = defaultdict(list)
+                for r in rows:
+                    kinds[r["kind"]].append(r["final"])
+                by_kind = " ".join(f"{k} {_share(v):.0%}" for k, v in kinds.items())
+                print(
+                    f"  {depth:5d} turns {variant:>10}: model {model:4.0%}  final {final:4.0%}  "
+                    f"({seconds:.1f} s/question)  {by_kind}"
                 )
-                block = []
-        session.close()
-    return rows
-
-
-def retention(real: bool, ctx: int, filler: int) -> list[dict]:
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        chat, session = open_chat(Path(tmp) / "s", real, ctx)
-        for statement, _, _ in FACTS:
-            chat.ask(statement)
-        for i in range(filler):
-            chat.ask(f"Tell me one short thing about {TOPICS[i % len(TOPICS)]}.")
-        folds = chat.state.folds
-        for _, question, key in FACTS:
-            in_window = any(key.lower() in e.user.lower() for e in chat.window)
-            summary = chat.state.summary
-            reply = chat.ask(question)
-            results.append(
-                {
-                    "fact": key,
-                    "folded": not in_window,
-                    "in_summary": key.lower() in summary.lower(),
-                    "recalled": any(key.lower() in r.lower() for r in reply.recalled),
-                    "in_reply": key.lower() in reply.text.lower(),
-                    "folds_before": folds,
+                results[f"{depth}/{variant}"] = {
+                    "model": model,
+                    "final": final,
+                    "seconds_per_question": seconds,
+                    "summary": built,
+                    "rows": rows,
                 }
+    return results
+
+
+# -- layout: where and how the facts are put (real model, in-process) -------------------------
+
+
+def _layouts() -> dict[str, Any]:
+    from longcli.chat.memory import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING
+
+    def current(recalled: list[str], facts: list[str], user: str) -> str:
+        from longcli.chat.memory import user_text
+
+        return user_text(user, recalled, facts)
+
+    def facts_before(recalled: list[str], facts: list[str], user: str) -> str:
+        parts = [f"{RECALL_HEADING}\n" + "\n\n".join(recalled)] if recalled else []
+        if facts:
+            parts.append(f"{FACTS_HEADING}\n" + "\n".join(f"- {f}" for f in facts))
+        parts.append(f"{MESSAGE_HEADING}\n{user}")
+        return "\n\n".join(parts)
+
+    def facts_only(recalled: list[str], facts: list[str], user: str) -> str:
+        return current([] if facts else recalled, facts, user)
+
+    def plain(recalled: list[str], facts: list[str], user: str) -> str:
+        return "\n".join([*facts, user]) if facts else current(recalled, facts, user)
+
+    def told(recalled: list[str], facts: list[str], user: str) -> str:
+        if not facts:
+            return current(recalled, facts, user)
+        said = " ".join(f'"{f}"' for f in facts)
+        return f"Earlier I told you: {said}\nUsing that, answer: {user}"
+
+    return {
+        "facts after the question (longcli)": current,
+        "facts before the question": facts_before,
+        "facts, no passages": facts_only,
+        "fact then question": plain,
+        "earlier I told you": told,
+    }
+
+
+def layout(args: argparse.Namespace) -> dict[str, Any]:
+    """Model-only accuracy of each prompt layout on the same memory and questions."""
+    from longcli.backends.base import Message
+    from longcli.backends.llama import LlamaBackend
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.memory import context_messages
+    from longcli.chat.session import Session
+    from longcli.config import Fold
+    from longcli.grounding.ask import for_attempt
+    from longcli.grounding.cleanup import strip_artifacts
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+    from longcli.prompts.templates import load_templates
+
+    depth = int(args.depths.split(",")[-1])
+    planted = HELD_OUT if args.held_out else PLANTED
+    backend = LlamaBackend(describe_model(bundled_model_path()), args.ctx or 8192)
+    print(f"\nlayout: {depth} turns, ctx {args.ctx}, model-only answers right")
+    results: dict[str, Any] = {}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Session.open(Path(tmp) / "s", create=True, writable=True) as session,
+    ):
+        options = ChatOptions(fold=Fold.extractive)
+        chat = Chat(session, backend, load_templates(), options)
+        for user, reply, _ in conversation(depth, planted=planted):
+            chat.record(user, reply)
+        sampling = for_attempt(options.sampling, chat.budget.reply_tokens, 0)
+        asked = []
+        for fact in planted:
+            for question in fact.questions[: args.questions]:
+                _, _, _, recalled, facts = chat._prepare(question)
+                asked.append((fact, question, recalled, [f.text for f in facts]))
+        head = context_messages(chat.system, chat.state.summary, chat.window)
+        for name, shape in _layouts().items():
+            hits = []
+            for fact, question, recalled, facts in asked:
+                messages = [*head, Message("user", shape(recalled, facts, question))]
+                text = strip_artifacts(backend.complete(messages, sampling).text)
+                hits.append(right(text, fact))
+            results[name] = _share(hits)
+            print(f"  {name:>36}: {results[name]:4.0%}")
+    return results
+
+
+# -- document QA ----------------------------------------------------------------------------
+
+HIDDEN = [
+    ("The harbour master kept the spare keys in a tin marked 6158.",
+     "What number was marked on the tin with the spare keys?", "6158"),
+    ("Everyone knew that the old mill was painted a deep vermilion.",
+     "What colour was the old mill painted?", "vermilion"),
+    ("The first orchard had been planted by a botanist named Oriel Vance.",
+     "Who planted the first orchard?", "oriel vance"),
+]  # fmt: skip
+
+
+def document(args: argparse.Namespace) -> dict[str, Any]:
+    if not STORIES.exists():
+        raise SystemExit(f"{STORIES} is missing: the document benchmark needs ../shared")
+    story = json.loads(STORIES.read_text().splitlines()[0])["document"]
+    paragraphs = [p for p in story.split("\n") if p.strip()]
+    print(
+        f"\ndocument QA: a {len(story.split())}-word story, three facts hidden at each place, "
+        f"ctx {args.ctx or 'model default'}"
+    )
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for place, at in (("start", 0.05), ("middle", 0.5), ("end", 0.95)):
+            where = int(len(paragraphs) * at)
+            text = "\n".join(
+                [*paragraphs[:where], " ".join(h[0] for h in HIDDEN), *paragraphs[where:]]
             )
-        session.close()
+            doc = work / f"story-{place}.txt"
+            doc.write_text(text)
+            hits = []
+            for _, question, answer in HIDDEN:
+                session = work / f"doc-{place}"
+                shutil.rmtree(session, ignore_errors=True)
+                argv = [sys.executable, "-m", "longcli", "chat", "--memory", str(session)]
+                argv += ["--file", str(doc), question]
+                if args.ctx:
+                    argv += ["--ctx", str(args.ctx)]
+                proc = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+                if proc.returncode != 0:
+                    raise SystemExit(f"chat --file failed: {proc.stderr.strip()[-400:]}")
+                hits.append(answer in proc.stdout.lower())
+            results[place] = _share(hits)
+            print(f"  {place:>6}: {sum(hits)}/{len(hits)} answered")
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--real", action="store_true", help="use the bundled model, not the fake")
-    parser.add_argument("--turns", type=int, default=300)
-    parser.add_argument("--ctx", type=int, default=2048)
-    parser.add_argument("--filler", type=int, default=40, help="turns between facts and questions")
+    parts = ["cost", "recall", "retention", "layout", "document", "all"]
+    parser.add_argument("part", choices=parts)
+    parser.add_argument("--turns", type=int, default=300, help="cost: turns to play")
+    parser.add_argument("--ctx", type=int, default=1024, help="0: the model's own context")
+    parser.add_argument("--depths", default="25,200,1000", help="retention: turns before asking")
+    parser.add_argument("--variants", default="full,no-recall,no-ledger")
+    parser.add_argument("--questions", type=int, default=3, help="paraphrases asked per fact")
+    parser.add_argument("--held-out", action="store_true", help="the facts never tuned on")
+    parser.add_argument("--fold", choices=["extractive", "model"], default="extractive")
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    sys.stdout.reconfigure(line_buffering=True)  # rows appear as they are measured
-
-    model = "SmolLM2-135M (real)" if args.real else "fake model"
-    print(f"Part 1: {args.turns} turns, {model}, context {args.ctx}")
-    print(f"{'turns':>9} {'prompt tok mean':>16} {'max':>6} {'latency ms':>11} {'folds':>6}")
-    for r in flat_cost(args.real, args.turns, args.ctx):
-        print(
-            f"{r['turns']:>9} {r['prompt_tokens_mean']:16.0f} {r['prompt_tokens_max']:6d} "
-            f"{r['latency_ms_mean']:11.1f} {r['folds']:6d}"
-        )
-
-    print(f"\nPart 2: {len(FACTS)} facts, {args.filler} filler turns, then the questions")
-    rows = retention(args.real, args.ctx, args.filler)
-    print(f"{'fact':>10} {'folded':>7} {'summary':>8} {'recalled':>9} {'reply':>6}")
-    for r in rows:
-        print(
-            f"{r['fact']:>10} {r['folded']!s:>7} {r['in_summary']!s:>8} {r['recalled']!s:>9} "
-            f"{r['in_reply']!s:>6}"
-        )
-    available = sum(r["in_summary"] or r["recalled"] for r in rows)
-    print(
-        f"folds before the questions: {rows[0]['folds_before']}; facts given to the model "
-        f"(summary or recall): {available}/{len(rows)}; facts in the reply: "
-        f"{sum(r['in_reply'] for r in rows)}/{len(rows)}"
-    )
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
+    results: dict[str, Any] = {}
+    if args.part in ("cost", "all"):
+        cost(args.turns, 2048)
+    if args.part in ("recall", "all"):
+        results["recall"] = recall()
+    if args.part in ("retention", "all"):
+        results["retention"] = retention(args)
+    if args.part in ("layout", "all"):
+        results["layout"] = layout(args)
+    if args.part in ("document", "all"):
+        results["document"] = document(args)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,14 @@ class Method(StrEnum):
     abstractive = "abstractive"
 
 
+class Fold(StrEnum):
+    """How the chat folds old turns into its running summary (chat/conversation.py)."""
+
+    auto = "auto"
+    model = "model"
+    extractive = "extractive"
+
+
 class BackendKind(StrEnum):
     llama = "llama"  # in-process
     http = "http"  # an OpenAI-compatible server
@@ -257,11 +265,30 @@ class Settings:
     cache: bool = _setting(True, "Reuse and store finished model calls")
     system: str | None = _setting(None, "System prompt for new chat sessions")
     summary_share: float = _setting(
-        0.25, "Share of the context for the chat's running summary", range=Range(0.05, 0.5)
+        0.25,
+        "Share of the context for the chat's running summary and stated facts",
+        range=Range(0.05, 0.5),
     )
     reply_tokens: int = _setting(384, "Room kept for each chat reply", range=Range(16, 32768))
     recall_tokens: int = _setting(
         256, "Room for passages recalled from earlier turns", range=Range(0, 32768)
+    )
+    facts_tokens: int = _setting(
+        128,
+        "Room for the facts you stated that bear on a message, in your words (part of "
+        "summary_share; 0 turns the fact ledger off)",
+        range=Range(0, 32768),
+    )
+    quote_facts: bool = _setting(
+        True,
+        "When the model's answer to a question about you misses a fact you stated, add "
+        "your own words after it",
+    )
+    fold: Fold = _setting(
+        Fold.auto,
+        "How old turns go into the chat's summary. model: the model rewrites it (checked "
+        "like every answer); extractive: their key sentences, no model call; auto: "
+        "extractive for models under 1 GB like the bundled one, model from 1 GB",
     )
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -62,7 +62,7 @@ def test_folding_happens_in_batches_and_keeps_the_window_bounded(tmp_path: Path)
 
 
 def test_a_planted_fact_comes_back_through_recall_after_folding(tmp_path: Path):
-    chat, session, backend = open_chat(tmp_path / "s")
+    chat, session, backend = open_chat(tmp_path / "s", facts_tokens=0)  # no ledger
     chat.ask("My dog is called Biscuit and she is nine years old.")
     for i in range(30):
         chat.ask(filler(i))
@@ -92,7 +92,9 @@ def test_fold_prompts_carry_the_facts_to_the_summary(tmp_path: Path):
     chat.ask("Remember: the launch date is March 3rd.")
     for i in range(25):
         chat.ask(filler(i))
-    fold_prompts = [p[-1].content for p in backend.prompts if "Key facts" in p[-1].content]
+    fold_prompts = [
+        p[-1].content for p in backend.prompts if "Update the running summary" in p[-1].content
+    ]
     assert fold_prompts and "March 3rd" in fold_prompts[0]
     assert chat.state.summary  # the running summary exists and is within its cap
     assert backend.count_tokens(chat.state.summary) <= chat.budget.summary_cap

@@ -19,6 +19,7 @@ BUDGET = ChatBudget(
     reply_tokens=200,
     summary_cap=250,
     recall_tokens=100,
+    facts_tokens=0,
     fixed_tokens=50,
     window_tokens=384,
 )
@@ -27,9 +28,27 @@ BUDGET = ChatBudget(
 def test_budget_split_and_too_small():
     b = chat_budget(1024, 40, 384, 0.25, 256)
     assert b.reply_tokens == 256 and b.summary_cap == 256 and b.recall_tokens == 128
+    assert b.facts_tokens == 0
     assert b.window_tokens == 1024 - 256 - 256 - 128 - 40 - 16
     with pytest.raises(ValueError, match="leaves"):
         chat_budget(512, 300, 384, 0.25, 256)
+
+
+def test_facts_share_comes_out_of_the_summary_share():
+    b = chat_budget(1024, 40, 384, 0.25, 256, facts_tokens=128)
+    assert b.facts_tokens == 128 and b.summary_cap == 256 - 128
+    assert b.window_tokens == 1024 - 256 - 256 - 128 - 40 - 16  # the window is unchanged
+    small = chat_budget(2048, 40, 384, 0.1, 256, facts_tokens=4096)
+    assert small.facts_tokens == 204 // 2 and small.summary_cap == 204 - 102  # at most half
+
+
+def test_facts_come_last_after_recall_and_the_message():
+    facts = ["My code is 7."]
+    msgs = build_messages("sys", "", ["[turn 3] recalled"], [], "what is my code?", facts)
+    text = msgs[-1].content
+    assert text.index("recalled") < text.index("what is my code?") < text.index("My code is 7.")
+    assert "- My code is 7." in text
+    assert "My code is 7." not in msgs[0].content
 
 
 def test_no_fold_while_it_fits():

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from longcli.backends.base import Message, Sampling
+from longcli.backends.base import Delegating, Message, Sampling
 from longcli.backends.cache import CachingBackend, CallCache
 from longcli.grounding.check import entity_precision, meta_sentences, repeated_phrases, words
 from longcli.prompts.templates import load_templates
@@ -16,21 +16,13 @@ from tests.conftest import squality_stories
 pytestmark = pytest.mark.model
 
 
-class Checked:
+class Checked(Delegating):
     """Wraps the real backend and checks every prompt fits the context."""
 
     def __init__(self, inner):
-        self.inner = inner
-        self.n_ctx = inner.n_ctx
-        self.identity = inner.identity
+        super().__init__(inner)
         self.calls = 0
         self.largest = 0
-
-    def count_tokens(self, text):
-        return self.inner.count_tokens(text)
-
-    def prompt_tokens(self, messages):
-        return self.inner.prompt_tokens(messages)
 
     def complete(self, messages: list[Message], sampling: Sampling):
         used = self.inner.prompt_tokens(messages) + sampling.max_tokens
@@ -40,9 +32,6 @@ class Checked:
         completion = self.inner.complete(messages, sampling)
         assert completion.prompt_tokens == self.inner.prompt_tokens(messages)
         return completion
-
-    def stream(self, messages, sampling):
-        return self.inner.stream(messages, sampling)
 
 
 def story_excerpt(words: int = 2600) -> str:
@@ -154,3 +143,26 @@ def test_long_chat_folds_and_resumes_in_another_process(real_backend, tmp_path, 
         assert resumed.window_start >= state[1]
         if resumed.window_start == state[1]:
             assert resumed.summary == state[0]  # no fold happened: memory exactly as left
+
+
+def test_a_fact_from_200_turns_ago_is_answered_in_a_new_process(real_backend, tmp_path, cli):
+    """The fact ledger and recall carry a planted fact through many folds to a fresh
+    process; the answer holds it, in the model's words or, failing those, the user's."""
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.config import Fold
+
+    path = tmp_path / "session"
+    topics = ["the weather", "a soup recipe", "chess", "Spanish verbs", "tea", "a trip"]
+    with Session.open(path, create=True, writable=True) as session:
+        options = ChatOptions(fold=Fold.extractive)  # what auto picks for this model
+        chat = Chat(session, real_backend, load_templates(), options)
+        chat.record("I was born in the town of Quarrendale.", "That is a lovely name.")
+        for i in range(200):
+            topic = topics[i % len(topics)]
+            chat.record(f"Tell me something new about {topic}, part {i}.", f"Here is {topic}.")
+        assert chat.state.folds >= 10
+        assert "Quarrendale" in chat.state.summary  # kept by the fold, in the user's words
+    r = cli("chat", "--memory", str(path), "--ctx", "1024", "Which town did I grow up in?")
+    assert r.returncode == 0, r.stderr
+    assert "Quarrendale" in r.stdout

@@ -48,3 +48,14 @@ def test_reset_asks_first(tmp_path: Path):
     assert len(session.load_journal()) == 1 and "[conversation reset]" not in err
     _, err, session = repl_run(tmp_path / "b", "forget me\n/reset\n", answer_yes=True)
     assert session.load_journal() == [] and "[conversation reset]" in err
+
+
+def test_facts_and_forget_fact(tmp_path: Path):
+    commands = ["/facts", "/forget-fact 1", "/forget-fact 1", "/forget-fact x", "/facts"]
+    typed = "My cat is called Pixelbottom.\n" + "".join(c + "\n" for c in commands)
+    _, err, session = repl_run(tmp_path, typed)
+    assert '[1] turn 1, cat: "My cat is called Pixelbottom."' in err
+    assert '[forgot fact 1: "My cat is called Pixelbottom."]' in err
+    assert "no fact 1; /facts lists them" in err and "usage: /forget-fact N" in err
+    assert err.rstrip().endswith("[no facts yet]")
+    assert session.load_ledger().active() == []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from longcli.backends.base import Backend
 from longcli.backends.llama import LoadOptions
-from longcli.config import DEFAULT_ROPE_FACTOR, Method, Settings, cache_dir
+from longcli.config import DEFAULT_ROPE_FACTOR, Fold, Method, Settings, cache_dir
 from longcli.errors import UsageError
 from longcli.models.footprint import (
     MIB,
@@ -100,6 +100,17 @@ def resolve_method(method: Method, model: ModelInfo | None) -> Method:
         return Method.abstractive
     big = model.size_bytes >= ABSTRACTIVE_FROM_BYTES
     return Method.abstractive if big else SMALL_MODEL_METHOD
+
+
+def resolve_fold(fold: Fold, model: ModelInfo | None) -> Fold:
+    """How the chat folds: --fold, or for "auto" extractive with a small model (whose
+    rewritten summaries were measured to lose facts and add nothing the ledger and recall
+    do not give back; bench/chat_memory.py) and the model's own summary from 1 GB."""
+    if fold != Fold.auto:
+        return Fold(fold)
+    if model is None:
+        return Fold.model
+    return Fold.model if model.size_bytes >= ABSTRACTIVE_FROM_BYTES else Fold.extractive
 
 
 def rope_factor(settings: Settings) -> float:

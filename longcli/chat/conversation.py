@@ -9,12 +9,14 @@ A reply that is interrupted is never stored.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from longcli import faults
 from longcli.backends.base import SLACK_TOKENS, Backend, Message, Sampling, Stateful
+from longcli.chat.facts import Fact, Ledger, asks_about, is_question, ranked
 from longcli.chat.memory import (
     ChatBudget,
     Exchange,
@@ -29,6 +31,7 @@ from longcli.chat.memory import (
 )
 from longcli.chat.recall import BM25
 from longcli.chat.session import Passage, Session
+from longcli.config import Fold
 from longcli.errors import SessionError, UsageError
 from longcli.grounding.ask import (
     TOKENS_PER_WORD,
@@ -43,8 +46,9 @@ from longcli.grounding.cleanup import strip_artifacts
 from longcli.models.gguf import ModelInfo
 from longcli.prompts.templates import Templates
 from longcli.text.chunks import chunk_stream
-from longcli.text.keysentences import select, word_count
+from longcli.text.keysentences import Scored, score_sentences, select, word_count
 from longcli.text.sentences import split_sentences
+from longcli.text.terms import STOPWORDS, recall_terms, stem, terms
 
 DEFAULT_SYSTEM = (
     "You are a helpful assistant. When the conversation summary or the recalled passages "
@@ -53,6 +57,12 @@ DEFAULT_SYSTEM = (
 RECALL_CANDIDATES = 6
 RECALL_SEPARATOR_TOKENS = 4  # the blank line between two recalled passages, and slack
 PASSAGE_TOKENS = 200  # size of a document passage kept for recall
+SUPERSEDED_WEIGHT = 0.5  # recall score of a turn whose every fact was later replaced
+FACT_RELATIVE_SCORE = 0.6  # facts shown: those scoring at least this share of the best
+MAX_FACTS_SHOWN = 3
+KEPT_FACTS_SHARE = 0.5  # of the summary cap, at most this goes to facts a fold must keep
+SUBJECTS_SHARE = 0.25  # of the summary cap, at most this names the facts it cannot quote
+ALIKE = 0.6  # word overlap (Jaccard) from which two sentences count as saying the same
 
 
 @dataclass(frozen=True)
@@ -60,15 +70,20 @@ class ChatOptions:
     reply_tokens: int = 384
     summary_share: float = 0.25
     recall_tokens: int = 256
+    facts_tokens: int = 128
+    quote_facts: bool = True
+    fold: Fold = Fold.model  # model or extractive; "auto" is resolved before
     sampling: Sampling = Sampling()
 
 
 @dataclass
 class Reply:
-    text: str
+    text: str  # as shown and stored, with the quoted fact if one was added
     prompt_tokens: int
     folded: int  # exchanges folded into the summary before this reply
     recalled: list[str]
+    facts: list[Fact]  # the stated facts shown to the model with the message
+    quoted: str = ""  # the user's own words added after a reply that missed them
 
 
 class Chat:
@@ -96,6 +111,7 @@ class Chat:
                 options.reply_tokens,
                 options.summary_share,
                 options.recall_tokens,
+                options.facts_tokens,
             )
         except ValueError as exc:
             raise UsageError(
@@ -113,10 +129,14 @@ class Chat:
         for i in range(self.state.window_start, len(self.exchanges)):
             e = self.exchanges[i]
             self.exchanges[i] = Exchange(e.n, e.user, e.assistant, self._exchange_tokens(e))
+        self.ledger: Ledger = session.load_ledger()
+        if self.ledger.catch_up((e.n, e.user) for e in self.exchanges):
+            session.save_ledger(self.ledger)  # turns stored before a crash, or by an old version
         self.passages: list[Passage] = session.load_passages()
         self._passages_version = 0  # bumped whenever self.passages changes
         # (passages version, labelled passages, their index, exchanges indexed so far)
         self._index: tuple[int, list[str], BM25, int] | None = None
+        self._index_turns: list[int | None] = []  # the turn of each indexed entry, if any
         # Run by settle(), e.g. to keep the model's KV cache for the next process.
         self.after_turn: Callable[[], None] | None = None
         self.model: ModelInfo | None = None  # the model file, when there is one
@@ -149,33 +169,65 @@ class Chat:
         return ([Message("system", system)] if system else []) + [Message("user", content)]
 
     def _fold_into_summary(self, summary: str, exchanges: list[Exchange]) -> str:
-        """The summary updated with `exchanges`, in as many calls as the context needs."""
+        """The summary updated with `exchanges`, and the facts stated in them kept."""
+        cap = self.budget.summary_cap
+        if self.options.fold == Fold.extractive:
+            dropped = self._dropped()
+            folded = extractive_fold(summary, exchanges, cap, self._sentence_tokens, dropped)
+        else:
+            folded = self._model_fold(summary, exchanges)
+        if self.budget.facts_tokens <= 0:  # the ledger is off
+            return folded
+        facts = self._stated_before(exchanges[-1].n + 1)
+        return keep_facts(folded, facts, cap, self._sentence_tokens)
+
+    def _dropped(self) -> frozenset[str]:
+        """Sentences a fold must not keep: facts since replaced, or forgotten."""
+        return frozenset(_normal(f.text) for f in self.ledger.facts if not f.active)
+
+    def _sentence_tokens(self, sentence: str) -> int:
+        return self.backend.count_tokens(sentence) + 1  # and the space that joins it
+
+    def _stated_before(self, turn: int) -> list[Fact]:
+        """The active facts (not mere notes) stated before `turn`, oldest first."""
+        return [f for f in self.ledger.active() if f.turn < turn and f.kind != "note"]
+
+    def _model_fold(self, summary: str, exchanges: list[Exchange]) -> str:
+        """The model's update of the summary, in as many calls as the context needs."""
         cap = self.budget.summary_cap
         words = max(20, int(cap / 1.4 * 0.75))
         overhead = self.backend.prompt_tokens(self._fold_messages("", "", words))
         batch_budget = self.backend.n_ctx - overhead - 2 * cap - SLACK_TOKENS
-        batch: list[str] = []
+        batch: list[Exchange] = []
+        texts: list[str] = []
         used = 0
         for exchange in exchanges:
             text = truncate_to_tokens(self.backend, exchange.as_text(), batch_budget)
             tokens = self.backend.count_tokens(text) + 2
             if batch and used + tokens > batch_budget:
-                summary = self._fold_batch(summary, batch, words, cap)
-                batch, used = [], 0
-            batch.append(text)
+                summary = self._fold_batch(summary, batch, texts, words, cap)
+                batch, texts, used = [], [], 0
+            batch.append(exchange)
+            texts.append(text)
             used += tokens
         if batch:
-            summary = self._fold_batch(summary, batch, words, cap)
+            summary = self._fold_batch(summary, batch, texts, words, cap)
         return summary
 
-    def _fold_batch(self, summary: str, turns: list[str], words: int, cap: int) -> str:
-        joined = "\n\n".join(turns)
+    def _fold_batch(
+        self, summary: str, batch: list[Exchange], texts: list[str], words: int, cap: int
+    ) -> str:
+        """One fold call on turns that fit the context, checked like every summary; the
+        extractive fold stands in for an answer that fails the check twice."""
+        joined = "\n\n".join(texts)
         request = SummaryRequest(
             build=lambda w, stricter: self._fold_messages(summary, joined, w, stricter),
             words=words,
             max_tokens=cap,
             grounds=Grounds([summary, joined]),
-            fallback=lambda: extractive_fold(summary, joined, cap),
+            fallback=lambda: extractive_fold(
+                summary, batch, cap, self._sentence_tokens, self._dropped()
+            ),
         )
         answer = ask_for_summary(self.backend, request, self.options.sampling)
         self.calls.add(answer.stats)
@@ -202,30 +254,84 @@ class Chat:
     # -- recall -------------------------------------------------------------------------
 
     def _recall_index(self) -> tuple[list[str], BM25]:
-        """The index over document passages and folded exchanges, extended as turns fold."""
+        """The index over document passages and folded exchanges, extended as turns fold.
+
+        A folded turn is indexed with the subjects of the facts stated in it, as the
+        user's own ("my birthplace"), so a question in other words still finds it.
+        """
         if self._index is None or self._index[0] != self._passages_version:
             labelled = [f"{p.label()} {p.text}" for p in self.passages]
             self._index = (self._passages_version, labelled, BM25(labelled), 0)
+            self._index_turns = [None] * len(labelled)
         key, labelled, index, folded = self._index
+        subjects: dict[int, list[str]] = {}
+        for fact in self.ledger.facts:
+            if fact.kind != "note" and folded <= fact.turn < self.state.window_start:
+                subjects.setdefault(fact.turn, []).append(f"my {fact.subject.replace(':', '')}")
         for e in self.exchanges[folded : self.state.window_start]:
             labelled.append(f"[turn {e.n + 1}] {e.as_text()}")
-            index.add(labelled[-1])
+            index.add(" ".join([labelled[-1], *subjects.get(e.n, [])]))
+            self._index_turns.append(e.n)
         self._index = (key, labelled, index, max(folded, self.state.window_start))
         return labelled, index
 
-    def recall_candidates(self, query: str, limit_tokens: int | None = None) -> list[str]:
+    def recall_candidates(
+        self, query: str, limit_tokens: int | None = None, skip_turns: frozenset[int] = frozenset()
+    ) -> list[str]:
         """Folded exchanges and document passages relevant to `query`, best first, each
-        cut (from its end) to at most `limit_tokens`."""
+        cut (from its end) to at most `limit_tokens`. A turn whose facts were all replaced
+        later ranks lower; turns in `skip_turns` (their facts are shown already) are left out.
+        """
         labelled, index = self._recall_index()
         if not labelled:
             return []
-        ranked = index.top(query, RECALL_CANDIDATES)
+        superseded = self.ledger.superseded_turns()
+        skip_turns = skip_turns | self.ledger.forgotten_turns()
+        scores = index.scores(query)
+        for i in scores:
+            if self._index_turns[i] in superseded:
+                scores[i] *= SUPERSEDED_WEIGHT
+        best = sorted(
+            (i for i in scores if self._index_turns[i] not in skip_turns),
+            key=lambda i: (-scores[i], i),
+        )[:RECALL_CANDIDATES]
         limit = self.budget.recall_tokens if limit_tokens is None else limit_tokens
-        return [truncate_to_tokens(self.backend, labelled[i], limit) for i, _ in ranked]
+        return [truncate_to_tokens(self.backend, labelled[i], limit) for i in best]
+
+    def _said_by(self, facts: list[Fact]) -> frozenset[int]:
+        """Turns whose user message is (nearly) all in `facts`: recalling them again would
+        only repeat what the facts show."""
+        said: dict[int, int] = {}
+        for fact in facts:
+            said[fact.turn] = said.get(fact.turn, 0) + len(fact.text)
+        return frozenset(
+            turn
+            for turn, length in said.items()
+            if turn < len(self.exchanges) and length >= 0.8 * len(self.exchanges[turn].user)
+        )
+
+    def relevant_facts(self, query: str) -> list[Fact]:
+        """The active facts that bear on `query`, best first, as many as their share of the
+        budget holds (at most MAX_FACTS_SHOWN, each scoring near the best)."""
+        if self.budget.facts_tokens <= 0:
+            return []
+        scored = ranked(self.ledger.active(), query)
+        if not scored:
+            return []
+        floor = scored[0][1] * FACT_RELATIVE_SCORE
+        chosen: list[Fact] = []
+        used = 0
+        for fact, score in scored[:MAX_FACTS_SHOWN]:
+            cost = self.backend.count_tokens(f"- {fact.text}\n")
+            if score < floor or used + cost > self.budget.facts_tokens:
+                break
+            chosen.append(fact)
+            used += cost
+        return chosen
 
     # -- a turn -------------------------------------------------------------------------
 
-    def _prepare(self, user: str) -> tuple[list[Message], int, int, list[str]]:
+    def _prepare(self, user: str) -> tuple[list[Message], int, int, list[str], list[Fact]]:
         incoming = self._delta_tokens([Message("user", user)])
         if incoming > self.budget.window_tokens:
             raise UsageError(
@@ -236,17 +342,23 @@ class Chat:
         folded = fold_count(self.window, incoming, self.budget)
         self.fold(folded)
         ceiling = self.backend.n_ctx - self.budget.reply_tokens
+        facts = self.relevant_facts(user)
+        shown = [f.text for f in facts]
+        shown_turns = self._said_by(facts)
         while True:
 
             def build(recalled: list[str]) -> list[Message]:
-                return build_messages(self.system, self.state.summary, recalled, self.window, user)
+                return build_messages(
+                    self.system, self.state.summary, recalled, self.window, user, shown
+                )
 
             # Recall gets its own share of the budget, no more: a bigger prompt costs time.
             # Its headings take part of that share, so passages are cut to what is left.
             bare = self.backend.prompt_tokens(build([]))
             limit = min(ceiling, bare + self.budget.recall_tokens)
             headings = self.backend.prompt_tokens(build([""])) - bare + RECALL_SEPARATOR_TOKENS
-            candidates = self.recall_candidates(user, max(0, limit - bare - headings))
+            room = max(0, limit - bare - headings)
+            candidates = self.recall_candidates(user, room, shown_turns)
             plan = fit_recall(self.backend.prompt_tokens, build, candidates, limit)
             if plan.prompt_tokens <= ceiling:
                 break
@@ -255,14 +367,14 @@ class Chat:
             self.fold(1)
             folded += 1
         assert plan.prompt_tokens + self.budget.reply_tokens <= self.backend.n_ctx
-        return plan.messages, plan.prompt_tokens, folded, plan.recalled
+        return plan.messages, plan.prompt_tokens, folded, plan.recalled, facts
 
     def ask(self, user: str, on_text: Callable[[str], None] | None = None) -> Reply:
         """Answer `user`, streaming pieces to `on_text`; store the exchange once complete."""
         user = user.strip()
         if not user:
             raise UsageError("the message is empty")
-        messages, prompt_tokens, folded, recalled = self._prepare(user)
+        messages, prompt_tokens, folded, recalled, facts = self._prepare(user)
         sampling = for_attempt(self.options.sampling, self.budget.reply_tokens, 0)
         pieces: list[str] = []
         for piece in self.backend.stream(messages, sampling):
@@ -270,13 +382,57 @@ class Chat:
             if on_text is not None:
                 on_text(piece)
         text = strip_artifacts("".join(pieces)) or "(no answer)"
+        quoted = self._quote(user, text, facts) if self.options.quote_facts else ""
+        if quoted:
+            if on_text is not None:
+                on_text("\n\n" + quoted)
+            text = f"{text}\n\n{quoted}"
+        self._store(user, text)
+        return Reply(text, prompt_tokens, folded, recalled, facts, quoted)
+
+    def record(self, user: str, reply: str) -> None:
+        """Store an exchange that happened elsewhere (an import, a benchmark's script), with
+        the folding, ledger and persistence of a real turn, but no model call for it."""
+        user = user.strip()
+        if not user:
+            raise UsageError("the message is empty")
+        self._prepare(user)
+        self._store(user, reply.strip() or "(no answer)")
+
+    def _store(self, user: str, text: str) -> None:
+        """Append the exchange to the journal, then update the state and the ledger."""
         exchange = Exchange(len(self.exchanges), user, text, 0)
         exchange = Exchange(exchange.n, user, text, self._exchange_tokens(exchange))
         self.session.append_exchange(exchange)
         self.exchanges.append(exchange)
         self.state.turns = len(self.exchanges)
         self.session.save_state(self.state)
-        return Reply(text, prompt_tokens, folded, recalled)
+        if self.ledger.add_message(user, exchange.n):
+            self.session.save_ledger(self.ledger)
+
+    def _quote(self, user: str, reply: str, facts: list[Fact]) -> str:
+        """The user's own words, when they asked about themselves, the best fact shown is
+        about the same thing of theirs, and the reply does not give its value."""
+        if not facts or not is_question(user):
+            return ""
+        best = facts[0]
+        if not asks_about(user, best):
+            return ""
+        if mentions(reply, best, user):
+            return ""
+        return f'(You told me at turn {best.turn + 1}: "{best.text}")'
+
+    def forget_fact(self, fact_id: int) -> Fact | None:
+        """Mark a fact forgotten: never shown or kept in a fold again. The journal keeps
+        the turn it came from."""
+        fact = self.ledger.forget(fact_id)
+        if fact is not None:
+            self.session.save_ledger(self.ledger)
+            unsaid = unquote(self.state.summary, fact)
+            if unsaid != self.state.summary:
+                self.state.summary = unsaid
+                self.session.save_state(self.state)
+        return fact
 
     def settle(self) -> None:
         """After a reply has been shown: get the model ready for the next turn.
@@ -333,26 +489,164 @@ class Chat:
     # -- views --------------------------------------------------------------------------
 
     def view(self) -> dict[str, Any]:
-        return memory_view(self.session, self.state, self.exchanges, self.budget, self.system)
+        return memory_view(
+            self.session, self.state, self.exchanges, self.budget, self.system, self.ledger
+        )
 
     def reset(self) -> None:
         self._index = None
         self._passages_version += 1
         self.session.reset()
         self.state = MemoryState()
+        self.ledger = Ledger()
         self.exchanges = []
         self.passages = []
 
 
-def extractive_fold(summary: str, turns: str, cap_tokens: int) -> str:
-    """A model-free fold: the key sentences of the old summary and the folded turns."""
+def _cost(sentence: str) -> int:
+    return int(word_count(sentence) * TOKENS_PER_WORD) + 1
+
+
+def extractive_fold(
+    summary: str,
+    exchanges: list[Exchange],
+    cap_tokens: int,
+    cost: Callable[[str], int] = _cost,
+    dropped: frozenset[str] = frozenset(),
+) -> str:
+    """A model-free fold: the key sentences of the old summary and the folded turns, each
+    marked with who said it; the assistant's count for less than the user's. Of sentences
+    that say nearly the same, only the newest is a candidate, and sentences in `dropped`
+    (facts the user corrected or asked to forget) are not."""
+    pool = [(s.text, 1.0) for s in split_sentences(summary) if _bare(s.text) not in dropped]
+    for e in exchanges:
+        for speaker, text, weight in (("User", e.user, 1.0), ("Assistant", e.assistant, 0.5)):
+            for sentence in split_sentences(text, lowercase_starts=True):
+                if _normal(sentence.text) not in dropped:
+                    pool.append((f"{speaker}: {sentence.text}", weight))
+    pool = _newest_of_alike(pool)
+    if not pool:
+        return ""
+    texts = [text for text, _ in pool]
+    plain = [_SPEAKER.sub("", text) for text in texts]
+    scored = [Scored(s.index, s.score * pool[s.index][1], s.vector) for s in score_sentences(plain)]
+    return " ".join(texts[i] for i in select(texts, cap_tokens, cost, scored))
+
+
+def _newest_of_alike(pool: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """`pool` without sentences that a later one repeats nearly word for word."""
+    bags = [set(terms(_SPEAKER.sub("", text))) for text, _ in pool]
+    kept: list[int] = []
+    for i in range(len(pool) - 1, -1, -1):
+        if not bags[i]:
+            continue
+        if all(len(bags[i] & bags[j]) < ALIKE * len(bags[i] | bags[j]) for j in kept):
+            kept.append(i)
+    return [pool[i] for i in sorted(kept)]
+
+
+_SPEAKER = re.compile(r"^(?:User|Assistant|The user said):\s*")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _bare(sentence: str) -> str:
+    """A summary sentence without who said it and its quotes, normalised."""
+    return _normal(_SPEAKER.sub("", sentence).strip('"'))
+
+
+def fact_sentence(fact: Fact) -> str:
+    """A fact as the summary keeps it: the user's words, marked as theirs."""
+    return f'The user said: "{fact.text}"'
+
+
+def unquote(summary: str, fact: Fact) -> str:
+    """`summary` without the sentence a fold kept `fact` in."""
+    return " ".join(summary.replace(fact_sentence(fact), " ").split())
+
+
+def keep_facts(
+    summary: str, facts: list[Fact], cap_tokens: int, cost: Callable[[str], int] = _cost
+) -> str:
+    """`summary`, made to keep every one of `facts` (oldest first) it neither states nor
+    names.
+
+    The newest missing facts are added in the user's words, within KEPT_FACTS_SHARE of the
+    cap; the rest are named by their subject on one line ("The user also told me about:
+    cat, birthplace."), newest first within SUBJECTS_SHARE. The summary's own sentences give
+    way, by the key-sentence ranking, to make room. Every fact stays in the ledger regardless.
+    """
+    missing = [f for f in facts if not holds(summary, f) and not names(summary, f)]
+    if not missing:
+        return summary
+    room = int(cap_tokens * KEPT_FACTS_SHARE)
+    quoted: list[Fact] = []
+    for fact in reversed(missing):
+        if sum(cost(fact_sentence(f)) for f in quoted) + cost(fact_sentence(fact)) > room:
+            break
+        quoted.insert(0, fact)
+    kept = [fact_sentence(f) for f in quoted]
+    used = sum(map(cost, kept))
+    subjects: list[str] = []
+    for fact in reversed(missing[: len(missing) - len(quoted)]):
+        phrase = subject_phrase(fact)
+        if phrase in subjects:
+            continue
+        line = _subjects_line([phrase, *subjects])
+        if cost(line) > int(cap_tokens * SUBJECTS_SHARE):
+            break
+        subjects.insert(0, phrase)
+    if subjects:
+        kept.append(_subjects_line(subjects))
+        used = sum(map(cost, kept))
     pool = [s.text for s in split_sentences(summary)]
-    pool += [s.text for s in split_sentences(turns, lowercase_starts=True)]
+    left = cap_tokens - used
+    body = [pool[i] for i in select(pool, left, cost)] if sum(map(cost, pool)) > left else pool
+    return " ".join([*body, *kept])
 
-    def cost(sentence: str) -> int:
-        return int(word_count(sentence) * TOKENS_PER_WORD) + 1
 
-    return " ".join(pool[i] for i in select(pool, cap_tokens, cost))
+def _subjects_line(subjects: list[str]) -> str:
+    return f"The user also told me about: {', '.join(subjects)}."
+
+
+def subject_phrase(fact: Fact) -> str:
+    """A fact's subject as words: "likes: green tea" -> "likes green tea"."""
+    return " ".join(fact.subject.replace(":", " ").split())
+
+
+def names(summary: str, fact: Fact) -> bool:
+    """Whether `summary` names the subject of `fact` (every word of it)."""
+    said = set(terms(summary))
+    return all(t in said for t in terms(subject_phrase(fact)))
+
+
+def _fact_words(fact: Fact) -> tuple[list[str], list[str]]:
+    """(numbers and names, other content words) of a fact."""
+    words = [w for w in re.findall(r"[^\W_]+", fact.text) if w.lower() not in STOPWORDS]
+    specific = [w for w in words if w[0].isdigit() or (w[0].isupper() and w != words[0])]
+    return specific, [w for w in words if w not in specific]
+
+
+def mentions(reply: str, fact: Fact, question: str) -> bool:
+    """Whether `reply` gives what `fact` says that `question` does not already: one of its
+    numbers or names when it has any, else one of its other content words."""
+    asked = set(recall_terms(question))
+    specific, other = _fact_words(fact)
+    wanted = specific or [w for w in other if stem(w.lower()) not in asked]
+    said = reply.lower()
+    return not wanted or any(w.lower() in said for w in wanted)
+
+
+def holds(summary: str, fact: Fact) -> bool:
+    """Whether `summary` still states `fact`: all its numbers and names, or (having none)
+    at least half of its content words."""
+    said = summary.lower()
+    specific, other = _fact_words(fact)
+    if specific:
+        return all(w.lower() in said for w in specific)
+    return sum(w.lower() in said for w in other) * 2 >= len(other)
 
 
 def memory_view(
@@ -361,6 +655,7 @@ def memory_view(
     exchanges: list[Exchange],
     budget: ChatBudget | None,
     system: str | None,
+    ledger: Ledger | None = None,
 ) -> dict[str, Any]:
     """What the model currently sees and how the budget is used, as plain data."""
     window = exchanges[state.window_start :]
@@ -376,6 +671,10 @@ def memory_view(
         "summary": state.summary,
         "documents": sorted(session.meta.files),
         "window_tokens": sum(e.tokens for e in window),
+        "facts": [
+            {"id": f.id, "turn": f.turn + 1, "subject": f.subject, "kind": f.kind, "text": f.text}
+            for f in (ledger.active() if ledger else [])
+        ],
     }
     if budget is not None:
         data["budget"] = {
@@ -383,6 +682,7 @@ def memory_view(
             "reply": budget.reply_tokens,
             "summary_cap": budget.summary_cap,
             "recall": budget.recall_tokens,
+            "facts": budget.facts_tokens,
             "fixed": budget.fixed_tokens,
             "window": budget.window_tokens,
         }

@@ -4,8 +4,12 @@ Pure logic: no I/O and no model calls. The caller measures tokens with the model
 tokenizer and runs the folds this module plans. The invariant it serves: every prompt
 sent to the model, plus the reply it may generate, fits in the context.
 
-    n_ctx = template + system + summary (<= summary_cap) + recalled passages (<= recall)
-            + window of verbatim exchanges + the new message + reply reserve
+    n_ctx = template + system + summary (<= summary_cap) + stated facts (<= facts)
+            + recalled passages (<= recall) + window of verbatim exchanges
+            + the new message + reply reserve
+
+The facts come from the ledger (chat/facts.py) and share the summary's part of the
+context: summary_share covers both.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ MIN_WINDOW_TOKENS = 64
 
 SUMMARY_HEADING = "Summary of the conversation so far:"
 RECALL_HEADING = "From earlier in this conversation (verbatim, may be relevant):"
+FACTS_HEADING = "What I told you before, in my own words:"
 MESSAGE_HEADING = "My message:"
 
 
@@ -53,6 +58,7 @@ class ChatBudget:
     reply_tokens: int
     summary_cap: int
     recall_tokens: int
+    facts_tokens: int  # for the stated facts shown with a message
     fixed_tokens: int  # template + system prompt + headings, measured
     window_tokens: int  # what is left for verbatim exchanges and the new message
 
@@ -63,18 +69,25 @@ def chat_budget(
     reply_tokens: int,
     summary_share: float,
     recall_tokens: int,
+    facts_tokens: int = 0,
 ) -> ChatBudget:
-    """Split the context; raises ValueError when nothing is left for the conversation."""
+    """Split the context; raises ValueError when nothing is left for the conversation.
+
+    The facts' share comes out of the summary's, down to half of it.
+    """
     reply = min(reply_tokens, n_ctx // 4)
-    cap = int(n_ctx * summary_share)
+    share = int(n_ctx * summary_share)
+    facts = min(facts_tokens, n_ctx // 8, share // 2)
+    cap = share - facts
     recall = min(recall_tokens, n_ctx // 8)
-    window = n_ctx - reply - cap - recall - fixed_tokens - SLACK_TOKENS
+    window = n_ctx - reply - share - recall - fixed_tokens - SLACK_TOKENS
     if window < MIN_WINDOW_TOKENS:
         raise ValueError(
             f"a context of {n_ctx} tokens leaves {window} for the conversation "
-            f"(system prompt {fixed_tokens}, summary {cap}, recall {recall}, reply {reply})"
+            f"(system prompt {fixed_tokens}, summary {cap}, facts {facts}, recall {recall}, "
+            f"reply {reply})"
         )
-    return ChatBudget(n_ctx, reply, cap, recall, fixed_tokens, window)
+    return ChatBudget(n_ctx, reply, cap, recall, facts, fixed_tokens, window)
 
 
 def fold_count(window: list[Exchange], incoming_tokens: int, budget: ChatBudget) -> int:
@@ -105,23 +118,42 @@ def system_text(system: str | None, summary: str) -> str:
     return "\n\n".join(parts)
 
 
-def user_text(user: str, recalled: list[str]) -> str:
-    """The new message, preceded by the passages recalled for it."""
-    if not recalled:
+def user_text(user: str, recalled: list[str], facts: list[str] | None = None) -> str:
+    """The new message, preceded by the passages recalled for it and followed by the facts
+    the user stated that bear on it (one line each).
+
+    The facts come last, where the model reads just before it answers: with the bundled
+    model, facts after the message were answered right 59% of the time against 41% with
+    the facts before it, 11% without the recalled passages, and 4% with the fact and the
+    question alone (27 questions after 200 turns; bench/chat_memory.py layout).
+    """
+    if not recalled and not facts:
         return user
-    return f"{RECALL_HEADING}\n" + "\n\n".join(recalled) + f"\n\n{MESSAGE_HEADING}\n{user}"
+    parts = []
+    if recalled:
+        parts.append(f"{RECALL_HEADING}\n" + "\n\n".join(recalled))
+    parts.append(f"{MESSAGE_HEADING}\n{user}")
+    if facts:
+        parts.append(f"{FACTS_HEADING}\n" + "\n".join(f"- {fact}" for fact in facts))
+    return "\n\n".join(parts)
 
 
 def build_messages(
-    system: str | None, summary: str, recalled: list[str], window: list[Exchange], user: str
+    system: str | None,
+    summary: str,
+    recalled: list[str],
+    window: list[Exchange],
+    user: str,
+    facts: list[str] | None = None,
 ) -> list[Message]:
     """The prompt for the next reply.
 
-    Recalled passages go with the new message, not in the system message, so that the
-    prompt's beginning (system, summary, window) stays the same from turn to turn and the
-    model's KV cache can reuse it; only a fold changes it.
+    Recalled passages and facts go with the new message, not in the system message, so
+    that the prompt's beginning (system, summary, window) stays the same from turn to turn
+    and the model's KV cache can reuse it; only a fold changes it.
     """
-    return [*context_messages(system, summary, window), Message("user", user_text(user, recalled))]
+    head = context_messages(system, summary, window)
+    return [*head, Message("user", user_text(user, recalled, facts))]
 
 
 def context_messages(system: str | None, summary: str, window: list[Exchange]) -> list[Message]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from longcli.text.terms import terms
+from longcli.text.terms import recall_terms
 
 K1 = 1.5
 B = 0.75
@@ -15,7 +15,10 @@ B = 0.75
 class BM25:
     """Okapi BM25 with an inverted index; passages can be added later, cheaply."""
 
-    def __init__(self, passages: Sequence[str] = ()) -> None:
+    def __init__(
+        self, passages: Sequence[str] = (), tokenize: Callable[[str], list[str]] = recall_terms
+    ) -> None:
+        self._tokenize = tokenize
         self._postings: dict[str, list[tuple[int, int]]] = {}
         self._lengths: list[int] = []
         self._total_length = 0
@@ -28,7 +31,7 @@ class BM25:
     def add(self, passage: str) -> int:
         """Index one more passage; returns its index."""
         index = len(self._lengths)
-        counts = Counter(terms(passage))
+        counts = Counter(self._tokenize(passage))
         for term, tf in counts.items():
             self._postings.setdefault(term, []).append((index, tf))
         length = sum(counts.values())
@@ -43,7 +46,7 @@ class BM25:
             return {}
         avg = self._total_length / n or 1.0
         result: dict[int, float] = {}
-        for term in set(terms(query)):
+        for term in set(self._tokenize(query)):
             postings = self._postings.get(term)
             if not postings:
                 continue
@@ -54,6 +57,11 @@ class BM25:
         return result
 
     def top(self, query: str, k: int, min_score: float = 0.0) -> list[tuple[int, float]]:
-        """Indices of the k best passages with a score above min_score, best first."""
-        ranked = sorted(self.scores(query).items(), key=lambda p: (-p[1], p[0]))
+        """Indices of the k best passages with a score above min_score, best first.
+
+        A recency boost was measured (bench/chat_memory.py recall) and did not help: a
+        corrected fact is demoted by the fact ledger instead (Chat.SUPERSEDED_WEIGHT).
+        """
+        scores = self.scores(query)
+        ranked = sorted(scores.items(), key=lambda p: (-p[1], p[0]))
         return [(i, s) for i, s in ranked[:k] if s > min_score]

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from longcli.backends.base import Backend, Stateful
-from longcli.backends.engine import open_engine
+from longcli.backends.engine import open_engine, resolve_fold
 from longcli.chat import kvstate
-from longcli.chat.conversation import Chat, ChatOptions, memory_view
+from longcli.chat.conversation import Chat, ChatOptions, memory_view, unquote
+from longcli.chat.facts import Fact
 from longcli.chat.memory import Exchange
 from longcli.chat.session import Session
 from longcli.config import Settings, cache_dir
+from longcli.errors import UsageError
 from longcli.models.gguf import ModelInfo
 from longcli.prompts.templates import templates_for
 from longcli.streams import Streams
@@ -23,11 +25,14 @@ from longcli.text.decode import Source
 from longcli.text.documents import InputFormat, open_document
 
 
-def chat_options(settings: Settings) -> ChatOptions:
+def chat_options(settings: Settings, model: ModelInfo | None) -> ChatOptions:
     return ChatOptions(
         reply_tokens=settings.reply_tokens,
         summary_share=settings.summary_share,
         recall_tokens=settings.recall_tokens,
+        facts_tokens=settings.facts_tokens,
+        quote_facts=settings.quote_facts,
+        fold=resolve_fold(settings.fold, model),
         sampling=settings.sampling(),
     )
 
@@ -48,7 +53,8 @@ def open_chat(
         if not meta.model:
             meta.model = engine.backend.identity
         session.save_meta(meta)
-        chat = Chat(session, engine.backend, templates_for(settings), chat_options(settings))
+        options = chat_options(settings, engine.model)
+        chat = Chat(session, engine.backend, templates_for(settings), options)
         chat.model = engine.model
         for warning in session.warnings:  # e.g. a torn journal line, found while loading
             streams.warn(warning)
@@ -116,8 +122,30 @@ def read_memory(memory: Path) -> tuple[dict[str, Any], list[Exchange], list[str]
     with Session.open(memory, create=False, writable=False) as session:
         state = session.load_state()
         exchanges = session.load_journal()
-        view = memory_view(session, state, exchanges, None, session.meta.system)
+        ledger = session.load_ledger()
+        ledger.catch_up((e.n, e.user) for e in exchanges)
+        view = memory_view(session, state, exchanges, None, session.meta.system, ledger)
         return view, exchanges, list(session.warnings)
+
+
+def forget_fact(memory: Path, fact_id: int) -> Fact:
+    """Mark one fact of a session forgotten (it stays in the journal); raises UsageError
+    for an id that is not an active fact."""
+    with Session.open(memory, create=False, writable=True) as session:
+        ledger = session.load_ledger()
+        ledger.catch_up((e.n, e.user) for e in session.load_journal())
+        fact = ledger.forget(fact_id)
+        if fact is None:
+            raise UsageError(
+                f"no fact {fact_id} in {memory}", hint="`longcli memory facts` lists them"
+            )
+        session.save_ledger(ledger)
+        state = session.load_state()
+        unsaid = unquote(state.summary, fact)
+        if unsaid != state.summary:
+            state.summary = unsaid
+            session.save_state(state)
+        return fact
 
 
 def reset_session(memory: Path) -> None:

@@ -4,10 +4,13 @@
     journal.jsonl  one line per completed exchange, appended and fsynced, never rewritten
     state.json     running summary, window start, counters                       (atomic)
     docs.jsonl     passages of documents added with --file, for recall           (atomic)
+    facts.json     the fact ledger: what the user stated, in their words         (atomic)
     lock           held (flock) by the one process that may write
 
 The window of recent exchanges is not stored: it is the journal from `window_start` on,
-so a crash between appending a turn and saving the state loses nothing.
+so a crash between appending a turn and saving the state loses nothing. The same holds for
+the ledger: it records the last journal turn it has read, and the turns after it are read
+again when the session opens.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from longcli import faults
+from longcli.chat.facts import Ledger
 from longcli.chat.kvstate import FINGERPRINT_FILE as KV_FINGERPRINT_FILE
 from longcli.chat.kvstate import STATE_FILE as KV_STATE_FILE
 from longcli.chat.memory import Exchange, MemoryState
@@ -35,11 +39,12 @@ from longcli.storage import (
 )
 
 FORMAT_VERSION = 1
-META, JOURNAL, STATE, DOCS, LOCK, HISTORY = (
+META, JOURNAL, STATE, DOCS, FACTS, LOCK, HISTORY = (
     "meta.json",
     "journal.jsonl",
     "state.json",
     "docs.jsonl",
+    "facts.json",
     "lock",
     "history",
 )
@@ -216,6 +221,22 @@ class Session:
         data = {"format_version": FORMAT_VERSION, "updated": _now(), **asdict(state)}
         atomic_write_text(self.path / STATE, json.dumps(data, ensure_ascii=False, indent=1))
 
+    # -- fact ledger --------------------------------------------------------------------
+
+    def load_ledger(self) -> Ledger:
+        data = self._read_json(FACTS)
+        if data is None:
+            return Ledger()
+        try:
+            return Ledger.from_json(data)
+        except (KeyError, TypeError, ValueError):
+            raise SessionError(f"{self.path / FACTS} is corrupt; it was left untouched") from None
+
+    def save_ledger(self, ledger: Ledger) -> None:
+        self._require_writable()
+        data = {"format_version": FORMAT_VERSION, **ledger.to_json()}
+        atomic_write_text(self.path / FACTS, json.dumps(data, ensure_ascii=False, indent=1))
+
     # -- journal ------------------------------------------------------------------------
 
     def load_journal(self) -> list[Exchange]:
@@ -324,9 +345,10 @@ class Session:
     # -- reset --------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget the conversation: journal, state and documents. Keeps the system prompt."""
+        """Forget the conversation: journal, state, facts and documents. Keeps the system
+        prompt."""
         self._require_writable()
-        for name in (STATE, DOCS, JOURNAL, HISTORY, KV_STATE_FILE, KV_FINGERPRINT_FILE):
+        for name in (STATE, DOCS, FACTS, JOURNAL, HISTORY, KV_STATE_FILE, KV_FINGERPRINT_FILE):
             with contextlib.suppress(FileNotFoundError):
                 (self.path / name).unlink()
         self._torn_tail_at = None

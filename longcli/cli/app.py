@@ -331,7 +331,7 @@ def chat(
 
 @memory_app.command("show")
 def memory_show(session: o.SessionArgument, as_json: o.Json = False) -> None:
-    """Show the running summary, the window, and turn counts."""
+    """Show the running summary, the fact ledger, the window, and turn counts."""
     import json
 
     from longcli.chat.run import read_memory
@@ -348,6 +348,45 @@ def memory_show(session: o.SessionArgument, as_json: o.Json = False) -> None:
         render_memory(view, out.stdout)
 
 
+@memory_app.command("facts")
+def memory_facts(
+    session: o.SessionArgument,
+    forget: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--forget",
+            metavar="N",
+            help="Stop using fact N (repeatable); the turn it came from stays in the journal.",
+        ),
+    ] = None,
+    as_json: o.Json = False,
+) -> None:
+    """List the facts longcli keeps from what you said (the fact ledger), or forget some.
+
+    Facts are read from your messages without a model ("my locker code is 4471", "I was
+    born in Quarrendale"), kept word for word, and shown to the model beside the question
+    they answer, however long ago they were said.
+    """
+    import json
+
+    from longcli.chat.run import forget_fact, read_memory
+    from longcli.chat.session import resolve_session_path
+    from longcli.cli.render import fact_lines
+
+    out = streams()
+    path = resolve_session_path(session)
+    for fact_id in forget or []:
+        fact = forget_fact(path, fact_id)
+        out.note(f'forgot fact {fact.id}: "{fact.text}"')
+    view, _, warnings = read_memory(path)
+    for warning in warnings:
+        out.warn(warning)
+    if as_json:
+        out.result(json.dumps(view["facts"], indent=2, ensure_ascii=False) + "\n")
+    elif forget is None:
+        out.result((fact_lines(view["facts"]) or "(no facts yet)") + "\n")
+
+
 @memory_app.command("export")
 def memory_export(
     session: o.SessionArgument,
@@ -356,7 +395,7 @@ def memory_export(
     ] = ExportFormat.md,
     output: o.Output = None,
 ) -> None:
-    """Export every turn and the running summary, as Markdown or JSON."""
+    """Export every turn, the running summary and the fact ledger, as Markdown or JSON."""
     from longcli.chat.run import read_memory
     from longcli.chat.session import resolve_session_path
     from longcli.cli.render import export_json, export_markdown

@@ -218,21 +218,32 @@ def render_memory(view: dict[str, Any], out: TextIO) -> None:
         table.add_row(
             "context",
             f"{budget['n_ctx']} tokens: window {view['window_tokens']}"
-            f"/{budget['window']}, summary cap {budget['summary_cap']}, recall "
-            f"{budget['recall']}, reply {budget['reply']}, fixed {budget['fixed']}",
+            f"/{budget['window']}, summary cap {budget['summary_cap']}, facts "
+            f"{budget['facts']}, recall {budget['recall']}, reply {budget['reply']}, "
+            f"fixed {budget['fixed']}",
         )
     else:
         table.add_row("window", f"{view['window_tokens']} tokens")
     if view["documents"]:
         table.add_row("documents", ", ".join(view["documents"]))
     table.add_row("summary", view["summary"] or "(empty)")
+    table.add_row("facts", fact_lines(view["facts"]) or "(none yet)")
     console.print(table)
+
+
+def fact_lines(facts: list[dict[str, Any]]) -> str:
+    """The fact ledger as lines: `[id] turn N, subject: "what the user said"`."""
+    return "\n".join(f'[{f["id"]}] turn {f["turn"]}, {f["subject"]}: "{f["text"]}"' for f in facts)
 
 
 def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
     lines = [f"# Conversation {view['session']}", ""]
     if view["summary"]:
         lines += ["## Running summary", "", view["summary"], ""]
+    if view["facts"]:
+        lines += ["## Facts you told me", ""]
+        lines += [f'- turn {f["turn"]}, {f["subject"]}: "{f["text"]}"' for f in view["facts"]]
+        lines.append("")
     lines += ["## Turns", ""]
     for e in exchanges:
         lines += [f"**You ({e.n + 1}):** {e.user}", "", f"**Assistant:** {e.assistant}", ""]

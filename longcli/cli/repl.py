@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from longcli.chat.conversation import Chat
-from longcli.cli.render import export_json, export_markdown, render_memory
+from longcli.cli.render import export_json, export_markdown, fact_lines, render_memory
 from longcli.errors import LongcliError
 from longcli.streams import Streams
 
 HELP = """Commands:
   /help         this help
-  /memory       what the model sees now: summary, window, budget
+  /memory       what the model sees now: summary, facts, window, budget
+  /facts        the facts you told me, with their numbers
+  /forget-fact N  stop using fact N (its turn stays in the journal)
   /forget       fold the whole window into the summary now
   /reset        forget the whole conversation (asks first)
   /save PATH    export the conversation (.json for JSON, else Markdown)
@@ -114,6 +116,10 @@ class Repl:
             self._say(HELP)
         elif name == "/memory":
             render_memory(self.chat.view(), self.streams.stderr)
+        elif name == "/facts":
+            self._say(fact_lines(self.chat.view()["facts"]) or "[no facts yet]")
+        elif name == "/forget-fact":
+            self._forget_fact(arg.strip())
         elif name == "/forget":
             count = self.chat.forget()
             self._say(f"[{count} turns folded into the summary]")
@@ -126,6 +132,16 @@ class Repl:
         else:
             self._say(f"unknown command {name}; /help lists them")
         return True
+
+    def _forget_fact(self, arg: str) -> None:
+        if not arg.isdigit():
+            self._say("usage: /forget-fact N (the numbers are in /facts)")
+            return
+        fact = self.chat.forget_fact(int(arg))
+        if fact is None:
+            self._say(f"no fact {arg}; /facts lists them")
+        else:
+            self._say(f'[forgot fact {fact.id}: "{fact.text}"]')
 
     def _save(self, target: str) -> None:
         if not target:

@@ -1,0 +1,254 @@
+"""The fact ledger: extraction, replacement, persistence, forgetting, and its place in a
+prompt and in a fold. Model-free parts exactly; the chat on the deterministic fake."""
+
+import json
+from pathlib import Path
+
+from longcli.chat.conversation import (
+    Chat,
+    ChatOptions,
+    Exchange,
+    extractive_fold,
+    fact_sentence,
+    holds,
+    keep_facts,
+    names,
+)
+from longcli.chat.facts import Fact, Ledger, asks_about, extract, ranked
+from longcli.chat.memory import FACTS_HEADING
+from longcli.chat.session import Session
+from longcli.prompts.templates import load_templates
+from longcli.text.terms import recall_terms, stem
+from tests.support.fake_backend import FakeBackend
+
+TEMPLATES = load_templates()
+
+
+def subjects(message: str) -> list[tuple[str, str]]:
+    return [(subject, kind) for subject, kind, _ in extract(message, 0)]
+
+
+def test_statements_are_found_and_questions_are_not():
+    assert subjects("I was born in the town of Quarrendale.") == [("birthplace", "statement")]
+    assert subjects("My locker code is 4471.") == [("locker code", "statement")]
+    assert subjects("My cat is called Pixelbottom.") == [("cat", "statement")]
+    assert subjects("I'm allergic to hazelnuts, sadly.") == [("allergy", "statement")]
+    assert subjects("I really like green tea in the morning.") == [
+        ("likes: green tea", "preference")
+    ]
+    assert subjects("We decided to meet on Friday.")[0][1] == "plan"
+    assert subjects("What is my locker code?") == []
+    assert subjects("Where was I born?") == []
+    assert subjects("The weather is nice today.") == []  # nothing about the user
+    assert subjects("My way to work is long.") == []  # "way to" is not a subject
+
+
+def test_newer_fact_replaces_older_on_the_same_subject():
+    ledger = Ledger()
+    ledger.add_message("My locker code is 2210.", 0)
+    ledger.add_message("I like tea.", 1)
+    ledger.add_message("I like chess.", 2)  # likes hold many values
+    ledger.add_message("My locker code is 5814 now.", 3)
+    active = {f.subject: f.text for f in ledger.active()}
+    assert active["locker code"] == "My locker code is 5814 now."
+    assert "likes: tea" in active and "likes: chess" in active
+    old = ledger.facts[0]
+    assert not old.active and old.replaced_by == 4
+    assert ledger.superseded_turns() == {0}
+
+
+def test_a_correction_replaces_the_fact_with_a_number():
+    ledger = Ledger()
+    ledger.add_message("My bike lock code is 2210. I like jazz.", 0)
+    ledger.add_message("Actually, it's 5814.", 1)
+    (code,) = [f for f in ledger.active() if f.subject == "bike lock code"]
+    assert code.text == "Actually, it's 5814." and code.kind == "correction"
+    assert any(f.subject == "likes: jazz" for f in ledger.active())
+
+
+def test_saying_the_same_again_keeps_one_fact():
+    ledger = Ledger()
+    ledger.add_message("I love hiking.", 0)
+    ledger.add_message("I love hiking.", 5)
+    assert [f.turn for f in ledger.active()] == [5]
+
+
+def test_ledger_round_trips_and_catches_up_after_a_crash():
+    ledger = Ledger()
+    ledger.add_message("My dog is called Biscuit.", 0)
+    ledger.forget(1)
+    again = Ledger.from_json(json.loads(json.dumps(ledger.to_json())))
+    assert again == ledger
+    # The journal got two more turns than the ledger file saw (a crash between writes).
+    journal = [(0, "My dog is called Biscuit."), (1, "hello"), (2, "My car is a red Fiat.")]
+    assert again.catch_up(journal)
+    assert [f.subject for f in again.active()] == ["car"]
+    assert not again.catch_up(journal)  # nothing new the second time
+
+
+def test_ranking_finds_the_fact_for_a_paraphrased_question():
+    ledger = Ledger()
+    for turn, message in enumerate(
+        [
+            "I was born in the town of Quarrendale.",
+            "My sister works as a glassblower.",
+            "My colleague Ana was born in Porto.",  # someone else's birthplace
+            "My locker code is 4471.",
+        ]
+    ):
+        ledger.add_message(message, turn)
+    best = ranked(ledger.active(), "Which town did I grow up in?")[0][0]
+    assert "Quarrendale" in best.text
+    best = ranked(ledger.active(), "What's the code for my locker again?")[0][0]
+    assert "4471" in best.text
+    assert ranked(ledger.active(), "Tell me a joke about penguins.") == []
+
+
+def test_recall_terms_stem_and_mark_what_is_mine():
+    assert stem("allergies") == stem("allergic") or "~allergy" in recall_terms("allergies")
+    assert "my:" + stem("locker") in recall_terms("my locker")
+    assert "my:" + stem("locker") not in recall_terms("the locker")
+
+
+def open_chat(path: Path, n_ctx: int = 1024, **options) -> tuple[Chat, Session, FakeBackend]:
+    session = Session.open(path, create=True, writable=True)
+    backend = FakeBackend(n_ctx=n_ctx)
+    return Chat(session, backend, TEMPLATES, ChatOptions(**options)), session, backend
+
+
+def filler(i: int) -> str:
+    return f"Turn {i}: " + " ".join(f"chatter{i}x{j}" for j in range(30))
+
+
+def prompt_of(backend: FakeBackend) -> str:
+    return backend.prompts[-1][-1].content
+
+
+def test_the_fact_is_shown_beside_the_question_after_many_folds(tmp_path: Path):
+    chat, session, backend = open_chat(tmp_path / "s")
+    chat.ask("By the way, my locker code is 4471.")
+    for i in range(60):
+        chat.ask(filler(i))
+    assert chat.state.folds >= 5 and chat.state.window_start > 1
+    chat.ask("What was the code of my locker?")
+    prompt = prompt_of(backend)
+    assert FACTS_HEADING in prompt and "my locker code is 4471" in prompt
+    facts_part = prompt.split(FACTS_HEADING)[1]
+    assert backend.count_tokens(facts_part) <= chat.budget.facts_tokens + 40  # heading, question
+    session.close()
+
+
+def test_facts_stay_within_their_budget_share(tmp_path: Path):
+    chat, session, backend = open_chat(tmp_path / "s", n_ctx=512)
+    for i in range(40):
+        chat.ask(f"My code number {i} is {1000 + i}. My pet number {i} is called Pet{i}.")
+    chat.ask("What is my code number 7 and my pet number 7?")
+    prompt = prompt_of(backend)
+    shown = prompt.split(FACTS_HEADING)[1].rsplit("\n\n", 1)[0] if FACTS_HEADING in prompt else ""
+    assert backend.count_tokens(shown) <= chat.budget.facts_tokens
+    session.close()
+
+
+def test_the_ledger_persists_and_forgetting_a_fact_hides_it(tmp_path: Path):
+    chat, session, backend = open_chat(tmp_path / "s")
+    chat.ask("My cat is called Pixelbottom.")
+    chat.ask("I was born in Quarrendale.")
+    session.close()
+    chat, session, backend = open_chat(tmp_path / "s")
+    assert [f["subject"] for f in chat.view()["facts"]] == ["cat", "birthplace"]
+    fact = chat.forget_fact(1)
+    assert fact is not None and fact.subject == "cat"
+    assert chat.forget_fact(1) is None
+    for i in range(40):
+        chat.ask(filler(i))
+    chat.ask("What is my cat called?")
+    assert "Pixelbottom" not in prompt_of(backend)  # neither as a fact nor recalled
+    assert "Pixelbottom" not in chat.state.summary
+    session.close()
+
+
+def test_a_reply_that_misses_the_fact_gets_the_users_words(tmp_path: Path):
+    chat, session, backend = open_chat(tmp_path / "s")
+    chat.ask("My locker code is 4471.")
+    for i in range(30):
+        chat.ask(filler(i))
+    reply = chat.ask("What is my locker code?")
+    # The fake answers with every fourth word of its prompt: the code may or may not be in
+    # it; either way the user ends up with it, and a quote is added only when missing.
+    assert "4471" in reply.text
+    assert bool(reply.quoted) == ("4471" not in reply.text.split("(You told me")[0])
+    reply = chat.ask("Tell me a joke about penguins.")  # not about a fact: no quote
+    assert not reply.quoted
+    session.close()
+
+
+def test_a_statement_is_never_answered_with_a_quote(tmp_path: Path):
+    chat, session, _ = open_chat(tmp_path / "s")
+    chat.ask("My locker code is 4471.")
+    reply = chat.ask("My locker is the blue one.")
+    assert not reply.quoted
+    session.close()
+
+
+def exchanges(*users: str) -> list[Exchange]:
+    return [Exchange(i, u, "Noted, that sounds good.", 10) for i, u in enumerate(users)]
+
+
+def test_extractive_fold_drops_what_was_corrected_and_stays_in_its_cap():
+    turns = exchanges(
+        "My bike lock code is 2210.",
+        "Actually, it's 5814.",
+        "We talked about the Nile delta and its farming for a long while.",
+    )
+    dropped = frozenset({"my bike lock code is 2210."})
+    summary = extractive_fold("", turns, 40, lambda s: len(s.split()), dropped)
+    assert "2210" not in summary and "5814" in summary
+    assert len(summary.split()) <= 40
+
+
+def fact(i: int, subject: str, text: str) -> Fact:
+    return Fact(i, i, subject, text, "statement")
+
+
+def test_keep_facts_quotes_the_newest_and_names_the_rest():
+    facts = [
+        fact(1, "cat", "My cat is called Pixelbottom."),
+        fact(2, "birthplace", "I was born in Quarrendale."),
+        fact(3, "locker code", "My locker code is 4471."),
+    ]
+    summary = " ".join(f"We talked about river number {i} for a while." for i in range(8))
+    cap = 40  # words: room to quote two facts and to name the third
+    kept = keep_facts(summary, facts, cap, lambda s: len(s.split()))
+    assert len(kept.split()) <= cap  # the summary's own sentences gave way
+    assert "river number" in kept
+    assert fact_sentence(facts[2]) in kept and fact_sentence(facts[1]) in kept  # the newest
+    assert holds(kept, facts[2]) and holds(kept, facts[1]) and names(kept, facts[0])
+    assert kept.endswith("The user also told me about: cat.")
+    assert keep_facts(kept, facts, cap, lambda s: len(s.split())) == kept  # nothing missing
+
+
+def test_memory_facts_command_lists_and_forgets(run, tmp_path: Path):
+    s = tmp_path / "s"
+    fake = ("--backend", "fake")
+    run("chat", "--memory", str(s), *fake, "My cat is called Pixelbottom.")
+    run("chat", "--memory", str(s), *fake, "I was born in Quarrendale.")
+    r = run("memory", "facts", str(s))
+    assert r.returncode == 0, r.stderr
+    assert '[1] turn 1, cat: "My cat is called Pixelbottom."' in r.stdout
+    r = run("memory", "facts", str(s), "--forget", "1")
+    assert r.returncode == 0 and "forgot fact 1" in r.stderr
+    r = run("memory", "facts", str(s), "--json")
+    assert [f["subject"] for f in json.loads(r.stdout)] == ["birthplace"]
+    r = run("memory", "facts", str(s), "--forget", "9")
+    assert r.returncode == 2 and "no fact 9" in r.stderr
+    r = run("memory", "export", str(s))
+    assert "## Facts you told me" in r.stdout and "Quarrendale" in r.stdout
+
+
+def test_a_quote_needs_a_question_about_the_users_own_thing():
+    allergy = fact(1, "allergy", "I am allergic to hazelnuts.")
+    tea = fact(2, "likes: green tea", "I prefer green tea over coffee in the morning.")
+    assert asks_about("Do I have any food allergies?", allergy)
+    assert asks_about("Tea or coffee for me?", tea)
+    assert not asks_about("Tell me about the history of tea.", tea)  # not about the user
+    assert not asks_about("What is my locker code?", allergy)
