@@ -2,6 +2,7 @@
 
     python bench/chat_memory.py cost                  # fake model: prompt size per block
     python bench/chat_memory.py recall                # model-free: does recall find the fact?
+    python bench/chat_memory.py summary               # what the running summary keeps
     python bench/chat_memory.py retention             # bundled model, fresh process per question
     python bench/chat_memory.py retention --depths 200 --fold model --variants full
     python bench/chat_memory.py document              # chat --file: answers by place in the file
@@ -200,6 +201,24 @@ def build_session(
             "named": sum(holds(summary, f) or names(summary, f) for f in subjects),
             "invented": invented,
         }
+
+
+def summary(args: argparse.Namespace) -> dict[str, Any]:
+    """What the running summary holds after each depth: model-free with extractive folds."""
+    results: dict[str, Any] = {}
+    print(f"\nsummary: ctx {args.ctx or 8192}, fold {args.fold}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for depth in [int(d) for d in args.depths.split(",")]:
+            path = Path(tmp) / f"s{depth}"
+            built = build_session(path, depth, args.ctx or 8192, PLANTED, True, args.fold)
+            results[str(depth)] = built
+            print(
+                f"  {depth:5d} turns: {built['folds']} folds; {built['summary_tokens']}/"
+                f"{built['summary_cap']} tokens; of {built['subjects']} folded fact subjects "
+                f"it states {built['held']} and names {built['named'] - built['held']} more; "
+                f"invented {built['invented'] or 'nothing'}"
+            )
+    return results
 
 
 def ask(snapshot: Path, question: str, ctx: int | None, env: dict[str, str], work: Path) -> str:
@@ -430,7 +449,7 @@ def document(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parts = ["cost", "recall", "retention", "layout", "document", "all"]
+    parts = ["cost", "recall", "summary", "retention", "layout", "document", "all"]
     parser.add_argument("part", choices=parts)
     parser.add_argument("--turns", type=int, default=300, help="cost: turns to play")
     parser.add_argument("--ctx", type=int, default=1024, help="0: the model's own context")
@@ -447,6 +466,8 @@ def main() -> None:
         cost(args.turns, 2048)
     if args.part in ("recall", "all"):
         results["recall"] = recall()
+    if args.part in ("summary", "all"):
+        results["summary"] = summary(args)
     if args.part in ("retention", "all"):
         results["retention"] = retention(args)
     if args.part in ("layout", "all"):

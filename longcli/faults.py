@@ -63,4 +63,8 @@ def pause(point: str) -> None:
     _reached[point] += 1
     seconds, nth = pauses[point]
     if seconds and (nth is None or _reached[point] == nth):
-        time.sleep(seconds)
+        # In short naps: a signal that lands just before a long sleep starts would
+        # otherwise wait for the whole sleep to be handled.
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.05))

@@ -12,6 +12,7 @@ from longcli.chat.conversation import (
     fact_sentence,
     holds,
     keep_facts,
+    mentions,
     names,
 )
 from longcli.chat.facts import Fact, Ledger, asks_about, extract, ranked
@@ -217,14 +218,30 @@ def test_keep_facts_quotes_the_newest_and_names_the_rest():
         fact(3, "locker code", "My locker code is 4471."),
     ]
     summary = " ".join(f"We talked about river number {i} for a while." for i in range(8))
-    cap = 40  # words: room to quote two facts and to name the third
+    cap = 40  # words: room to quote the newest fact and to name the others
     kept = keep_facts(summary, facts, cap, lambda s: len(s.split()))
     assert len(kept.split()) <= cap  # the summary's own sentences gave way
     assert "river number" in kept
-    assert fact_sentence(facts[2]) in kept and fact_sentence(facts[1]) in kept  # the newest
-    assert holds(kept, facts[2]) and holds(kept, facts[1]) and names(kept, facts[0])
-    assert kept.endswith("The user also told me about: cat.")
+    assert fact_sentence(facts[2]) in kept  # the newest, in the user's words
+    assert kept.endswith("The user also told me about: cat, birthplace.")
+    assert all(holds(kept, f) or names(kept, f) for f in facts)
     assert keep_facts(kept, facts, cap, lambda s: len(s.split())) == kept  # nothing missing
+
+
+def test_a_fact_the_trimmed_summary_dropped_is_named():
+    """Making room for a missing fact trims the summary; a fact only the trimmed part held
+    is then named, not lost."""
+    facts = [
+        fact(1, "cat", "My cat is called Pixelbottom."),
+        fact(2, "locker code", "My locker code is 4471."),
+    ]
+    rivers = " ".join(
+        f"We talked about river number {i} and the boats on river {i}." for i in range(3)
+    )
+    summary = "The user has a cat, Pixelbottom. " + rivers
+    kept = keep_facts(summary, facts, 24, lambda s: len(s.split()))
+    assert len(kept.split()) <= 24
+    assert all(holds(kept, f) or names(kept, f) for f in facts)
 
 
 def test_memory_facts_command_lists_and_forgets(run, tmp_path: Path):
@@ -252,3 +269,13 @@ def test_a_quote_needs_a_question_about_the_users_own_thing():
     assert asks_about("Tea or coffee for me?", tea)
     assert not asks_about("Tell me about the history of tea.", tea)  # not about the user
     assert not asks_about("What is my locker code?", allergy)
+
+
+def test_a_reply_mentions_a_fact_by_its_words_not_by_pieces_of_them():
+    nurse = fact(1, "job", "I'm a nurse at the children's hospital.")
+    assert not mentions("Your message: What is your occupation?", nurse, "What is my job?")
+    assert mentions("You work as a nurse.", nurse, "What is my job?")
+    cafe = Fact(2, 3, "plan: meet corner", "Let's meet at the Corner Cafe on Thursday.", "plan")
+    question = "Which cafe are we meeting at?"
+    assert not mentions("I'm glad you found the cafe you wanted.", cafe, question)
+    assert mentions("At the Corner Cafe.", cafe, question)

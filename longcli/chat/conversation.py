@@ -60,8 +60,10 @@ PASSAGE_TOKENS = 200  # size of a document passage kept for recall
 SUPERSEDED_WEIGHT = 0.5  # recall score of a turn whose every fact was later replaced
 FACT_RELATIVE_SCORE = 0.6  # facts shown: those scoring at least this share of the best
 MAX_FACTS_SHOWN = 3
-KEPT_FACTS_SHARE = 0.5  # of the summary cap, at most this goes to facts a fold must keep
-SUBJECTS_SHARE = 0.25  # of the summary cap, at most this names the facts it cannot quote
+KEPT_FACTS_SHARE = 0.35  # of the summary cap, at most this goes to facts a fold must keep
+SUBJECTS_SHARE = 0.4  # of the summary cap, at most this names the facts it cannot quote
+QUOTE_LEAD = "The user said: "  # a fact a fold kept in the user's words
+SUBJECTS_LEAD = "The user also told me about:"  # the facts a fold could only name
 ALIKE = 0.6  # word overlap (Jaccard) from which two sentences count as saying the same
 
 
@@ -178,6 +180,9 @@ class Chat:
             folded = self._model_fold(summary, exchanges)
         if self.budget.facts_tokens <= 0:  # the ledger is off
             return folded
+        for fact in self.ledger.facts:
+            if not fact.active:  # replaced or forgotten: an earlier fold's quote goes
+                folded = unquote(folded, fact)
         facts = self._stated_before(exchanges[-1].n + 1)
         return keep_facts(folded, facts, cap, self._sentence_tokens)
 
@@ -559,7 +564,7 @@ def _bare(sentence: str) -> str:
 
 def fact_sentence(fact: Fact) -> str:
     """A fact as the summary keeps it: the user's words, marked as theirs."""
-    return f'The user said: "{fact.text}"'
+    return f'{QUOTE_LEAD}"{fact.text}"'
 
 
 def unquote(summary: str, fact: Fact) -> str:
@@ -574,41 +579,57 @@ def keep_facts(
     names.
 
     The newest missing facts are added in the user's words, within KEPT_FACTS_SHARE of the
-    cap; the rest are named by their subject on one line ("The user also told me about:
-    cat, birthplace."), newest first within SUBJECTS_SHARE. The summary's own sentences give
-    way, by the key-sentence ranking, to make room. Every fact stays in the ledger regardless.
+    cap (less what earlier folds quoted already); the rest are named by their subject on
+    one line ("The user also told me about: cat, birthplace."), rebuilt at every fold,
+    newest first within SUBJECTS_SHARE. The summary's own sentences give way, by the
+    key-sentence ranking, to make room. Every fact stays in the ledger regardless.
     """
-    missing = [f for f in facts if not holds(summary, f) and not names(summary, f)]
-    if not missing:
-        return summary
-    room = int(cap_tokens * KEPT_FACTS_SHARE)
-    quoted: list[Fact] = []
-    for fact in reversed(missing):
-        if sum(cost(fact_sentence(f)) for f in quoted) + cost(fact_sentence(fact)) > room:
+    sentences = [s.text for s in split_sentences(summary)]
+    pool = [s for s in sentences if not s.startswith(SUBJECTS_LEAD)]
+    quoted_before = sum(cost(s) for s in pool if s.startswith(QUOTE_LEAD))
+    room = int(cap_tokens * KEPT_FACTS_SHARE) - quoted_before
+    forced: set[int] = set()  # facts the body stated until trimming it dropped them
+    result = summary
+    for _ in range(3):
+        body_text = " ".join(pool)
+        missing = [
+            f
+            for f in facts
+            if f.id in forced or (not holds(body_text, f) and not names(body_text, f))
+        ]
+        if not missing and len(pool) == len(sentences):
+            return summary
+        quoted: list[Fact] = []
+        for fact in reversed(missing):
+            if sum(cost(fact_sentence(f)) for f in quoted) + cost(fact_sentence(fact)) > room:
+                break
+            quoted.insert(0, fact)
+        kept = [fact_sentence(f) for f in quoted]
+        subjects: list[str] = []
+        for fact in reversed(missing[: len(missing) - len(quoted)]):
+            phrase = subject_phrase(fact)
+            if phrase in subjects:
+                continue
+            if cost(_subjects_line([phrase, *subjects])) > int(cap_tokens * SUBJECTS_SHARE):
+                break
+            subjects.insert(0, phrase)
+        if subjects:
+            kept.append(_subjects_line(subjects))
+        left = cap_tokens - sum(map(cost, kept))
+        fits = sum(map(cost, pool)) <= left
+        body = pool if fits else [pool[i] for i in select(pool, left, cost)]
+        result = " ".join([*body, *kept])
+        lost = [
+            f for f in facts if f not in missing and not holds(result, f) and not names(result, f)
+        ]
+        if not lost:
             break
-        quoted.insert(0, fact)
-    kept = [fact_sentence(f) for f in quoted]
-    used = sum(map(cost, kept))
-    subjects: list[str] = []
-    for fact in reversed(missing[: len(missing) - len(quoted)]):
-        phrase = subject_phrase(fact)
-        if phrase in subjects:
-            continue
-        line = _subjects_line([phrase, *subjects])
-        if cost(line) > int(cap_tokens * SUBJECTS_SHARE):
-            break
-        subjects.insert(0, phrase)
-    if subjects:
-        kept.append(_subjects_line(subjects))
-        used = sum(map(cost, kept))
-    pool = [s.text for s in split_sentences(summary)]
-    left = cap_tokens - used
-    body = [pool[i] for i in select(pool, left, cost)] if sum(map(cost, pool)) > left else pool
-    return " ".join([*body, *kept])
+        forced.update(f.id for f in lost)
+    return result
 
 
 def _subjects_line(subjects: list[str]) -> str:
-    return f"The user also told me about: {', '.join(subjects)}."
+    return f"{SUBJECTS_LEAD} {', '.join(subjects)}."
 
 
 def subject_phrase(fact: Fact) -> str:
@@ -623,30 +644,42 @@ def names(summary: str, fact: Fact) -> bool:
 
 
 def _fact_words(fact: Fact) -> tuple[list[str], list[str]]:
-    """(numbers and names, other content words) of a fact."""
-    words = [w for w in re.findall(r"[^\W_]+", fact.text) if w.lower() not in STOPWORDS]
-    specific = [w for w in words if w[0].isdigit() or (w[0].isupper() and w != words[0])]
-    return specific, [w for w in words if w not in specific]
+    """(numbers and names, other content words) of a fact. Pieces of contractions and
+    possessives ("m" of "I'm", "s" of "dog's") are not words."""
+    tokens = re.findall(r"[^\W_]+", fact.text)
+    words = [
+        (i, w)
+        for i, w in enumerate(tokens)
+        if w[0].isdigit() or (len(w) > 2 and w.lower() not in STOPWORDS)
+    ]
+    specific = [w for i, w in words if w[0].isdigit() or (w[0].isupper() and i > 0)]
+    return specific, [w for _, w in words if w not in specific]
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[^\W_]+", text.lower())}
 
 
 def mentions(reply: str, fact: Fact, question: str) -> bool:
     """Whether `reply` gives what `fact` says that `question` does not already: one of its
-    numbers or names when it has any, else one of its other content words."""
+    numbers or names when it has any the question lacks, else one of its other content
+    words the question lacks."""
     asked = set(recall_terms(question))
     specific, other = _fact_words(fact)
-    wanted = specific or [w for w in other if stem(w.lower()) not in asked]
-    said = reply.lower()
-    return not wanted or any(w.lower() in said for w in wanted)
+    new = [w for w in specific if stem(w.lower()) not in asked]
+    wanted = new or [w for w in other if stem(w.lower()) not in asked]
+    said = _stems(reply)
+    return not wanted or any(stem(w.lower()) in said for w in wanted)
 
 
 def holds(summary: str, fact: Fact) -> bool:
     """Whether `summary` still states `fact`: all its numbers and names, or (having none)
     at least half of its content words."""
-    said = summary.lower()
+    said = _stems(summary)
     specific, other = _fact_words(fact)
     if specific:
-        return all(w.lower() in said for w in specific)
-    return sum(w.lower() in said for w in other) * 2 >= len(other)
+        return all(stem(w.lower()) in said for w in specific)
+    return sum(stem(w.lower()) in said for w in other) * 2 >= len(other)
 
 
 def memory_view(

@@ -44,7 +44,7 @@ _MULTI_VALUED = [
     (r"\blet's\b", "plan"),
 ]
 _MY_SUBJECT = re.compile(
-    r"\bmy (?P<subject>(?:[a-z]+[ -]){0,3}?[a-z]+?)(?:'s (?:name|called))?\s+"
+    r"\b(?:my|our) (?P<subject>(?:[a-z]+[ -]){0,3}?[a-z]+?)(?:'s (?:name|called))?\s+"
     r"(?:is|are|was|were|'s|=|:|works?|lives?|likes?|is called|is named|goes|studies|"
     r"starts?|ends?|opens?|costs?|has|will be)\b",
     re.IGNORECASE,
@@ -256,9 +256,8 @@ def owned_terms(text: str) -> set[str]:
     return {t for t in recall_terms(text) if t.startswith("my:")}
 
 
-_ABOUT_ME = re.compile(
-    r"\b(?:I|my|mine|we|our|ours|us)\b|(?<!tell )(?<!remind )(?<!show )(?<!give )\bme\b",
-    re.IGNORECASE,
+_ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" asks our memory
+    r"\b(?:I|my|mine|we|our|ours|us)\b|(?<!tell )(?<!show )(?<!give )\bme\b", re.IGNORECASE
 )
 
 
