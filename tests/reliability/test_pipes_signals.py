@@ -49,7 +49,14 @@ def test_interrupt_exits_130_and_keeps_finished_calls(long_text: Path, tmp_path:
     # Held in its third model call, so exactly two calls are finished when the signal lands.
     held = {**env, "LONGCLI_FAULT_PAUSE": "generate@3:60", "LONGCLI_FAULT_TRACE": str(trace)}
     proc = subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=held
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=held,
+        # A shell starts background jobs with SIGINT ignored, and a process honours that
+        # (as longcli does): give the child the default, as a terminal's job would have.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     wait_for_trace(trace, "generate", times=3)
     proc.send_signal(sig)
