@@ -194,3 +194,17 @@ def test_no_prompt_ever_exceeds_the_context(tmp_path_factory, n_ctx, lengths, re
             assert backend.prompt_tokens(messages) + chat.budget.reply_tokens <= n_ctx
     finally:
         session.close()
+
+
+def test_a_long_passage_is_cut_around_what_the_question_asks(tmp_path: Path):
+    """A fact said late in a passage longer than the recall room still reaches the model."""
+    from longcli.chat.conversation import focus
+
+    backend = FakeBackend(n_ctx=1024)
+    story = " ".join(f"The crew checked valve {i} again." for i in range(30))
+    passage = f"[story.txt, p. 4] {story} The old mill was painted a deep vermilion. {story}"
+    cut = focus(backend, passage, "What colour was the old mill painted?", 60)
+    assert backend.count_tokens(cut) <= 60
+    assert cut.startswith("[story.txt, p. 4] … ") and cut.endswith(" …")
+    assert "The old mill was painted a deep vermilion." in cut
+    assert focus(backend, "[turn 2] short", "anything", 60) == "[turn 2] short"

@@ -103,9 +103,10 @@ def resolve_method(method: Method, model: ModelInfo | None) -> Method:
 
 
 def resolve_fold(fold: Fold, model: ModelInfo | None) -> Fold:
-    """How the chat folds: --fold, or for "auto" extractive with a small model (whose
-    rewritten summaries were measured to lose facts and add nothing the ledger and recall
-    do not give back; bench/chat_memory.py) and the model's own summary from 1 GB."""
+    """How the chat folds: the `fold` setting, or for "auto" extractive with a model under
+    1 GB and the model's own summary from 1 GB. With the bundled model, 200 turns at ctx
+    1024 took 215 s to fold by the model against 6 s extractive, for the same retention
+    (27 of 27 answers right either way; bench/chat_memory.py retention --fold model)."""
     if fold != Fold.auto:
         return Fold(fold)
     if model is None:

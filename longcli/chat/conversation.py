@@ -284,8 +284,9 @@ class Chat:
         self, query: str, limit_tokens: int | None = None, skip_turns: frozenset[int] = frozenset()
     ) -> list[str]:
         """Folded exchanges and document passages relevant to `query`, best first, each
-        cut (from its end) to at most `limit_tokens`. A turn whose facts were all replaced
-        later ranks lower; turns in `skip_turns` (their facts are shown already) are left out.
+        cut to at most `limit_tokens` around its sentences that match the query best. A
+        turn whose facts were all replaced later ranks lower; turns in `skip_turns` (their
+        facts are shown already) are left out.
         """
         labelled, index = self._recall_index()
         if not labelled:
@@ -301,7 +302,7 @@ class Chat:
             key=lambda i: (-scores[i], i),
         )[:RECALL_CANDIDATES]
         limit = self.budget.recall_tokens if limit_tokens is None else limit_tokens
-        return [truncate_to_tokens(self.backend, labelled[i], limit) for i in best]
+        return [focus(self.backend, labelled[i], query, limit) for i in best]
 
     def _said_by(self, facts: list[Fact]) -> frozenset[int]:
         """Turns whose user message is (nearly) all in `facts`: recalling them again would
@@ -565,6 +566,40 @@ def _bare(sentence: str) -> str:
 def fact_sentence(fact: Fact) -> str:
     """A fact as the summary keeps it: the user's words, marked as theirs."""
     return f'{QUOTE_LEAD}"{fact.text}"'
+
+
+def focus(backend: Backend, passage: str, query: str, limit: int) -> str:
+    """`passage` ("[label] text") within `limit` tokens: whole if it fits, else its label
+    and the run of sentences around the one sharing most terms with `query`, marked cut
+    with "…" where text was left out. (A prefix would lose a fact said late in a long
+    passage.)"""
+    if backend.count_tokens(passage) <= limit:
+        return passage
+    label, sep, body = passage.partition("] ")
+    if not sep:
+        label, body = "", passage
+    head = f"{label}{sep}"
+    sentences = [s.text for s in split_sentences(body)]
+    if len(sentences) < 2:
+        return truncate_to_tokens(backend, passage, limit)
+    wanted = set(recall_terms(query))
+    overlap = [len(wanted & set(recall_terms(s))) for s in sentences]
+    lo = hi = overlap.index(max(overlap))
+
+    def shown(first: int, last: int) -> str:
+        before = "… " if first > 0 else ""
+        after = " …" if last < len(sentences) - 1 else ""
+        return head + before + " ".join(sentences[first : last + 1]) + after
+
+    grew = True
+    while grew:  # add the next sentence, then the one before, while they fit
+        grew = False
+        if hi + 1 < len(sentences) and backend.count_tokens(shown(lo, hi + 1)) <= limit:
+            hi, grew = hi + 1, True
+        if lo > 0 and backend.count_tokens(shown(lo - 1, hi)) <= limit:
+            lo, grew = lo - 1, True
+    text = shown(lo, hi)
+    return text if backend.count_tokens(text) <= limit else truncate_to_tokens(backend, text, limit)
 
 
 def unquote(summary: str, fact: Fact) -> str:
