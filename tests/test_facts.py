@@ -279,3 +279,9 @@ def test_a_reply_mentions_a_fact_by_its_words_not_by_pieces_of_them():
     question = "Which cafe are we meeting at?"
     assert not mentions("I'm glad you found the cafe you wanted.", cafe, question)
     assert mentions("At the Corner Cafe.", cafe, question)
+
+
+def test_a_question_sharing_two_words_with_a_fact_asks_about_it():
+    project = Fact(1, 4, "plan: name new", "We decided to name the new project Bluefinch.", "plan")
+    assert asks_about("What is the new project named?", project)
+    assert not asks_about("What is a project?", project)

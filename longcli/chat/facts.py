@@ -263,15 +263,17 @@ _ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" a
 
 def asks_about(question: str, fact: Fact) -> bool:
     """Whether `question` asks about what `fact` says: the same thing of the user's ("my
-    locker" / "my locker code"), or, in a question about the user or us, a shared word
-    or concept ("Do I have any food allergies?" / "I am allergic to hazelnuts")."""
+    locker" / "my locker code"), two content words in common, or, in a question about
+    the user or us, one shared word or concept ("Do I have any food allergies?" / "I am
+    allergic to hazelnuts")."""
     said = index_text(fact)
     if owned_terms(question) & owned_terms(said):
         return True
-    if not _ABOUT_ME.search(question):
-        return False
     plain = {t for t in recall_terms(question) if not t.startswith("my:")}
-    return bool(plain & set(recall_terms(said)))
+    shared = plain & set(recall_terms(said))
+    if len({t for t in shared if not t.startswith("~")}) >= 2:
+        return True  # "What is the new project named?" / "We decided to name the new project …"
+    return bool(shared) and _ABOUT_ME.search(question) is not None
 
 
 def render(facts: list[Fact]) -> str:
