@@ -39,3 +39,18 @@ def test_alignment_and_markers():
         lambda spans: "".join(f"[{s.chunk + 1}]" for s in spans),
     )
     assert marked == "Alice sold the cargo in Calais. [6] Zebras sing."
+
+
+def test_prose_is_preferred_to_code_tables_and_headings():
+    from longcli.text.keysentences import score_sentences
+
+    sentences = [
+        "The harbour master counted the ships that came in from the storm.",
+        "```sh longcli summarize ships.txt --words 80 ```",
+        "| ships | storm | harbour | master |",
+        "## The harbour master and the ships of the storm",
+        "The ships of the storm were counted by the harbour master at dawn.",
+    ]
+    scores = [s.score for s in score_sentences(sentences)]
+    prose = min(scores[0], scores[4])
+    assert all(scores[i] < prose for i in (1, 2, 3))

@@ -28,6 +28,8 @@ SHORT_SENTENCE_WORDS = 6
 SHORT_PENALTY = 0.5
 REDUNDANCY = 0.3  # weight of the similarity to what is already kept (MMR)
 FOCUS_WEIGHT = 1.0  # a sentence matching --instructions word for word scores up to double
+MARKUP_PENALTY = 0.1  # code, tables and headings keep this share: prose says what happens
+_MARKUP = re.compile(r"```|^\s*(?:#{1,6} |\|)|\|.*\||^\s*[$>] ", re.MULTILINE)
 
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
@@ -67,6 +69,16 @@ def _quoted_share(sentence: str) -> float:
     return quoted / max(len(sentence), 1)
 
 
+def _is_markup(sentence: str) -> bool:
+    """Code, a table row or a heading rather than prose (a Markdown file's ``` blocks,
+    | cells |, # titles, $ commands), or mostly not words."""
+    if _MARKUP.search(sentence):
+        return True
+    tokens = sentence.split()
+    wordy = sum(1 for t in tokens if t.strip(".,;:!?\"'()").isalpha())
+    return len(tokens) >= 4 and wordy < 0.5 * len(tokens)
+
+
 def score_sentences(sentences: Sequence[str], focus: str | None = None) -> list[Scored]:
     """Each sentence's importance in its text (higher is more central), with its vector.
 
@@ -87,6 +99,8 @@ def score_sentences(sentences: Sequence[str], focus: str | None = None) -> list[
         score *= 1 - (1 - DIALOGUE_PENALTY) * _quoted_share(sentence)
         if len(sentence.split()) < SHORT_SENTENCE_WORDS:
             score *= SHORT_PENALTY
+        if _is_markup(sentence):
+            score *= MARKUP_PENALTY
         if focus_vector:
             score *= 1 + FOCUS_WEIGHT * _dot(vector, focus_vector)
         scored.append(Scored(i, score, vector))
