@@ -80,8 +80,8 @@ def cost(turns: int, ctx: int) -> None:
             reply = chat.ask(user)
             block.append((reply.prompt_tokens, time.perf_counter() - started))
             prompt = backend.prompts[-1][-1].content
-            if FACTS_HEADING in prompt:
-                shown = "\n".join(f"- (turn {f.turn + 1}) {f.text}" for f in reply.facts)
+            if FACTS_HEADING in prompt:  # the facts come last: measure them as sent
+                shown = prompt.split(FACTS_HEADING, 1)[1].strip()
                 facts_max = max(facts_max, backend.count_tokens(shown))
             if len(block) == 50 or i == turns - 1:
                 mean = statistics.mean(b[0] for b in block)
@@ -221,25 +221,29 @@ def summary(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def chat_once(
+    memory: Path, question: str, ctx: int | None, work: Path, *extra: str, **env: str
+) -> str:
+    """`longcli chat --memory MEMORY QUESTION` in a fresh process, with private config and
+    cache directories under `work`; its answer."""
+    argv = [sys.executable, "-m", "longcli", "chat", "--memory", str(memory), *extra, question]
+    if ctx:
+        argv += ["--ctx", str(ctx)]
+    private = {k: str(work / k.lower()) for k in ("LONGCLI_CONFIG_DIR", "LONGCLI_CACHE_DIR")}
+    proc = subprocess.run(
+        argv, capture_output=True, text=True, env={**os.environ, **private, **env}, timeout=900
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"chat failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
+    return proc.stdout.strip()
+
+
 def ask(snapshot: Path, question: str, ctx: int | None, env: dict[str, str], work: Path) -> str:
     """One question in a fresh process, on a copy of the session."""
     copy = work / "ask"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(snapshot, copy)
-    argv = [sys.executable, "-m", "longcli", "chat", "--memory", str(copy), question]
-    if ctx:
-        argv[4:4] = ["--ctx", str(ctx)]
-    private = {k: str(work / k.lower()) for k in ("LONGCLI_CONFIG_DIR", "LONGCLI_CACHE_DIR")}
-    proc = subprocess.run(
-        argv,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **private, **env},
-        timeout=900,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"chat failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
-    return proc.stdout.strip()
+    return chat_once(copy, question, ctx, work, **env)
 
 
 def right(text: str, fact: Planted) -> bool:
@@ -434,14 +438,8 @@ def document(args: argparse.Namespace) -> dict[str, Any]:
             for _, question, answer in HIDDEN:
                 session = work / f"doc-{place}"
                 shutil.rmtree(session, ignore_errors=True)
-                argv = [sys.executable, "-m", "longcli", "chat", "--memory", str(session)]
-                argv += ["--file", str(doc), question]
-                if args.ctx:
-                    argv += ["--ctx", str(args.ctx)]
-                proc = subprocess.run(argv, capture_output=True, text=True, timeout=900)
-                if proc.returncode != 0:
-                    raise SystemExit(f"chat --file failed: {proc.stderr.strip()[-400:]}")
-                hits.append(answer in proc.stdout.lower())
+                reply = chat_once(session, question, args.ctx, work, "--file", str(doc))
+                hits.append(answer in reply.lower())
             results[place] = _share(hits)
             print(f"  {place:>6}: {sum(hits)}/{len(hits)} answered")
     return results

@@ -131,9 +131,9 @@ class Chat:
         for i in range(self.state.window_start, len(self.exchanges)):
             e = self.exchanges[i]
             self.exchanges[i] = Exchange(e.n, e.user, e.assistant, self._exchange_tokens(e))
-        self.ledger: Ledger = session.load_ledger()
-        if self.ledger.catch_up((e.n, e.user) for e in self.exchanges):
-            session.save_ledger(self.ledger)  # turns stored before a crash, or by an old version
+        self.ledger, behind = session.caught_up_ledger(self.exchanges)
+        if behind:
+            session.save_ledger(self.ledger)
         self.passages: list[Passage] = session.load_passages()
         self._passages_version = 0  # bumped whenever self.passages changes
         # (passages version, labelled passages, their index, exchanges indexed so far)
@@ -635,8 +635,10 @@ def keep_facts(
         if not missing and len(pool) == len(sentences):
             return summary
         quoted: list[Fact] = []
+        used = 0
         for fact in reversed(missing):
-            if sum(cost(fact_sentence(f)) for f in quoted) + cost(fact_sentence(fact)) > room:
+            used += cost(fact_sentence(fact))
+            if used > room:
                 break
             quoted.insert(0, fact)
         kept = [fact_sentence(f) for f in quoted]

@@ -251,11 +251,6 @@ def ranked(facts: list[Fact], query: str) -> list[tuple[Fact, float]]:
     return [(facts[i], score) for i, score in index.top(query, len(facts))]
 
 
-def owned_terms(text: str) -> set[str]:
-    """The 'my:' terms of a text: what it says belongs to the speaker."""
-    return {t for t in recall_terms(text) if t.startswith("my:")}
-
-
 _ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" asks our memory
     r"\b(?:I|my|mine|we|our|ours|us)\b|(?<!tell )(?<!show )(?<!give )\bme\b", re.IGNORECASE
 )
@@ -266,16 +261,10 @@ def asks_about(question: str, fact: Fact) -> bool:
     locker" / "my locker code"), two content words in common, or, in a question about
     the user or us, one shared word or concept ("Do I have any food allergies?" / "I am
     allergic to hazelnuts")."""
-    said = index_text(fact)
-    if owned_terms(question) & owned_terms(said):
+    shared = set(recall_terms(question)) & set(recall_terms(index_text(fact)))
+    if any(t.startswith("my:") for t in shared):
         return True
-    plain = {t for t in recall_terms(question) if not t.startswith("my:")}
-    shared = plain & set(recall_terms(said))
+    shared = {t for t in shared if not t.startswith("my:")}
     if len({t for t in shared if not t.startswith("~")}) >= 2:
         return True  # "What is the new project named?" / "We decided to name the new project …"
     return bool(shared) and _ABOUT_ME.search(question) is not None
-
-
-def render(facts: list[Fact]) -> str:
-    """Facts as the model is shown them: one line each, with their turn."""
-    return "\n".join(f"- (turn {f.turn + 1}) {f.text}" for f in facts)

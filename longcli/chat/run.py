@@ -122,8 +122,7 @@ def read_memory(memory: Path) -> tuple[dict[str, Any], list[Exchange], list[str]
     with Session.open(memory, create=False, writable=False) as session:
         state = session.load_state()
         exchanges = session.load_journal()
-        ledger = session.load_ledger()
-        ledger.catch_up((e.n, e.user) for e in exchanges)
+        ledger, _ = session.caught_up_ledger(exchanges)
         view = memory_view(session, state, exchanges, None, session.meta.system, ledger)
         return view, exchanges, list(session.warnings)
 
@@ -132,8 +131,7 @@ def forget_fact(memory: Path, fact_id: int) -> Fact:
     """Mark one fact of a session forgotten (it stays in the journal); raises UsageError
     for an id that is not an active fact."""
     with Session.open(memory, create=False, writable=True) as session:
-        ledger = session.load_ledger()
-        ledger.catch_up((e.n, e.user) for e in session.load_journal())
+        ledger, _ = session.caught_up_ledger(session.load_journal())
         fact = ledger.forget(fact_id)
         if fact is None:
             raise UsageError(

@@ -232,6 +232,12 @@ class Session:
         except (KeyError, TypeError, ValueError):
             raise SessionError(f"{self.path / FACTS} is corrupt; it was left untouched") from None
 
+    def caught_up_ledger(self, exchanges: list[Exchange]) -> tuple[Ledger, bool]:
+        """The fact ledger with the journal turns it has not read yet (stored before a
+        crash, or by an older version) read into it; and whether there were any."""
+        ledger = self.load_ledger()
+        return ledger, ledger.catch_up((e.n, e.user) for e in exchanges)
+
     def save_ledger(self, ledger: Ledger) -> None:
         self._require_writable()
         data = {"format_version": FORMAT_VERSION, **ledger.to_json()}
