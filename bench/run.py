@@ -125,16 +125,22 @@ def child_raw(args: dict[str, Any]) -> dict[str, Any]:
     import llama_cpp
     import numpy as np
 
+    from longcli.backends.repack import decide, extra_buffers
+    from longcli.config import Repack
+    from longcli.models.gguf import describe_model
+
     calls = json.loads(Path(args["calls"]).read_text())
-    llm = llama_cpp.Llama(
-        model_path=_model_path(),
-        n_ctx=args["ctx"],
-        n_batch=512,
-        n_threads=args["threads"],
-        n_threads_batch=args["threads_batch"],
-        flash_attn=True,
-        verbose=False,
-    )
+    # Repacked weights as longcli would use them here (off where they crash: Intel AMX).
+    with extra_buffers(decide(Repack.auto, describe_model(Path(_model_path()))).enabled):
+        llm = llama_cpp.Llama(
+            model_path=_model_path(),
+            n_ctx=args["ctx"],
+            n_batch=512,
+            n_threads=args["threads"],
+            n_threads_batch=args["threads_batch"],
+            flash_attn=True,
+            verbose=False,
+        )
     from longcli.backends.llama import shared_prefix  # after llama_cpp: its wait policy is set
 
     cached: list[int] = []

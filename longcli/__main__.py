@@ -49,8 +49,10 @@ def _guard_standard_streams() -> None:
 
 
 def _say(message: str) -> None:
+    from longcli.controls import strip_controls  # error text may quote a document
+
     try:
-        sys.stderr.write(f"longcli: {message}\n")
+        sys.stderr.write(f"longcli: {strip_controls(message)}\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass  # stderr is closed: the exit code still tells
@@ -116,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
+    from longcli.backends import crashwatch
+
+    crashwatch.enable()  # a crash in llama.cpp ends with one line, not a bare 139
     code = main()
     try:
         sys.stdout.flush()

@@ -73,6 +73,14 @@ class FlashAttn(StrEnum):
     off = "off"
 
 
+class Repack(StrEnum):
+    """Whether llama.cpp may repack weights for this CPU (backends/repack.py)."""
+
+    auto = "auto"  # yes, unless a probe on this machine saw it crash
+    on = "on"
+    off = "off"
+
+
 class RopeScaling(StrEnum):
     linear = "linear"
     yarn = "yarn"
@@ -222,6 +230,12 @@ class Settings:
         None,
         "Memory the model may use: weights, KV cache, buffers [default: 60% of what is available]",
         range=Range(64),
+    )
+    repack: Repack = _setting(
+        Repack.auto,
+        "Let llama.cpp repack the weights for this CPU (AMX, AVX2 layouts). auto: yes, "
+        "unless a one-time probe on this machine saw it crash (as on some Intel Xeons "
+        "with AMX); off is always safe, sometimes slower",
     )
     threads: int | None = _setting(
         None,

@@ -57,6 +57,12 @@ class ModelError(LongcliError):
     exit_code = ExitCode.RUNTIME
 
 
+class OutputError(LongcliError):
+    """The result could not be written: a full disk, a failing device, a reader gone."""
+
+    exit_code = ExitCode.RUNTIME
+
+
 class ServerError(LongcliError):
     """The inference server could not be reached, refused a request, or failed."""
 

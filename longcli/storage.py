@@ -1,11 +1,14 @@
-"""Small, careful file-system helpers: atomic writes and private directories."""
+"""Small, careful file-system helpers: atomic writes, private directories, user outputs."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,10 @@ from longcli import faults
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+NEW_FILE_MODE = 0o666  # before the umask, as open(2) and the shell's `>` create files
+# The bytes could not be stored (as opposed to the path being refused): a full disk or
+# quota, a failing device, a file too big, a FIFO whose reader went away.
+WRITE_FAILED_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EPIPE})
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -62,6 +69,83 @@ def read_json_object(path: Path) -> dict[str, Any]:
 
 def atomic_write_text(path: Path, text: str, mode: int = PRIVATE_FILE_MODE) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
+
+
+def umask_file_mode() -> int:
+    """The mode the umask gives a new file; call it before starting threads that create files."""
+    umask = os.umask(0)  # the only way to read it portably; set back at once
+    os.umask(umask)
+    return NEW_FILE_MODE & ~umask
+
+
+def same_file(a: Path | int, b: Path | int) -> bool:
+    """Whether two paths (or open descriptors) are one file: same device and inode."""
+    first, second = _identity(a), _identity(b)
+    return first is not None and first == second
+
+
+def overwrites_input(output: Path, inputs: Iterable[Path | int]) -> bool:
+    """Whether writing `output` would replace one of `inputs` (paths or open descriptors).
+
+    Only a regular file can be replaced: a device or FIFO is written into, and may well be
+    read and written at once (a terminal on stdin and stdout), as coreutils' sort allows.
+    """
+    try:
+        st = os.stat(output)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and any(same_file(output, i) for i in inputs)
+
+
+def write_output(path: Path, text: str, new_file_mode: int) -> None:
+    """Write a file the user named, as coreutils' `sort -o` and `cp` do.
+
+    A character or block device, FIFO or socket is opened and written into, never replaced.
+    A symlink is followed to its final target, which is replaced atomically (the link stays).
+    A regular file is replaced atomically, keeping its permission bits; one the user may not
+    write is refused, as `>` would. A new file gets `new_file_mode`. Raises OSError, and a
+    file that was there is then left as it was.
+    """
+    data = text.encode("utf-8")
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        atomic_write_bytes(target, data, new_file_mode)
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(st.st_mode):
+        _write_into(target, data)
+        return
+    if not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    atomic_write_bytes(target, data, st.st_mode & 0o777)  # never set-id bits onto new text
+
+
+def write_failed(exc: OSError) -> bool:
+    """Whether the bytes could not be stored (disk full, I/O error, reader gone), not the path."""
+    return exc.errno in WRITE_FAILED_ERRNOS
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into a device, FIFO or socket in place (a FIFO waits here for its reader)."""
+    # No O_CREAT and no O_TRUNC: the node is the user's and is never made or emptied here.
+    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _identity(file: Path | int) -> tuple[int, int] | None:
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _fsync_dir(path: Path) -> None:

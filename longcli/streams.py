@@ -5,6 +5,12 @@ buffers) and hands it to the command. Everything a command says goes through it:
 result on stdout, warnings and notes on stderr, details only when verbose, so a command
 can be run in-process by a test and its output read back, and the answer stays on stdout
 while the chatter stays on stderr.
+
+Whatever is written through it passes `strip_controls` first: a model's reply, an old
+session file or a document name can then not retitle, clear or script the terminal.
+Tab and newline survive, and JSON is unaffected (json.dumps escapes the C0 controls; a DEL
+or C1 character it leaves raw is dropped from inside a string, which stays valid JSON).
+Rich's progress bars write their own escape codes to the raw `stderr`, not through here.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
+from longcli.controls import strip_controls
 from longcli.errors import OutputClosed, UsageError
 
 CLOSED_STDOUT_ENV = "LONGCLI_STDOUT_CLOSED"  # set by __main__ when fd 1 was closed at start
@@ -55,7 +62,7 @@ class Streams:
         if os.environ.get(CLOSED_STDOUT_ENV):
             raise UsageError("standard output is closed", hint="use --output FILE")
         try:
-            self.stdout.write(text)
+            self.stdout.write(strip_controls(text))
             self.stdout.flush()
         except BrokenPipeError:
             raise OutputClosed from None
@@ -66,7 +73,7 @@ class Streams:
 
     def _say(self, text: str) -> None:
         try:
-            self.stderr.write(text + "\n")
+            self.stderr.write(strip_controls(text) + "\n")
             self.stderr.flush()
         except (OSError, ValueError):
             pass  # stderr is closed: the exit code still tells

@@ -24,14 +24,45 @@ import pytest
 TEST_DATA = Path(__file__).resolve().parent / "data"  # carried by the suite: see its README
 
 
+@pytest.fixture(scope="session")
+def repack_verdicts(tmp_path_factory: pytest.TempPathFactory) -> bytes | None:
+    """This machine's repack verdict for the bundled model (backends/repack.py), probed once
+    for the whole run in a child process, as a user's first run does. Every test's fresh
+    cache dir starts with it, so the real-model tests load as longcli would here (without
+    repacked weights on a CPU where they crash) without probing again each time."""
+    cache = tmp_path_factory.mktemp("repack-cache")
+    script = (
+        "from longcli.backends.repack import decide; from longcli.config import Repack; "
+        "from longcli.models.gguf import describe_model; "
+        "from longcli.models.locate import bundled_model_path; "
+        "path = bundled_model_path(); "
+        "path and decide(Repack.auto, describe_model(path))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "LONGCLI_CACHE_DIR": str(cache)},
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    verdicts = cache / "repack.json"
+    return verdicts.read_bytes() if verdicts.exists() else None
+
+
 @pytest.fixture(autouse=True)
 def private_user_dirs(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    repack_verdicts: bytes | None,
 ) -> Path:
     """Point config, cache and data dirs at a fresh temp dir, for this process and children."""
     home = tmp_path_factory.mktemp("home")
     for name in ("CONFIG", "CACHE", "DATA"):
         monkeypatch.setenv(f"LONGCLI_{name}_DIR", str(home / name.lower()))
+    if repack_verdicts is not None:
+        (home / "cache").mkdir(mode=0o700)  # as longcli makes it (tests/reliability check)
+        (home / "cache" / "repack.json").write_bytes(repack_verdicts)
+        (home / "cache" / "repack.json").chmod(0o600)
     for var in [v for v in os.environ if v.startswith("LONGCLI_") and not v.endswith("_DIR")]:
         monkeypatch.delenv(var)
     # Other tools' model stores: empty ones of the test's own, never the machine's.

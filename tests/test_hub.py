@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -249,6 +251,45 @@ def test_offline_is_one_line_and_exit_4(run, monkeypatch):
     r = run("models", "pull", REPO)
     assert r.returncode == 4 and r.stderr.startswith("longcli: cannot reach the hub")
     assert r.stderr.count("\n") == 1
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: bound by us a moment ago, then let go."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "reason"),
+    [
+        ("http://hub.invalid", "hub.invalid does not resolve"),  # .invalid never resolves
+        (None, "refused the connection"),  # a closed port on loopback
+    ],
+)
+def test_offline_pull_is_one_quiet_line_in_seconds(cli, endpoint: str | None, reason: str):
+    # A process: huggingface_hub logs to the stderr it found at import, which only a real
+    # process shows as the user would see it.
+    url = endpoint or f"http://127.0.0.1:{closed_port()}"
+    started = time.monotonic()
+    r = cli("models", "pull", REPO, env={"HF_ENDPOINT": url})
+    elapsed = time.monotonic() - started
+    assert r.returncode == 4, r.stderr
+    assert r.stderr.count("\n") == 1 and "Retry" not in r.stderr, r.stderr
+    assert r.stderr.startswith(f"longcli: cannot reach the hub at {url}") and reason in r.stderr
+    assert r.stdout == "" and elapsed < 5, elapsed
+
+
+def test_a_flaky_hub_is_retried_without_the_librarys_noise(cli):
+    with Hub({REPO: hub_files()}, busy=1, drop_once={"tiny-Q8_0.gguf"}) as flaky:
+        r = cli("models", "pull", REPO, "tiny-Q8_0.gguf", "-q", env={"HF_ENDPOINT": flaky.url})
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # no "Retrying in 1s", no "Trying to resume download"
+    assert Path(r.stdout.strip()).read_bytes() == hub_files()["tiny-Q8_0.gguf"]
+    tree = [s for s in flaky.seen if s.path.startswith("/api/models/")]
+    assert len(tree) == 2  # the 503 was retried once
+    gets = [s for s in flaky.seen if s.method == "GET" and "/resolve/" in s.path]
+    assert len(gets) == 2  # the broken download was tried again (resuming: see above)
 
 
 def test_recommendations_have_the_shape_the_table_needs(run):

@@ -29,16 +29,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_command(repack_verdicts: bytes | None) -> list[str]:
+    """llama-cpp-python's server, without repacked weights where the probe saw them crash
+    (it builds `Llama` itself, so longcli's loader cannot tell it)."""
+    verdicts = json.loads(repack_verdicts or b"{}").get("verdicts", {})
+    if not any(v.get("repack") is False for v in verdicts.values()):
+        return [sys.executable, "-m", "llama_cpp.server"]
+    shim = (
+        "from longcli.backends.repack import disable_for_process; disable_for_process(); "
+        "import runpy; runpy.run_module('llama_cpp.server', run_name='__main__')"
+    )
+    return [sys.executable, "-c", shim]
+
+
 @pytest.fixture(scope="module")
-def server(bundled_model_info, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def server(bundled_model_info, tmp_path_factory, repack_verdicts) -> Iterator[tuple[str, Path]]:
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
+                *server_command(repack_verdicts),
                 "--model",
                 str(bundled_model_info.path),
                 "--host",

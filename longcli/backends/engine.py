@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,7 @@ class Engine:
     n_ctx: int
     gpu_layers: int = 0
     server: dict[str, Any] | None = None  # a server's address, model, context source
+    repack: bool | None = None  # in-process: weights repacked for this CPU
 
     def facts(self) -> dict[str, Any]:
         """The model as --plan and --format json show it."""
@@ -56,6 +58,7 @@ class Engine:
             "quantization": self.model.quantization,
             "trained_ctx": self.model.context_length,
             "n_ctx": self.n_ctx,
+            **({} if self.repack is None else {"repack": self.repack}),
         }
 
 
@@ -241,12 +244,18 @@ def resolve_model_info(settings: Settings) -> ModelInfo:
 
 
 def open_engine(
-    settings: Settings, *, verbose: bool = False, vocab_only: bool = False, sequences: int = 1
+    settings: Settings,
+    *,
+    verbose: bool = False,
+    vocab_only: bool = False,
+    sequences: int = 1,
+    note: Callable[[str], None] | None = None,
 ) -> Engine:
     """Load the backend the settings ask for (vocab_only: tokenizer without weights).
 
     `sequences` > 1 (in-process --parallel) decodes that many calls together, each with
-    the context chosen here (see batching.py).
+    the context chosen here (see batched.py). `note` hears what the user should know
+    about the load (the repack probe's verdict).
     """
     hook = os.environ.get(TEST_BACKEND_ENV)
     if hook:  # the test suite's stand-in model (tests/support/fake_backend.py)
@@ -261,7 +270,7 @@ def open_engine(
     from longcli.backends.llama import LlamaBackend
 
     info = resolve_model_info(settings)
-    options = load_options(settings, info)
+    options = load_options(settings, info, probe=not vocab_only, note=note)
     sequences = 1 if vocab_only else sequences
     n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0, sequences=sequences)
     if sequences > 1:
@@ -270,9 +279,11 @@ def open_engine(
         # The model's own context is only for tokenizing; calls go to the batched one.
         tokenizer = LlamaBackend(info, MIN_CTX, options, verbose=verbose)
         batched = BatchedBackend(tokenizer, sequences, n_ctx)
-        return Engine(batched, info, n_ctx, tokenizer.gpu_layers)
+        return Engine(batched, info, n_ctx, tokenizer.gpu_layers, repack=tokenizer.repack)
     backend = LlamaBackend(info, n_ctx, options, verbose=verbose, vocab_only=vocab_only)
-    return Engine(backend, info, n_ctx, backend.gpu_layers)
+    return Engine(
+        backend, info, n_ctx, backend.gpu_layers, repack=None if vocab_only else backend.repack
+    )
 
 
 def server_options(settings: Settings) -> ServerOptions:
@@ -290,8 +301,16 @@ def server_options(settings: Settings) -> ServerOptions:
     )
 
 
-def load_options(settings: Settings, model: ModelInfo) -> LoadOptions:
+def load_options(
+    settings: Settings,
+    model: ModelInfo,
+    *,
+    probe: bool = True,
+    note: Callable[[str], None] | None = None,
+) -> LoadOptions:
+    """How to load `model`; with `probe`, repacking is decided (probing if need be)."""
     from longcli.backends.llama import gpu_offload_supported
+    from longcli.backends.repack import decide
     from longcli.backends.runtime import load_llama
     from longcli.backends.tuning import tuned_choice
 
@@ -305,6 +324,7 @@ def load_options(settings: Settings, model: ModelInfo) -> LoadOptions:
     gpu_layers = settings.gpu_layers
     if gpu_layers is None:
         gpu_layers = -1 if gpu_offload_supported() else 0
+    repack = decide(settings.repack, model, gpu_layers=gpu_layers, note=note) if probe else None
     return LoadOptions(
         gpu_layers=gpu_layers,
         threads=threads,
@@ -317,6 +337,7 @@ def load_options(settings: Settings, model: ModelInfo) -> LoadOptions:
         rope_factor=rope_factor(settings),
         trained_ctx=model.context_length or 0,
         omp_policy=policy,
+        repack=repack.enabled if repack is not None else None,
     )
 
 

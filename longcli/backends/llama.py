@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from longcli.backends import crashwatch
 from longcli.backends.base import (
     Capabilities,
     Completion,
@@ -29,8 +30,9 @@ from longcli.backends.base import (
     check_fits,
     shared_prefix,
 )
+from longcli.backends.repack import decide, extra_buffers
 from longcli.backends.runtime import load_llama
-from longcli.config import KvType, available_cores
+from longcli.config import KvType, Repack, available_cores
 from longcli.errors import ModelError
 from longcli.models.gguf import ModelInfo
 
@@ -169,6 +171,7 @@ class LoadOptions:
     rope_factor: float = 1.0
     trained_ctx: int = 0  # for YaRN: the context the model was trained with
     omp_policy: str | None = None  # OpenMP wait policy if llama.cpp is not loaded yet
+    repack: bool | None = None  # weights repacked for this CPU; None: as repack.decide says
 
     def llama_kwargs(self) -> dict[str, Any]:
         llama_cpp = load_llama()
@@ -216,9 +219,20 @@ class LlamaBackend:
         # verbose=True keeps llama-cpp-python from dup2-ing file descriptors 1 and 2 away
         # (which fails when either is closed); its Python-side chatter is captured here
         # instead, and llama.cpp's own log goes through LLAMA_LOG.
+        repack = options.repack
+        if repack is None:
+            repack = vocab_only or decide(Repack.auto, model, gpu_layers=gpu_layers).enabled
         chatter = io.StringIO()
+        crashwatch.arm(
+            f"{model.name} ({model.path.name}, repack {'on' if repack else 'off'}, "
+            f"gpu layers {gpu_layers}, {decode_threads}/{prefill_threads} threads, "
+            f"context {n_ctx})"
+        )
         try:
-            with contextlib.redirect_stderr(sys.stderr if verbose else chatter):
+            with (
+                contextlib.redirect_stderr(sys.stderr if verbose else chatter),
+                extra_buffers(repack),
+            ):
                 self._llm = llama_cpp.Llama(
                     model_path=str(model.path),
                     n_ctx=n_ctx,
@@ -241,6 +255,7 @@ class LlamaBackend:
         self.identity = model.identity
         self.threads = (decode_threads, prefill_threads)
         self.gpu_layers = gpu_layers
+        self.repack = repack
         self.options = options
         bos = self._token_text(self._llm.token_bos())
         eos = self._token_text(self._llm.token_eos())

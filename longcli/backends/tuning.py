@@ -116,10 +116,11 @@ def tuned_choice(model: ModelInfo) -> ThreadChoice | None:
     return min(usable, key=lambda cs: cs[1])[0] if usable else None
 
 
-def measure(model: ModelInfo, choice: ThreadChoice) -> float:
+def measure(model: ModelInfo, choice: ThreadChoice, repack: bool = True) -> float:
     """Seconds for the job with this setting, in a fresh process."""
     job = {
         "model": str(model.path),
+        "repack": repack,
         "threads": choice.threads,
         "threads_batch": choice.threads_batch,
     }
@@ -141,6 +142,7 @@ def tune(
     model: ModelInfo,
     report: Callable[[ThreadChoice, float], None] | None = None,
     rounds: int = ROUNDS,
+    repack: bool = True,
 ) -> tuple[ThreadChoice, dict[ThreadChoice, float]]:
     """Time every candidate `rounds` times, keep the fastest (by its best time), save it."""
     from longcli.storage import atomic_write_text, ensure_private_dir
@@ -148,7 +150,7 @@ def tune(
     times: dict[ThreadChoice, float] = {}
     for _ in range(max(1, rounds)):
         for choice in candidates(available_cores()):
-            seconds = measure(model, choice)
+            seconds = measure(model, choice, repack)
             times[choice] = min(seconds, times.get(choice, seconds))
             if report is not None:
                 report(choice, seconds)
@@ -178,17 +180,20 @@ def _child(job: dict[str, Any]) -> float:
     every setting generates the same number of tokens."""
     import llama_cpp
 
+    from longcli.backends.repack import extra_buffers
+
     prefill = int(job.get("prefill", PREFILL_TOKENS))
     decode = int(job.get("decode", DECODE_TOKENS))
-    llm = llama_cpp.Llama(
-        model_path=job["model"],
-        n_ctx=prefill + decode + 64,
-        n_batch=min(512, prefill),
-        n_threads=job["threads"],
-        n_threads_batch=job["threads_batch"],
-        flash_attn=True,
-        verbose=False,
-    )
+    with extra_buffers(bool(job.get("repack", True))):
+        llm = llama_cpp.Llama(
+            model_path=job["model"],
+            n_ctx=prefill + decode + 64,
+            n_batch=min(512, prefill),
+            n_threads=job["threads"],
+            n_threads_batch=job["threads_batch"],
+            flash_attn=True,
+            verbose=False,
+        )
     words = "the river ran past the old mill where seven people met each night to talk "
     prompt = llm.tokenize((words * (prefill // 8 + 8)).encode(), add_bos=True)[:prefill]
     started = time.perf_counter()
@@ -200,7 +205,9 @@ def _child(job: dict[str, Any]) -> float:
     return time.perf_counter() - started
 
 
-def tune_and_report(model: ModelInfo, rounds: int, streams: Streams) -> tuple[dict[str, Any], str]:
+def tune_and_report(
+    model: ModelInfo, rounds: int, streams: Streams, repack: bool = True
+) -> tuple[dict[str, Any], str]:
     """Time thread settings for the model on this machine, keep the fastest, and say so."""
     count = len(candidates(available_cores()))
     streams.note(
@@ -210,7 +217,7 @@ def tune_and_report(model: ModelInfo, rounds: int, streams: Streams) -> tuple[di
     def progress(choice: ThreadChoice, seconds: float) -> None:
         streams.plain(f"  {choice.label():16} {seconds:6.2f} s")
 
-    best, times = tune(model, progress, rounds=rounds)
+    best, times = tune(model, progress, rounds=rounds, repack=repack)
     rule = candidates(available_cores())[0]
     result = {
         "model": model.name,

@@ -140,6 +140,7 @@ def summarize(
     chunk_tokens: o.ChunkTokens = None,
     gpu_layers: o.GpuLayers = None,
     threads: o.Threads = None,
+    repack: o.RepackOption = None,
     kv_type: o.KvTypeOption = None,
     flash_attn: o.FlashAttnOption = None,
     rope_scaling: o.RopeScalingOption = None,
@@ -190,6 +191,9 @@ def summarize(
     if each or output_dir is not None:
         _summarize_each(settings, sources, reading, each, output_dir, output, fmt, cite, out)
         return
+    from longcli.cli.output import refuse_input_as_output
+
+    refuse_input_as_output(output, [s.path for s in sources], out)
     if plan:
         from longcli.cli.render import render_plan
         from longcli.summarize.run import plan as make_plan
@@ -273,6 +277,7 @@ def chat(
     ctx: o.Ctx = None,
     gpu_layers: o.GpuLayers = None,
     threads: o.Threads = None,
+    repack: o.RepackOption = None,
     kv_type: o.KvTypeOption = None,
     flash_attn: o.FlashAttnOption = None,
     rope_scaling: o.RopeScalingOption = None,
@@ -398,12 +403,16 @@ def memory_export(
     """Export every turn, the running summary and the fact ledger, as Markdown or JSON."""
     from longcli.chat.run import read_memory
     from longcli.chat.session import resolve_session_path
+    from longcli.cli.output import refuse_input_as_output
     from longcli.cli.render import export_json, export_markdown
 
     out = streams()
-    view, exchanges, warnings = read_memory(resolve_session_path(session))
+    path = resolve_session_path(session)
+    view, exchanges, warnings = read_memory(path)
     for warning in warnings:
         out.warn(warning)
+    session_files: list[Path | None] = list(path.iterdir()) if path.is_dir() else []
+    refuse_input_as_output(output, session_files, out, what="the export")
     export = export_json if fmt == ExportFormat.json else export_markdown
     deliver(export(view, exchanges), output, out)
 
@@ -615,6 +624,41 @@ def config_show() -> None:
 
 
 @app.command()
+def doctor(
+    model: o.Model = None,
+    repack: o.RepackOption = None,
+    no_load: Annotated[
+        bool, typer.Option("--no-load", help="Do not load the model (a few seconds faster).")
+    ] = False,
+    as_json: o.Json = False,
+) -> None:
+    """Check this installation and machine: what a bug report needs.
+
+    Prints the versions of longcli, Python and llama-cpp-python; llama.cpp's CPU features
+    and GPU backend; whether weights are repacked for this CPU and why; the model that
+    would be used, and whether it loads and decodes (in a separate process, so a crash is
+    reported rather than suffered); every document reader and extra, imported for real;
+    the config, data and cache paths; and the memory budget. Exits 1 when something you
+    need is broken.
+
+    \b
+    Examples:
+      longcli doctor
+      longcli doctor --model ~/models/qwen2.5-3b-q4_k_m.gguf
+      longcli doctor --json > report.json
+    """
+    from longcli.cli.doctor import render_doctor
+    from longcli.doctor import diagnose
+    from longcli.errors import ExitCode
+
+    out = streams()
+    report = diagnose(_settings({"model": model, "repack": repack}), load_model=not no_load)
+    out.result(render_doctor(report, as_json))
+    if not report.healthy:
+        raise typer.Exit(int(ExitCode.RUNTIME))
+
+
+@app.command()
 def tune(
     model: o.Model = None,
     rounds: Annotated[
@@ -623,6 +667,7 @@ def tune(
     reset: Annotated[
         bool, typer.Option("--reset", help="Forget every tuning result and exit.")
     ] = False,
+    repack: o.RepackOption = None,
     as_json: o.Json = False,
 ) -> None:
     """Find the fastest CPU thread settings for a model on this machine, and keep them.
@@ -647,9 +692,12 @@ def tune(
         out.result("longcli: tuning results removed; the fixed rule applies\n")
         return
     from longcli.backends.engine import resolve_model_info
+    from longcli.backends.repack import decide
 
-    info = resolve_model_info(_settings({"model": model}))
-    result, text = tuning.tune_and_report(info, rounds, out)
+    settings = _settings({"model": model, "repack": repack})
+    info = resolve_model_info(settings)
+    with_repack = decide(settings.repack, info, note=out.warn).enabled
+    result, text = tuning.tune_and_report(info, rounds, out, repack=with_repack)
     out.result(json.dumps(result, indent=2) + "\n" if as_json else text)
 
 

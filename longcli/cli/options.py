@@ -19,6 +19,7 @@ from longcli.config import (
     FlashAttn,
     KvType,
     Method,
+    Repack,
     RopeScaling,
     Style,
     help_text,
@@ -39,6 +40,10 @@ KvTypeOption = Annotated[KvType | None, _option("kv_type")]
 FlashAttnOption = Annotated[FlashAttn | None, _option("flash_attn")]
 RopeScalingOption = Annotated[RopeScaling | None, _option("rope_scaling")]
 RopeFactor = Annotated[float | None, _option("rope_factor")]
+RepackOption = Annotated[
+    bool | None,
+    typer.Option("--repack/--no-repack", help=help_text("repack"), show_default=False),
+]
 Temperature = Annotated[float | None, _option("temperature")]
 TopP = Annotated[float | None, _option("top_p")]
 TopK = Annotated[int | None, _option("top_k")]
@@ -88,11 +93,14 @@ InputFormatOption = Annotated[
 def flags(params: dict[str, Any]) -> dict[str, Any]:
     """The settings a command's parameters set: those named like a setting, and not None.
 
-    --base-url alone means --backend http; --no-cache means cache: false.
+    --base-url alone means --backend http; --no-cache means cache: false; --repack and
+    --no-repack mean repack: on and off.
     """
     given = {k: v for k, v in params.items() if k in FIELDS and v is not None}
     if given.get("base_url") and "backend" not in given:
         given["backend"] = BackendKind.http
     if params.get("no_cache"):
         given["cache"] = False
+    if isinstance(given.get("repack"), bool):  # --repack/--no-repack: on or off, never auto
+        given["repack"] = Repack.on if given["repack"] else Repack.off
     return given

@@ -6,6 +6,7 @@ import json
 import time
 from typing import Any, TextIO
 
+from longcli.controls import strip_controls
 from longcli.models.footprint import format_bytes
 from longcli.streams import Streams
 from longcli.summarize.budget import Plan
@@ -74,6 +75,18 @@ def render_summary(
     titles: list[str],
     extra: dict[str, Any],
     cite: bool = False,
+) -> str:
+    """The summary as text, Markdown or JSON, without terminal controls (a model may write
+    them, and an --output file is later printed with cat)."""
+    return strip_controls(_summary_text(result, fmt, titles, extra, cite))
+
+
+def _summary_text(
+    result: SummaryResult,
+    fmt: str,
+    titles: list[str],
+    extra: dict[str, Any],
+    cite: bool,
 ) -> str:
     if fmt == "json":
         return json.dumps(result.to_json(**extra), indent=2, ensure_ascii=False) + "\n"
@@ -203,11 +216,17 @@ def render_plan(report: PlanReport, fmt: str) -> str:
 
 
 def render_memory(view: dict[str, Any], out: TextIO) -> None:
+    """The memory as a rich table on `out`, which may be the raw stdout (not `Streams`)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    def cell(value: str) -> Text:
+        # Session text, cleaned as Streams would, and never read as rich markup ("[/]").
+        return Text(strip_controls(value))
 
     console = Console(file=out)
-    table = Table(title=f"memory of {view['session']}", show_header=False)
+    table = Table(title=cell(f"memory of {view['session']}"), show_header=False)
     table.add_row(
         "turns",
         f"{view['turns']} ({view['folded_turns']} folded, "
@@ -225,9 +244,9 @@ def render_memory(view: dict[str, Any], out: TextIO) -> None:
     else:
         table.add_row("window", f"{view['window_tokens']} tokens")
     if view["documents"]:
-        table.add_row("documents", ", ".join(view["documents"]))
-    table.add_row("summary", view["summary"] or "(empty)")
-    table.add_row("facts", fact_lines(view["facts"]) or "(none yet)")
+        table.add_row("documents", cell(", ".join(view["documents"])))
+    table.add_row("summary", cell(view["summary"] or "(empty)"))
+    table.add_row("facts", cell(fact_lines(view["facts"]) or "(none yet)"))
     console.print(table)
 
 
@@ -237,6 +256,7 @@ def fact_lines(facts: list[dict[str, Any]]) -> str:
 
 
 def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
+    """The conversation as Markdown, without terminal controls (it may be printed later)."""
     lines = [f"# Conversation {view['session']}", ""]
     if view["summary"]:
         lines += ["## Running summary", "", view["summary"], ""]
@@ -247,15 +267,16 @@ def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
     lines += ["## Turns", ""]
     for e in exchanges:
         lines += [f"**You ({e.n + 1}):** {e.user}", "", f"**Assistant:** {e.assistant}", ""]
-    return "\n".join(lines)
+    return strip_controls("\n".join(lines))
 
 
 def export_json(view: dict[str, Any], exchanges: list[Any]) -> str:
+    """The conversation as JSON, without the DEL and C1 controls json.dumps leaves raw."""
     data = {
         **view,
         "exchanges": [{"n": e.n, "user": e.user, "assistant": e.assistant} for e in exchanges],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return strip_controls(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 # -- models ---------------------------------------------------------------------------------
@@ -345,7 +366,11 @@ class DownloadProgress:
         if self._bar is None:
             return
         if name not in self._tasks:
-            self._tasks[name] = self._bar.add_task(name[-40:], total=total)
+            from rich.markup import escape
+
+            # A file name from a remote repository: shown as text, never controls or markup.
+            label = escape(strip_controls(name[-40:]))
+            self._tasks[name] = self._bar.add_task(label, total=total)
         self._bar.update(self._tasks[name], completed=done, total=total)
 
 

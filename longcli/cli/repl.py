@@ -147,7 +147,8 @@ class Repl:
         if not target:
             self._say("usage: /save PATH")
             return
-        from longcli.storage import atomic_write_text
+        from longcli.cli.output import cannot_write
+        from longcli.storage import umask_file_mode, write_output
 
         path = Path(target).expanduser()
         view = self.chat.view()
@@ -156,9 +157,9 @@ class Repl:
             if path.suffix == ".json"
             else export_markdown(view, self.chat.exchanges)
         )
-        try:
-            atomic_write_text(path, text)
+        try:  # as -o: through a symlink or into a FIFO, never replacing either
+            write_output(path, text, umask_file_mode())
         except OSError as exc:
-            self._say(f"cannot write {path}: {exc.strerror}")
+            self._say(cannot_write(path, exc).message)
             return
         self._say(f"[saved to {path}]")

@@ -9,17 +9,28 @@ it, so that the cache is never corrupted); files the hub keeps in its Xet storag
 across pulls through hf-xet's chunk cache. Every file is then checked: the GGUF header,
 and the sha256 the hub lists for it. A split GGUF (`-00001-of-00003`) is fetched whole.
 HF_TOKEN is sent when set and never shown. Only this command touches the network.
+
+Offline, a pull fails in one line within seconds: the hub's host is resolved and connected
+to before huggingface_hub is asked, since the library would retry a dead network five
+times over 23 s, logging each try. Its log and warnings are off during a pull (unless
+HF_HUB_VERBOSITY asks for them): whatever fails ends as longcli's one line.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
-from collections.abc import Callable
+import socket
+import urllib.request
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from longcli.errors import ServerError, UsageError
 from longcli.models.gguf import GGUF_MAGIC
@@ -28,6 +39,8 @@ from longcli.models.stores import hf_cache_dir, load_hub
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_QUANT = "Q4_K_M"
 HASH_BLOCK_BYTES = 1 << 20
+PROBE_TIMEOUT_S = 5.0  # no TCP answer from the hub's host within this: treated as offline
+NETWORK_HINT = "check the network and pull again"
 HUB_HINT = "install the hub client with: pip install 'longcli[hub]'"
 _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<part>\d{5})-of-(?P<count>\d{5})\.gguf$")
 
@@ -84,10 +97,80 @@ def _hub_failure(exc: Exception, what: str) -> ServerError:
     if status is not None:
         return ServerError(f"the hub at {where} answered {status} for {what}")
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return ServerError(
-        f"cannot reach the hub at {where} for {what}: {reason}",
-        hint="check the network and pull again",
-    )
+    return ServerError(f"cannot reach the hub at {where} for {what}: {reason}", hint=NETWORK_HINT)
+
+
+def _probe(what: str) -> None:
+    """Fail at once, in one line, when the hub's host does not resolve, refuses a
+    connection or does not answer; huggingface_hub would retry for 23 s before giving up."""
+    target = _probe_target()
+    reason = _unreachable(*target) if target is not None else None
+    if reason is not None:
+        raise ServerError(
+            f"cannot reach the hub at {endpoint()} for {what}: {reason}", hint=NETWORK_HINT
+        )
+
+
+def _probe_target() -> tuple[str, int] | None:
+    """The host and port the library will connect to, or None when not ours to probe."""
+    if _offline_mode() or _proxied():
+        return None  # the library says offline mode itself; a proxy resolves the host, not us
+    address = urlsplit(endpoint())
+    try:
+        port = address.port or (443 if address.scheme == "https" else 80)
+    except ValueError:
+        return None  # a malformed port: the library's own error says so
+    return (address.hostname, port) if address.hostname else None
+
+
+def _unreachable(host: str, port: int) -> str | None:
+    """Why a TCP connection to host:port cannot be opened, or None when it can."""
+    try:
+        socket.create_connection((host, port), timeout=PROBE_TIMEOUT_S).close()
+    except socket.gaierror as exc:
+        return f"{host} does not resolve ({exc.strerror or exc})"
+    except ConnectionRefusedError:
+        return f"{host} port {port} refused the connection"
+    except TimeoutError:
+        return f"{host} port {port} did not answer within {PROBE_TIMEOUT_S:g} s"
+    except OSError as exc:
+        return f"{host} port {port}: {exc.strerror or exc}"
+    return None
+
+
+def _offline_mode() -> bool:
+    # As huggingface_hub reads it (constants._is_true); read here so probing needs no import.
+    flag = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return flag.upper() in ("1", "ON", "YES", "TRUE")
+
+
+def _proxied() -> bool:
+    """True when the hub is reached through a proxy (as httpx reads the environment)."""
+    address = urlsplit(endpoint())
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get(address.scheme) or proxies.get("all")
+    if not proxy:
+        return False
+    # With proxies in the environment this reads NO_PROXY, on every platform.
+    return not urllib.request.proxy_bypass(address.hostname or "")
+
+
+@contextmanager
+def _quiet_library() -> Iterator[None]:
+    """huggingface_hub's log ("Retrying in 8s [Retry 4/5]") and warnings off for a call:
+    its failure reaches the user as our one line. HF_HUB_VERBOSITY set keeps them on."""
+    if os.environ.get("HF_HUB_VERBOSITY"):
+        yield
+        return
+    logger = logging.getLogger("huggingface_hub")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def plan_pull(repo: str, file: str | None = None, quant: str | None = None) -> PullPlan:
@@ -96,9 +179,12 @@ def plan_pull(repo: str, file: str | None = None, quant: str | None = None) -> P
     if repo.count("/") != 1 or repo.startswith("/") or repo.endswith("/"):
         raise UsageError(f"'{repo}' is not a hub repository name (owner/name)")
     hub = _hub()
+    _probe(f"repository {repo}")
     api = hub.HfApi(endpoint=endpoint(), token=_token())
     try:
-        entries = [e for e in api.list_repo_tree(repo, recursive=True) if hasattr(e, "size")]
+        with _quiet_library():
+            tree = list(api.list_repo_tree(repo, recursive=True))
+        entries = [e for e in tree if hasattr(e, "size")]
     except Exception as exc:  # huggingface_hub's HfHubHTTPError family, httpx2's errors
         raise _hub_failure(exc, f"repository {repo}") from None
     ggufs = {
@@ -170,19 +256,22 @@ def check_fits(plan: PullPlan, budget_bytes: int | None, force: bool) -> None:
 def pull(plan: PullPlan, progress: Progress | None = None) -> Path:
     """Download every part into the hub cache (or find it there), check it, and return the
     first part's path."""
-    hub = _hub()
+    # Looked up first: importing the library's modules sets its log level, which the quiet
+    # block below must come after.
+    download = _hub().hf_hub_download
     tqdm_class = _progress_class(progress) if progress is not None else None
     paths: list[Path] = []
     for file in plan.files:
         try:
-            path = hub.hf_hub_download(
-                plan.repo,
-                file.path,
-                cache_dir=hf_cache_dir(),
-                endpoint=endpoint(),
-                token=_token(),
-                tqdm_class=tqdm_class,
-            )
+            with _quiet_library():
+                path = download(
+                    plan.repo,
+                    file.path,
+                    cache_dir=hf_cache_dir(),
+                    endpoint=endpoint(),
+                    token=_token(),
+                    tqdm_class=tqdm_class,
+                )
         except Exception as exc:  # HfHubHTTPError, LocalEntryNotFoundError, httpx2 errors
             raise _hub_failure(exc, f"{plan.repo}/{file.path}") from None
         paths.append(Path(path))

@@ -187,7 +187,7 @@ def open_for(settings: Settings, streams: Streams) -> Engine:
     if settings.method == Method.extractive:
         return open_engine(settings, vocab_only=True)
     sequences = settings.parallel if settings.backend == BackendKind.llama else 1
-    return open_engine(settings, verbose=streams.verbose, sequences=sequences)
+    return open_engine(settings, verbose=streams.verbose, sequences=sequences, note=streams.warn)
 
 
 @dataclass
@@ -226,16 +226,18 @@ def summarize_each(
     document that cannot be read is reported and the others go on. With a server, up to
     --parallel files are summarized at once, keeping its slots busy."""
     from longcli.errors import InputError
-    from longcli.storage import atomic_write_text, ensure_private_dir
+    from longcli.storage import ensure_private_dir, umask_file_mode
     from longcli.summarize.parallel import pool_for
 
     if any(s.path is None for s in sources):
         raise UsageError("--each summarizes files; standard input cannot be one of them")
+    outputs = each_outputs(sources, directory, suffix)
+    _refuse_inputs_as_outputs(sources, outputs, directory)
     ensure_private_dir(directory)
+    new_file_mode = umask_file_mode()  # read here, before the pool's threads write files
     at_once = settings.parallel if settings.backend == BackendKind.http else 1
     engine = open_for(dataclasses.replace(settings, parallel=1), streams)
     one_at_a_time = dataclasses.replace(settings, parallel=1)
-    outputs = each_outputs(sources, directory, suffix)
 
     def one(source: Source, output: Path) -> EachOutcome:
         if output.exists():
@@ -245,7 +247,7 @@ def summarize_each(
             result, facts = summarize(one_at_a_time, [source], reading, streams, None, engine)
         except InputError as exc:
             return EachOutcome(source.label, output, exc.message)
-        atomic_write_text(output, render(result, facts), mode=0o644)
+        _write_each(output, render(result, facts), new_file_mode)
         return EachOutcome(
             source.label, output, "done", len(result.chunks), time.monotonic() - started
         )
@@ -259,3 +261,28 @@ def summarize_each(
             took = f", {outcome.seconds:.0f} s" if outcome.status == "done" else ""
             streams.note(f"[{n}/{len(sources)}] {outcome.source}: {outcome.status}{took}")
     return outcomes
+
+
+def _refuse_inputs_as_outputs(sources: list[Source], outputs: list[Path], directory: Path) -> None:
+    """Refuse, before any work, an --output-dir where a summary would be one of the inputs."""
+    from longcli.storage import overwrites_input
+
+    inputs = [s.path for s in sources if s.path is not None]
+    for output in outputs:
+        if overwrites_input(output, inputs):
+            raise UsageError(
+                f"--output-dir {directory}: {output.name} is one of the inputs; "
+                "write the summaries elsewhere"
+            )
+
+
+def _write_each(output: Path, text: str, new_file_mode: int) -> None:
+    """One summary of --each; a failed write stops the run (a full disk fails every file)."""
+    from longcli.errors import OutputError
+    from longcli.storage import write_failed, write_output
+
+    try:
+        write_output(output, text, new_file_mode)
+    except OSError as exc:
+        error = OutputError if write_failed(exc) else UsageError
+        raise error(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -2,7 +2,8 @@
 
 Text is read in fixed-size blocks through an incremental decoder, so memory does not grow
 with the size of the input. Offsets reported elsewhere are character offsets into the
-*normalised* text (CRLF and CR folded to LF, BOM removed).
+*normalised* text (CRLF and CR folded to LF, BOM removed, terminal controls removed and
+form feeds made newlines: see `longcli.controls`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from longcli.controls import strip_controls
 from longcli.errors import InputError, UsageError
 
 BLOCK_BYTES = 1 << 16
@@ -150,7 +152,8 @@ def iter_text(
                 hint="use --encoding to name the right encoding, or --errors replace",
             ) from None
         consumed += len(block)
-        out = normaliser.feed(text, final)
+        # After the CR folding, so a CR LF split across two blocks is still one line end.
+        out = strip_controls(normaliser.feed(text, final))
         if out:
             yield out
         if final:

@@ -8,12 +8,17 @@ covers ("p. 12-13", `ch. 4 "The Storm"`, "00:14:03"), for --cite, the JSON outpu
 chat recall. Pages are read one at a time; chapters and headings become headings in
 the text, so the chunker cuts there first.
 
-The libraries (pypdfium2, python-docx, trafilatura, webvtt-py) come with the `docs`
-extra; a missing one is named in the error. Plain text and Markdown need none.
+The libraries (pypdfium2, python-docx, trafilatura, lxml_html_clean, webvtt-py) come with
+the `docs` extra. Before a reader runs, every module it uses is imported, deepest first, and
+one that fails is named for what it is, with the pip command that installs it: trafilatura
+imports justext, which imports lxml.html.clean, which lxml 5.2 moved out to lxml_html_clean,
+and blaming the top package for that sent users round in a circle. `reader_status` does the
+same check for every format, for `longcli doctor`. Plain text and Markdown need none.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import shutil
@@ -26,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
+from longcli.controls import strip_controls
 from longcli.errors import InputError
 from longcli.text.decode import Source, iter_source_text, open_binary, unreadable
 
@@ -34,7 +40,7 @@ MAX_UNPACKED_BYTES = 256 << 20  # an EPUB or DOCX that unpacks to more is refuse
 MAX_UNPACK_RATIO = 200  # a member compressed more than this is a zip bomb, not a document
 MAX_HTML_BYTES = 20 << 20  # larger HTML is read as plain markup-free text, with a warning
 MIN_PDF_CHARS_PER_PAGE = 16  # fewer letters and digits than this: a scan with stray labels
-EXTRA_HINT = "install the document readers with: pip install 'longcli[docs]'"
+EXTRA_INSTALL = "pip install 'longcli[docs]'"
 
 
 class InputFormat(StrEnum):
@@ -92,6 +98,143 @@ def describe_span(marks: list[Mark], start: int, end: int) -> str:
     return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
 
 
+# -- the libraries each reader uses ------------------------------------------------------
+
+# Every module a reader uses, deepest first, so that a failure names the module really at
+# fault rather than the one that happened to import it.
+READER_MODULES: dict[InputFormat, tuple[str, ...]] = {
+    InputFormat.text: (),
+    InputFormat.pdf: ("pypdfium2",),
+    InputFormat.epub: ("lxml.etree", "lxml.html"),
+    InputFormat.html: (
+        "lxml.etree",
+        "lxml.html",
+        "lxml_html_clean",  # imported by lxml.html.clean, which justext imports
+        "lxml.html.clean",
+        "justext",  # imported by trafilatura, for pages its own extractor finds thin
+        "trafilatura",
+    ),
+    InputFormat.docx: ("lxml.etree", "docx"),
+    InputFormat.srt: ("webvtt",),
+    InputFormat.vtt: ("webvtt",),
+}
+FORMAT_NAMES = {
+    InputFormat.text: "text",
+    InputFormat.pdf: "PDF",
+    InputFormat.epub: "EPUB",
+    InputFormat.html: "HTML",
+    InputFormat.docx: "DOCX",
+    InputFormat.srt: "SRT subtitles",
+    InputFormat.vtt: "WebVTT subtitles",
+}
+# pip's name for the project that provides a module, where it is not the module's own.
+_PROJECTS = {
+    "lxml.html.clean": "lxml_html_clean",  # lxml >= 5.2 keeps only a stub importing it
+    "docx": "python-docx",
+    "webvtt": "webvtt-py",
+    "pypdfium2_raw": "pypdfium2",
+    "pypdfium2_cfg": "pypdfium2",
+    "charset_normalizer": "charset-normalizer",
+    "dateutil": "python-dateutil",
+}
+# Messages that name a missing module, when the ImportError itself does not (lxml's stub
+# raises "lxml.html.clean module is now a separate project lxml_html_clean" without a name).
+_MISSING_IN_MESSAGE = (
+    re.compile(r"separate project (\w+)"),
+    re.compile(r"No module named '([\w.]+)'"),
+)
+
+
+@dataclass(frozen=True)
+class ReaderStatus:
+    """Whether a format's reader can run here: every module it uses imports, or which not."""
+
+    format: InputFormat
+    modules: tuple[str, ...]  # every module the reader uses, in the order they are imported
+    ok: bool
+    problem: str = ""  # "lxml_html_clean is not installed", "lxml fails to import (...)"
+    project: str = ""  # what to install or repair, by pip's name: "lxml_html_clean"
+    install: str = ""  # the command that does it: "pip install lxml_html_clean"
+
+
+def reader_status() -> list[ReaderStatus]:
+    """Every format's reader, checked by importing each module it uses (for `doctor`)."""
+    return [_status(fmt) for fmt in READER_MODULES]
+
+
+def _status(fmt: InputFormat) -> ReaderStatus:
+    modules = READER_MODULES[fmt]
+    failure = _first_failure(modules)
+    if failure is None:
+        return ReaderStatus(fmt, modules, ok=True)
+    project, which, install = _diagnose(*failure)
+    return ReaderStatus(fmt, modules, False, f"{project} {which}", project, install)
+
+
+def _first_failure(modules: tuple[str, ...]) -> tuple[str, Exception] | None:
+    """The first module that does not import, with what it raised; None when all do."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # ImportError, or whatever a broken library raises on import
+            return name, exc
+    return None
+
+
+def _diagnose(name: str, exc: Exception) -> tuple[str, str, str]:
+    """(project at fault, what is wrong with it, the pip command that fixes it) when
+    importing `name` raised `exc`: the missing module the exception, or one it arose from,
+    names; else `name` itself, installed but broken."""
+    missing = _missing_module(exc)
+    if missing is not None:
+        project = _project(missing)
+        return project, "is not installed", f"pip install {project}"
+    project = _project(exc.name if isinstance(exc, ImportError) and exc.name else name)
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return project, f"fails to import ({detail})", f"pip install --force-reinstall {project}"
+
+
+def _missing_module(exc: BaseException) -> str | None:
+    """The module an import failure says is not installed, or None for another failure.
+    An ImportError that names no module (lxml's stub, a library's wrapper) is looked
+    through to the one it arose from."""
+    link: BaseException | None = exc
+    seen: list[BaseException] = []
+    while isinstance(link, ImportError) and link not in seen:
+        if link.name:
+            return link.name if isinstance(link, ModuleNotFoundError) else None
+        for pattern in _MISSING_IN_MESSAGE:
+            found = pattern.search(str(link))
+            if found:
+                return found.group(1)
+        seen.append(link)
+        link = link.__cause__ or link.__context__
+    return None
+
+
+def _project(module: str) -> str:
+    top = module.split(".")[0]
+    return _PROJECTS.get(module) or _PROJECTS.get(top) or top
+
+
+def _require(fmt: InputFormat) -> None:
+    """Raise an InputError naming the module that stops `fmt`'s reader, and its install."""
+    failure = _first_failure(READER_MODULES[fmt])
+    if failure is None:
+        return
+    project, which, install = _diagnose(*failure)
+    raise InputError(
+        f"reading {FORMAT_NAMES[fmt]} needs {project}, which {which}",
+        hint=f"{install}, or {EXTRA_INSTALL}",
+    )
+
+
+def _checked(fmt: InputFormat, blocks: Iterator[str]) -> Iterator[str]:
+    """A reader's blocks, once every module it uses imports (checked on the first block)."""
+    _require(fmt)
+    yield from blocks
+
+
 # -- recognising a format ---------------------------------------------------------------
 
 _EXTENSIONS = {
@@ -147,7 +290,7 @@ def open_document(
     if fmt == InputFormat.text:
         return Document(source, fmt, iter_source_text(source, encoding, errors))
     document = Document(source, fmt, iter(()))
-    document.blocks = _READERS[fmt](document, encoding, errors)
+    document.blocks = _checked(fmt, _READERS[fmt](document, encoding, errors))
     return document
 
 
@@ -172,16 +315,18 @@ def _head(source: Source) -> bytes:
 
 
 class _Text:
-    """Builds a document's text block by block, keeping the offset for marks."""
+    """Builds a document's text block by block, keeping the offset for marks. Terminal
+    controls are taken out here, as `decode` does for plain text, before offsets count."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self.offset = 0
 
     def mark(self, kind: str, label: str) -> None:
-        self.document.marks.append(Mark(self.offset, kind, label))
+        self.document.marks.append(Mark(self.offset, kind, strip_controls(label)))
 
     def block(self, text: str) -> str:
+        text = strip_controls(text)
         self.offset += len(text)
         return text
 
@@ -197,18 +342,11 @@ def _spooled(source: Source) -> tuple[Path, bool]:
     return Path(handle.name), True
 
 
-def _module(name: str, package: str) -> Any:
-    try:
-        return __import__(name, fromlist=["_"])
-    except ImportError:
-        raise InputError(f"reading this format needs {package}", hint=EXTRA_HINT) from None
-
-
 # -- PDF ----------------------------------------------------------------------------------
 
 
 def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]:
-    pdfium = _module("pypdfium2", "pypdfium2")
+    pdfium: Any = importlib.import_module("pypdfium2")
     label = document.source.label
     path, temporary = _spooled(document.source)
     try:
@@ -406,7 +544,7 @@ def _epub_toc(
                 if text is not None and content is not None:
                     target, title = content.get("src", ""), "".join(text.itertext())
             path, _, fragment = target.partition("#")
-            title = " ".join(title.split())
+            title = " ".join(strip_controls(title).split())
             if path and title:
                 found.append((_normal_path(str(base / path)), fragment, title))
         if found:
@@ -425,7 +563,7 @@ def _html_text(
 ) -> tuple[str, str, dict[str, int]]:
     """(first heading, text, offsets of the `anchors` ids) of an XHTML or HTML document:
     paragraphs on lines of their own, headings as Markdown '#' lines."""
-    lxml_html = _module("lxml.html", "lxml")
+    lxml_html: Any = importlib.import_module("lxml.html")
     try:
         root = lxml_html.fromstring(markup)
     except Exception:  # lxml's ParserError and friends: an empty or broken chapter
@@ -469,13 +607,14 @@ def _html_text(
         if n % 2:
             offsets[wanted[int(piece)]] = length
         else:
+            piece = strip_controls(piece)  # here, so the anchors' offsets count clean text
             pieces.append(piece)
             length += len(piece)
     return first_heading, "".join(pieces), offsets
 
 
 def _docx(document: Document, encoding: str | None, errors: str) -> Iterator[str]:
-    docx = _module("docx", "python-docx")
+    docx: Any = importlib.import_module("docx")
     label = document.source.label
     path, temporary = _spooled(document.source)
     try:
@@ -542,6 +681,7 @@ def _html(document: Document, encoding: str | None, errors: str) -> Iterator[str
             pieces = iter(line + "\n" for line in text.split("\n"))
         found = False
         for piece in pieces:
+            piece = strip_controls(piece)  # first, so the headings' offsets count clean text
             for heading in _HEADING_LINE.finditer(piece):
                 title = heading.group(1).strip()
                 document.marks.append(Mark(out.offset + heading.start(), "section", title))
@@ -594,7 +734,7 @@ class _TextTarget:
 
 def _streamed_html_text(first: bytes, rest: BinaryIO) -> Iterator[str]:
     """Text of an HTML document of any size, parsed as it is read (memory stays flat)."""
-    etree = _module("lxml.etree", "lxml")
+    etree: Any = importlib.import_module("lxml.etree")
     target = _TextTarget()
     parser = etree.HTMLParser(target=target)
     block = first
@@ -612,7 +752,7 @@ def _streamed_html_text(first: bytes, rest: BinaryIO) -> Iterator[str]:
 
 def _main_content(data: bytes, encoding: str | None) -> str:
     """The page's main content as Markdown-ish text (headings kept), by trafilatura."""
-    trafilatura = _module("trafilatura", "trafilatura")
+    trafilatura: Any = importlib.import_module("trafilatura")
     markup: bytes | str = data.decode(encoding, errors="replace") if encoding else data
     text = trafilatura.extract(
         markup,
@@ -632,7 +772,7 @@ PARAGRAPH_GAP_S = 2.0  # a pause this long between cues starts a new paragraph
 
 
 def _subtitles(document: Document, encoding: str | None, errors: str) -> Iterator[str]:
-    webvtt = _module("webvtt", "webvtt-py")
+    webvtt: Any = importlib.import_module("webvtt")
     label = document.source.label
     raw = b"".join(_raw(document.source))
     text = raw.decode(encoding or "utf-8-sig", errors=errors)

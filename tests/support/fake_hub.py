@@ -3,7 +3,8 @@
 It serves repositories of files given by the test: the tree listing (with each file's
 sha256, as the hub lists LFS files), and `resolve` downloads with the hub's headers
 (X-Repo-Commit, X-Linked-Etag, X-Linked-Size) and Range requests. Tests can make it drop
-the connection half way through a file, answer 404 or 401, or list a wrong checksum; it
+the connection half way through a file, answer 404 or 401, answer 503 for a while (a
+flaky hub), or list a wrong checksum; it
 records every request, so a test can see a resumed download ask for the rest.
 """
 
@@ -34,6 +35,7 @@ class Hub:
     drop_always: set[str] = field(default_factory=set)  # files every GET breaks
     wrong_sha: set[str] = field(default_factory=set)  # files listed with a wrong sha256
     token: str | None = None  # when set, requests without it get 401
+    busy: int = 0  # this many requests are answered 503 first (a flaky hub), then served
     seen: list[Seen] = field(default_factory=list)
 
     def __enter__(self) -> Hub:
@@ -72,6 +74,9 @@ class Hub:
                 request.headers.get("Authorization"),
             )  # fmt: skip
         )
+        if self.busy > 0:
+            self.busy -= 1
+            return self.error(request, 503, None, "Service unavailable, try again")
         if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
             return self.error(request, 401, "RepoNotFound", "Invalid credentials")
         if path.startswith("/api/models/"):
