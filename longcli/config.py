@@ -262,9 +262,10 @@ class Settings:
     method: Method = _setting(
         Method.auto,
         "extractive: the input's key sentences, no model, instant; hybrid: those "
-        "sentences shortened by the model (only ever by deleting words); abstractive: the "
-        "model writes the summary, every answer checked against its input; auto: hybrid for "
-        "models under 1 GB like the bundled one, abstractive from 1 GB",
+        "sentences shortened by the model (only by deleting whole asides, never a "
+        "negation, number or name); abstractive: the model writes the summary, every answer "
+        "checked against its input; auto: extractive for models under 1 GB like the bundled "
+        "one (it scored higher than what they write), abstractive from 1 GB",
     )
     instructions: str | None = _setting(
         None, 'Added to every prompt and used to pick sentences, e.g. "focus on the money"'

@@ -262,16 +262,16 @@ def test_cite_marks_every_sentence_with_its_chunk(run, tmp_path: Path):
     f.write_text(STORY)
     r = run("summarize", str(f), "--method", "extractive", "--words", "80", "--cite", "-q")
     assert r.returncode == 0, r.stderr
-    body, _, legend = r.stdout.partition("\n\n[")
+    body, _, legend = r.stdout.partition("\n\nSources\n")
     import re
 
     marks = re.findall(r"\[(\d+)\]", body)
     assert marks and len(marks) == len(re.findall(r"[.!?] \[", body))
-    entries = dict(re.findall(r"^\[?(\d+)\] (.+)$", "[" + legend, re.M))
-    assert set(marks) <= set(entries)
+    entries = dict(re.findall(r"^(\d+)\. .*story\.txt, (characters .+)$", legend, re.M))
+    assert set(marks) == set(entries)
     for n in set(marks):
-        start, end = map(int, re.search(r"characters (\d+)-(\d+)", entries[n]).groups())
-        # the sentences cited as chunk n are found in that chunk's character range
+        start, end = (int(x.replace(",", "")) for x in re.findall(r"[\d,]+", entries[n]))
+        # the sentences cited as n are found in its character range
         for sentence in re.findall(rf"([^.\]]+\.) \[{n}\]", body):
             assert sentence.strip() in STORY[start:end]
 

@@ -1,3 +1,5 @@
+import pytest
+
 from longcli.grounding.check import (
     Grounds,
     check,
@@ -93,17 +95,76 @@ def test_invented_quotations():
 
 
 def test_a_shortening_only_deletes_words():
-    original = "Strike cursed Space Admiral Gorman and all his ancestors with a wealth of feeling."
-    assert is_shortening("Strike cursed Admiral Gorman and his ancestors with feeling.", original)
+    original = (
+        "Strike cursed Space Admiral Gorman and all his ancestors, who had sent him "
+        "there, with a wealth of feeling."
+    )
+    short = "Strike cursed Space Admiral Gorman and all his ancestors with a wealth of feeling."
+    assert is_shortening(short, original)
     assert not is_shortening("Gorman's family was cursed with a wealth of feeling.", original)
-    assert not is_shortening("Cursed Admiral Gorman and all his ancestors with feeling.", original)
+    assert not is_shortening(short.replace("Strike cursed", "Cursed"), original)
     assert not is_shortening("Strike cursed Gorman.", original)  # too little left
     assert not is_shortening(original, original)  # nothing deleted
-    assert not is_shortening("Strike cursed Admiral Gorman and his ancestors with", original)
-    assert not is_shortening('Strike cursed "Admiral Gorman and all his ancestors.', original)
+    assert not is_shortening(short.replace(" feeling.", ""), original)
+    assert not is_shortening(short.replace("Strike cursed", 'Strike cursed "'), original)
+
+
+@pytest.mark.parametrize(
+    ("original", "short"),
+    [
+        # What the old rule let through (seen in Moby-Dick and a news page):
+        (
+            "Good people all,—the Greenland whale is deposed,—the great sperm whale now reigneth!",
+            "Good people all,—the Greenland whale now reigneth.",
+        ),
+        (
+            "The council approved a new 90-space parking lot behind the library, which "
+            "will open in September, after a long debate.",
+            "The council approved a new 90-space parking lot behind the library in September.",
+        ),
+        # Words out of the middle of a clause, a negation, a number, a name:
+        (
+            "Strike cursed Space Admiral Gorman and all his ancestors with a wealth of feeling.",
+            "Strike cursed Admiral Gorman and his ancestors with feeling.",
+        ),
+        (
+            "The captain, who was not a patient man, did not see the whale that morning.",
+            "The captain did see the whale that morning.",
+        ),
+        (
+            "The ship sailed on, with 40 men aboard, toward the cape that night.",
+            "The ship sailed on toward the cape that night.",
+        ),
+        (
+            "The old sailor, a friend of Queequeg, told the story again and again.",
+            "The old sailor told the story again and again.",
+        ),
+    ],
+)
+def test_a_shortening_never_changes_what_the_sentence_says(original: str, short: str):
+    assert not is_shortening(short, original)
+
+
+def test_whole_asides_may_go():
+    original = "The captain, however, did not see the whale that morning, and the crew went below."
+    assert is_shortening("The captain did not see the whale that morning.", original)
+    assert is_shortening(
+        "He left the quiet room in a hurry.",
+        "He left the quiet room in a hurry, slamming the door.",
+    )
+    assert is_shortening(
+        "The letter arrived on the morning of the wedding.",
+        "The letter (which had been sent weeks before) arrived on the morning of the wedding.",
+    )
 
 
 def test_entity_precision():
     precision, missing = entity_precision("Strike met Gorman and Voldemort.", SOURCE)
     assert missing == ["Voldemort"] and abs(precision - 0.5) < 1e-9
     assert entity_precision("nothing named here.", SOURCE) == (1.0, [])
+
+
+def test_a_pronouns_contraction_is_no_name():
+    text = "Jinx Ship to the Rescue, by ALFRED COPPEL, JR. You'd think it was easy."
+    assert "You'd" not in mentions(text) and "COPPEL" in mentions(text)
+    assert entity_precision(text, "Jinx Ship to the Rescue, by Alfred Coppel, Jr.")[0] == 1.0

@@ -41,13 +41,12 @@ def test_citations_point_into_the_text():
     result = summarized()
     result.sources = ["bakery.txt"]
     cited = render_summary(result, "text", result.sources, {}, cite=True)
-    body, legend = cited.split("\n\n", 1)
+    body, legend = cited.split("\n\nSources\n", 1)
     assert body.count("[") == len(result.origins) > 0
-    for line in legend.strip().splitlines():
-        number, rest = line.split(" ", 1)
-        assert number.startswith("[") and rest.startswith("bakery.txt, characters ")
+    for n, line in enumerate(legend.strip().splitlines(), 1):
+        assert line.startswith(f"{n}. bakery.txt, characters ")
     markdown = render_summary(result, "markdown", result.sources, {}, cite=True)
-    assert "\n## Sources\n\n- [" in markdown
+    assert "\n## Sources\n\n1. bakery.txt, characters " in markdown
 
 
 def test_plan_shows_method_tree_and_eta():

@@ -403,11 +403,13 @@ def test_extractive_method_calls_no_model_and_keeps_source_sentences():
 
 
 class Shortening(Recording):
-    """Shortens a sentence by deleting every third word after the first; or invents one."""
+    """Shortens a sentence by deleting its aside between commas ("honest"), or by deleting
+    every third word, which changes what it says ("careless"), or invents one ("liar")."""
 
-    def __init__(self, honest: bool = True, **kw):
+    def __init__(self, honest: bool = True, careless: bool = False, **kw):
         super().__init__(**kw)
         self.honest = honest
+        self.careless = careless
 
     def complete(self, messages, sampling):
         from longcli.backends.base import Completion
@@ -416,15 +418,19 @@ class Shortening(Recording):
         prompt = messages[-1].content
         sentence = prompt[prompt.rfind("Sentence: ") + 10 :]
         words = sentence.split()
-        kept = [w for i, w in enumerate(words) if i in (0, len(words) - 1) or i % 3 != 2]
+        if self.careless:
+            kept = [w for i, w in enumerate(words) if i in (0, len(words) - 1) or i % 3 != 2]
+        else:
+            head, _, rest = sentence.partition(", ")
+            kept = f"{head}, {rest.partition(', ')[2]}".split() if rest else words
         text = " ".join(kept) if self.honest else "Captain Zork said it all went well."
         return Completion(text, 10, len(kept), "stop")
 
 
 def test_hybrid_shortens_only_the_final_candidates_by_deleting_words():
     text = "".join(
-        f"In the town of Town{i} the old baker Alice Hart sold bread number {i} to a "
-        f"tired traveller called Person{i} on a cold morning.\n\n"
+        f"In the town of Town{i}, where the river bends, the old baker Alice Hart sold bread "
+        f"number {i} to a tired traveller called Person{i} on a cold morning.\n\n"
         for i in range(300)
     )
     backend = Shortening(n_ctx=1024)
@@ -442,6 +448,10 @@ def test_hybrid_shortens_only_the_final_candidates_by_deleting_words():
     lied = run(liar, text, method="hybrid", words=120)
     assert "Zork" not in lied.summary and lied.stats.shortened == 0
     assert {s.text for s in split_sentences(lied.summary)} <= source_sentences(text)
+    # Deleting words out of the middle of clauses (a number, a name) is refused too.
+    careless = run(Shortening(careless=True, n_ctx=1024), text, method="hybrid", words=120)
+    assert careless.stats.shortened == 0
+    assert {s.text for s in split_sentences(careless.summary)} <= source_sentences(text)
 
 
 def _subsequence(short, long):

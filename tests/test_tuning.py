@@ -24,7 +24,7 @@ def test_candidates_start_with_the_fixed_rule_and_never_repeat():
 def fake_times(monkeypatch, seconds: dict[ThreadChoice, float]) -> list[ThreadChoice]:
     measured: list[ThreadChoice] = []
 
-    def measure(model, choice):
+    def measure(model, choice, repack=True):
         measured.append(choice)
         return seconds[choice]
 

@@ -42,6 +42,7 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?"
 _LOWER_WORD = re.compile(r"\w+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$", re.IGNORECASE)
+_APOSTROPHE = re.compile(r"['’]")
 _QUOTATION = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 QUOTE_MIN_WORDS = 4
 _END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
@@ -125,7 +126,11 @@ def mentions(text: str) -> list[str]:
 def _is_mention(token: str, position: int) -> bool:
     if token[0].isdigit():
         return True
-    return position > 0 and token[0].isupper() and _normal(token) not in _NOT_NAMES
+    if position == 0 or not token[0].isupper() or _normal(token) in _NOT_NAMES:
+        return False
+    # A pronoun's contraction ("You'd", "We're", "It'll") after an abbreviation such as
+    # "JR." is no name, though it does not start a sentence.
+    return _APOSTROPHE.split(token, maxsplit=1)[0].lower() not in _NOT_NAMES
 
 
 class Vocabulary:
@@ -200,12 +205,14 @@ def quotations(sentence: str) -> list[str]:
 
 
 def is_shortening(short: str, original: str, min_share: float = 0.4) -> bool:
-    """Whether `short` is `original` with words deleted and nothing else changed.
+    """Whether `short` is `original` with whole asides deleted and nothing else changed.
 
     Every word of `short` occurs in `original`, in the same order; it keeps the first
     word (so the subject stays the subject), at least `min_share` of the words, and the
-    closing punctuation; its quotation marks are balanced. So a shortening can lose
-    detail but not invent, swap who did what, or put words in someone's mouth.
+    closing punctuation; its quotation marks are balanced. And what was deleted cannot
+    change what the sentence says (`_deletions_keep_meaning`): only whole clauses set off
+    by punctuation, never a negation, a number or a name. So a shortening can lose an
+    aside but not invent, swap who did what, flip a claim or move a date.
     """
     kept, whole = words(short), words(original)
     if not kept or len(kept) >= len(whole) or len(kept) < max(5, min_share * len(whole)):
@@ -215,7 +222,83 @@ def is_shortening(short: str, original: str, min_share: float = 0.4) -> bool:
     remaining = iter(whole)
     if not all(word in remaining for word in kept):
         return False
-    return short.count('"') % 2 == 0 and short.count("“") == short.count("”")
+    if short.count('"') % 2 or short.count("“") != short.count("”"):
+        return False
+    return _deletions_keep_meaning(kept, original)
+
+
+# Tokens of a sentence for the deletion rule: words, and the punctuation that sets off a
+# clause or an aside (a spaced hyphen counts as a dash).
+_CLAUSE_TOKEN = re.compile(r"\w+|[,;:()\[\]—–]|(?<=\s)-(?=\s)|--", re.UNICODE)
+_DELIMITERS = frozenset(",;:()[]—–-")
+_NEGATIONS = frozenset(
+    """not no never nor neither none nothing nobody nowhere without cannot t""".split()
+)  # "t" is what is left of n't
+
+
+def _deletions_keep_meaning(kept: list[str], original: str) -> bool:
+    """Whether `kept` (lower-cased words) is `original` less whole, harmless clauses.
+
+    Each deleted run of words must start after clause punctuation (or a bracket) and end
+    before it or at the sentence's end, and hold no negation, number or name. Words repeat
+    ("the"), so the deleted runs are tried aligned from the left and from the right."""
+    tokens = _CLAUSE_TOKEN.findall(original)
+    spans = [(m.start(), m.group()) for m in _CLAUSE_TOKEN.finditer(original)]
+    is_word = [t not in _DELIMITERS for t in tokens]
+    positions = [i for i, w in enumerate(is_word) if w]
+    lowered = [tokens[i].lower() for i in positions]
+    for matched in (_align(kept, lowered), _align_right(kept, lowered)):
+        if matched is not None and all(
+            _harmless(run, tokens, positions, spans) for run in _runs(matched, len(lowered))
+        ):
+            return True
+    return False
+
+
+def _align(kept: list[str], words_: list[str]) -> list[int] | None:
+    found, j = [], 0
+    for word in kept:
+        while j < len(words_) and words_[j] != word:
+            j += 1
+        if j == len(words_):
+            return None
+        found.append(j)
+        j += 1
+    return found
+
+
+def _align_right(kept: list[str], words_: list[str]) -> list[int] | None:
+    found = _align(kept[::-1], words_[::-1])
+    return None if found is None else [len(words_) - 1 - j for j in reversed(found)]
+
+
+def _runs(matched: list[int], count: int) -> list[tuple[int, int]]:
+    """Runs of word indices (start, end exclusive) that the alignment left out."""
+    runs, previous = [], -1
+    for j in [*matched, count]:
+        if j > previous + 1:
+            runs.append((previous + 1, j))
+        previous = j
+    return runs
+
+
+def _harmless(
+    run: tuple[int, int], tokens: list[str], positions: list[int], spans: list[tuple[int, str]]
+) -> bool:
+    first, last = positions[run[0]], positions[run[1] - 1]
+    before = tokens[first - 1] if first > 0 else ""
+    after = tokens[last + 1] if last + 1 < len(tokens) else ""
+    if before not in _DELIMITERS or (after and after not in _DELIMITERS):
+        return False
+    for k in range(first, last + 1):
+        token = tokens[k]
+        if token in _DELIMITERS:
+            continue
+        if token.lower() in _NEGATIONS or token[0].isdigit() or token.lower() in _NUMBER_WORDS:
+            return False
+        if token[0].isupper() and _normal(token) not in _NOT_NAMES:
+            return False
+    return True
 
 
 def repeated_phrases(text: str, n: int = PHRASE_WORDS) -> int:

@@ -3,22 +3,31 @@
 A chunk's summary is aligned to the chunk's own sentences; a merge's to the sentences of
 the summaries it merged, whose origins are already known; so every node of the tree, the
 final summary included, knows the source spans behind each of its sentences. Alignment
-is lexical (shared content words, weighted by rarity), with no model. An extractive
-sentence aligns to itself exactly.
+is lexical (shared content words, weighted by rarity), with no model. Text made of
+chosen sentences (extractive, hybrid) is not aligned at all: each of its sentences comes
+from the chosen sentences it overlaps (`placed`), so a sentence is never given to another
+file's sentence that merely shares its words.
+
+For --cite, the spans behind a summary are numbered as *references*: one per passage,
+that is per source and place (a page or page range, a chapter, a section, a range of cue
+times, else the span's characters), numbered 1..k in document order (`number_references`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from longcli.text.documents import Mark
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import terms
 
 SECOND_SOURCE_SHARE = 0.7  # a second aligned sentence must score this share of the best
 MIN_OVERLAP = 0.2  # share of a sentence's weighted words that must be found to align it
+MAX_REFERENCES_PER_SENTENCE = 3  # shown after one sentence; the JSON keeps every span
 
 
 @dataclass(frozen=True)
@@ -81,14 +90,156 @@ def chunks_cited(spans: Sequence[Span]) -> list[int]:
 
 def with_markers(text: str, origins: Origins, label: Callable[[list[Span]], str]) -> str:
     """`text` with each sentence followed by `label` of the spans it comes from."""
-    sentences = split_sentences(text)
+    return after_sentences(text, [label(spans) if spans else "" for spans in origins])
+
+
+def after_sentences(text: str, marks: Sequence[str]) -> str:
+    """`text` with each sentence followed by its mark (none where the mark is empty)."""
     out: list[str] = []
     pos = 0
-    for sentence, spans in zip(sentences, origins, strict=False):
+    for sentence, mark in zip(split_sentences(text), marks, strict=False):
         out.append(text[pos : sentence.end])
-        marks = label(spans) if spans else ""
-        if marks:
-            out.append(" " + marks)
+        if mark:
+            out.append(" " + mark)
         pos = sentence.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def placed(text: str, pieces: Sequence[str], origins: Origins) -> Origins:
+    """The origins of each sentence of `text`, a layout of `pieces` that have their own.
+
+    `text` holds the pieces in order (joined, as a list, under headings, or cut short); a
+    sentence comes from every piece it overlaps. A piece without end punctuation (a
+    heading, a list item) runs into the next one when the text is split again, so one
+    sentence of the text may hold pieces of two files; it cites both."""
+    located: list[tuple[int, int, list[Span]]] = []
+    pos = 0
+    for piece, spans in zip(pieces, origins, strict=True):
+        at = text.find(piece, pos)
+        if at < 0:  # cut short to a token budget: the rest of the text is what is left of it
+            at = len(text) - len(text[pos:].lstrip())
+            if at >= len(text):
+                break
+        end = min(len(text), at + len(piece))
+        located.append((at, end, spans))
+        pos = end
+    result: Origins = []
+    for sentence in split_sentences(text):
+        found: list[Span] = []
+        for start, end, spans in located:
+            if start < sentence.end and sentence.start < end:
+                found.extend(s for s in spans if s not in found)
+        result.append(found)
+    return result
+
+
+# -- references: what [n] and the Sources list say ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A passage of the input the summary cites: `[number]` after its sentences, and one
+    line of the Sources list. `start`/`end` cover the cited text of the source in it."""
+
+    number: int
+    source: int
+    start: int
+    end: int
+    where: str  # "pp. 7–9", 'chapter "The Ship"', 'section "Prices"', "00:01:02–00:01:30"
+
+    def to_json(self, files: Sequence[str]) -> dict[str, int | str]:
+        return {
+            "n": self.number,
+            "source": self.source,
+            "file": files[self.source] if self.source < len(files) else "input",
+            "where": self.where,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Citations:
+    """The references of a summary, numbered 1..k in document order, and for each of its
+    sentences the numbers it cites (ascending, at most MAX_REFERENCES_PER_SENTENCE)."""
+
+    references: list[Reference]
+    numbers: list[list[int]]  # per sentence of the summary, as `origins` is
+
+
+def number_references(origins: Origins, where: Callable[[Span], str]) -> Citations:
+    """Number the passages the sentences of a summary come from.
+
+    A passage is a source and a place in it, as `where` names it, so two sentences from
+    one page or one chapter cite the same number. A sentence cites its first three
+    passages (spans come in source order through every merge). Only what is cited is
+    numbered, in document order: [1] comes before [2] in the input, whatever order the
+    summary puts them in, so a number also says where in the input a sentence is from.
+    """
+    cited: list[list[tuple[int, str]]] = []
+    extent: dict[tuple[int, str], tuple[int, int]] = {}
+    for spans in origins:
+        keys: list[tuple[int, str]] = []
+        for span in spans:
+            key = (span.source, where(span))
+            if key not in keys and len(keys) == MAX_REFERENCES_PER_SENTENCE:
+                continue
+            if key not in keys:
+                keys.append(key)
+            start, end = extent.get(key, (span.start, span.end))
+            extent[key] = (min(start, span.start), max(end, span.end))
+        cited.append(keys)
+    order = sorted(extent, key=lambda key: (key[0], *extent[key]))
+    number = {key: n for n, key in enumerate(order, 1)}
+    references = [Reference(number[k], k[0], *extent[k], k[1]) for k in order]
+    return Citations(references, [sorted(number[k] for k in keys) for keys in cited])
+
+
+def describe_place(marks: Sequence[Mark], start: int, end: int) -> str:
+    """The most specific place a span of a source covers, as --cite names it: "p. 7",
+    "pp. 7–9", 'chapter "The Ship"', 'section "Prices"', "00:01:02–00:01:30", or, where
+    the source has no marks there (plain text), its characters: "characters 1,204–1,530"."""
+    ordered = sorted(marks, key=lambda m: m.offset)
+    before = [m for m in ordered if m.offset <= start]
+    covered = before[-1:] + [m for m in ordered if start < m.offset < end]
+    if not covered:
+        return f"characters {start:,}–{end:,}"
+    kind = covered[0].kind
+    labels = list(dict.fromkeys(m.label for m in covered if m.kind == kind))
+    first, last = labels[0], labels[-1]
+    if kind == "page":
+        return f"p. {first}" if first == last else f"pp. {first}–{last}"
+    if kind == "time":
+        return first if first == last else f"{first}–{last}"
+    if kind == "chapter":
+        first, last = _chapter(first), _chapter(last)
+    else:
+        first, last = f'section "{first}"', f'section "{last}"'
+    return first if first == last else f"{first} to {last}"
+
+
+_CHAPTER_LABEL = re.compile(r'(\d+) "(.*)"\Z', re.S)  # the readers' '4 "The Storm"'
+_NUMBER_WORD = (
+    r"\d+|[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
+)
+_OWN_NUMBER = re.compile(
+    rf"(?:(?:chapter|book|part|volume|act|scene|canto|letter)\s+(?:{_NUMBER_WORD})\b"
+    r"|\d+\b|[ivxlcdm]+[.:)])",
+    re.I,
+)
+
+
+def _chapter(label: str) -> str:
+    """A chapter by its title in the table of contents, with its place in the contents
+    only when the title carries no number of its own: 'chapter "Chapter 16. The Ship."'
+    (never "ch. 21" beside the book's own "16"), 'chapter 2 "Preface"'."""
+    match = _CHAPTER_LABEL.match(label)
+    if match is None:
+        return f"chapter {label}"
+    number, title = match.groups()
+    if _OWN_NUMBER.match(title):
+        return f'chapter "{title}"'
+    return f'chapter {number} "{title}"'

@@ -57,6 +57,11 @@ class Budget:
     overhead_tokens: int  # prompt tokens of a map call besides the text and context
     shorten_overhead_tokens: int  # prompt tokens of a hybrid shortening besides the sentence
     final_words: int  # --words
+    # The overheads of map, merge and single calls include room for a retry's stricter
+    # prompt (stricter_tokens), which a first attempt does not send.
+    merge_overhead_tokens: int = 0  # prompt tokens of a merge besides the summaries
+    single_overhead_tokens: int = 0  # prompt tokens of a one-call summary besides the text
+    stricter_tokens: int = 0
 
 
 def _overhead(backend: Backend, templates: Templates, name: str, opts: SummarizeOptions) -> int:
@@ -141,65 +146,158 @@ def summary_budget(backend: Backend, templates: Templates, opts: SummarizeOption
             prompt_messages(templates, templates.fill("shorten", text=""))
         ),
         final_words=opts.words,
+        merge_overhead_tokens=merge_overhead,
+        single_overhead_tokens=single_overhead,
+        stricter_tokens=stricter,
     )
 
 
 @dataclass(frozen=True)
-class Plan:
-    """What a run would do, computed without running the model."""
+class Phase:
+    """One stretch of a run's model calls: what `--plan` counts and the progress bar shows."""
 
-    chunks: int
-    input_tokens: int
-    levels: list[int]  # calls per merge level, the final merge last
+    stage: str  # "map", "merge", "final" or "shorten", as in the progress events
     calls: int
     prompt_tokens: int
     completion_tokens: int
+    level: int = 0  # merges: 1 for the merges of chunk summaries, 2 above them, ...
+
+
+@dataclass(frozen=True)
+class Speeds:
+    """How fast the model is expected to work, for an ETA."""
+
+    prefill_tps: float
+    decode_tps: float
+    calibrated: bool  # measured on this model's last run, not guessed from its size
+    load_s: float = 0.0  # loading the weights (0 when the run loads none)
+    call_overhead_s: float = 0.0  # each call, besides its tokens
+
+
+@dataclass(frozen=True)
+class Eta:
+    """A run's expected wall time, in the parts it is made of."""
+
+    start_s: float  # the process, its imports and the tokenizer
+    load_s: float  # the model's weights (0 when the run loads none)
+    reading_s: float  # reading, chunking and choosing sentences: the work without a model
+    calls_s: float
+    calibrated: bool
+
+    @property
+    def seconds(self) -> float:
+        return self.start_s + self.load_s + self.reading_s + self.calls_s
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run would do, computed without running the model.
+
+    `levels` holds the merges of each level, the final summary last, whether the model
+    makes them (abstractive) or not; `phases` holds the model's calls, and their sums are
+    `calls`, `prompt_tokens` and `completion_tokens`. With `exact`, the calls are those
+    the run will make (they do not depend on the model's answers); otherwise the calls are
+    an upper bound before retries and the tokens assume every answer uses its full length.
+    """
+
+    chunks: int
+    input_tokens: int
+    levels: list[int]
+    phases: list[Phase]
     budget: Budget
     method: Method = Method.hybrid
+    exact: bool = False
+
+    @property
+    def calls(self) -> int:
+        return sum(p.calls for p in self.phases)
+
+    @property
+    def prompt_tokens(self) -> int:
+        return sum(p.prompt_tokens for p in self.phases)
+
+    @property
+    def completion_tokens(self) -> int:
+        return sum(p.completion_tokens for p in self.phases)
+
+    def eta(self, speeds: Speeds, reading_s: float = 0.0, start_s: float = 0.0) -> Eta:
+        """The expected wall time with these speeds."""
+        calls_s = (
+            self.prompt_tokens / speeds.prefill_tps
+            + self.completion_tokens / speeds.decode_tps
+            + self.calls * speeds.call_overhead_s
+        )
+        return Eta(start_s, speeds.load_s, reading_s, calls_s, speeds.calibrated)
 
     def eta_seconds(self, prefill_tps: float, decode_tps: float) -> float:
-        return self.prompt_tokens / prefill_tps + self.completion_tokens / decode_tps
+        return self.eta(Speeds(prefill_tps, decode_tps, calibrated=False)).seconds
+
+
+def answer_tokens(words: int, max_tokens: int) -> int:
+    """The most tokens a summary call may generate (as grounding.ask caps it)."""
+    return min(max_tokens, tokens_for_words(words))
 
 
 def plan_run(chunk_tokens: list[int], budget: Budget, method: Method = Method.hybrid) -> Plan:
-    """The tree shape and the model's work for a run (an upper bound for `abstractive`,
-    where every answer is assumed to use its full cap)."""
+    """The tree shape and the model's work for a run, from the chunks' sizes alone.
+
+    Exact for `extractive` (no calls). For `abstractive`, an upper bound: every summary
+    is assumed to use its full cap. For `hybrid`, the shortening calls are estimated from
+    a typical sentence length; `summarize.run.plan` counts them exactly instead, by
+    choosing the sentences as the run will.
+    """
     b = budget
     n = len(chunk_tokens)
     if n == 0:
         raise InputError("the input is empty")
     levels = _levels(chunk_tokens, b)
+    total = sum(chunk_tokens)
     if method == "extractive":
-        return Plan(n, sum(chunk_tokens), levels, 0, 0, 0, b, method)
+        return Plan(n, total, levels, [], b, method, exact=True)
     if method == "hybrid":
         calls = math.ceil(b.final_words * POOL_SHARE / PLANNED_SENTENCE_WORDS)
         sentence = PLANNED_SENTENCE_WORDS * TOKENS_PER_WORD
         prompt = calls * (b.shorten_overhead_tokens + sentence)
         completion = calls * sentence * PLANNED_SHORTENING
-        return Plan(n, sum(chunk_tokens), levels, calls, int(prompt), int(completion), b, method)
-    overhead = b.overhead_tokens
+        return Plan(n, total, levels, [Phase("shorten", calls, int(prompt), int(completion))],
+                    b, method)  # fmt: skip
+    return Plan(n, total, levels, _abstractive_phases(chunk_tokens, levels, b), b, method)
+
+
+def _abstractive_phases(chunk_tokens: list[int], levels: list[int], b: Budget) -> list[Phase]:
+    """The calls of an abstractive run whose every answer uses its full length."""
+    n = len(chunk_tokens)
+    final = answer_tokens(b.final_words, b.final_tokens)
     if n == 1 and chunk_tokens[0] <= b.single_input_tokens:
-        prompt = chunk_tokens[0] + overhead
-        return Plan(1, chunk_tokens[0], [1], 1, prompt, b.final_tokens, b, method)
-    prompt = sum(chunk_tokens) + n * overhead + (n - 1) * b.previous_tokens
-    completion = n * b.summary_tokens
-    per_merge = max(2, b.merge_input_tokens // (b.summary_tokens + LABEL_TOKENS))
+        prompt = chunk_tokens[0] + b.single_overhead_tokens - b.stricter_tokens
+        return [Phase("final", 1, prompt, final, level=1)]
+    summary = answer_tokens(b.summary_words, b.summary_tokens)
+    overhead = b.overhead_tokens - b.stricter_tokens
+    phases = [Phase("map", n, sum(chunk_tokens) + n * overhead + (n - 1) * b.previous_tokens,
+                    n * summary)]  # fmt: skip
+    merge_overhead = b.merge_overhead_tokens - b.stricter_tokens
+    per_merge = _per_merge(b)
+    item = b.summary_tokens + LABEL_TOKENS  # what a summary may take in a merge's prompt
     items = n
-    for _ in levels[:-1]:
-        groups = math.ceil(items / per_merge)
-        prompt += items * (b.summary_tokens + LABEL_TOKENS) + groups * overhead
-        completion += groups * b.summary_tokens
-        items = groups
-    prompt += items * (b.summary_tokens + LABEL_TOKENS) + overhead
-    completion += b.final_tokens
-    return Plan(n, sum(chunk_tokens), levels, n + sum(levels), prompt, completion, b, method)
+    for level, merges in enumerate(levels[:-1], 1):
+        merged_items = items - (1 if items % per_merge == 1 else 0)  # a lone last one moves up
+        prompt = merged_items * item + merges * merge_overhead
+        phases.append(Phase("merge", merges, prompt, merges * summary, level))
+        items = math.ceil(items / per_merge)
+    prompt = items * item + merge_overhead
+    phases.append(Phase("final", 1, prompt, final, len(levels)))
+    return phases
+
+
+def _per_merge(b: Budget) -> int:
+    return max(2, b.merge_input_tokens // (b.summary_tokens + LABEL_TOKENS))
 
 
 def _levels(chunk_tokens: list[int], b: Budget) -> list[int]:
     """Merges per level, the final one last, when every summary is at its cap."""
     if len(chunk_tokens) == 1 and chunk_tokens[0] <= b.single_input_tokens:
         return [1]
-    per_merge = max(2, b.merge_input_tokens // (b.summary_tokens + LABEL_TOKENS))
+    per_merge = _per_merge(b)
     levels: list[int] = []
     items = len(chunk_tokens)
     while items * (b.summary_tokens + LABEL_TOKENS) > b.final_input_tokens:

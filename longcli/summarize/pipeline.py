@@ -31,11 +31,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
 from longcli.backends.base import Backend, Message
+from longcli.backends.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
 from longcli.config import Method
 from longcli.errors import InputError, UsageError
 from longcli.grounding.ask import (
@@ -49,7 +51,15 @@ from longcli.grounding.ask import (
     truncate_to_tokens,
 )
 from longcli.grounding.check import Grounds, check, is_shortening, repeating
-from longcli.grounding.cite import Origins, Span, trace
+from longcli.grounding.cite import (
+    Citations,
+    Origins,
+    Span,
+    describe_place,
+    number_references,
+    placed,
+    trace,
+)
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.prompts.templates import Templates
 from longcli.summarize.budget import (
@@ -57,14 +67,16 @@ from longcli.summarize.budget import (
     POOL_SHARE,
     Budget,
     SummarizeOptions,
+    answer_tokens,
     instructions_text,
     prompt_messages,
     summary_budget,
 )
 from longcli.summarize.parallel import pool_for
+from longcli.text import debris
 from longcli.text.chunks import Chunk, chunk_stream
-from longcli.text.documents import Mark, describe_span
-from longcli.text.keysentences import Scored, score_sentences, select, word_count
+from longcli.text.documents import Mark
+from longcli.text.keysentences import Scored, score_sentences, spread, word_count
 from longcli.text.sentences import split_sentences
 
 SHRINK_RATIO = 0.8  # a merge must come out at most this share of its inputs
@@ -72,19 +84,84 @@ TIGHTER_RATIO = 0.5  # a merge that did not shrink is redone with this hard cap
 MIN_MERGE_SHARE = 0.3  # a merge answer under this share of its word target is retried
 MIN_SHORTEN_WORDS = 8  # hybrid: shorter sentences are used as they are
 MAX_LEVELS = 64  # unreachable by construction; a guard against future bugs
+REPEAT_RETRIES = 3  # extractive: choices made again without the sentences that repeat
+
+
+TICK_S = 0.5  # how often the progress of calls still running is estimated and reported
+ESTIMATE_CAP = 0.99  # a running call is never shown as more done than this
+EASE_FROM = 0.8  # past this share of its expected time, an estimate slows, never stopping
+# A generated token takes as long as this many prompt tokens (the ratio of the reference
+# speeds), for a call's expected time from its sizes.
+GENERATED_TOKEN_COST = REFERENCE_PREFILL_TPS / REFERENCE_DECODE_TPS
 
 
 @dataclass
 class ProgressEvent:
-    stage: str  # "map", "merge" or "final"
-    done: int
+    """How far one stage of a run has got. Steps are chunks (map), merges (one level),
+    sentences shortened (hybrid's final choice); the final abstractive summary, one long
+    call, counts tokens read and written instead. While calls run, `done` holds a share
+    of them estimated by time (see _Estimate), and the tokens include that share."""
+
+    stage: str  # "map", "merge", "shorten" or "final"
+    done: float
     total: int  # an estimate while chunks are still being read
     completion_tokens: int
     prompt_tokens: int
     cached: bool = False
+    level: int = 0  # "merge": 1 merges chunk summaries, 2 merges those merges, ...
+    unit: str = "step"  # "step", or "token" (the final summary of an abstractive run)
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
+
+
+class _Steps:
+    """Counts steps done on any thread and reports each, in order: as each call ends, not
+    as the caller collects the results (the one-call pool runs them all on submit)."""
+
+    def __init__(self, report: Callable[[int], None]) -> None:
+        self._report = report
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def step(self) -> None:
+        with self._lock:
+            self._done += 1
+            self._report(self._done)
+
+
+class _Estimate:
+    """How far calls that say nothing until they end have probably got.
+
+    No backend reports progress within a call: llama.cpp makes a completion in one call,
+    and `stream` would lose the finish reason and the resume cache that `complete` has.
+    So the calls' expected work (prompt + GENERATED_TOKEN_COST x reply tokens) is timed
+    at the speed this run has shown so far. Past EASE_FROM of that time the estimate
+    slows down, approaching the end without reaching it (the first call of a run is timed
+    at a reference speed that a busy machine may be far below, and a retry takes as long
+    again), so the bar keeps moving; a call is never shown past ESTIMATE_CAP before it
+    ends. The caller counts the calls that have ended in `finished`.
+    """
+
+    def __init__(self, calls: list[tuple[int, int]], work_per_s: float) -> None:
+        self.calls = calls  # (prompt, reply) tokens expected of each call, in order
+        work = sum(p + GENERATED_TOKEN_COST * c for p, c in calls)
+        self.expected_s = max(work / work_per_s, 1e-3)
+        self.finished = 0
+        self._started = time.monotonic()
+
+    def now(self) -> tuple[float, int, int]:
+        """(calls done, with a share of the running one; its prompt and reply tokens)."""
+        share = (time.monotonic() - self._started) / self.expected_s
+        if share > EASE_FROM:  # what is left halves each time the time taken doubles
+            share = 1 - (1 - EASE_FROM) * EASE_FROM / share
+        guess = len(self.calls) * share
+        done = max(float(self.finished), min(self.finished + ESTIMATE_CAP, guess))
+        if self.finished >= len(self.calls):
+            return done, 0, 0
+        part = done - self.finished
+        prompt, reply = self.calls[self.finished]
+        return done, int(part * prompt), int(part * reply)
 
 
 @dataclass
@@ -142,15 +219,23 @@ class SummaryResult:
     places: list[list[Mark]] = field(default_factory=list)  # per source: pages, chapters
 
     def where(self, source: int, start: int, end: int) -> str:
-        """The pages, chapter or times a span of a source covers ("" for plain text)."""
+        """The most specific place a span of a source covers: "pp. 7–9", 'chapter "The
+        Ship"', 'section "Prices"', "00:01:02–00:01:30", else "characters 0–1,180"."""
         marks = self.places[source] if source < len(self.places) else []
-        return describe_span(marks, start, end)
+        return describe_place(marks, start, end)
+
+    def citations(self) -> Citations:
+        """The passages the summary cites, numbered as --cite shows them."""
+        return number_references(self.origins, lambda s: self.where(s.source, s.start, s.end))
 
     def to_json(self, model: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+        cited = self.citations()
         data: dict[str, Any] = {
             "summary": self.summary,
             "method": self.method,
             "citations": _citations_json(self.origins),
+            "references": [r.to_json(self.sources) for r in cited.references],
+            "cites": cited.numbers,  # per sentence: the numbers of its references, as [n]
             "sources": self.sources,
             "model": model,
             "settings": settings,
@@ -159,13 +244,12 @@ class SummaryResult:
             "levels": [[asdict(m) for m in level] for level in self.levels],
             "stats": asdict(self.stats),
         }
-        if any(self.places):
-            records = [*data["chunks"], *(m for level in data["levels"] for m in level)]
-            for chunk in data["chunks"]:
-                chunk["where"] = self.where(chunk["source"], chunk["start"], chunk["end"])
-            for sentence in [*data["citations"], *(s for r in records for s in r["citations"])]:
-                for span in sentence:
-                    span["where"] = self.where(span["source"], span["start"], span["end"])
+        records = [*data["chunks"], *(m for level in data["levels"] for m in level)]
+        for chunk in data["chunks"]:
+            chunk["where"] = self.where(chunk["source"], chunk["start"], chunk["end"])
+        for sentence in [*data["citations"], *(s for r in records for s in r["citations"])]:
+            for span in sentence:
+                span["where"] = self.where(span["source"], span["start"], span["end"])
         return data
 
 
@@ -181,10 +265,14 @@ class Node:
     tokens: int
     origins: Origins
     outcome: str = MODEL
+    units: _Pool | None = None  # chosen without a model: the sentences it is made of
 
 
 def _labelled(parts: list[str]) -> str:
     return "\n\n".join(f"Part {i}:\n{p.strip()}" for i, p in enumerate(parts, 1))
+
+
+LEAD_GROUP = -1  # in _Pool.groups: the document's lead (title, introduction), chosen first
 
 
 @dataclass(frozen=True)
@@ -198,50 +286,121 @@ class _Pool:
     groups: list[int]  # for each sentence, which node of the level below it came from
     focus: str | None = None  # --instructions: sentences sharing its words count more
     scored: list[Scored] | None = None  # importance, when not that of these sentences
+    sections: list[str] | None = None  # for each sentence, the heading it is under, or ""
+    rough: frozenset[int] = frozenset()  # no reader could use these alone: chosen only
+    # when nothing else is left (a chunk of code, a list of names)
 
     def cost(self, sentence: str) -> int:
         return max(1, math.ceil(word_count(sentence) * self.tokens_per_word))
 
-    def indices(self, budget: int, by_words: bool = False) -> list[int]:
-        """The key sentences within a budget (of tokens, or words), in source order."""
+    def indices(
+        self, budget: int, by_words: bool = False, skip: frozenset[int] = frozenset()
+    ) -> list[int]:
+        """The key sentences within a budget (of tokens, or words), in source order: the
+        lead first, then every part of the text in proportion to its length."""
         cost = word_count if by_words else self.cost
-        scored = self.scored or score_sentences(self.sentences, self.focus)
-        return select(self.sentences, budget, cost, scored)
+        scored = self.scored or score_sentences(self.sentences, self.focus, main_names=True)
+        readable = len(self.sentences) - len(self.rough | skip) > 0
+        excluded = skip | self.rough if readable else skip
+        leads = [i for i, g in enumerate(self.groups) if g == LEAD_GROUP]
+        return spread(self.sentences, budget, cost, scored, self.positions(), leads, excluded)
+
+    def positions(self) -> list[float]:
+        """Where each sentence comes from, 0 (start) to 1 (end) of the text this pool
+        covers, several sources taken in order."""
+        firsts = [min(spans, key=lambda s: (s.source, s.start)) if spans else None
+                  for spans in self.origins]  # fmt: skip
+        extent: dict[int, tuple[int, int]] = {}
+        for spans in self.origins:
+            for s in spans:
+                low, high = extent.get(s.source, (s.start, s.end))
+                extent[s.source] = (min(low, s.start), max(high, s.end))
+        base, offset = {}, 0
+        for source in sorted(extent):
+            base[source] = offset - extent[source][0]
+            offset += extent[source][1] - extent[source][0]
+        positions: list[float] = []
+        for first in firsts:
+            if first is None:
+                positions.append(positions[-1] if positions else 0.0)
+            else:
+                positions.append((base[first.source] + first.start) / max(offset, 1))
+        return positions
 
 
 def _chunk_pool(chunk: Chunk, focus: str | None) -> _Pool:
-    found = split_sentences(chunk.text)
-    spans = [[Span(chunk.source, chunk.index, chunk.start + s.start, chunk.start + s.end)]
-             for s in found]  # fmt: skip
+    units = [u for u in debris.readable_units(chunk.text, chunk.start == 0) if u.text]
+    spans = [[Span(chunk.source, chunk.index, chunk.start + u.start, chunk.start + u.end)]
+             for u in units]  # fmt: skip
     ratio = chunk.tokens / max(word_count(chunk.text), 1)
-    return _Pool([s.text for s in found], spans, ratio, [0] * len(found), focus)
+    groups = [LEAD_GROUP if u.lead else 0 for u in units]
+    rough = frozenset(i for i, u in enumerate(units) if not u.readable)
+    sections = [u.section for u in units]
+    return _Pool([u.text for u in units], spans, ratio, groups, focus, None, sections, rough)
 
 
 def _nodes_pool(nodes: Sequence[Node], focus: str | None) -> _Pool:
     sentences: list[str] = []
     origins: Origins = []
     groups: list[int] = []
+    sections: list[str] = []
+    rough: set[int] = set()
     for g, node in enumerate(nodes):
+        if node.units is not None:  # chosen without a model: its sentences as they were
+            units = node.units
+            rough.update(len(sentences) + i for i in units.rough)
+            sentences.extend(units.sentences)
+            origins.extend(units.origins)
+            groups.extend(LEAD_GROUP if x == LEAD_GROUP else g for x in units.groups)
+            sections.extend(units.sections or [""] * len(units.sentences))
+            continue
         found = [s.text for s in split_sentences(node.text)]
         sentences.extend(found)
         origins.extend(node.origins[i] if i < len(node.origins) else [] for i in range(len(found)))
         groups.extend([g] * len(found))
+        sections.extend([""] * len(found))
+    for i in range(1, len(sections)):  # a chunk's first sentences go on with the section before
+        sections[i] = sections[i] or sections[i - 1]
     tokens = sum(n.tokens for n in nodes)
     ratio = tokens / max(sum(word_count(n.text) for n in nodes), 1)
-    return _Pool(sentences, origins, ratio, groups, focus)
+    return _Pool(sentences, origins, ratio, groups, focus, None, sections, frozenset(rough))
 
 
-def _styled(sentences: list[str], groups: list[int], origins: Origins, style: str) -> str:
-    """Sentences chosen without a model, laid out as --style asks."""
+def _styled(
+    sentences: list[str],
+    groups: list[int],
+    origins: Origins,
+    style: str,
+    sections: list[str] | None = None,
+) -> str:
+    """Sentences chosen without a model, laid out as --style asks. An outline's parts are
+    the sections their headings name, or else the nodes they came from."""
     if style == "bullets":
         return "\n".join(f"- {s}" for s in sentences)
     if style != "outline":
-        return " ".join(sentences)
+        return debris.joined(sentences)
+    named = sections or [""] * len(sentences)
+    titled = 0  # leads above named parts stand alone: "Pride and Prejudice, by Jane Austen."
+    while any(named) and titled < len(groups) and groups[titled] == LEAD_GROUP:
+        if named[titled]:
+            break
+        titled += 1
+    if 0 < titled < len(groups):
+        rest = _styled(sentences[titled:], groups[titled:], origins[titled:], style,
+                       named[titled:])  # fmt: skip
+        return "\n".join(sentences[:titled]) + "\n\n" + rest
+    keys = [(name, 0) if name else ("", g) for name, g in zip(named, groups, strict=True)]
+    for i in reversed(range(len(keys) - 1)):
+        if groups[i] == LEAD_GROUP:  # the lead opens the first part
+            keys[i] = keys[i + 1]
     parts: list[str] = []
-    for i, (sentence, group) in enumerate(zip(sentences, groups, strict=True)):
-        if i == 0 or group != groups[i - 1]:
-            spans = [s for j in range(i, len(groups)) if groups[j] == group for s in origins[j]]
-            heading = _span_heading(spans) if spans else f"Part {len(parts) + 1}"
+    for i, (sentence, key) in enumerate(zip(sentences, keys, strict=True)):
+        if i == 0 or key != keys[i - 1]:
+            spans = [s for j in range(i, len(keys)) if keys[j] == key for s in origins[j]]
+            if key[0]:
+                heading = f"{key[0].rstrip('.:')}:"
+            else:
+                heading = _span_heading(spans) if spans else f"Part {len(parts) + 1}"
             parts.append(f"{'' if i == 0 else chr(10)}{heading}")
         parts.append(f"- {sentence}")
     return "\n".join(parts)
@@ -276,6 +435,7 @@ class Summarizer:
         self._parallel = max(1, opts.parallel)
         self._writes = opts.method == "abstractive"  # the model writes every node
         self._nodes: dict[tuple[int, int], Node] = {}  # (level, index) -> merged node
+        self._started = time.monotonic()  # reset by run: progress estimates time calls from it
 
     # -- nodes --------------------------------------------------------------------------
 
@@ -304,16 +464,42 @@ class Summarizer:
     ) -> Node:
         """A model-free node: the key sentences of `pool` (within --words and laid out in
         --style when final), without any that repeats an earlier one's phrase."""
-        picked = pool.indices(budget, by_words=final)
-        repeats = repeating([pool.sentences[i] for i in picked])
-        picked = [p for k, p in enumerate(picked) if k not in repeats]
+        picked = self._picked(pool, budget, final)
         chosen = [pool.sentences[i] for i in picked]
+        origins = [pool.origins[i] for i in picked]
+        groups = [pool.groups[i] for i in picked]
+        sections = [pool.sections[i] for i in picked] if pool.sections else None
         if final:
-            groups, origins = [pool.groups[i] for i in picked], [pool.origins[i] for i in picked]
-            text = _styled(chosen, groups, origins, self.opts.style)
+            text = _styled(chosen, groups, origins, self.opts.style, sections)
         else:
             text = truncate_to_tokens(self.backend, " ".join(chosen), budget)
-        return self._node(text, pool, outcome)
+        # Known, not guessed from shared words (trace), which gave a sentence of one file
+        # to another file's sentence when a heading ran into it: see cite.placed.
+        spans = placed(text, chosen, origins)
+        rough = frozenset(k for k, i in enumerate(picked) if i in pool.rough)
+        units = _Pool(chosen, origins, pool.tokens_per_word, groups, None, None, sections, rough)
+        return Node(text, self.backend.count_tokens(text), spans, outcome, units)
+
+    def _picked(self, pool: _Pool, budget: int, final: bool) -> list[int]:
+        """`pool.indices` within the budget, chosen again without any sentence that repeats
+        an earlier one's phrase, so that dropping it does not leave the budget unspent;
+        without a model's budget overrun either (the cost per word is an estimate)."""
+        skip: frozenset[int] = frozenset()
+        for _ in range(REPEAT_RETRIES):
+            picked = pool.indices(budget, by_words=final, skip=skip)
+            repeats = repeating([pool.sentences[i] for i in picked])
+            if not repeats:
+                break
+            skip |= {picked[k] for k in repeats}
+        picked = [p for k, p in enumerate(picked) if k not in repeats]
+        leads = [p for p in picked if pool.groups[p] == LEAD_GROUP]
+        while not final and len(picked) > len(leads) + 1:
+            if self.backend.count_tokens(" ".join(pool.sentences[i] for i in picked)) <= budget:
+                break
+            longest = max((p for p in picked if p not in leads),
+                          key=lambda p: len(pool.sentences[p]))  # fmt: skip
+            picked.remove(longest)
+        return picked
 
     def _fallback(self, pool: _Pool, budget: int, final: bool = False) -> Callable[[], str]:
         return lambda: self._extracted(pool, budget, final).text
@@ -325,8 +511,12 @@ class Summarizer:
             return self._extracted(pool, words, final=True)
         picked = pool.indices(int(words * POOL_SHARE), by_words=True)
         originals = [pool.sentences[i] for i in picked]
+        calls = sum(word_count(s) >= MIN_SHORTEN_WORDS for s in originals)  # as _shorten asks
+        if calls:
+            self._report("shorten", 0, calls)
+        steps = _Steps(lambda done: self._report("shorten", done, calls))
         with pool_for(self._parallel) as workers:
-            futures = [workers.submit(partial(self._shorten, s)) for s in originals]
+            futures = [workers.submit(partial(self._shorten, s, steps)) for s in originals]
             shortened = [f.result() for f in futures]
         changed = sum(a != b for a, b in zip(originals, shortened, strict=True))
         with self._stats_lock:
@@ -337,8 +527,9 @@ class Summarizer:
         candidates = _Pool(shortened, origins, 1.0, groups, pool.focus, scored)
         return self._extracted(candidates, words, True, MODEL if changed else EXTRACTIVE)
 
-    def _shorten(self, sentence: str) -> str:
-        """The sentence with words deleted by the model, or as it is if that fails."""
+    def _shorten(self, sentence: str, steps: _Steps | None = None) -> str:
+        """The sentence with words deleted by the model, or as it is if that fails; a
+        call made is counted in `steps` (progress)."""
         n = word_count(sentence)
         if n < MIN_SHORTEN_WORDS:
             return sentence
@@ -354,6 +545,8 @@ class Summarizer:
                 completion_tokens=completion.completion_tokens,
             )
         )
+        if steps is not None:
+            steps.step()
         lines = strip_artifacts(completion.text).splitlines()
         answer = lines[0].strip() if lines else ""
         if is_shortening(answer, sentence) and check(answer, Grounds([sentence])).ok:
@@ -460,7 +653,9 @@ class Summarizer:
         )
         return self._ask(request, pool)
 
-    def _merge_group(self, level: int, g: int, group: list[int], items: list[Node]) -> MergeRecord:
+    def _merge_group(
+        self, level: int, g: int, group: list[int], items: list[Node], steps: _Steps | None = None
+    ) -> MergeRecord:
         b = self.budget
         nodes = [items[i] for i in group]
         total = sum(n.tokens for n in nodes)
@@ -476,6 +671,8 @@ class Summarizer:
             tighter = max(10, int(b.summary_words * TIGHTER_RATIO))
             cap = min(b.summary_tokens, int(total * TIGHTER_RATIO))
             merged = self._merge(nodes, tighter, cap, final=False)
+        if steps is not None:
+            steps.step()
         return self._record(level, g, group, merged, total, tightened)
 
     def _record(
@@ -496,22 +693,93 @@ class Summarizer:
     def _merge_level(self, level: int, items: list[Node]) -> list[MergeRecord]:
         """One level of merges; the groups are independent, so up to --parallel run at once."""
         groups = self._groups([n.tokens for n in items], self.budget.merge_input_tokens)
-        with pool_for(self._parallel if self._writes else 1) as pool:
+        merged = [group for group in groups if len(group) > 1]  # a lone last one moves up
+        reply = answer_tokens(self.budget.summary_words, self.budget.summary_tokens)
+        calls = [(self._merge_prompt_tokens(items, g), reply) for g in merged]
+        if not self._writes:
+            calls = []  # no model: nothing to wait for
+        with (
+            pool_for(self._parallel if self._writes else 1) as pool,
+            self._estimating("merge", calls, level) as estimate,
+        ):
+
+            def merged_one(done: int) -> None:
+                estimate.finished = done
+                self._report("merge", done, len(merged), level)
+
+            steps = _Steps(merged_one)
             futures = [
-                pool.submit(partial(self._merge_group, level, g, group, items))
+                pool.submit(partial(self._merge_group, level, g, group, items, steps))
                 for g, group in enumerate(groups)
             ]
-            records: list[MergeRecord] = []
-            for g, future in enumerate(futures):
-                records.append(future.result())
-                if len(groups[g]) > 1:
-                    self._report("merge", g + 1, len(groups))
-        return records
+            return [future.result() for future in futures]
 
-    def _report(self, stage: str, done: int, total: int) -> None:
+    def _merge_prompt_tokens(self, items: list[Node], group: list[int]) -> int:
+        """A merge's expected prompt: its labelled summaries and the template."""
+        b = self.budget
+        overhead = b.merge_overhead_tokens - b.stricter_tokens
+        return sum(items[i].tokens + LABEL_TOKENS for i in group) + overhead
+
+    def _report(
+        self,
+        stage: str,
+        done: float,
+        total: int,
+        level: int = 0,
+        unit: str = "step",
+        running: tuple[int, int] = (0, 0),
+    ) -> None:
+        """Tell the progress callback; `running` adds the (prompt, reply) tokens that calls
+        still running have probably processed."""
         with self._stats_lock:
             completion, prompt = self.stats.completion_tokens, self.stats.prompt_tokens
-        self._on_progress(ProgressEvent(stage, done, total, completion, prompt))
+        prompt, completion = prompt + running[0], completion + running[1]
+        self._on_progress(ProgressEvent(stage, done, total, completion, prompt, False, level, unit))
+
+    def _work_per_s(self) -> float:
+        """Prompt tokens per second (a generated one counting GENERATED_TOKEN_COST) in this
+        run so far; before any call, the bundled model's reference speed."""
+        with self._stats_lock:
+            s = self.stats
+            work = s.prompt_tokens + GENERATED_TOKEN_COST * s.completion_tokens
+            live = s.calls - s.cached_calls
+        seconds = time.monotonic() - self._started
+        return work / seconds if live and work and seconds > 0 else REFERENCE_PREFILL_TPS
+
+    @contextmanager
+    def _estimating(
+        self, stage: str, calls: list[tuple[int, int]], level: int = 0, unit: str = "step"
+    ) -> Iterator[_Estimate]:
+        """While the block runs `calls`, report `stage` every TICK_S as _Estimate guesses:
+        in steps (calls), or in tokens read and written (`unit` "token")."""
+        estimate = _Estimate(calls, self._work_per_s())
+        if not calls:
+            yield estimate
+            return
+        tokens = sum(p + c for p, c in calls)
+
+        def tick() -> None:
+            done, prompt, reply = estimate.now()
+            if unit == "token":
+                share = done / len(calls)
+                self._report(stage, share * tokens, tokens, level, unit, (prompt, reply))
+            else:
+                self._report(stage, done, len(calls), level, unit, (prompt, reply))
+
+        stop = threading.Event()
+
+        def ticking() -> None:
+            while not stop.wait(TICK_S):
+                tick()
+
+        tick()
+        thread = threading.Thread(target=ticking, name="longcli-progress", daemon=True)
+        thread.start()
+        try:
+            yield estimate
+        finally:
+            stop.set()
+            thread.join()
 
     def reduce(self, nodes: list[Node]) -> tuple[Node, list[list[MergeRecord]]]:
         """Merge summaries level by level until one remains; returns it and the levels."""
@@ -527,19 +795,32 @@ class Summarizer:
                 raise RuntimeError("a merge level did not reduce the number of summaries")
             levels.append(records)
             items = [self._nodes[(level, r.index)] for r in records]
-        self._report("final", 0, 1)
-        final = self._merge(items, o.words, b.final_tokens, final=True)
+        everything = list(range(len(items)))
+        call = (
+            self._merge_prompt_tokens(items, everything),
+            answer_tokens(o.words, b.final_tokens),
+        )
+        with self._final_progress([call] if self._writes else []):
+            final = self._merge(items, o.words, b.final_tokens, final=True)
         total = sum(n.tokens for n in items)
-        levels.append([self._record(len(levels) + 1, 0, list(range(len(items))), final, total)])
-        self._report("final", 1, 1)
+        levels.append([self._record(len(levels) + 1, 0, everything, final, total)])
         return final, levels
+
+    @contextmanager
+    def _final_progress(self, calls: list[tuple[int, int]]) -> Iterator[None]:
+        """The final summary's progress: its one call's tokens, estimated while it runs
+        (abstractive); then done. Hybrid reports its shortening calls on their own."""
+        tokens = sum(p + c for p, c in calls) or 1
+        with self._estimating("final", calls, unit="token"):
+            yield
+        self._report("final", tokens, tokens, unit="token" if calls else "step")
 
     # -- whole run ----------------------------------------------------------------------
 
     def run(self, chunks: Iterable[Chunk], estimated_chunks: int = 0) -> SummaryResult:
         b = self.budget
         records: list[ChunkRecord] = []
-        started = time.monotonic()
+        started = self._started = time.monotonic()  # progress estimates time calls from here
         iterator: Iterator[Chunk] = iter(chunks)
         first = next(iterator, None)
         if first is None:
@@ -548,13 +829,15 @@ class Summarizer:
         if second is None and first.tokens <= b.single_input_tokens:
             if not first.text.strip():
                 raise InputError("the input is empty (only white space)")
-            node = self._single(first)
+            overhead = b.single_overhead_tokens - b.stricter_tokens
+            call = (first.tokens + overhead, answer_tokens(self.opts.words, b.final_tokens))
+            with self._final_progress([call] if self._writes else []):
+                node = self._single(first)
             self.stats.input_tokens = first.tokens
             self.stats.map_seconds = time.monotonic() - started
             records.append(self._chunk_record(first, node))
             level = MergeRecord(1, 0, [0], node.text, node.tokens, first.tokens)
             level.outcome, level.citations = node.outcome, records[0].citations
-            self._report("final", 1, 1)
             return self._result(node, records, [[level]])
         pending = [first] if second is None else [first, second]
         nodes = self._map(_chain(pending, iterator), records, max(estimated_chunks, len(pending)))
@@ -611,6 +894,7 @@ class Summarizer:
             self._report("map", len(records), max(estimated, len(records)))
             return node.text
 
+        self._report("map", 0, estimated)  # the bar, its clock and its rate start now
         with pool_for(n) as pool:
             previous: str | None = None
             for chunk in chunks:
@@ -639,9 +923,12 @@ def _chain(first: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
 def chunk_sources(
     texts: Iterable[Iterable[str]], budget: Budget, count: Callable[[str], int]
 ) -> Iterator[Chunk]:
-    """Chunks of several sources in order; a chunk never spans two sources."""
+    """Chunks of several sources in order; a chunk never spans two sources. Boilerplate
+    (a Project Gutenberg licence, illustration captions, front matter) is blanked out,
+    offsets kept, so no summary is made of it."""
     index = 0
     for source, blocks in enumerate(texts):
-        for chunk in chunk_stream(blocks, budget.chunk_tokens, count, source, index):
+        clean = debris.without_boilerplate(blocks)
+        for chunk in chunk_stream(clean, budget.chunk_tokens, count, source, index):
             yield chunk
             index = chunk.index + 1

@@ -7,14 +7,17 @@ describes a run of any size without running the model.
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
+import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from longcli.backends.base import Delegating
+from longcli.backends.base import Backend, Completion, Delegating, Message, Sampling
 from longcli.backends.engine import (
     Engine,
     default_chunk_cap,
@@ -29,9 +32,18 @@ from longcli.config import BackendKind, Method, Settings, cache_dir
 from longcli.errors import UsageError
 from longcli.models.footprint import Footprint, plan_footprint
 from longcli.models.gguf import ModelInfo
-from longcli.prompts.templates import templates_for
+from longcli.prompts.templates import Templates, templates_for
 from longcli.streams import Streams
-from longcli.summarize.budget import Budget, Plan, SummarizeOptions, plan_run, summary_budget
+from longcli.summarize.budget import (
+    Budget,
+    Eta,
+    Phase,
+    Plan,
+    Speeds,
+    SummarizeOptions,
+    plan_run,
+    summary_budget,
+)
 from longcli.summarize.pipeline import ProgressEvent, Summarizer, SummaryResult, chunk_sources
 from longcli.text.chunks import Chunk
 from longcli.text.decode import Source
@@ -91,6 +103,18 @@ class _WiderContext(Delegating):
         self.n_ctx = n_ctx
 
 
+@dataclass(frozen=True)
+class InputFacts:
+    """What one input is, as `--plan` describes it."""
+
+    source: str
+    format: InputFormat
+    characters: int
+    words: int
+    tokens: int
+    places: dict[str, int]  # how many of each kind of mark: page, chapter, section, time
+
+
 @dataclass
 class PlanReport:
     """What `--plan` shows."""
@@ -101,26 +125,52 @@ class PlanReport:
     calibrated: bool
     memory: Footprint | None
     at_max: Plan | None
+    inputs: list[InputFacts] = field(default_factory=list)
+    eta: Eta | None = None  # eta_seconds in its parts
+    asked: Method = Method.auto  # --method as given, before it was resolved for the model
+
+
+# A run's start, from the shell to its first chunk: Python, the imports and the tokenizer.
+# --plan has just done the same, so it times its own start where it can (Linux); else
+# START_S, measured on 2 busy CPU cores (1.5-2.4 s at a load of 6, 3-3.9 s at 7).
+START_S = 2.0
+FRESH_PROCESS_S = 30.0  # older than this, the process is not a fresh command (a test runner)
+# The bundled 94 MB model's weights took 0.4 s more than the tokenizer alone; larger
+# weights are read at about the page cache's speed.
+WEIGHTS_LOAD_S = 0.3
+WEIGHTS_BYTES_PER_S = 1_000_000_000
+CALL_OVERHEAD_S = 0.05  # per call besides its tokens: sampling set-up, the grounding check
+SHORTENED_SHARE = 1.0  # hybrid: a shortening's reply, as a share of its sentence's tokens
 
 
 def plan(settings: Settings, sources: list[Source], reading: Reading) -> PlanReport:
-    """Chunk the input with the model's tokenizer only and describe the run that would follow."""
+    """Describe the run that would follow, using the model's tokenizer only.
+
+    The input is read and chunked as the run will read it. For `extractive` and `hybrid`
+    the model-free part of the run is done too (key sentences and merges need no model),
+    so the hybrid's shortening calls are the ones the run will make; `abstractive`
+    calls depend on the model's answers and are planned as an upper bound.
+    """
+    started = time.monotonic()
     engine = open_engine(settings, vocab_only=True)
+    start_s = _process_age_s() + time.monotonic() - started
     templates = templates_for(settings)
     opts = summarize_options(settings, engine.model)
-    budget = summary_budget(engine.backend, templates, opts)
-    documents = [reading.open(s) for s in sources]
-    counts = [c.tokens for c in _chunks(engine, documents, budget) if c.text.strip()]
-    planned = plan_run(counts, budget, opts.method)
+    started = time.monotonic()
+    planned, inputs, unrehearsed_s = _plan_with(
+        engine, engine.backend, templates, opts, sources, reading
+    )
+    reading_s = time.monotonic() - started + unrehearsed_s
     at_max = None
     max_ctx = model_max_ctx(settings, engine)
-    if max_ctx and max_ctx != engine.n_ctx:
-        max_budget = summary_budget(_WiderContext(engine.backend, max_ctx), templates, opts)
-        if max_budget.chunk_tokens != budget.chunk_tokens:
-            again = [reading.open(s) for s in sources]
-            counts = [c.tokens for c in _chunks(engine, again, max_budget) if c.text.strip()]
-        at_max = plan_run(counts, max_budget, opts.method)
+    if max_ctx and max_ctx != engine.n_ctx and all(s.path is not None for s in sources):
+        wider = _WiderContext(engine.backend, max_ctx)
+        at_max = _plan_with(engine, wider, templates, opts, sources, reading)[0]
     prefill, decode, calibrated = speed_estimate(engine)
+    load_s = 0.0
+    if engine.model is not None and _loads_weights(settings):
+        load_s = WEIGHTS_LOAD_S + engine.model.size_bytes / WEIGHTS_BYTES_PER_S
+    speeds = Speeds(prefill, decode, calibrated, load_s, CALL_OVERHEAD_S)
     memory = None
     if engine.model is not None:
         offloaded = engine.gpu_layers != 0
@@ -132,8 +182,180 @@ def plan(settings: Settings, sources: list[Source], reading: Reading) -> PlanRep
             ram_budget(settings, offloaded),
             weights_in_budget=not offloaded,
         )
-    eta = planned.eta_seconds(prefill, decode)
-    return PlanReport(planned, engine.facts(), eta, calibrated, memory, at_max)
+    eta = planned.eta(speeds, reading_s, start_s if start_s < FRESH_PROCESS_S else START_S)
+    report = PlanReport(planned, engine.facts(), eta.seconds, calibrated, memory, at_max)
+    report.inputs, report.eta, report.asked = inputs, eta, Method(settings.method)
+    return report
+
+
+def _process_age_s() -> float:
+    """Seconds since this process started (Linux's /proc), else START_S."""
+    try:
+        stat = Path("/proc/self/stat").read_text()
+        since_boot_s = float(Path("/proc/uptime").read_text().split()[0])
+        started_ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, starttime
+        return max(0.0, since_boot_s - started_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return START_S
+
+
+def _loads_weights(settings: Settings) -> bool:
+    """Whether the run loads the model's weights, as `open_for` decides: not when the
+    method, resolved for this model, is extractive."""
+    return not _extractive(settings)
+
+
+def _extractive(settings: Settings) -> bool:
+    """Whether the run makes no model call: --method extractive, or auto for a model that
+    extracts (the bundled one). Only an in-process model's size is known here."""
+    if settings.method == Method.extractive:
+        return True
+    if settings.method != Method.auto or settings.backend != BackendKind.llama:
+        return False
+    from longcli.backends.engine import resolve_model_info
+
+    return resolve_method(settings.method, resolve_model_info(settings)) == Method.extractive
+
+
+def _plan_with(
+    engine: Engine,
+    backend: Backend,
+    templates: Templates,
+    opts: SummarizeOptions,
+    sources: list[Source],
+    reading: Reading,
+) -> tuple[Plan, list[InputFacts], float]:
+    """The plan for a context of backend.n_ctx, what the inputs are, and the seconds of
+    model-free work a rehearsal cut short (see REHEARSAL_MAX_CHUNKS) left out."""
+    budget = summary_budget(backend, templates, opts)
+    tallies = [_Tally(reading.open(s)) for s in sources]
+    blocks = [t.blocks() for t in tallies]
+    chunks = _tallied(chunk_sources(blocks, budget, engine.backend.count_tokens), tallies)
+    counts: list[int] = []
+
+    def counted(limit: float) -> Iterator[Chunk]:
+        for chunk in chunks:
+            if chunk.text.strip():
+                counts.append(chunk.tokens)
+            if len(counts) > limit:
+                raise _TooLong
+            yield chunk
+
+    rehearsed, per_chunk_s = 0, 0.0
+    if opts.method != Method.abstractive:
+        started = time.monotonic()
+        try:
+            planned = _rehearse(backend, templates, opts, counted(REHEARSAL_MAX_CHUNKS))
+            return planned, [t.facts() for t in tallies], 0.0
+        except _TooLong:
+            rehearsed = len(counts) - 1  # the last one counted was not rehearsed
+            per_chunk_s = (time.monotonic() - started) / rehearsed
+    started = time.monotonic()
+    for _ in counted(math.inf):
+        pass
+    # The model-free work on the chunks not rehearsed: as long as on those that were, less
+    # the reading just timed (it is part of what the plan measures as reading).
+    rest_s = per_chunk_s * (len(counts) - rehearsed) - (time.monotonic() - started)
+    return plan_run(counts, budget, opts.method), [t.facts() for t in tallies], max(0.0, rest_s)
+
+
+# Inputs of more chunks than this are planned from the chunks' sizes: a rehearsal costs
+# about 0.05 s a chunk on 2 busy cores, so --plan stays quick on a book and a log alike.
+REHEARSAL_MAX_CHUNKS = 400
+
+
+class _TooLong(Exception):
+    """More chunks than a plan rehearses."""
+
+
+class _Tally:
+    """Counts what a document's reader yields: characters, words, Markdown headings."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.characters = self.words = self.tokens = self.headings = 0
+        path = document.source.path
+        self._markdown = document.format == InputFormat.text and (
+            path is not None and path.suffix.lower() in MARKDOWN_SUFFIXES
+        )
+        self._in_fence = False
+        self._line = ""  # the unfinished last line of the blocks so far
+        self._in_word = False
+
+    def blocks(self) -> Iterator[str]:
+        for block in self.document.blocks:
+            self.characters += len(block)
+            words = len(block.split())
+            if words and self._in_word and not block[0].isspace():
+                words -= 1  # a word cut between two blocks
+            self.words += words
+            self._in_word = bool(block) and not block[-1].isspace()
+            if self._markdown:
+                self._count_headings(block)
+            yield block
+        if self._markdown:
+            self._count_headings("\n")
+
+    def _count_headings(self, block: str) -> None:
+        *lines, self._line = (self._line + block).split("\n")
+        for line in lines:
+            if line.startswith(("```", "~~~")):
+                self._in_fence = not self._in_fence
+            elif not self._in_fence and MARKDOWN_HEADING.match(line):
+                self.headings += 1
+
+    def facts(self) -> InputFacts:
+        places: dict[str, int] = {}
+        for mark in self.document.marks:
+            places[mark.kind] = places.get(mark.kind, 0) + 1
+        if self.headings:
+            places["section"] = self.headings
+        d = self.document
+        return InputFacts(
+            d.source.label, d.format, self.characters, self.words, self.tokens, places
+        )
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
+MARKDOWN_HEADING = re.compile(r"#{1,6} +\S")
+
+
+def _tallied(chunks: Iterator[Chunk], tallies: list[_Tally]) -> Iterator[Chunk]:
+    for chunk in chunks:
+        tallies[chunk.source].tokens += chunk.tokens
+        yield chunk
+
+
+class _Rehearsal(Delegating):
+    """The tokenizer standing in for the model while a plan runs the model-free part of a
+    run: each call is counted with its real prompt and answered with nothing (so every
+    sentence stays as written), its reply's length estimated."""
+
+    def __init__(self, inner: Backend, shorten_overhead_tokens: int) -> None:
+        super().__init__(inner)
+        self._overhead = shorten_overhead_tokens
+
+    def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
+        prompt = self.inner.prompt_tokens(messages)
+        sentence = max(1, prompt - self._overhead)
+        reply = min(sampling.max_tokens, round(sentence * SHORTENED_SHARE))
+        return Completion("", prompt, reply, "stop")
+
+
+def _rehearse(
+    backend: Backend, templates: Templates, opts: SummarizeOptions, chunks: Iterator[Chunk]
+) -> Plan:
+    """The plan of an extractive or hybrid run, found by running it without the model:
+    the tree and the sentences chosen for shortening are the run's own."""
+    one_at_a_time = dataclasses.replace(opts, parallel=1)
+    budget = summary_budget(backend, templates, one_at_a_time)
+    stand_in = _Rehearsal(backend, budget.shorten_overhead_tokens)
+    result = Summarizer(stand_in, templates, one_at_a_time).run(chunks)
+    s = result.stats
+    levels = [sum(len(m.inputs) > 1 for m in level) for level in result.levels[:-1]]
+    phases = [Phase("shorten", s.calls, s.prompt_tokens, s.completion_tokens)] if s.calls else []
+    chunk_tokens = sum(c.tokens for c in result.chunks)
+    return Plan(len(result.chunks), chunk_tokens, [*levels, 1], phases, budget, opts.method, True)
 
 
 def summarize(
@@ -184,7 +406,7 @@ def summarize(
 
 def open_for(settings: Settings, streams: Streams) -> Engine:
     """The engine a run needs: the tokenizer alone when no model call will be made."""
-    if settings.method == Method.extractive:
+    if _extractive(settings):
         return open_engine(settings, vocab_only=True)
     sequences = settings.parallel if settings.backend == BackendKind.llama else 1
     return open_engine(settings, verbose=streams.verbose, sequences=sequences, note=streams.warn)

@@ -288,7 +288,11 @@ def open_document(
         if fmt == InputFormat.text and head.startswith(b"PK\x03\x04"):
             raise InputError(f"{source.label} is a zip archive, but not an EPUB or a DOCX")
     if fmt == InputFormat.text:
-        return Document(source, fmt, iter_source_text(source, encoding, errors))
+        document = Document(source, fmt, iter(()))
+        blocks = iter_source_text(source, encoding, errors)
+        markdown = source.path is not None and source.path.suffix.lower() in MARKDOWN_SUFFIXES
+        document.blocks = _markdown_sections(document, blocks) if markdown else blocks
+        return document
     document = Document(source, fmt, iter(()))
     document.blocks = _checked(fmt, _READERS[fmt](document, encoding, errors))
     return document
@@ -532,8 +536,10 @@ def _epub_toc(
         href = PurePosixPath(entry.get("href") or "")
         base = opf_path.parent / href.parent
         root = _xml(_read_member(archive, _normal_path(str(opf_path.parent / href)), label), label)
+        # EPUB 3's nav document also holds the page list and landmarks: only its toc counts.
+        toc = next((e for e in root.iter() if _local(e.tag) == "nav" and _is_toc(e)), root)
         found: list[tuple[str, str, str]] = []
-        for element in root.iter():
+        for element in toc.iter():
             tag = _local(element.tag)
             target, title = "", ""
             if tag == "a" and element.get("href"):
@@ -550,6 +556,11 @@ def _epub_toc(
         if found:
             return found
     return []
+
+
+def _is_toc(nav: ElementTree.Element) -> bool:
+    kinds = (v for k, v in nav.attrib.items() if _local(k) == "type")
+    return any("toc" in kind.split() for kind in kinds)
 
 
 _BLOCK_TAGS = {"p", "div", "section", "article", "li", "blockquote", "pre", "tr", "br", "dd",
@@ -692,6 +703,32 @@ def _html(document: Document, encoding: str | None, errors: str) -> Iterator[str
             stream.close()
     if not found:
         raise InputError(f"{label} has no readable text")
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
+MARKDOWN_HEADING = re.compile(r"(#{1,6}) +(\S.*)")
+
+
+def _markdown_sections(document: Document, blocks: Iterator[str]) -> Iterator[str]:
+    """Markdown as it is, with a section mark at each '#' heading outside code fences."""
+    pending, at, fenced = "", 0, False  # the unfinished last line, and where it starts
+    for block in blocks:
+        text = pending + block
+        complete = text.rfind("\n") + 1
+        fenced = _mark_headings(document, text[:complete], at, fenced)
+        pending, at = text[complete:], at + complete
+        yield block
+    _mark_headings(document, pending + "\n", at, fenced)
+
+
+def _mark_headings(document: Document, lines: str, at: int, fenced: bool) -> bool:
+    for line in re.finditer(r"[^\n]*\n", lines):
+        if line.group().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (heading := MARKDOWN_HEADING.match(line.group())):
+            title = heading.group(2).strip().rstrip("#").strip()
+            document.marks.append(Mark(at + line.start(), "section", title))
+    return fenced
 
 
 class _TextTarget:

@@ -5,6 +5,8 @@ A sentence scores high when it shares weighted words with the rest of its text
 people or places, and is narration rather than dialogue or a fragment. Selection is
 greedy on that score with a penalty for repeating what is already kept (maximal marginal
 relevance), within a budget, and the kept sentences are returned in source order.
+`spread` does the same so that every part of a long text is represented in proportion to
+its length, after the lead (title, introduction) the caller names.
 
 No library is used: the ones that do this (sumy, pytextrank) need tokenizer data or
 spaCy models downloaded at run time, and longcli must work offline.
@@ -15,10 +17,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from longcli.grounding.check import mentions
+from longcli.text import debris
 from longcli.text.terms import terms
 
 NAME_BONUS = 0.15  # per distinct name, up to MAX_NAMES
@@ -27,8 +30,19 @@ DIALOGUE_PENALTY = 0.5  # a sentence entirely in quotes keeps this share of its 
 SHORT_SENTENCE_WORDS = 6
 SHORT_PENALTY = 0.5
 REDUNDANCY = 0.3  # weight of the similarity to what is already kept (MMR)
-FOCUS_WEIGHT = 1.0  # a sentence matching --instructions word for word scores up to double
+FOCUS_WEIGHT = 2.0  # a sentence with every word of --instructions scores up to triple
 MARKUP_PENALTY = 0.1  # code, tables and headings keep this share: prose says what happens
+INFORMATIVE_WORDS = 15  # summaries: shorter sentences count for less, down to ...
+INFORMATIVE_POWER = 0.5  # ... this power of their share of INFORMATIVE_WORDS
+MAX_PARTS = 10  # a long text is represented by tenths (or by fewer parts, for short budgets)
+FLOOR_SHARE = 0.25  # each part of a long text first chooses until it has this much of its share
+SHARE_SLACK = 0.25  # ... with a sentence at most this far over its share
+# Titles and honorifics are capitalised but name no one: "Mr" is no main character.
+_NOT_MAIN_NAMES = frozenset(
+    """mr mrs ms miss dr sir lady lord madam madame colonel captain capt general gen major
+    lieutenant lt sergeant professor prof king queen prince princess father mother uncle
+    aunt saint st mt chapter""".split()
+)
 _MARKUP = re.compile(r"```|^\s*(?:#{1,6} |\|)|\|.*\||^\s*[$>] ", re.MULTILINE)
 
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -79,30 +93,59 @@ def _is_markup(sentence: str) -> bool:
     return len(tokens) >= 4 and wordy < 0.5 * len(tokens)
 
 
-def score_sentences(sentences: Sequence[str], focus: str | None = None) -> list[Scored]:
+def _focus_weights(focus: dict[str, float], vectors: list[dict[str, float]]) -> dict[str, float]:
+    """The words of --instructions that the text has, weighted by rarity, summing to 1:
+    "what happened on Monday" is about Monday when no sentence says "happened"."""
+    present = {t: w for t, w in focus.items() if any(t in v for v in vectors)}
+    total = sum(present.values())
+    return {t: w / total for t, w in present.items()} if total else {}
+
+
+def _main_names(found: list[set[str]]) -> dict[str, float]:
+    """Each name's weight: its count over the most frequent name's (the main characters
+    and places of a story weigh about 1, a name said once much less)."""
+    counts: Counter[str] = Counter()
+    for names in found:
+        counts.update(n for n in names if n.lower() not in _NOT_MAIN_NAMES)
+    top = max(counts.values(), default=0)
+    return {name: math.sqrt(c / top) for name, c in counts.items() if c > 1} if top else {}
+
+
+def score_sentences(
+    sentences: Sequence[str], focus: str | None = None, main_names: bool = False
+) -> list[Scored]:
     """Each sentence's importance in its text (higher is more central), with its vector.
 
     `focus` (the user's --instructions) raises sentences that share its words.
+    `main_names`: a name counts by how often the text names it, so sentences about the
+    main people and places win over those naming someone in passing.
     """
     vectors = _vectors([*sentences, focus] if focus else sentences)
-    focus_vector = vectors.pop() if focus else {}
+    focus_vector = _focus_weights(vectors.pop(), vectors) if focus else {}
     total: dict[str, float] = {}
     for vector in vectors:
         for t, w in vector.items():
             total[t] = total.get(t, 0.0) + w
     others = max(len(sentences) - 1, 1)
+    found = [set(m for m in mentions(sentence) if not m[0].isdigit()) for sentence in sentences]
+    weights = _main_names(found) if main_names else {}
     scored = []
     for i, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
         centrality = max(0.0, _dot(vector, total) - _dot(vector, vector)) / others
-        names = len(set(m for m in mentions(sentence) if not m[0].isdigit()))
-        score = centrality * (1 + NAME_BONUS * min(names, MAX_NAMES))
+        if main_names:
+            names = sum(sorted((weights.get(n, 0.0) for n in found[i]), reverse=True)[:MAX_NAMES])
+        else:
+            names = min(len(found[i]), MAX_NAMES)
+        score = centrality * (1 + NAME_BONUS * names)
         score *= 1 - (1 - DIALOGUE_PENALTY) * _quoted_share(sentence)
         if len(sentence.split()) < SHORT_SENTENCE_WORDS:
             score *= SHORT_PENALTY
+        if main_names:  # a summary's sentence should say something: "Strike turned to Cob."
+            score *= min(1.0, word_count(sentence) / INFORMATIVE_WORDS) ** INFORMATIVE_POWER
         if _is_markup(sentence):
             score *= MARKUP_PENALTY
         if focus_vector:
-            score *= 1 + FOCUS_WEIGHT * _dot(vector, focus_vector)
+            score *= 1 + FOCUS_WEIGHT * sum(w for t, w in focus_vector.items() if t in vector)
         scored.append(Scored(i, score, vector))
     return scored
 
@@ -140,5 +183,88 @@ def select(
     return sorted(chosen)
 
 
+def spread(
+    sentences: Sequence[str],
+    budget: int,
+    cost: Callable[[str], int],
+    scored: Sequence[Scored],
+    positions: Sequence[float],
+    leads: Sequence[int] = (),
+    skip: Collection[int] = (),
+) -> list[int]:
+    """Like `select`, but the leads first, then every part of the text, then the best.
+
+    `positions` place each sentence in its text, from 0 (start) to 1 (end). The text is
+    cut into up to MAX_PARTS equal parts (fewer when the budget holds fewer sentences).
+    First each part, the least filled first, chooses its most important sentence not
+    like one already chosen, until it has FLOOR_SHARE of its share of the budget, a
+    sentence of at most (1 + SHARE_SLACK) shares; then the rest of the budget goes to the
+    most important sentences wherever they are, as `select` does.
+    """
+    if not sentences or budget <= 0:
+        return []
+    costs = [cost(s) for s in sentences]
+    by_index = {s.index: s for s in scored}
+    top = max((s.score for s in scored), default=0.0) or 1.0
+    chosen = [i for i in leads if i not in skip]
+    chosen = [i for n, i in enumerate(chosen) if sum(costs[j] for j in chosen[: n + 1]) <= budget]
+    vectors = [by_index[i].vector for i in chosen]
+    remaining = budget - sum(costs[i] for i in chosen)
+    pool = [s for s in scored if s.index not in skip and s.index not in chosen]
+    if not pool or remaining <= 0:
+        return sorted(chosen)
+    typical = sorted(costs[s.index] for s in pool)[len(pool) // 2] or 1
+    parts = max(1, min(MAX_PARTS, round(remaining / typical)))
+    members: list[list[Scored]] = [[] for _ in range(parts)]
+    for s in pool:
+        members[min(parts - 1, int(positions[s.index] * parts))].append(s)
+    share = remaining / max(1, sum(1 for m in members if m))
+    used = [0] * parts
+
+    def take(best: Scored, part: int) -> None:
+        nonlocal remaining
+        members[part] = [s for s in members[part] if s is not best]
+        chosen.append(best.index)
+        vectors.append(best.vector)
+        used[part] += costs[best.index]
+        remaining -= costs[best.index]
+
+    while True:  # every part its floor
+        hungry = sorted((used[p], p) for p in range(parts) if used[p] < FLOOR_SHARE * share)
+        for _, part in hungry:
+            room = min(remaining, (1 + SHARE_SLACK) * share - used[part])
+            best = _best(members[part], costs, room, top, vectors)
+            if best is not None:
+                take(best, part)
+                break
+        else:
+            break
+    while True:  # then the best of all
+        best = _best([s for m in members for s in m], costs, remaining, top, vectors)
+        if best is None:
+            break
+        take(best, min(parts - 1, int(positions[best.index] * parts)))
+    return sorted(chosen)
+
+
+def _best(
+    candidates: list[Scored],
+    costs: list[int],
+    remaining: float,
+    top: float,
+    chosen_vectors: list[dict[str, float]],
+) -> Scored | None:
+    best, best_value = None, -math.inf
+    for candidate in candidates:
+        if costs[candidate.index] > remaining:
+            continue
+        similar = max((_dot(candidate.vector, v) for v in chosen_vectors), default=0.0)
+        value = candidate.score / top - REDUNDANCY * similar
+        if value > best_value:
+            best, best_value = candidate, value
+    return best
+
+
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words, each Chinese or Japanese character counted as one (they use no spaces)."""
+    return debris.word_count(text)

@@ -3,12 +3,14 @@
 Used by extraction (which sentences to keep), the grounding check (which sentences of
 an answer to drop) and citations (which source sentences an answer sentence comes from).
 
-Boundaries, strongest first: blank lines; line breaks before a list item or heading,
-after a colon, or after a short line (verse, speaker labels, log lines); sentence
-punctuation followed by a capital, digit or quote, unless the word before it is a known
-abbreviation or an initial ("Dr. Watson", "I.V. Hendricks"). Hard-wrapped prose lines are
-joined. A sentence longer than `max_words` is cut at line breaks, semicolons, then every
-`max_words` words, so one run-on line can never become one giant sentence.
+Boundaries, strongest first: blank lines (unless the text runs on across one, from a word
+to a lower-case word); line breaks before a list item or heading, after a heading, a
+colon, or a short line (verse, speaker labels, log lines); sentence punctuation followed
+by a capital, digit or quote, unless the word before it is a known abbreviation or an
+initial ("Dr. Watson", "I.V. Hendricks"); and 。！？ followed by anything. Hard-wrapped
+prose lines are joined, and so are the lines of a list item, however it wraps. A sentence
+longer than `max_words` is cut at semicolons, line breaks, then every `max_words` words,
+so one run-on line can never become one giant sentence.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ]")
 _NEXT_STARTS_ANY = re.compile(r"\s+[\"'“‘(\[]*\w")
+_CJK_END = re.compile(r"[。！？]+[」』”’）)]*")
 _LIST_OR_HEADING = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>)")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t])")
+_HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
+_UNDERLINE = re.compile(r"[ \t]{0,3}(?:={3,}|-{3,})[ \t]*(?:\n|$)")
+_NON_SPACE = re.compile(r"\S")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _SPACE = re.compile(r"\s+")
@@ -58,23 +65,36 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def _line_cuts(block: str, base: int) -> Iterator[int]:
     """Offsets where a single line break inside a paragraph ends a sentence."""
     pos = 0
+    in_item = False  # the line belongs to a list item, whose wrapped lines are one unit
     while True:
         nl = block.find("\n", pos)
         if nl < 0:
             return
         line = block[pos:nl].strip()
-        rest = block[nl + 1 :]
-        following = rest.lstrip()
+        in_item = in_item or _LIST_ITEM.match(block, pos) is not None
+        ahead = _NON_SPACE.search(block, nl + 1)
+        following = ahead.group(0) if ahead else ""
+        cut = False
         if line and following:
-            breaks = (
-                _LIST_OR_HEADING.match(rest) is not None
-                or line.endswith(":")
-                or len(line) < SHORT_LINE_CHARS
-                or following[0].isdigit()
-            )
-            joins = following[0].islower() and not line.endswith(":")
-            if breaks and not joins:
-                yield base + nl + 1
+            starts_unit = _LIST_OR_HEADING.match(block, nl + 1) is not None
+            if _HEADING.match(block, pos) or _UNDERLINE.match(block, pos):
+                cut = True  # a heading (or its underline) is never part of a sentence
+            elif _UNDERLINE.match(block, nl + 1):
+                cut = True
+            elif in_item and not starts_unit and (block[nl + 1] in " \t" or following.islower()):
+                cut = False  # an indented (or lower-case) line goes on with its list item
+            else:
+                breaks = (
+                    starts_unit
+                    or line.endswith(":")
+                    or len(line) < SHORT_LINE_CHARS
+                    or following.isdigit()
+                )
+                joins = following.islower() and not line.endswith(":")
+                cut = breaks and not joins
+        if cut:
+            in_item = False
+            yield base + nl + 1
         pos = nl + 1
 
 
@@ -88,6 +108,22 @@ def _punctuation_cuts(block: str, base: int, lowercase_starts: bool) -> Iterator
         if lone_dot and _is_abbreviation(block, match.start()):
             continue
         yield base + end
+    for match in _CJK_END.finditer(block):
+        if match.end() < len(block):
+            yield base + match.end()
+
+
+def _runs_on(text: str, before: int, after: int) -> bool:
+    """Whether a blank line between `before` and `after` falls inside a sentence: the text
+    before ends on a word or comma, not on a heading or list item, and goes on in lower case."""
+    if after >= len(text) or not text[after].islower():
+        return False
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if before == 0 or not (text[before - 1].isalnum() or text[before - 1] == ","):
+        return False
+    line_start = text.rfind("\n", 0, before) + 1
+    return _LIST_OR_HEADING.match(text, line_start) is None
 
 
 def _spans(text: str, lowercase_starts: bool) -> list[tuple[int, int]]:
@@ -99,9 +135,10 @@ def _spans(text: str, lowercase_starts: bool) -> list[tuple[int, int]]:
         cuts.update(_line_cuts(block, pos))
         cuts.update(_punctuation_cuts(block, pos, lowercase_starts))
         if gap:
-            cuts.add(gap.start())
+            if not _runs_on(text, gap.start(), gap.end()):
+                cuts.add(gap.start())
+                cuts.add(gap.end())
             pos = gap.end()
-            cuts.add(pos)
     ordered = sorted(cuts)
     return list(zip(ordered, ordered[1:], strict=False))
 
@@ -115,11 +152,11 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cut_long(text: str, start: int, end: int, max_words: int) -> Iterator[tuple[int, int]]:
-    """A run-on span cut at line breaks, then semicolons, then every max_words words."""
+    """A run-on span cut at semicolons, then line breaks, then every max_words words."""
     if len(text[start:end].split()) <= max_words:
         yield start, end
         return
-    for separator in ("\n", "; "):
+    for separator in ("; ", "\n"):
         pieces = text[start:end].split(separator)
         if len(pieces) > 1:
             pos = start

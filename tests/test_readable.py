@@ -1,0 +1,221 @@
+"""Summaries a reader can use, without a model: whole sentences in the document's own words,
+no structure or boilerplate read as prose, the title first, every part of a long text
+represented, and --words kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from longcli.text.debris import readable_units, verdict, without_boilerplate, word_count
+from longcli.text.sentences import split_sentences
+from tests.conftest import shakespeare, squality_stories
+
+MARKDOWN = """\
+# Harbour notes
+
+The harbour board met on Tuesday to plan the repairs of the old stone pier before winter.
+
+## The pier
+
+The engineers found that the north wall of the pier had lost a third of its stones.
+- The divers will inspect the foundations of the north wall every morning until the
+  survey of the whole pier is finished and written up.
+- The fishing boats will moor at the east quay while the cranes work on the north
+  wall, which the harbour master expects to take six weeks.
+
+## The costs
+
+The board agreed to pay for the repairs from the reserve fund that the town keeps for storms.
+"""
+
+LICENCE = """\
+START: FULL LICENSE
+
+THE FULL PROJECT GUTENBERG LICENSE
+PLEASE READ THIS BEFORE YOU DISTRIBUTE OR USE THIS WORK
+
+To protect the Project Gutenberg mission of promoting the free distribution of electronic
+works, by using or distributing this work you agree to comply with all the terms of the
+Full Project Gutenberg License available with this file or online at www.gutenberg.org.
+
+Section 1. General Terms of Use and Redistributing Project Gutenberg electronic works
+
+1.A. By reading or using any part of this electronic work, you indicate that you have
+read, understand, agree to and accept all the terms of this license and intellectual
+property agreement. If you do not agree to abide by all the terms of this agreement, you
+must cease using and return or destroy all copies of the electronic works in your
+possession. You may charge a reasonable fee for copies of or providing access to or
+distributing the works, provided that you pay a royalty fee of twenty percent.
+"""
+
+
+def story(n: int = 0) -> str:
+    return squality_stories()[n]["document"]
+
+
+def summarize(run, tmp_path: Path, text: str, *args: str, name: str = "doc.txt") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    r = run("summarize", str(path), "--method", "extractive", "-q", *args)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def sentences(summary: str) -> list[str]:
+    return [s.text for s in split_sentences(summary)]
+
+
+def gutenberg(body: str) -> str:
+    header = (
+        "The Project Gutenberg eBook of The Storm Pier\n\n"
+        "This ebook is for the use of anyone anywhere in the United States and most other\n"
+        "parts of the world at no cost and with almost no restrictions whatsoever.\n\n"
+        "Title: The Storm Pier\n\nAuthor: Ada Lindqvist\n\nRelease date: June 1, 1998\n\n"
+        "*** START OF THE PROJECT GUTENBERG EBOOK THE STORM PIER ***\n\n"
+        "[Illustration: The pier in winter]\n\n"
+        "Transcriber's Note: Spelling has been kept as in the original.\n\n"
+    )
+    footer = "\n\n*** END OF THE PROJECT GUTENBERG EBOOK THE STORM PIER ***\n\n"
+    return header + body + footer + LICENCE * 3
+
+
+def test_a_wrapped_list_item_is_one_whole_sentence(run, tmp_path: Path):
+    out = summarize(run, tmp_path, MARKDOWN, "--words", "150", name="notes.md")
+    item = (
+        "The divers will inspect the foundations of the north wall every morning until the "
+        "survey of the whole pier is finished and written up."
+    )
+    assert item in out
+    assert "every morning until the." not in out
+    assert not re.search(r"(^|\s)- ", out)  # no list markers inside a paragraph
+    units = [u.text for u in readable_units(MARKDOWN)]
+    assert item in units
+
+
+def test_headings_are_structure_never_sentences(run, tmp_path: Path):
+    glued = (
+        "# City council approves the riverside park budget\n"
+        "The Riverton City Council voted seven to two on Monday to fund the riverside park.\n"
+        "The mayor said that the work on the new playground would begin in the spring.\n\n"
+        "## Reactions\n\n"
+        "Several residents told the council that the park had been neglected for a decade.\n"
+    )
+    for style in ("paragraph", "bullets"):
+        out = summarize(run, tmp_path, glued, "--words", "80", "--style", style,
+                        "--format", "markdown", name="news.md")  # fmt: skip
+        body = out.splitlines()[1:]  # the renderer's own "# Summary of ..." title first
+        assert not [line for line in body if line.lstrip().startswith("#")]
+        assert "Reactions" not in out
+        assert "City council approves the riverside park budget." in out  # the title, first
+        assert "budget The Riverton" not in out
+    outline = summarize(run, tmp_path, MARKDOWN, "--words", "150", "--style", "outline",
+                        name="notes.md")  # fmt: skip
+    assert "The pier:" in outline.splitlines()  # a heading names the part it starts
+
+
+def test_a_gutenberg_header_and_footer_are_not_the_book(run, tmp_path: Path):
+    text = gutenberg(story(0))
+    for ctx in ("1024", "8192"):
+        out = summarize(run, tmp_path, text, "--words", "200", "--ctx", ctx)
+        assert out.startswith("The Storm Pier, by Ada Lindqvist.")
+        lowered = out.lower()
+        for debris in ("gutenberg", "license", "ebook", "royalty", "illustration",
+                       "transcriber", "release date", "etext"):  # fmt: skip
+            assert debris not in lowered, (ctx, debris, out)
+    # The filter keeps every offset: citations still point into the file as it is.
+    masked = "".join(without_boilerplate(text[i : i + 777] for i in range(0, len(text), 777)))
+    assert len(masked) == len(text) and "Title: The Storm Pier" in masked
+    assert "START OF" not in masked and "royalty" not in masked
+    assert masked[text.index("Stand by for") :].startswith("Stand by for")
+
+
+@pytest.mark.parametrize("source", ["story0", "story1", "shakespeare"])
+def test_no_short_dialogue_shards_or_stray_quotes(run, tmp_path: Path, source: str):
+    text = shakespeare() if source == "shakespeare" else story(int(source[-1]))
+    out = summarize(run, tmp_path, text, "--words", "250", "--ctx", "2048")
+    for sentence in sentences(out):
+        assert word_count(sentence) >= 4, sentence
+        assert sentence.count("“") == sentence.count("”"), sentence
+        assert sentence.count('"') % 2 == 0, sentence
+        assert not sentence.startswith(("”", "’", "[", "*", "#", "- ")), sentence
+        assert "[Illustration" not in sentence and "Transcriber" not in sentence
+
+
+def test_words_broken_at_line_ends_are_joined(run, tmp_path: Path):
+    text = (
+        "The committee published an exten-\nsive report on the state of the harbour walls.\n"
+        "It recommended a full exam-\nination of the pier before the winter storms arrive.\n\n"
+        "The well-known engineer Ada Lindqvist, a well-\nknown critic of the old plan, agreed "
+        "with every finding of the report.\n"
+    )
+    out = summarize(run, tmp_path, text, "--words", "120")
+    assert "extensive report" in out and "examination of the pier" in out
+    assert "a well-known critic" in out  # the text spells it with its hyphen
+    assert not re.search(r"\w- \w", out)
+
+
+def _tenth(source: str, sentence: str) -> int:
+    flat = " ".join(source.split())
+    at = flat.find(sentence)
+    assert at >= 0, sentence
+    return min(9, at * 10 // len(flat))
+
+
+def test_each_tenth_of_a_long_structured_text_is_represented(run, tmp_path: Path):
+    chapters = []
+    for n, document in enumerate(s["document"] for s in squality_stories()):
+        paragraphs = [p for p in re.split(r"\n\s*\n", document) if p.strip()]
+        size = len(paragraphs) // 5 + 1
+        for k in range(5):
+            body = "\n\n".join(paragraphs[k * size : (k + 1) * size])
+            chapters.append(f"CHAPTER {n * 5 + k + 1}.\n\n{body}")
+    text = "\n\n".join(chapters)
+    out = summarize(run, tmp_path, text, "--words", "250", "--ctx", "2048")
+    found = {_tenth(text, s) for s in sentences(out)}
+    assert found == set(range(10))
+    assert "CHAPTER" not in out
+
+
+def test_the_title_comes_first(run, tmp_path: Path):
+    out = summarize(run, tmp_path, story(0), "--words", "150")
+    assert out.startswith("Jinx Ship To The Rescue, by Alfred Coppel, Jr.")
+    out = summarize(run, tmp_path, story(1), "--words", "150")
+    assert out.startswith("Retief of the Red-Tape Mountain, by Keith Laumer.")
+    out = summarize(run, tmp_path, MARKDOWN, "--words", "60", name="notes.md")
+    assert out.startswith("Harbour notes: The harbour board met on Tuesday")
+
+
+@pytest.mark.parametrize("words", [40, 80, 150, 250])
+def test_words_are_kept_within_ten_percent(run, tmp_path: Path, words: int):
+    for text in (story(0), shakespeare()):
+        out = summarize(run, tmp_path, text, "--words", str(words))
+        assert 0.9 * words <= len(out.split()) <= words, (words, out)
+
+
+def test_chinese_sentences_end_at_their_own_marks(run, tmp_path: Path):
+    text = "\n\n".join(
+        [
+            "长上下文处理是大型语言模型发展的重要方向之一。它旨在提升模型对长文本的理解能力。",
+            "现有的模型通常只能处理有限长度的上下文信息，这限制了它们在理解长篇文本方面的表现！",
+            "检索式架构将文本信息存储在外部存储器中，并在推理过程中根据查询信息检索相关信息。",
+            "生成式架构则通过扩展注意力机制，让模型直接读取更长的输入，从而保留更多的细节。",
+        ]
+    )
+    out = summarize(run, tmp_path, text, "--words", "60")
+    found = sentences(out)
+    assert len(found) >= 2 and all(s.endswith(("。", "！", "？")) for s in found)
+    assert word_count(out) <= 60
+
+
+def test_what_cannot_stand_alone_is_said_why():
+    assert verdict("Ambergris.") == "short"
+    assert verdict("much handsomer than Mr. Bingley, and he was looked at") == "starts mid-sentence"
+    assert verdict("The gentlemen pronounced him to be a fine figure of a man;") == "unfinished"
+    assert verdict("Are you much acquainted with Mr. Darcy?”") == "unbalanced quotes"
+    assert verdict("“I see no occasion for that at all,” she said.") == "dialogue"
+    assert verdict("See https://example.org/page for the full text of it.") == "link"
+    assert verdict("This eBook is for the use of anyone anywhere at no cost.") == "boilerplate"
+    assert verdict("Mr. Bennet was among the earliest of those who waited on Mr. Bingley.") == ""
