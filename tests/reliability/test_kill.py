@@ -61,6 +61,24 @@ def run_then_kill(cmd: list[str], env: dict, stdin: bytes, after_s: float) -> bo
         return True
 
 
+def run_then_kill_after_trace(cmd: list[str], env: dict, trace: Path, after_s: float) -> bool:
+    """Start; once the trace shows the first atomic replace, SIGKILL after `after_s`; True
+    when it was still running then."""
+    proc = start(cmd, env, b"")
+    deadline = time.monotonic() + 60
+    while not (trace.exists() and "replace" in trace.read_text()):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    try:
+        proc.wait(after_s)
+        return False
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        return True
+
+
 def run_and_kill_in(
     cmd: list[str], env: dict, stdin: bytes, phase: str, trace: Path, rng: random.Random
 ) -> bool:
@@ -167,8 +185,13 @@ def test_summarize_resumes_after_random_kills(tmp_path: Path):
         "LONGCLI_FAULT_PAUSE": "replace:0.01",
     }
     killed = resumed_midway = 0
+    trace = tmp_path / "trace"
     for _ in range(SUMMARIZE_RUNS):
-        if run_then_kill(longcli(*base), env, b"", rng.uniform(0.1, 0.02 * calls)):
+        # Kill at a random point after the first finished call is being stored (the trace
+        # says so), not after a fixed time: how long start-up takes is not the test's matter.
+        trace.unlink(missing_ok=True)
+        if run_then_kill_after_trace(longcli(*base), {**env, "LONGCLI_FAULT_TRACE": str(trace)},
+                                     trace, rng.uniform(0.0, 0.02 * calls)):  # fmt: skip
             killed += 1
         finished = list(cache.rglob("*.json"))
         for entry in finished:
