@@ -49,18 +49,6 @@ def start(cmd: list[str], env: dict, stdin: bytes) -> subprocess.Popen:
     return proc
 
 
-def run_then_kill(cmd: list[str], env: dict, stdin: bytes, after_s: float) -> bool:
-    """Start, feed stdin, SIGKILL after `after_s`; True when it was still running."""
-    proc = start(cmd, env, stdin)
-    try:
-        proc.wait(after_s)
-        return False
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        return True
-
-
 def run_then_kill_after_trace(cmd: list[str], env: dict, trace: Path, after_s: float) -> bool:
     """Start; once the trace shows the first atomic replace, SIGKILL after `after_s`; True
     when it was still running then."""
