@@ -92,17 +92,17 @@ class Recorder:
 def child_summarize(args: dict[str, Any]) -> dict[str, Any]:
     """longcli's summarize with its defaults, in-process, from model load to the summary."""
     started = time.perf_counter()
-    from longcli.commands_old import _templates, summarize_options
-
     from longcli.backends.engine import open_engine
     from longcli.config import Settings
+    from longcli.prompts.templates import templates_for
     from longcli.summarize.pipeline import Summarizer, chunk_sources
+    from longcli.summarize.run import summarize_options
 
     settings = Settings(ctx=args["ctx"], cache=False)
     engine = open_engine(settings)
     recorder = Recorder(engine.backend)
     summarizer = Summarizer(
-        recorder, _templates(settings), summarize_options(settings, engine.model)
+        recorder, templates_for(settings), summarize_options(settings, engine.model)
     )
     text = Path(args["input"]).read_text(encoding="utf-8")
     chunks = chunk_sources([[text]], summarizer.budget, engine.backend.count_tokens)
@@ -343,9 +343,9 @@ def run_child(name: str, args: dict[str, Any], env: dict[str, str] | None = None
     if env is None:
         # As a user runs longcli: no wait policy in the environment unless the person
         # running the bench set one (importing longcli here put PASSIVE in ours).
-        from longcli.backends.llama import USER_OMP_WAIT_POLICY
+        from longcli.backends.runtime import USER_WAIT_POLICY
 
-        env = _policy_env(USER_OMP_WAIT_POLICY or "")
+        env = _policy_env(USER_WAIT_POLICY or "")
     done = subprocess.run(
         [sys.executable, __file__, "--child", name, json.dumps(args)],
         capture_output=True,
