@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from longcli.text import terms
 from longcli.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,16 +86,12 @@ _CLOSERS = "\"'”’)]}*_`»"
 _OPENERS = "\"'“‘([{*_`«"
 _BOUNDARY = ",;:—–(){}[]-"  # punctuation that sets off a clause or an aside
 
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself
-    yourselves oh yes""".split()
-)
+# longcli's own stop words (text/terms.py), less the chat's request words and with two
+# interjections that dialogue makes frequent: not names.
+STOPWORDS = (terms.STOPWORDS - {"remind", "tell", "know", "said", "say", "please"}) | {
+    "oh",
+    "yes",
+}
 _ARTICLES = frozenset("a an the".split())
 _DANGLING = _ARTICLES | frozenset(
     """and or but nor of to in on at by for with from into onto upon than that which whose
