@@ -2,6 +2,7 @@
 
     python bench/context_memory.py            # n_ctx 2048/4096/8192 x f16/q8_0
     python bench/context_memory.py --json
+    python bench/context_memory.py --smoke    # n_ctx 512, f16 and q8_0, built-in text (CI)
 
 Each configuration runs in a fresh process (so peak RSS is its own): load the model,
 prefill a prompt filling 90% of the context with Shakespeare, report the prefill rate,
@@ -17,15 +18,17 @@ import sys
 from pathlib import Path
 
 TEXT = Path(__file__).resolve().parents[2] / "shared" / "data" / "tinyshakespeare.txt"
+SMOKE_TEXT = "The harbour master counted the ships that came in with the morning tide. " * 200
 # (n_ctx, kv type, flash attention): q8_0 needs flash attention
 CONFIGS = [
     (n, kv, fa)
     for n in (2048, 4096, 8192)
     for kv, fa in (("f16", False), ("f16", True), ("q8_0", True))
 ]
+SMOKE_CONFIGS = [(512, "f16", False), (512, "q8_0", True)]
 
 
-def child(n_ctx: int, kv_type: str, flash_attn: bool) -> dict:
+def child(n_ctx: int, kv_type: str, flash_attn: bool, smoke: bool = False) -> dict:
     import resource
     import time
 
@@ -37,7 +40,7 @@ def child(n_ctx: int, kv_type: str, flash_attn: bool) -> dict:
     info = describe_model(bundled_model_path())
     backend = LlamaBackend(info, n_ctx, LoadOptions(kv_type=kv_type, flash_attn=flash_attn))
     llm = backend._llm
-    text = TEXT.read_text(encoding="utf-8")
+    text = SMOKE_TEXT if smoke else TEXT.read_text(encoding="utf-8")
     tokens = llm.tokenize(text.encode(), add_bos=False)[: int(n_ctx * 0.9)]
     started = time.perf_counter()
     llm.eval(tokens)
@@ -56,15 +59,20 @@ def child(n_ctx: int, kv_type: str, flash_attn: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="a 512-token context, seconds")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(int(args.child[0]), args.child[1], args.child[2] == "1")))
+        n_ctx, kv, fa = int(args.child[0]), args.child[1], args.child[2] == "1"
+        print(json.dumps(child(n_ctx, kv, fa, args.smoke)))
         return
+    if not args.smoke and not TEXT.is_file():
+        raise SystemExit(f"context_memory: {TEXT} is missing; the data lives in ../shared")
     rows = []
-    for n_ctx, kv, fa in CONFIGS:
+    smoke = ["--smoke"] if args.smoke else []
+    for n_ctx, kv, fa in SMOKE_CONFIGS if args.smoke else CONFIGS:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(n_ctx), kv, "1" if fa else "0"],
+            [sys.executable, __file__, *smoke, "--child", str(n_ctx), kv, "1" if fa else "0"],
             capture_output=True,
             text=True,
             check=True,

@@ -134,3 +134,41 @@ def summarize(backend: Any, text: str, seed: int = 0) -> RecipeRun:
         run.collapses += 1
     run.summary = call("\n\n".join(docs))
     return run
+
+
+def main() -> None:
+    """`--smoke`: the recipe on a built-in text with a stand-in model (words as tokens, each
+    answer the first sentence of its prompt's text), to show it runs and terminates."""
+    import argparse
+
+    from longcli.backends.base import Capabilities, Completion
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="required: this is a library")
+    args = parser.parse_args()
+    if not args.smoke:
+        raise SystemExit("langchain_recipe is used by bench/summarize_quality.py; try --smoke")
+
+    class StandIn:
+        n_ctx, identity, capabilities = 4096, "stand-in", Capabilities()
+
+        def count_tokens(self, text: str) -> int:
+            return len(text.split())
+
+        def prompt_tokens(self, messages: list[Any]) -> int:
+            return sum(len(m.content.split()) for m in messages)
+
+        def complete(self, messages: list[Any], sampling: Any) -> Completion:
+            body = messages[-1].content.split('"')[1]
+            first = body.split(". ")[0][:400] + "."
+            return Completion(first, self.prompt_tokens(messages), len(first.split()), "stop")
+
+    sentence = "The ferry from Hale Bay carried {n} crates of tea to the island market. "
+    text = "\n\n".join(sentence.format(n=n) * 12 for n in range(450))
+    run = summarize(StandIn(), text)
+    assert run.summary and run.collapses >= 1 and not run.gave_up, run
+    print(f"langchain_recipe smoke: {run.calls} calls, {run.collapses} collapses")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,7 @@
 
     python bench/run.py            # the full suite (about 25 minutes on 2 cores)
     python bench/run.py --quick    # a shorter version (under 5 minutes)
+    python bench/run.py --smoke    # every part on tiny built-in inputs (seconds each; CI)
     python bench/run.py --json     # also print one JSON object per measurement, last
 
 Every measurement runs in a child process of its own (thread settings and OpenMP's wait
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,51 @@ DATA = ROOT.parent / "shared" / "data"
 SHAKESPEARE = DATA / "tinyshakespeare.txt"
 STORIES = DATA / "squality-dev.jsonl"
 MIB = 1024 * 1024
+# --smoke's text, in place of ../shared's: about 1,100 tokens a repetition.
+SMOKE_TEXT = (
+    "The harbour master Ilse Varga counted the ships that came in with the morning tide. "
+    "Her brother Tomas kept the ledger of cargo: tea from the south, timber from the north "
+    "and salt from the flats beyond Hale Bay. In the storm of that autumn the supply boat "
+    "did not come, and the town rationed its lamp oil for nine nights.\n\n"
+) * 12
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big each part of a run is: --smoke, --quick or the full run."""
+
+    name: str
+    thread_rounds: int
+    prefill_tokens: int
+    decode_tokens: int
+    tune: bool  # also time `longcli tune`
+    summarize_chars: int
+    summary_words: int
+    story: bool  # also summarize a SQuALITY story
+    chat_turns: int
+    chat_block: int
+    long_memory_turns: int
+    batched_sequences: tuple[int, ...]
+    batched_calls: int
+    batched_max_tokens: int
+    help_runs: int
+    large_mb: int
+
+
+SCALES = {
+    "smoke": Scale("smoke", 1, 128, 8, False, 600, 30, False, 3, 3, 2, (1, 2), 2, 8, 2, 2),
+    "quick": Scale("quick", 1, 1024, 64, True, 20_000, 250, False, 20, 10, 6, (1, 2), 4, 96, 7,
+                   10),
+    "full": Scale("full", 2, 1024, 128, True, 90_000, 250, True, 200, 50, 20, (1, 2, 4, 8), 8,
+                  256, 7, 100),
+}  # fmt: skip
+
+
+def corpus(scale: Scale) -> str:
+    """The text the benches read: Shakespeare from ../shared, or --smoke's own."""
+    if scale.name == "smoke":
+        return SMOKE_TEXT * 8
+    return SHAKESPEARE.read_text(encoding="utf-8")
 
 
 # -- children: each prints one JSON line -------------------------------------------------
@@ -93,12 +140,16 @@ def child_summarize(args: dict[str, Any]) -> dict[str, Any]:
     """longcli's summarize with its defaults, in-process, from model load to the summary."""
     started = time.perf_counter()
     from longcli.backends.engine import open_engine
-    from longcli.config import Settings
+    from longcli.config import Method, Settings
     from longcli.prompts.templates import templates_for
     from longcli.summarize.pipeline import Summarizer, chunk_sources
     from longcli.summarize.run import summarize_options
 
-    settings = Settings(ctx=args["ctx"], cache=False)
+    # Abstractive: the run whose token work the raw loop repeats (auto extracts with the
+    # bundled model, calling it not at all).
+    settings = Settings(
+        ctx=args["ctx"], cache=False, method=Method.abstractive, words=args.get("words", 250)
+    )
     engine = open_engine(settings)
     recorder = Recorder(engine.backend)
     summarizer = Summarizer(
@@ -237,7 +288,7 @@ def one_shot_ttft(path: Path, ctx: int) -> dict[str, float]:
         started = time.perf_counter()
         if mode == "warm":
             ttft["restored_tokens"], _ = kvstate.restore(fresh, path)
-        messages, prompt_tokens, _, _ = chat._prepare(question)
+        messages, prompt_tokens = chat._prepare(question)[:2]  # the prompt as ask() builds it
         next(iter(fresh.stream(messages, Sampling(max_tokens=8))))
         ttft[mode] = time.perf_counter() - started
         ttft["prompt_tokens"] = prompt_tokens
@@ -256,8 +307,7 @@ def child_long_memory(args: dict[str, Any]) -> dict[str, Any]:
     from longcli.models.locate import bundled_model_path
     from longcli.prompts.templates import load_templates
 
-    story = json.loads(STORIES.read_text(encoding="utf-8").splitlines()[1])["document"]
-    words = story.split()
+    words = Path(args["text"]).read_text(encoding="utf-8").split()
     backend = LlamaBackend(describe_model(bundled_model_path()), args["ctx"])
     path = Path(args["dir"]) / "long-memory"
     session = Session.open(path, create=True, writable=True)
@@ -295,7 +345,7 @@ def child_batched(args: dict[str, Any]) -> dict[str, Any]:
     # with like (sampled answers differ in length, and decoding is slower than prefill).
     sampling = Sampling(max_tokens=args["max_tokens"], temperature=0.0)
     tokenizer = LlamaBackend(info, 256, LoadOptions(flash_attn=True))
-    text = SHAKESPEARE.read_text(encoding="utf-8")[200_000:]
+    text = Path(args["text"]).read_text(encoding="utf-8")
     prompts = []
     for chunk in chunk_stream([text], 1024, tokenizer.count_tokens):
         content = templates.fill("map", text=chunk.text, words=150, instructions="")
@@ -315,7 +365,7 @@ def child_batched(args: dict[str, Any]) -> dict[str, Any]:
             futures = [pool.submit(lambda p=p, b=backend: b.complete(p, sampling)) for p in prompts]
             done = [f.result() for f in futures]
         results[str(n)] = _throughput(done, time.perf_counter() - started)
-        backend.close()
+        backend.runner.close()  # its decoding thread
     return results
 
 
@@ -378,15 +428,19 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def bench_threads(report: Report, quick: bool) -> tuple[int, int, str]:
+def bench_threads(report: Report, scale: Scale) -> tuple[int, int, str]:
     """Sweep thread settings; returns the best (threads, threads_batch, policy)."""
     from longcli.backends.llama import default_threads
 
     cores = cpu_count()
+    ours = (*default_threads(), "PASSIVE")
+    theirs = (max(1, cores // 2), cores, "")  # llama-cpp-python's defaults, OpenMP's default
     pairs = sorted({(1, 1), (1, cores), (cores, cores), default_threads()})
     policies = ["PASSIVE", "ACTIVE", ""]
-    rounds = 1 if quick else 2
-    job = {"prefill": 1024, "decode": 64 if quick else 128}
+    if scale.name == "smoke":  # the two settings the report compares, once
+        pairs, policies = sorted({ours[:2], theirs[:2]}), ["PASSIVE", ""]
+    rounds = scale.thread_rounds
+    job = {"prefill": scale.prefill_tokens, "decode": scale.decode_tokens}
     times: dict[tuple[int, int, str], list[float]] = {}
     for _ in range(rounds):  # rounds interleave, so a noisy minute hits every setting
         for threads, batch in pairs:
@@ -404,12 +458,12 @@ def bench_threads(report: Report, quick: bool) -> tuple[int, int, str]:
     for key in sorted(times):
         label = f"{key[0]}/{key[1]} {key[2] or 'unset'}"
         print(f"    {label:22} {' '.join(f'{t:6.2f}' for t in times[key])}")
-    ours = (*default_threads(), "PASSIVE")
-    theirs = (max(1, cores // 2), cores, "")  # llama-cpp-python's defaults, OpenMP's default
     report.add("threads_best_seconds", best, "s", f"best: {best_key[0]}/{best_key[1]} "
                f"{best_key[2] or 'unset'}")  # fmt: skip
     report.add("threads_longcli_vs_best", best / min(times[ours]), "ratio", ">= 0.90")
     report.add("threads_llama_cpp_python_defaults_vs_best", best / min(times[theirs]), "ratio")
+    if not scale.tune:
+        return best_key
     # `longcli tune` picks among the same settings (ACTIVE is OpenMP's spinning default)
     tuned = subprocess.run(
         [sys.executable, "-m", "longcli", "tune", "--rounds", "1", "--json"],
@@ -427,17 +481,18 @@ def _policy_env(policy: str) -> dict[str, str]:
     return {"OMP_WAIT_POLICY": policy, "LONGCLI_BENCH_UNSET_OMP": "" if policy else "1"}
 
 
-def bench_summarize(report: Report, quick: bool, best: tuple[int, int, str], work: Path) -> None:
-    text = SHAKESPEARE.read_text(encoding="utf-8")
-    inputs = [("shakespeare", text[: 20_000 if quick else 90_000])]  # ~6k / ~27k tokens
-    if not quick:
+def bench_summarize(report: Report, scale: Scale, best: tuple[int, int, str], work: Path) -> None:
+    label = "shakespeare" if scale.name != "smoke" else "smoke"
+    inputs = [(label, corpus(scale)[: scale.summarize_chars])]  # quick ~6k, full ~27k tokens
+    if scale.story:
         story = json.loads(STORIES.read_text(encoding="utf-8").splitlines()[0])["document"]
         inputs.append(("story", story))
     for label, body in inputs:
         source = work / f"{label}.txt"
         source.write_text(body, encoding="utf-8")
         calls = work / f"{label}-calls.json"
-        ours = run_child("summarize", {"input": str(source), "ctx": 2048, "calls_out": str(calls)})
+        job = {"input": str(source), "ctx": 2048, "calls_out": str(calls)}
+        ours = run_child("summarize", {**job, "words": scale.summary_words})
         raw = run_child(
             "raw",
             {"calls": str(calls), "ctx": 2048, "threads": best[0], "threads_batch": best[1]},
@@ -459,11 +514,11 @@ def bench_summarize(report: Report, quick: bool, best: tuple[int, int, str], wor
         )
 
 
-def bench_chat(report: Report, quick: bool, work: Path) -> None:
-    turns = 20 if quick else 200
+def bench_chat(report: Report, scale: Scale, work: Path) -> None:
+    turns = scale.chat_turns
     result = run_child("chat", {"ctx": 1024, "turns": turns, "dir": str(work / "chat")})
     rows = result["turns"]
-    block = 10 if quick else 50
+    block = scale.chat_block
     print("  chat turns: mean prompt tokens and seconds per block of turns")
     for start in range(0, len(rows), block):
         part = rows[start : start + block]
@@ -484,7 +539,8 @@ def bench_chat(report: Report, quick: bool, work: Path) -> None:
     )
     report.add("chat_prompt_tokens_max", max(r["prompt_tokens"] for r in rows), "tokens")
     report.add("chat_turn_seconds_mean", statistics.mean(r["seconds"] for r in rows), "s")
-    first, last = rows[: len(rows) // 4], rows[-(len(rows) // 4) :]
+    quarter = max(1, len(rows) // 4)  # a smoke run has fewer than four turns
+    first, last = rows[:quarter], rows[-quarter:]
     report.add(
         "chat_turn_seconds_last_vs_first_quarter",
         statistics.mean(r["seconds"] for r in last) / statistics.mean(r["seconds"] for r in first),
@@ -501,11 +557,15 @@ def bench_chat(report: Report, quick: bool, work: Path) -> None:
     report.add("chat_saved_state_bytes", result["state_bytes"] / MIB, "MiB")
 
 
-def bench_long_memory(report: Report, quick: bool, work: Path) -> None:
-    long = run_child(
-        "long_memory",
-        {"ctx": 4096, "turns": 6 if quick else 20, "words": 200, "dir": str(work / "long")},
-    )
+def bench_long_memory(report: Report, scale: Scale, work: Path) -> None:
+    story = work / "long-memory-story.txt"
+    if scale.name == "smoke":
+        story.write_text(SMOKE_TEXT, encoding="utf-8")
+    else:
+        lines = STORIES.read_text(encoding="utf-8").splitlines()
+        story.write_text(json.loads(lines[1])["document"], encoding="utf-8")
+    job = {"ctx": 4096, "turns": scale.long_memory_turns, "words": 200, "dir": str(work / "long")}
+    long = run_child("long_memory", {**job, "text": str(story)})
     report.add("chat_long_memory_prompt_tokens", long["prompt_tokens"], "tokens")
     report.add("chat_long_memory_ttft_cold", long["cold"], "s")
     report.add("chat_long_memory_ttft_saved_state", long["warm"], "s")
@@ -514,12 +574,12 @@ def bench_long_memory(report: Report, quick: bool, work: Path) -> None:
     )
 
 
-def bench_batched(report: Report, quick: bool) -> None:
-    sequences = [1, 2] if quick else [1, 2, 4, 8]
-    calls = 4 if quick else 8
-    result = run_child(
-        "batched", {"sequences": sequences, "calls": calls, "max_tokens": 96 if quick else 256}
-    )
+def bench_batched(report: Report, scale: Scale, work: Path) -> None:
+    sequences = list(scale.batched_sequences)
+    text = work / "batched.txt"
+    text.write_text(corpus(scale)[200_000:] or corpus(scale), encoding="utf-8")
+    job = {"sequences": sequences, "calls": scale.batched_calls, "text": str(text)}
+    result = run_child("batched", {**job, "max_tokens": scale.batched_max_tokens})
     base = result["sequential"]["tokens_per_s"]
     report.add("map_sequential_tokens_per_s", base, "tok/s")
     report.add("map_sequential_generated_tokens", result["sequential"]["generated"], "tokens")
@@ -538,33 +598,38 @@ def peak_rss_mib(command: list[str]) -> float:
     return usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def bench_startup(report: Report, quick: bool, work: Path) -> None:
+def bench_startup(report: Report, scale: Scale, work: Path) -> None:
     times = []
-    for _ in range(7):
+    for _ in range(scale.help_runs):
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "longcli", "--help"], capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     report.add("help_wall_ms", statistics.median(times) * 1000, "ms", "< 150")
-    text = SHAKESPEARE.read_bytes()
-    small, large = work / "1mb.txt", work / "large.txt"
-    small.write_bytes(text[:1_000_000])
-    large_mb = 10 if quick else 100
+    unit, name = (100_000, "100kb") if scale.name == "smoke" else (1_000_000, "1mb")
+    text = corpus(scale).encode()
+    while len(text) < unit:
+        text += text
+    small, large = work / f"{name}.txt", work / "large.txt"
+    small.write_bytes(text[:unit])
+    times_bigger = scale.large_mb
     with open(large, "wb") as f:
-        for _ in range(large_mb):
-            f.write(text[:1_000_000])
+        for _ in range(times_bigger):
+            f.write(text[:unit])
+    big = f"{times_bigger * unit // 1_000_000}mb" if unit == 1_000_000 else f"{times_bigger}x{name}"
     plan = [sys.executable, "-m", "longcli", "summarize", "--plan", "-q"]
     small_rss = peak_rss_mib([*plan, str(small)])
     started = time.perf_counter()
     large_rss = peak_rss_mib([*plan, str(large)])
-    report.add("plan_1mb_peak_rss", small_rss, "MiB")
-    report.add(f"plan_{large_mb}mb_peak_rss", large_rss, "MiB")
-    report.add(f"plan_{large_mb}mb_seconds", time.perf_counter() - started, "s")
-    report.add(f"plan_{large_mb}mb_minus_1mb_rss", large_rss - small_rss, "MiB", "<= 200")
+    report.add(f"plan_{name}_peak_rss", small_rss, "MiB")
+    report.add(f"plan_{big}_peak_rss", large_rss, "MiB")
+    report.add(f"plan_{big}_seconds", time.perf_counter() - started, "s")
+    report.add(f"plan_{big}_minus_{name}_rss", large_rss - small_rss, "MiB", "<= 200")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a shorter run (under 5 minutes)")
+    parser.add_argument("--smoke", action="store_true", help="tiny built-in inputs (CI)")
     parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
     parser.add_argument(
         "--only", help="comma-separated: threads,summarize,batched,chat,longmemory,startup"
@@ -581,7 +646,14 @@ def main() -> None:
     report = Report()
     started = time.perf_counter()
     cores = cpu_count()
-    print(f"longcli bench ({'quick' if args.quick else 'full'}) on {cores} cores", flush=True)
+    scale = SCALES["smoke" if args.smoke else "quick" if args.quick else "full"]
+    missing = [p for p in (SHAKESPEARE, STORIES) if not p.is_file()]
+    if scale.name != "smoke" and missing:
+        raise SystemExit(
+            f"bench/run.py: {missing[0]} is missing; the data lives in ../shared next to this "
+            "checkout (or run with --smoke, which needs none)"
+        )
+    print(f"longcli bench ({scale.name}) on {cores} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="longcli-bench-") as tmp:
         work = Path(tmp)
         env_home = {k: str(work / k.lower()) for k in ("CONFIG", "CACHE", "DATA")}
@@ -589,17 +661,17 @@ def main() -> None:
             os.environ[f"LONGCLI_{key}_DIR"] = value
         best: tuple[int, int, str] = (1, cores, "PASSIVE")
         if "threads" in only:
-            best = bench_threads(report, args.quick)
+            best = bench_threads(report, scale)
         if "summarize" in only:
-            bench_summarize(report, args.quick, best, work)
+            bench_summarize(report, scale, best, work)
         if "batched" in only:
-            bench_batched(report, args.quick)
+            bench_batched(report, scale, work)
         if "chat" in only:
-            bench_chat(report, args.quick, work)
+            bench_chat(report, scale, work)
         if "longmemory" in only:
-            bench_long_memory(report, args.quick, work)
+            bench_long_memory(report, scale, work)
         if "startup" in only:
-            bench_startup(report, args.quick, work)
+            bench_startup(report, scale, work)
     report.add("bench_seconds", time.perf_counter() - started, "s")
     if args.json:
         for row in report.rows:

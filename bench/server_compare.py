@@ -3,9 +3,10 @@
     python bench/server_compare.py                      # llama-cpp-python's server
     python bench/server_compare.py --llama-server PATH  # also llama.cpp's llama-server
     python bench/server_compare.py --json
+    python bench/server_compare.py --smoke              # a short built-in text (CI)
 
-One SQuALITY story, summarized with the same context (2048), chunk size (1024) and seed,
-with the resume cache off, by:
+One SQuALITY story, summarized abstractively (the method a server gets under auto) with
+the same context (2048), chunk size (1024) and seed, with the resume cache off, by:
 - longcli in-process (its own default threads: 1 for decoding, every core for prefill);
 - `python -m llama_cpp.server` with --parallel 1 and 2 (it runs one request at a time);
 - llama.cpp's `llama-server` with two slots, with --parallel 1 and 2, when a binary is
@@ -29,7 +30,14 @@ from pathlib import Path
 
 STORIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "squality-dev.jsonl"
 CTX = 2048
-COMMON = ["--ctx", str(CTX), "--chunk-tokens", "1024", "--seed", "0", "--no-cache"]
+COMMON = ["--ctx", str(CTX), "--chunk-tokens", "1024", "--seed", "0", "--no-cache",
+          "--method", "abstractive"]  # fmt: skip
+SMOKE_TEXT = (
+    "Mara Quill ran the lighthouse on Gannet Rock for eleven years. Each autumn the supply "
+    "boat brought oil, flour and letters from her brother in Port Ellis. In the storm of "
+    "1893 the boat did not come, and Mara rationed the oil to keep the lamp burning for "
+    "nine nights, until a fishing crew from Hale Bay reached the rock with fresh supplies.\n"
+)
 
 
 def free_port() -> int:
@@ -53,6 +61,8 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 120) -> None
 
 
 def run_longcli(story: Path, extra: list[str], env: dict[str, str]) -> dict:
+    if env.get("SMOKE"):
+        extra = [*extra, "--words", "20"]
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "longcli", "summarize", str(story), *COMMON, "-f", "json", "-q",
@@ -88,16 +98,23 @@ def main() -> None:
     parser.add_argument("--llama-server", help="path to llama.cpp's llama-server binary")
     parser.add_argument("--story", type=int, default=0, help="SQuALITY dev story index")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="a short text, --parallel 1 only")
     args = parser.parse_args()
     from longcli.models.locate import bundled_model_path
 
+    if not args.smoke and not STORIES.is_file():
+        raise SystemExit(f"server_compare: {STORIES} is missing; the data lives in ../shared")
     model = bundled_model_path()
     work = Path(tempfile.mkdtemp(prefix="longcli-bench-"))
     story = work / "story.txt"
-    lines = STORIES.read_text(encoding="utf-8").splitlines()
-    story.write_text(json.loads(lines[args.story])["document"], encoding="utf-8")
+    if args.smoke:
+        story.write_text(SMOKE_TEXT, encoding="utf-8")
+    else:
+        lines = STORIES.read_text(encoding="utf-8").splitlines()
+        story.write_text(json.loads(lines[args.story])["document"], encoding="utf-8")
     env = {**os.environ, "LONGCLI_CACHE_DIR": str(work / "cache"),
-           "LONGCLI_CONFIG_DIR": str(work / "config")}  # fmt: skip
+           "LONGCLI_CONFIG_DIR": str(work / "config"),
+           "SMOKE": "1" if args.smoke else ""}  # fmt: skip
     rows: list[dict] = []
     rows.append({"setup": "in-process", "parallel": 1, **run_longcli(story, [], env)})
     servers = [("llama_cpp.server", None)]
@@ -112,10 +129,11 @@ def main() -> None:
             )
             try:
                 wait_ready(url, proc)
-                warm = work / "warm.txt"
-                warm.write_text("A short note to warm the server up.\n")
-                run_longcli(warm, ["--base-url", url], env)
-                for parallel in (1, 2):
+                if not args.smoke:
+                    warm = work / "warm.txt"
+                    warm.write_text("A short note to warm the server up.\n")
+                    run_longcli(warm, ["--base-url", url], env)
+                for parallel in (1,) if args.smoke else (1, 2):
                     extra = ["--base-url", url, "--parallel", str(parallel)]
                     rows.append(
                         {"setup": kind, "parallel": parallel, **run_longcli(story, extra, env)}
@@ -128,7 +146,7 @@ def main() -> None:
         row["tokens_per_s"] = round(
             (row["prompt_tokens"] + row["completion_tokens"]) / row["wall_s"], 1
         )
-        row["vs_in_process"] = round(row["tokens_per_s"] / rows[0]["tokens_per_s"], 2)
+        row["vs_in_process"] = round(row["tokens_per_s"] / max(rows[0]["tokens_per_s"], 1e-9), 2)
     if args.json:
         print(json.dumps(rows, indent=1))
         return

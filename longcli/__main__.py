@@ -75,7 +75,9 @@ def _framework_exit(exc: BaseException) -> int | None:
         if name == "NoArgsIsHelpError":
             sys.stderr.write(exc.format_message() + "\n")
         else:
-            _say(f"{exc.format_message()} (see --help)")
+            from longcli.cli.usage import bad_value
+
+            _say(f"{bad_value(exc) or exc.format_message()} (see --help)")
         return ExitCode.USAGE if int(exc.exit_code) != 0 else ExitCode.OK
     return None
 
@@ -92,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         import typer
 
         from longcli.cli.app import app
+        from longcli.cli.usage import style_help
 
+        style_help()
         command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="longcli", standalone_mode=False)
         if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent return of 130

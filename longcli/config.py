@@ -26,6 +26,7 @@ APP_NAME = "longcli"
 CONFIG_FILE_NAME = "config.yaml"
 ALIASES_FILE_NAME = "aliases.yaml"
 ENV_PREFIX = "LONGCLI_"
+SECRET_SETTINGS = ("api_key",)  # never printed: `config show` says "(set, hidden)"
 MAX_LLAMA_THREADS = 512  # GGML_MAX_N_THREADS
 DEFAULT_ROPE_FACTOR = 2.0  # --rope-factor when --rope-scaling is given without it
 
@@ -46,6 +47,7 @@ class Method(StrEnum):
     hybrid = "hybrid"
     extractive = "extractive"
     abstractive = "abstractive"
+    extract_abstract = "extract-abstract"
 
 
 class Fold(StrEnum):
@@ -166,7 +168,7 @@ class Settings:
     model: str | None = _setting(
         None,
         "GGUF file path, alias, or model name in the models dir [default: the bundled "
-        "SmolLM2-135M]",
+        "smollm2 135M]",
     )
     aliases: dict[str, str] = _setting(help="name -> GGUF path", env=False, factory=dict)
     backend: BackendKind = _setting(
@@ -256,7 +258,15 @@ class Settings:
         range=Range(0, 2**31 - 1),
     )
     words: int = _setting(
-        250, "Target length of the final summary, in words", range=Range(10, 100_000)
+        250,
+        "Target length of the final summary in the reader's unit: words, or characters "
+        "for Chinese and Japanese",
+        range=Range(10, 100_000),
+    )
+    language: str = _setting(
+        "auto",
+        "Language to write the summary in, as a code such as en, de, zh "
+        "[default: auto, the language of the text]",
     )
     style: Style = _setting(Style.paragraph, "Shape of the final summary")
     method: Method = _setting(
@@ -264,8 +274,9 @@ class Settings:
         "extractive: the input's key sentences, no model, instant; hybrid: those "
         "sentences shortened by the model (only by deleting whole asides, never a "
         "negation, number or name); abstractive: the model writes the summary, every answer "
-        "checked against its input; auto: extractive for models under 1 GB like the bundled "
-        "one (it scored higher than what they write), abstractive from 1 GB",
+        "checked against its input; extract-abstract: the model writes from the key "
+        "passages only, every sentence checked against them; auto: chosen per model by a "
+        "short calibration (cached), extractive for the bundled model",
     )
     instructions: str | None = _setting(
         None, 'Added to every prompt and used to pick sentences, e.g. "focus on the money"'
@@ -381,13 +392,24 @@ def coerce(name: str, value: Any, where: str) -> Any:
             result = cast(Callable[[Any], Any], want)(value)  # int, float or str
     except (TypeError, ValueError):
         if isinstance(want, type) and issubclass(want, Enum):
-            choices = ", ".join(m.value for m in want)
-            raise ConfigError(f"{label} must be one of {choices}, got {value!r}") from None
+            choices = [m.value for m in want]
+            hint = did_you_mean(str(value), choices)
+            raise ConfigError(
+                f"{label} must be one of {', '.join(choices)}, got {value!r}{hint}"
+            ) from None
         raise ConfigError(f"{label} must be {want.__name__}, got {value!r}") from None
     rng: Range | None = FIELDS[name].metadata["range"]
     if rng is not None and not rng.allows(result):
         raise ConfigError(f"{label} must be {rng.describe()}, got {value}")
     return result
+
+
+def did_you_mean(value: str, choices: list[str]) -> str:
+    """The closest of `choices` as "; did you mean 'bullets'?", or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(value.strip().lower(), choices, n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _fractional(value: Any) -> bool:

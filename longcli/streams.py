@@ -43,9 +43,12 @@ class Streams:
     stderr_isatty: bool
     quiet: bool = False  # no progress bar and no notes (warnings still show)
     verbose: bool = False  # details: run statistics, where the numbers came from
+    llama_log: bool = False  # llama.cpp's own log, thousands of lines (--debug)
 
     @classmethod
-    def from_sys(cls, quiet: bool = False, verbose: bool = False) -> Streams:
+    def from_sys(
+        cls, quiet: bool = False, verbose: bool = False, llama_log: bool = False
+    ) -> Streams:
         return cls(
             sys.stdin,
             sys.stdout,
@@ -55,6 +58,7 @@ class Streams:
             _isatty(sys.stderr),
             quiet,
             verbose,
+            llama_log,
         )
 
     def result(self, text: str) -> None:

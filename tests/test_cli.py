@@ -121,8 +121,8 @@ def test_errors_replace(run, tmp_path: Path):
         (["--chunk-tokens", "100000"], "--chunk-tokens must be between 64 and", 2),
         (["--threads", "100000"], "--threads must be between 1 and", 2),
         (["--temperature", "9"], "--temperature must be between 0 and 2, got 9", 2),
-        (["--words", "abc"], "invalid value", 2),
-        (["--style", "poem"], "invalid value", 2),
+        (["--words", "abc"], "--words takes a whole number, got 'abc'", 2),
+        (["--style", "poem"], "--style takes one of paragraph, bullets, outline", 2),
     ],
 )
 def test_usage_errors(run, tmp_path: Path, args, message, code):
@@ -161,7 +161,7 @@ def test_text_file_renamed_gguf_and_truncated_gguf(run, tmp_path: Path, bundled_
     with open(bundled_model_info.path, "rb") as src:
         truncated.write_bytes(src.read(200_000))
     r = run("summarize", str(f), "--model", str(truncated))
-    assert r.returncode in (1, 2)
+    assert r.returncode == 2 and "truncated or corrupt GGUF" in r.stderr  # refused before loading
     assert r.stderr.count("\n") == 1
     no_traceback(r.stderr)
 
@@ -288,3 +288,22 @@ def test_styles_and_instructions_without_a_model(run, tmp_path: Path):
     assert lines[0].startswith("characters ") and any(x.startswith("- ") for x in lines)
     focused = run(*base, "-i", "what happened on Monday")
     assert focused.stdout.count("Monday") > focused.stdout.count("Friday")
+
+
+def test_verbose_is_statistics_and_debug_adds_llama_cpps_log(monkeypatch):
+    import io
+
+    from longcli.config import Settings
+    from longcli.streams import Streams
+    from longcli.summarize import run as summarize_run
+
+    asked: list[bool] = []
+    monkeypatch.setattr(summarize_run, "_extractive", lambda settings: False)
+    monkeypatch.setattr(
+        summarize_run, "open_engine", lambda settings, **kw: asked.append(kw["verbose"])
+    )
+    for verbose, llama_log in ((True, False), (False, True)):
+        out = Streams(io.StringIO(), io.StringIO(), io.StringIO(), False, False, False)
+        out.verbose, out.llama_log = verbose, llama_log
+        summarize_run.open_for(Settings(), out)
+    assert asked == [False, True]  # -v alone loads llama.cpp quietly; --debug shows its log

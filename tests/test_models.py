@@ -58,3 +58,30 @@ def test_bad_files_are_refused_before_loading(tmp_path: Path, content: bytes, me
 def test_directory_is_not_a_model(tmp_path: Path):
     with pytest.raises(ModelNotFoundError, match="not a regular file"):
         describe_model(tmp_path)
+
+
+def test_recommendations_are_current_small_models_with_their_languages():
+    from longcli.models.catalog import recommended
+
+    rows = recommended(512, None)
+    names = " ".join(r.name for r in rows)
+    for family in ("Qwen3", "Gemma 3", "Llama 3.2", "SmolLM3", "Phi-4"):
+        assert family in names
+    assert all(r.size_bytes < 3e9 and r.languages for r in rows)  # small enough for a laptop
+    assert any(r.multilingual for r in rows) and any(not r.multilingual for r in rows)
+
+
+def test_a_multilingual_model_is_suggested_for_input_the_model_cannot_write(bundled_model_info):
+    from longcli.models.catalog import suggest_for_language
+
+    line = suggest_for_language("de")
+    assert line is not None and line.count("\n") == 0
+    assert "German" in line and "longcli models pull " in line
+    assert suggest_for_language("en") is None
+    assert suggest_for_language("de", bundled_model_info) is not None  # it lists only English
+    assert suggest_for_language("") is None and suggest_for_language("xx") is None
+
+
+def test_the_bundled_model_has_one_display_name(bundled_model_info):
+    assert bundled_model_info.name == "smollm2 135M"
+    assert bundled_model_info.identity.startswith("Smollm2 135M 8k")  # caches keep their keys

@@ -9,7 +9,7 @@ only some backends have are declared in their `Capabilities`, never guessed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -39,22 +39,13 @@ class Sampling:
     seed: int = 0
 
     def params(self) -> dict[str, Any]:
-        """As llama-cpp-python's create_completion and llama-server's API name them."""
-        return {
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-            "top_p": self.top_p,
-            "top_k": self.top_k,
-            "min_p": self.min_p,
-            "repeat_penalty": self.repeat_penalty,
-            "seed": self.seed,
-        }
+        """As llama-cpp-python's create_completion and llama-server's API name them (the
+        field names are theirs)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def key(self) -> str:
-        return (
-            f"{self.max_tokens}|{self.temperature}|{self.top_p}|{self.top_k}|{self.min_p}|"
-            f"{self.repeat_penalty}|{self.seed}"
-        )
+        """Every field, in order, for cache keys: a new field changes the key."""
+        return "|".join(str(getattr(self, f.name)) for f in fields(self))
 
 
 @dataclass(frozen=True)

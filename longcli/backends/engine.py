@@ -6,13 +6,13 @@ import importlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from longcli.backends.base import Backend
 from longcli.backends.llama import LoadOptions
-from longcli.config import DEFAULT_ROPE_FACTOR, Fold, Method, Settings, cache_dir
+from longcli.config import DEFAULT_ROPE_FACTOR, Fold, Settings, cache_dir
 from longcli.errors import UsageError
 from longcli.models.footprint import (
     MIB,
@@ -35,6 +35,44 @@ REFERENCE_DECODE_TPS = 80.0
 SPEEDS_FILE = "speeds.json"
 
 
+@dataclass(frozen=True)
+class ServerInfo:
+    """Where a server's numbers came from, for --plan, -v and --format json."""
+
+    base_url: str
+    model_name: str
+    ctx_source: str  # what the context size was read from
+    tokenizer: str  # how its tokens are counted
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """The model a run used, as --plan, -v and --format json describe it."""
+
+    name: str
+    path: Path | None  # None for a server
+    n_ctx: int
+    architecture: str | None = None
+    quantization: str | None = None
+    trained_ctx: int | None = None
+    repack: bool | None = None  # in-process: weights repacked for this CPU
+    server: ServerInfo | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.path is None:
+            server = asdict(self.server) if self.server else {}
+            return {"name": self.name, "path": None, "n_ctx": self.n_ctx, **server}
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "architecture": self.architecture,
+            "quantization": self.quantization,
+            "trained_ctx": self.trained_ctx,
+            "n_ctx": self.n_ctx,
+            **({} if self.repack is None else {"repack": self.repack}),
+        }
+
+
 @dataclass
 class Engine:
     """A loaded backend and what it was made from."""
@@ -43,23 +81,18 @@ class Engine:
     model: ModelInfo | None  # None for a server
     n_ctx: int
     gpu_layers: int = 0
-    server: dict[str, Any] | None = None  # a server's address, model, context source
+    server: ServerInfo | None = None  # a server's address, model, context source
     repack: bool | None = None  # in-process: weights repacked for this CPU
 
-    def facts(self) -> dict[str, Any]:
+    def describe(self) -> EngineInfo:
         """The model as --plan and --format json show it."""
         if self.model is None:
-            return {"name": self.backend.identity, "path": None, "n_ctx": self.n_ctx,
-                    **(self.server or {})}  # fmt: skip
-        return {
-            "name": self.model.name,
-            "path": str(self.model.path),
-            "architecture": self.model.architecture,
-            "quantization": self.model.quantization,
-            "trained_ctx": self.model.context_length,
-            "n_ctx": self.n_ctx,
-            **({} if self.repack is None else {"repack": self.repack}),
-        }
+            return EngineInfo(self.backend.identity, None, self.n_ctx, server=self.server)
+        m = self.model
+        return EngineInfo(
+            m.name, m.path, self.n_ctx, m.architecture, m.quantization, m.context_length,
+            self.repack,
+        )  # fmt: skip
 
 
 # Small models summarize long inputs badly. Measured on 3 SQuALITY stories with the bundled
@@ -81,30 +114,9 @@ def default_chunk_cap(model: ModelInfo | None) -> int | None:
 
 MIN_CTX = 256
 
-# --method auto, chosen by measurement: never a slower method that scores lower. With the
-# bundled 135M model on SQuALITY dev stories (bench/summarize_quality.py), the extract of
-# the story's key sentences scored above everything the model wrote: ROUGE-Lsum 33.9
-# against 33.0 for hybrid (5 stories, 2.8 s against 57 s a story) once hybrid may only
-# delete whole asides (grounding.is_shortening), which it managed in 4 of 69 calls; 35.4
-# against 34.1 hybrid and 29.7 abstractive before (14 stories). So small models extract.
-# From 1 GB of weights (about 1.5B parameters at 4-5 bits) the model writes the summary
-# itself, every answer checked: a judgement, since no larger model could be measured here.
+# The model writes (chat folds) from 1 GB of weights (about 1.5B parameters at 4-5 bits):
+# a judgement. Summaries' --method auto is chosen by calibration: summarize/method.py.
 ABSTRACTIVE_FROM_BYTES = 1_000_000_000
-SMALL_MODEL_METHOD = Method.extractive
-
-
-def resolve_method(method: Method, model: ModelInfo | None) -> Method:
-    """The summary method to use: --method, or for "auto" the one for this model's size.
-
-    Without a model file (a server), the model's size is unknown: auto means abstractive,
-    as servers are run for models larger than the bundled one.
-    """
-    if method != Method.auto:
-        return Method(method)
-    if model is None:
-        return Method.abstractive
-    big = model.size_bytes >= ABSTRACTIVE_FROM_BYTES
-    return Method.abstractive if big else SMALL_MODEL_METHOD
 
 
 def resolve_fold(fold: Fold, model: ModelInfo | None) -> Fold:
@@ -268,7 +280,7 @@ def open_engine(
         from longcli.backends.http import HttpBackend
 
         server = HttpBackend(server_options(settings))
-        return Engine(server, None, server.n_ctx, server=server.facts())
+        return Engine(server, None, server.n_ctx, server=ServerInfo(**server.facts()))
     from longcli.backends.llama import LlamaBackend
 
     info = resolve_model_info(settings)

@@ -2,8 +2,8 @@
 
 llama.cpp's speed on a CPU swings with the number of decode and prefill threads and with
 OpenMP's wait policy, and which is best depends on the machine, the model and what else
-runs. The fixed rule (backend.default_threads: half the cores decode, all of them
-prefill, passive waiting) is robust; measured on a 2-vCPU VM it came within 0.88-0.94
+runs. The fixed rule (llama.default_threads: half the cores decode, all of them prefill,
+passive waiting) is robust; measured on a 2-vCPU VM it came within 0.88-0.94
 of the best setting, which was two spinning decode threads when the machine was idle
 (bench/run.py). `longcli tune` times a few candidates on a prefill + decode job like a
 map call, each in a fresh process (OpenMP reads its policy once, at start), and keeps
@@ -205,10 +205,27 @@ def _child(job: dict[str, Any]) -> float:
     return time.perf_counter() - started
 
 
+@dataclass(frozen=True)
+class TuningReport:
+    """What `longcli tune` found: every setting's best time, the fastest, the fixed rule."""
+
+    model: str
+    machine: str
+    seconds: dict[ThreadChoice, float]  # each setting's best of its rounds
+    best: ThreadChoice
+    fixed_rule: ThreadChoice
+
+    @property
+    def fixed_rule_vs_best(self) -> float:
+        """The fixed rule's speed as a share of the fastest setting's."""
+        return self.seconds[self.best] / self.seconds[self.fixed_rule]
+
+
 def tune_and_report(
     model: ModelInfo, rounds: int, streams: Streams, repack: bool = True
-) -> tuple[dict[str, Any], str]:
-    """Time thread settings for the model on this machine, keep the fastest, and say so."""
+) -> TuningReport:
+    """Time thread settings for the model on this machine and keep the fastest; each
+    timing is reported on stderr as it comes."""
     count = len(candidates(available_cores()))
     streams.note(
         f"timing {count} thread settings x {rounds} for {model.name} (a fresh process each)"
@@ -219,20 +236,7 @@ def tune_and_report(
 
     best, times = tune(model, progress, rounds=rounds, repack=repack)
     rule = candidates(available_cores())[0]
-    result = {
-        "model": model.name,
-        "machine": machine_key(),
-        "best": best.label(),
-        "seconds": {c.label(): round(t, 3) for c, t in times.items()},
-        "fixed_rule": rule.label(),
-        "fixed_rule_vs_best": round(times[best] / times[rule], 3),
-    }
-    text = (
-        f"fastest: {best.label()} ({times[best]:.2f} s); the fixed rule {rule.label()} "
-        f"reaches {result['fixed_rule_vs_best']:.2f} of it. Saved: later runs of this model "
-        "use it unless --threads or OMP_WAIT_POLICY is given.\n"
-    )
-    return result, text
+    return TuningReport(model.name, machine_key(), times, best, rule)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ stays fast.
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,13 +15,12 @@ import typer
 
 from longcli.cli import options as o
 from longcli.cli.output import deliver, streams
-from longcli.text.documents import InputFormat
 
 app = typer.Typer(
     name="longcli",
     help=(
         "Summarize text of any length and chat with a memory that never overflows, "
-        "on a local GGUF model (SmolLM2-135M by default)."
+        "on a local GGUF model (smollm2 135M by default)."
     ),
     no_args_is_help=True,
     add_completion=True,
@@ -87,6 +85,7 @@ def _settings(params: dict[str, Any]) -> Any:
 
 
 @app.command()
+@o.shared_options
 def summarize(
     inputs: Annotated[
         list[str] | None,
@@ -129,48 +128,38 @@ def summarize(
     output_dir: Annotated[
         Path | None,
         typer.Option(
-            "--output-dir", help="With --each: where the summaries go, one <name>.md (or .json)."
+            "--output-dir",
+            metavar="DIR",
+            help="With --each: where the summaries go, one <name>.md (or .json).",
         ),
     ] = None,
-    input_format: o.InputFormatOption = InputFormat.auto,
     plan: Annotated[
         bool,
         typer.Option(
             "--plan", help="Show chunks, merge levels, model calls and an ETA; run no model."
         ),
     ] = False,
-    model: o.Model = None,
-    ctx: o.Ctx = None,
     chunk_tokens: o.ChunkTokens = None,
-    gpu_layers: o.GpuLayers = None,
-    threads: o.Threads = None,
-    repack: o.RepackOption = None,
-    kv_type: o.KvTypeOption = None,
-    flash_attn: o.FlashAttnOption = None,
-    rope_scaling: o.RopeScalingOption = None,
-    rope_factor: o.RopeFactor = None,
     prompt_file: o.PromptFile = None,
-    temperature: o.Temperature = None,
-    top_p: o.TopP = None,
-    top_k: o.TopK = None,
-    repeat_penalty: o.RepeatPenalty = None,
-    seed: o.Seed = None,
+    language: Annotated[
+        str | None, typer.Option("--language", metavar="CODE", help=o.help_text("language"))
+    ] = None,
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="Input encoding [default: UTF-8, or what a BOM says]."),
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="Input encoding; 'auto' guesses it [default: UTF-8, or what a BOM says].",
+        ),
     ] = None,
     errors: Annotated[
         Errors,
         typer.Option("--errors", help="On undecodable bytes: stop with an error, or replace them."),
     ] = Errors.strict,
-    no_cache: o.NoCache = False,
     parallel: o.Parallel = None,
-    backend: o.BackendOption = None,
-    base_url: o.BaseUrl = None,
-    server_model: o.ServerModel = None,
     quiet: o.Quiet = False,
-    verbose: o.Verbose = False,
-    debug: o.Debug = False,
+    *,
+    shared: dict[str, Any],
 ) -> None:
     """Summarize text of any length: chunk it, summarize each chunk, merge in order.
 
@@ -188,10 +177,10 @@ def summarize(
     from longcli.summarize.run import Reading
     from longcli.text.decode import resolve_sources
 
-    out = streams(quiet, verbose)
-    settings = _settings(locals())
+    out = streams(quiet, shared["verbose"], shared["debug"])
+    settings = _settings({**locals(), **shared})
     sources = resolve_sources(list(inputs or []), out.stdin_isatty)
-    reading = Reading(encoding, errors.value, input_format)
+    reading = Reading(encoding, errors.value, shared["input_format"])
     if each or output_dir is not None:
         _summarize_each(settings, sources, reading, each, output_dir, output, fmt, cite, out)
         return
@@ -208,8 +197,8 @@ def summarize(
     from longcli.summarize.run import summarize as run
 
     with Progress(out) as progress:
-        result, facts = run(settings, sources, reading, out, progress)
-    deliver(render_summary(result, fmt.value, result.sources, facts, cite), output, out)
+        result, info = run(settings, sources, reading, out, progress)
+    deliver(render_summary(result, fmt.value, result.sources, info, cite), output, out)
 
 
 def _summarize_each(
@@ -232,8 +221,8 @@ def _summarize_each(
     suffix = ".json" if fmt == Format.json else ".md"
     style = Format.markdown if fmt == Format.text else fmt
 
-    def render(result: Any, facts: Any) -> str:
-        return render_summary(result, style.value, result.sources, facts, cite)
+    def render(result: Any, info: Any) -> str:
+        return render_summary(result, style.value, result.sources, info, cite)
 
     outcomes = summarize_each(settings, sources, reading, output_dir, render, suffix, out)
     out.result(render_each(outcomes))
@@ -243,57 +232,45 @@ def _summarize_each(
 
 
 @app.command()
+@o.shared_options
 def chat(
     memory: Annotated[
         str,
         typer.Option(
             "--memory",
+            metavar="DIR|NAME",
             help="Session directory (created if missing), or a bare name for one in the data dir.",
         ),
     ],
     message: Annotated[
         str | None,
         typer.Argument(
+            metavar="MESSAGE",
             help="Ask this, print the answer, save the turn and exit (the same as --message).",
             show_default=False,
         ),
     ] = None,
     message_option: Annotated[
-        str | None, typer.Option("--message", help="Ask one question and exit.")
+        str | None, typer.Option("--message", metavar="TEXT", help="Ask one question and exit.")
     ] = None,
     system: o.System = None,
     files: Annotated[
         list[str] | None,
         typer.Option(
             "--file",
+            metavar="FILE",
             help="A long document to talk about (text, PDF, EPUB, HTML, DOCX, subtitles): "
             "summarized into memory, indexed for recall.",
         ),
     ] = None,
-    input_format: o.InputFormatOption = InputFormat.auto,
     interactive: Annotated[
         bool,
         typer.Option(
             "--interactive", help="Run the REPL even when standard input is not a terminal."
         ),
     ] = False,
-    model: o.Model = None,
-    ctx: o.Ctx = None,
-    gpu_layers: o.GpuLayers = None,
-    threads: o.Threads = None,
-    repack: o.RepackOption = None,
-    kv_type: o.KvTypeOption = None,
-    flash_attn: o.FlashAttnOption = None,
-    rope_scaling: o.RopeScalingOption = None,
-    rope_factor: o.RopeFactor = None,
-    temperature: o.Temperature = None,
-    seed: o.Seed = None,
-    no_cache: o.NoCache = False,
-    backend: o.BackendOption = None,
-    base_url: o.BaseUrl = None,
-    server_model: o.ServerModel = None,
-    verbose: o.Verbose = False,
-    debug: o.Debug = False,
+    *,
+    shared: dict[str, Any],
 ) -> None:
     """Chat with a memory that never outgrows the context, saved in a directory.
 
@@ -312,20 +289,21 @@ def chat(
     from longcli.errors import UsageError
     from longcli.text.decode import resolve_sources
 
-    out = streams(verbose=verbose)
+    out = streams(verbose=shared["verbose"], debug=shared["debug"])
     if message is not None and message_option is not None:
         raise UsageError("give the message once: as an argument or with --message")
     one_shot = message if message is not None else message_option
     if one_shot is not None and not one_shot.strip():
         raise UsageError("the message is empty")
-    settings = _settings({k: v for k, v in locals().items() if k != "system"})
+    # --system is the new session's prompt, not the setting for every session.
+    settings = _settings({**{k: v for k, v in locals().items() if k != "system"}, **shared})
     doc_sources = resolve_sources(list(files), True) if files else []
     if one_shot is None and not interactive and not out.stdin_isatty:
         one_shot = out.stdin.read()
         if not one_shot.strip() and not doc_sources:
             raise UsageError("no message on standard input")
     with open_chat(settings, resolve_session_path(memory), system, out) as conversation:
-        for name in add_documents(conversation, settings, doc_sources, input_format):
+        for name in add_documents(conversation, settings, doc_sources, shared["input_format"]):
             out.note(f"added {name} to the session's memory")
         if one_shot is not None:
             if one_shot.strip():
@@ -484,7 +462,10 @@ def _confirm(yes: bool, out: Any, command: str, question: str) -> None:
 def models_info(
     model: Annotated[
         str | None,
-        typer.Argument(help="GGUF file path, alias, or model name [default: the bundled model]."),
+        typer.Argument(
+            metavar="MODEL",
+            help="GGUF file path, alias, or model name [default: the bundled model].",
+        ),
     ] = None,
     as_json: o.Json = False,
 ) -> None:
@@ -494,11 +475,12 @@ def models_info(
     """
     import json
 
-    from longcli.cli.render import render_model_facts
-    from longcli.models.catalog import model_facts
+    from longcli.backends.engine import resolve_model_info
+    from longcli.cli.render_models import model_json, render_model
+    from longcli.models.catalog import describe
 
-    facts = model_facts(_settings({"model": model}))
-    streams().result(json.dumps(facts, indent=2) + "\n" if as_json else render_model_facts(facts))
+    d = describe(resolve_model_info(_settings({"model": model})))
+    streams().result(json.dumps(model_json(d), indent=2) + "\n" if as_json else render_model(d))
 
 
 @models_app.command("list")
@@ -507,29 +489,39 @@ def models_list(as_json: o.Json = False, verbose: o.Verbose = False) -> None:
     GGUFs that Ollama, LM Studio, llama.cpp or the Hugging Face cache keep (read-only)."""
     import json
 
-    from longcli.cli.render import render_model_list
+    from longcli.cli.render_models import entry_json, render_model_list
     from longcli.models.catalog import list_models
 
     out = streams(verbose=verbose)
-    rows, notes = list_models(_settings({}))
+    entries, notes = list_models(_settings({}))
     for note in notes:
         out.detail(note)
-    out.result(json.dumps(rows, indent=2) + "\n" if as_json else render_model_list(rows))
+    if as_json:
+        out.result(json.dumps([entry_json(e) for e in entries], indent=2) + "\n")
+    else:
+        out.result(render_model_list(entries))
 
 
 @models_app.command("pull")
 def models_pull(
-    repo: Annotated[str, typer.Argument(help="A Hugging Face repository: owner/name.")],
+    repo: Annotated[
+        str, typer.Argument(metavar="REPO", help="A Hugging Face repository: owner/name.")
+    ],
     file: Annotated[
         str | None,
-        typer.Argument(help="The .gguf file to fetch [default: the one with --quant in its name]."),
+        typer.Argument(
+            metavar="FILE",
+            help="The .gguf file to fetch [default: the one with --quant in its name].",
+        ),
     ] = None,
     quant: Annotated[
         str | None,
-        typer.Option("--quant", help="Pick the file by its quantization [default: Q4_K_M]."),
+        typer.Option(
+            "--quant", metavar="TYPE", help="Pick the file by its quantization [default: Q4_K_M]."
+        ),
     ] = None,
     alias: Annotated[
-        str | None, typer.Option("--alias", help="Also name it, for --model NAME.")
+        str | None, typer.Option("--alias", metavar="NAME", help="Also name it, for --model NAME.")
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Pull it even if it will not fit in memory here.")
@@ -550,12 +542,12 @@ def models_pull(
     from longcli.cli.render import DownloadProgress
     from longcli.models.catalog import add_alias
     from longcli.models.footprint import format_bytes
-    from longcli.models.hub import check_fits, plan_pull, pull
+    from longcli.models.hub import plan_pull, pull, refuse_too_big
 
     out = streams(quiet)
     settings = _settings({})
     plan = plan_pull(repo, file, quant)
-    check_fits(plan, ram_budget(settings, offloaded=False), force)
+    refuse_too_big(plan, ram_budget(settings, offloaded=False), force)
     names = ", ".join(f.path for f in plan.files)
     out.note(f"pulling {repo}: {names} ({format_bytes(plan.total_bytes)})")
     with DownloadProgress(out) as progress:
@@ -569,21 +561,27 @@ def models_pull(
 
 @models_app.command("recommend")
 def models_recommend(as_json: o.Json = False) -> None:
-    """A short list of instruct models that summarize and chat well, with the RAM each
-    needs at an 8k context, whether it fits this machine, and the line that pulls it."""
+    """A short list of current small instruct models that summarize and chat well, with
+    the languages each writes, the RAM each needs at an 8k context, whether it fits this
+    machine, and the line that pulls it."""
     import json
 
-    from longcli.cli.render import render_recommended
+    from longcli.backends.engine import ram_budget
+    from longcli.cli.render_models import recommendation_json, render_recommended
     from longcli.models.catalog import recommended
 
-    rows = recommended(_settings({}))
-    streams().result(json.dumps(rows, indent=2) + "\n" if as_json else render_recommended(rows))
+    settings = _settings({})
+    rows = recommended(settings.batch, ram_budget(settings, offloaded=False))
+    if as_json:
+        streams().result(json.dumps([recommendation_json(r) for r in rows], indent=2) + "\n")
+    else:
+        streams().result(render_recommended(rows))
 
 
 @models_app.command("alias")
 def models_alias(
-    name: Annotated[str, typer.Argument(help="Short name to use with --model.")],
-    path: Annotated[Path, typer.Argument(help="Path to a .gguf file.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Short name to use with --model.")],
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="Path to a .gguf file.")],
 ) -> None:
     """Give a GGUF file a short name: longcli models alias qwen ~/models/qwen.gguf"""
     from longcli.models.catalog import add_alias
@@ -592,7 +590,9 @@ def models_alias(
 
 
 @models_app.command("unalias")
-def models_unalias(name: Annotated[str, typer.Argument(help="Alias to forget.")]) -> None:
+def models_unalias(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Alias to forget.")],
+) -> None:
     """Forget an alias made with `longcli models alias`."""
     from longcli.models.catalog import remove_alias
 
@@ -621,9 +621,12 @@ def config_show() -> None:
     """Print the settings in effect (defaults < config file < environment), as YAML."""
     import yaml
 
+    from longcli.config import SECRET_SETTINGS
+
     shown = _settings({}).plain()
-    if shown.get("api_key"):
-        shown["api_key"] = "(set, hidden)"
+    for name in SECRET_SETTINGS:
+        if shown.get(name):
+            shown[name] = "(set, hidden)"
     streams().result(yaml.safe_dump(shown, sort_keys=False))
 
 
@@ -666,7 +669,10 @@ def doctor(
 def tune(
     model: o.Model = None,
     rounds: Annotated[
-        int, typer.Option("--rounds", help="Times to run each setting (best counts).", min=1)
+        int,
+        typer.Option(
+            "--rounds", metavar="N", help="Times to run each setting (best counts).", min=1
+        ),
     ] = 2,
     reset: Annotated[
         bool, typer.Option("--reset", help="Forget every tuning result and exit.")
@@ -689,6 +695,7 @@ def tune(
     import json
 
     from longcli.backends import tuning
+    from longcli.cli.render_models import render_tuning, tuning_json
 
     out = streams()
     if reset:
@@ -701,15 +708,6 @@ def tune(
     settings = _settings({"model": model, "repack": repack})
     info = resolve_model_info(settings)
     with_repack = decide(settings.repack, info, note=out.warn).enabled
-    result, text = tuning.tune_and_report(info, rounds, out, repack=with_repack)
-    out.result(json.dumps(result, indent=2) + "\n" if as_json else text)
-
-
-def run_app(argv: list[str]) -> Any:
-    """Run the command line on `argv`; returns what click returns (an exit code or None)."""
-    command = typer.main.get_command(app)
-    return command.main(args=argv, prog_name="longcli", standalone_mode=False)
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m longcli` is the entry point
-    sys.exit(run_app(sys.argv[1:]))
+    report = tuning.tune_and_report(info, rounds, out, repack=with_repack)
+    text = json.dumps(tuning_json(report), indent=2) + "\n" if as_json else render_tuning(report)
+    out.result(text)

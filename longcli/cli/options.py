@@ -8,6 +8,10 @@ the settings they set, so `flags(locals())` collects them without naming each ag
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,13 +27,27 @@ from longcli.config import (
     RopeScaling,
     Style,
     help_text,
+    value_type,
 )
 from longcli.text.documents import InputFormat
+
+# What a setting's value is called in --help where its type alone would not say it.
+_METAVARS = {"model": "MODEL", "base_url": "URL", "prompt_file": "FILE", "server_model": "NAME"}
+
+
+def _metavar(name: str) -> str | None:
+    """`N`, `NUMBER` or `TEXT` for a setting's flag; None for a choice, whose values show."""
+    kind = value_type(name)
+    if issubclass(kind, Enum):
+        return None
+    return _METAVARS.get(name) or {int: "N", float: "NUMBER"}.get(kind, "TEXT")
 
 
 def _option(name: str, *short: str) -> Any:
     flag = "--" + name.replace("_", "-")
-    return typer.Option(flag, *short, help=help_text(name), show_default=False)
+    return typer.Option(
+        flag, *short, help=help_text(name), show_default=False, metavar=_metavar(name)
+    )
 
 
 Model = Annotated[str | None, _option("model", "-m")]
@@ -66,18 +84,24 @@ NoCache = Annotated[
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no notes.")]
 Verbose = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Show llama.cpp's log and run details on stderr.")
+    bool, typer.Option("--verbose", "-v", help="Show the run's statistics on stderr.")
 ]
-Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+Debug = Annotated[
+    bool, typer.Option("--debug", help="Show llama.cpp's own log, and a traceback on errors.")
+]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 Output = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write the result to this file (atomically) instead of stdout."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the result to this file (atomically) instead of stdout.",
     ),
 ]
 SessionArgument = Annotated[
-    str, typer.Argument(help="Session directory, or the name of a named session.")
+    str,
+    typer.Argument(metavar="SESSION", help="Session directory, or the name of a named session."),
 ]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 InputFormatOption = Annotated[
@@ -104,3 +128,54 @@ def flags(params: dict[str, Any]) -> dict[str, Any]:
     if isinstance(given.get("repack"), bool):  # --repack/--no-repack: on or off, never auto
         given["repack"] = Repack.on if given["repack"] else Repack.off
     return given
+
+
+# -- options summarize and chat share -------------------------------------------------------
+
+# (type, default) of each: how the model is loaded, how it samples, where it runs, and how
+# the run talks. Declared once; `shared_options` adds them to a command.
+SHARED: dict[str, tuple[Any, Any]] = {
+    "input_format": (InputFormatOption, InputFormat.auto),
+    "model": (Model, None),
+    "ctx": (Ctx, None),
+    "gpu_layers": (GpuLayers, None),
+    "threads": (Threads, None),
+    "repack": (RepackOption, None),
+    "kv_type": (KvTypeOption, None),
+    "flash_attn": (FlashAttnOption, None),
+    "rope_scaling": (RopeScalingOption, None),
+    "rope_factor": (RopeFactor, None),
+    "temperature": (Temperature, None),
+    "top_p": (TopP, None),
+    "top_k": (TopK, None),
+    "repeat_penalty": (RepeatPenalty, None),
+    "seed": (Seed, None),
+    "no_cache": (NoCache, False),
+    "backend": (BackendOption, None),
+    "base_url": (BaseUrl, None),
+    "server_model": (ServerModel, None),
+    "verbose": (Verbose, False),
+    "debug": (Debug, False),
+}
+
+
+def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the SHARED options; their values reach it as one `shared` dict.
+
+    typer reads a command's options from its signature, so the signature shown to it is the
+    command's own parameters (less `shared`) followed by the shared ones.
+    """
+    own = inspect.signature(command, eval_str=True)
+    visible = [p for p in own.parameters.values() if p.name != "shared"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, (kind, default) in SHARED.items()
+    ]
+
+    @functools.wraps(command)
+    def with_shared(**values: Any) -> Any:
+        shared = {name: values.pop(name) for name in SHARED}
+        return command(**values, shared=shared)
+
+    with_shared.__signature__ = own.replace(parameters=[*visible, *added])  # type: ignore[attr-defined]
+    return with_shared

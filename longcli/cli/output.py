@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import stat
-from contextvars import ContextVar
 from pathlib import Path
 
 from longcli.errors import LongcliError, OutputError, UsageError
 from longcli.storage import overwrites_input, umask_file_mode, write_failed, write_output
 from longcli.streams import Streams
 
-_current: ContextVar[Streams | None] = ContextVar("longcli_streams", default=None)
 
-
-def use(streams: Streams) -> None:
-    """Make `streams` the current run's (the entry point does this once per run)."""
-    _current.set(streams)
-
-
-def streams(quiet: bool = False, verbose: bool = False) -> Streams:
-    """The current run's streams, with the command's --quiet and --verbose."""
-    current = _current.get() or Streams.from_sys()
-    current.quiet = current.quiet or quiet
-    current.verbose = current.verbose or verbose
-    return current
+def streams(quiet: bool = False, verbose: bool = False, debug: bool = False) -> Streams:
+    """The run's streams (the process's, as they are now), with --quiet, --verbose and
+    --debug (which also shows llama.cpp's log)."""
+    return Streams.from_sys(quiet, verbose, llama_log=debug)
 
 
 def deliver(text: str, output: Path | None, out: Streams) -> None:

@@ -15,13 +15,14 @@ from longcli.models.footprint import format_bytes
 from longcli.streams import Streams
 from longcli.summarize.budget import Phase, Plan
 from longcli.summarize.pipeline import ProgressEvent, SummaryResult
-from longcli.summarize.run import InputFacts, PlanReport
+from longcli.summarize.run import InputInfo, PlanReport, RunInfo
 from longcli.text.documents import FORMAT_NAMES, InputFormat
 
 _STAGE_NAMES = {
     "map": "Summarizing chunks",
     "merge": "Merging summaries",
     "shorten": "Shortening sentences",
+    "write": "Writing from key passages",
     "final": "Final summary",
 }
 
@@ -108,23 +109,23 @@ def render_summary(
     result: SummaryResult,
     fmt: str,
     titles: list[str],
-    extra: dict[str, Any],
+    run: RunInfo,
     cite: bool = False,
 ) -> str:
     """The summary as text, Markdown or JSON, without terminal controls (a model may write
     them, and an --output file is later printed with cat)."""
-    return strip_controls(_summary_text(result, fmt, titles, extra, cite))
+    return strip_controls(_summary_text(result, fmt, titles, run, cite))
 
 
 def _summary_text(
     result: SummaryResult,
     fmt: str,
     titles: list[str],
-    extra: dict[str, Any],
+    run: RunInfo,
     cite: bool,
 ) -> str:
     if fmt == "json":
-        return json.dumps(result.to_json(**extra), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(result.to_json(**run.to_json()), indent=2, ensure_ascii=False) + "\n"
     body = result.summary.strip()
     sources: list[str] = []
     if cite:
@@ -180,11 +181,12 @@ _METHOD_WORDS = {
     "extractive": "key sentences chosen without a model",
     "hybrid": "key sentences chosen without the model, then shortened by it",
     "abstractive": "the model writes every summary, each one checked",
+    "extract-abstract": "the model writes from the key passages only, each sentence checked",
 }
 _ROUGH = " (rough: no earlier run of this model to calibrate from)"
 
 
-def _input_line(facts: InputFacts) -> str:
+def _input_line(facts: InputInfo) -> str:
     """'paper.pdf: PDF, 4 pages, 9,876 characters, 1,600 words, 2,000 tokens'."""
     kind = FORMAT_NAMES.get(facts.format, str(facts.format))
     if facts.format == InputFormat.text and "section" in facts.places:
@@ -217,6 +219,10 @@ def _phase_words(phase: Phase) -> str:
         return _count(phase.calls, "merge") + f" at level {phase.level}"
     if phase.stage == "shorten":
         return f"shortening {_count(phase.calls, 'sentence')} of the final choice"
+    if phase.stage == "write":
+        return _count(
+            phase.calls, "part written from its passages", "parts written from their passages"
+        )
     return _count(phase.calls, "final summary", "final summaries")
 
 
@@ -272,9 +278,10 @@ def _tree(plan: Plan) -> str:
 def _plan_json(report: PlanReport) -> dict[str, Any]:
     plan, memory, at_max = report.plan, report.memory, report.at_max
     data: dict[str, Any] = {
-        "model": report.model,
+        "model": report.model.to_json(),
         "method": str(plan.method),
         "method_asked": str(report.asked),
+        "method_why": report.why,
         "inputs": [dataclasses.asdict(i) for i in report.inputs],
         "chunks": plan.chunks,
         "input_tokens": plan.input_tokens,
@@ -325,10 +332,11 @@ def render_plan(report: PlanReport, fmt: str) -> str:
     if not plan.calls:
         method += " (no model calls)"
     lines = [
-        f"model          {model.get('name')} (context {b.n_ctx} tokens)",
+        f"model          {model.name} (context {b.n_ctx} tokens)",
         *(f"{'input' if i == 0 else '':15}{_input_line(f)}" for i, f in enumerate(report.inputs)),
         f"input tokens   {plan.input_tokens:,}" if len(report.inputs) != 1 else "",
         f"method         {method}: {_METHOD_WORDS.get(str(plan.method), '')}",
+        f"why            {report.why}" if report.asked == Method.auto and report.why else "",
         f"chunks         {plan.chunks:,} of at most {b.chunk_tokens:,} tokens",
         f"merge levels   {_merge_line(plan)}",
         f"model calls    {_calls_line(plan)}",
@@ -386,8 +394,13 @@ def render_memory(view: dict[str, Any], out: TextIO) -> None:
 
 
 def fact_lines(facts: list[dict[str, Any]]) -> str:
-    """The fact ledger as lines: `[id] turn N, subject: "what the user said"`."""
-    return "\n".join(f'[{f["id"]}] turn {f["turn"]}, {f["subject"]}: "{f["text"]}"' for f in facts)
+    """The fact ledger as lines: `[id] turn N, subject: "what the user said"`, each one a
+    later statement replaced marked with the one that replaced it."""
+    return "\n".join(
+        f'[{f["id"]}] turn {f["turn"]}, {f["subject"]}: "{f["text"]}"'
+        + (f" (replaced by [{f['replaced_by']}])" if f.get("replaced_by") else "")
+        for f in facts
+    )
 
 
 def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
@@ -397,11 +410,16 @@ def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
         lines += ["## Running summary", "", view["summary"], ""]
     if view["facts"]:
         lines += ["## Facts you told me", ""]
-        lines += [f'- turn {f["turn"]}, {f["subject"]}: "{f["text"]}"' for f in view["facts"]]
+        lines += [
+            f'- turn {f["turn"]}, {f["subject"]}: "{f["text"]}"'
+            + ("" if f.get("current", True) else " (replaced later)")
+            for f in view["facts"]
+        ]
         lines.append("")
     lines += ["## Turns", ""]
     for e in exchanges:
-        lines += [f"**You ({e.n + 1}):** {e.user}", "", f"**Assistant:** {e.assistant}", ""]
+        reply = e.shown  # the answer, then longcli's note
+        lines += [f"**You ({e.n + 1}):** {e.user}", "", f"**Assistant:** {reply}", ""]
     return strip_controls("\n".join(lines))
 
 
@@ -409,56 +427,15 @@ def export_json(view: dict[str, Any], exchanges: list[Any]) -> str:
     """The conversation as JSON, without the DEL and C1 controls json.dumps leaves raw."""
     data = {
         **view,
-        "exchanges": [{"n": e.n, "user": e.user, "assistant": e.assistant} for e in exchanges],
+        "exchanges": [
+            {"n": e.n, "user": e.user, "assistant": e.assistant, "note": e.note, "by": e.by}
+            for e in exchanges
+        ],
     }
     return strip_controls(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 # -- models ---------------------------------------------------------------------------------
-
-
-def render_model_facts(facts: dict[str, Any]) -> str:
-    lines = [f"{k:16} {v}" for k, v in facts.items() if k not in ("memory", "kv_types")]
-    if facts["memory"]:
-        lines += ["", "KV cache by context size and --kv-type (add weights and buffers):"]
-        lines.append(f"{'context':>10} " + " ".join(f"{t:>12}" for t in facts["kv_types"]))
-        for row in facts["memory"]:
-            cells = " ".join(f"{row[t]:>12}" for t in facts["kv_types"])
-            lines.append(f"{row['n_ctx']:>10} {cells}")
-    return "\n".join(lines) + "\n"
-
-
-def render_model_list(rows: list[dict[str, Any]]) -> str:
-    width = max([20, *(len(r["name"]) for r in rows)])
-    lines = [
-        f"{'name':<{width}} {'source':<10} {'size':>10} {'arch':<10} {'quant':<8} {'ctx':>7} "
-        f"{'template':<8} path"
-    ]
-    for r in rows:
-        if "error" in r:
-            lines.append(f"{r['name']:<{width}} {r['kind']:<10} {'':>10} unusable: {r['error']}")
-            continue
-        lines.append(
-            f"{r['name']:<{width}} {r['kind']:<10} {r['size']:>10} {r['architecture']:<10} "
-            f"{r['quantization']:<8} {r['trained_ctx'] or '?':>7} "
-            f"{'yes' if r['chat_template'] else 'no':<8} {r['path']}"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def render_recommended(rows: list[dict[str, Any]]) -> str:
-    lines = [
-        f"{'model':<26} {'size':>7} {'context':>8} {'RAM at 8k':>10}  {'fits':<4}  "
-        f"{'licence':<30} note"
-    ]
-    for r in rows:
-        lines.append(
-            f"{r['name']:<26} {r['size_gb']:>5.2f}GB {r['context']:>8} {r['ram_at_8k']:>10}  "
-            f"{'yes' if r['fits'] else 'no':<4}  {r['license']:<30} {r['note']}"
-        )
-    lines += ["", "Pull one (it goes into the Hugging Face cache, shared with other tools):"]
-    lines += [f"  {r['pull']}" for r in rows if r["fits"]] or ["  (none fits the memory here)"]
-    return "\n".join(lines) + "\n"
 
 
 class DownloadProgress:

@@ -1,14 +1,22 @@
-"""The interactive chat loop: prompt, stream replies, slash commands. Presentation only."""
+"""The interactive chat loop: prompt, stream replies, slash commands. Presentation only.
+
+On a terminal the prompt is coloured and longcli's own lines dimmed (unless NO_COLOR is
+set or TERM is dumb), and a reply is wrapped between words at the terminal's width as
+it streams. Piped, everything is plain and unwrapped.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from longcli.chat.conversation import Chat
 from longcli.cli.render import export_json, export_markdown, fact_lines, render_memory
+from longcli.controls import strip_controls
 from longcli.errors import LongcliError
 from longcli.streams import Streams
 
@@ -22,6 +30,60 @@ HELP = """Commands:
   /save PATH    export the conversation (.json for JSON, else Markdown)
   /exit         leave (Ctrl-D works too)
 Ctrl-C during a reply cancels it; nothing of it is stored."""
+
+
+# SGR codes; \001 and \002 tell readline the prompt's codes take no room on the line.
+PROMPT_COLOUR = "\001\x1b[1;36m\002you>\001\x1b[0m\002 "
+DIM, RESET = "\x1b[2m", "\x1b[0m"
+
+
+def colour_wanted(streams: Streams) -> bool:
+    """Colour on a terminal, unless NO_COLOR (https://no-color.org) or TERM=dumb says no."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return streams.stdin_isatty and streams.stdout_isatty and streams.stderr_isatty
+
+
+class WordWrap:
+    """Writes a streamed reply, breaking a line between words rather than inside one.
+
+    Pieces arrive a few characters at a time; a word is held until the space after it
+    shows whether it still fits on the line. Runs of spaces (indentation) are kept, except
+    at a break.
+    """
+
+    def __init__(self, write: Callable[[str], None], width: int) -> None:
+        self.write = write
+        self.width = max(20, width)
+        self.column = 0
+        self.spaces = ""
+        self.word = ""
+
+    def __call__(self, piece: str) -> None:
+        for char in piece:
+            if char == "\n":
+                self._word()
+                self.write("\n")
+                self.column, self.spaces = 0, ""
+            elif char.isspace():
+                self._word()
+                self.spaces += char
+            else:
+                self.word += char
+
+    def _word(self) -> None:
+        if not self.word:
+            return
+        if self.column and self.column + len(self.spaces) + len(self.word) > self.width:
+            self.write("\n")
+            self.column, self.spaces = 0, ""
+        self.write(self.spaces + self.word)
+        self.column += len(self.spaces) + len(self.word)
+        self.spaces, self.word = "", ""
+
+    def finish(self) -> None:
+        """Write the last word (the reply ended without a space after it)."""
+        self._word()
 
 
 def _setup_history(path: Path) -> Any:
@@ -51,14 +113,22 @@ class Repl:
         self.streams = streams
         self.tty = streams.stdin_isatty
         self.confirm = confirm
+        self.colour = colour_wanted(streams)
 
     def _say(self, text: str) -> None:
-        self.streams.plain(text)
+        if not self.colour:
+            self.streams.plain(text)
+            return
+        try:
+            self.streams.stderr.write(f"{DIM}{strip_controls(text)}{RESET}\n")
+            self.streams.stderr.flush()
+        except (OSError, ValueError):
+            pass  # stderr is closed
 
     def _read(self) -> str | None:
         try:
             if self.tty:
-                return input("you> ")
+                return input(PROMPT_COLOUR if self.colour else "you> ")
             line = self.streams.stdin.readline()
             if not line:
                 raise EOFError
@@ -94,15 +164,24 @@ class Repl:
             _save_history(readline, self.chat.session.history_path)
 
     def _turn(self, line: str) -> None:
+        show: Callable[[str], None] = self.streams.piece
+        wrap = None
+        if self.streams.stdout_isatty:
+            wrap = WordWrap(self.streams.piece, shutil.get_terminal_size().columns - 1)
+            show = wrap
         try:
-            reply = self.chat.ask(line, self.streams.piece)
+            reply = self.chat.ask(line, show)
         except KeyboardInterrupt:
+            if wrap is not None:
+                wrap.finish()
             self.streams.piece("\n")
             self._say("[reply cancelled; nothing stored]")
             return
         except LongcliError as exc:
             self._say(f"longcli: {exc.message}")
             return
+        if wrap is not None:
+            wrap.finish()
         self.streams.piece("\n")
         self.chat.settle()
         if reply.folded:

@@ -1,123 +1,224 @@
 """`longcli models`: the models longcli knows of, described from their headers, and aliases.
 
-Nothing here loads weights; every fact comes from a GGUF header.
+Nothing here loads weights; every fact comes from a GGUF header. What this module hands
+the CLI are typed descriptions in bytes and tokens; wording, units and tables are chosen
+in cli/.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from longcli.config import Settings
+from longcli.config import KvType, Settings
+from longcli.models.gguf import ModelInfo
+
+CONTEXT_SIZES = (2048, 4096, 8192, 16384, 32768, 65536, 131072)
+RECOMMEND_CTX = 8192
 
 
-def model_facts(settings: Settings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class KvMemory:
+    """The KV cache of one context size, in bytes for each --kv-type."""
+
+    n_ctx: int
+    bytes_by_type: dict[KvType, int]
+
+
+@dataclass(frozen=True)
+class ModelDescription:
+    """`longcli models info`: a model's header facts and what its contexts cost."""
+
+    name: str
+    path: Path
+    architecture: str
+    quantization: str
+    size_bytes: int
+    trained_ctx: int | None
+    layers: int | None
+    kv_heads: int | None
+    head_dim: int | None
+    chat_template: bool
+    memory: list[KvMemory]
+
+
+def describe(info: ModelInfo) -> ModelDescription:
     """A model's header facts and the KV-cache memory of a range of context sizes."""
-    from longcli.backends.engine import resolve_model_info
-    from longcli.models.footprint import KV_TYPES, format_bytes, kv_bytes, kv_shape
+    from longcli.models.footprint import KV_TYPES, kv_bytes, kv_shape
 
-    info = resolve_model_info(settings)
     shape = kv_shape(info)
     trained = info.context_length or 0
-    sizes = {n for n in (2048, 4096, 8192, 16384, 32768, 65536, 131072) if n <= trained}
+    sizes = {n for n in CONTEXT_SIZES if n <= trained}
     if trained:
         sizes.add(trained)
     memory = []
     if shape is not None:
         for n in sorted(sizes):
-            row: dict[str, Any] = {"n_ctx": n}
-            row.update({t: format_bytes(kv_bytes(shape, n, t)) for t in KV_TYPES})
-            memory.append(row)
-    return {
-        "name": info.name,
-        "path": str(info.path),
-        "architecture": info.architecture,
-        "quantization": info.quantization,
-        "size": format_bytes(info.size_bytes),
-        "trained_ctx": trained or None,
-        "layers": shape.layers if shape else None,
-        "kv_heads": max(shape.kv_heads) if shape else None,
-        "head_dim": shape.key_dim if shape else None,
-        "chat_template": bool(info.chat_template),
-        "kv_types": list(KV_TYPES),
-        "memory": memory,
-    }
+            memory.append(KvMemory(n, {t: kv_bytes(shape, n, t) for t in KV_TYPES}))
+    return ModelDescription(
+        name=info.name,
+        path=info.path,
+        architecture=info.architecture,
+        quantization=info.quantization,
+        size_bytes=info.size_bytes,
+        trained_ctx=trained or None,
+        layers=shape.layers if shape else None,
+        kv_heads=max(shape.kv_heads) if shape else None,
+        head_dim=shape.key_dim if shape else None,
+        chat_template=bool(info.chat_template),
+        memory=memory,
+    )
 
 
-def list_models(settings: Settings) -> tuple[list[dict[str, Any]], list[str]]:
+@dataclass(frozen=True)
+class ModelEntry:
+    """One row of `longcli models list`: the name --model takes, where the file comes from,
+    and its header (or why it cannot be used)."""
+
+    name: str
+    kind: str  # bundled, models dir, alias, or the tool that keeps it
+    path: Path
+    info: ModelInfo | None = None
+    error: str | None = None
+
+
+def list_models(settings: Settings) -> tuple[list[ModelEntry], list[str]]:
     """Every model longcli can use by name, described from its header: the bundled one,
-    the models dir, aliases, and what other tools keep (stores.py). Returns the rows and
+    the models dir, aliases, and what other tools keep (stores.py). Returns the entries and
     notes about stores that could not be read."""
     from longcli.errors import LongcliError
-    from longcli.models.footprint import format_bytes
     from longcli.models.gguf import describe_model
-    from longcli.models.locate import bundled_model_path, models_dir
+    from longcli.models.locate import BUNDLED_ALIAS, bundled_model_path, models_dir
     from longcli.models.stores import discover
 
-    entries: list[tuple[str, str, Path]] = []
+    found: list[tuple[str, str, Path]] = []
     bundled = bundled_model_path()
     if bundled is not None:
-        entries.append(("smollm2", "bundled", bundled))
+        found.append((BUNDLED_ALIAS, "bundled", bundled))
     directory = models_dir()
     if directory.is_dir():
-        entries += [(p.stem, "models dir", p) for p in sorted(directory.glob("*.gguf"))]
-    entries += [
+        found += [(p.stem, "models dir", p) for p in sorted(directory.glob("*.gguf"))]
+    found += [
         (name, "alias", Path(path).expanduser()) for name, path in sorted(settings.aliases.items())
     ]
     discovery = discover()
-    entries += [(found.name, found.store, found.path) for found in discovery.models]
-    rows = []
-    for name, kind, path in entries:
-        row: dict[str, Any] = {"name": name, "kind": kind, "path": str(path)}
+    found += [(model.name, model.store, model.path) for model in discovery.models]
+    entries = []
+    for name, kind, path in found:
         try:
-            info = describe_model(path)
+            entries.append(ModelEntry(name, kind, path, info=describe_model(path)))
         except LongcliError as exc:
-            row["error"] = exc.message
-        else:
-            row.update(
-                size=format_bytes(info.size_bytes),
-                architecture=info.architecture,
-                quantization=info.quantization,
-                trained_ctx=info.context_length,
-                chat_template=bool(info.chat_template),
-            )
-        rows.append(row)
-    return rows, discovery.notes
+            entries.append(ModelEntry(name, kind, path, error=exc.message))
+    return entries, discovery.notes
 
 
-RECOMMEND_CTX = 8192
+@dataclass(frozen=True)
+class Recommendation:
+    """A curated model (recommended.yaml) and what it needs here at an 8k context."""
+
+    name: str
+    repo: str
+    file: str
+    size_bytes: int
+    context: int
+    license: str
+    languages: tuple[str, ...]  # ISO 639-1 codes it was trained to write well
+    layers: int
+    kv_heads: int
+    head_dim: int
+    vocab: int
+    note: str
+    ram_bytes: int  # weights, f16 KV cache at RECOMMEND_CTX, buffers (--plan's arithmetic)
+    fits: bool  # within this machine's memory budget (True when it cannot be read)
+
+    @property
+    def multilingual(self) -> bool:
+        return len(self.languages) > 1
 
 
-def recommended(settings: Settings) -> list[dict[str, Any]]:
-    """The curated models (recommended.yaml), with the RAM each needs at an 8k context
-    (weights, f16 KV cache, buffers: --plan's arithmetic) and whether this machine has it."""
+def curated() -> list[dict[str, Any]]:
+    """recommended.yaml as data."""
     from importlib import resources
 
-    from longcli.backends.engine import ram_budget
-    from longcli.config import KvType, parse_yaml
-    from longcli.models.footprint import KvShape, compute_bytes, format_bytes, kv_bytes
+    from longcli.config import parse_yaml
 
     text = resources.files("longcli.models").joinpath("recommended.yaml").read_text("utf-8")
-    budget = ram_budget(settings, offloaded=False)
+    return list(parse_yaml(text, "recommended.yaml"))
+
+
+def recommended(batch: int, budget_bytes: int | None) -> list[Recommendation]:
+    """The curated models with the RAM each needs at an 8k context, and whether a memory
+    budget of `budget_bytes` (None: unknown) holds it."""
+    from longcli.models.footprint import KvShape, compute_bytes, kv_bytes
+
     rows = []
-    for entry in parse_yaml(text, "recommended.yaml"):
-        shape = KvShape(
-            entry["layers"], (entry["kv_heads"],) * entry["layers"], entry["head_dim"],
-            entry["head_dim"], entry["vocab"],
-        )  # fmt: skip
-        weights = int(entry["size_gb"] * 1e9)
-        need = weights + kv_bytes(shape, RECOMMEND_CTX, KvType.f16)
-        need += compute_bytes(shape, settings.batch)
+    for e in curated():
+        layers, kv_heads, head_dim, vocab = e["layers"], e["kv_heads"], e["head_dim"], e["vocab"]
+        shape = KvShape(layers, (kv_heads,) * layers, head_dim, head_dim, vocab)
+        size = int(e["size_gb"] * 1e9)
+        need = size + kv_bytes(shape, RECOMMEND_CTX, KvType.f16) + compute_bytes(shape, batch)
         rows.append(
-            {
-                **entry,
-                "ram_at_8k": format_bytes(need),
-                "ram_at_8k_bytes": need,
-                "fits": budget is None or need <= budget,
-                "pull": f"longcli models pull {entry['repo']} {entry['file']}",
-            }
+            Recommendation(
+                name=str(e["name"]),
+                repo=str(e["repo"]),
+                file=str(e["file"]),
+                size_bytes=size,
+                context=int(e["context"]),
+                license=str(e["license"]),
+                languages=tuple(str(x) for x in e.get("languages") or ["en"]),
+                layers=layers,
+                kv_heads=kv_heads,
+                head_dim=head_dim,
+                vocab=vocab,
+                note=str(e["note"]),
+                ram_bytes=need,
+                fits=budget_bytes is None or need <= budget_bytes,
+            )
         )
     return rows
+
+
+def suggest_for_language(language: str, model: ModelInfo | None = None) -> str | None:
+    """One line suggesting a multilingual model when the input's `language` (an ISO 639-1
+    code such as "de") is not one the model in use writes, else None.
+
+    Without `model`, the bundled model is assumed (English only). The suggestion is the
+    smallest curated model that lists the language.
+    """
+    lang = language.strip().lower()[:2]
+    if not lang:
+        return None
+    known = model_languages(model)
+    if lang in known:
+        return None
+    fitting = [r for r in recommended(512, None) if lang in r.languages]
+    if not fitting:
+        return None
+    best = min(fitting, key=lambda r: r.size_bytes)
+    who = model.name if model is not None else "the bundled model"
+    return (
+        f"the input looks like {language_name(lang)}, which {who} does not write well; "
+        f"{best.name} does: longcli models pull {best.repo} {best.file}"
+    )
+
+
+def model_languages(model: ModelInfo | None) -> tuple[str, ...]:
+    """The languages a model's header lists (general.languages); the bundled model and a
+    model that lists none count as English only."""
+    if model is None:
+        return ("en",)
+    listed = model.metadata.get("general.languages")
+    if isinstance(listed, list) and listed:
+        return tuple(str(x).lower()[:2] for x in listed)
+    return ("en",)
+
+
+def language_name(code: str) -> str:
+    """A language code's English name, "German" for "de" (text/language.py's), or the code."""
+    from longcli.text.language import name
+
+    return name(code)
 
 
 def add_alias(name: str, path: Path) -> Path:
@@ -137,6 +238,7 @@ def add_alias(name: str, path: Path) -> Path:
 
 
 def remove_alias(name: str) -> None:
+    """Forget an alias made with `longcli models alias`."""
     from longcli.config import config_path, read_aliases_file, write_aliases_file
     from longcli.errors import UsageError
 

@@ -170,6 +170,7 @@ def largest_fitting_ctx(
 
 
 def format_bytes(n: int) -> str:
-    if n >= 1024 * MIB:
+    """Bytes in binary units, the one unit longcli shows sizes in: '93.8 MiB', '1.04 GiB'."""
+    if n >= 1000 * MIB:
         return f"{n / (1024 * MIB):.2f} GiB"
     return f"{n / MIB:.1f} MiB"

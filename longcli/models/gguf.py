@@ -91,8 +91,10 @@ class ModelInfo:
 
     @property
     def identity(self) -> str:
-        """Stable identity for cache keys: name, size and quantization of the weights."""
-        return f"{self.name}|{self.architecture}|{self.quantization}|{self.size_bytes}"
+        """Stable identity for cache keys: the header's full name (not the shown one, so
+        caches outlive a change of display), size and quantization of the weights."""
+        full = self.metadata.get("general.name") or self.name
+        return f"{full}|{self.architecture}|{self.quantization}|{self.size_bytes}"
 
     def arch_value(self, key: str) -> Any:
         return self.metadata.get(f"{self.architecture}.{key}")
@@ -183,6 +185,15 @@ def validate_model_file(path: Path) -> Path:
     return path
 
 
+def display_name(meta: dict[str, Any], path: Path) -> str:
+    """The one name longcli shows for a model: the header's base name and size ("smollm2
+    135M"), else its full name, else the file's stem."""
+    base, size = meta.get("general.basename"), meta.get("general.size_label")
+    if isinstance(base, str) and base.strip():
+        return f"{base.strip()} {size.strip()}" if isinstance(size, str) else base.strip()
+    return str(meta.get("general.name") or path.stem)
+
+
 def describe_model(path: Path) -> ModelInfo:
     """Validate a GGUF file and read what it says about itself."""
     validate_model_file(path)
@@ -194,7 +205,7 @@ def describe_model(path: Path) -> ModelInfo:
         path=path,
         size_bytes=path.stat().st_size,
         architecture=arch,
-        name=str(meta.get("general.name") or path.stem),
+        name=display_name(meta, path),
         context_length=int(ctx) if isinstance(ctx, int) else None,
         quantization=FILE_TYPES.get(file_type, str(file_type)) if file_type is not None else "?",
         chat_template=meta.get("tokenizer.chat_template") or None,

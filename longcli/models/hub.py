@@ -241,7 +241,7 @@ def _parts(name: str, files: dict[str, HubFile]) -> list[str]:
     return parts
 
 
-def check_fits(plan: PullPlan, budget_bytes: int | None, force: bool) -> None:
+def refuse_too_big(plan: PullPlan, budget_bytes: int | None, force: bool) -> None:
     """Refuse a model whose weights alone are more than the memory budget."""
     if budget_bytes is not None and plan.total_bytes > budget_bytes and not force:
         from longcli.models.footprint import format_bytes

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from longcli.backends.base import SLACK_TOKENS, Backend, Message, Sampling
-from longcli.config import Method, Style
+from longcli.config import Method, Settings, Style
 from longcli.errors import InputError, UsageError
 from longcli.grounding.ask import TOKENS_PER_WORD, tokens_for_words
 from longcli.prompts.templates import Templates
@@ -23,21 +23,28 @@ MAX_SUMMARY_TOKENS = 512
 PREVIOUS_SHARE = 0.2  # of a map call's input budget, for the preceding summary
 LABEL_TOKENS = 8  # allowance for "Part 12:\n" and the blank line between parts
 POOL_SHARE = 1.6  # hybrid: candidate words shortened for the final choice, x --words
+E2A_SOURCE_SHARE = 1.6  # extract-abstract: source words the model reads, x --words
+PASSAGE_WORDS = 160  # extract-abstract: a part written in one call, about this many words
+WRITE_EXTRA_TOKENS = 70  # for --plan: a write prompt's instructions beyond a shortening's
 PLANNED_SENTENCE_WORDS = 17  # for --plan: a candidate sentence's typical length
 PLANNED_SHORTENING = 0.8  # for --plan: a shortened answer's length, as a share
+WORDS_INSIDE_CAP = 0.75  # words asked of a summary: this share of what its token cap holds
 
 
 @dataclass(frozen=True)
 class SummarizeOptions:
-    words: int = 250
-    style: Style = Style.paragraph
+    """How to summarize; the defaults are the settings' (summarize.run builds these from
+    `Settings`)."""
+
+    words: int = Settings.words
+    style: Style = Settings.style
     instructions: str | None = None
     method: Method = Method.hybrid  # not auto: backends/engine.py resolves that for a model
     chunk_tokens: int | None = None
     max_chunk_tokens: int | None = None  # cap on the default chunk size
     summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)
     sampling: Sampling = Sampling()
-    parallel: int = 1  # model calls in flight at once (for a server with several slots)
+    parallel: int = Settings.parallel  # calls in flight at once (a server with several slots)
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,7 @@ def summary_budget(backend: Backend, templates: Templates, opts: SummarizeOption
         summary_tokens = max(MIN_SUMMARY_TOKENS, min(summary_tokens, opts.summary_tokens))
     else:
         summary_tokens = min(summary_tokens, max(MIN_SUMMARY_TOKENS, chunk_tokens // 2))
-    summary_words = int(summary_tokens / 1.4 * 0.75)  # well inside the token cap
+    summary_words = int(summary_tokens / TOKENS_PER_WORD * WORDS_INSIDE_CAP)
     share = PREVIOUS_SHARE / (1 - PREVIOUS_SHARE)
     previous_tokens = min(previous_tokens, summary_tokens, int(chunk_tokens * share))
     return Budget(
@@ -254,6 +261,13 @@ def plan_run(chunk_tokens: list[int], budget: Budget, method: Method = Method.hy
     total = sum(chunk_tokens)
     if method == "extractive":
         return Plan(n, total, levels, [], b, method, exact=True)
+    if method == Method.extract_abstract:  # reads its passages only, writes --words
+        source_words = b.final_words * E2A_SOURCE_SHARE
+        calls = max(1, math.ceil(source_words / PASSAGE_WORDS))
+        overhead = b.shorten_overhead_tokens + WRITE_EXTRA_TOKENS
+        read = int(calls * overhead + source_words * TOKENS_PER_WORD)
+        wrote = tokens_for_words(b.final_words) + calls * 32
+        return Plan(n, total, levels, [Phase("write", calls, read, wrote)], b, method)
     if method == "hybrid":
         calls = math.ceil(b.final_words * POOL_SHARE / PLANNED_SENTENCE_WORDS)
         sentence = PLANNED_SENTENCE_WORDS * TOKENS_PER_WORD

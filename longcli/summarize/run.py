@@ -20,15 +20,15 @@ from typing import Any
 from longcli.backends.base import Backend, Completion, Delegating, Message, Sampling
 from longcli.backends.engine import (
     Engine,
+    EngineInfo,
     default_chunk_cap,
     model_max_ctx,
     open_engine,
     ram_budget,
     record_speed,
-    resolve_method,
     speed_estimate,
 )
-from longcli.config import BackendKind, Method, Settings, cache_dir
+from longcli.config import SECRET_SETTINGS, BackendKind, Method, Settings, cache_dir
 from longcli.errors import UsageError
 from longcli.models.footprint import Footprint, plan_footprint
 from longcli.models.gguf import ModelInfo
@@ -44,13 +44,15 @@ from longcli.summarize.budget import (
     plan_run,
     summary_budget,
 )
+from longcli.summarize.method import choose_method, method_for_run, resolve_method
 from longcli.summarize.pipeline import ProgressEvent, Summarizer, SummaryResult, chunk_sources
 from longcli.text.chunks import Chunk
 from longcli.text.decode import Source
 from longcli.text.documents import Document, InputFormat, open_document
 
 ESTIMATED_BYTES_PER_TOKEN = 4.0
-SECRET_SETTINGS = ("aliases", "system", "api_key")  # never echoed into output
+# Not echoed into a summary's JSON: secrets, and settings that are not about this run.
+UNSHOWN_SETTINGS = (*SECRET_SETTINGS, "aliases", "system")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class _WiderContext(Delegating):
 
 
 @dataclass(frozen=True)
-class InputFacts:
+class InputInfo:
     """What one input is, as `--plan` describes it."""
 
     source: str
@@ -120,14 +122,15 @@ class PlanReport:
     """What `--plan` shows."""
 
     plan: Plan
-    model: dict[str, Any]
+    model: EngineInfo
     eta_seconds: float
     calibrated: bool
     memory: Footprint | None
     at_max: Plan | None
-    inputs: list[InputFacts] = field(default_factory=list)
+    inputs: list[InputInfo] = field(default_factory=list)
     eta: Eta | None = None  # eta_seconds in its parts
     asked: Method = Method.auto  # --method as given, before it was resolved for the model
+    why: str = ""  # why this method (auto: the calibration, or what stands in for one)
 
 
 # A run's start, from the shell to its first chunk: Python, the imports and the tokenizer.
@@ -183,8 +186,9 @@ def plan(settings: Settings, sources: list[Source], reading: Reading) -> PlanRep
             weights_in_budget=not offloaded,
         )
     eta = planned.eta(speeds, reading_s, start_s if start_s < FRESH_PROCESS_S else START_S)
-    report = PlanReport(planned, engine.facts(), eta.seconds, calibrated, memory, at_max)
+    report = PlanReport(planned, engine.describe(), eta.seconds, calibrated, memory, at_max)
     report.inputs, report.eta, report.asked = inputs, eta, Method(settings.method)
+    report.why = choose_method(settings.method, engine.model).reason
     return report
 
 
@@ -227,7 +231,7 @@ def _plan_with(
     opts: SummarizeOptions,
     sources: list[Source],
     reading: Reading,
-) -> tuple[Plan, list[InputFacts], float]:
+) -> tuple[Plan, list[InputInfo], float]:
     """The plan for a context of backend.n_ctx, what the inputs are, and the seconds of
     model-free work a rehearsal cut short (see REHEARSAL_MAX_CHUNKS) left out."""
     budget = summary_budget(backend, templates, opts)
@@ -249,7 +253,7 @@ def _plan_with(
         started = time.monotonic()
         try:
             planned = _rehearse(backend, templates, opts, counted(REHEARSAL_MAX_CHUNKS))
-            return planned, [t.facts() for t in tallies], 0.0
+            return planned, [t.describe() for t in tallies], 0.0
         except _TooLong:
             rehearsed = len(counts) - 1  # the last one counted was not rehearsed
             per_chunk_s = (time.monotonic() - started) / rehearsed
@@ -259,7 +263,7 @@ def _plan_with(
     # The model-free work on the chunks not rehearsed: as long as on those that were, less
     # the reading just timed (it is part of what the plan measures as reading).
     rest_s = per_chunk_s * (len(counts) - rehearsed) - (time.monotonic() - started)
-    return plan_run(counts, budget, opts.method), [t.facts() for t in tallies], max(0.0, rest_s)
+    return plan_run(counts, budget, opts.method), [t.describe() for t in tallies], max(0.0, rest_s)
 
 
 # Inputs of more chunks than this are planned from the chunks' sizes: a rehearsal costs
@@ -307,16 +311,14 @@ class _Tally:
             elif not self._in_fence and MARKDOWN_HEADING.match(line):
                 self.headings += 1
 
-    def facts(self) -> InputFacts:
+    def describe(self) -> InputInfo:
         places: dict[str, int] = {}
         for mark in self.document.marks:
             places[mark.kind] = places.get(mark.kind, 0) + 1
         if self.headings:
             places["section"] = self.headings
         d = self.document
-        return InputFacts(
-            d.source.label, d.format, self.characters, self.words, self.tokens, places
-        )
+        return InputInfo(d.source.label, d.format, self.characters, self.words, self.tokens, places)
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
@@ -358,6 +360,12 @@ def _rehearse(
     levels = [sum(len(m.inputs) > 1 for m in level) for level in result.levels[:-1]]
     phases = [Phase("shorten", s.calls, s.prompt_tokens, s.completion_tokens)] if s.calls else []
     chunk_tokens = sum(c.tokens for c in result.chunks)
+    if opts.method == Method.extract_abstract:  # the parts it writes; the stand-in's empty
+        first = s.calls - s.retries  # answers were each retried, which real ones may not be
+        share = first / s.calls if s.calls else 0.0
+        phases = [Phase("write", first, round(s.prompt_tokens * share),
+                        round(s.completion_tokens * share))] if first else []  # fmt: skip
+        return Plan(len(result.chunks), chunk_tokens, [*levels, 1], phases, budget, opts.method)
     return Plan(len(result.chunks), chunk_tokens, [*levels, 1], phases, budget, opts.method, True)
 
 
@@ -368,8 +376,8 @@ def summarize(
     streams: Streams,
     on_progress: Callable[[ProgressEvent], None] | None = None,
     engine: Engine | None = None,
-) -> tuple[SummaryResult, dict[str, Any]]:
-    """Summarize the sources; returns the result and the run's facts for JSON output."""
+) -> tuple[SummaryResult, RunInfo]:
+    """Summarize the sources; returns the result and what the run was (for JSON output)."""
     from longcli.backends.cache import CachingBackend, CallCache
 
     if engine is None:
@@ -378,12 +386,11 @@ def summarize(
     if settings.cache:
         backend = CachingBackend(engine.backend, CallCache(cache_dir()))
     started = time.monotonic()
-    summarizer = Summarizer(
-        backend,
-        templates_for(settings),
-        summarize_options(settings, engine.model),
-        on_progress=on_progress,
-    )
+    templates, opts = templates_for(settings), summarize_options(settings, engine.model)
+    method = method_for_run(settings.method, engine.model, engine.backend, templates,
+                            opts.sampling, streams.note)  # fmt: skip
+    opts = dataclasses.replace(opts, method=method)
+    summarizer = Summarizer(backend, templates, opts, on_progress=on_progress)
     documents = [reading.open(s) for s in sources]
     chunks = _chunks(engine, documents, summarizer.budget)
     result = summarizer.run(chunks, _estimated_chunks(sources, summarizer.budget))
@@ -401,10 +408,31 @@ def summarize(
         f"{s.calls} calls ({s.cached_calls} cached, {s.retries} retries, {s.mended} mended, "
         f"{s.fallbacks} extractive fallbacks, {s.shortened} sentences shortened), "
         f"{s.prompt_tokens} prompt + {s.completion_tokens} generated tokens in {seconds:.1f}s"
+        + (
+            f"; the model read {s.passage_tokens} of {s.input_tokens} input tokens, wrote "
+            f"{s.written} sentences, {s.refused} refused by the check"
+            if result.method == Method.extract_abstract
+            else ""
+        )  # fmt: skip
     )
-    shown = {k: v for k, v in settings.plain().items() if k not in SECRET_SETTINGS}
-    shown["seconds"] = round(seconds, 2)
-    return result, {"model": engine.facts(), "settings": shown}
+    return result, RunInfo(engine.describe(), settings, seconds)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a summary was made with: the model, the settings and the time it took."""
+
+    model: EngineInfo
+    settings: Settings
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        """As --format json has it: "model", and "settings" with the run's "seconds"."""
+        shown = {k: v for k, v in self.settings.plain().items() if k not in UNSHOWN_SETTINGS}
+        return {
+            "model": self.model.to_json(),
+            "settings": {**shown, "seconds": round(self.seconds, 2)},
+        }
 
 
 def open_for(settings: Settings, streams: Streams) -> Engine:
@@ -412,7 +440,7 @@ def open_for(settings: Settings, streams: Streams) -> Engine:
     if _extractive(settings):
         return open_engine(settings, vocab_only=True)
     sequences = settings.parallel if settings.backend == BackendKind.llama else 1
-    return open_engine(settings, verbose=streams.verbose, sequences=sequences, note=streams.warn)
+    return open_engine(settings, verbose=streams.llama_log, sequences=sequences, note=streams.warn)
 
 
 @dataclass
@@ -442,7 +470,7 @@ def summarize_each(
     sources: list[Source],
     reading: Reading,
     directory: Path,
-    render: Callable[[SummaryResult, dict[str, Any]], str],
+    render: Callable[[SummaryResult, RunInfo], str],
     suffix: str,
     streams: Streams,
 ) -> list[EachOutcome]:
@@ -469,10 +497,10 @@ def summarize_each(
             return EachOutcome(source.label, output, "kept")
         started = time.monotonic()
         try:
-            result, facts = summarize(one_at_a_time, [source], reading, streams, None, engine)
+            result, run = summarize(one_at_a_time, [source], reading, streams, None, engine)
         except InputError as exc:
             return EachOutcome(source.label, output, exc.message)
-        _write_each(output, render(result, facts), new_file_mode)
+        _write_each(output, render(result, run), new_file_mode)
         return EachOutcome(
             source.label, output, "done", len(result.chunks), time.monotonic() - started
         )

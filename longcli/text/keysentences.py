@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from longcli.grounding.check import mentions
-from longcli.text import debris
+from longcli.text import units
+from longcli.text.names import mentions
 from longcli.text.terms import terms
 
 NAME_BONUS = 0.15  # per distinct name, up to MAX_NAMES
@@ -266,5 +266,5 @@ def _best(
 
 
 def word_count(text: str) -> int:
-    """Words, each Chinese or Japanese character counted as one (they use no spaces)."""
-    return debris.word_count(text)
+    """Length in the reader's unit: words, each Chinese or Japanese character one."""
+    return units.count(text)

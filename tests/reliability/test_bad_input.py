@@ -197,5 +197,21 @@ def test_sessions(tmp_path: Path):
     TRIED.extend(["memory dir is a file", "session of a newer format"])
 
 
-def test_report():
+def test_every_row_of_the_reliability_table_names_a_test_here():
+    """RELIABILITY.md's bad-input table points at tests of this module that exist, and
+    every case a test here tries is tried once (no two tests claim one row)."""
+    text = (Path(__file__).resolve().parents[2] / "RELIABILITY.md").read_text()
+    table = text.split("## Bad input", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "`" in line]
+    named = set()
+    for row in rows:
+        ours = True  # bare names after `tests/other.py::x` belong to that file
+        for name in row.rsplit("|", 2)[1].split("`")[1::2]:
+            ours = ours and not name.startswith("tests/")
+            if ours:
+                named.add(name.split("[", 1)[0])
+    assert len(rows) >= 15 and named
+    missing = sorted(n for n in named if not callable(globals().get(n)))
+    assert not missing, f"RELIABILITY.md names tests this module lacks: {missing}"
+    assert len(TRIED) == len(set(TRIED)), TRIED
     sys.stderr.write(f"\nbad inputs tried: {len(TRIED)}\n")

@@ -75,7 +75,7 @@ def test_closed_stderr_with_llama_logging(tmp_path: Path, monkeypatch: pytest.Mo
     f = tmp_path / "in.txt"
     f.write_text("Alice met Bob in Paris. They talked about painting and then went home.")
     out = tmp_path / "out.txt"
-    args = "--verbose --words 20 --ctx 512 --method abstractive"
+    args = "--debug --words 20 --ctx 512 --method abstractive"  # --debug: llama.cpp's log
     r = shell(f"{PY} -m longcli summarize {f} {args} -o {out} 2>&-")
     assert r.returncode == 0
     assert out.read_text().strip()
