@@ -44,16 +44,19 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "squality-dev.jsonl"
-LONGCLI_METHODS = ("extractive", "hybrid", "abstractive")
+LONGCLI_METHODS = ("extractive", "hybrid", "abstractive", "extract-abstract")
 ALL_METHODS = ("lead", "centrality", *LONGCLI_METHODS, "langchain")
+
+
+MISSING = (
+    "summarize_quality: {path} is missing: the benchmark data lives in ../shared next to "
+    "the repository (see its README); nothing measured"
+)
 
 
 def load_stories(n: int | None) -> list[dict[str, Any]]:
     if not DATA.is_file():
-        sys.exit(
-            f"summarize_quality: {DATA} is missing. The benchmark data lives in ../shared "
-            "next to the repository (see its README); the test suite does not need it."
-        )
+        sys.exit(MISSING.format(path=DATA))
     with open(DATA, encoding="utf-8") as f:
         stories = [json.loads(line) for line in f][:n]
     for story in stories:
@@ -93,12 +96,41 @@ def faithfulness(summary: str, source: str) -> dict[str, Any]:
     }
 
 
+def meaning_changes(summary: str, source: str) -> list[str]:
+    """Summary sentences that may say something their closest source sentence does not:
+    a shortening that deletes a negation, number or name or cuts mid-clause (the reader
+    bench's rule), or a sentence whose negation or roles (who did what to whom) differ
+    from the source sentence it is closest to."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from reader_quality import meaning_changes as shortening_changes
+
+    from longcli.grounding.check import Passages, claim_problems
+    from longcli.text.sentences import split_sentences
+
+    passages = Passages([s.text for s in split_sentences(source)])
+    found = []
+    for sentence in (s.text for s in split_sentences(summary)):
+        closest = passages.closest(sentence)
+        if closest is None:
+            continue
+        reasons = shortening_changes(sentence, closest)
+        if not reasons:
+            near = Passages([closest])
+            reasons = [p.kind for p in claim_problems(sentence, near)
+                       if p.kind in ("negation", "swapped")]  # fmt: skip
+        if reasons:
+            found.append(f"{sentence[:60]}: {reasons[0]}")
+    return found
+
+
 def score(run: dict[str, Any], story: dict[str, Any]) -> dict[str, Any]:
-    return {
+    scored = {
         **run,
         **rouge(run["summary"], story["references"]),
         **faithfulness(run["summary"], story["document"]),
     }
+    scored["meaning"] = meaning_changes(run["summary"], story["document"])
+    return scored
 
 
 # -- model-free baselines -----------------------------------------------------------------
@@ -134,26 +166,27 @@ def centrality(text: str, words: int) -> str:
 # -- model runs ---------------------------------------------------------------------------
 
 
-def measure_speeds(backend: Any) -> tuple[float, float]:
+def measure_speeds(backend: Any, words: int = 1500, rounds: int = 2) -> tuple[float, float]:
     """(prefill tokens/s, decode tokens/s) of this backend now, on a story excerpt."""
     from longcli.backends.base import Message, Sampling
 
-    text = " ".join(load_stories(1)[0]["document"].split()[:1500])
+    text = " ".join(load_stories(1)[0]["document"].split()[:words])
     prompt = [Message("user", "Summarize this.\n\n" + text)]
     llm = backend._llm  # this bench's own instrumentation: no EOS, so decoding is timed
     rates = []
-    for _ in range(2):
+    for _ in range(rounds):
         backend.forget_context()
         started = time.perf_counter()
         backend.complete(prompt, Sampling(max_tokens=1, temperature=0.0))
         prefill_s = time.perf_counter() - started
         tokens = backend.encode(prompt)
-        backend.forget_context()
+        # The prompt is in the KV cache now, so this call decodes (timing it less the
+        # prefill measured before went negative on a loaded machine).
         started = time.perf_counter()
         out = llm.create_completion(
             tokens, max_tokens=129, temperature=0.0, logit_bias={llm.token_eos(): -100.0}
         )
-        decode_s = time.perf_counter() - started - prefill_s
+        decode_s = time.perf_counter() - started
         generated = out["usage"]["completion_tokens"]
         rates.append((len(tokens) / prefill_s, (generated - 1) / max(decode_s, 1e-6)))
     backend.forget_context()
@@ -164,12 +197,13 @@ def run_longcli(
     backend: Any, templates: Any, story: dict[str, Any], method: str, words: int
 ) -> dict[str, Any]:
     from longcli.backends.engine import default_chunk_cap
+    from longcli.config import Method
     from longcli.summarize.budget import SummarizeOptions, plan_run
     from longcli.summarize.pipeline import Summarizer
     from longcli.text.chunks import chunk_stream
 
     opts = SummarizeOptions(
-        words=words, method=method, max_chunk_tokens=default_chunk_cap(backend.model)
+        words=words, method=Method(method), max_chunk_tokens=default_chunk_cap(backend.model)
     )
     summarizer = Summarizer(backend, templates, opts)
     started = time.perf_counter()
@@ -193,6 +227,9 @@ def run_longcli(
         "final_tokens": backend.count_tokens(result.summary),
         "chunks": len(result.chunks),
         "outcomes": dict(outcomes),
+        "written": s.written,
+        "refused": s.refused,
+        "read_share": (s.prompt_tokens / s.input_tokens) if s.input_tokens else None,
         "plan_prompt_tokens": plan.prompt_tokens,
         "plan_completion_tokens": plan.completion_tokens,
     }
@@ -226,11 +263,13 @@ COLUMNS = [
     ("entP", "entity_precision", "{:5.3f}"),
     ("rep8", "repeated_8grams", "{:5.2f}"),
     ("meta", "meta_count", "{:5.2f}"),
+    ("mean", "meaning_count", "{:5.2f}"),
     ("wall s", "seconds", "{:7.1f}"),
     ("calls", "calls", "{:5.1f}"),
     ("tok in", "prompt_tokens", "{:7.0f}"),
     ("tok out", "completion_tokens", "{:7.0f}"),
     ("/floor", "floor_ratio", "{:6.2f}"),
+    ("read", "read_share", "{:5.2f}"),
 ]
 
 
@@ -238,6 +277,7 @@ def summarize_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_method: dict[str, list[dict[str, Any]]] = {}
     for run in runs:
         run["meta_count"] = len(run["meta"])
+        run["meaning_count"] = len(run.get("meaning") or [])
         by_method.setdefault(run["method"], []).append(run)
     rows = []
     for method, group in by_method.items():
@@ -257,6 +297,9 @@ def summarize_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             outcomes.update(r.get("outcomes") or {})
         if outcomes:
             row["outcomes"] = dict(outcomes)
+        if any(r.get("written") or r.get("refused") for r in group):
+            row["written_refused"] = (sum(r.get("written") or 0 for r in group),
+                                      sum(r.get("refused") or 0 for r in group))  # fmt: skip
         rows.append(row)
     return rows
 
@@ -278,6 +321,9 @@ def print_table(rows: list[dict[str, Any]], header: str) -> None:
             if key in row:
                 e = row[key]
                 notes.append(f"{key} {e['mean']:+.0%} ({e['min']:+.0%}..{e['max']:+.0%})")
+        if row.get("written_refused"):
+            notes.append("written sentences kept/refused by the check {}/{}".format(
+                *row["written_refused"]))  # fmt: skip
         if row["stories_with_meta"] or row["stories_with_repeats"]:
             notes.append(
                 f"stories with meta {row['stories_with_meta']}, "
@@ -310,9 +356,26 @@ def main() -> None:
         help="score saved runs (JSON lines with story, method, summary)",
     )
     parser.add_argument("--json", action="store_true", help="print the table as JSON, last")
+    parser.add_argument(
+        "--speed-rounds", type=int, default=2, help="speed measurements, the best kept [2]"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="seconds: the first story's first 1,200 words, lead, extractive and "
+        "extract-abstract with the bundled model, --words 60 (CI)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        if not DATA.is_file():
+            print(MISSING.format(path=DATA))
+            return
+        args.stories, args.words, args.ctx = 1, 60, 4096
+        args.methods = "lead,extractive,extract-abstract"
 
     stories = load_stories(args.stories)
+    if args.smoke:
+        stories[0]["document"] = " ".join(stories[0]["document"].split(" ")[:1200])
     by_id = {s["id"]: s for s in stories}
     methods = [m for m in args.methods.split(",") if m]
     unknown = set(methods) - set(ALL_METHODS)
@@ -343,7 +406,9 @@ def main() -> None:
             (f"/{name}", load_templates(path))
             for name, path in (spec.split("=", 1) for spec in args.prompt_file)
         ]
-        prefill_tps, decode_tps = measure_speeds(backend)
+        prefill_tps, decode_tps = measure_speeds(
+            backend, 300 if args.smoke else 1500, 1 if args.smoke else args.speed_rounds
+        )
         print(
             f"measured: prefill {prefill_tps:.0f} tok/s, decode {decode_tps:.0f} tok/s "
             f"(fresh-install guess: {REFERENCE_PREFILL_TPS:.0f}, {REFERENCE_DECODE_TPS:.0f})",
@@ -384,7 +449,9 @@ def main() -> None:
                 print(
                     f"  {story['id']} {run['method']:16} R-Lsum {run['rougeLsum']:5.1f} "
                     f"entP {run['entity_precision']:.2f} rep8 {run['repeated_8grams']} "
-                    f"meta {len(run['meta'])} {run.get('seconds') or 0:6.1f}s",
+                    f"meta {len(run['meta'])} meaning {len(run['meaning'])} "
+                    f"{run.get('seconds') or 0:6.1f}s"
+                    + (f" /floor {run['floor_ratio']:.2f}" if run.get("floor_ratio") else ""),
                     flush=True,
                 )
     rows = summarize_rows(runs)

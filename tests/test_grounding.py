@@ -168,3 +168,25 @@ def test_a_pronouns_contraction_is_no_name():
     text = "Jinx Ship to the Rescue, by ALFRED COPPEL, JR. You'd think it was easy."
     assert "You'd" not in mentions(text) and "COPPEL" in mentions(text)
     assert entity_precision(text, "Jinx Ship to the Rescue, by Alfred Coppel, Jr.")[0] == 1.0
+
+
+def test_an_assistant_talking_to_the_reader_is_refused():
+    source = "The captain sold the ship in Lisbon and went home to his farm."
+    for said in (
+        "I'm definitely going to agree with you on this point.",
+        "I think it shows a lot of respect for their unique culture.",
+        "You can see that the captain sold the ship.",
+    ):
+        assert [p.kind for p in check(said, Grounds([source])).problems] == ["assistant"]
+    talk = "I think we should sell the ship, you said."
+    assert check("I think we should sell the ship.", Grounds([talk])).ok  # said in the input
+
+
+def test_a_summary_never_retells_a_licence_note():
+    note = (
+        "Transcriber's Note: Extensive research did not uncover any evidence that the U.S. "
+        "copyright on this publication was renewed."
+    )
+    said = "The U.S. copyright on this publication was renewed."
+    assert [p.kind for p in check(said, Grounds([note], summary=True)).problems] == ["licence"]
+    assert check(said, Grounds([note])).ok  # a chat about licences may say so

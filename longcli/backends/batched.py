@@ -12,6 +12,7 @@ that shares the longest prefix with it (the system prompt and fixed instruction)
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from longcli.backends import reasoning
 from longcli.backends.base import (
     Completion,
     Delegating,
@@ -243,7 +245,9 @@ class BatchedBackend(Delegating):
         self.runner = BatchedLlama(inner, sequences, n_ctx)
 
     def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
-        return self.runner.submit(self.llama.encode(messages), sampling).result()
+        done = self.runner.submit(self.llama.encode(messages), sampling).result()
+        text = reasoning.visible(self.llama.opened_thinking(messages) + done.text)
+        return dataclasses.replace(done, text=text)  # thinking stripped, its tokens counted
 
     def stream(self, messages: list[Message], sampling: Sampling) -> Iterator[str]:
         yield self.complete(messages, sampling).text

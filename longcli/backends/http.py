@@ -8,6 +8,7 @@ clear message naming the server.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.client
 import json
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from longcli.backends import reasoning
 from longcli.backends.base import Capabilities, Completion, Message, Sampling, check_fits
 from longcli.backends.tokens import (
     CachedCounter,
@@ -416,9 +418,25 @@ class HttpBackend:
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             **sampling.params(),
             "stream": stream,
+            # Qwen3-style templates: no thinking (llama-server and vLLM read this; others
+            # ignore it). What a model thinks anyway is stripped (reasoning.py).
+            "chat_template_kwargs": {"enable_thinking": False},
         }
 
     def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
+        done = self._complete(messages, sampling)
+        room = self.n_ctx - self.prompt_tokens(messages) - sampling.max_tokens
+        if done.finish_reason == "length" and not done.text and room > 0:
+            # A model that thought until the cap and never answered: once more, with
+            # room for its thinking (the server would not be told not to think).
+            more = sampling.max_tokens + min(reasoning.THINKING_TOKENS, room)
+            again = self._complete(messages, dataclasses.replace(sampling, max_tokens=more))
+            return dataclasses.replace(
+                again, completion_tokens=again.completion_tokens + done.completion_tokens
+            )
+        return done
+
+    def _complete(self, messages: list[Message], sampling: Sampling) -> Completion:
         data = self.client.json(
             "POST", "/v1/chat/completions", self._body(messages, sampling, False)
         )
@@ -434,10 +452,13 @@ class HttpBackend:
         self._learn(messages, prompt)
         completion = int(usage.get("completion_tokens") or 0) or self.count_tokens(text)
         reason = "length" if choice.get("finish_reason") == "length" else "stop"
+        text = reasoning.visible(text)  # thinking in the content; reasoning_content is unread
         return Completion(text, prompt or self.prompt_tokens(messages), completion, reason)
 
     def stream(self, messages: list[Message], sampling: Sampling) -> Iterator[str]:
-        body = self._body(messages, sampling, True)
+        yield from reasoning.filtered(self._pieces(self._body(messages, sampling, True)))
+
+    def _pieces(self, body: dict[str, Any]) -> Iterator[str]:
         for event in self.client.stream_events("/v1/chat/completions", body):
             choices = event.get("choices") or []
             if not choices or not isinstance(choices[0], dict):

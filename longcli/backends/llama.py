@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from longcli.backends import crashwatch
+from longcli.backends import crashwatch, reasoning
 from longcli.backends.base import (
     Capabilities,
     Completion,
@@ -131,6 +131,10 @@ class ChatTemplate:
         except Exception as exc:  # jinja2.TemplateError and friends
             raise ModelError(f"the model's chat template does not parse: {exc}") from None
         self._bos, self._eos = bos, eos
+        # A reasoning model's template: told not to think where it has a switch (Qwen3);
+        # what it thinks anyway is stripped from every answer (reasoning.py).
+        self.thinks = reasoning.thinks(source)
+        self.switchable = reasoning.has_switch(source)
 
     def render_slots(
         self, messages: list[Message], generation_prompt: bool = True
@@ -143,6 +147,7 @@ class ChatTemplate:
                 add_generation_prompt=generation_prompt,
                 bos_token=self._bos,
                 eos_token=self._eos,
+                enable_thinking=False,  # read only by templates with the switch
             )
         except Exception as exc:
             raise ModelError(f"the model's chat template failed: {exc}") from None
@@ -406,28 +411,47 @@ class LlamaBackend:
     def complete(self, messages: list[Message], sampling: Sampling) -> Completion:
         prompt = self.encode(messages)
         check_fits(len(prompt), sampling.max_tokens, self.n_ctx)
+        params = self._with_thinking(len(prompt), sampling)
         with self._lock:
             try:
-                out = self._llm.create_completion(prompt, **sampling.params())
+                out = self._llm.create_completion(prompt, **params)
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"generation failed: {exc}") from None
         choice = out["choices"][0]
         usage = out["usage"]
+        text = reasoning.visible(self.opened_thinking(messages) + choice["text"])
         return Completion(
-            text=choice["text"],
+            text=text,
             prompt_tokens=usage["prompt_tokens"],
-            completion_tokens=usage["completion_tokens"],
+            completion_tokens=usage["completion_tokens"],  # thinking included: it took time
             finish_reason=choice.get("finish_reason") or "stop",
         )
 
     def stream(self, messages: list[Message], sampling: Sampling) -> Iterator[str]:
         prompt = self.encode(messages)
         check_fits(len(prompt), sampling.max_tokens, self.n_ctx)
+        params = self._with_thinking(len(prompt), sampling)
         with self._lock:
             try:
-                for part in self._llm.create_completion(prompt, stream=True, **sampling.params()):
-                    text = part["choices"][0]["text"]
-                    if text:
-                        yield text
+                parts = self._llm.create_completion(prompt, stream=True, **params)
+                pieces = (part["choices"][0]["text"] for part in parts)
+                yield from reasoning.filtered(pieces, opened=bool(self.opened_thinking(messages)))
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"generation failed: {exc}") from None
+
+    def _with_thinking(self, prompt_tokens: int, sampling: Sampling) -> dict[str, Any]:
+        """Sampling parameters; a model that thinks anyway (no switch) gets room for it."""
+        params = sampling.params()
+        if self._template.thinks and not self._template.switchable:
+            room = self.n_ctx - prompt_tokens - sampling.max_tokens
+            params["max_tokens"] += max(0, min(reasoning.THINKING_TOKENS, room))
+        return params
+
+    def opened_thinking(self, messages: list[Message]) -> str:
+        """The opening think tag when the prompt itself opens the thinking block (the
+        answer then starts inside it), else ""."""
+        if not self._template.thinks:
+            return ""
+        texts, _ = self._template.render_slots(messages)
+        tail = texts[-1].rstrip().lower() if texts else ""
+        return "<think>" if tail.endswith("<think>") else ""

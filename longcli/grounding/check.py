@@ -11,12 +11,18 @@ against the inputs of its call:
   in the same answer: the start of a loop.
 - **quote**: a quotation of four words or more that the inputs do not contain: small
   models write dialogue the text never had.
+- **assistant**: an assistant talking to the reader ("I agree", "I think", "you can")
+  where the inputs do not say so; **licence** (summaries only): a sentence retelling a
+  licence or transcriber's note.
 - whole-answer failures: empty, far too short, looping throughout, the inputs handed back
   uncompressed, or the preceding context repeated instead of the new text.
 
+A sentence written from a few passages (extract-abstract) is also held to their claims
+(`check_written`, below): its content words, negations, who did what, and reasons.
+
 Copying sentences of the input is *not* a failure: it is the most faithful thing a small
 model can do. Sentence-level problems can be mended by dropping those sentences; the
-caller decides (see generation.py). The same functions measure finished summaries in
+caller decides (see grounding/ask.py). The same functions measure finished summaries in
 `bench/summarize_quality.py`, so what the bench reports is what the check enforces.
 """
 
@@ -27,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from longcli.text import language, units
 from longcli.text.sentences import split_sentences
 
 PHRASE_WORDS = 8  # a repeated run of this many words is a loop
@@ -36,9 +43,18 @@ LOOP_NGRAM_SHARE = 0.35  # this share of repeated 4-grams: the whole answer loop
 MIN_WORDS_FOR_LOOP_CHECK = 24
 UNCOMPRESSED_SHARE = 0.8  # an answer this long relative to its input, and copied, is no summary
 COPIED_SHARE = 0.7  # share of the answer's 8-grams found in the input that counts as copied
+MIN_LANGUAGE_CHARS = 40  # a shorter answer's language is not judged
 ECHO_SHARE = 0.5  # share of 8-grams taken from the preceding context that is an echo
 
-_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?", re.UNICODE)
+# A word, a number, or a run of Chinese or Japanese characters, which never runs into the
+# Latin word or number beside it ("于2022年" holds the number 2022; "Transformer架构" the
+# name Transformer), so those are held to the source as in any other script.
+_CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(
+    rf"[{_CJK}]+|[^\W\d_{_CJK}](?:(?:[^\W{_CJK}]|['’-])*[^\W{_CJK}])?"
+    r"|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?",
+    re.UNICODE,
+)
 _LOWER_WORD = re.compile(r"\w+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$", re.IGNORECASE)
@@ -376,6 +392,8 @@ class Grounds:
     inputs: Sequence[str]
     context: str | None = None  # the summary of what came before, allowed but not to repeat
     compress_from: str | None = None  # the text the answer must be shorter than
+    summary: bool = False  # a summary of a text: a licence or transcriber's note is refused
+    language: str = ""  # the language the answer must be in ("" or "und": any)
 
     def vocabulary(self) -> Vocabulary:
         return Vocabulary([*self.inputs, self.context or ""])
@@ -391,10 +409,14 @@ def check(
     if not tokens:
         verdict.problems.append(Problem("empty", -1))
         return verdict
-    if len(tokens) < min_words:
-        verdict.problems.append(Problem("short", -1, f"{len(tokens)} words"))
+    length = units.count(answer) if units.has_cjk(answer) else len(tokens)  # 字 for CJK
+    if length < min_words:
+        verdict.problems.append(Problem("short", -1, f"{length} words"))
     vocab = vocabulary or grounds.vocabulary()
     _whole_answer(verdict, tokens, grounds)
+    written_in = _wrong_language(answer, grounds.language)
+    if written_in:
+        verdict.problems.append(Problem("language", -1, written_in))
     repeats = repeating(sentences)
     for i, sentence in enumerate(sentences):
         missing = [m for m in mentions(sentence) if not vocab.supports(m)]
@@ -408,7 +430,20 @@ def check(
             verdict.problems.append(Problem("quote", i, invented[0][:40]))
         if i in repeats:
             verdict.problems.append(Problem("repeat", i))
+        talk = assistant_phrase(sentence)
+        if talk and not vocab.contains_phrase(talk):
+            verdict.problems.append(Problem("assistant", i, talk))
+        licence = licence_phrase(sentence) if grounds.summary else None
+        if licence:
+            verdict.problems.append(Problem("licence", i, licence))
     return verdict
+
+
+def _wrong_language(answer: str, expected: str) -> str | None:
+    """The language an answer is in when it is not `expected` (too short to tell: None)."""
+    if len(answer) < MIN_LANGUAGE_CHARS:
+        return None
+    return language.other_language(answer, expected)
 
 
 def repeating(sentences: Sequence[str]) -> set[int]:
@@ -455,3 +490,344 @@ def _copied_share(tokens: list[str], source: list[str]) -> float:
         return 0.0
     source_grams = set(ngrams(source, PHRASE_WORDS))
     return sum(g in source_grams for g in grams) / len(grams)
+
+
+# -- claims: is a written sentence supported by the passages it was written from? --------
+#
+# The check above trusts names: a sentence with only known names passes, whatever it says
+# about them. A sentence written from a few source passages (extract, then abstract) must
+# also be supported by them: most of its content words occur there (light stems), a
+# negation is there when the sentence has one (and not dropped when the closest passage
+# has one), who did what to whom is not turned round, and a reason ("because ...") is
+# one the passages give. Paraphrase is allowed; what cannot be traced is refused.
+# bench/summarize_quality.py and tests/test_grounding.py measure what this catches on
+# planted errors and what it wrongly refuses.
+
+CONTENT_SUPPORT_SHARE = 0.6  # of a written sentence's content words found in its passages
+REASON_SUPPORT_SHARE = 0.75  # of a reason clause's content words, in one passage
+MIN_CLAIM_WORDS = 3  # fewer content words than this: nothing to check beyond names
+STEM_PREFIX = 5  # words sharing this many first letters count as one ("discovers")
+
+_CLAIM_STOP = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your
+    also later finally eventually soon then story tells meanwhile however while one ones
+    way get gets got make makes made take takes took go goes went come comes came""".split()
+)
+_CLAIM_NEGATIONS = frozenset(
+    """not no never nor neither none nothing nobody nowhere cannot without refuse refuses
+    refused fail fails failed unable""".split()
+)
+_CAUSAL = re.compile(
+    r"\b(?:because(?: of)?|so that|in order to|due to|as a result of|out of (?=fear|love|"
+    r"anger|spite|jealousy|pity|revenge|curiosity|greed|shame)|for fear that|since he|since she"
+    r"|since they|which is why|that is why)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+# An assistant talking to the reader, not a summary: "I agree", "I think", "you".
+_ASSISTANT = re.compile(
+    r"\b(?:i(?:'m| am)? (?:definitely |really |also |do |would )?(?:agree|think|believe|feel|"
+    r"hope|recommend|suggest|going to|would say|can see|must say)|in my (?:opinion|view)|"
+    r"(?:with|to|for|thank) you\b|you(?:'re| are| can| may| might| will| should| would)\b|"
+    r"your (?:point|question|request|text)|let me\b|let's\b)",
+    re.IGNORECASE,
+)
+# Licence and transcription notes are about the file, never the content.
+_LICENCE = re.compile(
+    r"project gutenberg|gutenberg\.org|e-?text|e-?book|transcriber|copyright|public domain|"
+    r"all rights reserved|licen[cs]e (?:agreement|terms)|distributed proofread|"
+    r"this (?:publication|edition) (?:was|is) (?:renewed|produced|published)",
+    re.IGNORECASE,
+)
+
+
+def claim_stems(text: str) -> list[str]:
+    """Content words of `text`, lower-cased, cut to STEM_PREFIX letters (a cheap stem)."""
+    return [w[:STEM_PREFIX] for w in words(text) if w not in _CLAIM_STOP and not w.isdigit()]
+
+
+def assistant_phrase(sentence: str) -> str | None:
+    """The phrase that makes a sentence an assistant talking to the reader, if any."""
+    unquoted = _QUOTATION.sub(" ", sentence)
+    match = _ASSISTANT.search(unquoted)
+    return match.group(0) if match else None
+
+
+def licence_phrase(sentence: str) -> str | None:
+    """The phrase that makes a sentence about a file's licence or transcription, if any."""
+    match = _LICENCE.search(sentence)
+    return match.group(0) if match else None
+
+
+def _negated(text: str) -> bool:
+    return any(w in _CLAIM_NEGATIONS or w.endswith("n't") or w == "t" for w in words(text))
+
+
+def _names(sentence: str) -> list[str]:
+    return [_normal(m) for m in mentions(sentence) if not m[0].isdigit()]
+
+
+@dataclass(frozen=True)
+class Passages:
+    """The source passages a written sentence may draw on, indexed for claim checks."""
+
+    sentences: Sequence[str]
+
+    @property
+    def stems(self) -> set[str]:
+        return {s for sentence in self.sentences for s in claim_stems(sentence)}
+
+    def closest(self, sentence: str) -> str | None:
+        """The passage sentence sharing most content words with `sentence` (two or more)."""
+        wanted = set(claim_stems(sentence))
+        best, score = None, 1
+        for candidate in self.sentences:
+            shared = len(wanted & set(claim_stems(candidate)))
+            if shared > score:
+                best, score = candidate, shared
+        return best
+
+
+COPY_SHARE = 0.8  # a sentence with this share of its words in order in a passage: a copy
+
+# The write prompt's own words, echoed into an answer ("In the third person, ...").
+_PROMPT_ECHO = re.compile(
+    r"\b(?:in (?:the )?third[- ]person|plain prose|(?:these|the|key|given) passages|"
+    r"retell(?:s|ing)?\b)",
+    re.IGNORECASE,
+)
+
+
+def _lcs(a: Sequence[str], b: Sequence[str]) -> list[int]:
+    """Indices into `b` of a longest common subsequence of `a` and `b`."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            table[i][j] = (
+                table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+            )
+    found, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            found.append(j)
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return found
+
+
+def cut_changes_meaning(sentence: str, passage: str) -> bool:
+    """Whether `sentence` is `passage` copied with cuts (COPY_SHARE of its words, in
+    order) that may change what it says: the no-meaning-change rule of is_shortening,
+    applied to every word of the passage the copy left out."""
+    kept, whole = words(sentence), words(passage)
+    if len(kept) < 3:
+        return False
+    matched = _lcs(kept, whole)
+    if len(matched) < COPY_SHARE * len(kept) or len(matched) == len(whole):
+        return False  # a paraphrase, or nothing left out
+    return not _deletions_keep_meaning([whole[j] for j in matched], passage)
+
+
+def _cut_problem(sentence: str, closest: str) -> list[Problem]:
+    if cut_changes_meaning(sentence, closest):
+        return [Problem("cut", 0, closest)]  # the whole passage: restored_sentences uses it
+    return []
+
+
+def claim_problems(sentence: str, passages: Passages) -> list[Problem]:
+    """Why a written sentence is not supported by its passages ([] if it is). Problems
+    carry sentence index 0: the caller places them."""
+    problems: list[Problem] = []
+    closest = passages.closest(sentence)
+    if closest is not None and f" {' '.join(words(sentence))} " in f" {' '.join(words(closest))} ":
+        return _cut_problem(sentence, closest)  # its words as a passage has them, in a row
+    stems = claim_stems(sentence)
+    known = passages.stems
+    if len(stems) >= MIN_CLAIM_WORDS:
+        missing = [s for s in stems if s not in known]
+        if len(stems) - len(missing) < CONTENT_SUPPORT_SHARE * len(stems):
+            problems.append(Problem("unsupported_claim", 0, " ".join(missing[:4])))
+    if closest is not None and _negated(sentence) != _negated(closest):
+        problems.append(Problem("negation", 0, closest[:40]))
+    elif closest is None and _negated(sentence):
+        problems.append(Problem("negation", 0, "no passage says so"))
+    swapped = (
+        _swapped_roles(sentence, passages)
+        or _other_subject(sentence, passages)
+        or _turned_round(sentence, passages)
+    )
+    if swapped:
+        problems.append(Problem("swapped", 0, swapped))
+    reason = _unsupported_reason(sentence, passages)
+    if reason:
+        problems.append(Problem("reason", 0, reason))
+    if closest is not None:
+        problems += _cut_problem(sentence, closest)
+    echo = _PROMPT_ECHO.search(sentence)
+    if echo and not any(echo.group(0).lower() in p.lower() for p in passages.sentences):
+        problems.append(Problem("meta", 0, echo.group(0)))
+    return problems
+
+
+def _swapped_roles(sentence: str, passages: Passages) -> str | None:
+    """'A <verb> B' where the passages only say 'B <verb> A' (not in the passive)."""
+    names = _names(sentence)
+    if len(names) < 2:
+        return None
+    tokens = words(sentence)
+    for a_i, a in enumerate(names):
+        for b in names[a_i + 1 :]:
+            if a == b or a not in tokens or b not in tokens:
+                continue
+            between = tokens[tokens.index(a) + 1 : tokens.index(b)]
+            verbs = [w[:STEM_PREFIX] for w in between if w not in _CLAIM_STOP]
+            if not verbs:
+                continue
+            forward = reverse = False
+            for passage in passages.sentences:
+                p = words(passage)
+                if a not in p or b not in p:
+                    continue
+                i, j = p.index(a), p.index(b)
+                span = p[min(i, j) + 1 : max(i, j)]
+                if not any(w[:STEM_PREFIX] in verbs for w in span):
+                    continue
+                passive = "by" in span
+                if (i < j) != passive:
+                    forward = True
+                else:
+                    reverse = True
+            if reverse and not forward:
+                return f"{a} ... {b}"
+    return None
+
+
+SUBJECT_WINDOW = 4  # a name this close before a verb is taken as its subject
+
+
+def _other_subject(sentence: str, passages: Passages) -> str | None:
+    """'A <verb>s ...' where the passages have someone else named doing it ('B <verb>s')
+    and never A: a swapped name. A verb the passages give no named subject passes."""
+    tokens = words(sentence)
+    named = _subjects(sentence)
+    for name in set(named):
+        if name not in tokens:
+            continue
+        at = tokens.index(name)
+        if tokens[at + 1 : at + 2] == ["s"]:
+            continue  # "Hoshick's weight": a possessor, not a subject
+        after = []
+        for w in tokens[at + 1 : at + 1 + SUBJECT_WINDOW]:
+            if w in named:
+                break  # a name closer to the verb is its subject ("In March, Peter lost")
+            if w not in _CLAIM_STOP:
+                after.append(w)
+        if not after:
+            continue
+        verb = after[0][:STEM_PREFIX]
+        others: set[str] = set()
+        supported = False
+        for passage in passages.sentences:
+            p = words(passage)
+            stems = [w[:STEM_PREFIX] for w in p]
+            if verb not in stems:
+                continue
+            v = stems.index(verb)
+            before = p[max(0, v - SUBJECT_WINDOW) : v]
+            supported |= name in p[:v] or ("by" in p[v:] and name in p[v:])
+            others.update(n for n in _subjects(passage) if n in before)
+        if not supported and others - {name}:
+            return f"{name} {after[0]} (the passages: {sorted(others - {name})[0]})"
+    return None
+
+
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?(\w+)\s+by\s+"
+                      r"((?:\w+\s+){0,2}\w+)", re.IGNORECASE)  # fmt: skip
+_BE = frozenset("was were is are been being be".split())
+
+
+def _turned_round(sentence: str, passages: Passages) -> str | None:
+    """'X <verb>ed Y' where the closest passage says 'X was <verb>ed by Y': the doer of
+    the passage's passive must come before the verb when the sentence is active."""
+    closest = passages.closest(sentence)
+    tokens = words(sentence)
+    stems = [w[:STEM_PREFIX] for w in tokens]
+    for match in _PASSIVE.finditer(closest or ""):
+        verb = match.group(1).lower()[:STEM_PREFIX]
+        if verb not in stems:
+            continue
+        v = stems.index(verb)
+        if v > 0 and (tokens[v - 1] in _BE or "by" in tokens[v:]):
+            continue  # the sentence is passive too
+        doers = [w for w in words(match.group(2)) if w not in _CLAIM_STOP]
+        if doers and not any(d in tokens[:v] for d in doers):
+            return f"{match.group(0)[:40]}"
+    return None
+
+
+def _subjects(passage: str) -> list[str]:
+    """Names in a passage, with a capitalised first word that may be one ("Mara found"),
+    which `mentions` leaves out (any sentence starts with a capital)."""
+    found = _names(passage)
+    first = _WORD.match(passage.lstrip("\"“'‘( "))
+    if first and first.group()[0].isupper():
+        word = _normal(first.group())
+        if word not in _NOT_NAMES and word not in _CLAIM_STOP and not word.endswith("ly"):
+            found.append(word)
+    return found
+
+
+def _unsupported_reason(sentence: str, passages: Passages) -> str | None:
+    """A reason clause ("because ...") whose words no single passage sentence holds."""
+    match = _CAUSAL.search(sentence)
+    if not match:
+        return None
+    rest = sentence[match.end() :]
+    end = _CLAUSE_END.search(rest)
+    reason = claim_stems(rest[: end.start()] if end else rest)
+    if not reason:
+        return None
+    for passage in passages.sentences:
+        have = set(claim_stems(passage))
+        if sum(s in have for s in reason) >= REASON_SUPPORT_SHARE * len(reason):
+            return None
+    return match.group(0) + " " + " ".join(reason[:3])
+
+
+def check_written(answer: str, passages: Sequence[str], grounds: Grounds) -> Verdict:
+    """Check an answer written from `passages`: `check`, plus every sentence's claims.
+    Sentence-level problems can be mended by dropping the sentence."""
+    verdict = check(answer, grounds)
+    indexed = Passages(passages)
+    for i, sentence in enumerate(verdict.sentences):
+        for problem in claim_problems(sentence, indexed):
+            verdict.problems.append(Problem(problem.kind, i, problem.detail))
+    return verdict
+
+
+def restored_sentences(verdict: Verdict) -> list[str]:
+    """The answer's sentences that passed, with each one refused only for a cut (a copy
+    of a passage with words left out that may matter) replaced by that passage as it is:
+    what it copied, whole. [] when the whole answer failed."""
+    if verdict.whole:
+        return []
+    kept: list[str] = []
+    for i, sentence in enumerate(verdict.sentences):
+        problems = [p for p in verdict.problems if p.sentence == i]
+        if problems and all(p.kind == "cut" for p in problems):
+            sentence = problems[0].detail
+        elif problems:
+            continue
+        if sentence not in kept:
+            kept.append(sentence)
+    return kept

@@ -1,11 +1,13 @@
 """Cleaning a model's raw answer: chat-template leftovers, filler openers, cut-off endings.
 
-Whether the cleaned answer can be trusted is grounding.py's question.
+Whether the cleaned answer can be trusted is grounding/check.py's question.
 """
 
 from __future__ import annotations
 
 import re
+
+from longcli.backends.reasoning import visible
 
 _END_OF_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
@@ -31,7 +33,7 @@ _PART_LABEL = re.compile(r"^\s*(?:\*\*)?part \d+(?:\*\*)?\s*:\s*(?:\*\*)?\s*", r
 
 def strip_artifacts(text: str) -> str:
     """Remove chat-template leftovers and filler openers from a model's answer."""
-    text = _CHAT_ARTIFACTS.sub("", text).strip()
+    text = _CHAT_ARTIFACTS.sub("", visible(text)).strip()  # backends strip thinking too
     lines = []
     for line in text.splitlines():
         cleaned = _PART_LABEL.sub("", line, count=1)  # our own labels, echoed back

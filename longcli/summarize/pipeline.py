@@ -1,9 +1,9 @@
 """Hierarchical map-reduce summarization: pure orchestration over a Backend.
 
 Map: every chunk becomes a summary, in order. Its key sentences are picked first, with
-no model (extractive.py). Reduce: summaries are packed in order into groups that fit the
-context and merged, level by level, until one remains; the last merge makes the final
-summary (`--words`, `--style`). By method:
+no model (text/keysentences.py). Reduce: summaries are packed in order into groups that
+fit the context and merged, level by level, until one remains; the last merge makes the
+final summary (`--words`, `--style`). By method:
 
 - `extractive`: every node is the key sentences of the nodes below it; no model at all.
 - `hybrid`: the same tree; then, for the final choice, the model shortens each candidate
@@ -12,7 +12,11 @@ summary (`--words`, `--style`). By method:
 - `abstractive`: the model writes every node: each chunk with the summary of the chunk
   before it as context, then the merges. Every answer goes through the grounding check
   and falls back to an extractive selection of its inputs when it cannot be trusted
-  (generation.py).
+  (grounding/ask.py).
+- `extract-abstract`: the extractive tree chooses the key passages (more than `--words`);
+  they are cut into parts at chapters and headings, the model writes each part from its
+  passages alone, and every written sentence is checked against them
+  (grounding.check_written); a part that fails is its passages as they are.
 
 Termination is guaranteed, whatever the model does: every answer is hard-capped (by
 max_tokens and then by cutting at a sentence), so every summary is at most
@@ -42,6 +46,7 @@ from longcli.config import Method
 from longcli.errors import InputError, UsageError
 from longcli.grounding.ask import (
     EXTRACTIVE,
+    MENDED,
     MODEL,
     CallStats,
     SummaryRequest,
@@ -50,7 +55,14 @@ from longcli.grounding.ask import (
     tokens_for_words,
     truncate_to_tokens,
 )
-from longcli.grounding.check import Grounds, check, is_shortening, repeating
+from longcli.grounding.check import (
+    Grounds,
+    check,
+    check_written,
+    is_shortening,
+    repeating,
+    restored_sentences,
+)
 from longcli.grounding.cite import (
     Citations,
     Origins,
@@ -60,10 +72,12 @@ from longcli.grounding.cite import (
     placed,
     trace,
 )
-from longcli.grounding.cleanup import strip_artifacts
+from longcli.grounding.cleanup import strip_artifacts, trim_to_sentence
 from longcli.prompts.templates import Templates
 from longcli.summarize.budget import (
+    E2A_SOURCE_SHARE,
     LABEL_TOKENS,
+    PASSAGE_WORDS,
     POOL_SHARE,
     Budget,
     SummarizeOptions,
@@ -199,6 +213,9 @@ class Stats:
     mended: int = 0  # answers kept with their failing sentences dropped
     fallbacks: int = 0  # answers replaced by an extractive selection
     shortened: int = 0  # hybrid: sentences the model shortened (others kept as they were)
+    written: int = 0  # extract-abstract: sentences the model wrote that passed the check
+    refused: int = 0  # extract-abstract: written sentences the check refused
+    passage_tokens: int = 0  # extract-abstract: tokens of source passages the model read
     prompt_tokens: int = 0
     completion_tokens: int = 0
     input_tokens: int = 0  # tokens of the user's text
@@ -412,6 +429,62 @@ def _span_heading(spans: list[Span]) -> str:
     return f"{source}characters {start:,}-{end:,}:"
 
 
+# extract-abstract: what the model reads and writes.
+MIN_PART_WORDS = 15  # the least a part is asked to be written in
+MAX_WRITE_ATTEMPTS = 2  # the answer, then one stricter retry
+KEEP_WRITTEN_SHARE = 0.5  # a part's checked sentences must keep this share of its words
+
+WRITE_PROMPT = """Below are key passages from {where}, in the order they appear. Retell \
+what happens in them in at most {words} words of plain prose, in the third person. Name \
+the people and places as the passages do. Use only what the passages say: add no reasons, \
+opinions, comments or events of your own, and do not address the reader.{instructions}
+
+Passages:
+{text}"""
+
+
+def _write_prompt(passages: list[str], sections: list[str], words: int, instructions: str) -> str:
+    names = [n.strip().rstrip(".:") for n in dict.fromkeys(sections) if n.strip()]
+    if len(names) > 1:
+        where = f'the parts "{names[0]}" to "{names[-1]}" of a longer text'
+    else:
+        where = f'the part "{names[0]}" of a longer text' if names else "a longer text"
+    text = "\n".join(passages)
+    return WRITE_PROMPT.format(where=where, words=words, instructions=instructions, text=text)
+
+
+def _within_words(passages: list[str], words: int) -> list[int]:
+    """The most important of `passages` within `words` (at least one), in their order."""
+    kept: list[int] = []
+    used = 0
+    for scored in sorted(score_sentences(passages), key=lambda s: -s.score):
+        n = word_count(passages[scored.index])
+        if not kept or used + n <= words:
+            kept.append(scored.index)
+            used += n
+    return sorted(kept)
+
+
+def _passage_parts(pool: _Pool, picked: list[int]) -> list[list[int]]:
+    """`picked` (in source order) cut into parts written one call each: past PASSAGE_WORDS,
+    or at a new section (chapter, heading) once a part has half that; a short last part
+    joins the one before it."""
+    parts: list[list[int]] = []
+    used = 0
+    for i in picked:
+        section = pool.sections[i] if pool.sections else ""
+        previous = pool.sections[parts[-1][-1]] if parts and pool.sections else ""
+        new_section = section != previous and used >= PASSAGE_WORDS // 2
+        if not parts or new_section or used >= PASSAGE_WORDS:
+            parts.append([])
+            used = 0
+        parts[-1].append(i)
+        used += word_count(pool.sentences[i])
+    if len(parts) > 1 and used < PASSAGE_WORDS // 3:
+        parts[-2].extend(parts.pop())
+    return parts
+
+
 class Summarizer:
     """Runs one summarization over a Backend, reporting progress through a callback."""
 
@@ -507,6 +580,8 @@ class Summarizer:
     def _final_choice(self, pool: _Pool) -> Node:
         """The final summary, chosen from `pool` within --words (hybrid: shortened first)."""
         words = self.opts.words
+        if self.opts.method == Method.extract_abstract:
+            return self._written(pool)
         if self.opts.method != "hybrid":
             return self._extracted(pool, words, final=True)
         picked = pool.indices(int(words * POOL_SHARE), by_words=True)
@@ -553,6 +628,97 @@ class Summarizer:
             return answer
         return sentence
 
+    # -- extract, then abstract ---------------------------------------------------------
+
+    def _written(self, pool: _Pool) -> Node:
+        """The final summary written by the model from the key passages of `pool` only:
+        the passages are chosen as extractive chooses (E2A_SOURCE_SHARE x --words), cut
+        into parts (a section, or about PASSAGE_WORDS), each part written in its share of
+        the words, every written sentence checked against its part's passages
+        (check_written), the parts joined in order. A part whose answer keeps too little
+        is its passages as they are."""
+        words = self.opts.words
+        picked = self._picked(pool, int(words * E2A_SOURCE_SHARE), final=True)
+        parts = _passage_parts(pool, picked)
+        if not parts:
+            return self._extracted(pool, words, final=True)
+        source_words = sum(word_count(pool.sentences[i]) for part in parts for i in part)
+        calls = len(parts)
+        self._report("write", 0, calls)
+        steps = _Steps(lambda done: self._report("write", done, calls))
+        with pool_for(self._parallel) as workers:
+            futures = [
+                workers.submit(partial(self._write_part, pool, part, words, source_words, steps))
+                for part in parts
+            ]
+            written = [f.result() for f in futures]
+        sentences: list[str] = []
+        origins: Origins = []
+        groups: list[int] = []
+        sections: list[str] = []
+        for g, (texts, spans, _) in enumerate(written):
+            section = pool.sections[parts[g][0]] if pool.sections else ""
+            sentences += texts
+            origins += spans
+            groups += [LEAD_GROUP if pool.groups[parts[g][0]] == LEAD_GROUP else g] * len(texts)
+            sections += [section] * len(texts)
+        outcomes = {outcome for _, _, outcome in written}
+        outcome = (
+            EXTRACTIVE if outcomes == {EXTRACTIVE} else MODEL if outcomes == {MODEL} else MENDED
+        )
+        text = _styled(sentences, groups, origins, self.opts.style, sections)
+        return Node(text, self.backend.count_tokens(text), origins, outcome)
+
+    def _write_part(
+        self, pool: _Pool, part: list[int], words: int, source_words: int, steps: _Steps
+    ) -> tuple[list[str], Origins, str]:
+        """One part's sentences, their source spans, and how they were obtained."""
+        passages = [pool.sentences[i] for i in part]
+        spans = [pool.origins[i] for i in part]
+        share = sum(word_count(p) for p in passages) / max(source_words, 1)
+        target = max(MIN_PART_WORDS, round(words * share))
+        sections = [pool.sections[i] for i in part] if pool.sections else []
+        grounds = Grounds([*passages, self.opts.instructions or ""],
+                          language=self.templates.target(), summary=True)  # fmt: skip
+        best: list[str] = []
+        whole = False  # the best answer passed with every sentence
+        for attempt in range(MAX_WRITE_ATTEMPTS):
+            instructions = instructions_text(self.opts) + self.templates.language_instruction()
+            content = _write_prompt(passages, sections, target, instructions)
+            messages = prompt_messages(self.templates, content, stricter=attempt > 0)
+            room = self.backend.n_ctx - self.backend.prompt_tokens(messages)
+            limit = max(1, min(tokens_for_words(target), room))
+            completion = self.backend.complete(
+                messages, for_attempt(self._sampling, limit, attempt)
+            )
+            stats = CallStats(1, int(completion.cached), int(attempt > 0))
+            stats.prompt_tokens = completion.prompt_tokens
+            stats.completion_tokens = completion.completion_tokens
+            self._count(stats)
+            text = strip_artifacts(completion.text)
+            if completion.finish_reason == "length":
+                text = trim_to_sentence(text)
+            verdict = check_written(text, passages, grounds)
+            kept = restored_sentences(verdict)  # a copy cut where it matters: whole again
+            refused = len(verdict.sentences) - len(kept)
+            with self._stats_lock:
+                self.stats.refused += refused
+            if word_count(" ".join(kept)) > word_count(" ".join(best)):
+                best, whole = kept, refused == 0
+            if word_count(" ".join(best)) >= KEEP_WRITTEN_SHARE * target:
+                break
+        with self._stats_lock:
+            self.stats.passage_tokens += self.backend.count_tokens(" ".join(passages))
+        steps.step()
+        if word_count(" ".join(best)) >= KEEP_WRITTEN_SHARE * target:
+            with self._stats_lock:
+                self.stats.written += len(best)
+            return best, trace(" ".join(best), passages, spans), MODEL if whole else MENDED
+        with self._stats_lock:
+            self.stats.fallbacks += 1
+        chosen = _within_words(passages, target)
+        return [passages[k] for k in chosen], [spans[k] for k in chosen], EXTRACTIVE
+
     # -- map ----------------------------------------------------------------------------
 
     def _map_one(self, chunk: Chunk, previous: str | None) -> Node:
@@ -576,7 +742,13 @@ class Summarizer:
             build=build,
             words=b.summary_words,
             max_tokens=b.summary_tokens,
-            grounds=Grounds([chunk.text, o.instructions or ""], previous, compress_from=chunk.text),
+            grounds=Grounds(
+                [chunk.text, o.instructions or ""],
+                previous,
+                compress_from=chunk.text,
+                language=self.templates.target(),
+                summary=True,
+            ),
             fallback=self._fallback(pool, b.summary_tokens),
         )
         return self._ask(request, pool)
@@ -601,7 +773,12 @@ class Summarizer:
             build=build,
             words=o.words,
             max_tokens=b.final_tokens,
-            grounds=Grounds([chunk.text, o.instructions or ""], compress_from=chunk.text),
+            grounds=Grounds(
+                [chunk.text, o.instructions or ""],
+                compress_from=chunk.text,
+                language=self.templates.target(),
+                summary=True,
+            ),
             fallback=self._fallback(pool, o.words, final=True),
         )
         return self._ask(request, pool)
@@ -647,7 +824,12 @@ class Summarizer:
             build=build,
             words=words,
             max_tokens=max_tokens,
-            grounds=Grounds([*texts, o.instructions or ""], compress_from=joined),
+            grounds=Grounds(
+                [*texts, o.instructions or ""],
+                compress_from=joined,
+                language=self.templates.target(),
+                summary=True,
+            ),
             fallback=self._fallback(pool, words if final else max_tokens, final),
             min_words=min(int(words * MIN_MERGE_SHARE), source_words // 4),
         )
@@ -825,6 +1007,8 @@ class Summarizer:
         first = next(iterator, None)
         if first is None:
             raise InputError("the input is empty")
+        if self.opts.method != Method.extractive:  # the model is told the language to write
+            self.templates = self.templates.for_text(first.text)
         second = next(iterator, None)
         if second is None and first.tokens <= b.single_input_tokens:
             if not first.text.strip():
