@@ -75,3 +75,28 @@ def test_offsets_are_ordered_and_match_the_text(text):
         assert previous_end <= sentence.start < sentence.end <= len(text)
         assert " ".join(text[sentence.start : sentence.end].split()) == sentence.text
         previous_end = sentence.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *"茶是。！？「」“”，；と他说 \n.?",
+                "z. B.",
+                "т. е.",
+                "¿Qué?",
+                "« Oui. »",
+                "## 3. ",
+                "12",
+            ]
+        ),
+        max_size=150,
+    ).map("".join)
+)
+def test_offsets_hold_in_every_script(text):
+    previous_end = 0
+    for sentence in split_sentences(text, max_words=5):
+        assert previous_end <= sentence.start < sentence.end <= len(text)
+        assert " ".join(text[sentence.start : sentence.end].split()) == sentence.text
+        previous_end = sentence.end

@@ -80,3 +80,27 @@ def test_resolve_sources(tmp_path: Path):
         resolve_sources([str(tmp_path)], stdin_is_tty=True)
     with pytest.raises(UsageError, match="only once"):
         resolve_sources(["-", "-"], stdin_is_tty=False)
+
+
+RUSSIAN = "Байкал — самое глубокое озеро на Земле. Его глубина составляет 1642 метра. " * 8
+FRENCH = "Il était une fois une reine très âgée qui aimait les légumes et les crêpes. " * 8
+
+
+@pytest.mark.parametrize("text,codec", [(RUSSIAN, "cp1251"), (FRENCH, "cp1252")])
+def test_a_legacy_encoding_is_named_in_the_error(text, codec):
+    with pytest.raises(InputError) as caught:
+        decode(text.encode(codec), block=1 << 16)
+    assert caught.value.hint is not None and f"--encoding {codec}" in caught.value.hint
+
+
+@pytest.mark.parametrize("text,codec", [(RUSSIAN, "cp1251"), (FRENCH, "cp1252")])
+def test_encoding_auto_reads_a_legacy_encoding(text, codec):
+    assert decode(text.encode(codec), block=1 << 16, encoding="auto") == text
+
+
+def test_encoding_auto_keeps_utf8_and_boms():
+    text = "日本語とEnglish — ☃\n" * 20
+    assert decode(text.encode(), block=1 << 16, encoding="auto") == text
+    assert decode(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), encoding="AUTO") == text
+    # A character cut by the first block's end is no reason to doubt UTF-8.
+    assert decode(text.encode(), block=2, encoding="auto") == text

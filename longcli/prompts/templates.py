@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from longcli.config import Settings, config_dir, parse_yaml
-from longcli.errors import ConfigError
+from longcli.errors import ConfigError, UsageError
+from longcli.text import language as languages
+from longcli.text.units import unit_for
 
 USER_PROMPTS_FILE = "prompts.yaml"
 REQUIRED_PLACEHOLDERS: dict[str, set[str]] = {
@@ -22,17 +24,45 @@ REQUIRED_PLACEHOLDERS: dict[str, set[str]] = {
     "stricter": set(),
     "shorten": {"text"},
 }
-KNOWN_PLACEHOLDERS = {"text", "previous", "words", "style", "instructions", "summary", "turns"}
+KNOWN_PLACEHOLDERS = {
+    "text", "previous", "words", "style", "instructions", "summary", "turns", "language", "unit",
+}  # fmt: skip
+AUTO = "auto"  # --language auto: answers in the language of the text
 
 
 @dataclass(frozen=True)
 class Templates:
+    """The prompts and styles, and the language the answers are to be written in."""
+
     prompts: dict[str, str]
     styles: dict[str, str]
+    language: str = AUTO  # --language: a code such as "de", or "auto" (the text's)
+    source_language: str = ""  # the text's language, once `for_text` has seen it
 
     def fill(self, name: str, **values: str | int) -> str:
-        """Fill a template; placeholders a template does not use are simply ignored."""
+        """Fill a template; placeholders a template does not use are simply ignored.
+        {language} is the sentence that names the answer's language (empty when text and
+        answer are both English), {unit} what --words counts ("words", "characters")."""
+        values.setdefault("language", self.language_instruction())
+        values.setdefault("unit", unit_for(self.target() or None).plural)
         return self.prompts[name].format_map(_Defaults(values))
+
+    def target(self) -> str:
+        """The language answers are written in: --language, else the text's ('' unknown)."""
+        return self.language if self.language != AUTO else self.source_language
+
+    def language_instruction(self) -> str:
+        target = self.target()
+        if not target or target == languages.UNKNOWN:
+            return ""
+        if target == languages.ENGLISH and self.source_language in ("", languages.ENGLISH):
+            return ""  # the prompts are English: nothing to say
+        return f" Write it in {languages.name(target)}."
+
+    def for_text(self, text: str) -> Templates:
+        """These templates for a text: its language detected (the answer's, unless
+        --language names another)."""
+        return replace(self, source_language=languages.detect(text))
 
     def style(self, name: str) -> str:
         return self.styles.get(name, "")
@@ -89,7 +119,7 @@ def _merge(base: Templates, data: dict, where: str) -> Templates:
                 + ", ".join("{" + u + "}" for u in sorted(unknown))
             )
         prompts[key] = value
-    return Templates(prompts, styles)
+    return replace(base, prompts=prompts, styles=styles)
 
 
 def _read(path: Path) -> str:
@@ -117,4 +147,11 @@ def load_templates(prompt_file: str | None = None, user_dir: Path | None = None)
 
 def templates_for(settings: Settings) -> Templates:
     """The templates a run uses: the user's prompts.yaml and --prompt-file over the defaults."""
-    return load_templates(settings.prompt_file, config_dir())
+    templates = load_templates(settings.prompt_file, config_dir())
+    code = settings.language.strip().lower() or AUTO
+    if code != AUTO and not languages.known(code):
+        raise UsageError(
+            f"unknown language: {settings.language}",
+            hint="use a two-letter code such as en, de, fr, es, ru, zh, ja, ko, or auto",
+        )
+    return replace(templates, language=code)

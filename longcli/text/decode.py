@@ -22,6 +22,15 @@ from longcli.errors import InputError, UsageError
 
 BLOCK_BYTES = 1 << 16
 STDIN_NAME = "-"
+AUTO = "auto"  # --encoding auto: the encoding charset-normalizer finds likeliest
+GUESS_BYTES = 1 << 16  # the bytes an encoding is guessed from
+CHAOS_SLACK = 0.02  # a common encoding this close to the likeliest is preferred to it
+# The encodings people use, most used first (among equals, the first wins).
+_COMMON = tuple(
+    """utf_8 cp1252 cp1251 gb18030 gbk big5 shift_jis cp932 euc_jp euc_kr cp949 latin_1
+    iso8859_15 cp1250 iso8859_2 koi8_r koi8_u iso8859_5 cp1253 cp1254 cp1255 cp1256 cp1257
+    gb2312 utf_16 utf_32""".split()
+)
 
 # Longest BOM first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS: list[tuple[bytes, str]] = [
@@ -90,6 +99,47 @@ def _check_readable(path: Path) -> Path:
     return path
 
 
+def guess_encoding(sample: bytes) -> str | None:
+    """The likeliest encoding of some bytes (charset-normalizer, MIT), or None."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return None
+    matches = list(from_bytes(sample[:GUESS_BYTES]))
+    if not matches:
+        return None
+    # Short Western text reads alike in a dozen code pages; the one people use wins.
+    best = matches[0]
+    close = [m.encoding for m in matches if m.chaos <= best.chaos + CHAOS_SLACK]
+    common = sorted((_COMMON.index(e), e) for e in close if e in _COMMON)
+    return codecs.lookup(common[0][1] if common else best.encoding).name
+
+
+def _chosen_encoding(encoding: str | None, head: bytes) -> str:
+    if encoding and encoding.lower() != AUTO:
+        return encoding
+    bom = detect_encoding(head)
+    if bom or not encoding:
+        return bom or "utf-8"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut by the block's end
+            return "utf-8"
+    return guess_encoding(head) or "utf-8"
+
+
+def _invalid(label: str, exc: UnicodeDecodeError, offset: int, sample: bytes) -> InputError:
+    """The error for undecodable bytes, naming the likely encoding when one is found."""
+    guess = guess_encoding(sample) if exc.encoding.replace("-", "") == "utf8" else None
+    if guess and guess.replace("-", "") != "utf8":
+        hint = f"it looks like {guess}: use --encoding {guess} (or --encoding auto)"
+    else:
+        hint = "use --encoding to name the right encoding, or --errors replace"
+    return InputError(f"{label}: invalid {exc.encoding} byte at offset {offset}", hint=hint)
+
+
 def detect_encoding(head: bytes) -> str | None:
     """The encoding a byte-order mark announces, or None."""
     for bom, encoding in _BOMS:
@@ -123,7 +173,7 @@ def iter_text(
 ) -> Iterator[str]:
     """Decode a binary stream block by block into normalised text."""
     head = stream.read(block_bytes)
-    chosen = encoding or detect_encoding(head) or "utf-8"
+    chosen = _chosen_encoding(encoding, head)
     try:
         decoder = codecs.getincrementaldecoder(chosen)(errors=errors)
     except LookupError:
@@ -147,10 +197,7 @@ def iter_text(
             text = decoder.decode(block, final=final)
         except UnicodeDecodeError as exc:
             offset = consumed - pending + exc.start
-            raise InputError(
-                f"{label}: invalid {exc.encoding} byte at offset {offset}",
-                hint="use --encoding to name the right encoding, or --errors replace",
-            ) from None
+            raise _invalid(label, exc, offset, block) from None
         consumed += len(block)
         # After the CR folding, so a CR LF split across two blocks is still one line end.
         out = strip_controls(normaliser.feed(text, final))

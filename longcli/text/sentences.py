@@ -6,11 +6,16 @@ an answer to drop) and citations (which source sentences an answer sentence come
 Boundaries, strongest first: blank lines (unless the text runs on across one, from a word
 to a lower-case word); line breaks before a list item or heading, after a heading, a
 colon, or a short line (verse, speaker labels, log lines); sentence punctuation followed
-by a capital, digit or quote, unless the word before it is a known abbreviation or an
-initial ("Dr. Watson", "I.V. Hendricks"); and 。！？ followed by anything. Hard-wrapped
-prose lines are joined, and so are the lines of a list item, however it wraps. A sentence
-longer than `max_words` is cut at semicolons, line breaks, then every `max_words` words,
-so one run-on line can never become one giant sentence.
+by a capital of any script, a digit, or a letter of a script without capitals (Korean,
+Arabic...), maybe after an opening quote, ¿ or ¡; unless the word before it is a known
+abbreviation ("Dr.", "bzw.", "Sra.", "Mme", "проф."), a single letter (an initial, or
+part of "z. B.", "d. h.", "т. е."), a German ordinal ("im 19. Jahrhundert") or a
+heading's number ("## 3. Scope"). Chinese and Japanese sentences end at 。！？ followed by
+anything, except inside a 「」『』“” quotation or before the と, 他说 that goes on after
+one. Hard-wrapped prose lines are joined, and so are the lines of a list item, however it
+wraps. A sentence longer than `max_words` is cut at semicolons, line breaks, then every
+`max_words` words (CJK: at ；，、 past CJK_CHARS_PER_WORD x `max_words` characters), so one
+run-on line can never become one giant sentence.
 """
 
 from __future__ import annotations
@@ -20,17 +25,47 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 MAX_SENTENCE_WORDS = 60
+CJK_CHARS_PER_WORD = 2  # a CJK sentence is cut past this many characters per max word
+NUMBERING_CHARS = 24  # "### 12.3.4" and its indent: a heading's number is no longer
 SHORT_LINE_CHARS = 50  # a line shorter than this ends its sentence (verse, labels, logs)
 
+# Words that end with a period but not a sentence. English, then the main European
+# languages (a single letter and a period, as in "z. B.", "d. h.", "p. ej.", "т. е.", is
+# always an abbreviation or an initial, so those need no entry).
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st jr sr gen col lt capt cmdr cmdre sgt maj adm gov sen rep rev hon
     fr mt ft vs etc al no nos vol vols fig figs ch pp approx inc ltd co corp dept est jan feb
-    mar apr jun jul aug sep sept oct nov dec e.g i.e cf viz ca""".split()
+    mar apr jun jul aug sep sept oct nov dec e.g i.e cf viz ca
+    bzw usw vgl ggf evtl bspw inkl nr str hr abb abs bd jh jhd mio mrd tsd zb dh ua
+    sra srta dra dres pág págs núm ud uds ee uu aprox av avda
+    mme mlle mm mgr env chap
+    sig sigg dott ing
+    г гг др им проф ул стр см млн млрд тыс руб коп акад доц""".split()
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
-_NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ]")
-_NEXT_STARTS_ANY = re.compile(r"\s+[\"'“‘(\[]*\w")
-_CJK_END = re.compile(r"[。！？]+[」』”’）)]*")
+# A sentence may end with these, and does when a capital follows: "... usw. Dann".
+# ("и т. д." and "и т. п." too: _FINAL_ABBREVIATION.)
+_FINAL_ABBREVIATIONS = frozenset("etc usw".split())
+# German writes ordinals with a period ("im 19. Jahrhundert", "am 3. Oktober").
+_ORDINAL_NEXT = re.compile(
+    r"\s+(?:Jahrhunderts?|Jh|Januar|Februar|März|April|Mai|Juni|Juli|August|September"
+    r"|Oktober|November|Dezember|Mal|Platz|Stock|Klasse)\b"
+)
+_ORDINAL_BEFORE = re.compile(r"(?<![\d.,])\d{1,2}$")
+_NUMBERING = re.compile(r"[ \t]*(?:#{1,6}[ \t]*)?\d{1,3}(?:\.\d{1,3})*")
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s?[^\W\d_]$")  # "250 g.", "40 м." end sentences
+_FINAL_ABBREVIATION = re.compile(r"(?:\bт\.\s?[дп]|\bи\s+др)$")
+# Closing quotes after the end: English ” ’, German “ ‘, French » (after a space), brackets.
+_SENTENCE_END = re.compile(r"[.!?…]+(?:[\"'”’“‘»)\]]|\s[»”])*(?=\s)")
+# What may open a sentence before its first letter: quotes of every language, ¿ ¡, brackets.
+_OPENERS = re.compile(r"\s+(?:[\"'“‘„‚«»‹(\[¿¡「『—–-]\s?)*")
+_CJK_END = re.compile(r"[。！？．｡]+[」』”’）)〉》]*|[!?]+(?=[\u3040-\u9fff])")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_CLAUSE_MARKS = "；，、;,"
+_CJK_QUOTE_CLOSERS = "」』”’"
+# Japanese and Chinese go on after a quotation that ends with 。: 「…。」と話します、“…。”他说.
+_QUOTE_GOES_ON = re.compile(r"と|って|とい|他说|她说|他问|她问|说|道|问")
+_CJK_OPENERS = {"「": "」", "『": "』", "“": "”"}
+QUOTE_REACH_CHARS = 200  # an opening CJK quote this far back, still open, holds a 。
 _LIST_OR_HEADING = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>)")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t])")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
@@ -57,9 +92,57 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     word = match.group(1)
     last = word.rsplit(".", 1)[-1] if not word.endswith(".") else word
-    if len(last) == 1 and last.isupper():
-        return True  # an initial: "J. Smith", "I.V. Hendricks"
-    return word.lower().rstrip(".") in _ABBREVIATIONS or last.lower() in _ABBREVIATIONS
+    if (
+        len(last) == 1
+        and last.isalpha()
+        and not _UNIT_AFTER_NUMBER.search(text, max(0, dot - 3), dot)
+    ):
+        # An initial ("J. Smith", "I.V. Hendricks") or one letter of "z. B.", "т. е.";
+        # but "и т. д." and "и т. п." may close a sentence.
+        return not _FINAL_ABBREVIATION.search(text, max(0, dot - 8), dot)
+    reach = max(0, dot - NUMBERING_CHARS)  # a number that starts its line, not far back
+    line_start = text.rfind("\n", reach, dot) + 1 or (0 if reach == 0 else dot)
+    if line_start < dot and _NUMBERING.fullmatch(text, line_start, dot):
+        return True  # "## 3. Core ideas", "2.1. Scope": a heading's or list's number
+    if word.isdigit() and _ORDINAL_BEFORE.search(word) and _ORDINAL_NEXT.match(text, dot + 1):
+        return True  # "im 19. Jahrhundert"
+    lowered = word.lower().rstrip(".")
+    if lowered in _FINAL_ABBREVIATIONS:
+        return False
+    return lowered in _ABBREVIATIONS or last.lower() in _ABBREVIATIONS
+
+
+def _ends_abbreviation(block: str, nl: int) -> bool:
+    """Whether the line ending at `nl` ends with an abbreviation ("ca." before "70 %")."""
+    dot = nl - 1
+    while dot > 0 and block[dot] in " \t":
+        dot -= 1
+    return dot > 0 and block[dot] == "." and _is_abbreviation(block, dot)
+
+
+def _starts_sentence(text: str, pos: int, lowercase_starts: bool) -> bool:
+    """Whether what follows `pos` (space, then maybe quotes, ¿, a dash) opens a sentence:
+    a capital, a digit, or a letter of a script without case (Korean, Arabic, Thai...)."""
+    opened = _OPENERS.match(text, pos)
+    if opened is None or opened.end() == pos or opened.end() >= len(text):
+        return False
+    first = text[opened.end()]
+    if lowercase_starts:
+        return first.isalnum()
+    return (
+        first.isupper() or first.isdigit() or (first.isalpha() and first.lower() == first.upper())
+    )
+
+
+def _inside_cjk_quote(block: str, pos: int) -> bool:
+    """Whether `pos` lies inside a 「」, 『』 or “” quotation that closes further on."""
+    start = max(0, pos - QUOTE_REACH_CHARS)
+    for opener, closer in _CJK_OPENERS.items():
+        opened = block.rfind(opener, start, pos)
+        still_open = opened >= 0 and block.find(closer, opened, pos) < 0
+        if still_open and block.find(closer, pos, pos + QUOTE_REACH_CHARS) >= 0:
+            return True
+    return False
 
 
 def _line_cuts(block: str, base: int) -> Iterator[int]:
@@ -88,7 +171,7 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
                     starts_unit
                     or line.endswith(":")
                     or len(line) < SHORT_LINE_CHARS
-                    or following.isdigit()
+                    or (following.isdigit() and not _ends_abbreviation(block, nl))
                 )
                 joins = following.islower() and not line.endswith(":")
                 cut = breaks and not joins
@@ -99,18 +182,21 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
 
 
 def _punctuation_cuts(block: str, base: int, lowercase_starts: bool) -> Iterator[int]:
-    follows = _NEXT_STARTS_ANY if lowercase_starts else _NEXT_STARTS_SENTENCE
     for match in _SENTENCE_END.finditer(block):
         end = match.end()
-        if not follows.match(block, end):
+        if not _starts_sentence(block, end, lowercase_starts):
             continue
         lone_dot = block[match.start()] == "." and match.end() - match.start() == 1
         if lone_dot and _is_abbreviation(block, match.start()):
             continue
         yield base + end
     for match in _CJK_END.finditer(block):
-        if match.end() < len(block):
-            yield base + match.end()
+        end = match.end()
+        if end >= len(block) or _inside_cjk_quote(block, end):
+            continue
+        if block[end - 1] in _CJK_QUOTE_CLOSERS and _QUOTE_GOES_ON.match(block, end):
+            continue
+        yield base + end
 
 
 def _runs_on(text: str, before: int, after: int) -> bool:
@@ -152,9 +238,13 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cut_long(text: str, start: int, end: int, max_words: int) -> Iterator[tuple[int, int]]:
-    """A run-on span cut at semicolons, then line breaks, then every max_words words."""
+    """A run-on span cut at semicolons, then line breaks, then every max_words words
+    (Chinese and Japanese: at clause marks, every CJK_CHARS_PER_WORD x max_words characters)."""
     if len(text[start:end].split()) <= max_words:
-        yield start, end
+        if not _CJK_CHAR.search(text, start, end) or end - start <= CJK_CHARS_PER_WORD * max_words:
+            yield start, end
+            return
+        yield from _cut_cjk(text, start, end, CJK_CHARS_PER_WORD * max_words)
         return
     for separator in ("; ", "\n"):
         pieces = text[start:end].split(separator)
@@ -172,6 +262,22 @@ def _cut_long(text: str, start: int, end: int, max_words: int) -> Iterator[tuple
     for i in range(0, len(words), max_words):
         group = words[i : i + max_words]
         yield start + group[0].start(), start + group[-1].end()
+
+
+def _cut_cjk(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """A long CJK span cut after ；，、 so that each piece is at most about `limit` chars."""
+    piece, mark = start, -1
+    for i in range(start, end):
+        if text[i] in _CJK_CLAUSE_MARKS:
+            mark = i + 1
+        if i + 1 - piece > limit and mark > piece:
+            s, e = _trimmed(text, piece, mark)
+            if e > s:
+                yield s, e
+            piece = mark
+    s, e = _trimmed(text, piece, end)
+    if e > s:
+        yield s, e
 
 
 def split_sentences(

@@ -1,11 +1,31 @@
 """Content words: lower-cased, without stop words, lightly folded. Shared by extraction,
-recall and citations, so that all three agree on what a word is."""
+recall, citations and the grounding check, so that all agree on what a word is.
+
+Every script: words between spaces for alphabetic scripts; overlapping character pairs
+(bigrams) for Chinese and Japanese, which write no spaces, as Lucene's CJK analyzer does
+(a word is usually two characters, so a shared word is a shared pair, with no dictionary
+to ship); Korean words, which carry their particles ("한글은", "한글을"), also as syllable
+pairs. Japanese hiragana (particles and endings) is left out. Stop words come from the
+`stop-words` package (BSD-3, 33 languages); English keeps the list extraction was tuned
+with. A text's language is given, or guessed from which stop list it hits most.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Han and katakana (content); hiragana runs are grammar and split them.
+_CJK_RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+"
+)
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_SCRIPT_SPLIT = re.compile(
+    r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+"
+    r"|[^\W_\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+"
+)
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -16,14 +36,112 @@ STOPWORDS = frozenset(
     what when where which while who whom why will with would you your yours yourself
     yourselves remind tell know said say please""".split()
 )
+ENGLISH = "en"
+VOTE_MARGIN = 2  # another language's stop list must beat English's by this many hits
+# The stop-words package's languages (by its names), with Chinese, Japanese, Korean.
+_STOP_LANGUAGES = {
+    "ar": "arabic", "bg": "bulgarian", "ca": "catalan", "cs": "czech", "da": "danish",
+    "nl": "dutch", "fi": "finnish", "fr": "french", "de": "german", "el": "greek",
+    "he": "hebrew", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "it": "italian",
+    "ms": "malaysian", "no": "norwegian", "fa": "persian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sk": "slovak", "es": "spanish",
+    "sv": "swedish", "tr": "turkish", "uk": "ukrainian", "vi": "vietnamese",
+    "zh": "chinese", "ja": "japanese", "ko": "korean",
+}  # fmt: skip
+_CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})  # their stop words are not alphabetic
+_VOTERS = tuple(c for c in _STOP_LANGUAGES if c not in _CJK_LANGUAGES)
 
 
-def terms(text: str) -> list[str]:
-    """Lower-cased content words, with a light plural/possessive fold ('dogs' -> 'dog')."""
+@cache
+def stopwords(language: str) -> frozenset[str]:
+    """The stop words of a language (ISO 639-1), lower-cased; empty when none are known."""
+    code = language.lower().split("-")[0]
+    if code == ENGLISH:
+        return STOPWORDS
+    name = _STOP_LANGUAGES.get(code)
+    if name is None:
+        return frozenset()
+    try:
+        from stop_words import get_stop_words
+    except ImportError:  # an install without it: no stop words but English's
+        return frozenset()
+    return frozenset(w.lower() for w in get_stop_words(name))
+
+
+@cache
+def _cjk_stops() -> frozenset[str]:
+    """Chinese and Japanese stop words: 的, 了, 是, 我们..."""
+    return stopwords("zh") | stopwords("ja")
+
+
+def stop_language(words: list[str]) -> str:
+    """The language whose stop list the (lower-cased) words hit most; English unless
+    another beats it by VOTE_MARGIN (a short or mixed text stays English)."""
+    english = sum(w in STOPWORDS for w in words)
+    best, hits = ENGLISH, english + VOTE_MARGIN - 1
+    for code in _VOTERS:
+        listed = stopwords(code)
+        if not listed:
+            return ENGLISH
+        count = sum(w in listed for w in words)
+        if count > hits:
+            best, hits = code, count
+    return best
+
+
+def _pairs(run: str, stops: frozenset[str]) -> list[str]:
+    """A CJK run as overlapping character pairs, less those that are stop words or made
+    of two stop characters (是的, 我们); a lone character is kept as itself."""
+    if len(run) == 1:
+        return [] if run in stops else [run]
+    pairs = (run[i : i + 2] for i in range(len(run) - 1))
+    return [p for p in pairs if p not in stops and not (p[0] in stops and p[1] in stops)]
+
+
+def _units(text: str) -> list[str]:
+    """Lower-cased word tokens in text order, a CJK run kept whole (hiragana splitting
+    runs), a Korean word whole."""
+    out: list[str] = []
+    for piece in _SCRIPT_SPLIT.findall(text.lower()):
+        if _HIRAGANA.search(piece) or _CJK_RUN.match(piece):
+            out.extend(_CJK_RUN.findall(piece))
+        else:
+            out.extend(_WORD.findall(piece))
+    return out
+
+
+def _alphabetic_stops(words: list[str], language: str | None) -> frozenset[str]:
+    """The stop list for the words in alphabetic scripts: `language`'s, or for Chinese,
+    Japanese, Korean or none, the list those words hit most (English in a Chinese text)."""
+    if language and language.lower().split("-")[0] not in _CJK_LANGUAGES:
+        return stopwords(language)
+    alphabetic = [w for w in words if not _CJK_RUN.match(w) and not _HANGUL.match(w)]
+    return stopwords(stop_language(alphabetic))
+
+
+def _content(words: list[str], language: str | None) -> list[str]:
+    """Content terms of the tokens: stop words dropped, CJK and Korean as pairs."""
+    stops = _alphabetic_stops(words, language)
+    korean = stopwords("ko")
+    cjk_stops = _cjk_stops()
+    out: list[str] = []
+    for word in words:
+        if _CJK_RUN.match(word):
+            out.extend(_pairs(word, cjk_stops))
+        elif _HANGUL.match(word):
+            if word not in korean:
+                out.extend([word] if len(word) <= 2 else _pairs(word, frozenset()))
+        elif word not in stops and len(word) >= 2:
+            out.append(word)
+    return out
+
+
+def terms(text: str, language: str | None = None) -> list[str]:
+    """Content words, lower-cased, with a light plural/possessive fold ('dogs' -> 'dog');
+    Chinese and Japanese as character pairs. `language` picks the stop list (guessed
+    when not given)."""
     out = []
-    for word in _WORD.findall(text.lower()):
-        if word in STOPWORDS or len(word) < 2:
-            continue
+    for word in _content(_units(text), language):
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
         out.append(word)
@@ -79,16 +197,21 @@ for _concept, _words in _CONCEPT_WORDS.items():
 _OWNER = frozenset({"my", "our", "mine", "i", "we"})
 
 
-def recall_terms(text: str) -> list[str]:
+def recall_terms(text: str, language: str | None = None) -> list[str]:
     """Stems of the content words, a '~concept' for each word with one, and 'my:' forms
-    of the first content word after 'my', 'our' or 'I'."""
+    of the first content word after 'my', 'our' or 'I'; CJK as character pairs."""
     out: list[str] = []
     owner = False
-    for word in _WORD.findall(text.lower()):
+    words = _units(text)
+    stops = _alphabetic_stops(words, language)
+    for word in words:
         if word in _OWNER:
             owner = True
             continue
-        if word in STOPWORDS or len(word) < 2:
+        if _CJK_RUN.match(word) or _HANGUL.match(word):
+            out.extend(_content([word], language))
+            continue
+        if word in stops or word in STOPWORDS or len(word) < 2:
             continue
         root = stem(word)
         out.append(root)
