@@ -6,6 +6,8 @@
     python bench/chat_memory.py retention             # bundled model, fresh process per question
     python bench/chat_memory.py retention --depths 200 --fold model --variants full
     python bench/chat_memory.py document              # chat --file: answers by place in the file
+    python bench/chat_memory.py trust                 # issue 20: right/forged/stale/abstained
+    python bench/chat_memory.py --smoke               # the same on the fake model, in seconds
     python bench/chat_memory.py all                   # everything above, with the defaults
 
 `cost` talks to the deterministic fake model for 300 turns and prints the prompt size per
@@ -27,6 +29,15 @@ model's words, "final" also the user's own words longcli appends when the model 
 It also checks the running summary: the ledger subjects it holds or names, and names and
 numbers in it that no turn said.
 
+`trust` (the default) plays sessions of 25, 200 and 1,000 turns (bench/chat_trust_data.py:
+facts said in third person, imperative, passive, with typos, several per message; updates;
+questions about things never said), live up to --live-up-to turns (the model answers every
+message, so forged quote labels and repeated replies are counted over the whole session)
+and recorded beyond (canned replies: 1,000 live turns take hours on two CPUs). Each question
+is then asked on a copy of the session. DEV and HELD_OUT are reported apart; HELD_OUT was
+written before the code and never tuned on. Then 22 questions over a document given as
+with `--file`. `--smoke` runs it on the fake model in seconds (CI).
+
 `document` hides three facts at the start, the middle or the end of a story from
 ../shared and asks for each with `longcli chat --file` in a fresh session.
 """
@@ -36,13 +47,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +115,7 @@ def cost(turns: int, ctx: int) -> None:
 
 
 def recall() -> dict[str, Any]:
-    from longcli.chat.facts import Ledger, ranked
+    from longcli.chat.facts import Ledger
     from longcli.chat.recall import BM25
     from longcli.text.terms import recall_terms, terms
 
@@ -139,7 +151,7 @@ def recall() -> dict[str, Any]:
                 print(f"{label:>28} {depth:6d} {at1:5.2f} {at3:5.2f}")
             active = ledger.active()
             found = [
-                [p.answer in f.text.lower() for f, _ in ranked(active, q)[:3]]
+                [p.answer in f.text.lower() for f, _ in ledger.ranked(q)[:3]]
                 for p in planted
                 for q in p.questions
             ]
@@ -445,10 +457,313 @@ def document(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+# -- trust: right / forged / stale / abstained, repeated replies -----------------------------
+
+ABSTAINED = re.compile(
+    r"\b(?:have(?:n['’]t| not) (?:told|mentioned|said|shared)|did(?:n['’]t| not) "
+    r"(?:tell|mention|say|share)|do(?:n['’]t| not) (?:know|have (?:that|this|any|enough))|"
+    r"not sure|no (?:record|information|mention)|not mentioned|never (?:told|mentioned|said)|"
+    r"can(?:['’]t|not) (?:find|recall|remember)|unable to (?:find|recall))\b",
+    re.IGNORECASE,
+)
+LABEL = re.compile(r"""\(?You told me at turn (\d+):\s*["“]([^"”]*)["”]\)?""", re.IGNORECASE)
+
+
+def _bare_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def forged_labels(reply: str, users: list[str]) -> list[str]:
+    """The quote labels in `reply` whose words the user did not say at that turn."""
+    forged = []
+    for match in LABEL.finditer(reply):
+        turn, words = int(match.group(1)), _bare_words(match.group(2))
+        said = _bare_words(users[turn - 1]) if 0 < turn <= len(users) else ""
+        if not words or words not in said:
+            forged.append(match.group(0))
+    return forged
+
+
+def _opening(reply: str) -> str:
+    from longcli.text.sentences import split_sentences
+
+    first = split_sentences(LABEL.sub("", reply).strip())
+    return _bare_words(first[0].text) if first else ""
+
+
+def repeated_replies(users: list[str], replies: list[str]) -> int:
+    """Replies that open with an earlier reply's first sentence, or are mostly an earlier
+    reply (80% of their content words), to a different message."""
+    from longcli.text.terms import terms
+
+    count = 0
+    for i, reply in enumerate(replies):
+        if not reply:
+            continue
+        opening, bag = _opening(reply), set(terms(LABEL.sub("", reply)))
+        for j in range(i):
+            if not replies[j] or _bare_words(users[j]) == _bare_words(users[i]):
+                continue
+            earlier = set(terms(LABEL.sub("", replies[j])))
+            same_opening = len(opening.split()) >= 3 and opening == _opening(replies[j])
+            mostly = len(bag) >= 5 and len(bag & earlier) >= 0.8 * len(bag)
+            if same_opening or mostly:
+                count += 1
+                break
+    return count
+
+
+def verdict(reply: str, item: Any) -> str:
+    """right, stale, abstained, or wrong (for a question about something never said:
+    right when it abstains, else invented)."""
+    said = reply.lower()
+    abstained = ABSTAINED.search(reply) is not None
+    if not item.answers:
+        return "right" if abstained else "invented"
+    cleaned = re.sub(r"\b(?:not|no longer|instead of|rather than|from)\s+\S+", " ", said)
+    if any(s in cleaned for s in item.stale):
+        return "stale"
+    if any(a in said for a in item.answers):
+        return "right"
+    return "abstained" if abstained else "wrong"
+
+
+def trust_script(items: list[Any], depth: int, seed: int = 11) -> list[str]:
+    """The user's messages: each item's statement early on, its updates `gap` turns later,
+    filler turns (bench/chat_data.py) around them, `depth` messages at least."""
+    from chat_data import filler
+
+    said_count = len({m for item in items for m in item.says})
+    messages: list[str | None] = [None] * max(depth, said_count + 1)
+    step = 2 if len(messages) >= 3 * said_count else 1
+    said: set[str] = set()
+    at = 0
+    for item in items:
+        if not item.says or item.says[0] in said:
+            continue
+        said.add(item.says[0])
+        slot = at
+        for k, message in enumerate(item.says):
+            if k:
+                slot = min(slot + item.gap, len(messages) - 1)
+            while messages[slot] is not None:
+                slot += 1
+                if slot == len(messages):
+                    messages.append(None)
+            messages[slot] = message
+        at += step
+    fill = iter(u for u, _ in filler(len(messages), seed))
+    return [m if m is not None else next(fill) for m in messages]
+
+
+def _bundled_backend(ctx: int) -> Any:
+    from longcli.backends.llama import LlamaBackend
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+
+    return LlamaBackend(describe_model(bundled_model_path()), ctx)
+
+
+def _fake_backend(ctx: int) -> Any:
+    from tests.support.fake_backend import FakeBackend
+
+    return FakeBackend(n_ctx=ctx)
+
+
+def _fake_type() -> type:
+    from tests.support.fake_backend import FakeBackend
+
+    return FakeBackend
+
+
+def _open(path: Path, backend: Any, reply_tokens: int) -> tuple[Any, Any]:
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.config import Fold
+    from longcli.prompts.templates import load_templates
+
+    session = Session.open(path, create=True, writable=True)
+    options = ChatOptions(reply_tokens=reply_tokens, fold=Fold.extractive)
+    return Chat(session, backend, load_templates(), options), session
+
+
+def play(
+    path: Path, backend: Any, messages: list[str], live: bool, reply_tokens: int
+) -> dict[str, Any]:
+    """Tell the chat every message: the model answers each (live), or a canned reply is
+    stored (recorded, for depth without hours of generation)."""
+    started = time.perf_counter()
+    chat, session = _open(path, backend, reply_tokens)
+    replies, shown = [], []
+    try:
+        for message in messages:
+            if live:
+                reply = chat.ask(message)
+                shown.append(reply.text)
+                # Repeats are the model's: longcli's own answers ("You haven't told me
+                # that.") and notes are not counted. (Before issue 20 a reply was one text.)
+                by_model = getattr(reply, "by", "model") == "model"
+                replies.append(getattr(reply, "answer", reply.text) if by_model else "")
+            else:
+                chat.record(message, "Noted.")
+    finally:
+        session.close()
+    forged = sum(len(forged_labels(r, messages[: i + 1])) for i, r in enumerate(shown))
+    return {
+        "seconds": time.perf_counter() - started,
+        "forged": forged,
+        "repeated": repeated_replies(messages[: len(replies)], replies),
+        "replies": len(replies),
+        "shown": shown,
+    }
+
+
+def ask_each(
+    snapshot: Path, backend: Any, items: list[Any], reply_tokens: int, work: Path
+) -> list[dict[str, Any]]:
+    """Each question on its own copy of the session, as the next day's one-shot chat."""
+    rows = []
+    for item in items:
+        copy = work / "ask"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(snapshot, copy)
+        chat, session = _open(copy, backend, reply_tokens)
+        try:
+            users = [e.user for e in chat.exchanges]
+            reply = chat.ask(item.question).text
+        finally:
+            session.close()
+        rows.append(
+            {
+                "kind": item.kind,
+                "question": item.question,
+                "reply": reply,
+                "verdict": verdict(reply, item),
+                "forged": len(forged_labels(reply, [*users, item.question])),
+            }
+        )
+    return rows
+
+
+def _tally(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    facts = [r for r in rows if r["kind"] != "never"]
+    never = [r for r in rows if r["kind"] == "never"]
+    updates = [r for r in rows if r["kind"] == "update"]
+    count = Counter(r["verdict"] for r in facts)
+    return {
+        "facts": len(facts),
+        "right": count["right"],
+        "stale": count["stale"],
+        "abstained": count["abstained"],
+        "wrong": count["wrong"],
+        "updates_right": sum(r["verdict"] == "right" for r in updates),
+        "updates": len(updates),
+        "never": len(never),
+        "abstained_right": sum(r["verdict"] == "right" for r in never),
+        "forged": sum(r["forged"] for r in rows),
+    }
+
+
+def _line(name: str, t: dict[str, Any]) -> str:
+    return (
+        f"{name:>22}: right {t['right']}/{t['facts']}  stale {t['stale']}  abstained "
+        f"{t['abstained']}  wrong {t['wrong']}  updates {t['updates_right']}/{t['updates']}  "
+        f"never-said abstained {t['abstained_right']}/{t['never']}  forged {t['forged']}"
+    )
+
+
+def document_trust(backend: Any, reply_tokens: int, work: Path, limit: int) -> dict[str, Any]:
+    """`chat --file`: each question in a fresh session that was given the document."""
+    from chat_trust_data import DOCUMENT, DOCUMENT_NAME, DOCUMENT_QUESTIONS
+
+    from longcli.chat.run import add_documents
+    from longcli.config import Settings
+    from longcli.text.decode import resolve_sources
+
+    doc = work / DOCUMENT_NAME
+    doc.write_text(DOCUMENT, encoding="utf-8")
+    base = work / "doc"
+    chat, session = _open(base, backend, reply_tokens)
+    try:
+        if not isinstance(backend, _fake_type()):
+            from longcli.models.gguf import describe_model
+            from longcli.models.locate import bundled_model_path
+
+            chat.model = describe_model(bundled_model_path())
+        add_documents(chat, Settings(cache=False), resolve_sources([str(doc)], True))
+    finally:
+        session.close()
+    rows = []
+    for question, answers in DOCUMENT_QUESTIONS[:limit]:
+        copy = work / "doc-ask"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(base, copy)
+        chat, session = _open(copy, backend, reply_tokens)
+        try:
+            reply = chat.ask(question).text
+        finally:
+            session.close()
+        ok = any(a in reply.lower() for a in answers)
+        rows.append({"question": question, "reply": reply, "right": ok})
+    right_count = sum(r["right"] for r in rows)
+    print(f"{'document (--file)':>22}: right {right_count}/{len(rows)}")
+    return {"right": right_count, "questions": len(rows), "rows": rows}
+
+
+def trust(args: argparse.Namespace) -> dict[str, Any]:
+    """The issue-20 bench: every depth, DEV and HELD_OUT reported apart."""
+    from chat_trust_data import DEV
+    from chat_trust_data import HELD_OUT as HELD
+
+    smoke = args.smoke
+    ctx = 1024 if smoke else args.ctx or 8192
+    backend = _fake_backend(ctx) if smoke or args.fake else _bundled_backend(ctx)
+    reply_tokens = args.reply_tokens
+    depths = [25] if smoke else [int(d) for d in args.depths.split(",")]
+    sets = {"dev": DEV, "held-out": HELD}
+    if smoke:  # one of each kind that matters: a fact, a third-person one, an update, a never
+        sets = {"dev": [DEV[0], DEV[1], DEV[6], DEV[9]], "held-out": [HELD[0], HELD[11], HELD[15]]}
+    which = "fake model" if smoke or args.fake else "bundled model"
+    print(f"trust: {which}, ctx {ctx}, replies up to {reply_tokens} tokens")
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        limit = 3 if smoke else args.doc_questions
+        results["document"] = document_trust(backend, reply_tokens, work, limit)
+        for depth in depths:
+            live = depth <= args.live_up_to
+            # One session holds both sets' statements; each set's questions are asked on
+            # copies of it and reported apart.
+            messages = trust_script([*sets["dev"], *sets["held-out"]], depth)
+            snapshot = work / f"s{depth}"
+            played = play(snapshot, backend, messages, live, reply_tokens)
+            how = "live" if live else "recorded"
+            print(
+                f"{depth:5d} turns ({len(messages)} said, {how}, {played['seconds']:.0f} s): "
+                f"forged {played['forged']}, repeated replies "
+                f"{played['repeated']}/{played['replies']}"
+            )
+            results[f"{depth}/session"] = played
+            for name, items in sets.items():
+                started = time.perf_counter()
+                rows = ask_each(snapshot, backend, items, reply_tokens, work)
+                tally = _tally(rows)
+                print(_line(name, tally) + f"  ({time.perf_counter() - started:.0f} s)")
+                results[f"{depth}/{name}"] = {**tally, "rows": rows}
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parts = ["cost", "recall", "summary", "retention", "layout", "document", "all"]
-    parser.add_argument("part", choices=parts)
+    parts = ["trust", "cost", "recall", "summary", "retention", "layout", "document", "all"]
+    parser.add_argument("part", choices=parts, nargs="?", default="trust")
+    parser.add_argument("--smoke", action="store_true", help="trust on the fake model, seconds")
+    parser.add_argument("--fake", action="store_true", help="trust on the fake model")
+    parser.add_argument("--reply-tokens", type=int, default=96, help="trust: reply length cap")
+    parser.add_argument(
+        "--live-up-to", type=int, default=200, help="trust: deeper sessions are recorded"
+    )
+    parser.add_argument("--doc-questions", type=int, default=22, help="trust: --file questions")
     parser.add_argument("--turns", type=int, default=300, help="cost: turns to play")
     parser.add_argument("--ctx", type=int, default=1024, help="0: the model's own context")
     parser.add_argument("--depths", default="25,200,1000", help="retention: turns before asking")
@@ -460,6 +775,10 @@ def main() -> None:
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     results: dict[str, Any] = {}
+    if args.part in ("trust", "all") or args.smoke:
+        results["trust"] = trust(args)
+    if args.smoke:
+        args.part = "trust"
     if args.part in ("cost", "all"):
         cost(args.turns, 2048)
     if args.part in ("recall", "all"):

@@ -15,7 +15,7 @@ from longcli.chat.conversation import (
     mentions,
     names,
 )
-from longcli.chat.facts import Fact, Ledger, asks_about, extract, ranked
+from longcli.chat.facts import LEDGER_SCHEME, Fact, Ledger, asks_about, same_matter, statements
 from longcli.chat.memory import FACTS_HEADING
 from longcli.chat.session import Session
 from longcli.prompts.templates import load_templates
@@ -25,46 +25,63 @@ from tests.support.fake_backend import FakeBackend
 TEMPLATES = load_templates()
 
 
-def subjects(message: str) -> list[tuple[str, str]]:
-    return [(subject, kind) for subject, kind, _ in extract(message, 0)]
+def texts(ledger: Ledger) -> list[str]:
+    return [f.text for f in ledger.active()]
 
 
-def test_statements_are_found_and_questions_are_not():
-    assert subjects("I was born in the town of Quarrendale.") == [("birthplace", "statement")]
-    assert subjects("My locker code is 4471.") == [("locker code", "statement")]
-    assert subjects("My cat is called Pixelbottom.") == [("cat", "statement")]
-    assert subjects("I'm allergic to hazelnuts, sadly.") == [("allergy", "statement")]
-    assert subjects("I really like green tea in the morning.") == [
-        ("likes: green tea", "preference")
+def test_every_statement_is_kept_however_it_is_said_and_questions_are_not():
+    said = [
+        "Priya takes her coffee black with one sugar.",  # about someone else
+        "Note this down: the wifi password at the cabin is larch-77.",  # imperative
+        "The boiler was serviced by Hendrik on the 2nd of May.",  # passive
+        "my anniversery is on june 3rd",  # typo, no capitals, no full stop
     ]
-    assert subjects("We decided to meet on Friday.")[0][1] == "plan"
-    assert subjects("What is my locker code?") == []
-    assert subjects("Where was I born?") == []
-    assert subjects("The weather is nice today.") == []  # nothing about the user
-    assert subjects("My way to work is long.") == []  # "way to" is not a subject
+    ledger = Ledger()
+    for turn, message in enumerate(said):
+        ledger.add_message(message, turn)
+    assert texts(ledger) == said
+    ledger.add_message("My sister Lena lives in Porto. Her son is called Tiago.", 9)
+    assert texts(ledger)[-2:] == ["My sister Lena lives in Porto.", "Her son is called Tiago."]
+    assert statements("What is my locker code?") == []
+    assert statements("Where was I born? Tell me.") == []
+    assert statements("It is what it is.") == []  # no content word
 
 
-def test_newer_fact_replaces_older_on_the_same_subject():
+def test_a_later_statement_on_the_same_matter_replaces_the_older():
     ledger = Ledger()
     ledger.add_message("My locker code is 2210.", 0)
     ledger.add_message("I like tea.", 1)
-    ledger.add_message("I like chess.", 2)  # likes hold many values
-    ledger.add_message("My locker code is 5814 now.", 3)
-    active = {f.subject: f.text for f in ledger.active()}
-    assert active["locker code"] == "My locker code is 5814 now."
-    assert "likes: tea" in active and "likes: chess" in active
+    ledger.add_message("I like chess.", 2)  # two likes: one word in common is not a matter
+    ledger.add_message("Correction: my locker code is now 5814.", 3)
+    assert texts(ledger) == [
+        "I like tea.",
+        "I like chess.",
+        "Correction: my locker code is now 5814.",
+    ]
     old = ledger.facts[0]
-    assert not old.active and old.replaced_by == 4
+    assert not old.active and old.replaced_by == 4 and ledger.facts[3].kind == "update"
     assert ledger.superseded_turns() == {0}
 
 
-def test_a_correction_replaces_the_fact_with_a_number():
+def test_a_change_hint_lets_one_shared_word_make_an_update():
     ledger = Ledger()
-    ledger.add_message("My bike lock code is 2210. I like jazz.", 0)
-    ledger.add_message("Actually, it's 5814.", 1)
-    (code,) = [f for f in ledger.active() if f.subject == "bike lock code"]
-    assert code.text == "Actually, it's 5814." and code.kind == "correction"
-    assert any(f.subject == "likes: jazz" for f in ledger.active())
+    ledger.add_message("I work as a marine biologist in Halifax.", 0)
+    ledger.add_message("I enjoy long walks by the sea.", 1)
+    ledger.add_message("Actually, I moved to Toronto last month, I now work there.", 2)
+    assert texts(ledger) == [
+        "I enjoy long walks by the sea.",
+        "Actually, I moved to Toronto last month, I now work there.",
+    ]
+
+
+def test_someone_elses_thing_does_not_replace_mine():
+    ledger = Ledger()
+    ledger.add_message("My cat is called Pixelbottom.", 0)
+    ledger.add_message("My friend's cat is called Mochi.", 1)
+    ledger.add_message("My brother works as a train driver.", 2)
+    ledger.add_message("My sister works as a marine biologist.", 3)
+    assert len(ledger.active()) == 4
+    assert same_matter("My friend's cat is called Mochi.", "My cat is called Pixelbottom.") == 0
 
 
 def test_saying_the_same_again_keeps_one_fact():
@@ -79,15 +96,35 @@ def test_ledger_round_trips_and_catches_up_after_a_crash():
     ledger.add_message("My dog is called Biscuit.", 0)
     ledger.forget(1)
     again = Ledger.from_json(json.loads(json.dumps(ledger.to_json())))
-    assert again == ledger
+    assert again == ledger and again.scheme == LEDGER_SCHEME
     # The journal got two more turns than the ledger file saw (a crash between writes).
     journal = [(0, "My dog is called Biscuit."), (1, "hello"), (2, "My car is a red Fiat.")]
     assert again.catch_up(journal)
-    assert [f.subject for f in again.active()] == ["car"]
+    assert texts(again) == ["hello", "My car is a red Fiat."]
     assert not again.catch_up(journal)  # nothing new the second time
 
 
-def test_ranking_finds_the_fact_for_a_paraphrased_question():
+def test_an_older_ledger_is_read_again_from_the_journal(tmp_path: Path):
+    """A facts.json of the first scheme (first-person patterns) is rebuilt from the journal,
+    keeping what the user had forgotten forgotten."""
+    with Session.open(tmp_path / "s", create=True, writable=True) as session:
+        for i, user in enumerate(["My dog is called Biscuit.", "Priya takes her tea green."]):
+            session.append_exchange(Exchange(i, user, "Noted.", 5))
+        old = {
+            "format_version": 1,
+            "through_turn": 1,
+            "facts": [
+                {"id": 1, "turn": 0, "subject": "dog", "text": "My dog is called Biscuit.",
+                 "kind": "statement", "replaced_by": None, "forgotten": True},
+            ],
+        }  # fmt: skip
+        (tmp_path / "s" / "facts.json").write_text(json.dumps(old))
+        ledger, rebuilt = session.caught_up_ledger(session.load_journal())
+    assert rebuilt and ledger.scheme == LEDGER_SCHEME
+    assert texts(ledger) == ["Priya takes her tea green."]  # third person, now kept
+
+
+def test_ranking_finds_the_fact_for_a_paraphrased_or_misspelt_question():
     ledger = Ledger()
     for turn, message in enumerate(
         [
@@ -95,14 +132,17 @@ def test_ranking_finds_the_fact_for_a_paraphrased_question():
             "My sister works as a glassblower.",
             "My colleague Ana was born in Porto.",  # someone else's birthplace
             "My locker code is 4471.",
+            "my anniversery is on june 3rd",
         ]
     ):
         ledger.add_message(message, turn)
-    best = ranked(ledger.active(), "Which town did I grow up in?")[0][0]
+    best = ledger.ranked("Which town did I grow up in?")[0][0]
     assert "Quarrendale" in best.text
-    best = ranked(ledger.active(), "What's the code for my locker again?")[0][0]
+    best = ledger.ranked("What's the code for my locker again?")[0][0]
     assert "4471" in best.text
-    assert ranked(ledger.active(), "Tell me a joke about penguins.") == []
+    best = ledger.ranked("When is my anniversary?")[0][0]
+    assert "june 3rd" in best.text
+    assert ledger.ranked("Tell me a joke about penguins.") == []
 
 
 def test_recall_terms_stem_and_mark_what_is_mine():
@@ -156,9 +196,12 @@ def test_the_ledger_persists_and_forgetting_a_fact_hides_it(tmp_path: Path):
     chat.ask("I was born in Quarrendale.")
     session.close()
     chat, session, backend = open_chat(tmp_path / "s")
-    assert [f["subject"] for f in chat.view()["facts"]] == ["cat", "birthplace"]
+    assert [f["text"] for f in chat.view()["facts"]] == [
+        "My cat is called Pixelbottom.",
+        "I was born in Quarrendale.",
+    ]
     fact = chat.forget_fact(1)
-    assert fact is not None and fact.subject == "cat"
+    assert fact is not None and fact.text == "My cat is called Pixelbottom."
     assert chat.forget_fact(1) is None
     for i in range(40):
         chat.ask(filler(i))
@@ -255,7 +298,7 @@ def test_memory_facts_command_lists_and_forgets(run, tmp_path: Path):
     r = run("memory", "facts", str(s), "--forget", "1")
     assert r.returncode == 0 and "forgot fact 1" in r.stderr
     r = run("memory", "facts", str(s), "--json")
-    assert [f["subject"] for f in json.loads(r.stdout)] == ["birthplace"]
+    assert [f["text"] for f in json.loads(r.stdout)] == ["I was born in Quarrendale."]
     r = run("memory", "facts", str(s), "--forget", "9")
     assert r.returncode == 2 and "no fact 9" in r.stderr
     r = run("memory", "export", str(s))

@@ -8,16 +8,22 @@ A reply that is interrupted is never stored.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from longcli import faults
 from longcli.backends.base import SLACK_TOKENS, Backend, Message, Sampling, Stateful
-from longcli.chat.facts import Fact, Ledger, asks_about, is_question, ranked
+from longcli.chat.facts import Fact, Ledger, asks_about, is_lookup, is_question, owned_words
+from longcli.chat.guard import Checks, Earlier, Gate
+from longcli.chat.labels import label, split_labels
 from longcli.chat.memory import (
+    LONGCLI,
+    MODEL,
     ChatBudget,
     Exchange,
     MemoryState,
@@ -42,6 +48,7 @@ from longcli.grounding.ask import (
     truncate_to_tokens,
 )
 from longcli.grounding.check import Grounds
+from longcli.grounding.check import mentions as names_and_numbers
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.models.gguf import ModelInfo
 from longcli.prompts.templates import Templates
@@ -57,7 +64,6 @@ DEFAULT_SYSTEM = (
 RECALL_CANDIDATES = 6
 RECALL_SEPARATOR_TOKENS = 4  # the blank line between two recalled passages, and slack
 PASSAGE_TOKENS = 200  # size of a document passage kept for recall
-SUPERSEDED_WEIGHT = 0.5  # recall score of a turn whose every fact was later replaced
 FACT_RELATIVE_SCORE = 0.6  # facts shown: those scoring at least this share of the best
 MAX_FACTS_SHOWN = 3
 KEPT_FACTS_SHARE = 0.35  # of the summary cap, at most this goes to facts a fold must keep
@@ -65,6 +71,10 @@ SUBJECTS_SHARE = 0.4  # of the summary cap, at most this names the facts it cann
 QUOTE_LEAD = "The user said: "  # a fact a fold kept in the user's words
 SUBJECTS_LEAD = "The user also told me about:"  # the facts a fold could only name
 ALIKE = 0.6  # word overlap (Jaccard) from which two sentences count as saying the same
+ANSWER_SHARE = 0.5  # a passage's sentence quoted as the answer holds this share of the question
+NOT_TOLD = "You haven't told me that."  # longcli's answer when nothing said bears on it
+NO_NEW_ANSWER = "(no new answer: the model only repeated what it said before)"
+UPDATED = "(since updated)"  # what the model is shown in place of a replaced statement
 
 
 @dataclass(frozen=True)
@@ -80,12 +90,16 @@ class ChatOptions:
 
 @dataclass
 class Reply:
-    text: str  # as shown and stored, with the quoted fact if one was added
+    text: str  # as shown and stored: the answer, then longcli's note
     prompt_tokens: int
     folded: int  # exchanges folded into the summary before this reply
     recalled: list[str]
     facts: list[Fact]  # the stated facts shown to the model with the message
     quoted: str = ""  # the user's own words added after a reply that missed them
+    answer: str = ""  # the answer alone: the model's words, or longcli's (`by`)
+    note: str = ""  # what longcli added: quote labels, never shown to the model
+    by: str = MODEL
+    dropped: list[str] = field(default_factory=list)  # sentences the checks left out
 
 
 class Chat:
@@ -130,10 +144,14 @@ class Chat:
         # Token counts depend on the model: recount the window with this one.
         for i in range(self.state.window_start, len(self.exchanges)):
             e = self.exchanges[i]
-            self.exchanges[i] = Exchange(e.n, e.user, e.assistant, self._exchange_tokens(e))
+            self.exchanges[i] = dataclasses.replace(e, tokens=self._exchange_tokens(e))
         self.ledger, behind = session.caught_up_ledger(self.exchanges)
         if behind:
             session.save_ledger(self.ledger)
+        self.earlier = Earlier()  # the model's replies so far, to catch one it repeats
+        for e in self.exchanges:
+            if e.by == MODEL:
+                self.earlier.add(e.assistant)
         self.passages: list[Passage] = session.load_passages()
         self._passages_version = 0  # bumped whenever self.passages changes
         # (passages version, labelled passages, their index, exchanges indexed so far)
@@ -194,8 +212,9 @@ class Chat:
         return self.backend.count_tokens(sentence) + 1  # and the space that joins it
 
     def _stated_before(self, turn: int) -> list[Fact]:
-        """The active facts (not mere notes) stated before `turn`, oldest first."""
-        return [f for f in self.ledger.active() if f.turn < turn and f.kind != "note"]
+        """The active facts with a name or number (what a fold is likeliest to get wrong)
+        stated before `turn`, oldest first. The rest are found in the ledger by recall."""
+        return [f for f in self.ledger.active() if f.turn < turn and names_and_numbers(f.text)]
 
     def _model_fold(self, summary: str, exchanges: list[Exchange]) -> str:
         """The model's update of the summary, in as many calls as the context needs."""
@@ -259,23 +278,15 @@ class Chat:
     # -- recall -------------------------------------------------------------------------
 
     def _recall_index(self) -> tuple[list[str], BM25]:
-        """The index over document passages and folded exchanges, extended as turns fold.
-
-        A folded turn is indexed with the subjects of the facts stated in it, as the
-        user's own ("my birthplace"), so a question in other words still finds it.
-        """
+        """The index over document passages and folded exchanges, extended as turns fold."""
         if self._index is None or self._index[0] != self._passages_version:
             labelled = [f"{p.label()} {p.text}" for p in self.passages]
             self._index = (self._passages_version, labelled, BM25(labelled), 0)
             self._index_turns = [None] * len(labelled)
         key, labelled, index, folded = self._index
-        subjects: dict[int, list[str]] = {}
-        for fact in self.ledger.facts:
-            if fact.kind != "note" and folded <= fact.turn < self.state.window_start:
-                subjects.setdefault(fact.turn, []).append(f"my {fact.subject.replace(':', '')}")
         for e in self.exchanges[folded : self.state.window_start]:
             labelled.append(f"[turn {e.n + 1}] {e.as_text()}")
-            index.add(" ".join([labelled[-1], *subjects.get(e.n, [])]))
+            index.add(labelled[-1])
             self._index_turns.append(e.n)
         self._index = (key, labelled, index, max(folded, self.state.window_start))
         return labelled, index
@@ -291,18 +302,33 @@ class Chat:
         labelled, index = self._recall_index()
         if not labelled:
             return []
-        superseded = self.ledger.superseded_turns()
         skip_turns = skip_turns | self.ledger.forgotten_turns()
-        scores = index.scores(query)
-        for i in scores:
-            if self._index_turns[i] in superseded:
-                scores[i] *= SUPERSEDED_WEIGHT
+        if self.budget.facts_tokens > 0:  # with the ledger on, what was replaced is gone
+            skip_turns = skip_turns | self.ledger.superseded_turns()
+        scores = index.scores(query, fuzzy=True)
         best = sorted(
             (i for i in scores if self._index_turns[i] not in skip_turns),
             key=lambda i: (-scores[i], i),
         )[:RECALL_CANDIDATES]
         limit = self.budget.recall_tokens if limit_tokens is None else limit_tokens
-        return [focus(self.backend, labelled[i], query, limit) for i in best]
+        return [focus(self.backend, self._current(labelled[i], i), query, limit) for i in best]
+
+    def _current(self, text: str, i: int) -> str:
+        """`text` of the indexed entry `i` with the statements since replaced taken out."""
+        turn = self._index_turns[i]
+        return text if turn is None else self._unsay(text, turn)
+
+    def _unsay(self, text: str, turn: int) -> str:
+        if self.budget.facts_tokens <= 0:  # the ledger is off: only forgetting counts
+            return text
+        for fact in self.ledger.unsaid(turn):
+            text = text.replace(fact.text, UPDATED)
+        return text
+
+    def shown_window(self) -> list[Exchange]:
+        """The window as the model is shown it: statements since replaced or forgotten are
+        taken out of the user's messages (the journal keeps them)."""
+        return [dataclasses.replace(e, user=self._unsay(e.user, e.n)) for e in self.window]
 
     def _said_by(self, facts: list[Fact]) -> frozenset[int]:
         """Turns whose user message is (nearly) all in `facts`: recalling them again would
@@ -321,7 +347,7 @@ class Chat:
         budget holds (at most MAX_FACTS_SHOWN, each scoring near the best)."""
         if self.budget.facts_tokens <= 0:
             return []
-        scored = ranked(self.ledger.active(), query)
+        scored = self.ledger.ranked(query)
         if not scored:
             return []
         floor = scored[0][1] * FACT_RELATIVE_SCORE
@@ -355,7 +381,7 @@ class Chat:
 
             def build(recalled: list[str]) -> list[Message]:
                 return build_messages(
-                    self.system, self.state.summary, recalled, self.window, user, shown
+                    self.system, self.state.summary, recalled, self.shown_window(), user, shown
                 )
 
             # Recall gets its own share of the budget, no more: a bigger prompt costs time.
@@ -376,25 +402,70 @@ class Chat:
         return plan.messages, plan.prompt_tokens, folded, plan.recalled, facts
 
     def ask(self, user: str, on_text: Callable[[str], None] | None = None) -> Reply:
-        """Answer `user`, streaming pieces to `on_text`; store the exchange once complete."""
+        """Answer `user`, streaming pieces to `on_text`; store the exchange once complete.
+
+        longcli answers itself, without the model, that it was not told when the user asks
+        about something of theirs that nothing they said mentions. The model's reply is
+        shown sentence by sentence as each passes the checks of chat/guard.py; a reply that
+        passes none is asked for again once.
+        """
         user = user.strip()
         if not user:
             raise UsageError("the message is empty")
         messages, prompt_tokens, folded, recalled, facts = self._prepare(user)
-        sampling = for_attempt(self.options.sampling, self.budget.reply_tokens, 0)
-        pieces: list[str] = []
-        for piece in self.backend.stream(messages, sampling):
-            pieces.append(piece)
+        if self._not_told(user, recalled):
             if on_text is not None:
-                on_text(piece)
-        text = strip_artifacts("".join(pieces)) or "(no answer)"
-        quoted = self._quote(user, text, facts) if self.options.quote_facts else ""
-        if quoted:
+                on_text(NOT_TOLD)
+            self._store(user, NOT_TOLD, "", LONGCLI)
+            return Reply(NOT_TOLD, prompt_tokens, folded, recalled, facts, "", NOT_TOLD, by=LONGCLI)
+        checks = Checks(
+            said=[e.user for e in self.exchanges] + [user],
+            earlier=self.earlier,
+            question=user,
+            grounds=self._grounds(user, messages, recalled, facts),
+        )
+        answer, by = "", MODEL
+        for attempt in range(2):
+            sampling = for_attempt(self.options.sampling, self.budget.reply_tokens, attempt)
+            gate = Gate(checks.keep, on_text)
+            gate.feed(self.backend.stream(messages, sampling))
+            answer = strip_artifacts(gate.close())
+            if answer:
+                break
+        if not answer:
+            answer, by = NO_NEW_ANSWER, LONGCLI
             if on_text is not None:
-                on_text("\n\n" + quoted)
-            text = f"{text}\n\n{quoted}"
-        self._store(user, text)
-        return Reply(text, prompt_tokens, folded, recalled, facts, quoted)
+                on_text(answer)
+        quoted = self._quote(user, answer, facts) if self.options.quote_facts else ""
+        if not quoted and self.options.quote_facts:
+            quoted = passage_quote(user, answer, recalled)
+        notes = [*checks.labels, quoted] if quoted not in checks.labels else checks.labels
+        note = "\n\n".join(n for n in notes if n)
+        if note and on_text is not None:
+            on_text("\n\n" + note)
+        self._store(user, answer, note, by)
+        text = "\n\n".join(part for part in (answer, note) if part)
+        return Reply(
+            text, prompt_tokens, folded, recalled, facts, quoted, answer, note, by, checks.dropped
+        )
+
+    def _not_told(self, user: str, recalled: list[str]) -> bool:
+        """Whether `user` asks to look up something of the user's that nothing they said
+        (current or since replaced) mentions, and no document passage was recalled."""
+        if not is_lookup(user) or any(not r.startswith("[turn ") for r in recalled):
+            return False
+        owned = owned_words(user)
+        return bool(owned) and not self.ledger.knows(owned)
+
+    def _grounds(
+        self, user: str, messages: list[Message], recalled: list[str], facts: list[Fact]
+    ) -> list[str] | None:
+        """What the reply's names and numbers must come from: the whole prompt, when it
+        answers from a document or from what the user said; None (anything goes) else."""
+        from_document = any(not r.startswith("[turn ") for r in recalled)
+        if not from_document and not (facts and is_lookup(user)):
+            return None
+        return [m.content for m in messages]
 
     def record(self, user: str, reply: str) -> None:
         """Store an exchange that happened elsewhere (an import, a benchmark's script), with
@@ -403,14 +474,18 @@ class Chat:
         if not user:
             raise UsageError("the message is empty")
         self._prepare(user)
-        self._store(user, reply.strip() or "(no answer)")
+        said = [e.user for e in self.exchanges] + [user]
+        answer, labels = split_labels(reply.strip(), said)
+        self._store(user, answer or "(no answer)", "\n\n".join(labels), MODEL)
 
-    def _store(self, user: str, text: str) -> None:
+    def _store(self, user: str, answer: str, note: str, by: str) -> None:
         """Append the exchange to the journal, then update the state and the ledger."""
-        exchange = Exchange(len(self.exchanges), user, text, 0)
-        exchange = Exchange(exchange.n, user, text, self._exchange_tokens(exchange))
+        exchange = Exchange(len(self.exchanges), user, answer, 0, note, by)
+        exchange = dataclasses.replace(exchange, tokens=self._exchange_tokens(exchange))
         self.session.append_exchange(exchange)
         self.exchanges.append(exchange)
+        if by == MODEL:
+            self.earlier.add(answer)
         self.state.turns = len(self.exchanges)
         self.session.save_state(self.state)
         if self.ledger.add_message(user, exchange.n):
@@ -426,7 +501,7 @@ class Chat:
             return ""
         if mentions(reply, best, user):
             return ""
-        return f'(You told me at turn {best.turn + 1}: "{best.text}")'
+        return label(best.turn, best.text)
 
     def forget_fact(self, fact_id: int) -> Fact | None:
         """Mark a fact forgotten: never shown or kept in a fold again. The journal keeps
@@ -449,7 +524,8 @@ class Chat:
         """
         if self.backend.capabilities.prefill:
             stateful = cast(Stateful, self.backend)
-            stateful.prefill(context_messages(self.system, self.state.summary, self.window))
+            window = self.shown_window()
+            stateful.prefill(context_messages(self.system, self.state.summary, window))
         if self.after_turn is not None:
             self.after_turn()
 
@@ -583,7 +659,9 @@ def focus(backend: Backend, passage: str, query: str, limit: int) -> str:
     if len(sentences) < 2:
         return truncate_to_tokens(backend, passage, limit)
     wanted = set(recall_terms(query))
-    overlap = [len(wanted & set(recall_terms(s))) for s in sentences]
+    bags = [wanted & set(recall_terms(s)) for s in sentences]
+    weight = rarity(bags)
+    overlap = [sum(weight[t] for t in bag) for bag in bags]
     lo = hi = overlap.index(max(overlap))
 
     def shown(first: int, last: int) -> str:
@@ -600,6 +678,56 @@ def focus(backend: Backend, passage: str, query: str, limit: int) -> str:
             lo, grew = lo - 1, True
     text = shown(lo, hi)
     return text if backend.count_tokens(text) <= limit else truncate_to_tokens(backend, text, limit)
+
+
+def passage_quote(question: str, reply: str, recalled: list[str]) -> str:
+    """The document's own words, when `question` asks something a recalled document
+    passage answers and `reply` does not give it: its sentence that shares the most (and
+    rarest) words with the question, quoted with its place."""
+    if not is_question(question):
+        return ""
+    best = best_sentence([r for r in recalled if not r.startswith("[turn ")], question)
+    if best is None:
+        return ""
+    place, sentence = best
+    if mentions(reply, Fact(0, 0, "", sentence, "statement"), question):
+        return ""
+    return f'(From {place}: "{sentence}")'
+
+
+def best_sentence(passages: list[str], question: str) -> tuple[str, str] | None:
+    """(place, sentence) of the passages' sentence that best answers `question`: the most
+    question words, weighted by rarity (see `rarity`); on a tie, one with a name or
+    number."""
+    wanted = {t for t in recall_terms(question) if not t.startswith("my:")}
+    found: list[tuple[str, str, set[str]]] = []
+    for passage in passages:
+        label, sep, body = passage.partition("] ")
+        place = label.lstrip("[") if sep else ""
+        for s in split_sentences(body.replace("…", " ")):
+            found.append((place, s.text, set(recall_terms(s.text)) & wanted))
+    if not found or not wanted:
+        return None
+    weight = rarity([f[2] for f in found])
+
+    def score(item: tuple[str, str, set[str]]) -> tuple[float, bool]:
+        return sum(weight[t] for t in item[2]), bool(names_and_numbers(item[1]))
+
+    place, sentence, shared = max(found, key=score)
+    if not shared or score((place, sentence, shared))[0] < ANSWER_SHARE * sum(weight.values()):
+        return None  # it holds too little of what the question asks
+    return place, sentence
+
+
+def rarity(bags: list[set[str]]) -> dict[str, float]:
+    """A weight per term by how few of `bags` hold it: the squared inverse document
+    frequency, so that the question's rarest word ("cost") outweighs two common ones
+    ("bike lanes", in every sentence of an article on bike lanes)."""
+    count: dict[str, int] = {}
+    for bag in bags:
+        for term in bag:
+            count[term] = count.get(term, 0) + 1
+    return {t: math.log(1 + len(bags) / n) ** 2 for t, n in count.items()}
 
 
 def unquote(summary: str, fact: Fact) -> str:
@@ -742,8 +870,17 @@ def memory_view(
         "documents": sorted(session.meta.files),
         "window_tokens": sum(e.tokens for e in window),
         "facts": [
-            {"id": f.id, "turn": f.turn + 1, "subject": f.subject, "kind": f.kind, "text": f.text}
-            for f in (ledger.active() if ledger else [])
+            {
+                "id": f.id,
+                "turn": f.turn + 1,
+                "subject": f.subject,
+                "kind": f.kind,
+                "text": f.text,
+                "current": f.active,
+                "replaced_by": f.replaced_by,
+            }
+            for f in (ledger.facts if ledger else [])
+            if not f.forgotten
         ],
     }
     if budget is not None:

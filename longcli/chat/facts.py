@@ -1,17 +1,24 @@
-"""The fact ledger: what the user said about themselves and their world, kept word for word.
+"""The fact ledger: every statement the user made, kept word for word, and which is current.
 
 A small model cannot be trusted to carry "my locker code is 4471" through a dozen summary
-folds; longcli does not ask it to. Each user message is read, without a model, for
-statements of fact (first-person statements, names, numbers, dates, preferences,
-decisions) and each is kept verbatim with its turn number, under a *subject* ("cat",
-"locker code", "birthplace", "likes: green tea"). A newer fact on the same subject
-replaces the older one (the older stays in the journal); a correction ("actually, it's
-5814") replaces the fact it corrects. The ledger has its own share of every prompt, so a
-fact never depends on a fold remembering it.
+folds; longcli does not ask it to. No list of sentence patterns decides what a fact is
+(such a list only knows the phrasings its author thought of, in one language): every
+sentence of a user message that is not a question and has a content word is kept, with
+its turn. What bears on a new message is found by recall (BM25 over the content words of
+text/terms.py, tolerant of typos), so "Priya takes her coffee black", "note this down: the
+wifi password is larch-77" and "the boiler was serviced by Hendrik" are all kept and found.
+
+What the ledger decides is which statement is *current*: a later statement on the same
+matter replaces the earlier one (which stays in the journal and in `memory facts`, marked
+replaced). Two statements are on the same matter when they share content words (at least
+two, and half of the shorter one's), and do not belong to different owners ("my cat" is
+not "my friend's cat"). Words that announce a change ("actually", "moved", "no longer")
+are a hint that lets one shared word do, never the mechanism.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -19,38 +26,21 @@ from typing import Any
 
 from longcli.chat.recall import BM25
 from longcli.text.sentences import split_sentences
-from longcli.text.terms import STOPWORDS, recall_terms, terms
+from longcli.text.terms import recall_terms, terms
 
-# "I ..." statements with one value at a time: (pattern, subject).
-_SINGLE_VALUED = [
-    (r"\bI (?:was|am|'m) (?:born|raised)\b", "birthplace"),
-    (r"\bI (?:grew up|come from|am from|'m from)\b", "birthplace"),
-    (r"\bI (?:live|stay|reside)s? (?:in|at|on)\b", "home"),
-    (r"\bI(?: have)? moved to\b", "home"),
-    (r"\bI (?:work|am working) (?:as|at|for|in)\b", "job"),
-    (r"\bI(?: am|'m) an? (?=\w+(?:ist|er|or|ian|ant|ent|eer)\b)", "job"),
-    (r"\bI(?: am|'m) an? \w+(?: \w+)? (?:at|in|for|with) (?:the|a|an)\b", "job"),
-    (r"\bI(?: am|'m) (?:allergic|intolerant) to\b", "allergy"),
-    (r"\bI(?: am|'m) (?:\d+|\w+-?\w*) years? old\b", "age"),
-    (r"\b(?:call me|my name is|I(?: am|'m) called)\b", "name"),
-    (r"\bI (?:study|am studying|'m studying)\b", "studies"),
-    (r"\bI drive\b", "car"),
-]
-_MULTI_VALUED = [
-    (r"\bI (?:really )?(?:like|love|enjoy|adore|prefer)s?\b", "likes"),
-    (r"\bI (?:really )?(?:hate|dislike|can't stand|cannot stand)\b", "dislikes"),
-    (r"\bI (?:have|own|got)\b", "has"),
-    (r"\b(?:we|I) (?:decided|agreed|chose|picked|settled on|will|are going to|'ll)\b", "plan"),
-    (r"\blet's\b", "plan"),
-]
-_MY_SUBJECT = re.compile(
-    r"\b(?:my|our) (?P<subject>(?:[a-z]+[ -]){0,3}?[a-z]+?)(?:'s (?:name|called))?\s+"
-    r"(?:is|are|was|were|'s|=|:|works?|lives?|likes?|is called|is named|goes|studies|"
-    r"starts?|ends?|opens?|costs?|has|will be)\b",
-    re.IGNORECASE,
-)
-_CORRECTION = re.compile(
-    r"^\s*(?:actually|no|nope|sorry|correction|wait|oops|i meant|i mean|scratch that)\b[,.!:]?",
+LEDGER_SCHEME = 2  # 1: facts read by first-person patterns; 2: every statement
+MAX_FACT_CHARS = 300
+NEAR_RATIO = 0.8  # difflib ratio from which two words of 5+ letters are one, misspelt
+MIN_NEAR_LETTERS = 5
+SAME_MATTER_WORDS = 2  # shared content words that make two statements one matter
+SAME_MATTER_SHARE = 0.5  # ... and at least this share of the shorter one's words
+CONCEPT_WEIGHT = 0.5  # a word that shares only a concept with the other statement
+
+# A hint that a statement changes an earlier one: with one of these, one shared word is
+# enough. The matching itself is by content words, in any language.
+_CHANGE_HINT = re.compile(
+    r"\b(?:actually|correction|now|moved|changed?|no longer|instead|anymore|these days|"
+    r"not any more|update|rescheduled|switched|new)\b",
     re.IGNORECASE,
 )
 _QUESTION_START = re.compile(
@@ -58,17 +48,6 @@ _QUESTION_START = re.compile(
     r"should|is|are|am|was|were|have|has|tell me|remind me)\b",
     re.IGNORECASE,
 )
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|we|we're|our|let's)\b", re.I)
-_NUMBER = re.compile(r"\d")
-_MONTH = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|\b\d{1,2}(?:st|nd|rd|th)? "
-    r"(?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
-_SUBJECT_STOP = {"favourite": "favorite", "favorite": "favorite"}
-_SINGLE_SUBJECTS = {s for _, s in _SINGLE_VALUED}
-MAX_FACT_CHARS = 300
 
 
 @dataclass
@@ -77,10 +56,10 @@ class Fact:
 
     id: int  # shown to the user; stable
     turn: int  # the journal index of the message it came from
-    subject: str  # "cat", "locker code", "birthplace", "likes: green tea"
+    subject: str  # what it is about, for people to read: "locker" (my locker code is ...)
     text: str  # the sentence, as the user wrote it
-    kind: str  # statement | preference | plan | correction | note
-    replaced_by: int | None = None  # a newer fact on the same subject
+    kind: str  # statement | update (it replaced an earlier statement)
+    replaced_by: int | None = None  # a later statement on the same matter
     forgotten: bool = False  # removed by the user (/forget-fact, memory facts --forget)
 
     @property
@@ -92,56 +71,117 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or _QUESTION_START.match(sentence) is not None
 
 
-def _object_words(sentence: str, after: int, count: int = 2) -> str:
-    return " ".join(terms(sentence[after:])[:count])
-
-
-def _subject(sentence: str) -> tuple[str, str] | None:
-    """(subject, kind) of a statement of fact, or None if the sentence states none."""
-    for pattern, subject in _SINGLE_VALUED:
-        if re.search(pattern, sentence, re.IGNORECASE):
-            return subject, "statement"
-    mine = _MY_SUBJECT.search(sentence)
-    if mine:
-        words = [_SUBJECT_STOP.get(w, w) for w in mine.group("subject").lower().split()]
-        if not STOPWORDS.intersection(words):  # not "my way to (work)"
-            return " ".join(words), "statement"
-    for pattern, subject in _MULTI_VALUED:
-        match = re.search(pattern, sentence, re.IGNORECASE)
-        if match:
-            what = _object_words(sentence, match.end())
-            kind = "plan" if subject == "plan" else "preference"
-            return (f"{subject}: {what}" if what else subject), kind
-    return None
-
-
-def extract(message: str, turn: int) -> list[tuple[str, str, str]]:
-    """The statements of fact in a user message: (subject, kind, sentence) each."""
-    found: list[tuple[str, str, str]] = []
+def statements(message: str) -> list[str]:
+    """The sentences of a user message that state something: not questions, with at least
+    one content word."""
+    found = []
     for sentence in split_sentences(message, lowercase_starts=True):
-        text = sentence.text
-        if len(text) > MAX_FACT_CHARS or is_question(text):
+        text = sentence.text.strip()
+        if not text or len(text) > MAX_FACT_CHARS or is_question(text):
             continue
-        correction = _CORRECTION.match(text) is not None
-        subject = _subject(text)
-        if subject is None and correction:
-            found.append(("", "correction", text))  # its subject is the fact it corrects
-            continue
-        if subject is None:
-            specific = _NUMBER.search(text) or _MONTH.search(text) or _NAME.search(text)
-            if _FIRST_PERSON.search(text) and specific:
-                found.append((f"note: {' '.join(terms(text)[:3])}", "note", text))
-            continue
-        found.append((subject[0], "correction" if correction else subject[1], text))
+        if _words(text):
+            found.append(text)
     return found
+
+
+_OWNER_WORDS = frozenset({"my", "our", "i", "we", "mine"})
+
+
+def subject(text: str) -> str:
+    """What a statement is about, for people to read: the first content word after "my",
+    "our" or "I" ("My cat is called Tom" -> "cat"), else its first content word."""
+    words = re.findall(r"[^\W_]+", text.lower())
+    owner = next((i for i, w in enumerate(words) if w in _OWNER_WORDS), None)
+    for start in (owner + 1, 0) if owner is not None else (0,):
+        found = terms(" ".join(words[start:]))
+        if found:
+            return found[0]
+    return ""
+
+
+@dataclass(frozen=True)
+class _Word:
+    stem: str
+    concept: str  # "~job" for a word with a concept, else ""
+
+
+def _words(text: str) -> list[_Word]:
+    """The content words of `text`, each with its concept; "my:" owner marks left out."""
+    out: list[_Word] = []
+    for term in recall_terms(text):
+        if term.startswith("my:"):
+            continue
+        if term.startswith("~"):
+            if out:
+                out[-1] = _Word(out[-1].stem, term)
+            continue
+        out.append(_Word(term, ""))
+    return out
+
+
+def _owners(text: str) -> set[str]:
+    """What the speaker owns in `text`: "my cat" -> {"cat"}, with its concept."""
+    return {t[3:] for t in recall_terms(text) if t.startswith("my:")}
+
+
+def near(a: str, b: str) -> bool:
+    """The same word, or one misspelt ("anniversery" / "anniversary")."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < MIN_NEAR_LETTERS or a[0] != b[0]:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_RATIO
+
+
+def _shared_words(newer: list[_Word], older: list[_Word]) -> float:
+    """The words of `newer` found in `older`; one that only shares a concept ("tea" and
+    "coffee" are both drinks) counts half."""
+    stems = [w.stem for w in older]
+    concepts = {w.concept for w in older if w.concept}
+    shared = 0.0
+    for w in {w.stem: w for w in newer}.values():
+        if any(near(w.stem, s) for s in stems):
+            shared += 1
+        elif w.concept and w.concept in concepts:
+            shared += CONCEPT_WEIGHT
+    return shared
+
+
+def same_matter(newer: str, older: str) -> float:
+    """How strongly `newer` restates the matter of `older`: the content words they share,
+    or 0 when they are not one matter."""
+    hinted = _CHANGE_HINT.search(newer) is not None
+    a, b = _words(_CHANGE_HINT.sub(" ", newer)), _words(older)  # the hint is no shared word
+    if not a or not b:
+        return 0
+    mine_a, mine_b = _owners(newer), _owners(older)
+    if mine_a and mine_b and not mine_a & mine_b:
+        return 0  # "my sister's job" is not "my brother's job"
+    shared = _shared_words(a, b)
+    # A hint lets one word do, unless one speaks of the user's own and the other not
+    # ("Priya takes her coffee black" / "these days I take my tea with milk").
+    if hinted and shared >= 1 and bool(mine_a) == bool(mine_b):
+        return shared
+    smaller = min(len({w.stem for w in a}), len({w.stem for w in b}))
+    if shared >= SAME_MATTER_WORDS and shared >= SAME_MATTER_SHARE * smaller:
+        return shared
+    return 0
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 @dataclass
 class Ledger:
-    """Every fact, in order; the active ones are what the model is shown."""
+    """Every statement, in order; the active ones are what the model is shown."""
 
     facts: list[Fact] = field(default_factory=list)
     through_turn: int = -1  # the last journal turn read into the ledger
+    scheme: int = LEDGER_SCHEME
+    _index: tuple[tuple[int, ...], list[Fact], BM25] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def active(self) -> list[Fact]:
         return [f for f in self.facts if f.active]
@@ -149,39 +189,29 @@ class Ledger:
     def add_message(self, message: str, turn: int) -> list[Fact]:
         """Read one user message; returns the facts it added."""
         added: list[Fact] = []
-        for subject, kind, text in extract(message, turn):
-            if kind == "correction" and not subject:
-                corrected = self._corrected_subject(text)
-                if corrected is None:
-                    continue
-                subject = corrected
-            fact = Fact(len(self.facts) + 1, turn, subject, text, kind)
-            single = self._single(subject) or kind == "correction"
+        for text in statements(message):
             said = _normal(text)
-            for older in self.facts:
-                if older.active and (
-                    (single and older.subject == subject) or _normal(older.text) == said
-                ):
-                    older.replaced_by = fact.id
+            fact = Fact(len(self.facts) + 1, turn, subject(text), text, "")
+            replaced = self._replaced_by(text, said, turn)
+            for older in replaced:
+                older.replaced_by = fact.id
+            fact.kind = "update" if any(_normal(o.text) != said for o in replaced) else "statement"
             self.facts.append(fact)
             added.append(fact)
         self.through_turn = max(self.through_turn, turn)
         return added
 
-    def _single(self, subject: str) -> bool:
-        """Subjects that hold one value at a time: "my X is ..." and the "I ..." ones."""
-        return ":" not in subject or subject in _SINGLE_SUBJECTS
-
-    def _corrected_subject(self, text: str) -> str | None:
-        """What "actually, it's 5814" corrects: the latest fact with a number when the
-        correction gives one, else the latest fact."""
-        candidates = [f for f in self.facts if f.active and f.kind != "note"] or [
-            f for f in self.facts if f.active
-        ]
-        if _NUMBER.search(text):
-            numeric = [f for f in candidates if _NUMBER.search(f.text)]
-            candidates = numeric or candidates
-        return candidates[-1].subject if candidates else None
+    def _replaced_by(self, text: str, said: str, turn: int) -> list[Fact]:
+        """The active statements of earlier messages that `text` restates or updates: every
+        one said in the same words, and the one on the same matter that shares most."""
+        earlier = [f for f in self.facts if f.active and f.turn < turn]
+        replaced = [f for f in earlier if _normal(f.text) == said]
+        scored = [(same_matter(text, f.text), f) for f in earlier if f not in replaced]
+        scored = [(s, f) for s, f in scored if s > 0]
+        if scored:
+            best = max(s for s, _ in scored)
+            replaced += [f for s, f in scored if s == best][-1:]  # the newest of the best
+        return replaced
 
     def catch_up(self, messages: Iterable[tuple[int, str]]) -> bool:
         """Read the (turn, user message) pairs after `through_turn`; True if any were."""
@@ -205,6 +235,10 @@ class Ledger:
         kept = {f.turn for f in self.facts if not f.forgotten}
         return {f.turn for f in self.facts if f.forgotten} - kept
 
+    def unsaid(self, turn: int) -> list[Fact]:
+        """The facts of `turn` that are no longer current (replaced or forgotten)."""
+        return [f for f in self.facts if f.turn == turn and not f.active]
+
     def forget(self, fact_id: int) -> Fact | None:
         for fact in self.facts:
             if fact.id == fact_id and not fact.forgotten:
@@ -212,8 +246,27 @@ class Ledger:
                 return fact
         return None
 
+    def ranked(self, query: str) -> list[tuple[Fact, float]]:
+        """The active facts that share a term with `query`, best first."""
+        active = self.active()
+        key = (len(self.facts), *(f.id for f in active))
+        if self._index is None or self._index[0] != key:
+            self._index = (key, active, BM25([f.text for f in active]))
+        active, index = self._index[1], self._index[2]
+        return [(active[i], score) for i, score in index.top(query, len(active), fuzzy=True)]
+
+    def knows(self, words: list[str]) -> bool:
+        """Whether any statement the user made (current or not, not forgotten) has one of
+        `words` (stems or "~concepts"), spelt right or nearly."""
+        said = {t for f in self.facts if not f.forgotten for t in recall_terms(f.text)}
+        return any(any(near(w, s) for s in said) for w in words)
+
     def to_json(self) -> dict[str, Any]:
-        return {"through_turn": self.through_turn, "facts": [asdict(f) for f in self.facts]}
+        return {
+            "scheme": self.scheme,
+            "through_turn": self.through_turn,
+            "facts": [asdict(f) for f in self.facts],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Ledger:
@@ -230,25 +283,18 @@ class Ledger:
             )
             for f in data["facts"]
         ]
-        return cls(facts, int(data["through_turn"]))
+        return cls(facts, int(data["through_turn"]), int(data.get("scheme", 1)))
 
-
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def index_text(fact: Fact) -> str:
-    """What recall matches a fact by: its words, and its subject as the user's own
-    ("my birthplace"), so that "Where am I from?" finds "I was born in ..."."""
-    if fact.kind == "note":
-        return fact.text
-    return f"my {fact.subject.replace(':', '')} {fact.text}"
-
-
-def ranked(facts: list[Fact], query: str) -> list[tuple[Fact, float]]:
-    """The facts that share a term with `query`, best first."""
-    index = BM25([index_text(f) for f in facts])
-    return [(facts[i], score) for i, score in index.top(query, len(facts))]
+    def rebuilt(self, messages: Iterable[tuple[int, str]]) -> Ledger:
+        """A ledger of the current scheme read from the journal's (turn, message) pairs,
+        with what the user forgot in this one forgotten there too."""
+        fresh = Ledger()
+        fresh.catch_up(messages)
+        forgotten = {_normal(f.text) for f in self.facts if f.forgotten}
+        for fact in fresh.facts:
+            if any(_normal(fact.text) in said or said in _normal(fact.text) for said in forgotten):
+                fact.forgotten = True
+        return fresh
 
 
 _ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" asks our memory
@@ -259,12 +305,39 @@ _ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" a
 def asks_about(question: str, fact: Fact) -> bool:
     """Whether `question` asks about what `fact` says: the same thing of the user's ("my
     locker" / "my locker code"), two content words in common, or, in a question about
-    the user or us, one shared word or concept ("Do I have any food allergies?" / "I am
-    allergic to hazelnuts")."""
-    shared = set(recall_terms(question)) & set(recall_terms(index_text(fact)))
+    the user or us, one shared word or concept."""
+    told = set(recall_terms(fact.text))
+    shared = {t for t in recall_terms(question) if any(near(t, s) for s in told)}
     if any(t.startswith("my:") for t in shared):
         return True
     shared = {t for t in shared if not t.startswith("my:")}
     if len({t for t in shared if not t.startswith("~")}) >= 2:
-        return True  # "What is the new project named?" / "We decided to name the new project …"
+        return True
     return bool(shared) and _ABOUT_ME.search(question) is not None
+
+
+# A question that looks something up ("what is my ...", "when is ...", "how old am I"), not
+# one that asks for advice ("what should I cook", "how can I sleep better"): only such a
+# question may be answered "you haven't told me". An English hint; other languages get
+# the model's own answer.
+_LOOKUP = re.compile(
+    r"^\s*(?:what|what's|whats|who|who's|whom|whose|where|where's|when|when's|which|"
+    r"how (?:old|tall|many|much|long|far|big)|do i|did i|am i|have i|is my|are my|was my|"
+    r"were my|remind me|do you (?:know|remember))\b",
+    re.IGNORECASE,
+)
+_ADVICE = re.compile(
+    r"\b(?:should|could|can|would|recommend|suggest|ideas?|tips?|advice|good|best|better)\b",
+    re.IGNORECASE,
+)
+
+
+def is_lookup(question: str) -> bool:
+    """Whether `question` asks for something the user told (see _LOOKUP)."""
+    return _LOOKUP.match(question) is not None and _ADVICE.search(question) is None
+
+
+def owned_words(question: str) -> list[str]:
+    """What a question asks about of the user's own ("my blood type" -> "blood"), with the
+    concept of each; empty for a question about nothing of theirs."""
+    return [t[3:] for t in recall_terms(question) if t.startswith("my:")]

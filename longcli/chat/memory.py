@@ -29,17 +29,33 @@ FACTS_HEADING = "What I told you before, in my own words:"
 MESSAGE_HEADING = "My message:"
 
 
+MODEL, LONGCLI = "model", "longcli"  # who wrote an exchange's `assistant` text
+
+
 @dataclass(frozen=True)
 class Exchange:
-    """One completed turn: the user's message and the assistant's reply."""
+    """One completed turn: the user's message and the assistant's reply.
+
+    The reply is in two parts: `assistant`, what the model is shown as its own turn (the
+    model's words, or longcli's when longcli answered itself: `by`), and `note`, what
+    longcli added for the user (a quote of their own words), which the model never sees,
+    so it has nothing to imitate.
+    """
 
     n: int  # position in the journal, from 0
     user: str
     assistant: str
     tokens: int  # both messages as they appear in a prompt, template included
+    note: str = ""
+    by: str = MODEL
 
     def as_text(self) -> str:
         return f"User: {self.user}\nAssistant: {self.assistant}"
+
+    @property
+    def shown(self) -> str:
+        """The reply as the user saw it: the answer, then longcli's note."""
+        return "\n\n".join(part for part in (self.assistant, self.note) if part)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -10,6 +11,9 @@ from longcli.text.terms import recall_terms
 
 K1 = 1.5
 B = 0.75
+NEAR_CUTOFF = 0.8  # a query word this close to an indexed one (a typo) matches it
+NEAR_WEIGHT = 0.8  # ... at this share of its score
+MIN_NEAR_LETTERS = 5
 
 
 class BM25:
@@ -39,29 +43,50 @@ class BM25:
         self._total_length += length
         return index
 
-    def scores(self, query: str) -> dict[int, float]:
-        """Score of every passage that shares a term with the query."""
+    def scores(self, query: str, fuzzy: bool = False) -> dict[int, float]:
+        """Score of every passage that shares a term with the query; with `fuzzy`, a query
+        word found nowhere matches the indexed word nearest in spelling (a typo on either
+        side), at NEAR_WEIGHT of the score."""
         n = len(self._lengths)
         if not n:
             return {}
         avg = self._total_length / n or 1.0
         result: dict[int, float] = {}
-        for term in set(self._tokenize(query)):
-            postings = self._postings.get(term)
-            if not postings:
-                continue
+        for term, weight in self._matched_terms(set(self._tokenize(query)), fuzzy):
+            postings = self._postings[term]
             idf = math.log(1 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
             for doc, tf in postings:
                 norm = K1 * (1 - B + B * self._lengths[doc] / avg)
-                result[doc] = result.get(doc, 0.0) + idf * tf * (K1 + 1) / (tf + norm)
+                score = weight * idf * tf * (K1 + 1) / (tf + norm)
+                result[doc] = result.get(doc, 0.0) + score
         return result
 
-    def top(self, query: str, k: int, min_score: float = 0.0) -> list[tuple[int, float]]:
+    def _matched_terms(self, query: set[str], fuzzy: bool) -> list[tuple[str, float]]:
+        matched = [(t, 1.0) for t in query if t in self._postings]
+        if not fuzzy:
+            return matched
+        plain = [t for t in self._postings if not t.startswith("~")]
+        for term in query:
+            if term in self._postings or term.startswith("~"):
+                continue
+            owner, _, word = term.rpartition(":")
+            if len(word) < MIN_NEAR_LETTERS:
+                continue
+            prefix = f"{owner}:" if owner else ""
+            pool = [t for t in plain if t.startswith(prefix) and (owner or ":" not in t)]
+            for near in difflib.get_close_matches(term, pool, n=1, cutoff=NEAR_CUTOFF):
+                if near not in query:
+                    matched.append((near, NEAR_WEIGHT))
+        return matched
+
+    def top(
+        self, query: str, k: int, min_score: float = 0.0, fuzzy: bool = False
+    ) -> list[tuple[int, float]]:
         """Indices of the k best passages with a score above min_score, best first.
 
         A recency boost was measured (bench/chat_memory.py recall) and did not help: a
-        corrected fact is demoted by the fact ledger instead (Chat.SUPERSEDED_WEIGHT).
+        corrected fact is left out by the fact ledger instead (Ledger.superseded_turns).
         """
-        scores = self.scores(query)
+        scores = self.scores(query, fuzzy)
         ranked = sorted(scores.items(), key=lambda p: (-p[1], p[0]))
         return [(i, s) for i, s in ranked[:k] if s > min_score]

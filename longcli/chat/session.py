@@ -1,7 +1,8 @@
 """A chat session directory on disk: metadata, journal, memory state, document passages, lock.
 
     meta.json      format_version, created, model, system prompt, indexed files  (atomic)
-    journal.jsonl  one line per completed exchange, appended and fsynced, never rewritten
+    journal.jsonl  one line per completed exchange, appended and fsynced, never rewritten;
+                   the model's words and longcli's note apart ("v": 2, see _exchange)
     state.json     running summary, window start, counters                       (atomic)
     docs.jsonl     passages of documents added with --file, for recall           (atomic)
     facts.json     the fact ledger: what the user stated, in their words         (atomic)
@@ -27,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from longcli import faults
-from longcli.chat.facts import Ledger
+from longcli.chat.facts import LEDGER_SCHEME, Ledger
 from longcli.chat.kvstate import FINGERPRINT_FILE as KV_FINGERPRINT_FILE
 from longcli.chat.kvstate import STATE_FILE as KV_STATE_FILE
-from longcli.chat.memory import Exchange, MemoryState
+from longcli.chat.labels import split_labels
+from longcli.chat.memory import MODEL, Exchange, MemoryState
 from longcli.errors import SessionError, SessionLockedError
 from longcli.storage import (
     PRIVATE_FILE_MODE,
@@ -39,6 +41,9 @@ from longcli.storage import (
 )
 
 FORMAT_VERSION = 1
+# Journal lines: 1 had the reply as one text; 2 keeps the model's words ("assistant",
+# "by") apart from what longcli added ("note"). Lines of both versions are read.
+JOURNAL_VERSION = 2
 META, JOURNAL, STATE, DOCS, FACTS, LOCK, HISTORY = (
     "meta.json",
     "journal.jsonl",
@@ -236,6 +241,8 @@ class Session:
         """The fact ledger with the journal turns it has not read yet (stored before a
         crash, or by an older version) read into it; and whether there were any."""
         ledger = self.load_ledger()
+        if ledger.scheme < LEDGER_SCHEME:  # read by an older way: read the journal again
+            return ledger.rebuilt((e.n, e.user) for e in exchanges), True
         return ledger, ledger.catch_up((e.n, e.user) for e in exchanges)
 
     def save_ledger(self, ledger: Ledger) -> None:
@@ -264,12 +271,7 @@ class Session:
                 continue
             try:
                 data = json.loads(line)
-                exchange = Exchange(
-                    n=len(exchanges),
-                    user=str(data["user"]),
-                    assistant=str(data["assistant"]),
-                    tokens=int(data.get("tokens", 0)),
-                )
+                exchange = _exchange(data, exchanges)
             except (ValueError, KeyError, TypeError):
                 if last:  # written without its newline: the process died mid-write
                     self._torn_tail_at = offset
@@ -290,15 +292,16 @@ class Session:
         """Append one exchange as one line, durably, before anything else is updated."""
         self._require_writable()
         path = self.path / JOURNAL
-        line = json.dumps(
-            {
-                "user": exchange.user,
-                "assistant": exchange.assistant,
-                "tokens": exchange.tokens,
-                "ts": _now(),
-            },
-            ensure_ascii=False,
-        )
+        record = {
+            "v": JOURNAL_VERSION,
+            "user": exchange.user,
+            "assistant": exchange.assistant,
+            "by": exchange.by,
+            "note": exchange.note,
+            "tokens": exchange.tokens,
+            "ts": _now(),
+        }
+        line = json.dumps(record, ensure_ascii=False)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
         try:
             if self._torn_tail_at is not None:
@@ -365,6 +368,26 @@ class Session:
     @property
     def history_path(self) -> Path:
         return self.path / HISTORY
+
+
+def _exchange(data: dict[str, Any], before: list[Exchange]) -> Exchange:
+    """One journal line as an exchange. A line without "v" (version 1) kept longcli's quote
+    of the user's words inside the reply: it is split off into the note when those words
+    were said at that turn, and left out of what the model is shown when they were not (a
+    label the model forged)."""
+    version = int(data.get("v", 1))
+    if version > JOURNAL_VERSION:  # never taken for a torn line and cut off
+        raise SessionError(
+            f"the journal has a line written by a newer longcli (version {version}, this one "
+            f"reads up to {JOURNAL_VERSION}); upgrade longcli to use this session"
+        )
+    user, assistant = str(data["user"]), str(data["assistant"])
+    note, by = str(data.get("note", "")), str(data.get("by", MODEL))
+    if version == 1:
+        said = [e.user for e in before] + [user]
+        assistant, labels = split_labels(assistant, said)
+        note = "\n\n".join(labels)
+    return Exchange(len(before), user, assistant, int(data.get("tokens", 0)), note, by)
 
 
 def _only_our_leftovers(path: Path) -> bool:

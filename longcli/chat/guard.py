@@ -1,0 +1,180 @@
+"""What a chat reply may not do, checked sentence by sentence as it streams.
+
+A sentence is held back until it is complete, then shown only if it passes: it forges no
+quote of the user (chat/labels.py), does not repeat a sentence of an earlier reply (the
+same opening every turn, or most of a previous answer: a small model that sees its own
+replies copies them), and, where the reply answers from a document or the user's facts,
+names no name or number that the prompt did not hold (as a summary's invented name is
+caught). A reply left empty by this is asked for again, once, hotter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from longcli.chat.facts import is_question
+from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
+from longcli.chat.memory import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING, SUMMARY_HEADING
+from longcli.grounding.check import Vocabulary, mentions
+from longcli.text.terms import recall_terms, terms
+
+_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*[ \t]+|\n+")
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+_TEMPLATE_LEFTOVERS = re.compile(r"<\|im_(?:start|end)\|>|<\|endoftext\|>|</s>|<s>")
+# The prompt's own headings, and the model's echo of them, are no answer: taken out.
+_HEADINGS = re.compile(
+    "|".join(
+        re.escape(h)
+        for h in (SUMMARY_HEADING, RECALL_HEADING, FACTS_HEADING, MESSAGE_HEADING, "Your message:")
+    ),
+    re.IGNORECASE,
+)
+MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a repeat
+MIN_OVERLAP_WORDS = 4  # a sentence with this many content words ...
+REPEAT_SHARE = 0.8  # ... this share of them in one earlier sentence, is a repeat
+
+
+@dataclass
+class Earlier:
+    """The sentences of the replies so far, for spotting a reply that repeats them."""
+
+    openings: set[str] = field(default_factory=set)
+    said: set[str] = field(default_factory=set)  # every sentence, word for word
+    sentences: list[frozenset[str]] = field(default_factory=list)
+
+    def add(self, reply: str) -> None:
+        parts = [s for s in sentences_of(LABEL.sub("", reply)) if s.strip()]
+        if not parts:
+            return
+        self.openings.add(_bare(parts[0]))
+        for sentence in parts:
+            bare = _bare(sentence)
+            if len(bare.split()) >= MIN_REPEAT_WORDS:
+                self.said.add(bare)
+            bag = frozenset(terms(sentence))
+            if len(bag) >= MIN_OVERLAP_WORDS:
+                self.sentences.append(bag)
+
+    def repeats(self, sentence: str, first: bool) -> bool:
+        bare = _bare(sentence)
+        if len(bare.split()) >= MIN_REPEAT_WORDS and (
+            bare in self.said or (first and bare in self.openings)
+        ):
+            return True
+        bag = set(terms(sentence))
+        if len(bag) < MIN_OVERLAP_WORDS:
+            return False
+        return any(len(bag & old) >= REPEAT_SHARE * len(bag) for old in self.sentences)
+
+
+def sentences_of(text: str) -> list[str]:
+    """`text` cut after each sentence end and newline, separators kept on the left part."""
+    parts, start = [], 0
+    for match in _END.finditer(text):
+        parts.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        parts.append(text[start:])
+    return parts
+
+
+@dataclass
+class Checks:
+    """What one reply is checked against."""
+
+    said: list[str]  # every user message, by journal index, the current one last
+    earlier: Earlier
+    question: str
+    grounds: list[str] | None = None  # when set: names and numbers must come from these
+    dropped: list[str] = field(default_factory=list)  # sentences left out, and why
+    labels: list[str] = field(default_factory=list)  # real labels moved to the note
+
+    def __post_init__(self) -> None:
+        self._asked = {t for t in recall_terms(self.question) if not t.startswith("~")}
+        self._vocabulary = Vocabulary(self.grounds) if self.grounds is not None else None
+        self._seen: set[str] = set()
+
+    def keep(self, sentence: str, first: bool) -> str:
+        """`sentence` as it may be shown: without labels; "" when it must go."""
+        sentence = _HEADINGS.sub("", _TEMPLATE_LEFTOVERS.sub("", sentence))
+        text, labels = split_labels(sentence, self.said)
+        self.labels += [lab for lab in labels if lab not in self.labels]
+        if not text.strip():
+            return ""
+        if false_claims(text, self.said):
+            return self._drop(text, "quotes words the user never said")
+        bare = _bare(text)
+        if bare == _bare(self.question) and is_question(self.question):
+            return self._drop(text, "echoes the question")
+        if bare and bare in self._seen:
+            return self._drop(text, "repeats itself")
+        self._seen.add(bare)
+        on_topic = bool(self._asked & set(recall_terms(text)))
+        if not on_topic and self.earlier.repeats(text, first):
+            return self._drop(text, "repeats an earlier reply")
+        if self._vocabulary is not None:
+            invented = [m for m in mentions(text) if not self._vocabulary.supports(m)]
+            if invented:
+                return self._drop(text, f"names {', '.join(invented)}, which it was not given")
+        return sentence if not labels and text == sentence else text + _trailing(sentence)
+
+    def _drop(self, text: str, why: str) -> str:
+        self.dropped.append(f"{why}: {text.strip()}")
+        return ""
+
+
+def _trailing(sentence: str) -> str:
+    stripped = sentence.rstrip()
+    return sentence[len(stripped) :]
+
+
+class Gate:
+    """Passes a streamed reply on sentence by sentence, each once it is complete and
+    checked; a label is held until it closes."""
+
+    def __init__(self, keep: Callable[[str, bool], str], emit: Callable[[str], None] | None):
+        self._keep = keep
+        self._emit = emit
+        self._buffer = ""
+        self._kept: list[str] = []
+        self._first = True
+
+    def feed(self, pieces: Iterable[str]) -> None:
+        for piece in pieces:
+            self._buffer += piece
+            self._release(final=False)
+
+    def close(self) -> str:
+        self._release(final=True)
+        return "".join(self._kept).strip()
+
+    def _release(self, final: bool) -> None:
+        text = self._buffer
+        if not final:  # only whole sentences, and nothing from an unclosed label on
+            opened = LABEL_START.search(text)
+            if opened and LABEL.search(text, opened.start()) is None:
+                text = text[: opened.start()]
+            ends = list(_END.finditer(text))
+            text = text[: ends[-1].end()] if ends else ""
+        for part in sentences_of(text):
+            if not part.strip():
+                if self._kept:
+                    self._out(part)
+                continue
+            kept = self._keep(part, self._first)
+            self._first = False
+            if kept:
+                self._out(kept)
+        self._buffer = self._buffer[len(text) :]
+
+    def _out(self, text: str) -> None:
+        self._kept.append(text)
+        if self._emit is not None:
+            self._emit(text)

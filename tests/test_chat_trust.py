@@ -1,0 +1,199 @@
+"""A chat you can trust (issue 20), on a fake model whose replies each test scripts:
+longcli's quote label cannot be forged, repeated replies are trimmed, updates win, and a
+question about something never said is answered "you haven't told me"."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from longcli.chat.conversation import NO_NEW_ANSWER, NOT_TOLD, Chat, ChatOptions
+from longcli.chat.labels import label, split_labels
+from longcli.chat.memory import LONGCLI, MODEL
+from longcli.chat.session import JOURNAL, Session
+from longcli.errors import SessionError
+from longcli.prompts.templates import load_templates
+from tests.support.fake_backend import FakeBackend
+
+TEMPLATES = load_templates()
+
+
+class Scripted(FakeBackend):
+    """Answers with the scripted replies in order, then as the plain fake does."""
+
+    def __init__(self, *replies: str, n_ctx: int = 2048) -> None:
+        super().__init__(n_ctx=n_ctx)
+        self.script = list(replies)
+
+    def _reply(self, messages, sampling):
+        if self.script:
+            return self.script.pop(0), "stop"
+        return super()._reply(messages, sampling)
+
+
+def open_chat(path: Path, backend: FakeBackend) -> tuple[Chat, Session]:
+    session = Session.open(path, create=True, writable=True)
+    return Chat(session, backend, TEMPLATES, ChatOptions()), session
+
+
+def journal(path: Path) -> list[dict]:
+    return [json.loads(line) for line in (path / JOURNAL).read_text().splitlines()]
+
+
+def everything_sent(backend: FakeBackend) -> str:
+    return "\n".join(m.content for prompt in backend.prompts for m in prompt)
+
+
+def test_a_forged_label_is_removed_and_a_real_one_moves_to_the_note(tmp_path: Path):
+    backend = Scripted(
+        "Nice to meet you, Priya.",
+        'Marine biology is fascinating! (You told me at turn 2: "My job is as a marine '
+        'biologist in Halifax.") (You told me at turn 1: "My name is Priya Raman.")',
+        'You told me "I love sharks" once. Halifax has a lovely harbour.',
+    )
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.ask("My name is Priya Raman.")
+    reply = chat.ask("I work as a marine biologist in Halifax.")
+    assert reply.answer == "Marine biology is fascinating!"
+    assert reply.note == label(0, "My name is Priya Raman.")  # said: longcli vouches for it
+    assert "My job is" not in reply.text  # never said: gone
+    reply = chat.ask("I like the harbour there.")
+    assert reply.answer == "Halifax has a lovely harbour."  # the false quote's sentence went
+    assert any("never said" in d for d in reply.dropped)
+    lines = journal(tmp_path / "s")
+    assert [line["v"] for line in lines] == [2, 2, 2]
+    assert lines[1]["assistant"] == "Marine biology is fascinating!"
+    assert lines[1]["note"] == label(0, "My name is Priya Raman.")
+    assert lines[1]["by"] == MODEL
+    session.close()
+
+
+def test_the_model_never_sees_a_quote_label(tmp_path: Path):
+    """longcli's own quote is in the reply the user reads, and nowhere in any prompt."""
+    backend = Scripted("Noted.", "I am not sure.", "Sure.", "Sure thing.")
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.ask("My locker code is 4471.")
+    reply = chat.ask("What is my locker code?")
+    assert reply.quoted == label(0, "My locker code is 4471.") and reply.quoted in reply.text
+    chat.ask("Thanks, that helps a lot today.")
+    session.close()
+    chat, session = open_chat(tmp_path / "s", backend)  # and not after a restart either
+    chat.ask("What else should we talk about today?")
+    assert "You told me at turn" not in everything_sent(backend)
+    assert "You told me at turn 1" in chat.exchanges[1].shown
+    session.close()
+
+
+def test_a_reply_that_repeats_an_earlier_one_is_trimmed_or_asked_again(tmp_path: Path):
+    opening = "I'm glad to hear that and I will remember it."
+    backend = Scripted(
+        f"{opening} Cats are wonderful companions.",
+        f"{opening} Oslo is a lovely city in the north.",
+        f"{opening} Cats are wonderful companions.",  # nothing new: asked again ...
+        "Painting takes patience and practice.",  # ... and this one is new
+        f"{opening}",
+        f"{opening}",  # still nothing new after the retry: longcli says so
+    )
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.ask("My cat is called Tom.")
+    reply = chat.ask("I was in Oslo last week.")
+    assert reply.answer == "Oslo is a lovely city in the north."
+    assert any("repeats an earlier reply" in d for d in reply.dropped)
+    reply = chat.ask("I started painting watercolours.")
+    assert reply.answer == "Painting takes patience and practice."
+    reply = chat.ask("The weather turned cold this evening.")
+    assert reply.answer == NO_NEW_ANSWER and reply.by == LONGCLI
+    session.close()
+
+
+def test_repeating_the_answer_to_the_same_question_is_not_a_repeat(tmp_path: Path):
+    backend = Scripted("Your locker code is 5814.", "Your locker code is 5814.")
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.record("My locker code is 5814.", "Noted.")
+    assert chat.ask("What is my locker code?").answer == "Your locker code is 5814."
+    assert chat.ask("Which code opens my locker?").answer == "Your locker code is 5814."
+    session.close()
+
+
+def test_an_update_replaces_the_old_value_in_everything_the_model_is_shown(tmp_path: Path):
+    backend = Scripted()
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.record("My locker code is 4471.", "Noted.")
+    chat.record("I had pasta for lunch.", "Sounds tasty.")
+    chat.record("Correction: my locker code is now 5814.", "Updated.")
+    chat.ask("What is my locker code?")
+    sent = "\n".join(m.content for m in backend.prompts[-1])
+    assert "5814" in sent and "4471" not in sent
+    assert [line["user"] for line in journal(tmp_path / "s")][0] == "My locker code is 4471."
+    facts = chat.view()["facts"]
+    assert [(f["text"], f["current"]) for f in facts[:1]] == [("My locker code is 4471.", False)]
+    assert facts[0]["replaced_by"] == 3 and facts[2]["current"]
+    session.close()
+
+
+def test_a_question_about_something_never_said_is_answered_without_the_model(tmp_path: Path):
+    backend = Scripted()
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.record("My cat is called Tom.", "Noted.")
+    calls = backend.calls
+    reply = chat.ask("What is my blood type?")
+    assert reply.text == NOT_TOLD and reply.by == LONGCLI and backend.calls == calls
+    assert journal(tmp_path / "s")[-1]["by"] == LONGCLI
+    assert chat.ask("What is my cat called?").by == MODEL  # told: the model answers
+    assert chat.ask("What should I cook for my dinner?").by == MODEL  # advice, not memory
+    assert chat.ask("What is the capital of Peru?").by == MODEL  # not about the user
+    assert backend.calls == calls + 3
+    session.close()
+
+
+def test_an_answer_from_a_document_may_not_invent_its_numbers(tmp_path: Path):
+    backend = Scripted("The lanes will cost 5 million euros. They were approved on Tuesday.")
+    chat, session = open_chat(tmp_path / "s", backend)
+    text = "The council voted on Tuesday. The bike lanes will cost 3.2 million euros in all."
+    chat.add_document("lanes.txt", text, lambda body, words: "Bike lanes were approved.")
+    reply = chat.ask("How much will the bike lanes cost?")
+    assert "5 million" not in reply.text and "approved on Tuesday" in reply.text
+    assert any("names 5" in d for d in reply.dropped)
+    # The answer missed the cost: the document's own sentence follows, in longcli's note.
+    assert reply.note.startswith("(From lanes.txt") and "3.2 million euros" in reply.note
+    session.close()
+
+
+def test_an_older_journal_is_read_with_its_labels_checked(tmp_path: Path):
+    """Version-1 lines kept longcli's quote in the reply: a label whose words were said is
+    split off into the note, a forged one is left out of what the model sees."""
+    path = tmp_path / "s"
+    Session.open(path, create=True, writable=True).close()
+    real = label(0, "My name is Priya Raman.")
+    forged = '(You told me at turn 2: "My job is as a marine biologist.")'
+    lines = [
+        {"user": "My name is Priya Raman.", "assistant": "Hello Priya!", "tokens": 9},
+        {"user": "I work as a marine biologist.", "assistant": f"Great!\n\n{forged}", "tokens": 9},
+        {"user": "What is my name?", "assistant": f"You are Priya.\n\n{real}", "tokens": 9},
+    ]
+    (path / JOURNAL).write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with Session.open(path, create=False, writable=False) as session:
+        exchanges = session.load_journal()
+    assert [e.assistant for e in exchanges] == ["Hello Priya!", "Great!", "You are Priya."]
+    assert [e.note for e in exchanges] == ["", "", real]
+
+
+def test_split_labels_corrects_the_turn_of_words_said_elsewhere():
+    said = ["My name is Priya Raman.", "I like tea."]
+    text, labels = split_labels('Hi. (You told me at turn 2: "My name is Priya Raman.")', said)
+    assert text == "Hi." and labels == [label(0, "My name is Priya Raman.")]
+    assert split_labels("No labels here.\n\n  Indented.", said) == (
+        "No labels here.\n\n  Indented.",
+        [],
+    )
+
+
+def test_a_journal_line_from_a_newer_longcli_is_refused_not_cut(tmp_path: Path):
+    path = tmp_path / "s"
+    Session.open(path, create=True, writable=True).close()
+    line = {"v": 3, "user": "Hi.", "assistant": "Hello.", "tokens": 3}
+    (path / JOURNAL).write_text(json.dumps(line))  # last line, without its newline
+    session = Session.open(path, create=False, writable=False)
+    with pytest.raises(SessionError, match="newer longcli"):
+        session.load_journal()
+    assert json.loads((path / JOURNAL).read_text()) == line
