@@ -298,7 +298,8 @@ def test_epub_chapters_are_the_books_own(run):
     assert r.returncode == 0, r.stderr
     contents = _epub_contents(book)
     places = [place for _, place in parse(r.stdout).sources.values()]
-    for place in places:
+    assert places[0] == "title page"  # the lead: the book's title and author, from metadata
+    for place in places[1:]:
         match = re.fullmatch(r'chapter (?:(\d+) )?"(.+)"', place)
         assert match and match[2] in contents, place
         # the number, if any, is the title's place in the contents; a title with its own

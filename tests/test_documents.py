@@ -84,9 +84,39 @@ def test_epub_chapters_in_spine_order_with_titles(tmp_path: Path):
     assert "color" not in text  # styles are not text
 
 
+def test_a_title_from_metadata_becomes_a_title_page_unless_the_text_opens_with_it(
+    tmp_path: Path,
+):
+    chapters = [("The Start", ["Alice woke."])]
+    book = make_epub(chapters, title="Harbour Tales", author="Ann Reed")
+    text, doc = read(write(tmp_path, "book.epub", book))
+    assert text.startswith("Harbour Tales\nby Ann Reed\n\n# The Start\nAlice woke.")
+    assert doc.where(text.index("Alice"), text.index("woke")) == 'ch. 1 "The Start"'
+    titled = make_epub(chapters, title="The Start")  # the text opens with it: once only
+    assert read(write(tmp_path, "titled.epub", titled))[0].startswith("# The Start")
+    pages = [["Rain fell on the town all night."], ["It stopped at dawn, and the sun came out."]]
+    pdf = make_pdf(pages, {"Title": "Weather Log", "Author": "Bo Li"})
+    text, doc = read(write(tmp_path, "log.pdf", pdf))
+    assert text.startswith("Weather Log\nby Bo Li\n\nRain fell")
+    assert doc.where(text.index("stopped"), text.index("stopped") + 3) == "p. 2"
+    for junk in ("Microsoft Word - notes.docx", "untitled", "report.pdf"):  # not a title
+        text, _ = read(write(tmp_path, "junk.pdf", make_pdf(pages, {"Title": junk})))
+        assert text.startswith("Rain fell")
+
+
+def test_printed_page_numbers_inside_a_sentence_are_not_text(tmp_path: Path):
+    paragraph = (
+        'The merry notes of <span epub:type="pagebreak" title="241" id="Page_241">241</span> '
+        'the pipes <span class="pagenum">[242]</span>sounded down into the valley.'
+    )
+    text, _ = read(write(tmp_path, "book.epub", make_epub([("Old Pipes", [paragraph])])))
+    assert "The merry notes of the pipes sounded down into the valley." in text
+
+
 def test_a_real_epub_is_chaptered_by_its_table_of_contents():
     text, doc = read(TEST_DATA / "childrens-literature.epub")
-    titles = [m.label for m in doc.marks]
+    assert doc.marks[0].kind == "title" and text.startswith("Children's Literature\nby ")
+    titles = [m.label for m in doc.marks if m.kind == "chapter"]
     # The table of contents only: 22 chapters, not the page list's hundreds of numbers.
     assert len(titles) == 22 and '4 "190 A FOUR-LEAVED CLOVER"' in titles
     assert not any(t.split(" ", 1)[1].strip('"').isdigit() for t in titles)

@@ -188,6 +188,30 @@ def test_the_title_comes_first(run, tmp_path: Path):
     assert out.startswith("Harbour notes: The harbour board met on Tuesday")
 
 
+def test_code_spans_keep_their_markup_and_bold_around_them_goes():
+    text = (
+        "- **`--parallel N`** decodes several map calls together in one context.\n"
+        "- The reader keeps `_private_name` and `**kwargs` exactly as they are written.\n"
+    )
+    found = [u.text for u in readable_units(text)]
+    assert found == [
+        "`--parallel N` decodes several map calls together in one context.",
+        "The reader keeps `_private_name` and `**kwargs` exactly as they are written.",
+    ]
+
+
+def test_an_epub_title_from_its_metadata_leads(run, tmp_path: Path):
+    from tests.support.documents import make_epub
+
+    paragraphs = [s + " " + s for s in story(0).split("\n\n")[8:30] if len(s) > 80]
+    book = make_epub([("One", paragraphs[:10]), ("Two", paragraphs[10:])], "Jinx Ship", "A. Coppel")
+    path = tmp_path / "book.epub"
+    path.write_bytes(book)
+    result = run("summarize", str(path), "--method", "extractive", "--words", "80")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Jinx Ship, by A. Coppel.")
+
+
 @pytest.mark.parametrize("words", [40, 80, 150, 250])
 def test_words_are_kept_within_ten_percent(run, tmp_path: Path, words: int):
     for text in (story(0), shakespeare()):

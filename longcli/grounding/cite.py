@@ -212,6 +212,8 @@ def describe_place(marks: Sequence[Mark], start: int, end: int) -> str:
         return f"p. {first}" if first == last else f"pp. {first}–{last}"
     if kind == "time":
         return first if first == last else f"{first}–{last}"
+    if kind == "title":  # the title page made from the document's metadata
+        return "title page"
     if kind == "chapter":
         first, last = _chapter(first), _chapter(last)
     else:

@@ -67,11 +67,21 @@ _MATTER = frozenset(
         "bibliography", "references", "works cited", "further reading", "colophon",
         "transcriber's note", "transcriber's notes", "transcriber’s note",
         "transcriber’s notes", "参考文献", "目录", "目次",
+        # the reference-list and contents headings of the main other languages
+        "literatur", "literaturverzeichnis", "quellen", "einzelnachweise", "weblinks",
+        "inhalt", "inhaltsverzeichnis", "bibliografía", "referencias", "índice",
+        "bibliographie", "références", "table des matières", "bibliografia", "riferimenti",
+        "referências", "литература", "список литературы", "источники", "содержание",
+        "参考資料", "참고 문헌", "참고문헌", "목차",
     )
 )  # fmt: skip
 _LISTINGS = frozenset(
-    ("contents", "table of contents", "list of illustrations", "illustrations", "index", "目录")
-)
+    (
+        "contents", "table of contents", "list of illustrations", "illustrations", "index",
+        "目录", "目次", "inhalt", "inhaltsverzeichnis", "índice", "table des matières",
+        "содержание", "목차",
+    )
+)  # fmt: skip
 _PROSE_LINE = re.compile(r"\w[.!?]\s+[A-Z]\w*\s+\w+")  # a sentence ends and another begins
 _HEADING_WORD = re.compile(
     r"^\s*(?:#{1,6}\s+\S.*"
@@ -123,6 +133,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _STRONG = re.compile(r"(?<![\w*])(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)(?![\w*])")
+_CODE_SPAN = re.compile(r"`+[^`\n]+?`+")
 _EMPHASIS = re.compile(r"(?<![\w*])[*_](?=[^\s*_])|(?<=[^\s*_])[*_](?![\w*])")
 _SPACE = re.compile(r"\s+")
 _LABEL = re.compile(r"^\s*(\*\*|__)([^*_\n]{1,40}?)\1\s*(:?)\s*(?=\S)")
@@ -448,11 +459,20 @@ def _repeated_lines(lines: list[tuple[int, str]]) -> set[int]:
 
 
 def _inline(text: str) -> str:
-    """Markdown inline markup removed: images, link targets, emphasis markers."""
+    """Markdown inline markup removed: images, link targets, emphasis markers; a code span
+    (`like_this`) is kept as written."""
+    spans: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        spans.append(match.group(0))
+        return f"\x00{len(spans) - 1}\x00"
+
+    text = _CODE_SPAN.sub(hold, text)  # controls are gone from the text by now
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _STRONG.sub("", text)
     text = _EMPHASIS.sub("", text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], text)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -607,7 +627,7 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
     for sentence, quoted in zip(found, inside, strict=True):
         while heading < len(layout.headings) and layout.headings[heading][0] <= sentence.start:
             heading += 1
-        section = layout.headings[heading - 1][1] if heading else ""
+        section = _cased(layout.headings[heading - 1][1]) if heading else ""
         line_start = masked.rfind("\n", 0, sentence.start) + 1
         item = line_start in layout.items and not masked[line_start : sentence.start].strip(
             " \t-*+•0123456789.)"

@@ -59,7 +59,7 @@ class Mark:
     """Where a page, chapter, section or cue starts in a document's text."""
 
     offset: int  # character offset in the text the reader produced
-    kind: str  # page | chapter | section | time
+    kind: str  # page | chapter | section | time | title (a title page from metadata)
     label: str  # "12", '4 "The Storm"', "00:14:03"
 
 
@@ -375,6 +375,12 @@ def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]
                 finally:
                     page.close()
                 text = _clean_pdf_text(raw)
+                if not out.offset and text.strip():
+                    meta = pdf.get_metadata_dict()
+                    cover = _title_page(meta.get("Title", ""), meta.get("Author", ""), text)
+                    if cover:
+                        out.mark("title", "title page")
+                        yield out.block(cover)
                 out.mark("page", str(number + 1))
                 if text.strip():
                     found_chars += sum(ch.isalnum() for ch in text)
@@ -471,6 +477,9 @@ def _epub(document: Document, encoding: str | None, errors: str) -> Iterator[str
                 )
                 if not body.strip():
                     continue
+                if not out.offset and (cover := _title_page(*_epub_title(package), body)):
+                    out.mark("title", "title page")
+                    yield out.block(cover)
                 if entries:  # chapters as the table of contents names them
                     for fragment, title in entries:
                         number += 1
@@ -492,6 +501,40 @@ def _epub(document: Document, encoding: str | None, errors: str) -> Iterator[str
     finally:
         if temporary:
             path.unlink(missing_ok=True)
+
+
+def _epub_title(package: ElementTree.Element) -> tuple[str, str]:
+    """The book's title and first author from its package metadata (dc:title, dc:creator)."""
+    found = {"title": "", "creator": ""}
+    for element in package.iter():
+        name = _local(element.tag)
+        if name in found and not found[name]:
+            found[name] = "".join(element.itertext())
+    return found["title"], found["creator"]
+
+
+_FILE_TITLE = re.compile(
+    r"\.(?:docx?|pdf|tex|dvi|indd|odt|rtf|txt)\b|^microsoft \w+ -|^untitled", re.I
+)
+
+
+def _title_page(title: str, author: str, opening: str) -> str:
+    """A title page ("Title\\nby Author") from the document's metadata, for the summary's
+    lead, when its text does not open with the title itself; "" when it does, or when the
+    metadata holds no real title (a file name, "Untitled", a long description)."""
+    title = " ".join(strip_controls(title).split())
+    author = " ".join(strip_controls(author).split())
+    words = title.split()
+    if (
+        not words
+        or len(words) > 14
+        or _FILE_TITLE.search(title)
+        or not any(c.isalpha() for c in title)
+    ):
+        return ""
+    if title.casefold() in " ".join(opening[:4000].split()).casefold():
+        return ""
+    return f"{title}\nby {author}\n\n" if author and len(author) <= 80 else f"{title}\n\n"
 
 
 _CHAPTER_HEADING = re.compile(r"^#{1,2} (.+)$", re.M)
@@ -569,6 +612,20 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIPPED = {"script", "style", "head", "nav", "noscript", "svg", "math"}
 
 
+def _page_number(element: Any) -> bool:
+    """A printed book's page number set in the text (EPUB `pagebreak`, `doc-pagebreak`,
+    Gutenberg's `pagenum`): not part of the sentence it interrupts."""
+    attributes = element.attrib
+    if not attributes:
+        return False
+    kinds = " ".join(v for k, v in attributes.items() if _local(str(k)).endswith("type"))
+    return (
+        "pagebreak" in kinds
+        or attributes.get("role") == "doc-pagebreak"
+        or "pagenum" in (attributes.get("class") or "").split()
+    )
+
+
 def _html_text(
     markup: bytes, anchors: set[str] | frozenset[str] = frozenset()
 ) -> tuple[str, str, dict[str, int]]:
@@ -591,6 +648,8 @@ def _html_text(
         anchor = element.get("id") if wanted else None
         if anchor is not None and anchor in anchors:
             lines.append(f"\x00{wanted.index(anchor)}\x00")
+        if _page_number(element):  # a table of contents may point at one: anchor kept
+            return
         if tag in _HEADINGS:
             text = " ".join(element.text_content().split())
             if text:

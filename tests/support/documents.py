@@ -10,8 +10,9 @@ def _pdf_string(text: str) -> str:
     return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 
 
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A PDF with one page per entry, each line set in Helvetica (a real text layer)."""
+def make_pdf(pages: list[list[str]], info: dict[str, str] | None = None) -> bytes:
+    """A PDF with one page per entry, each line set in Helvetica (a real text layer), and
+    `info` (Title, Author) as its document information."""
     objects: list[bytes] = []
     page_ids = []
     font_id = 3 + 2 * len(pages)
@@ -36,22 +37,28 @@ def make_pdf(pages: list[list[str]]) -> bytes:
         f"2 0 obj << /Type /Pages /Kids [{kids}] /Count {len(pages)} >> endobj\n".encode(),
     ]
     font = f"{font_id} 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+    fields = " ".join(f"/{k} {_pdf_string(v)}" for k, v in (info or {}).items())
+    info_id = font_id + 1
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
-    for obj in [*head, *objects, font.encode()]:
+    info_obj = f"{info_id} 0 obj << {fields} >> endobj\n".encode()
+    for obj in [*head, *objects, font.encode(), info_obj]:
         offsets.append(len(out))
         out += obj
     xref = len(out)
     out += f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += (
-        f"trailer << /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
+    trailer = f"trailer << /Size {len(offsets) + 1} /Root 1 0 R /Info {info_id} 0 R >>"
+    out += f"{trailer}\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 
-def make_epub(chapters: list[tuple[str, list[str]]]) -> bytes:
-    """An EPUB 3 with a nav document naming each chapter; spine in the given order."""
+def make_epub(chapters: list[tuple[str, list[str]]], title: str = "", author: str = "") -> bytes:
+    """An EPUB 3 with a nav document naming each chapter; spine in the given order; the
+    book's `title` and `author` in its package metadata when given."""
+    metadata = (f"<dc:title>{title}</dc:title>" if title else "") + (
+        f"<dc:creator>{author}</dc:creator>" if author else ""
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
@@ -86,6 +93,7 @@ def make_epub(chapters: list[tuple[str, list[str]]]) -> bytes:
         z.writestr(
             "OEBPS/content.opf",
             '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+            '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">' + metadata + "</metadata>"
             '<manifest><item id="nav" href="nav.xhtml" properties="nav" '
             'media-type="application/xhtml+xml"/>'
             + "".join(items)
