@@ -265,8 +265,8 @@ class Settings:
     )
     language: str = _setting(
         "auto",
-        "Language to write the summary in, as a code such as en, de, zh "
-        "[default: auto, the language of the text]",
+        "Language to write summaries and chat replies in, as a code such as en, de, zh "
+        "[default: auto, the language of the text or message]",
     )
     style: Style = _setting(Style.paragraph, "Shape of the final summary")
     method: Method = _setting(

@@ -125,9 +125,9 @@ def test_an_update_replaces_the_old_value_in_everything_the_model_is_shown(tmp_p
     sent = "\n".join(m.content for m in backend.prompts[-1])
     assert "5814" in sent and "4471" not in sent
     assert [line["user"] for line in journal(tmp_path / "s")][0] == "My locker code is 4471."
-    facts = chat.view()["facts"]
-    assert [(f["text"], f["current"]) for f in facts[:1]] == [("My locker code is 4471.", False)]
-    assert facts[0]["replaced_by"] == 3 and facts[2]["current"]
+    facts = chat.view().facts
+    assert [(f.text, f.current) for f in facts[:1]] == [("My locker code is 4471.", False)]
+    assert facts[0].replaced_by == 3 and facts[2].current
     session.close()
 
 

@@ -196,7 +196,7 @@ def test_the_ledger_persists_and_forgetting_a_fact_hides_it(tmp_path: Path):
     chat.ask("I was born in Quarrendale.")
     session.close()
     chat, session, backend = open_chat(tmp_path / "s")
-    assert [f["text"] for f in chat.view()["facts"]] == [
+    assert [f.text for f in chat.view().facts] == [
         "My cat is called Pixelbottom.",
         "I was born in Quarrendale.",
     ]

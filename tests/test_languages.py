@@ -320,6 +320,20 @@ def test_a_fact_told_in_any_language_comes_back_after_many_turns(tmp_path: Path,
     session.close()
 
 
+def test_a_chat_reply_is_asked_for_in_the_users_language(tmp_path: Path):
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    backend = FakeBackend(n_ctx=2048)
+    chat = Chat(session, backend, TEMPLATES, ChatOptions())
+    chat.ask("Meine Schwester arbeitet als Glasbläserin in einer kleinen Werkstatt.")
+    assert backend.prompts[-1][-1].content.endswith("Answer in German.")
+    chat.ask("My sister works as a glassblower in a small workshop.")
+    assert "Answer in" not in backend.prompts[-1][-1].content  # English: nothing added
+    chat.templates = templates_for(Settings(language="en"))  # --language en
+    chat.ask("Wo arbeitet meine Schwester als Glasbläserin?")
+    assert backend.prompts[-1][-1].content.endswith("Answer in English.")
+    session.close()
+
+
 def test_numbers_and_latin_names_in_a_chinese_answer_must_come_from_the_source():
     source = "龙井茶是中国最有名的绿茶之一。2022年被列入名录。它基于 Transformer 架构。"
     assert check("2022年，龙井茶被列入名录。", Grounds([source])).ok
@@ -327,3 +341,15 @@ def test_numbers_and_latin_names_in_a_chinese_answer_must_come_from_the_source()
     assert [p.detail for p in invented.problems if p.kind == "unsupported"] == ["1597"]
     named = check("它基于Transformer架构，也用了Mamba。", Grounds([source]))
     assert [p.detail for p in named.problems if p.kind == "unsupported"] == ["Mamba"]
+
+
+def test_a_german_message_to_the_bundled_model_suggests_a_model_that_writes_german(
+    run, tmp_path: Path
+):
+    r = run("chat", "--memory", str(tmp_path / "s"), "--ctx", "1024",
+            "Meine Schwester arbeitet als Glasbläserin.")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    advice = [line for line in r.stderr.splitlines() if "German" in line]
+    assert len(advice) == 1 and "longcli models pull" in advice[0], r.stderr
+    r = run("chat", "--memory", str(tmp_path / "s"), "--ctx", "1024", "Where does she work?")
+    assert "models pull" not in r.stderr  # English: no advice

@@ -51,7 +51,8 @@ from longcli.grounding.check import Grounds
 from longcli.grounding.check import mentions as names_and_numbers
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.models.gguf import ModelInfo
-from longcli.prompts.templates import Templates
+from longcli.prompts.templates import AUTO, Templates
+from longcli.text import language as languages
 from longcli.text.chunks import chunk_stream
 from longcli.text.keysentences import Scored, score_sentences, select, word_count
 from longcli.text.sentences import split_sentences
@@ -100,6 +101,9 @@ class Reply:
     note: str = ""  # what longcli added: quote labels, never shown to the model
     by: str = MODEL
     dropped: list[str] = field(default_factory=list)  # sentences the checks left out
+
+
+_ENGLISH = (languages.ENGLISH, languages.UNKNOWN)
 
 
 class Chat:
@@ -160,6 +164,7 @@ class Chat:
         # Run by settle(), e.g. to keep the model's KV cache for the next process.
         self.after_turn: Callable[[], None] | None = None
         self.model: ModelInfo | None = None  # the model file, when there is one
+        self._advised = False  # the multilingual model suggested once per run
 
     # -- measuring ----------------------------------------------------------------------
 
@@ -377,11 +382,18 @@ class Chat:
         facts = self.relevant_facts(user)
         shown = [f.text for f in facts]
         shown_turns = self._said_by(facts)
+        answer_in = self.answer_language(user)
         while True:
 
             def build(recalled: list[str]) -> list[Message]:
                 return build_messages(
-                    self.system, self.state.summary, recalled, self.shown_window(), user, shown
+                    self.system,
+                    self.state.summary,
+                    recalled,
+                    self.shown_window(),
+                    user,
+                    shown,
+                    answer_in,
                 )
 
             # Recall gets its own share of the budget, no more: a bigger prompt costs time.
@@ -400,6 +412,33 @@ class Chat:
             folded += 1
         assert plan.prompt_tokens + self.budget.reply_tokens <= self.backend.n_ctx
         return plan.messages, plan.prompt_tokens, folded, plan.recalled, facts
+
+    def answer_language(self, user: str) -> str:
+        """The sentence telling the model which language to answer in: --language's, else
+        the message's; "" for English (the prompts are English), or when unsure."""
+        asked = self.templates.language not in ("", AUTO)
+        said = languages.detect(user)
+        target = self.templates.language if asked else said
+        if target == languages.UNKNOWN or (target == languages.ENGLISH and said in _ENGLISH):
+            return ""  # the prompts are English: nothing to say
+        return f"Answer in {languages.name(target)}."
+
+    def language_advice(self, user: str) -> str | None:
+        """Once a run: a line suggesting a model that writes the message's language, when
+        the message is not English and the English-only bundled model answers."""
+        from longcli.models.catalog import suggest_for_language
+        from longcli.models.locate import bundled_model_path
+
+        if self._advised or self.model is None:
+            return None
+        bundled = bundled_model_path()
+        if bundled is None or self.model.path.resolve() != bundled.resolve():
+            return None
+        said = languages.detect(user)
+        if said in _ENGLISH:
+            return None
+        self._advised = True
+        return suggest_for_language(said)
 
     def ask(self, user: str, on_text: Callable[[str], None] | None = None) -> Reply:
         """Answer `user`, streaming pieces to `on_text`; store the exchange once complete.
@@ -570,7 +609,7 @@ class Chat:
 
     # -- views --------------------------------------------------------------------------
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> MemoryView:
         return memory_view(
             self.session, self.state, self.exchanges, self.budget, self.system, self.ledger
         )
@@ -847,6 +886,57 @@ def holds(summary: str, fact: Fact) -> bool:
     return sum(stem(w.lower()) in said for w in other) * 2 >= len(other)
 
 
+@dataclass(frozen=True)
+class FactView:
+    """One fact of the ledger as `memory facts` shows it (turn counted from 1)."""
+
+    id: int
+    turn: int
+    subject: str
+    kind: str
+    text: str
+    current: bool
+    replaced_by: int | None
+
+
+@dataclass(frozen=True)
+class BudgetView:
+    """How the context is shared out, in tokens."""
+
+    n_ctx: int
+    reply: int
+    summary_cap: int
+    recall: int
+    facts: int
+    fixed: int
+    window: int
+
+
+@dataclass(frozen=True)
+class MemoryView:
+    """What the model currently sees of a session and how the budget is used."""
+
+    session: str
+    created: str
+    model: str
+    system: str | None
+    turns: int
+    folded_turns: int
+    window_turns: int
+    folds: int
+    summary: str
+    documents: list[str]
+    window_tokens: int
+    facts: list[FactView]
+    budget: BudgetView | None = None  # known only with a model loaded
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        if self.budget is None:
+            del data["budget"]
+        return data
+
+
 def memory_view(
     session: Session,
     state: MemoryState,
@@ -854,43 +944,37 @@ def memory_view(
     budget: ChatBudget | None,
     system: str | None,
     ledger: Ledger | None = None,
-) -> dict[str, Any]:
-    """What the model currently sees and how the budget is used, as plain data."""
+) -> MemoryView:
+    """What the model currently sees and how the budget is used."""
     window = exchanges[state.window_start :]
-    data: dict[str, Any] = {
-        "session": str(session.path),
-        "created": session.meta.created,
-        "model": session.meta.model,
-        "system": system,
-        "turns": len(exchanges),
-        "folded_turns": state.window_start,
-        "window_turns": len(window),
-        "folds": state.folds,
-        "summary": state.summary,
-        "documents": sorted(session.meta.files),
-        "window_tokens": sum(e.tokens for e in window),
-        "facts": [
-            {
-                "id": f.id,
-                "turn": f.turn + 1,
-                "subject": f.subject,
-                "kind": f.kind,
-                "text": f.text,
-                "current": f.active,
-                "replaced_by": f.replaced_by,
-            }
-            for f in (ledger.facts if ledger else [])
-            if not f.forgotten
-        ],
-    }
+    facts = [
+        FactView(f.id, f.turn + 1, f.subject, f.kind, f.text, f.active, f.replaced_by)
+        for f in (ledger.facts if ledger else [])
+        if not f.forgotten
+    ]
+    shares = None
     if budget is not None:
-        data["budget"] = {
-            "n_ctx": budget.n_ctx,
-            "reply": budget.reply_tokens,
-            "summary_cap": budget.summary_cap,
-            "recall": budget.recall_tokens,
-            "facts": budget.facts_tokens,
-            "fixed": budget.fixed_tokens,
-            "window": budget.window_tokens,
-        }
-    return data
+        shares = BudgetView(
+            n_ctx=budget.n_ctx,
+            reply=budget.reply_tokens,
+            summary_cap=budget.summary_cap,
+            recall=budget.recall_tokens,
+            facts=budget.facts_tokens,
+            fixed=budget.fixed_tokens,
+            window=budget.window_tokens,
+        )
+    return MemoryView(
+        session=str(session.path),
+        created=session.meta.created,
+        model=session.meta.model,
+        system=system,
+        turns=len(exchanges),
+        folded_turns=state.window_start,
+        window_turns=len(window),
+        folds=state.folds,
+        summary=state.summary,
+        documents=sorted(session.meta.files),
+        window_tokens=sum(e.tokens for e in window),
+        facts=facts,
+        budget=shares,
+    )

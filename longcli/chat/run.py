@@ -7,12 +7,12 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from longcli.backends.base import Backend, Stateful
 from longcli.backends.engine import open_engine, resolve_fold
 from longcli.chat import kvstate
-from longcli.chat.conversation import Chat, ChatOptions, memory_view, unquote
+from longcli.chat.conversation import Chat, ChatOptions, MemoryView, memory_view, unquote
 from longcli.chat.facts import Fact
 from longcli.chat.memory import Exchange
 from longcli.chat.session import Session
@@ -116,8 +116,8 @@ def add_documents(
     return added
 
 
-def read_memory(memory: Path) -> tuple[dict[str, Any], list[Exchange], list[str]]:
-    """A session's memory as data, its exchanges, and warnings; read without the lock and
+def read_memory(memory: Path) -> tuple[MemoryView, list[Exchange], list[str]]:
+    """A session's memory view, its exchanges, and warnings; read without the lock and
     without loading a model."""
     with Session.open(memory, create=False, writable=False) as session:
         state = session.load_state()

@@ -416,23 +416,43 @@ def resolve_session_path(spec: str) -> Path:
     return Path(spec).expanduser()
 
 
-def list_sessions() -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SessionRow:
+    """One named session as `memory list` shows it; `error` when it cannot be read."""
+
+    name: str
+    path: str
+    updated: str  # last change, ISO 8601 UTC
+    turns: int | None = None
+    summary_chars: int | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "path": self.path}
+        if self.error is None:
+            data |= {"turns": self.turns, "summary_chars": self.summary_chars}
+        else:
+            data["error"] = self.error
+        return data | {"updated": self.updated}
+
+
+def list_sessions() -> list[SessionRow]:
     """Named sessions in the data dir: name, turns, last change; never takes a lock."""
     base = sessions_dir()
-    rows: list[dict[str, Any]] = []
+    rows: list[SessionRow] = []
     if not base.is_dir():
         return rows
     for path in sorted(p for p in base.iterdir() if (p / META).is_file()):
-        row: dict[str, Any] = {"name": path.name, "path": str(path)}
+        turns = chars = error = None
         try:
             with Session.open(path, create=False, writable=False) as session:
-                row["turns"] = len(session.load_journal())
-                row["summary_chars"] = len(session.load_state().summary)
+                turns = len(session.load_journal())
+                chars = len(session.load_state().summary)
         except SessionError as exc:
-            row["error"] = exc.message
+            error = exc.message
         changed = max((p.stat().st_mtime for p in path.iterdir()), default=0.0)
-        row["updated"] = dt.datetime.fromtimestamp(changed, dt.UTC).isoformat(timespec="seconds")
-        rows.append(row)
+        updated = dt.datetime.fromtimestamp(changed, dt.UTC).isoformat(timespec="seconds")
+        rows.append(SessionRow(path.name, str(path), updated, turns, chars, error))
     return rows
 
 

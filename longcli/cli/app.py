@@ -7,6 +7,7 @@ stays fast.
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -141,9 +142,7 @@ def summarize(
     ] = False,
     chunk_tokens: o.ChunkTokens = None,
     prompt_file: o.PromptFile = None,
-    language: Annotated[
-        str | None, typer.Option("--language", metavar="CODE", help=o.help_text("language"))
-    ] = None,
+    language: o.Language = None,
     encoding: Annotated[
         str | None,
         typer.Option(
@@ -254,6 +253,7 @@ def chat(
         str | None, typer.Option("--message", metavar="TEXT", help="Ask one question and exit.")
     ] = None,
     system: o.System = None,
+    language: o.Language = None,
     files: Annotated[
         list[str] | None,
         typer.Option(
@@ -307,6 +307,8 @@ def chat(
             out.note(f"added {name} to the session's memory")
         if one_shot is not None:
             if one_shot.strip():
+                if advice := conversation.language_advice(one_shot):
+                    out.warn(advice)
                 reply = conversation.ask(one_shot)
                 out.result(reply.text + "\n")
                 conversation.settle()
@@ -330,7 +332,7 @@ def memory_show(session: o.SessionArgument, as_json: o.Json = False) -> None:
     for warning in warnings:
         out.warn(warning)
     if as_json:
-        out.result(json.dumps(view, indent=2, ensure_ascii=False) + "\n")
+        out.result(json.dumps(view.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
         render_memory(view, out.stdout)
 
@@ -369,9 +371,10 @@ def memory_facts(
     for warning in warnings:
         out.warn(warning)
     if as_json:
-        out.result(json.dumps(view["facts"], indent=2, ensure_ascii=False) + "\n")
+        facts = [dataclasses.asdict(f) for f in view.facts]
+        out.result(json.dumps(facts, indent=2, ensure_ascii=False) + "\n")
     elif forget is None:
-        out.result((fact_lines(view["facts"]) or "(no facts yet)") + "\n")
+        out.result((fact_lines(view.facts) or "(no facts yet)") + "\n")
 
 
 @memory_app.command("export")
@@ -421,17 +424,16 @@ def memory_list(as_json: o.Json = False) -> None:
     out = streams()
     rows = list_sessions()
     if as_json:
-        out.result(json.dumps(rows, indent=2) + "\n")
+        out.result(json.dumps([r.to_json() for r in rows], indent=2) + "\n")
         return
     if not rows:
         out.result(f"no named sessions in {sessions_dir()}\n")
         return
     lines = [f"{'name':<24} {'turns':>6}  {'updated':<25} path"]
     for r in rows:
-        note = f"  ({r['error']})" if "error" in r else ""
-        lines.append(
-            f"{r['name']:<24} {r.get('turns', '?'):>6}  {r['updated']:<25} {r['path']}{note}"
-        )
+        note = f"  ({r.error})" if r.error is not None else ""
+        turns = "?" if r.turns is None else r.turns
+        lines.append(f"{r.name:<24} {turns:>6}  {r.updated:<25} {r.path}{note}")
     out.result("\n".join(lines) + "\n")
 
 

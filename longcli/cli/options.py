@@ -78,6 +78,9 @@ Instructions = Annotated[str | None, _option("instructions", "-i")]
 ChunkTokens = Annotated[int | None, _option("chunk_tokens")]
 PromptFile = Annotated[str | None, _option("prompt_file")]
 System = Annotated[str | None, _option("system")]
+Language = Annotated[
+    str | None, typer.Option("--language", metavar="CODE", help=help_text("language"))
+]
 
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Neither reuse nor store finished model calls.")

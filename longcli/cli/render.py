@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from longcli.config import Method
 from longcli.controls import strip_controls
@@ -17,6 +17,9 @@ from longcli.summarize.budget import Phase, Plan
 from longcli.summarize.pipeline import ProgressEvent, SummaryResult
 from longcli.summarize.run import InputInfo, PlanReport, RunInfo
 from longcli.text.documents import FORMAT_NAMES, InputFormat
+
+if TYPE_CHECKING:
+    from longcli.chat.conversation import FactView, MemoryView
 
 _STAGE_NAMES = {
     "map": "Summarizing chunks",
@@ -358,7 +361,7 @@ def render_plan(report: PlanReport, fmt: str) -> str:
 # -- chat memory ----------------------------------------------------------------------------
 
 
-def render_memory(view: dict[str, Any], out: TextIO) -> None:
+def render_memory(view: MemoryView, out: TextIO) -> None:
     """The memory as a rich table on `out`, which may be the raw stdout (not `Streams`)."""
     from rich.console import Console
     from rich.table import Table
@@ -369,51 +372,50 @@ def render_memory(view: dict[str, Any], out: TextIO) -> None:
         return Text(strip_controls(value))
 
     console = Console(file=out)
-    table = Table(title=cell(f"memory of {view['session']}"), show_header=False)
+    table = Table(title=cell(f"memory of {view.session}"), show_header=False)
     table.add_row(
         "turns",
-        f"{view['turns']} ({view['folded_turns']} folded, "
-        f"{view['window_turns']} verbatim in the window, {view['folds']} folds)",
+        f"{view.turns} ({view.folded_turns} folded, "
+        f"{view.window_turns} verbatim in the window, {view.folds} folds)",
     )
-    budget = view.get("budget")
-    if budget:
+    budget = view.budget
+    if budget is not None:
         table.add_row(
             "context",
-            f"{budget['n_ctx']} tokens: window {view['window_tokens']}"
-            f"/{budget['window']}, summary cap {budget['summary_cap']}, facts "
-            f"{budget['facts']}, recall {budget['recall']}, reply {budget['reply']}, "
-            f"fixed {budget['fixed']}",
+            f"{budget.n_ctx} tokens: window {view.window_tokens}"
+            f"/{budget.window}, summary cap {budget.summary_cap}, facts "
+            f"{budget.facts}, recall {budget.recall}, reply {budget.reply}, "
+            f"fixed {budget.fixed}",
         )
     else:
-        table.add_row("window", f"{view['window_tokens']} tokens")
-    if view["documents"]:
-        table.add_row("documents", cell(", ".join(view["documents"])))
-    table.add_row("summary", cell(view["summary"] or "(empty)"))
-    table.add_row("facts", cell(fact_lines(view["facts"]) or "(none yet)"))
+        table.add_row("window", f"{view.window_tokens} tokens")
+    if view.documents:
+        table.add_row("documents", cell(", ".join(view.documents)))
+    table.add_row("summary", cell(view.summary or "(empty)"))
+    table.add_row("facts", cell(fact_lines(view.facts) or "(none yet)"))
     console.print(table)
 
 
-def fact_lines(facts: list[dict[str, Any]]) -> str:
+def fact_lines(facts: list[FactView]) -> str:
     """The fact ledger as lines: `[id] turn N, subject: "what the user said"`, each one a
     later statement replaced marked with the one that replaced it."""
     return "\n".join(
-        f'[{f["id"]}] turn {f["turn"]}, {f["subject"]}: "{f["text"]}"'
-        + (f" (replaced by [{f['replaced_by']}])" if f.get("replaced_by") else "")
+        f'[{f.id}] turn {f.turn}, {f.subject}: "{f.text}"'
+        + (f" (replaced by [{f.replaced_by}])" if f.replaced_by else "")
         for f in facts
     )
 
 
-def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
+def export_markdown(view: MemoryView, exchanges: list[Any]) -> str:
     """The conversation as Markdown, without terminal controls (it may be printed later)."""
-    lines = [f"# Conversation {view['session']}", ""]
-    if view["summary"]:
-        lines += ["## Running summary", "", view["summary"], ""]
-    if view["facts"]:
+    lines = [f"# Conversation {view.session}", ""]
+    if view.summary:
+        lines += ["## Running summary", "", view.summary, ""]
+    if view.facts:
         lines += ["## Facts you told me", ""]
         lines += [
-            f'- turn {f["turn"]}, {f["subject"]}: "{f["text"]}"'
-            + ("" if f.get("current", True) else " (replaced later)")
-            for f in view["facts"]
+            f'- turn {f.turn}, {f.subject}: "{f.text}"' + ("" if f.current else " (replaced later)")
+            for f in view.facts
         ]
         lines.append("")
     lines += ["## Turns", ""]
@@ -423,10 +425,10 @@ def export_markdown(view: dict[str, Any], exchanges: list[Any]) -> str:
     return strip_controls("\n".join(lines))
 
 
-def export_json(view: dict[str, Any], exchanges: list[Any]) -> str:
+def export_json(view: MemoryView, exchanges: list[Any]) -> str:
     """The conversation as JSON, without the DEL and C1 controls json.dumps leaves raw."""
     data = {
-        **view,
+        **view.to_json(),
         "exchanges": [
             {"n": e.n, "user": e.user, "assistant": e.assistant, "note": e.note, "by": e.by}
             for e in exchanges

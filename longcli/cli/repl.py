@@ -142,7 +142,7 @@ class Repl:
         readline = _setup_history(self.chat.session.history_path) if self.tty else None
         if self.tty:
             view = self.chat.view()
-            self._say(f"longcli chat: {view['turns']} earlier turns. /help for commands.")
+            self._say(f"longcli chat: {view.turns} earlier turns. /help for commands.")
         try:
             while True:
                 try:
@@ -169,6 +169,8 @@ class Repl:
         if self.streams.stdout_isatty:
             wrap = WordWrap(self.streams.piece, shutil.get_terminal_size().columns - 1)
             show = wrap
+        if advice := self.chat.language_advice(line):
+            self._say(f"[{advice}]")
         try:
             reply = self.chat.ask(line, show)
         except KeyboardInterrupt:
@@ -196,7 +198,7 @@ class Repl:
         elif name == "/memory":
             render_memory(self.chat.view(), self.streams.stderr)
         elif name == "/facts":
-            self._say(fact_lines(self.chat.view()["facts"]) or "[no facts yet]")
+            self._say(fact_lines(self.chat.view().facts) or "[no facts yet]")
         elif name == "/forget-fact":
             self._forget_fact(arg.strip())
         elif name == "/forget":
