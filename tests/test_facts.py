@@ -8,11 +8,11 @@ from longcli.chat.conversation import (
     Chat,
     ChatOptions,
     Exchange,
+    answer_states,
     extractive_fold,
     fact_sentence,
     holds,
     keep_facts,
-    mentions,
     names,
 )
 from longcli.chat.facts import LEDGER_SCHEME, Fact, Ledger, asks_about, same_matter, statements
@@ -316,12 +316,12 @@ def test_a_quote_needs_a_question_about_the_users_own_thing():
 
 def test_a_reply_mentions_a_fact_by_its_words_not_by_pieces_of_them():
     nurse = fact(1, "job", "I'm a nurse at the children's hospital.")
-    assert not mentions("Your message: What is your occupation?", nurse, "What is my job?")
-    assert mentions("You work as a nurse.", nurse, "What is my job?")
+    assert not answer_states("Your message: What is your occupation?", nurse, "What is my job?")
+    assert answer_states("You work as a nurse.", nurse, "What is my job?")
     cafe = Fact(2, 3, "plan: meet corner", "Let's meet at the Corner Cafe on Thursday.", "plan")
     question = "Which cafe are we meeting at?"
-    assert not mentions("I'm glad you found the cafe you wanted.", cafe, question)
-    assert mentions("At the Corner Cafe.", cafe, question)
+    assert not answer_states("I'm glad you found the cafe you wanted.", cafe, question)
+    assert answer_states("At the Corner Cafe.", cafe, question)
 
 
 def test_a_question_sharing_two_words_with_a_fact_asks_about_it():

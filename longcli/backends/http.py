@@ -30,7 +30,7 @@ from longcli.backends.tokens import (
     TokenCounter,
     load_tiktoken_offline,
 )
-from longcli.config import Tokenizer
+from longcli.config import Settings, Tokenizer
 from longcli.errors import ServerError, UsageError
 
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -50,11 +50,11 @@ class ServerOptions:
     api_key: str | None = None
     model: str | None = None  # the name sent in requests; None: the server's first model
     ctx: int | None = None  # None: ask the server
-    timeout_s: float = 600.0
-    retries: int = 4  # attempts after the first, for transient failures
+    timeout_s: float = Settings.http_timeout_s
+    retries: int = Settings.http_retries  # attempts after the first, for transient failures
     backoff_s: float = 0.5
-    tokenizer: Tokenizer = Tokenizer.auto
-    tiktoken_encoding: str = "cl100k_base"
+    tokenizer: Tokenizer = Settings.tokenizer
+    tiktoken_encoding: str = Settings.tiktoken_encoding
 
 
 class HttpClient:

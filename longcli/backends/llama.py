@@ -32,7 +32,7 @@ from longcli.backends.base import (
 )
 from longcli.backends.repack import decide, extra_buffers
 from longcli.backends.runtime import load_llama
-from longcli.config import KvType, Repack, available_cores
+from longcli.config import KvType, Repack, Settings, available_cores
 from longcli.errors import ModelError
 from longcli.models.gguf import ModelInfo
 
@@ -168,7 +168,7 @@ class LoadOptions:
     gpu_layers: int | None = None  # None: all when llama.cpp has a GPU backend
     threads: int | None = None  # None: default_threads()
     threads_batch: int | None = None  # None: as threads
-    batch: int = 512
+    batch: int = Settings.batch
     seed: int = 0
     kv_type: KvType = KvType.f16
     flash_attn: bool = False

@@ -37,7 +37,7 @@ from longcli.chat.memory import (
 )
 from longcli.chat.recall import BM25
 from longcli.chat.session import Passage, Session
-from longcli.config import Fold
+from longcli.config import Fold, Settings
 from longcli.errors import SessionError, UsageError
 from longcli.grounding.ask import (
     TOKENS_PER_WORD,
@@ -48,13 +48,13 @@ from longcli.grounding.ask import (
     truncate_to_tokens,
 )
 from longcli.grounding.check import Grounds
-from longcli.grounding.check import mentions as names_and_numbers
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.models.gguf import ModelInfo
 from longcli.prompts.templates import AUTO, Templates
 from longcli.text import language as languages
 from longcli.text.chunks import chunk_stream
 from longcli.text.keysentences import Scored, score_sentences, select, word_count
+from longcli.text.names import mentions as names_and_numbers
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import STOPWORDS, recall_terms, stem, terms
 
@@ -80,11 +80,13 @@ UPDATED = "(since updated)"  # what the model is shown in place of a replaced st
 
 @dataclass(frozen=True)
 class ChatOptions:
-    reply_tokens: int = 384
-    summary_share: float = 0.25
-    recall_tokens: int = 256
-    facts_tokens: int = 128
-    quote_facts: bool = True
+    """How to chat; the defaults are the settings' (chat.run builds these from `Settings`)."""
+
+    reply_tokens: int = Settings.reply_tokens
+    summary_share: float = Settings.summary_share
+    recall_tokens: int = Settings.recall_tokens
+    facts_tokens: int = Settings.facts_tokens
+    quote_facts: bool = Settings.quote_facts
     fold: Fold = Fold.model  # model or extractive; "auto" is resolved before
     sampling: Sampling = Sampling()
 
@@ -211,7 +213,7 @@ class Chat:
 
     def _dropped(self) -> frozenset[str]:
         """Sentences a fold must not keep: facts since replaced, or forgotten."""
-        return frozenset(_normal(f.text) for f in self.ledger.facts if not f.active)
+        return frozenset(_comparable(f.text) for f in self.ledger.facts if not f.active)
 
     def _sentence_tokens(self, sentence: str) -> int:
         return self.backend.count_tokens(sentence) + 1  # and the space that joins it
@@ -538,7 +540,7 @@ class Chat:
         best = facts[0]
         if not asks_about(user, best):
             return ""
-        if mentions(reply, best, user):
+        if answer_states(reply, best, user):
             return ""
         return label(best.turn, best.text)
 
@@ -643,7 +645,7 @@ def extractive_fold(
     for e in exchanges:
         for speaker, text, weight in (("User", e.user, 1.0), ("Assistant", e.assistant, 0.5)):
             for sentence in split_sentences(text, lowercase_starts=True):
-                if _normal(sentence.text) not in dropped:
+                if _comparable(sentence.text) not in dropped:
                     pool.append((f"{speaker}: {sentence.text}", weight))
     pool = _newest_of_alike(pool)
     if not pool:
@@ -669,13 +671,13 @@ def _newest_of_alike(pool: list[tuple[str, float]]) -> list[tuple[str, float]]:
 _SPEAKER = re.compile(r"^(?:User|Assistant|The user said):\s*")
 
 
-def _normal(text: str) -> str:
+def _comparable(text: str) -> str:
     return " ".join(text.lower().split())
 
 
 def _bare(sentence: str) -> str:
     """A summary sentence without who said it and its quotes, normalised."""
-    return _normal(_SPEAKER.sub("", sentence).strip('"'))
+    return _comparable(_SPEAKER.sub("", sentence).strip('"'))
 
 
 def fact_sentence(fact: Fact) -> str:
@@ -729,7 +731,7 @@ def passage_quote(question: str, reply: str, recalled: list[str]) -> str:
     if best is None:
         return ""
     place, sentence = best
-    if mentions(reply, Fact(0, 0, "", sentence, "statement"), question):
+    if answer_states(reply, Fact(0, 0, "", sentence, "statement"), question):
         return ""
     return f'(From {place}: "{sentence}")'
 
@@ -864,7 +866,7 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[^\W_]+", text.lower())}
 
 
-def mentions(reply: str, fact: Fact, question: str) -> bool:
+def answer_states(reply: str, fact: Fact, question: str) -> bool:
     """Whether `reply` gives what `fact` says that `question` does not already: one of its
     numbers or names when it has any the question lacks, else one of its other content
     words the question lacks."""

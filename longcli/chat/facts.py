@@ -168,7 +168,7 @@ def same_matter(newer: str, older: str) -> float:
     return 0
 
 
-def _normal(text: str) -> str:
+def _comparable(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
@@ -190,12 +190,14 @@ class Ledger:
         """Read one user message; returns the facts it added."""
         added: list[Fact] = []
         for text in statements(message):
-            said = _normal(text)
+            said = _comparable(text)
             fact = Fact(len(self.facts) + 1, turn, subject(text), text, "")
             replaced = self._replaced_by(text, said, turn)
             for older in replaced:
                 older.replaced_by = fact.id
-            fact.kind = "update" if any(_normal(o.text) != said for o in replaced) else "statement"
+            fact.kind = (
+                "update" if any(_comparable(o.text) != said for o in replaced) else "statement"
+            )
             self.facts.append(fact)
             added.append(fact)
         self.through_turn = max(self.through_turn, turn)
@@ -205,7 +207,7 @@ class Ledger:
         """The active statements of earlier messages that `text` restates or updates: every
         one said in the same words, and the one on the same matter that shares most."""
         earlier = [f for f in self.facts if f.active and f.turn < turn]
-        replaced = [f for f in earlier if _normal(f.text) == said]
+        replaced = [f for f in earlier if _comparable(f.text) == said]
         scored = [(same_matter(text, f.text), f) for f in earlier if f not in replaced]
         scored = [(s, f) for s, f in scored if s > 0]
         if scored:
@@ -290,9 +292,12 @@ class Ledger:
         with what the user forgot in this one forgotten there too."""
         fresh = Ledger()
         fresh.catch_up(messages)
-        forgotten = {_normal(f.text) for f in self.facts if f.forgotten}
+        forgotten = {_comparable(f.text) for f in self.facts if f.forgotten}
         for fact in fresh.facts:
-            if any(_normal(fact.text) in said or said in _normal(fact.text) for said in forgotten):
+            if any(
+                _comparable(fact.text) in said or said in _comparable(fact.text)
+                for said in forgotten
+            ):
                 fact.forgotten = True
         return fresh
 

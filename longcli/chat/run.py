@@ -44,7 +44,7 @@ def open_chat(
     """Lock the session, load the model, and yield a Chat; the lock is released after."""
     session = Session.open(memory, create=True, writable=True)
     try:
-        engine = open_engine(settings, verbose=streams.verbose, note=streams.warn)
+        engine = open_engine(settings, verbose=streams.llama_log, note=streams.warn)
         meta = session.meta
         if system is None and meta.system is None:
             system = settings.system  # the config's default, for a session that has none

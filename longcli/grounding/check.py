@@ -34,6 +34,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from longcli.text import language, units
+from longcli.text.names import NOT_NAMES as _NOT_NAMES
+from longcli.text.names import WORD as _WORD
+from longcli.text.names import mentions
+from longcli.text.names import normal_token as _normal
 from longcli.text.sentences import split_sentences
 
 PHRASE_WORDS = 8  # a repeated run of this many words is a loop
@@ -46,31 +50,10 @@ COPIED_SHARE = 0.7  # share of the answer's 8-grams found in the input that coun
 MIN_LANGUAGE_CHARS = 40  # a shorter answer's language is not judged
 ECHO_SHARE = 0.5  # share of 8-grams taken from the preceding context that is an echo
 
-# A word, a number, or a run of Chinese or Japanese characters, which never runs into the
-# Latin word or number beside it ("于2022年" holds the number 2022; "Transformer架构" the
-# name Transformer), so those are held to the source as in any other script.
-_CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(
-    rf"[{_CJK}]+|[^\W\d_{_CJK}](?:(?:[^\W{_CJK}]|['’-])*[^\W{_CJK}])?"
-    r"|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?",
-    re.UNICODE,
-)
 _LOWER_WORD = re.compile(r"\w+", re.UNICODE)
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
-_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$", re.IGNORECASE)
-_APOSTROPHE = re.compile(r"['’]")
 _QUOTATION = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 QUOTE_MIN_WORDS = 4
 _END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
-
-# Capitalised function words are not names (after a colon, in titles).
-_NOT_NAMES = frozenset(
-    """a an and as at but by for from he her his i i'm i've i'd i'll if in into is it its
-    me my no nor not of on or our she so that the their them then there these they this
-    those to up us we what when where which while who why will with you your after before
-    all also although because during however meanwhile once since still though until
-    yet ok""".split()
-)
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -120,33 +103,6 @@ def words(text: str) -> list[str]:
 
 def ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-
-
-def _normal(token: str) -> str:
-    token = _POSSESSIVE.sub("", token.replace("’", "'"))
-    if token[:1].isdigit():
-        token = _ORDINAL.sub("", token).replace(",", "")
-    return token.lower()
-
-
-def mentions(text: str) -> list[str]:
-    """Names and numbers in `text`: capitalised words that do not start a sentence (and
-    are not function words), and numbers. A possessive 's is dropped."""
-    found: list[str] = []
-    for sentence in split_sentences(text):
-        tokens = _WORD.findall(sentence.text)
-        found.extend(_POSSESSIVE.sub("", t) for i, t in enumerate(tokens) if _is_mention(t, i))
-    return found
-
-
-def _is_mention(token: str, position: int) -> bool:
-    if token[0].isdigit():
-        return True
-    if position == 0 or not token[0].isupper() or _normal(token) in _NOT_NAMES:
-        return False
-    # A pronoun's contraction ("You'd", "We're", "It'll") after an abbreviation such as
-    # "JR." is no name, though it does not start a sentence.
-    return _APOSTROPHE.split(token, maxsplit=1)[0].lower() not in _NOT_NAMES
 
 
 class Vocabulary:

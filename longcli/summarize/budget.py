@@ -39,7 +39,7 @@ class SummarizeOptions:
     words: int = Settings.words
     style: Style = Settings.style
     instructions: str | None = None
-    method: Method = Method.hybrid  # not auto: backends/engine.py resolves that for a model
+    method: Method = Method.hybrid  # not auto: summarize/method.py resolves that for a model
     chunk_tokens: int | None = None
     max_chunk_tokens: int | None = None  # cap on the default chunk size
     summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)

@@ -8,7 +8,15 @@ import re
 
 from longcli.text.sentences import split_sentences
 
-WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?", re.UNICODE)
+# A word, a number, or a run of Chinese or Japanese characters, which never runs into the
+# Latin word or number beside it ("于2022年" holds the number 2022; "Transformer架构" the
+# name Transformer), so those are held to the source as in any other script.
+_CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(
+    rf"[{_CJK}]+|[^\W\d_{_CJK}](?:(?:[^\W{_CJK}]|['’-])*[^\W{_CJK}])?"
+    r"|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?",
+    re.UNICODE,
+)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$", re.IGNORECASE)
 _APOSTROPHE = re.compile(r"['’]")
