@@ -159,7 +159,3 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _layer_violation_probe() -> None:  # deliberate: storage may not import summarize
-    import longcli.summarize.run  # noqa: F401
