@@ -196,9 +196,8 @@ def measure_speeds(backend: Any, words: int = 1500, rounds: int = 2) -> tuple[fl
 def run_longcli(
     backend: Any, templates: Any, story: dict[str, Any], method: str, words: int
 ) -> dict[str, Any]:
-    from longcli.backends.engine import default_chunk_cap
     from longcli.config import Method
-    from longcli.summarize.budget import SummarizeOptions, plan_run
+    from longcli.summarize.budget import SummarizeOptions, default_chunk_cap, plan_run
     from longcli.summarize.pipeline import Summarizer
     from longcli.text.chunks import chunk_stream
 
@@ -393,11 +392,11 @@ def main() -> None:
     prefill_tps = decode_tps = 0.0
     variants: list[tuple[str, Any]] = []
     if needs_model:
-        from longcli.backends.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
         from longcli.backends.llama import LlamaBackend
         from longcli.models.gguf import describe_model
         from longcli.models.locate import bundled_model_path
         from longcli.prompts.templates import load_templates
+        from longcli.summarize.eta import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
 
         path = Path(args.model).expanduser() if args.model else bundled_model_path()
         backend = LlamaBackend(describe_model(path), args.ctx)
@@ -433,7 +432,7 @@ def main() -> None:
                     run["floor_seconds"] = floor
                     run["floor_ratio"] = run["seconds"] / floor
                 if "plan_prompt_tokens" in run:
-                    from longcli.backends.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
+                    from longcli.summarize.eta import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
 
                     for key, (p, d) in {
                         "eta_error_fresh": (REFERENCE_PREFILL_TPS, REFERENCE_DECODE_TPS),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from longcli.backends.base import Backend
 from longcli.backends.llama import LoadOptions
-from longcli.config import DEFAULT_ROPE_FACTOR, Fold, Settings, cache_dir
+from longcli.config import DEFAULT_ROPE_FACTOR, Settings
 from longcli.errors import UsageError
 from longcli.models.footprint import (
     MIB,
@@ -29,10 +28,6 @@ if TYPE_CHECKING:
 
 TEST_BACKEND_ENV = "LONGCLI_TEST_BACKEND"  # "module[:function]" making a Backend: tests only
 # Rough speeds of the bundled 135M model on 2 CPU cores; scaled by weight size for others.
-REFERENCE_MODEL_BYTES = 100_000_000
-REFERENCE_PREFILL_TPS = 350.0
-REFERENCE_DECODE_TPS = 80.0
-SPEEDS_FILE = "speeds.json"
 
 
 @dataclass(frozen=True)
@@ -95,40 +90,7 @@ class Engine:
         )  # fmt: skip
 
 
-# Small models summarize long inputs badly. Measured on 3 SQuALITY stories with the bundled
-# 135M model (bench/summarize_quality.py): ROUGE-L 0.100 with chunks of up to 7k tokens,
-# 0.130 at 2048, 0.140 at 1024 (a lead-250 baseline: 0.132). Larger models keep more of
-# their context useful; the thresholds for them are a judgement, not a measurement.
-CHUNK_CAPS_BY_MODEL_BYTES = ((1_500_000_000, 1024), (6_000_000_000, 4096))
-
-
-def default_chunk_cap(model: ModelInfo | None) -> int | None:
-    """Largest default chunk for a model, by the size of its weights (None: no cap)."""
-    if model is None:
-        return None
-    for limit, cap in CHUNK_CAPS_BY_MODEL_BYTES:
-        if model.size_bytes < limit:
-            return cap
-    return None
-
-
 MIN_CTX = 256
-
-# The model writes (chat folds) from 1 GB of weights (about 1.5B parameters at 4-5 bits):
-# a judgement. Summaries' --method auto is chosen by calibration: summarize/method.py.
-ABSTRACTIVE_FROM_BYTES = 1_000_000_000
-
-
-def resolve_fold(fold: Fold, model: ModelInfo | None) -> Fold:
-    """How the chat folds: the `fold` setting, or for "auto" extractive with a model under
-    1 GB and the model's own summary from 1 GB. With the bundled model, 200 turns at ctx
-    1024 took 215 s to fold by the model against 6 s extractive, for the same retention
-    (27 of 27 answers right either way; bench/chat_memory.py retention --fold model)."""
-    if fold != Fold.auto:
-        return Fold(fold)
-    if model is None:
-        return Fold.model
-    return Fold.model if model.size_bytes >= ABSTRACTIVE_FROM_BYTES else Fold.extractive
 
 
 def rope_factor(settings: Settings) -> float:
@@ -353,49 +315,3 @@ def load_options(
         omp_policy=policy,
         repack=repack.enabled if repack is not None else None,
     )
-
-
-def speed_estimate(engine: Engine) -> tuple[float, float, bool]:
-    """(prefill tokens/s, decode tokens/s, calibrated) for ETAs.
-
-    Calibrated from this model's last real run when there is one, else a rough guess
-    scaled from the bundled model by the size of the weights.
-    """
-    size = engine.model.size_bytes if engine.model else REFERENCE_MODEL_BYTES
-    scale = REFERENCE_MODEL_BYTES / max(size, 1)
-    prefill, decode = REFERENCE_PREFILL_TPS * scale, REFERENCE_DECODE_TPS * scale
-    factor = _read_speeds().get(engine.backend.identity)
-    if isinstance(factor, int | float) and factor > 0:
-        return prefill * factor, decode * factor, True
-    return prefill, decode, False
-
-
-def record_speed(
-    engine: Engine, prompt_tokens: int, completion_tokens: int, seconds: float
-) -> None:
-    """Remember how fast this model really was, relative to the rough guess."""
-    if seconds <= 1.0 or prompt_tokens + completion_tokens == 0:
-        return
-    size = engine.model.size_bytes if engine.model else REFERENCE_MODEL_BYTES
-    scale = REFERENCE_MODEL_BYTES / max(size, 1)
-    guessed = prompt_tokens / (REFERENCE_PREFILL_TPS * scale)
-    guessed += completion_tokens / (REFERENCE_DECODE_TPS * scale)
-    speeds = _read_speeds()
-    speeds[engine.backend.identity] = round(guessed / seconds, 4)
-    from longcli.storage import atomic_write_text, ensure_private_dir
-
-    try:
-        ensure_private_dir(cache_dir())
-        atomic_write_text(_speeds_path(), json.dumps(speeds, indent=1))
-    except OSError:
-        pass  # an ETA is a nicety; never fail a run over it
-
-
-def _speeds_path() -> Path:
-    return cache_dir() / SPEEDS_FILE
-
-
-def _read_speeds() -> dict[str, Any]:
-    from longcli.storage import read_json_object
-
-    return read_json_object(_speeds_path())

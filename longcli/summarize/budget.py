@@ -15,6 +15,7 @@ from longcli.backends.base import SLACK_TOKENS, Backend, Message, Sampling
 from longcli.config import Method, Settings, Style
 from longcli.errors import InputError, UsageError
 from longcli.grounding.ask import TOKENS_PER_WORD, tokens_for_words
+from longcli.models.gguf import ModelInfo
 from longcli.prompts.templates import Templates
 
 MIN_CHUNK_TOKENS = 64
@@ -29,6 +30,23 @@ WRITE_EXTRA_TOKENS = 70  # for --plan: a write prompt's instructions beyond a sh
 PLANNED_SENTENCE_WORDS = 17  # for --plan: a candidate sentence's typical length
 PLANNED_SHORTENING = 0.8  # for --plan: a shortened answer's length, as a share
 WORDS_INSIDE_CAP = 0.75  # words asked of a summary: this share of what its token cap holds
+
+
+# Small models summarize long inputs badly. Measured on 3 SQuALITY stories with the bundled
+# 135M model (bench/summarize_quality.py): ROUGE-L 0.100 with chunks of up to 7k tokens,
+# 0.130 at 2048, 0.140 at 1024 (a lead-250 baseline: 0.132). Larger models keep more of
+# their context useful; the thresholds for them are a judgement, not a measurement.
+CHUNK_CAPS_BY_MODEL_BYTES = ((1_500_000_000, 1024), (6_000_000_000, 4096))
+
+
+def default_chunk_cap(model: ModelInfo | None) -> int | None:
+    """Largest default chunk for a model, by the size of its weights (None: no cap)."""
+    if model is None:
+        return None
+    for limit, cap in CHUNK_CAPS_BY_MODEL_BYTES:
+        if model.size_bytes < limit:
+            return cap
+    return None
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,6 @@ from functools import partial
 from typing import Any
 
 from longcli.backends.base import Backend, Message
-from longcli.backends.engine import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
 from longcli.config import Method
 from longcli.errors import InputError, UsageError
 from longcli.grounding.ask import (
@@ -86,6 +85,7 @@ from longcli.summarize.budget import (
     prompt_messages,
     summary_budget,
 )
+from longcli.summarize.eta import REFERENCE_DECODE_TPS, REFERENCE_PREFILL_TPS
 from longcli.summarize.parallel import pool_for
 from longcli.text import debris
 from longcli.text.chunks import Chunk, chunk_stream

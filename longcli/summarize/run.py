@@ -21,12 +21,9 @@ from longcli.backends.base import Backend, Completion, Delegating, Message, Samp
 from longcli.backends.engine import (
     Engine,
     EngineInfo,
-    default_chunk_cap,
     model_max_ctx,
     open_engine,
     ram_budget,
-    record_speed,
-    speed_estimate,
 )
 from longcli.config import SECRET_SETTINGS, BackendKind, Method, Settings, cache_dir
 from longcli.errors import UsageError
@@ -41,9 +38,11 @@ from longcli.summarize.budget import (
     Plan,
     Speeds,
     SummarizeOptions,
+    default_chunk_cap,
     plan_run,
     summary_budget,
 )
+from longcli.summarize.eta import record_speed, speed_estimate
 from longcli.summarize.method import choose_method, method_for_run, resolve_method
 from longcli.summarize.pipeline import ProgressEvent, Summarizer, SummaryResult, chunk_sources
 from longcli.text.chunks import Chunk
