@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from longcli.text.sentences import split_sentences
+from longcli.text.units import CJK_LETTERS
 
 # A word, a number, or a run of Chinese or Japanese characters, which never runs into the
 # Latin word or number beside it ("于2022年" holds the number 2022; "Transformer架构" the
 # name Transformer), so those are held to the source as in any other script.
-_CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_LETTERS
 WORD = re.compile(
     rf"[{_CJK}]+|[^\W\d_{_CJK}](?:(?:[^\W{_CJK}]|['’-])*[^\W{_CJK}])?"
     r"|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?",

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 
 from longcli.text import language
 
-# Han, kana and the CJK punctuation-free letters a reader counts one by one.
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_RUN = re.compile(
-    r"[^\W_\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
-    r"(?:[.,'’-][^\W_\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)*"
-)
+# Han and kana: the CJK letters a reader counts one by one (a regex character-class body).
+CJK_LETTERS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{CJK_LETTERS}]")
+_RUN = re.compile(rf"[^\W_{CJK_LETTERS}]+(?:[.,'’-][^\W_{CJK_LETTERS}]+)*")
 
 
 @dataclass(frozen=True)
