@@ -601,9 +601,19 @@ def _epub_toc(
     return []
 
 
+def _epub_types(attributes: Any) -> list[str]:
+    """The words of an element's `epub:type` ("toc", "pagebreak"): its attribute named
+    `type` in a namespace, as ElementTree ("{ns}type") or lxml.html ("epub:type") names it."""
+    return [
+        word
+        for key, value in attributes.items()
+        if _local(str(key)).rsplit(":", 1)[-1] == "type"
+        for word in value.split()
+    ]
+
+
 def _is_toc(nav: ElementTree.Element) -> bool:
-    kinds = (v for k, v in nav.attrib.items() if _local(k) == "type")
-    return any("toc" in kind.split() for kind in kinds)
+    return "toc" in _epub_types(nav.attrib)
 
 
 _BLOCK_TAGS = {"p", "div", "section", "article", "li", "blockquote", "pre", "tr", "br", "dd",
@@ -618,9 +628,8 @@ def _page_number(element: Any) -> bool:
     attributes = element.attrib
     if not attributes:
         return False
-    kinds = " ".join(v for k, v in attributes.items() if _local(str(k)).endswith("type"))
     return (
-        "pagebreak" in kinds
+        any("pagebreak" in word for word in _epub_types(attributes))
         or attributes.get("role") == "doc-pagebreak"
         or "pagenum" in (attributes.get("class") or "").split()
     )
