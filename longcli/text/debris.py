@@ -60,26 +60,26 @@ _BRACKET = re.compile(
     r"\[(?:Illustration|Footnote|Transcriber|Sidenote|Decoration|Image|Frontispiece|Note:)",
     re.IGNORECASE,
 )
-_MATTER = frozenset(
-    (
-        "contents", "table of contents", "list of illustrations", "illustrations", "preface",
-        "foreword", "dedication", "acknowledgements", "acknowledgments", "index",
-        "bibliography", "references", "works cited", "further reading", "colophon",
-        "transcriber's note", "transcriber's notes", "transcriber’s note",
-        "transcriber’s notes", "参考文献", "目录", "目次",
-        # the reference-list and contents headings of the main other languages
-        "literatur", "literaturverzeichnis", "quellen", "einzelnachweise", "weblinks",
-        "inhalt", "inhaltsverzeichnis", "bibliografía", "referencias", "índice",
-        "bibliographie", "références", "table des matières", "bibliografia", "riferimenti",
-        "referências", "литература", "список литературы", "источники", "содержание",
-        "参考資料", "참고 문헌", "참고문헌", "목차",
-    )
-)  # fmt: skip
+# Headings of a listing (its lines are titles, not prose) ...
 _LISTINGS = frozenset(
     (
         "contents", "table of contents", "list of illustrations", "illustrations", "index",
         "目录", "目次", "inhalt", "inhaltsverzeichnis", "índice", "table des matières",
         "содержание", "목차",
+    )
+)  # fmt: skip
+# ... and of all front or back matter, listings included: none of it is the text itself.
+_MATTER = _LISTINGS | frozenset(
+    (
+        "preface", "foreword", "dedication", "acknowledgements", "acknowledgments",
+        "bibliography", "references", "works cited", "further reading", "colophon",
+        "transcriber's note", "transcriber's notes", "transcriber’s note",
+        "transcriber’s notes", "参考文献",
+        # the reference-list headings of the main other languages
+        "literatur", "literaturverzeichnis", "quellen", "einzelnachweise", "weblinks",
+        "bibliografía", "referencias", "bibliographie", "références", "bibliografia",
+        "riferimenti", "referências", "литература", "список литературы", "источники",
+        "参考資料", "참고 문헌", "참고문헌",
     )
 )  # fmt: skip
 _PROSE_LINE = re.compile(r"\w[.!?]\s+[A-Z]\w*\s+\w+")  # a sentence ends and another begins
