@@ -186,6 +186,22 @@ def test_the_title_comes_first(run, tmp_path: Path):
     assert out.startswith("Retief of the Red-Tape Mountain, by Keith Laumer.")
     out = summarize(run, tmp_path, MARKDOWN, "--words", "60", name="notes.md")
     assert out.startswith("Harbour notes: The harbour board met on Tuesday")
+    # a short title with no introduction under it and no byline opens the first sentence
+    plain = "Harbour Notes\n\n" + MARKDOWN.split("\n## The pier\n", 1)[1]
+    out = summarize(run, tmp_path, plain, "--words", "60", name="notes.txt")
+    assert out.startswith("Harbour Notes: The engineers found that the north wall")
+
+
+def test_a_number_alone_inside_a_sentence_stays_and_a_page_number_goes():
+    text = (
+        'When the test began, Maitland started integrating "csc\n3\nx dx" in his head.\n\n'
+        "12\n\nThe next page opens with a sentence about the harbour and its boats."
+    )
+    found = [u.text for u in readable_units(text) if u.readable]
+    assert found == [
+        'When the test began, Maitland started integrating "csc 3 x dx" in his head.',
+        "The next page opens with a sentence about the harbour and its boats.",
+    ]
 
 
 def test_code_spans_keep_their_markup_and_bold_around_them_goes():

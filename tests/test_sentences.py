@@ -100,3 +100,17 @@ def test_offsets_hold_in_every_script(text):
         assert previous_end <= sentence.start < sentence.end <= len(text)
         assert " ".join(text[sentence.start : sentence.end].split()) == sentence.text
         previous_end = sentence.end
+
+
+def test_log_lines_are_records_but_wrapped_prose_before_a_number_is_joined():
+    log = (
+        "2024-05-01 12:00:01 INFO server started on port 8080 with four workers\n"
+        "2024-05-01 12:00:02 WARN cache directory is missing and will be created\n"
+        "12:00:03 ERROR could not open the configuration file for the service"
+    )
+    assert len(texts(log)) == 3
+    prose = (
+        "most of its gain is the selection, and the bundled model is mostly refused. Bring a\n"
+        "1-8B instruct model for summaries in the model's own words."
+    )
+    assert texts(prose)[-1] == "Bring a 1-8B instruct model for summaries in the model's own words."

@@ -386,8 +386,10 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _layout(text: str) -> _Layout:
-    """Blank out headings, code, tables, rules, tables of contents, page numbers and
-    running headers; keep headings' text and where list items start."""
+    """Blank out headings, code, tables, rules, tables of contents, page numbers (a number
+    alone on the first or last line of a paragraph, that is of a page; one inside a paragraph,
+    "csc\n3\nx dx", is part of its sentence) and running headers; keep headings' text and
+    where list items start."""
     lines = list(_lines(text))
     repeated = _repeated_lines(lines)
     out: list[str] = []
@@ -419,7 +421,7 @@ def _layout(text: str) -> _Layout:
             _TABLE.match(line)
             or _TAG_LINE.match(line)
             or _LINK_DEFINITION.match(line)
-            or _PAGE_NUMBER.match(line)
+            or (_PAGE_NUMBER.match(line) and (previous_blank or not following.strip()))
             or (len(stripped) < 100 and _TOC_LINE.match(stripped))
             or n in repeated
         ):
@@ -735,14 +737,20 @@ def _with_leads(units: list[Unit], title: _Title | None, layout: _Layout) -> lis
     name = title.title.rstrip()
     text = f"{name}, by {title.author}" if title.author else name
     text = text if text.endswith(tuple(_TERMINAL)) else f"{text}{_full_stop(text)}"
+    start = title.start
     if intro is None and word_count(text) < MIN_WORDS:
-        return units
+        # a short title alone is no sentence: it introduces the first readable one instead,
+        # which is cited where it stands
+        intro = next((n for n, unit in enumerate(units) if unit.readable), None)
+        if intro is None:
+            return units
+        start = units[intro].start
     if intro is not None and word_count(text) < MIN_WORDS:
         # "longcli" alone is no sentence: it introduces its introduction instead.
         first = units[intro]
         colon = "：" if _CJK.search(name) else ": "
         merged = f"{name.rstrip('.:')}{colon}{first.text}"
-        lead = Unit(title.start, first.end, merged, True, first.section, True)
+        lead = Unit(start, first.end, merged, True, first.section, True)
         return [lead, *units[:intro], *units[intro + 1 :]]
     leads = [Unit(title.start, title.end, text, True, "", True)]
     if intro is not None:

@@ -71,6 +71,8 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t])")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _UNDERLINE = re.compile(r"[ \t]{0,3}(?:={3,}|-{3,})[ \t]*(?:\n|$)")
 _NON_SPACE = re.compile(r"\S")
+# a line that opens with a date or time ("2024-05-01", "12:00:01", "01/05/24") is a record
+_RECORD_START = re.compile(r"[ \t]*\d{1,4}[-/:.]\d{1,2}[-/:.]\d{1,4}")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _SPACE = re.compile(r"\s+")
@@ -171,7 +173,7 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
                     starts_unit
                     or line.endswith(":")
                     or len(line) < SHORT_LINE_CHARS
-                    or (following.isdigit() and not _ends_abbreviation(block, nl))
+                    or (following.isdigit() and _starts_record(block, line, nl))
                 )
                 joins = following.islower() and not line.endswith(":")
                 cut = breaks and not joins
@@ -179,6 +181,19 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
             in_item = False
             yield base + nl + 1
         pos = nl + 1
+
+
+def _starts_record(block: str, line: str, nl: int) -> bool:
+    """Whether the line after `nl`, which opens with a digit, is a record of its own (a log
+    line, a numbered row) rather than wrapped prose ("Bring a\n1-8B model"): it opens with a
+    date or time, or the line before opened with a digit too, or ended on punctuation."""
+    if _ends_abbreviation(block, nl):
+        return False
+    return (
+        _RECORD_START.match(block, nl + 1) is not None
+        or line[0].isdigit()
+        or not line[-1].isalnum()
+    )
 
 
 def _punctuation_cuts(block: str, base: int, lowercase_starts: bool) -> Iterator[int]:
