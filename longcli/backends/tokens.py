@@ -45,7 +45,7 @@ class TokenCounter(Protocol):
 class EstimateCounter:
     """A count from the characters alone, meant to be at or above a real tokenizer's.
 
-    Measured against SmolLM2's tokenizer (tests/test_tokencount.py): English prose 1.5x,
+    Measured against SmolLM2's tokenizer (tests/backends/test_tokencount.py): English prose 1.5x,
     code 1.6x, logs 1.2x, numbers and hex 1.1x, Chinese 1.3x, Cyrillic 2.7x. Random
     strings of letters (base64, hashes) are undercounted, as no rule short of one token
     per character bounds them: use the server's tokenizer for such input.

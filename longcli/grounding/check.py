@@ -456,7 +456,7 @@ def _copied_share(tokens: list[str], source: list[str]) -> float:
 # negation is there when the sentence has one (and not dropped when the closest passage
 # has one), who did what to whom is not turned round, and a reason ("because ...") is
 # one the passages give. Paraphrase is allowed; what cannot be traced is refused.
-# bench/summarize_quality.py and tests/test_grounding.py measure what this catches on
+# bench/summarize_quality.py and tests/grounding/test_grounding.py measure what this catches on
 # planted errors and what it wrongly refuses.
 
 CONTENT_SUPPORT_SHARE = 0.6  # of a written sentence's content words found in its passages

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "reader_quality.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "reader_quality.py"
 
 
 def _load() -> ModuleType:

@@ -23,7 +23,7 @@ def samples() -> dict[str, str]:
     rng = random.Random(1)
     return {
         "prose": shakespeare(60000),
-        "code": (Path(__file__).parents[1] / "longcli" / "summarize" / "pipeline.py").read_text(
+        "code": (Path(__file__).parents[2] / "longcli" / "summarize" / "pipeline.py").read_text(
             "utf-8"
         ),
         "numbers": " ".join(str(rng.randint(0, 10**9)) for _ in range(1500)),

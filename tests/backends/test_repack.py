@@ -23,7 +23,7 @@ from longcli.config import Repack, Settings, cache_dir
 from tests.conftest import TEST_DATA
 
 SEGFAULT = "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def probe_is(monkeypatch: pytest.MonkeyPatch, body: str) -> Path:

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMPLETIONS = Path(__file__).resolve().parents[1] / "completions"
+COMPLETIONS = Path(__file__).resolve().parents[2] / "completions"
 
 
 def test_committed_completion_scripts_are_current():
