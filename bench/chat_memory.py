@@ -34,9 +34,12 @@ facts said in third person, imperative, passive, with typos, several per message
 questions about things never said), live up to --live-up-to turns (the model answers every
 message, so forged quote labels and repeated replies are counted over the whole session)
 and recorded beyond (canned replies: 1,000 live turns take hours on two CPUs). Each question
-is then asked on a copy of the session. DEV and HELD_OUT are reported apart; HELD_OUT was
-written before the code and never tuned on. Then 22 questions over a document given as
-with `--file`. `--smoke` runs it on the fake model in seconds (CI).
+is then asked on a copy of the session. DEV, HELD_OUT and FRESH are reported apart
+(HELD_OUT was written before the code, its failures read once to find what the look-up
+rules missed; FRESH was written after that, before the rules ever ran on it). A reply with
+a hyphen counts as with a space ("7-to-4"); an old value in a clause that says it no longer
+holds ("Marta is no longer the project lead; Yusuf is.") is not stale. Then 22 questions
+over a document given with `--file`. `--smoke` runs it on the fake model in seconds (CI).
 
 `document` hides three facts at the start, the middle or the end of a story from
 ../shared and asks for each with `longcli chat --file` in a fresh session.
@@ -466,6 +469,7 @@ ABSTAINED = re.compile(
     r"can(?:['’]t|not) (?:find|recall|remember)|unable to (?:find|recall))\b",
     re.IGNORECASE,
 )
+_NEGATED = re.compile(r"\b(?:not|no longer|instead of|rather than|from|anymore|any more|used to)\b")
 LABEL = re.compile(r"""\(?You told me at turn (\d+):\s*["“]([^"”]*)["”]\)?""", re.IGNORECASE)
 
 
@@ -516,14 +520,17 @@ def repeated_replies(users: list[str], replies: list[str]) -> int:
 def verdict(reply: str, item: Any) -> str:
     """right, stale, abstained, or wrong (for a question about something never said:
     right when it abstains, else invented)."""
-    said = reply.lower()
+    said = reply.lower().replace("-", " ")  # "7-to-4" is "7 to 4"
     abstained = ABSTAINED.search(reply) is not None
     if not item.answers:
         return "right" if abstained else "invented"
-    cleaned = re.sub(r"\b(?:not|no longer|instead of|rather than|from)\s+\S+", " ", said)
-    if any(s in cleaned for s in item.stale):
+    # An old value in a clause that says it no longer holds ("Marta is no longer the
+    # project lead; Yusuf is.", "moved from Friday") is not stale.
+    clauses = re.split(r"[.;!?]|\bbut\b", said)
+    affirmed = " ".join(c for c in clauses if not _NEGATED.search(c))
+    if any(s in affirmed for s in item.stale):
         return "stale"
-    if any(a in said for a in item.answers):
+    if any(a.replace("-", " ") in said for a in item.answers):
         return "right"
     return "abstained" if abstained else "wrong"
 
@@ -672,17 +679,26 @@ def _line(name: str, t: dict[str, Any]) -> str:
     )
 
 
-def document_trust(backend: Any, reply_tokens: int, work: Path, limit: int) -> dict[str, Any]:
-    """`chat --file`: each question in a fresh session that was given the document."""
-    from chat_trust_data import DOCUMENT, DOCUMENT_NAME, DOCUMENT_QUESTIONS
+def document_trust(
+    backend: Any, reply_tokens: int, work: Path, limit: int, fresh: bool = False
+) -> dict[str, Any]:
+    """`chat --file`: each question in a fresh session that was given the document (the
+    fresh one: written after the code, never tuned on)."""
+    import chat_trust_data as data
 
     from longcli.chat.run import add_documents
     from longcli.config import Settings
     from longcli.text.decode import resolve_sources
 
-    doc = work / DOCUMENT_NAME
-    doc.write_text(DOCUMENT, encoding="utf-8")
-    base = work / "doc"
+    if fresh:
+        name, text = data.FRESH_DOCUMENT_NAME, data.FRESH_DOCUMENT
+        questions = data.FRESH_DOCUMENT_QUESTIONS
+    else:
+        name, text, questions = data.DOCUMENT_NAME, data.DOCUMENT, data.DOCUMENT_QUESTIONS
+    doc = work / name
+    doc.write_text(text, encoding="utf-8")
+    base = work / f"doc-{name}"
+    shutil.rmtree(base, ignore_errors=True)
     chat, session = _open(base, backend, reply_tokens)
     try:
         if not isinstance(backend, _fake_type()):
@@ -694,7 +710,7 @@ def document_trust(backend: Any, reply_tokens: int, work: Path, limit: int) -> d
     finally:
         session.close()
     rows = []
-    for question, answers in DOCUMENT_QUESTIONS[:limit]:
+    for question, answers in questions[:limit]:
         copy = work / "doc-ask"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(base, copy)
@@ -703,16 +719,18 @@ def document_trust(backend: Any, reply_tokens: int, work: Path, limit: int) -> d
             reply = chat.ask(question).text
         finally:
             session.close()
-        ok = any(a in reply.lower() for a in answers)
+        said = reply.lower().replace("-", " ")
+        ok = any(a.replace("-", " ") in said for a in answers)
         rows.append({"question": question, "reply": reply, "right": ok})
     right_count = sum(r["right"] for r in rows)
-    print(f"{'document (--file)':>22}: right {right_count}/{len(rows)}")
+    title = "fresh document" if fresh else "document (--file)"
+    print(f"{title:>22}: right {right_count}/{len(rows)}")
     return {"right": right_count, "questions": len(rows), "rows": rows}
 
 
 def trust(args: argparse.Namespace) -> dict[str, Any]:
-    """The issue-20 bench: every depth, DEV and HELD_OUT reported apart."""
-    from chat_trust_data import DEV
+    """The issue-20 bench: every depth, DEV, HELD_OUT and FRESH reported apart."""
+    from chat_trust_data import DEV, FRESH
     from chat_trust_data import HELD_OUT as HELD
 
     smoke = args.smoke
@@ -720,9 +738,13 @@ def trust(args: argparse.Namespace) -> dict[str, Any]:
     backend = _fake_backend(ctx) if smoke or args.fake else _bundled_backend(ctx)
     reply_tokens = args.reply_tokens
     depths = [25] if smoke else [int(d) for d in args.depths.split(",")]
-    sets = {"dev": DEV, "held-out": HELD}
+    sets = {"dev": DEV, "held-out": HELD, "fresh": FRESH}
     if smoke:  # one of each kind that matters: a fact, a third-person one, an update, a never
-        sets = {"dev": [DEV[0], DEV[1], DEV[6], DEV[9]], "held-out": [HELD[0], HELD[11], HELD[15]]}
+        sets = {
+            "dev": [DEV[0], DEV[1], DEV[6], DEV[9]],
+            "held-out": [HELD[0], HELD[11], HELD[15]],
+            "fresh": [FRESH[0], FRESH[9], FRESH[10]],
+        }
     which = "fake model" if smoke or args.fake else "bundled model"
     print(f"trust: {which}, ctx {ctx}, replies up to {reply_tokens} tokens")
     results: dict[str, Any] = {}
@@ -730,11 +752,12 @@ def trust(args: argparse.Namespace) -> dict[str, Any]:
         work = Path(tmp)
         limit = 3 if smoke else args.doc_questions
         results["document"] = document_trust(backend, reply_tokens, work, limit)
+        results["fresh-document"] = document_trust(backend, reply_tokens, work, limit, True)
         for depth in depths:
             live = depth <= args.live_up_to
             # One session holds both sets' statements; each set's questions are asked on
             # copies of it and reported apart.
-            messages = trust_script([*sets["dev"], *sets["held-out"]], depth)
+            messages = trust_script([item for items in sets.values() for item in items], depth)
             snapshot = work / f"s{depth}"
             played = play(snapshot, backend, messages, live, reply_tokens)
             how = "live" if live else "recorded"

@@ -5,8 +5,9 @@ several in one message, about other people), updates and corrections, questions 
 things never said, and questions over a document given with `--file`.
 
 DEV is what the code was looked at against while it was written. HELD_OUT was written
-before the code and never tuned on: the bench reports it separately, and it is the number
-that counts.
+before the code; its failures were read on 2026-11-30 to find what the look-up rules
+missed, so FRESH was written then, before those rules ever ran on it. The bench reports
+each set apart; the unseen ones are the numbers that count.
 
 An item is right when the reply holds one of `answers` (lower case) and none of `stale`
 (the value an update replaced); an item with no `answers` asks about something never said,
@@ -92,6 +93,34 @@ HELD_OUT = [
     Item("never", (), "What is my employer's address?"),
 ]  # fmt: skip
 
+# Written on 2026-11-30, after the look-up coverage rule (chat/facts.py: covers) and before
+# it was ever run on these: phrasings and questions the code was not written against.
+FRESH = [
+    Item("third-person", ("My colleague Bruno is allergic to shellfish.",),
+         "What is Bruno allergic to?", ("shellfish",)),
+    Item("imperative", ("Don't forget: the gate code for the allotment is 3391.",),
+         "What is the gate code for the allotment?", ("3391",)),
+    Item("passive", ("The car was repaired by a mechanic called Idris.",),
+         "Who repaired the car?", ("idris",)),
+    Item("typo", ("my dentst appointment is on thursday at 4",),
+         "When is my dentist appointment?", ("thursday",)),
+    Item("several", ("My aunt Greta lives in Bergen and she paints boats.",),
+         "Where does my aunt live?", ("bergen",)),
+    Item("several", ("My aunt Greta lives in Bergen and she paints boats.",),
+         "What does Greta paint?", ("boat",)),
+    Item("first-person", ("I was born in Tampere.",), "Where was I born?", ("tampere",)),
+    Item("first-person", ("We named our boat Albatross.",), "What is our boat called?",
+         ("albatross",)),
+    Item("update", ("My gym is open until 9 pm.", "Update: the gym now closes at 10 pm."),
+         "When does my gym close?", ("10",), ("9 pm",), gap=15),
+    Item("update", ("My landlord is Mr. Haas.", "We have a new landlord now, Ms. Petrova."),
+         "Who is my landlord?", ("petrova",), ("haas",), gap=25),
+    Item("never", (), "What is my wife's job?"),
+    Item("never", (), "When is my mother's birthday?"),
+    Item("never", (), "What is my passport number?"),
+    Item("never", (), "How much do I weigh?"),
+    Item("never", (), "What's my cousin's name?"),
+]  # fmt: skip
 
 # -- the document ---------------------------------------------------------------------------
 
@@ -146,4 +175,45 @@ DOCUMENT_QUESTIONS = [
     ("Where will the new crossing be built?", ("station square", "mill road")),
     ("How many other bids were there?", ("two", "2")),
     ("What is the name of the cycling club?", ("trampa",)),
+]
+
+
+# Written on 2026-11-30 after the --file answers were improved against DOCUMENT, and never
+# run before they were reported: a second document, asked the same way.
+FRESH_DOCUMENT_NAME = "library-report.txt"
+FRESH_DOCUMENT = """\
+Annual report of the Vesterby public library
+
+The library lent 48,200 books last year, 6 percent more than the year before. Audiobooks \
+grew fastest: loans rose from 3,100 to 5,400. Children's books made up almost a third of \
+all loans.
+
+The reading room was closed for eleven weeks in the spring while the roof was replaced. \
+The repair cost 410,000 crowns and was paid by the municipality. Head librarian Ingrid \
+Holm said the closure was "hard on the students who read here every evening".
+
+A new branch opened in the harbour district in October. It is run by two librarians, \
+Nils Aberg and Maja Strand, and is open four days a week. The branch has no printed \
+newspapers but lends e-readers.
+
+Volunteers from the Friends of the Library gave 1,900 hours of homework help. Their \
+chair, Oskar Lind, has asked the council for a bigger room for the Tuesday chess club.
+
+Next year the library plans to extend its opening hours to 9 pm on Thursdays and to \
+start a repair cafe on the first Saturday of every month.
+"""
+
+FRESH_DOCUMENT_QUESTIONS = [
+    ("How many books did the library lend last year?", ("48,200", "48200")),
+    ("How much did the roof repair cost?", ("410,000", "410000")),
+    ("Who paid for the repair?", ("municipality",)),
+    ("How long was the reading room closed?", ("eleven weeks", "11 weeks")),
+    ("Who is the head librarian?", ("holm", "ingrid")),
+    ("Where did the new branch open?", ("harbour",)),
+    ("Who runs the new branch?", ("aberg", "strand", "nils", "maja")),
+    ("How many hours of homework help did volunteers give?", ("1,900", "1900")),
+    ("Who chairs the Friends of the Library?", ("oskar", "lind")),
+    ("What will the library start on the first Saturday of every month?", ("repair cafe",)),
+    ("Until when will the library open on Thursdays?", ("9 pm", "9pm", "21")),
+    ("How many audiobook loans were there last year?", ("5,400", "5400")),
 ]

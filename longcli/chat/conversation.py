@@ -18,7 +18,17 @@ from typing import Any, cast
 
 from longcli import faults
 from longcli.backends.base import SLACK_TOKENS, Backend, Message, Sampling, Stateful
-from longcli.chat.facts import Fact, Ledger, asks_about, is_lookup, is_question, owned_words
+from longcli.chat.facts import (
+    Fact,
+    Ledger,
+    asks_a_number,
+    asks_about,
+    covers,
+    is_lookup,
+    is_question,
+    looked_up,
+    shares_a_name,
+)
 from longcli.chat.guard import Checks, Earlier, Gate
 from longcli.chat.labels import label, split_labels
 from longcli.chat.memory import (
@@ -157,7 +167,7 @@ class Chat:
         self.earlier = Earlier()  # the model's replies so far, to catch one it repeats
         for e in self.exchanges:
             if e.by == MODEL:
-                self.earlier.add(e.assistant)
+                self.earlier.add(e.assistant, e.user)
         self.passages: list[Passage] = session.load_passages()
         self._passages_version = 0  # bumped whenever self.passages changes
         # (passages version, labelled passages, their index, exchanges indexed so far)
@@ -491,12 +501,12 @@ class Chat:
         )
 
     def _not_told(self, user: str, recalled: list[str]) -> bool:
-        """Whether `user` asks to look up something of the user's that nothing they said
-        (current or since replaced) mentions, and no document passage was recalled."""
-        if not is_lookup(user) or any(not r.startswith("[turn ") for r in recalled):
+        """Whether `user` looks up something of the user's that no statement they made
+        (current or since replaced) holds ("my brother's name" when only his job was said),
+        and no document passage was recalled."""
+        if not looked_up(user) or any(not r.startswith("[turn ") for r in recalled):
             return False
-        owned = owned_words(user)
-        return bool(owned) and not self.ledger.knows(owned)
+        return not self.ledger.answering(user)
 
     def _grounds(
         self, user: str, messages: list[Message], recalled: list[str], facts: list[Fact]
@@ -526,21 +536,28 @@ class Chat:
         self.session.append_exchange(exchange)
         self.exchanges.append(exchange)
         if by == MODEL:
-            self.earlier.add(answer)
+            self.earlier.add(answer, user)
         self.state.turns = len(self.exchanges)
         self.session.save_state(self.state)
         if self.ledger.add_message(user, exchange.n):
             self.session.save_ledger(self.ledger)
 
     def _quote(self, user: str, reply: str, facts: list[Fact]) -> str:
-        """The user's own words, when they asked about themselves, the best fact shown is
-        about the same thing of theirs, and the reply does not give its value."""
+        """The user's own words, when they asked about what they told, the best fact shown
+        that holds what the question asks (about themselves: all of it; about someone
+        else: the same matter or name) and the reply does not give its value."""
         if not facts or not is_question(user):
             return ""
-        best = facts[0]
-        if not asks_about(user, best):
-            return ""
-        if answer_states(reply, best, user):
+        wanted = looked_up(user)
+        if wanted:  # about the user: the best fact that holds all the question asks
+            best = next((f for f in facts if covers(f.text, wanted)), None)
+        else:  # about someone or something else: the best, if it is on the same matter
+            best = (
+                facts[0]
+                if asks_about(user, facts[0]) or shares_a_name(user, facts[0].text)
+                else None
+            )
+        if best is None or answer_states(reply, best, user):
             return ""
         return label(best.turn, best.text)
 
@@ -696,11 +713,12 @@ def focus(backend: Backend, passage: str, query: str, limit: int) -> str:
     if not sep:
         label, body = "", passage
     head = f"{label}{sep}"
-    sentences = [s.text for s in split_sentences(body)]
+    spans = split_sentences(body)
+    sentences = [s.text for s in spans]
     if len(sentences) < 2:
         return truncate_to_tokens(backend, passage, limit)
-    wanted = set(recall_terms(query))
-    bags = [wanted & set(recall_terms(s)) for s in sentences]
+    wanted = _answer_terms(query)
+    bags = [wanted & _answer_terms(s) for s in sentences]
     weight = rarity(bags)
     overlap = [sum(weight[t] for t in bag) for bag in bags]
     lo = hi = overlap.index(max(overlap))
@@ -708,7 +726,8 @@ def focus(backend: Backend, passage: str, query: str, limit: int) -> str:
     def shown(first: int, last: int) -> str:
         before = "… " if first > 0 else ""
         after = " …" if last < len(sentences) - 1 else ""
-        return head + before + " ".join(sentences[first : last + 1]) + after
+        # the text as it stands, line breaks kept: a heading stays apart from its paragraph
+        return head + before + body[spans[first].start : spans[last].end] + after
 
     grew = True
     while grew:  # add the next sentence, then the one before, while they fit
@@ -740,13 +759,13 @@ def best_sentence(passages: list[str], question: str) -> tuple[str, str] | None:
     """(place, sentence) of the passages' sentence that best answers `question`: the most
     question words, weighted by rarity (see `rarity`); on a tie, one with a name or
     number."""
-    wanted = {t for t in recall_terms(question) if not t.startswith("my:")}
+    wanted = {t for t in _answer_terms(question) if not t.startswith("my:")}
     found: list[tuple[str, str, set[str]]] = []
     for passage in passages:
         label, sep, body = passage.partition("] ")
         place = label.lstrip("[") if sep else ""
         for s in split_sentences(body.replace("…", " ")):
-            found.append((place, s.text, set(recall_terms(s.text)) & wanted))
+            found.append((place, s.text, _answer_terms(s.text) & wanted))
     if not found or not wanted:
         return None
     weight = rarity([f[2] for f in found])
@@ -754,10 +773,29 @@ def best_sentence(passages: list[str], question: str) -> tuple[str, str] | None:
     def score(item: tuple[str, str, set[str]]) -> tuple[float, bool]:
         return sum(weight[t] for t in item[2]), bool(names_and_numbers(item[1]))
 
-    place, sentence, shared = max(found, key=score)
+    at = max(range(len(found)), key=lambda i: score(found[i]))
+    place, sentence, shared = found[at]
     if not shared or score((place, sentence, shared))[0] < ANSWER_SHARE * sum(weight.values()):
         return None  # it holds too little of what the question asks
+    if at + 1 < len(found) and found[at + 1][0] == place:
+        # the next sentence holds the rest of the question, a word as rare as those found
+        # ("... club Trampa collected signatures." "Its chair, Elin Sjöberg, ..."): with it
+        rest = found[at + 1][2] - shared
+        typical = sum(weight[t] for t in shared) / len(shared)
+        if rest and max(weight[t] for t in rest) >= 0.99 * typical:  # (float sums)
+            sentence = f"{sentence} {found[at + 1][1]}"
     return place, sentence
+
+
+# Words that stop lists drop but a question about a document turns on ("who voted
+# *against*", "where is the builder *from*"): matched as they are. English hints.
+_RELATIONS = frozenset("against before after between under above below without from".split())
+
+
+def _answer_terms(text: str) -> set[str]:
+    """The recall terms of `text`, plus the relation words it holds (see _RELATIONS)."""
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    return set(recall_terms(text)) | (words & _RELATIONS)
 
 
 def rarity(bags: list[set[str]]) -> dict[str, float]:
@@ -866,15 +904,31 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[^\W_]+", text.lower())}
 
 
+# A reply that says the answer is not there (an English hint: the bundled model's words).
+_DENIES = re.compile(
+    r"\b(?:not (?:mentioned|stated|given|specified|say|said)|no (?:information|mention)|"
+    r"(?:does|did)n['’]t (?:say|mention|state)|unknown|not sure)\b",
+    re.IGNORECASE,
+)
+
+
 def answer_states(reply: str, fact: Fact, question: str) -> bool:
-    """Whether `reply` gives what `fact` says that `question` does not already: one of its
-    numbers or names when it has any the question lacks, else one of its other content
-    words the question lacks."""
+    """Whether `reply` gives what `fact` says that `question` does not already: half of its
+    numbers and names at least when it has any the question lacks, else one of its other
+    content words the question lacks; never when it says the answer is not there."""
     asked = set(recall_terms(question))
     specific, other = _fact_words(fact)
     new = [w for w in specific if stem(w.lower()) not in asked]
-    wanted = new or [w for w in other if stem(w.lower()) not in asked]
     said = _stems(reply)
+    if _DENIES.search(reply):  # "The builder from Norrbygg is not mentioned": no answer
+        return False
+    numbers = [w for w in specific if w[0].isdigit() and w.lower() not in asked]
+    if numbers and asks_a_number(question):  # "how many hours?": the number is the answer
+        return any(n in said for n in numbers)
+    if new:  # half of them at least ("At the Corner Cafe." for "meet at the Corner Cafe on
+        # Thursday"), so that one name the question points at is not taken for the answer
+        return 2 * sum(stem(w.lower()) in said for w in set(new)) >= len(set(new))
+    wanted = [w for w in other if stem(w.lower()) not in asked]
     return not wanted or any(stem(w.lower()) in said for w in wanted)
 
 

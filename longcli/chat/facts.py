@@ -26,7 +26,7 @@ from typing import Any
 
 from longcli.chat.recall import BM25
 from longcli.text.sentences import split_sentences
-from longcli.text.terms import recall_terms, terms
+from longcli.text.terms import recall_terms, stem, terms
 
 LEDGER_SCHEME = 2  # 1: facts read by first-person patterns; 2: every statement
 MAX_FACT_CHARS = 300
@@ -257,11 +257,11 @@ class Ledger:
         active, index = self._index[1], self._index[2]
         return [(active[i], score) for i, score in index.top(query, len(active), fuzzy=True)]
 
-    def knows(self, words: list[str]) -> bool:
-        """Whether any statement the user made (current or not, not forgotten) has one of
-        `words` (stems or "~concepts"), spelt right or nearly."""
-        said = {t for f in self.facts if not f.forgotten for t in recall_terms(f.text)}
-        return any(any(near(w, s) for s in said) for w in words)
+    def answering(self, question: str) -> list[Fact]:
+        """The statements the user made (current or not, not forgotten) that hold what
+        `question` looks up of theirs (see `covers`), oldest first."""
+        wanted = looked_up(question)
+        return [f for f in self.facts if not f.forgotten and covers(f.text, wanted)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -342,7 +342,77 @@ def is_lookup(question: str) -> bool:
     return _LOOKUP.match(question) is not None and _ADVICE.search(question) is None
 
 
-def owned_words(question: str) -> list[str]:
-    """What a question asks about of the user's own ("my blood type" -> "blood"), with the
-    concept of each; empty for a question about nothing of theirs."""
-    return [t[3:] for t in recall_terms(question) if t.startswith("my:")]
+_ABOUT_THE_USER = re.compile(r"\b(?:I|my|mine|we|our|ours)\b", re.IGNORECASE)
+# Words of a question that name the kind of value asked for rather than the thing it
+# belongs to ("my brother's *name*", "my flight *number*"): a statement about the thing
+# holds them when it holds a value of that shape (a name, a number). English hints, like
+# _LOOKUP: other languages need every word said.
+_NAME_KIND = frozenset(stem(w) for w in "name named called city town country place".split())
+_NUMBER_KIND = frozenset(
+    stem(w) for w in "number code pin age old tall height phone year many much".split()
+)
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_NUMBER = re.compile(r"\d")
+ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer
+
+
+def looked_up(question: str) -> list[str]:
+    """What a look-up question about the user asks for ("What is my brother's name?" ->
+    brother, name; "How tall am I?" -> tall): its content words (stems); empty for a
+    question that is not a look-up or not about the user."""
+    if not is_lookup(question) or _ABOUT_THE_USER.search(question) is None:
+        return []
+    return [w.stem for w in _words(question)]
+
+
+def covers(statement: str, wanted: list[str]) -> bool:
+    """Whether `statement` holds everything in `wanted` (looked_up's words): each word, or
+    one misspelt, or one of the same concept ("allergic" / "allergy"), or, for a word
+    naming a kind of value, a value of that shape beside another word it holds; a question
+    of ONE_MISSING_FROM words or more may miss one."""
+    if not wanted:
+        return False
+    said = _words(statement)
+    stems = [w.stem for w in said]
+    concepts = {w.concept for w in said if w.concept}
+    by_concept = {w.stem: w.concept for w in _words(" ".join(wanted))}
+
+    def holds(word: str) -> bool:
+        return any(near(word, s) for s in stems) or by_concept.get(word, "") in concepts - {""}
+
+    held = [w for w in wanted if holds(w)]
+    missing = [w for w in wanted if w not in held]
+    if held:  # a kind of value is held by its shape, only beside what it belongs to
+        missing = [
+            w
+            for w in missing
+            if not (w in _NAME_KIND and _names(statement))
+            and not (w in _NUMBER_KIND and _NUMBER.search(statement))
+        ]
+    allowed = 1 if len(wanted) >= ONE_MISSING_FROM else 0
+    return bool(held) and len(missing) <= allowed
+
+
+def asks_a_number(question: str) -> bool:
+    """Whether `question` asks for a number ("how many", "what is my locker code")."""
+    return any(w.stem in _NUMBER_KIND for w in _words(question))
+
+
+def _names(text: str) -> set[str]:
+    """The capitalised words of `text` that do not open a sentence, but "I" (lower case):
+    the names it holds ("Juniper", "KL1234", "Toronto")."""
+    found = set()
+    opening = True
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if not opening and word[0].isupper() and word != "I":
+            found.add(word.lower())
+        opening = text[match.end() : match.end() + 2].rstrip(" ")[:1] in {".", "!", "?", ":"}
+    return found
+
+
+def shares_a_name(question: str, statement: str) -> bool:
+    """Whether `question` names someone or something ("How old will Ewald be?") that
+    `statement` holds too."""
+    said = {w.lower() for w in _WORD.findall(statement)}
+    return bool(_names(question) & said)

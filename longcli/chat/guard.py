@@ -1,11 +1,12 @@
 """What a chat reply may not do, checked sentence by sentence as it streams.
 
 A sentence is held back until it is complete, then shown only if it passes: it forges no
-quote of the user (chat/labels.py), does not repeat a sentence of an earlier reply (the
-same opening every turn, or most of a previous answer: a small model that sees its own
-replies copies them), and, where the reply answers from a document or the user's facts,
-names no name or number that the prompt did not hold (as a summary's invented name is
-caught). A reply left empty by this is asked for again, once, hotter.
+quote of the user (chat/labels.py), does not repeat a sentence of an earlier reply to
+another message (the same opening every turn, or most of a previous answer: a small model
+that sees its own replies copies them; answering the same question again the same way is
+no repeat), and, where the reply answers from a document or the user's facts, names no
+name or number that the prompt did not hold (as a summary's invented name is caught). A
+reply left empty by this is asked for again, once, hotter.
 """
 
 from __future__ import annotations
@@ -38,40 +39,68 @@ _HEADINGS = re.compile(
 )
 MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a repeat
 MIN_OVERLAP_WORDS = 4  # a sentence with this many content words ...
-REPEAT_SHARE = 0.8  # ... this share of them in one earlier sentence, is a repeat
+REPEAT_SHARE = 0.75  # ... this share of them in one earlier sentence (3 of 4), is a repeat
+
+
+SAME_QUESTION_SHARE = 0.5  # messages sharing this share of their content words ask the same
+
+
+def asked_terms(message: str) -> frozenset[str]:
+    """The content words of a user message (stems, no concepts), to tell whether two
+    messages ask the same thing."""
+    return frozenset(t for t in recall_terms(message) if not t.startswith(("~", "my:")))
+
+
+def same_question(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two messages' content words mostly agree (asking again, in other words)."""
+    if not a or not b:
+        return a == b
+    return len(a & b) >= SAME_QUESTION_SHARE * len(a | b)
 
 
 @dataclass
 class Earlier:
-    """The sentences of the replies so far, for spotting a reply that repeats them."""
+    """The sentences of the replies so far, each with the message it answered, for
+    spotting a reply that repeats them (answering the same question the same way is no
+    repeat)."""
 
-    openings: set[str] = field(default_factory=set)
-    said: set[str] = field(default_factory=set)  # every sentence, word for word
-    sentences: list[frozenset[str]] = field(default_factory=list)
+    openings: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    said: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # word for word
+    sentences: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
 
-    def add(self, reply: str) -> None:
+    def add(self, reply: str, message: str = "") -> None:
         parts = [s for s in sentences_of(LABEL.sub("", reply)) if s.strip()]
         if not parts:
             return
-        self.openings.add(_bare(parts[0]))
+        asked = asked_terms(message)
+        self.openings.setdefault(_bare(parts[0]), []).append(asked)
         for sentence in parts:
             bare = _bare(sentence)
             if len(bare.split()) >= MIN_REPEAT_WORDS:
-                self.said.add(bare)
+                self.said.setdefault(bare, []).append(asked)
             bag = frozenset(terms(sentence))
             if len(bag) >= MIN_OVERLAP_WORDS:
-                self.sentences.append(bag)
+                self.sentences.append((bag, asked))
 
-    def repeats(self, sentence: str, first: bool) -> bool:
+    def repeats(self, sentence: str, first: bool, asked: frozenset[str] = frozenset()) -> bool:
+        """Whether `sentence` says again what a reply to another message said: word for
+        word, as the same opening, or most of its content words in one earlier sentence."""
+
+        def other(questions: list[frozenset[str]]) -> bool:
+            return any(not same_question(asked, q) for q in questions)
+
         bare = _bare(sentence)
         if len(bare.split()) >= MIN_REPEAT_WORDS and (
-            bare in self.said or (first and bare in self.openings)
+            other(self.said.get(bare, [])) or (first and other(self.openings.get(bare, [])))
         ):
             return True
         bag = set(terms(sentence))
         if len(bag) < MIN_OVERLAP_WORDS:
             return False
-        return any(len(bag & old) >= REPEAT_SHARE * len(bag) for old in self.sentences)
+        return any(
+            len(bag & old) >= REPEAT_SHARE * len(bag) and not same_question(asked, q)
+            for old, q in self.sentences
+        )
 
 
 def sentences_of(text: str) -> list[str]:
@@ -97,7 +126,7 @@ class Checks:
     labels: list[str] = field(default_factory=list)  # real labels moved to the note
 
     def __post_init__(self) -> None:
-        self._asked = {t for t in recall_terms(self.question) if not t.startswith("~")}
+        self._asked = asked_terms(self.question)
         self._vocabulary = Vocabulary(self.grounds) if self.grounds is not None else None
         self._seen: set[str] = set()
 
@@ -116,9 +145,8 @@ class Checks:
         if bare and bare in self._seen:
             return self._drop(text, "repeats itself")
         self._seen.add(bare)
-        on_topic = bool(self._asked & set(recall_terms(text)))
-        if not on_topic and self.earlier.repeats(text, first):
-            return self._drop(text, "repeats an earlier reply")
+        if self.earlier.repeats(text, first, self._asked):
+            return self._drop(text, "repeats an earlier reply to another message")
         if self._vocabulary is not None:
             invented = [m for m in mentions(text) if not self._vocabulary.supports(m)]
             if invented:
@@ -169,8 +197,8 @@ class Gate:
                     self._out(part)
                 continue
             kept = self._keep(part, self._first)
-            self._first = False
-            if kept:
+            if kept:  # a dropped sentence leaves the next one to open the reply
+                self._first = False
                 self._out(kept)
         self._buffer = self._buffer[len(text) :]
 

@@ -163,7 +163,7 @@ MIN_STEM = 3
 
 _CONCEPT_WORDS = {
     "birthplace": "born birthplace hometown originally native raised grew grow childhood",
-    "job": "job work works working profession living career occupation employed",
+    "job": "job work works working profession career occupation employed",
     "allergy": "allergy allergic allergies intolerant intolerance",
     "name": "name named called call nickname",
     "code": "code password pin combination passcode passphrase",

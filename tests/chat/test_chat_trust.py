@@ -106,6 +106,25 @@ def test_a_reply_that_repeats_an_earlier_one_is_trimmed_or_asked_again(tmp_path:
     session.close()
 
 
+def test_a_repeat_on_the_same_topic_as_another_message_is_still_a_repeat(tmp_path: Path):
+    """Sharing words with the new message does not excuse saying again what was said to
+    another one (seen: "Your locker code is now 5814." to "My bike lock code is 2210.")."""
+    backend = Scripted(
+        "Your locker code is now 5814.",
+        "Your locker code is now 5814. A bike lock code is worth keeping safe.",
+        "The parsley on the balcony is growing fast.",
+        "The basil on the balcony is growing fast. Basil likes the sun.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.ask("Correction: my locker code is now 5814.")
+    reply = chat.ask("My bike lock code is 2210.")
+    assert reply.answer == "A bike lock code is worth keeping safe."
+    chat.ask("The parsley on the balcony is growing fast.")
+    reply = chat.ask("The basil on the balcony needs more sun.")
+    assert reply.answer == "Basil likes the sun."
+    session.close()
+
+
 def test_repeating_the_answer_to_the_same_question_is_not_a_repeat(tmp_path: Path):
     backend = Scripted("Your locker code is 5814.", "Your locker code is 5814.")
     chat, session = open_chat(tmp_path / "s", backend)
@@ -197,3 +216,52 @@ def test_a_journal_line_from_a_newer_longcli_is_refused_not_cut(tmp_path: Path):
     with pytest.raises(SessionError, match="newer longcli"):
         session.load_journal()
     assert json.loads((path / JOURNAL).read_text()) == line
+
+
+def test_not_told_means_nothing_said_holds_what_the_question_asks(tmp_path: Path):
+    """A question about the user is answered "not told" unless one statement holds all it
+    asks: his job is not his name; a name or number is held by its shape."""
+    backend = Scripted()
+    chat, session = open_chat(tmp_path / "s", backend)
+    for said in (
+        "My brother works as a train driver.",
+        "Please keep in mind: my flight is KL1234.",
+        "I work as a marine biologist in Halifax.",
+        "I went to Lisbon years ago and loved the trams.",
+    ):
+        chat.record(said, "Noted.")
+    for never in ("What is my brother's name?", "How tall am I?", "What's my favourite colour?"):
+        assert chat.ask(never).by == LONGCLI, never
+    for told in (
+        "What's my flight number?",
+        "Which city do I work in?",
+        "What does my brother do?",
+    ):
+        assert chat.ask(told).by == MODEL, told
+    session.close()
+
+
+def test_a_question_naming_someone_is_answered_with_what_was_said_of_them(tmp_path: Path):
+    backend = Scripted("Your answer:")
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.record("Grandpa Ewald turns 91 on Sunday.", "Noted.")
+    reply = chat.ask("How old will Ewald be?")
+    assert reply.note == label(0, "Grandpa Ewald turns 91 on Sunday.")
+    session.close()
+
+
+def test_the_document_sentence_quoted_is_the_one_that_answers():
+    from longcli.chat.conversation import best_sentence
+
+    passage = (
+        "[report.txt, characters 0-400] City council approves east-side bike lanes\n\n"
+        "The city council voted 7 to 4 to build bike lanes along Harbour Street. "
+        "Councillors Anna Berg and Peter Wahl voted against the plan. "
+        "Local cycling club Trampa collected 2,300 signatures for the lanes. "
+        "Its chair, Elin Sjöberg, called the vote a good day."
+    )
+    place, against = best_sentence([passage], "Who voted against the bike lanes?")
+    assert place == "report.txt, characters 0-400"
+    assert against == "Councillors Anna Berg and Peter Wahl voted against the plan."
+    _, chair = best_sentence([passage], "Who chairs the cycling club Trampa?")
+    assert "Elin Sjöberg" in chair  # the next sentence holds the rest of the question
