@@ -85,6 +85,7 @@ ALIKE = 0.6  # word overlap (Jaccard) from which two sentences count as saying t
 ANSWER_SHARE = 0.5  # a passage's sentence quoted as the answer holds this share of the question
 NOT_TOLD = "You haven't told me that."  # longcli's answer when nothing said bears on it
 NO_NEW_ANSWER = "(no new answer: the model only repeated what it said before)"
+NO_GROUNDED_ANSWER = "(no answer: what the model wrote was not in what it was given)"
 UPDATED = "(since updated)"  # what the model is shown in place of a replaced statement
 
 
@@ -483,8 +484,9 @@ class Chat:
             answer = strip_artifacts(gate.close())
             if answer:
                 break
-        if not answer:
-            answer, by = NO_NEW_ANSWER, LONGCLI
+        if not answer:  # say why: all of it repeated, or it named what it was not given
+            repeated = all(d.startswith("repeats") for d in checks.dropped)
+            answer, by = (NO_NEW_ANSWER if repeated else NO_GROUNDED_ANSWER), LONGCLI
             if on_text is not None:
                 on_text(answer)
         quoted = self._quote(user, answer, facts) if self.options.quote_facts else ""

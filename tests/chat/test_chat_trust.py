@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from longcli.chat.conversation import NO_NEW_ANSWER, NOT_TOLD, Chat, ChatOptions
+from longcli.chat.conversation import (
+    NO_GROUNDED_ANSWER,
+    NO_NEW_ANSWER,
+    NOT_TOLD,
+    Chat,
+    ChatOptions,
+)
 from longcli.chat.labels import label, split_labels
 from longcli.chat.memory import LONGCLI, MODEL
 from longcli.chat.session import JOURNAL, Session
@@ -265,3 +271,18 @@ def test_the_document_sentence_quoted_is_the_one_that_answers():
     assert against == "Councillors Anna Berg and Peter Wahl voted against the plan."
     _, chair = best_sentence([passage], "Who chairs the cycling club Trampa?")
     assert "Elin Sjöberg" in chair  # the next sentence holds the rest of the question
+
+
+def test_a_reply_of_nothing_but_invented_names_is_said_to_be_that(tmp_path: Path):
+    doc_reply = "The mayor of Lakeland proposed it."
+    backend = Scripted(doc_reply, doc_reply)
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.add_document(
+        "report.txt",
+        "Mayor Lotta Nystrom, who proposed the lanes, said the work will start in April.",
+        lambda text, words: text,
+    )
+    reply = chat.ask("Who proposed the lanes?")
+    assert reply.answer == NO_GROUNDED_ANSWER and reply.by == LONGCLI
+    assert "Lotta Nystrom" in reply.note  # the document's own sentence, quoted
+    session.close()
