@@ -86,6 +86,18 @@ ANSWER_SHARE = 0.5  # a passage's sentence quoted as the answer holds this share
 NOT_TOLD = "You haven't told me that."  # longcli's answer when nothing said bears on it
 NO_NEW_ANSWER = "(no new answer: the model only repeated what it said before)"
 NO_GROUNDED_ANSWER = "(no answer: what the model wrote was not in what it was given)"
+NO_ANSWER = "(no answer from the model)"
+
+
+def _no_answer(reasons: list[str]) -> str:
+    """longcli's words for a reply left empty, by why its sentences were left out."""
+    if reasons and all(r.startswith("repeats") for r in reasons):
+        return NO_NEW_ANSWER
+    if any(r.startswith("names ") for r in reasons):
+        return NO_GROUNDED_ANSWER
+    return NO_ANSWER
+
+
 UPDATED = "(since updated)"  # what the model is shown in place of a replaced statement
 
 
@@ -475,18 +487,22 @@ class Chat:
             earlier=self.earlier,
             question=user,
             grounds=self._grounds(user, messages, recalled, facts),
+            facts=[f.text for f in facts],
         )
         answer, by = "", MODEL
+        reasons: list[str] = []
         for attempt in range(2):
+            dropped_before = len(checks.dropped)
+            checks.new_attempt()
             sampling = for_attempt(self.options.sampling, self.budget.reply_tokens, attempt)
             gate = Gate(checks.keep, on_text)
             gate.feed(self.backend.stream(messages, sampling))
             answer = strip_artifacts(gate.close())
+            reasons = checks.dropped[dropped_before:]
             if answer:
                 break
-        if not answer:  # say why: all of it repeated, or it named what it was not given
-            repeated = all(d.startswith("repeats") for d in checks.dropped)
-            answer, by = (NO_NEW_ANSWER if repeated else NO_GROUNDED_ANSWER), LONGCLI
+        if not answer:  # say why, from the last attempt: it repeated, or it made things up
+            answer, by = _no_answer(reasons), LONGCLI
             if on_text is not None:
                 on_text(answer)
         quoted = self._quote(user, answer, facts) if self.options.quote_facts else ""

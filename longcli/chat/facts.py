@@ -354,6 +354,7 @@ _NUMBER_KIND = frozenset(
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _NUMBER = re.compile(r"\d")
 ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer
+_SAYS_OWN_NUMBER = re.compile(r"\bI(?:['’]m| am| was)\b[^.!?]*?\d")  # "I am 34.", "I'm 1.80 m"
 
 
 def looked_up(question: str) -> list[str]:
@@ -362,35 +363,73 @@ def looked_up(question: str) -> list[str]:
     question that is not a look-up or not about the user."""
     if not is_lookup(question) or _ABOUT_THE_USER.search(question) is None:
         return []
-    return [w.stem for w in _words(question)]
+    owned = _owners(question)
+    return [f"my:{w.stem}" if w.stem in owned else w.stem for w in _words(question)]
 
 
 def covers(statement: str, wanted: list[str]) -> bool:
-    """Whether `statement` holds everything in `wanted` (looked_up's words): each word, or
-    one misspelt, or one of the same concept ("allergic" / "allergy"), or, for a word
-    naming a kind of value, a value of that shape beside another word it holds; a question
-    of ONE_MISSING_FROM words or more may miss one."""
+    """Whether `statement` holds what a look-up question asks (`wanted`, looked_up's words).
+
+    Each word is held when the statement has it (or it misspelt, or a word of the same
+    concept: "allergic" / "allergy"); a word naming a kind of value (a name, a number) is
+    held by a value of that shape beside another word held, or, alone in the question
+    ("How old am I?"), by a number the user says of themselves ("I am 34."). One other
+    word may be missing when the rest is held by its own word, not only by a concept ("my
+    brother's job" after "My brother Tom is a dentist"; not "my favourite colour" after
+    "I loved the trams", nor the thing of the user's itself, which the statement must call
+    theirs too: not "my brother's name" after "My name is Priya", not "Which car do I
+    drive?" after "My brother works as a train driver"), or when the question has
+    ONE_MISSING_FROM words or more.
+    `wanted` marks the user's things "my:" (see looked_up)."""
     if not wanted:
         return False
+    owned = {w[3:] for w in wanted if w.startswith("my:")}  # the thing of the user's
+    wanted = [w.removeprefix("my:") for w in wanted]
     said = _words(statement)
     stems = [w.stem for w in said]
     concepts = {w.concept for w in said if w.concept}
     by_concept = {w.stem: w.concept for w in _words(" ".join(wanted))}
 
+    def literal(word: str) -> bool:  # or misspelt past its stem: "dentist" / "dentst"
+        return any(near(word, s) or _prefix(word, s) for s in stems)
+
     def holds(word: str) -> bool:
-        return any(near(word, s) for s in stems) or by_concept.get(word, "") in concepts - {""}
+        return literal(word) or by_concept.get(word, "") in concepts - {""}
+
+    def shaped(word: str) -> bool:
+        return (word in _NAME_KIND and bool(_names(statement))) or (
+            word in _NUMBER_KIND and _NUMBER.search(statement) is not None
+        )
 
     held = [w for w in wanted if holds(w)]
     missing = [w for w in wanted if w not in held]
-    if held:  # a kind of value is held by its shape, only beside what it belongs to
-        missing = [
-            w
-            for w in missing
-            if not (w in _NAME_KIND and _names(statement))
-            and not (w in _NUMBER_KIND and _NUMBER.search(statement))
-        ]
-    allowed = 1 if len(wanted) >= ONE_MISSING_FROM else 0
-    return bool(held) and len(missing) <= allowed
+    if not held:
+        return (
+            len(wanted) == 1
+            and wanted[0] in _NUMBER_KIND
+            and bool(_SAYS_OWN_NUMBER.search(statement))
+        )
+    missing = [w for w in missing if not shaped(w)]
+    kinds = [w for w in missing if w in _NAME_KIND or w in _NUMBER_KIND]
+    if len(wanted) >= ONE_MISSING_FROM:
+        return len(missing) <= 1
+    theirs = {o for o in _owners(statement) if not o.startswith("~")}
+    return not missing or (
+        len(missing) == 1
+        and not kinds
+        and bool(owned)
+        and not owned & set(missing)
+        and all(any(near(o, t) or _prefix(o, t) for t in theirs) for o in owned)
+        and all(map(literal, held))
+    )
+
+
+MIN_PREFIX_STEM = 4
+
+
+def _prefix(a: str, b: str) -> bool:
+    """Whether one stem of 4+ letters begins the other (a stem cut short by a typo)."""
+    return min(len(a), len(b)) >= MIN_PREFIX_STEM and (a.startswith(b) or b.startswith(a))
 
 
 def asks_a_number(question: str) -> bool:

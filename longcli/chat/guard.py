@@ -46,15 +46,15 @@ SAME_QUESTION_SHARE = 0.5  # messages sharing this share of their content words 
 
 
 def asked_terms(message: str) -> frozenset[str]:
-    """The content words of a user message (stems, no concepts), to tell whether two
-    messages ask the same thing."""
-    return frozenset(t for t in recall_terms(message) if not t.startswith(("~", "my:")))
+    """The content words of a user message (stems and their concepts: "job" and "work"
+    share "~job"), to tell whether two messages ask the same thing."""
+    return frozenset(t for t in recall_terms(message) if not t.startswith("my:"))
 
 
 def same_question(a: frozenset[str], b: frozenset[str]) -> bool:
     """Whether two messages' content words mostly agree (asking again, in other words)."""
-    if not a or not b:
-        return a == b
+    if not a or not b:  # "and?", "tell me more": nothing says it is the same question
+        return False
     return len(a & b) >= SAME_QUESTION_SHARE * len(a | b)
 
 
@@ -122,6 +122,7 @@ class Checks:
     earlier: Earlier
     question: str
     grounds: list[str] | None = None  # when set: names and numbers must come from these
+    facts: list[str] = field(default_factory=list)  # the user's statements shown with it
     dropped: list[str] = field(default_factory=list)  # sentences left out, and why
     labels: list[str] = field(default_factory=list)  # real labels moved to the note
 
@@ -145,13 +146,25 @@ class Checks:
         if bare and bare in self._seen:
             return self._drop(text, "repeats itself")
         self._seen.add(bare)
-        if self.earlier.repeats(text, first, self._asked):
+        if self.earlier.repeats(text, first, self._asked) and not self._answers_from_facts(text):
             return self._drop(text, "repeats an earlier reply to another message")
         if self._vocabulary is not None:
             invented = [m for m in mentions(text) if not self._vocabulary.supports(m)]
             if invented:
                 return self._drop(text, f"names {', '.join(invented)}, which it was not given")
         return sentence if not labels and text == sentence else text + _trailing(sentence)
+
+    def new_attempt(self) -> None:
+        """Forget the sentences of the attempt before: asking again is a fresh reply."""
+        self._seen = set()
+
+    def _answers_from_facts(self, text: str) -> bool:
+        """Whether `text` answers the question with a name or number of a statement shown
+        to the model: giving it again, to another question, is an answer, not a repeat."""
+        if not self.facts or not is_question(self.question):
+            return False
+        shown = " ".join(self.facts).lower()
+        return any(m.lower() in shown for m in mentions(text))
 
     def _drop(self, text: str, why: str) -> str:
         self.dropped.append(f"{why}: {text.strip()}")

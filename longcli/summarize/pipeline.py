@@ -289,6 +289,7 @@ def _labelled(parts: list[str]) -> str:
     return "\n\n".join(f"Part {i}:\n{p.strip()}" for i, p in enumerate(parts, 1))
 
 
+LENGTH_OVERSHOOT = 0.05  # --words may be passed by this share when that ends nearer it
 LEAD_GROUP = -1  # in _Pool.groups: the document's lead (title, introduction), chosen first
 
 
@@ -320,7 +321,10 @@ class _Pool:
         readable = len(self.sentences) - len(self.rough | skip) > 0
         excluded = skip | self.rough if readable else skip
         leads = [i for i, g in enumerate(self.groups) if g == LEAD_GROUP]
-        return spread(self.sentences, budget, cost, scored, self.positions(), leads, excluded)
+        overshoot = LENGTH_OVERSHOOT if by_words else 0.0  # --words, not a context
+        return spread(
+            self.sentences, budget, cost, scored, self.positions(), leads, excluded, overshoot
+        )
 
     def positions(self) -> list[float]:
         """Where each sentence comes from, 0 (start) to 1 (end) of the text this pool

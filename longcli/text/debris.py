@@ -376,6 +376,10 @@ class _Layout:
     text: str  # the chunk, structure turned into spaces
     headings: list[tuple[int, str]]  # (offset, heading text)
     items: frozenset[int]  # offsets of lines that start a list item
+    # offsets of a number alone on a line inside a paragraph: a page number pasted into a
+    # sentence, or a superscript ("csc\n3\nx dx"); no one can tell which, so the sentence
+    # holding it is not read as one
+    lone_numbers: frozenset[int] = frozenset()
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -387,14 +391,15 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _layout(text: str) -> _Layout:
     """Blank out headings, code, tables, rules, tables of contents, page numbers (a number
-    alone on the first or last line of a paragraph, that is of a page; one inside a paragraph,
-    "csc\n3\nx dx", is part of its sentence) and running headers; keep headings' text and
+    alone on the first or last line of a paragraph, that is of a page; one inside a
+    paragraph is noted in `lone_numbers`) and running headers; keep headings' text and
     where list items start."""
     lines = list(_lines(text))
     repeated = _repeated_lines(lines)
     out: list[str] = []
     headings: list[tuple[int, str]] = []
     items: set[int] = set()
+    lone: set[int] = set()
     fenced = False
     previous_blank = True
     for n, (pos, line) in enumerate(lines):
@@ -432,8 +437,10 @@ def _layout(text: str) -> _Layout:
             out.append(line)
             if _ITEM.match(line):
                 items.add(pos)
+            if not fenced and _PAGE_NUMBER.match(line):
+                lone.add(pos)
         previous_blank = not stripped
-    return _Layout("".join(out), headings, frozenset(items))
+    return _Layout("".join(out), headings, frozenset(items), frozenset(lone))
 
 
 def _is_abstract(stripped: str) -> bool:
@@ -638,6 +645,8 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
         if _opens_speech(body):  # '"The first Strykalski won a medal.' (the speech goes on)
             body, quoted = body[1:].lstrip(), True
         ok = not verdict(body, item, quoted)
+        if ok and any(sentence.start <= n < sentence.end for n in layout.lone_numbers):
+            ok = False  # a page number or a superscript inside it: not one the reader can use
         units.append(Unit(sentence.start, sentence.end, body, ok, section))
     return _with_leads(units, title, layout) if at_start else units
 
@@ -692,6 +701,9 @@ def _title(text: str, layout: _Layout) -> _Title | None:
     return None
 
 
+_SALUTATION = re.compile(r"(?:dear|hi|hello|hey)\b", re.IGNORECASE)  # an English hint
+
+
 def _title_like(line: str) -> bool:
     words = line.split()
     return (
@@ -739,12 +751,15 @@ def _with_leads(units: list[Unit], title: _Title | None, layout: _Layout) -> lis
     text = text if text.endswith(tuple(_TERMINAL)) else f"{text}{_full_stop(text)}"
     start = title.start
     if intro is None and word_count(text) < MIN_WORDS:
-        # a short title alone is no sentence: it introduces the first readable one instead,
-        # which is cited where it stands
-        intro = next((n for n, unit in enumerate(units) if unit.readable), None)
-        if intro is None:
+        # a short title alone is no sentence: it introduces the sentence right under it
+        # instead, cited where that stands ("PDF Example Document: Beautiful is better than
+        # ugly."), but not a letter's greeting ("Dear Anna")
+        at = next((n for n, unit in enumerate(units) if unit.readable), None)
+        if at is None or _SALUTATION.match(name):
             return units
-        start = units[intro].start
+        if any(title.end <= pos < units[at].start for pos, _ in layout.headings):
+            return units  # a heading between them: it belongs to that section
+        intro, start = at, units[at].start
     if intro is not None and word_count(text) < MIN_WORDS:
         # "longcli" alone is no sentence: it introduces its introduction instead.
         first = units[intro]

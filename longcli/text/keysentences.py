@@ -37,6 +37,7 @@ INFORMATIVE_POWER = 0.5  # ... this power of their share of INFORMATIVE_WORDS
 MAX_PARTS = 10  # a long text is represented by tenths (or by fewer parts, for short budgets)
 FLOOR_SHARE = 0.25  # each part of a long text first chooses until it has this much of its share
 SHARE_SLACK = 0.25  # ... with a sentence at most this far over its share
+SHORT_SHARE = 0.08  # a summary this far under --words swaps a sentence for a longer one
 # Titles and honorifics are capitalised but name no one: "Mr" is no main character.
 _NOT_MAIN_NAMES = frozenset(
     """mr mrs ms miss dr sir lady lord madam madame colonel captain capt general gen major
@@ -191,8 +192,12 @@ def spread(
     positions: Sequence[float],
     leads: Sequence[int] = (),
     skip: Collection[int] = (),
+    overshoot: float = 0.0,
 ) -> list[int]:
-    """Like `select`, but the leads first, then every part of the text, then the best.
+    """Like `select`, but the leads first, then every part of the text, then the best;
+    last, when what is left of the budget is short of the next sentence, one more that
+    ends nearer the budget than stopping would, at most `overshoot` x budget over it (a
+    reader's length, kept within ±10%, not a model's context).
 
     `positions` place each sentence in its text, from 0 (start) to 1 (end). The text is
     cut into up to MAX_PARTS equal parts (fewer when the budget holds fewer sentences).
@@ -244,7 +249,44 @@ def spread(
         if best is None:
             break
         take(best, min(parts - 1, int(positions[best.index] * parts)))
+    if overshoot > 0 and remaining > 0:  # stop short, or end a little over but nearer
+        over = min(remaining, overshoot * budget)  # over by less than short by
+        left = [s for m in members for s in m]
+        best = _best(left, costs, remaining + over, top, vectors)
+        if best is not None:
+            chosen.append(best.index)
+            remaining -= costs[best.index]
+        elif remaining > SHORT_SHARE * budget:  # still short: a longer sentence for one
+            short, over = SHORT_SHARE * budget, overshoot * budget
+            _swap_for_length(chosen, left, costs, remaining, short, over, leads)
     return sorted(chosen)
+
+
+def _swap_for_length(
+    chosen: list[int],
+    left: list[Scored],
+    costs: list[int],
+    remaining: float,
+    short: float,
+    over: float,
+    leads: Sequence[int],
+) -> None:
+    """Replace one chosen sentence (not a lead) by a longer one left over, the most
+    important whose extra length ends the summary at most `short` under the budget and
+    `over` above it (`remaining` is what is short now); unchanged when there is none (a
+    few long sentences cannot always add up)."""
+    best: tuple[float, int, int] | None = None
+    for position, i in enumerate(chosen):
+        if i in leads:
+            continue
+        for candidate in left:
+            grows = costs[candidate.index] - costs[i]
+            if remaining - short <= grows <= remaining + over and (
+                best is None or candidate.score > best[0]
+            ):
+                best = (candidate.score, position, candidate.index)
+    if best is not None:
+        chosen[best[1]] = best[2]
 
 
 def _best(

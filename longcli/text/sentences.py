@@ -71,8 +71,12 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t])")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _UNDERLINE = re.compile(r"[ \t]{0,3}(?:={3,}|-{3,})[ \t]*(?:\n|$)")
 _NON_SPACE = re.compile(r"\S")
-# a line that opens with a date or time ("2024-05-01", "12:00:01", "01/05/24") is a record
-_RECORD_START = re.compile(r"[ \t]*\d{1,4}[-/:.]\d{1,2}[-/:.]\d{1,4}")
+# a line that opens with a date, a time or an epoch stamp ("2024-05-01", "12:00:01",
+# "01/05/24", "1700000000") is a record; a version or address ("3.11.2", "10.0.0.1") is not
+_RECORD_START = re.compile(
+    r"[ \t]*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{9,})"
+    r"(?=[\sT,\]]|$)"
+)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _SPACE = re.compile(r"\s+")
@@ -185,14 +189,15 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
 
 def _starts_record(block: str, line: str, nl: int) -> bool:
     """Whether the line after `nl`, which opens with a digit, is a record of its own (a log
-    line, a numbered row) rather than wrapped prose ("Bring a\n1-8B model"): it opens with a
-    date or time, or the line before opened with a digit too, or ended on punctuation."""
+    line) rather than wrapped prose ("Bring a\n1-8B model", "as records show,\n42 ships"):
+    it opens with a date, time or epoch stamp, or the line before did (a run of records),
+    or the line before ended a sentence or clause (. ! ? : ;)."""
     if _ends_abbreviation(block, nl):
         return False
     return (
         _RECORD_START.match(block, nl + 1) is not None
-        or line[0].isdigit()
-        or not line[-1].isalnum()
+        or _RECORD_START.match(line) is not None
+        or line[-1] in ".!?:;"
     )
 
 

@@ -190,18 +190,23 @@ def test_the_title_comes_first(run, tmp_path: Path):
     plain = "Harbour Notes\n\n" + MARKDOWN.split("\n## The pier\n", 1)[1]
     out = summarize(run, tmp_path, plain, "--words", "60", name="notes.txt")
     assert out.startswith("Harbour Notes: The engineers found that the north wall")
+    # not a letter's greeting, nor across a heading
+    for opening in ("Dear Anna\n\n", "Harbour Notes\n\n## The pier\n\n"):
+        found = [u.text for u in readable_units(opening + plain, at_start=True) if u.readable]
+        assert found[0].startswith("The engineers found"), opening
 
 
-def test_a_number_alone_inside_a_sentence_stays_and_a_page_number_goes():
+def test_a_number_alone_inside_a_paragraph_is_never_spliced_into_a_sentence():
+    """A page number pasted into a paragraph ("before the\n14\nwinter") and a superscript
+    laid out on its own line ("csc\n3\nx dx") look the same: the sentence holding one is
+    left out, never given a wrong number or one lost; one at a page's edge goes."""
     text = (
-        'When the test began, Maitland started integrating "csc\n3\nx dx" in his head.\n\n'
-        "12\n\nThe next page opens with a sentence about the harbour and its boats."
+        'When the test began, Maitland started integrating "csc\n3\nx dx" in his head.\n'
+        "The engineers planned the repair before the\n14\nwinter storms arrived at the pier.\n\n"
+        "12\nThe next page opens with a sentence about the harbour and its boats."
     )
     found = [u.text for u in readable_units(text) if u.readable]
-    assert found == [
-        'When the test began, Maitland started integrating "csc 3 x dx" in his head.',
-        "The next page opens with a sentence about the harbour and its boats.",
-    ]
+    assert found == ["The next page opens with a sentence about the harbour and its boats."]
 
 
 def test_code_spans_keep_their_markup_and_bold_around_them_goes():

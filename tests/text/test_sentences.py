@@ -109,6 +109,18 @@ def test_log_lines_are_records_but_wrapped_prose_before_a_number_is_joined():
         "12:00:03 ERROR could not open the configuration file for the service"
     )
     assert len(texts(log)) == 3
+    after_prose = (
+        "The service wrote these lines to its log while it was starting up today and\n"
+        "2024-05-01 12:00:02 WARN cache directory is missing and will be created now"
+    )
+    assert len(texts(after_prose)) == 2  # the dated line is a record of its own
+    for wrapped in (
+        "The harbour records from the long and difficult winter show that, in all,\n"
+        "42 ships were lost between November and March of that very cold year.",
+        "Before the release the team asked every user of the old versions to upgrade to\n"
+        "3.11.2 before the end of the month, which most of them did in time.",
+    ):
+        assert len(texts(wrapped)) == 1, wrapped
     prose = (
         "most of its gain is the selection, and the bundled model is mostly refused. Bring a\n"
         "1-8B instruct model for summaries in the model's own words."
