@@ -569,11 +569,9 @@ class Chat:
         wanted = looked_up(user)
         if wanted:  # about the user: the best fact that holds all the question asks
             best = next((f for f in facts if covers(f.text, wanted)), None)
-        else:  # about someone or something else: the best, if it is on the same matter
-            best = (
-                facts[0]
-                if asks_about(user, facts[0]) or shares_a_name(user, facts[0].text)
-                else None
+        else:  # about someone or something else: the best on the same matter or name
+            best = next(
+                (f for f in facts if asks_about(user, f) or shares_a_name(user, f.text)), None
             )
         if best is None or answer_states(reply, best, user):
             return ""
@@ -941,8 +939,9 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
     if _DENIES.search(reply):  # "The builder from Norrbygg is not mentioned": no answer
         return False
     numbers = [w for w in specific if w[0].isdigit() and w.lower() not in asked]
-    if numbers and asks_a_number(question):  # "how many hours?": the number is the answer
-        return any(n in said for n in numbers)
+    if numbers and asks_a_number(question):  # "how many hours?": the number is the answer,
+        # half of its pieces at least ("0612 448 901" is not given by "0612")
+        return 2 * sum(n in said for n in set(numbers)) >= len(set(numbers))
     if new:  # half of them at least ("At the Corner Cafe." for "meet at the Corner Cafe on
         # Thursday"), so that one name the question points at is not taken for the answer
         return 2 * sum(stem(w.lower()) in said for w in set(new)) >= len(set(new))

@@ -155,7 +155,7 @@ def same_matter(newer: str, older: str) -> float:
     if not a or not b:
         return 0
     mine_a, mine_b = _owners(newer), _owners(older)
-    if mine_a and mine_b and not mine_a & mine_b:
+    if mine_a and mine_b and not mine_a & mine_b and not _names_owned(newer, mine_a, b, mine_b):
         return 0  # "my sister's job" is not "my brother's job"
     shared = _shared_words(a, b)
     # A hint lets one word do, unless one speaks of the user's own and the other not
@@ -166,6 +166,16 @@ def same_matter(newer: str, older: str) -> float:
     if shared >= SAME_MATTER_WORDS and shared >= SAME_MATTER_SHARE * smaller:
         return shared
     return 0
+
+
+def _names_owned(newer: str, mine_new: set[str], older: list[_Word], mine_old: set[str]) -> bool:
+    """Whether `newer`, which calls another word the user's ("we have a *new* landlord"),
+    speaks of the thing the older statement calls theirs ("my landlord"): it names that
+    thing, and its own is no possessor ("my *friend's* cat" is not "my cat")."""
+    if any(re.search(rf"\b{re.escape(w)}\w*['’]s\b", newer, re.IGNORECASE) for w in mine_new):
+        return False
+    said = {w.stem for w in _words(newer)}
+    return bool(mine_old & said) and not mine_new & {w.stem for w in older}
 
 
 def _comparable(text: str) -> str:

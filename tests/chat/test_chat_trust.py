@@ -316,3 +316,18 @@ def test_messages_without_content_words_are_not_the_same_question(tmp_path: Path
     reply = chat.ask("And?")
     assert reply.answer == NO_NEW_ANSWER and reply.by == LONGCLI
     session.close()
+
+
+def test_the_quote_for_a_question_about_something_else_is_the_statement_on_its_matter(
+    tmp_path: Path,
+):
+    backend = Scripted("I'm sorry, I couldn't provide that.", "The plumbers number is 0612.")
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.record("My locker code is 5814 and my bike code is 2210.", "Noted.")
+    chat.record("Don't forget: the gate code for the allotment is 3391.", "Noted.")
+    chat.record("the plumbers number is 0612 448 901", "Noted.")
+    reply = chat.ask("What is the gate code for the allotment?")
+    assert "3391" in reply.note  # not the locker code, which ranks by "code" too
+    reply = chat.ask("What is the plumber's number?")
+    assert "0612 448 901" in reply.note  # "0612" alone does not give the number
+    session.close()

@@ -328,3 +328,12 @@ def test_a_question_sharing_two_words_with_a_fact_asks_about_it():
     project = Fact(1, 4, "plan: name new", "We decided to name the new project Bluefinch.", "plan")
     assert asks_about("What is the new project named?", project)
     assert not asks_about("What is a project?", project)
+
+
+def test_an_update_that_calls_another_word_ours_still_replaces():
+    """ "We have a new landlord now" is about "my landlord", though "new" is the word after
+    "we"; "my friend's cat" is still not "my cat"."""
+    ledger = Ledger()
+    ledger.add_message("My landlord is Mr. Haas.", 0)
+    ledger.add_message("We have a new landlord now, Ms. Petrova.", 5)
+    assert [f.text for f in ledger.active()] == ["We have a new landlord now, Ms. Petrova."]
