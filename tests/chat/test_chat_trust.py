@@ -331,3 +331,15 @@ def test_the_quote_for_a_question_about_something_else_is_the_statement_on_its_m
     reply = chat.ask("What is the plumber's number?")
     assert "0612 448 901" in reply.note  # "0612" alone does not give the number
     session.close()
+
+
+def test_a_question_ending_in_a_full_width_mark_is_a_question(tmp_path: Path):
+    """Seen: "我的储物柜密码是多少？" was taken for a statement (kept as a fact, never
+    answered with the user's words), as it does not end in "?"."""
+    backend = Scripted("OK.")
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.record("我的储物柜密码是4471，请记住。", "好的。")
+    reply = chat.ask("我的储物柜密码是多少？")
+    assert reply.note == label(0, "我的储物柜密码是4471，请记住。")
+    assert [f.text for f in chat.view().facts] == ["我的储物柜密码是4471，请记住。"]
+    session.close()
