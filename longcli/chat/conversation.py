@@ -23,6 +23,7 @@ from longcli.chat.facts import (
     Ledger,
     asks_a_number,
     asks_about,
+    calls_theirs,
     covers,
     is_lookup,
     is_question,
@@ -487,7 +488,7 @@ class Chat:
             earlier=self.earlier,
             question=user,
             grounds=self._grounds(user, messages, recalled, facts),
-            facts=[f.text for f in facts],
+            facts=facts,
         )
         answer, by = "", MODEL
         reasons: list[str] = []
@@ -567,8 +568,11 @@ class Chat:
         if not facts or not is_question(user):
             return ""
         wanted = looked_up(user)
-        if wanted:  # about the user: the best fact that holds all the question asks
-            best = next((f for f in facts if covers(f.text, wanted)), None)
+        if wanted:  # about the user: the best fact that holds all the question asks,
+            # one that calls the thing theirs first
+            holding = [f for f in facts if covers(f.text, wanted)]
+            best = next((f for f in holding if calls_theirs(f.text, wanted)), None)
+            best = best or (holding[0] if holding else None)
         else:  # about someone or something else: the best on the same matter or name
             best = next(
                 (f for f in facts if asks_about(user, f) or shares_a_name(user, f.text)), None

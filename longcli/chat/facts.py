@@ -158,7 +158,8 @@ def same_matter(newer: str, older: str) -> float:
     if not a or not b:
         return 0
     mine_a, mine_b = _owners(newer), _owners(older)
-    if mine_a and mine_b and not mine_a & mine_b and not _names_owned(newer, mine_a, b, mine_b):
+    renamed = hinted and _names_owned(newer, mine_a, b, mine_b)  # "we have a new landlord"
+    if mine_a and mine_b and not mine_a & mine_b and not renamed:
         return 0  # "my sister's job" is not "my brother's job"
     shared = _shared_words(a, b)
     # A hint lets one word do, unless one speaks of the user's own and the other not
@@ -172,9 +173,9 @@ def same_matter(newer: str, older: str) -> float:
 
 
 def _names_owned(newer: str, mine_new: set[str], older: list[_Word], mine_old: set[str]) -> bool:
-    """Whether `newer`, which calls another word the user's ("we have a *new* landlord"),
-    speaks of the thing the older statement calls theirs ("my landlord"): it names that
-    thing, and its own is no possessor ("my *friend's* cat" is not "my cat")."""
+    """Whether `newer`, an announced change that calls another word the user's ("we have a
+    *new* landlord now"), speaks of the thing the older statement calls theirs ("my
+    landlord"): it names that thing, and its own is no possessor ("my *friend's* cat")."""
     if any(re.search(rf"\b{re.escape(w)}\w*['’]s\b", newer, re.IGNORECASE) for w in mine_new):
         return False
     said = {w.stem for w in _words(newer)}
@@ -443,6 +444,13 @@ MIN_PREFIX_STEM = 4
 def _prefix(a: str, b: str) -> bool:
     """Whether one stem of 4+ letters begins the other (a stem cut short by a typo)."""
     return min(len(a), len(b)) >= MIN_PREFIX_STEM and (a.startswith(b) or b.startswith(a))
+
+
+def calls_theirs(statement: str, wanted: list[str]) -> bool:
+    """Whether `statement` calls the user's own what the question does ("my locker":
+    "my locker code is 5814", not "the gym locker I borrowed had the code 9930")."""
+    owned = {w[3:] for w in wanted if w.startswith("my:")}
+    return bool(owned) and owned <= _owners(statement)
 
 
 def asks_a_number(question: str) -> bool:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from longcli.chat.facts import is_question
+from longcli.chat.facts import Fact, asks_about, is_question
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
 from longcli.chat.memory import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING, SUMMARY_HEADING
 from longcli.grounding.check import Vocabulary, mentions
@@ -39,6 +39,8 @@ _HEADINGS = re.compile(
 )
 MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a repeat
 MIN_OVERLAP_WORDS = 4  # a sentence with this many content words ...
+REPLY_WORDS = 5  # a reply with this many content words ...
+REPLY_SHARE = 0.8  # ... this share of them in one earlier reply, is that reply again
 REPEAT_SHARE = 0.75  # ... this share of them in one earlier sentence (3 of 4), is a repeat
 
 
@@ -46,8 +48,12 @@ SAME_QUESTION_SHARE = 0.5  # messages sharing this share of their content words 
 
 
 def asked_terms(message: str) -> frozenset[str]:
-    """The content words of a user message (stems and their concepts: "job" and "work"
-    share "~job"), to tell whether two messages ask the same thing."""
+    """What a user message asks, to tell whether two messages ask the same thing: a
+    question's content words (stems and their concepts: "job" and "work" share "~job");
+    a statement is the same only as itself, word for word ("Our neighbour gave us 40
+    seedlings." is not "... 3 seedlings.")."""
+    if not is_question(message):
+        return frozenset({"=" + _bare(message)})
     return frozenset(t for t in recall_terms(message) if not t.startswith("my:"))
 
 
@@ -67,12 +73,14 @@ class Earlier:
     openings: dict[str, list[frozenset[str]]] = field(default_factory=dict)
     said: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # word for word
     sentences: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    replies: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
 
     def add(self, reply: str, message: str = "") -> None:
         parts = [s for s in sentences_of(LABEL.sub("", reply)) if s.strip()]
         if not parts:
             return
         asked = asked_terms(message)
+        self.replies.append((frozenset(terms(LABEL.sub("", reply))), asked))
         self.openings.setdefault(_bare(parts[0]), []).append(asked)
         for sentence in parts:
             bare = _bare(sentence)
@@ -81,6 +89,16 @@ class Earlier:
             bag = frozenset(terms(sentence))
             if len(bag) >= MIN_OVERLAP_WORDS:
                 self.sentences.append((bag, asked))
+
+    def mostly(self, bag: frozenset[str], asked: frozenset[str]) -> bool:
+        """Whether a reply's content words so far (REPLY_WORDS or more) are mostly those of
+        one earlier reply to another message."""
+        if len(bag) < REPLY_WORDS:
+            return False
+        return any(
+            len(bag & old) >= REPLY_SHARE * len(bag) and not same_question(asked, q)
+            for old, q in self.replies
+        )
 
     def repeats(self, sentence: str, first: bool, asked: frozenset[str] = frozenset()) -> bool:
         """Whether `sentence` says again what a reply to another message said: word for
@@ -122,7 +140,7 @@ class Checks:
     earlier: Earlier
     question: str
     grounds: list[str] | None = None  # when set: names and numbers must come from these
-    facts: list[str] = field(default_factory=list)  # the user's statements shown with it
+    facts: list[Fact] = field(default_factory=list)  # the user's statements shown with it
     dropped: list[str] = field(default_factory=list)  # sentences left out, and why
     labels: list[str] = field(default_factory=list)  # real labels moved to the note
 
@@ -130,6 +148,7 @@ class Checks:
         self._asked = asked_terms(self.question)
         self._vocabulary = Vocabulary(self.grounds) if self.grounds is not None else None
         self._seen: set[str] = set()
+        self._bag: frozenset[str] = frozenset()  # the content words kept so far
 
     def keep(self, sentence: str, first: bool) -> str:
         """`sentence` as it may be shown: without labels; "" when it must go."""
@@ -146,8 +165,13 @@ class Checks:
         if bare and bare in self._seen:
             return self._drop(text, "repeats itself")
         self._seen.add(bare)
-        if self.earlier.repeats(text, first, self._asked) and not self._answers_from_facts(text):
+        answers = self._answers_from_facts(text)
+        if self.earlier.repeats(text, first, self._asked) and not answers:
             return self._drop(text, "repeats an earlier reply to another message")
+        grown = self._bag | frozenset(terms(text))
+        if self.earlier.mostly(grown, self._asked) and not answers:
+            return self._drop(text, "makes the reply mostly an earlier one to another message")
+        self._bag = grown
         if self._vocabulary is not None:
             invented = [m for m in mentions(text) if not self._vocabulary.supports(m)]
             if invented:
@@ -157,14 +181,18 @@ class Checks:
     def new_attempt(self) -> None:
         """Forget the sentences of the attempt before: asking again is a fresh reply."""
         self._seen = set()
+        self._bag = frozenset()
 
     def _answers_from_facts(self, text: str) -> bool:
         """Whether `text` answers the question with a name or number of a statement shown
         to the model: giving it again, to another question, is an answer, not a repeat."""
         if not self.facts or not is_question(self.question):
             return False
-        shown = " ".join(self.facts).lower()
-        return any(m.lower() in shown for m in mentions(text))
+        found = {m.lower() for m in mentions(text)}
+        return any(
+            asks_about(self.question, fact) and any(m in fact.text.lower() for m in found)
+            for fact in self.facts
+        )
 
     def _drop(self, text: str, why: str) -> str:
         self.dropped.append(f"{why}: {text.strip()}")

@@ -343,3 +343,39 @@ def test_a_question_ending_in_a_full_width_mark_is_a_question(tmp_path: Path):
     assert reply.note == label(0, "我的储物柜密码是4471，请记住。")
     assert [f.text for f in chat.view().facts] == ["我的储物柜密码是4471，请记住。"]
     session.close()
+
+
+def test_statements_that_differ_are_not_the_same_question(tmp_path: Path):
+    """Seen: "Your own words." to "Our neighbour gave us 3 seedlings." and again to "... 40
+    seedlings.": two statements are the same message only word for word."""
+    backend = Scripted("Your own words of thanks.", "Your own words of thanks.", "Lovely!")
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.ask("Our neighbour gave us 3 seedlings.")
+    reply = chat.ask("Our neighbour gave us 40 seedlings.")
+    assert reply.answer == "Lovely!"
+    session.close()
+
+
+def test_a_reply_made_mostly_of_an_earlier_one_is_cut_where_it_becomes_that(tmp_path: Path):
+    """No sentence repeats one said before, but together they are mostly an earlier reply
+    to another message (as the bench counts): the sentence that makes it so goes."""
+    backend = Scripted(
+        "Priya Raman loves Lisbon trams on sunny hills with coffee.",
+        "Priya Raman, hello. Lisbon trams are sunny. Coffee is good.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.ask("My name is Priya Raman.")
+    reply = chat.ask("Priya takes her coffee black with one sugar.")
+    assert reply.answer == "Priya Raman, hello. Coffee is good."
+    assert any("mostly an earlier one" in d for d in reply.dropped)
+    session.close()
+
+
+def test_the_quote_is_the_statement_that_calls_the_thing_theirs(tmp_path: Path):
+    backend = Scripted("Noted.")
+    chat, session = open_chat(tmp_path / "s", backend)
+    chat.record("Correction: my locker code is now 5814.", "Noted.")
+    chat.record("The gym locker I borrowed had the code 9930.", "Noted.")
+    reply = chat.ask("What is my locker code?")
+    assert reply.note == label(0, "Correction: my locker code is now 5814.")
+    session.close()
