@@ -312,7 +312,11 @@ class _Pool:
         return max(1, math.ceil(word_count(sentence) * self.tokens_per_word))
 
     def indices(
-        self, budget: int, by_words: bool = False, skip: frozenset[int] = frozenset()
+        self,
+        budget: int,
+        by_words: bool = False,
+        skip: frozenset[int] = frozenset(),
+        reader_length: bool = False,
     ) -> list[int]:
         """The key sentences within a budget (of tokens, or words), in source order: the
         lead first, then every part of the text in proportion to its length."""
@@ -321,7 +325,7 @@ class _Pool:
         readable = len(self.sentences) - len(self.rough | skip) > 0
         excluded = skip | self.rough if readable else skip
         leads = [i for i, g in enumerate(self.groups) if g == LEAD_GROUP]
-        overshoot = LENGTH_OVERSHOOT if by_words else 0.0  # --words, not a context
+        overshoot = LENGTH_OVERSHOOT if reader_length else 0.0  # --words, not a context
         return spread(
             self.sentences, budget, cost, scored, self.positions(), leads, excluded, overshoot
         )
@@ -541,7 +545,7 @@ class Summarizer:
     ) -> Node:
         """A model-free node: the key sentences of `pool` (within --words and laid out in
         --style when final), without any that repeats an earlier one's phrase."""
-        picked = self._picked(pool, budget, final)
+        picked = self._picked(pool, budget, final, reader_length=final)  # what is read
         chosen = [pool.sentences[i] for i in picked]
         origins = [pool.origins[i] for i in picked]
         groups = [pool.groups[i] for i in picked]
@@ -557,13 +561,15 @@ class Summarizer:
         units = _Pool(chosen, origins, pool.tokens_per_word, groups, None, None, sections, rough)
         return Node(text, self.backend.count_tokens(text), spans, outcome, units)
 
-    def _picked(self, pool: _Pool, budget: int, final: bool) -> list[int]:
+    def _picked(
+        self, pool: _Pool, budget: int, final: bool, reader_length: bool = False
+    ) -> list[int]:
         """`pool.indices` within the budget, chosen again without any sentence that repeats
         an earlier one's phrase, so that dropping it does not leave the budget unspent;
         without a model's budget overrun either (the cost per word is an estimate)."""
         skip: frozenset[int] = frozenset()
         for _ in range(REPEAT_RETRIES):
-            picked = pool.indices(budget, by_words=final, skip=skip)
+            picked = pool.indices(budget, by_words=final, skip=skip, reader_length=reader_length)
             repeats = repeating([pool.sentences[i] for i in picked])
             if not repeats:
                 break
