@@ -163,8 +163,11 @@ def same_matter(newer: str, older: str) -> float:
         return 0  # "my sister's job" is not "my brother's job"
     shared = _shared_words(a, b)
     # A hint lets one word do, unless one speaks of the user's own and the other not
-    # ("Priya takes her coffee black" / "these days I take my tea with milk").
-    if hinted and shared >= 1 and bool(mine_a) == bool(mine_b):
+    # ("Priya takes her coffee black" / "these days I take my tea with milk"), or the word
+    # names only a kind of value many things have ("the office door code changed" is not
+    # "the gate code for the allotment is 3391").
+    things = [w for w in a if w.stem not in _NAME_KIND | _NUMBER_KIND]
+    if hinted and _shared_words(things, b) >= 1 and bool(mine_a) == bool(mine_b):
         return shared
     smaller = min(len({w.stem for w in a}), len({w.stem for w in b}))
     if shared >= SAME_MATTER_WORDS and shared >= SAME_MATTER_SHARE * smaller:

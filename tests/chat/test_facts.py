@@ -337,3 +337,14 @@ def test_an_update_that_calls_another_word_ours_still_replaces():
     ledger.add_message("My landlord is Mr. Haas.", 0)
     ledger.add_message("We have a new landlord now, Ms. Petrova.", 5)
     assert [f.text for f in ledger.active()] == ["We have a new landlord now, Ms. Petrova."]
+
+
+def test_a_change_that_shares_only_a_kind_of_value_replaces_nothing():
+    """Seen: "The office door code changed again this week." replaced "the gate code for
+    the allotment is 3391" (one shared word, "code", and the hint "changed")."""
+    ledger = Ledger()
+    ledger.add_message("Don't forget: the gate code for the allotment is 3391.", 0)
+    ledger.add_message("The office door code changed again this week.", 4)
+    assert len(ledger.active()) == 2
+    ledger.add_message("Update: the gate code for the allotment is now 5120.", 6)
+    assert [f.turn for f in ledger.active()] == [4, 6]
