@@ -764,11 +764,24 @@ def check_written(answer: str, passages: Sequence[str], grounds: Grounds) -> Ver
     """Check an answer written from `passages`: `check`, plus every sentence's claims.
     Sentence-level problems can be mended by dropping the sentence."""
     verdict = check(answer, grounds)
+    if _translated(passages, grounds.language):
+        # Written in another language than its passages (--language en on a German text):
+        # words cannot be compared across languages, so only what `check` holds the answer
+        # to stays: its names and numbers must come from the passages.
+        return verdict
     indexed = Passages(passages)
     for i, sentence in enumerate(verdict.sentences):
         for problem in claim_problems(sentence, indexed):
             verdict.problems.append(Problem(problem.kind, i, problem.detail))
     return verdict
+
+
+def _translated(passages: Sequence[str], expected: str) -> bool:
+    """Whether an answer is asked for in another language than its passages are in."""
+    if not expected or expected == language.UNKNOWN:
+        return False
+    source = language.detect(" ".join(passages))
+    return source not in (language.UNKNOWN, expected)
 
 
 def restored_sentences(verdict: Verdict) -> list[str]:

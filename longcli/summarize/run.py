@@ -45,6 +45,7 @@ from longcli.summarize.budget import (
 from longcli.summarize.eta import record_speed, speed_estimate
 from longcli.summarize.method import choose_method, method_for_run, resolve_method
 from longcli.summarize.pipeline import ProgressEvent, Summarizer, SummaryResult, chunk_sources
+from longcli.text import language
 from longcli.text.chunks import Chunk
 from longcli.text.decode import Source
 from longcli.text.documents import Document, InputFormat, open_document
@@ -399,6 +400,13 @@ def summarize(
     for document in documents:
         for warning in document.warnings:
             streams.warn(warning)
+    written_in, read_in = summarizer.templates.target(), summarizer.templates.source_language
+    if result.stats.written and read_in not in ("", "und") and written_in not in (read_in, ""):
+        streams.warn(
+            f"the summary is in {language.name(written_in)}, the text in "
+            f"{language.name(read_in)}: what the model wrote was "
+            "checked for names and numbers only (words cannot be compared across languages)"
+        )
     s = result.stats
     if s.cached_calls == 0:
         record_speed(engine, s.prompt_tokens, s.completion_tokens, seconds)

@@ -190,3 +190,18 @@ def test_a_summary_never_retells_a_licence_note():
     said = "The U.S. copyright on this publication was renewed."
     assert [p.kind for p in check(said, Grounds([note], summary=True)).problems] == ["licence"]
     assert check(said, Grounds([note])).ok  # a chat about licences may say so
+
+
+def test_an_answer_in_another_language_than_its_passages_is_held_to_names_and_numbers():
+    """--language en on a German text: content words cannot match across languages, so a
+    faithful translation passes; a name or number not in the passages still fails."""
+    from longcli.grounding.check import Grounds, check_written
+
+    passages = ["Seit 2021 gehört die Herstellung von Christbaumschmuck in Lauscha zum Kulturerbe."]
+    grounds = Grounds(passages, language="en")
+    good = "Since 2021, making glass ornaments in Lauscha has been part of the heritage."
+    assert not check_written(good, passages, grounds).problems
+    bad = "Since 1990, making glass ornaments in Berlin has been part of the heritage."
+    assert check_written(bad, passages, grounds).problems
+    same = Grounds(passages, language="de")  # German from German: claims are compared
+    assert check_written("Seit 2021 bauen die Leute in Lauscha Autos.", passages, same).problems
