@@ -456,8 +456,14 @@ def calls_theirs(statement: str, wanted: list[str]) -> bool:
     return bool(owned) and owned <= _owners(statement)
 
 
+_ASKS_WHEN = re.compile(r"^\s*(?:until |since |by )?(?:when|what time)\b", re.IGNORECASE)
+
+
 def asks_a_number(question: str) -> bool:
-    """Whether `question` asks for a number ("how many", "what is my locker code")."""
+    """Whether `question` asks for a number ("how many", "what is my locker code", "until
+    when": a time or date, when the statement holds one)."""
+    if _ASKS_WHEN.match(question):
+        return True
     return any(w.stem in _NUMBER_KIND for w in _words(question))
 
 

@@ -379,3 +379,21 @@ def test_the_quote_is_the_statement_that_calls_the_thing_theirs(tmp_path: Path):
     reply = chat.ask("What is my locker code?")
     assert reply.note == label(0, "Correction: my locker code is now 5814.")
     session.close()
+
+
+def test_a_question_for_a_time_is_answered_only_by_the_time():
+    from longcli.chat.conversation import answer_states
+    from longcli.chat.facts import Fact
+
+    said = Fact(
+        0,
+        0,
+        "",
+        "Next year the library plans to extend its opening hours to 9 pm on "
+        "Thursdays and to start a repair cafe on the first Saturday of every month.",
+        "statement",
+    )
+    question = "Until when will the library open on Thursdays?"
+    vague = "The library plans to extend its opening hours, starting on the first Saturday."
+    assert not answer_states(vague, said, question)  # so the sentence with "9 pm" is quoted
+    assert answer_states("It will open until 9 pm on Thursdays.", said, question)
