@@ -283,7 +283,11 @@ def test_a_reply_full_of_escapes_is_shown_without_them(run, tmp_path: Path):
     assert REAL in r.stdout
     journal = (s / "journal.jsonl").read_text(encoding="utf-8")
     assert "\\u001b]0;pwned" in journal  # the model really did reply with the escapes
-    script = f"Hello {ATTACKS['osc title']} again {ATTACKS['c1 csi']}\n/memory\n/facts\n/exit\n"
+    # words of its own, so that the echo is no repeat of the first reply (chat/guard.py)
+    script = (
+        f"Hello {ATTACKS['osc title']} again {ATTACKS['c1 csi']} from the harbour of Oslo, "
+        "where the boats came in early\n/memory\n/facts\n/exit\n"
+    )
     r = run("chat", "--memory", str(s), *FAKE, "--interactive", input=script, env=echo)
     assert r.returncode == 0, r.stderr
     assert_clean(r.stdout, r.stderr)
