@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from longcli.chat.recall import BM25
+from longcli.text.names import WORD, mentions, normal_token
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, stem, terms
 
@@ -368,7 +369,6 @@ _NAME_KIND = frozenset(stem(w) for w in "name named called city town country pla
 _NUMBER_KIND = frozenset(
     stem(w) for w in "number code pin age old tall height phone year many much".split()
 )
-_WORD = re.compile(r"[^\W_][\w'’-]*")
 _NUMBER = re.compile(r"\d")
 ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer
 _SAYS_OWN_NUMBER = re.compile(r"\bI(?:['’]m| am| was)\b[^.!?]*?\d")  # "I am 34.", "I'm 1.80 m"
@@ -468,20 +468,13 @@ def asks_a_number(question: str) -> bool:
 
 
 def _names(text: str) -> set[str]:
-    """The capitalised words of `text` that do not open a sentence, but "I" (lower case):
-    the names it holds ("Juniper", "KL1234", "Toronto")."""
-    found = set()
-    opening = True
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        if not opening and word[0].isupper() and word != "I":
-            found.add(word.lower())
-        opening = text[match.end() : match.end() + 2].rstrip(" ")[:1] in {".", "!", "?", ":"}
-    return found
+    """The names `text` holds ("Juniper", "KL1234", "Toronto"), lower case: the mentions
+    the grounding check holds answers to, less the numbers."""
+    return {m.lower() for m in mentions(text) if not m[0].isdigit()}
 
 
 def shares_a_name(question: str, statement: str) -> bool:
     """Whether `question` names someone or something ("How old will Ewald be?") that
     `statement` holds too."""
-    said = {w.lower() for w in _WORD.findall(statement)}
+    said = {normal_token(w) for w in WORD.findall(statement)}
     return bool(_names(question) & said)
