@@ -523,9 +523,10 @@ class Chat:
         """Whether `user` looks up something of the user's that no statement they made
         (current or since replaced) holds ("my brother's name" when only his job was said),
         and no document passage was recalled."""
-        if not looked_up(user) or any(not r.startswith("[turn ") for r in recalled):
+        wanted = looked_up(user)
+        if not wanted or any(not r.startswith("[turn ") for r in recalled):
             return False
-        return not self.ledger.answering(user)
+        return not self.ledger.answering(wanted)
 
     def _grounds(
         self, user: str, messages: list[Message], recalled: list[str], facts: list[Fact]

@@ -275,10 +275,9 @@ class Ledger:
         active, index = self._index[1], self._index[2]
         return [(active[i], score) for i, score in index.top(query, len(active), fuzzy=True)]
 
-    def answering(self, question: str) -> list[Fact]:
-        """The statements the user made (current or not, not forgotten) that hold what
-        `question` looks up of theirs (see `covers`), oldest first."""
-        wanted = looked_up(question)
+    def answering(self, wanted: list[str]) -> list[Fact]:
+        """The statements the user made (current or not, not forgotten) that hold what a
+        question looks up of theirs (`wanted`, see `looked_up` and `covers`), oldest first."""
         return [f for f in self.facts if not f.forgotten and covers(f.text, wanted)]
 
     def to_json(self) -> dict[str, Any]:
@@ -400,15 +399,15 @@ def covers(statement: str, wanted: list[str]) -> bool:
     `wanted` marks the user's things "my:" (see looked_up)."""
     if not wanted:
         return False
-    owned = {w[3:] for w in wanted if w.startswith("my:")}  # the thing of the user's
+    owned = _owned(wanted)  # the thing of the user's
     wanted = [w.removeprefix("my:") for w in wanted]
     said = _words(statement)
     stems = [w.stem for w in said]
     concepts = {w.concept for w in said if w.concept}
     by_concept = {w.stem: w.concept for w in _words(" ".join(wanted))}
 
-    def literal(word: str) -> bool:  # or misspelt past its stem: "dentist" / "dentst"
-        return any(near(word, s) or _prefix(word, s) for s in stems)
+    def literal(word: str) -> bool:
+        return any(_alike(word, s) for s in stems)
 
     def holds(word: str) -> bool:
         return literal(word) or by_concept.get(word, "") in concepts - {""}
@@ -436,7 +435,7 @@ def covers(statement: str, wanted: list[str]) -> bool:
         and not kinds
         and bool(owned)
         and not owned & set(missing)
-        and all(any(near(o, t) or _prefix(o, t) for t in theirs) for o in owned)
+        and all(any(_alike(o, t) for t in theirs) for o in owned)
         and all(map(literal, held))
     )
 
@@ -444,15 +443,23 @@ def covers(statement: str, wanted: list[str]) -> bool:
 MIN_PREFIX_STEM = 4
 
 
-def _prefix(a: str, b: str) -> bool:
-    """Whether one stem of 4+ letters begins the other (a stem cut short by a typo)."""
+def _alike(a: str, b: str) -> bool:
+    """The same stem, one misspelt (see `near`), or one of 4+ letters beginning the other
+    (a stem cut short by a typo: "dentist" / "dentst")."""
+    if near(a, b):
+        return True
     return min(len(a), len(b)) >= MIN_PREFIX_STEM and (a.startswith(b) or b.startswith(a))
+
+
+def _owned(wanted: list[str]) -> set[str]:
+    """What `looked_up`'s words mark as the user's own ("my:locker" -> "locker")."""
+    return {w[3:] for w in wanted if w.startswith("my:")}
 
 
 def calls_theirs(statement: str, wanted: list[str]) -> bool:
     """Whether `statement` calls the user's own what the question does ("my locker":
     "my locker code is 5814", not "the gym locker I borrowed had the code 9930")."""
-    owned = {w[3:] for w in wanted if w.startswith("my:")}
+    owned = _owned(wanted)
     return bool(owned) and owned <= _owners(statement)
 
 
