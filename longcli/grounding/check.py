@@ -778,10 +778,9 @@ def check_written(answer: str, passages: Sequence[str], grounds: Grounds) -> Ver
 
 def _translated(passages: Sequence[str], expected: str) -> bool:
     """Whether an answer is asked for in another language than its passages are in."""
-    if not expected or expected == language.UNKNOWN:
+    if expected in ("", language.UNKNOWN):  # nothing asked: no need to read the passages
         return False
-    source = language.detect(" ".join(passages))
-    return source not in (language.UNKNOWN, expected)
+    return language.translated(expected, language.detect(" ".join(passages)))
 
 
 def restored_sentences(verdict: Verdict) -> list[str]:

@@ -401,7 +401,7 @@ def summarize(
         for warning in document.warnings:
             streams.warn(warning)
     written_in, read_in = summarizer.templates.target(), summarizer.templates.source_language
-    if result.stats.written and read_in not in ("", "und") and written_in not in (read_in, ""):
+    if result.stats.written and language.translated(written_in, read_in):
         streams.warn(
             f"the summary is in {language.name(written_in)}, the text in "
             f"{language.name(read_in)}: what the model wrote was "

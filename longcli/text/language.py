@@ -163,3 +163,9 @@ def majority(codes: list[str]) -> str:
     """The most frequent known language of several texts (a document's blocks)."""
     counted = Counter(c for c in codes if c != UNKNOWN)
     return counted.most_common(1)[0][0] if counted else UNKNOWN
+
+
+def translated(target: str, source: str) -> bool:
+    """Whether writing in `target` from a text in `source` is a translation: both known
+    and not the same ("" or UNKNOWN for either: not known)."""
+    return target not in ("", UNKNOWN) and source not in ("", UNKNOWN) and target != source
