@@ -76,11 +76,12 @@ class Earlier:
     replies: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
 
     def add(self, reply: str, message: str = "") -> None:
-        parts = [s for s in sentences_of(LABEL.sub("", reply)) if s.strip()]
+        text = LABEL.sub("", reply)
+        parts = [s for s in sentences_of(text) if s.strip()]
         if not parts:
             return
         asked = asked_terms(message)
-        self.replies.append((frozenset(terms(LABEL.sub("", reply))), asked))
+        self.replies.append((frozenset(terms(text)), asked))
         self.openings.setdefault(_bare(parts[0]), []).append(asked)
         for sentence in parts:
             bare = _bare(sentence)
@@ -93,16 +94,18 @@ class Earlier:
     def mostly(self, bag: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether a reply's content words so far (REPLY_WORDS or more) are mostly those of
         one earlier reply to another message."""
-        if len(bag) < REPLY_WORDS:
-            return False
-        return any(
-            len(bag & old) >= REPLY_SHARE * len(bag) and not same_question(asked, q)
-            for old, q in self.replies
-        )
+        return len(bag) >= REPLY_WORDS and _within(bag, self.replies, REPLY_SHARE, asked)
 
-    def repeats(self, sentence: str, first: bool, asked: frozenset[str] = frozenset()) -> bool:
+    def repeats(
+        self,
+        sentence: str,
+        first: bool,
+        asked: frozenset[str] = frozenset(),
+        bag: frozenset[str] | None = None,
+    ) -> bool:
         """Whether `sentence` says again what a reply to another message said: word for
-        word, as the same opening, or most of its content words in one earlier sentence."""
+        word, as the same opening, or most of its content words (`bag`, when the caller
+        has them) in one earlier sentence."""
 
         def other(questions: list[frozenset[str]]) -> bool:
             return any(not same_question(asked, q) for q in questions)
@@ -112,13 +115,21 @@ class Earlier:
             other(self.said.get(bare, [])) or (first and other(self.openings.get(bare, [])))
         ):
             return True
-        bag = set(terms(sentence))
-        if len(bag) < MIN_OVERLAP_WORDS:
-            return False
-        return any(
-            len(bag & old) >= REPEAT_SHARE * len(bag) and not same_question(asked, q)
-            for old, q in self.sentences
-        )
+        bag = frozenset(terms(sentence)) if bag is None else bag
+        return len(bag) >= MIN_OVERLAP_WORDS and _within(bag, self.sentences, REPEAT_SHARE, asked)
+
+
+def _within(
+    bag: frozenset[str],
+    earlier: list[tuple[frozenset[str], frozenset[str]]],
+    share: float,
+    asked: frozenset[str],
+) -> bool:
+    """Whether `share` of `bag` is in one of the `earlier` bags given to another message
+    than `asked`."""
+    return any(
+        len(bag & old) >= share * len(bag) and not same_question(asked, q) for old, q in earlier
+    )
 
 
 def sentences_of(text: str) -> list[str]:
@@ -166,9 +177,10 @@ class Checks:
             return self._drop(text, "repeats itself")
         self._seen.add(bare)
         answers = self._answers_from_facts(text)
-        if self.earlier.repeats(text, first, self._asked) and not answers:
+        bag = frozenset(terms(text))
+        if self.earlier.repeats(text, first, self._asked, bag) and not answers:
             return self._drop(text, "repeats an earlier reply to another message")
-        grown = self._bag | frozenset(terms(text))
+        grown = self._bag | bag
         if self.earlier.mostly(grown, self._asked) and not answers:
             return self._drop(text, "makes the reply mostly an earlier one to another message")
         self._bag = grown
