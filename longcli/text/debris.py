@@ -738,8 +738,8 @@ def _cased(text: str) -> str:
 def _with_leads(units: list[Unit], title: _Title | None, layout: _Layout) -> list[Unit]:
     """The units with the lead first: the title line (with its author), and for a Markdown
     title or an abstract, the first readable sentence of the introduction."""
+    at = next((n for n, unit in enumerate(units) if unit.readable), None)  # the first one
     if title is None:
-        at = next((n for n, unit in enumerate(units) if unit.readable), None)
         if at is None:
             return units
         lead = units[at]
@@ -754,7 +754,6 @@ def _with_leads(units: list[Unit], title: _Title | None, layout: _Layout) -> lis
         # a short title alone is no sentence: it introduces the sentence right under it
         # instead, cited where that stands ("PDF Example Document: Beautiful is better than
         # ugly."), but not a letter's greeting ("Dear Anna")
-        at = next((n for n, unit in enumerate(units) if unit.readable), None)
         if at is None or _SALUTATION.match(name):
             return units
         if any(title.end <= pos < units[at].start for pos, _ in layout.headings):
