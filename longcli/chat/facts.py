@@ -18,11 +18,12 @@ are a hint that lets one shared word do, never the mechanism.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from rapidfuzz import fuzz
 
 from longcli.chat.recall import BM25
 from longcli.text.names import WORD, mentions, normal_token
@@ -31,7 +32,7 @@ from longcli.text.terms import recall_terms, stem, terms
 
 LEDGER_SCHEME = 2  # 1: facts read by first-person patterns; 2: every statement
 MAX_FACT_CHARS = 300
-NEAR_RATIO = 0.8  # difflib ratio from which two words of 5+ letters are one, misspelt
+NEAR_RATIO = 0.8  # spelling likeness (rapidfuzz ratio) from which two 5+ letter words are one
 MIN_NEAR_LETTERS = 5
 SAME_MATTER_WORDS = 2  # shared content words that make two statements one matter
 SAME_MATTER_SHARE = 0.5  # ... and at least this share of the shorter one's words
@@ -134,7 +135,7 @@ def near(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < MIN_NEAR_LETTERS or a[0] != b[0]:
         return False
-    return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_RATIO
+    return fuzz.ratio(a, b) >= NEAR_RATIO * 100
 
 
 def _shared_words(newer: list[_Word], older: list[_Word]) -> float:

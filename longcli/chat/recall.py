@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+
+from rapidfuzz import fuzz, process
 
 from longcli.text.terms import recall_terms
 
@@ -24,6 +25,9 @@ class BM25:
     ) -> None:
         self._tokenize = tokenize
         self._postings: dict[str, list[tuple[int, int]]] = {}
+        # the spelled words ("~concept" ones are not) by owner ("" or "my"): where a typo
+        # is looked for, kept as terms arrive instead of rebuilt for every query
+        self._spelled: dict[str, list[str]] = {}
         self._lengths: list[int] = []
         self._total_length = 0
         for passage in passages:
@@ -37,7 +41,12 @@ class BM25:
         index = len(self._lengths)
         counts = Counter(self._tokenize(passage))
         for term, tf in counts.items():
-            self._postings.setdefault(term, []).append((index, tf))
+            if term not in self._postings:
+                self._postings[term] = []
+                owner, _, word = term.rpartition(":")
+                if not word.startswith("~"):
+                    self._spelled.setdefault(owner, []).append(term)
+            self._postings[term].append((index, tf))
         length = sum(counts.values())
         self._lengths.append(length)
         self._total_length += length
@@ -65,18 +74,20 @@ class BM25:
         matched = [(t, 1.0) for t in query if t in self._postings]
         if not fuzzy:
             return matched
-        plain = [t for t in self._postings if not t.startswith("~")]
         for term in query:
-            if term in self._postings or term.startswith("~"):
-                continue
             owner, _, word = term.rpartition(":")
-            if len(word) < MIN_NEAR_LETTERS:
+            if term in self._postings or word.startswith("~") or len(word) < MIN_NEAR_LETTERS:
                 continue
-            prefix = f"{owner}:" if owner else ""
-            pool = [t for t in plain if t.startswith(prefix) and (owner or ":" not in t)]
-            for near in difflib.get_close_matches(term, pool, n=1, cutoff=NEAR_CUTOFF):
-                if near not in query:
-                    matched.append((near, NEAR_WEIGHT))
+            # rapidfuzz's ratio is difflib's (2 * matching letters / both lengths), in C++:
+            # a pure-Python scan of every indexed word cost seconds a turn in a long chat
+            best = process.extractOne(
+                term,
+                self._spelled.get(owner, ()),
+                scorer=fuzz.ratio,
+                score_cutoff=NEAR_CUTOFF * 100,
+            )
+            if best is not None and best[0] not in query:
+                matched.append((best[0], NEAR_WEIGHT))
         return matched
 
     def top(

@@ -13,7 +13,7 @@ with. A text's language is given, or guessed from which stop list it hits most.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Han and katakana (content); hiragana runs are grammar and split them.
@@ -196,11 +196,19 @@ for _concept, _words in _CONCEPT_WORDS.items():
     for _word in _words.split():
         _CONCEPTS.setdefault(stem(_word), f"~{_concept}")
 _OWNER = frozenset({"my", "our", "mine", "i", "we"})
+RECALL_CACHE = 1 << 15  # texts whose recall terms are kept (a long chat's statements)
 
 
 def recall_terms(text: str, language: str | None = None) -> list[str]:
     """Stems of the content words, a '~concept' for each word with one, and 'my:' forms
     of the first content word after 'my', 'our' or 'I'; CJK as character pairs."""
+    return list(_recall_terms(text, language))
+
+
+@lru_cache(maxsize=RECALL_CACHE)
+def _recall_terms(text: str, language: str | None) -> tuple[str, ...]:
+    # Memoised: a chat reads each statement it keeps again on every later turn (the fact
+    # ledger's matching, its index), which made a turn cost grow with the session's length.
     out: list[str] = []
     owner = False
     words = _units(text)
@@ -224,4 +232,4 @@ def recall_terms(text: str, language: str | None = None) -> list[str]:
             if concept:
                 out.append(f"my:{concept}")
             owner = False
-    return out
+    return tuple(out)
