@@ -92,11 +92,11 @@ def test_summarize_through_the_server_with_two_calls_at_once(server, run, tmp_pa
     url, log = server
     story = tmp_path / "story.txt"
     words = squality_stories()[0]["document"].split()
-    story.write_text(" ".join(words[:1400]), encoding="utf-8")
+    story.write_text(" ".join(words[:700]), encoding="utf-8")
     before = completions_served(log)
     done = run(
         "summarize", str(story), "--backend", "http", "--base-url", url,
-        "--parallel", "2", "--chunk-tokens", "512", "--words", "80", "-f", "json", "-q",
+        "--parallel", "2", "--chunk-tokens", "256", "--words", "60", "-f", "json", "-q",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)

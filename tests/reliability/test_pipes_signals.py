@@ -35,8 +35,15 @@ def test_summarize_into_head_is_quiet(long_text: Path):
 
 def test_memory_export_into_head_is_quiet(tmp_path: Path):
     s = tmp_path / "s"
-    for i in range(40):
-        shell(f"{PY} -m longcli chat --memory {s} --message 'message {i} " + "x " * 200 + "'")
+    messages = "".join(f"message {i} " + "x " * 200 + "\n" for i in range(40))
+    made = subprocess.run(
+        [PY, "-m", "longcli", "chat", "--memory", str(s), "--interactive"],
+        input=messages,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    assert len(s.joinpath("journal.jsonl").read_text().splitlines()) == 40
     r = shell(f"set -o pipefail; {PY} -m longcli memory export {s} | head -1")
     assert r.stderr == "" and r.stdout.startswith("# Conversation")
 
