@@ -1,6 +1,6 @@
 """The docs point at tests that exist: every `tests/...py` path and `::test_name` that
-RELIABILITY.md, ARCHITECTURE.md, the benches' README and the code's comments name is a
-real file with that test, so a promise cannot lose its test when tests move."""
+RELIABILITY.md, ARCHITECTURE.md, the benches (README and scripts) and the code's comments
+name is a real file with that test, so a promise cannot lose its test when tests move."""
 
 from __future__ import annotations
 
@@ -18,13 +18,21 @@ _CELL_NAMES = re.compile(
 
 
 def _tests_in(path: Path) -> set[str]:
+    """The test functions of a file: at its top level and in its test classes."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    scopes = [tree.body] + [n.body for n in tree.body if isinstance(n, ast.ClassDef)]
+    return {
+        n.name
+        for body in scopes
+        for n in body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
 
 
 def test_every_test_path_the_docs_and_code_name_exists():
     sources = [ROOT / d for d in DOCS]
     sources += sorted((ROOT / "longcli").rglob("*.py")) + sorted((ROOT / "longcli").rglob("*.yaml"))
+    sources += sorted((ROOT / "bench").glob("*.py"))
     named = {(src, m) for src in sources for m in _PATH.findall(src.read_text(encoding="utf-8"))}
     assert len(named) >= 30
     missing = sorted(
