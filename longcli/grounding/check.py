@@ -479,6 +479,7 @@ _CLAIM_NEGATIONS = frozenset(
     """not no never nor neither none nothing nobody nowhere cannot without refuse refuses
     refused fail fails failed unable""".split()
 )
+_NOT = re.compile(r"\wn['’]t\b", re.IGNORECASE)  # don't, isn’t, WON'T
 _CAUSAL = re.compile(
     r"\b(?:because(?: of)?|so that|in order to|due to|as a result of|out of (?=fear|love|"
     r"anger|spite|jealousy|pity|revenge|curiosity|greed|shame)|for fear that|since he|since she"
@@ -523,7 +524,8 @@ def licence_phrase(sentence: str) -> str | None:
 
 
 def _negated(text: str) -> bool:
-    return any(w in _CLAIM_NEGATIONS or w.endswith("n't") or w == "t" for w in words(text))
+    # "don't" by its apostrophe: a lone "t" is an initial as often ("Conan T. Troy")
+    return _NOT.search(text) is not None or any(w in _CLAIM_NEGATIONS for w in words(text))
 
 
 def _names(sentence: str) -> list[str]:

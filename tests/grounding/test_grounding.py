@@ -205,3 +205,20 @@ def test_an_answer_in_another_language_than_its_passages_is_held_to_names_and_nu
     assert check_written(bad, passages, grounds).problems
     same = Grounds(passages, language="de")  # German from German: claims are compared
     assert check_written("Seit 2021 bauen die Leute in Lauscha Autos.", passages, same).problems
+
+
+def test_an_initial_is_not_a_negation_and_a_contraction_is():
+    """ "Conan T. Troy" holds no "n't": a written sentence naming the author is not refused
+    as negating its passage (SQuALITY 63916's title lead was), while "didn't" still is."""
+    from longcli.grounding.check import Grounds, check_written
+
+    passages = [
+        "The Conjurer of Venus, by Conan T. Troy.",
+        "Johnson found the missing scientist on Venus.",
+    ]
+    grounds = Grounds(passages, summary=True)
+    said = "Conan T. Troy tells how Johnson found the missing scientist on Venus."
+    assert check_written(said, passages, grounds).ok
+    for denied in ("Johnson didn't find the missing scientist.", "Johnson DIDN’T find him."):
+        kinds = [p.kind for p in check_written(denied, passages, grounds).problems]
+        assert "negation" in kinds, denied
