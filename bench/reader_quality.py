@@ -77,7 +77,7 @@ RUN_TIMEOUT_S = 3600
 # -- words --------------------------------------------------------------------------------
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_TOKEN = re.compile(rf"[{_CJK}]|[—–]|[^\s{_CJK}—–]+")  # a dash is a token: "out—as"
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")  # "_her_" (Gutenberg italics) is "her"
 _WORDS = re.compile(r"[^\W_]+")

@@ -479,6 +479,7 @@ _CLAIM_NEGATIONS = frozenset(
     """not no never nor neither none nothing nobody nowhere cannot without refuse refuses
     refused fail fails failed unable""".split()
 )
+_CLAUSE_SPLIT = re.compile(r"[,;:()\[\]—–]|\s-\s|--")  # clause or aside punctuation
 _NOT = re.compile(r"\wn['’]t\b", re.IGNORECASE)  # don't, isn’t, WON'T
 _CAUSAL = re.compile(
     r"\b(?:because(?: of)?|so that|in order to|due to|as a result of|out of (?=fear|love|"
@@ -626,6 +627,9 @@ def claim_problems(sentence: str, passages: Passages) -> list[Problem]:
     )
     if swapped:
         problems.append(Problem("swapped", 0, swapped))
+    apart = _names_apart(sentence, passages)
+    if apart:
+        problems.append(Problem("apart", 0, apart))
     reason = _unsupported_reason(sentence, passages)
     if reason:
         problems.append(Problem("reason", 0, reason))
@@ -635,6 +639,20 @@ def claim_problems(sentence: str, passages: Passages) -> list[Problem]:
     if echo and not any(echo.group(0).lower() in p.lower() for p in passages.sentences):
         problems.append(Problem("meta", 0, echo.group(0)))
     return problems
+
+
+def _names_apart(sentence: str, passages: Passages) -> str | None:
+    """Names a clause of the sentence puts together that no passage has together: a
+    relation the passages never state ("When Kriere and Lethla were filled with Rice",
+    written from "Kriere and Lethla should fill them" and a sentence about Rice)."""
+    texts = [set(words(p)) for p in passages.sentences]
+    for clause in _CLAUSE_SPLIT.split(sentence):
+        names = set(_names(clause))
+        if len(names) < 2:
+            continue
+        if not any(names <= seen for seen in texts):
+            return " + ".join(sorted(names))
+    return None
 
 
 def _swapped_roles(sentence: str, passages: Passages) -> str | None:

@@ -217,8 +217,27 @@ def test_an_initial_is_not_a_negation_and_a_contraction_is():
         "Johnson found the missing scientist on Venus.",
     ]
     grounds = Grounds(passages, summary=True)
-    said = "Conan T. Troy tells how Johnson found the missing scientist on Venus."
+    said = "In the story by Conan T. Troy, Johnson found the missing scientist on Venus."
     assert check_written(said, passages, grounds).ok
     for denied in ("Johnson didn't find the missing scientist.", "Johnson DIDN’T find him."):
         kinds = [p.kind for p in check_written(denied, passages, grounds).problems]
         assert "negation" in kinds, denied
+
+
+def test_names_a_clause_puts_together_must_be_together_in_a_passage():
+    """Qwen2.5-Coder-0.5B wrote "When Kriere and Lethla were filled with Rice" (SQuALITY
+    63041) from one sentence about Kriere and Lethla and another about Rice: every word is
+    in the passages, the relation in none. Names from different passages in different
+    clauses are fine."""
+    from longcli.grounding.check import Grounds, check_written
+
+    passages = [
+        "And what more proper than that Kriere and Lethla should fill them?",
+        "Burnett turned to Lethla with an intent scowl.",
+        "Rice turned swiftly as Burnett dragged himself up the ladder.",
+    ]
+    grounds = Grounds(passages, summary=True)
+    invented = "When Kriere and Lethla were filled with Rice, Burnett turned to Lethla."
+    assert [p.kind for p in check_written(invented, passages, grounds).problems] == ["apart"]
+    faithful = "Kriere and Lethla should fill them; Burnett turned to Lethla."
+    assert check_written(faithful, passages, grounds).ok
