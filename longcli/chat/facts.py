@@ -25,15 +25,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from longcli.chat.recall import BM25
+from longcli.chat.recall import BM25, MIN_NEAR_LETTERS, NEAR_CUTOFF
 from longcli.text.names import WORD, mentions, normal_token
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, stem, terms
 
 LEDGER_SCHEME = 2  # 1: facts read by first-person patterns; 2: every statement
 MAX_FACT_CHARS = 300
-NEAR_RATIO = 0.8  # spelling likeness (rapidfuzz ratio) from which two 5+ letter words are one
-MIN_NEAR_LETTERS = 5
 SAME_MATTER_WORDS = 2  # shared content words that make two statements one matter
 SAME_MATTER_SHARE = 0.5  # ... and at least this share of the shorter one's words
 CONCEPT_WEIGHT = 0.5  # a word that shares only a concept with the other statement
@@ -135,7 +133,7 @@ def near(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < MIN_NEAR_LETTERS or a[0] != b[0]:
         return False
-    return fuzz.ratio(a, b) >= NEAR_RATIO * 100
+    return fuzz.ratio(a, b) >= NEAR_CUTOFF * 100  # recall's bar for a typo, too
 
 
 def _shared_words(newer: list[_Word], older: list[_Word]) -> float:

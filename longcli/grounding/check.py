@@ -201,7 +201,8 @@ def is_shortening(short: str, original: str, min_share: float = 0.4) -> bool:
 
 # Tokens of a sentence for the deletion rule: words, and the punctuation that sets off a
 # clause or an aside (a spaced hyphen counts as a dash).
-_CLAUSE_TOKEN = re.compile(r"\w+|[,;:()\[\]—–]|(?<=\s)-(?=\s)|--", re.UNICODE)
+_CLAUSE_MARK = r"[,;:()\[\]—–]|(?<=\s)-(?=\s)|--"
+_CLAUSE_TOKEN = re.compile(rf"\w+|{_CLAUSE_MARK}", re.UNICODE)
 _DELIMITERS = frozenset(",;:()[]—–-")
 _NEGATIONS = frozenset(
     """not no never nor neither none nothing nobody nowhere without cannot t""".split()
@@ -479,7 +480,7 @@ _CLAIM_NEGATIONS = frozenset(
     """not no never nor neither none nothing nobody nowhere cannot without refuse refuses
     refused fail fails failed unable""".split()
 )
-_CLAUSE_SPLIT = re.compile(r"[,;:()\[\]—–]|\s-\s|--")  # clause or aside punctuation
+_CLAUSE_SPLIT = re.compile(_CLAUSE_MARK)  # where the deletion rule's clauses end, too
 _NOT = re.compile(r"\wn['’]t\b", re.IGNORECASE)  # don't, isn’t, WON'T
 _CAUSAL = re.compile(
     r"\b(?:because(?: of)?|so that|in order to|due to|as a result of|out of (?=fear|love|"
