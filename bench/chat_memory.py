@@ -76,7 +76,7 @@ QUOTE_MARK = "(You told me at turn"
 
 def cost(turns: int, ctx: int) -> None:
     from longcli.chat.conversation import Chat, ChatOptions
-    from longcli.chat.memory import FACTS_HEADING
+    from longcli.chat.prompt import FACTS_HEADING
     from longcli.chat.session import Session
     from longcli.prompts.templates import load_templates
     from tests.support.fake_backend import FakeBackend
@@ -184,7 +184,8 @@ def build_session(
 ) -> dict[str, Any]:
     """A session of `depth` turns, stored as real turns are; returns what its memory holds."""
     from longcli.backends.llama import LlamaBackend
-    from longcli.chat.conversation import Chat, ChatOptions, holds, names
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.facts import holds, names
     from longcli.chat.session import Session
     from longcli.config import Fold
     from longcli.grounding.check import entity_precision
@@ -338,10 +339,10 @@ def retention(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _layouts() -> dict[str, Any]:
-    from longcli.chat.memory import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING
+    from longcli.chat.prompt import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING
 
     def current(recalled: list[str], facts: list[str], user: str) -> str:
-        from longcli.chat.memory import user_text
+        from longcli.chat.prompt import user_text
 
         return user_text(user, recalled, facts)
 
@@ -375,10 +376,10 @@ def _layouts() -> dict[str, Any]:
 
 def layout(args: argparse.Namespace) -> dict[str, Any]:
     """Model-only accuracy of each prompt layout on the same memory and questions."""
-    from longcli.backends.base import Message
     from longcli.backends.llama import LlamaBackend
+    from longcli.calls import Message
     from longcli.chat.conversation import Chat, ChatOptions
-    from longcli.chat.memory import context_messages
+    from longcli.chat.prompt import context_messages
     from longcli.chat.session import Session
     from longcli.config import Fold
     from longcli.grounding.ask import for_attempt
@@ -404,8 +405,9 @@ def layout(args: argparse.Namespace) -> dict[str, Any]:
         asked = []
         for fact in planted:
             for question in fact.questions[: args.questions]:
-                _, _, _, recalled, facts = chat._prepare(question)
-                asked.append((fact, question, recalled, [f.text for f in facts]))
+                prompt = chat.prepare(question)
+                recalled = [r.text for r in prompt.recalled]
+                asked.append((fact, question, recalled, [f.text for f in prompt.facts]))
         head = context_messages(chat.system, chat.state.summary, chat.window)
         for name, shape in _layouts().items():
             hits = []
@@ -583,7 +585,7 @@ def _fake_type() -> type:
     return FakeBackend
 
 
-def _open(path: Path, backend: Any, reply_tokens: int) -> tuple[Any, Any]:
+def _open(path: Path, backend: Any, reply_tokens: int, model: Any = None) -> tuple[Any, Any]:
     from longcli.chat.conversation import Chat, ChatOptions
     from longcli.chat.session import Session
     from longcli.config import Fold
@@ -591,7 +593,7 @@ def _open(path: Path, backend: Any, reply_tokens: int) -> tuple[Any, Any]:
 
     session = Session.open(path, create=True, writable=True)
     options = ChatOptions(reply_tokens=reply_tokens, fold=Fold.extractive)
-    return Chat(session, backend, load_templates(), options), session
+    return Chat(session, backend, load_templates(), options, model=model), session
 
 
 def play(
@@ -699,13 +701,14 @@ def document_trust(
     doc.write_text(text, encoding="utf-8")
     base = work / f"doc-{name}"
     shutil.rmtree(base, ignore_errors=True)
-    chat, session = _open(base, backend, reply_tokens)
-    try:
-        if not isinstance(backend, _fake_type()):
-            from longcli.models.gguf import describe_model
-            from longcli.models.locate import bundled_model_path
+    model = None
+    if not isinstance(backend, _fake_type()):
+        from longcli.models.gguf import describe_model
+        from longcli.models.locate import bundled_model_path
 
-            chat.model = describe_model(bundled_model_path())
+        model = describe_model(bundled_model_path())
+    chat, session = _open(base, backend, reply_tokens, model)
+    try:
         add_documents(chat, Settings(cache=False), resolve_sources([str(doc)], True))
     finally:
         session.close()

@@ -100,7 +100,7 @@ class RecipeRun:
 
 def summarize(backend: Any, text: str, seed: int = 0) -> RecipeRun:
     """Run the recipe on `text` with a longcli Backend (for its model and tokenizer)."""
-    from longcli.backends.base import Message, Sampling
+    from longcli.calls import Message, Sampling
 
     run = RecipeRun("")
 

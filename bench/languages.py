@@ -45,8 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from longcli.chat.recall import BM25  # noqa: E402
-from longcli.text import language, units  # noqa: E402
+from longcli.text import language  # noqa: E402
 from longcli.text.sentences import split_sentences  # noqa: E402
+from longcli.text.vocabulary import word_count  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "lang"
 SHARED_ZH = ROOT.parent / "shared" / "data" / "zh"
@@ -171,7 +172,7 @@ def judge(sample: Sample, asked: int, summary: str) -> Length:
             unterminated.append(sentence)
     return Length(
         asked,
-        units.count(summary),
+        word_count(summary),
         len(sentences),
         debris,
         fragments,
@@ -197,7 +198,7 @@ def measure(sample: Sample, facts: dict[str, dict[str, str]], shares: tuple[floa
     if sample.gold:
         p, r, f1 = boundaries(sample.gold, [s.text for s in split_sentences(text)])
     if sample.gold:
-        total = units.count(text)
+        total = word_count(text)
         asked = [max(10, round(total * share)) for share in shares]
     else:
         asked = list(SHARED_WORDS)

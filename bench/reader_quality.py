@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from longcli.text import terms
+from longcli.text import vocabulary
 from longcli.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,9 +86,9 @@ _CLOSERS = "\"'”’)]}*_`»"
 _OPENERS = "\"'“‘([{*_`«"
 _BOUNDARY = ",;:—–(){}[]-"  # punctuation that sets off a clause or an aside
 
-# longcli's own stop words (text/terms.py), less the chat's request words and with two
+# longcli's own stop words (text/vocabulary.py), less the chat's request words and with two
 # interjections that dialogue makes frequent: not names.
-STOPWORDS = (terms.STOPWORDS - {"remind", "tell", "know", "said", "say", "please"}) | {
+STOPWORDS = (vocabulary.STOPWORDS - {"remind", "tell", "know", "said", "say", "please"}) | {
     "oh",
     "yes",
 }

@@ -269,8 +269,8 @@ def child_chat(args: dict[str, Any]) -> dict[str, Any]:
 def one_shot_ttft(path: Path, ctx: int) -> dict[str, float]:
     """Time to the first token of a one-shot turn on a kept session, from model loaded:
     cold, then after loading the state the session kept (the load counts)."""
-    from longcli.backends.base import Sampling
     from longcli.backends.llama import LlamaBackend
+    from longcli.calls import Sampling
     from longcli.chat import kvstate
     from longcli.chat.conversation import Chat, ChatOptions
     from longcli.chat.session import Session
@@ -288,10 +288,10 @@ def one_shot_ttft(path: Path, ctx: int) -> dict[str, float]:
         started = time.perf_counter()
         if mode == "warm":
             ttft["restored_tokens"], _ = kvstate.restore(fresh, path)
-        messages, prompt_tokens = chat._prepare(question)[:2]  # the prompt as ask() builds it
-        next(iter(fresh.stream(messages, Sampling(max_tokens=8))))
+        prompt = chat.prepare(question)  # the prompt as ask() builds it
+        next(iter(fresh.stream(prompt.messages, Sampling(max_tokens=8))))
         ttft[mode] = time.perf_counter() - started
-        ttft["prompt_tokens"] = prompt_tokens
+        ttft["prompt_tokens"] = prompt.prompt_tokens
         session.close()
     return ttft
 
@@ -329,13 +329,13 @@ def child_long_memory(args: dict[str, Any]) -> dict[str, Any]:
 def child_batched(args: dict[str, Any]) -> dict[str, Any]:
     """Map-phase calls (real chunks, the map prompt) through the batched decoder with N
     sequences, and one by one through the ordinary backend; tokens per second."""
-    from longcli.backends.base import Sampling
     from longcli.backends.batched import BatchedBackend
     from longcli.backends.llama import LlamaBackend, LoadOptions
+    from longcli.calls import Sampling
     from longcli.models.gguf import describe_model
     from longcli.models.locate import bundled_model_path
+    from longcli.prompts.summary import map_prompt
     from longcli.prompts.templates import load_templates
-    from longcli.summarize.budget import prompt_messages
     from longcli.summarize.parallel import DaemonPool
     from longcli.text.chunks import chunk_stream
 
@@ -348,8 +348,7 @@ def child_batched(args: dict[str, Any]) -> dict[str, Any]:
     text = Path(args["text"]).read_text(encoding="utf-8")
     prompts = []
     for chunk in chunk_stream([text], 1024, tokenizer.count_tokens):
-        content = templates.fill("map", text=chunk.text, words=150, instructions="")
-        prompts.append(prompt_messages(templates, content))
+        prompts.append(map_prompt(templates, chunk.text, None, 150, None))
         if len(prompts) == args["calls"]:
             break
     results: dict[str, Any] = {}

@@ -181,7 +181,7 @@ def centrality(text: str, words: int) -> str:
 
 def measure_speeds(backend: Any, words: int = 1500, rounds: int = 2) -> tuple[float, float]:
     """(prefill tokens/s, decode tokens/s) of this backend now, on a story excerpt."""
-    from longcli.backends.base import Message, Sampling
+    from longcli.calls import Message, Sampling
 
     story = load_stories(1) if DATA.is_file() else load_smoke_story()
     text = " ".join(story[0]["document"].split()[:words])
@@ -227,8 +227,8 @@ def run_longcli(
     seconds = time.perf_counter() - started
     s = result.stats
     plan = plan_run([c.tokens for c in chunks], summarizer.budget, method)
-    outcomes = Counter(c.outcome for c in result.chunks)
-    outcomes.update(m.outcome for level in result.levels for m in level if len(m.inputs) > 1)
+    outcomes = Counter(str(c.outcome) for c in result.chunks)
+    outcomes.update(str(m.outcome) for level in result.levels for m in level if len(m.inputs) > 1)
     return {
         "summary": result.summary,
         "seconds": seconds,

@@ -58,6 +58,20 @@ def _say(message: str) -> None:
         pass  # stderr is closed: the exit code still tells
 
 
+_said_interrupted = False
+
+
+def _interrupted() -> int:
+    """Say "interrupted", once per process whichever path the Ctrl-C took; returns 130."""
+    global _said_interrupted
+    from longcli.errors import ExitCode
+
+    if not _said_interrupted:
+        _said_interrupted = True
+        _say("interrupted")
+    return ExitCode.INTERRUPTED
+
+
 def _framework_exit(exc: BaseException) -> int | None:
     """Exit code for the CLI framework's own exceptions (click, or the copy typer vendors).
 
@@ -67,8 +81,7 @@ def _framework_exit(exc: BaseException) -> int | None:
 
     name = type(exc).__name__
     if name == "Abort":
-        _say("interrupted")
-        return ExitCode.INTERRUPTED
+        return _interrupted()
     if name == "Exit" and hasattr(exc, "exit_code"):
         return int(exc.exit_code)
     if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
@@ -86,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run longcli; returns (and, as a script, exits with) the documented exit code."""
     from longcli.errors import ExitCode, OutputClosed, exit_code_for, one_line
 
+    global _said_interrupted
+    _said_interrupted = False  # once per run (tests run many in one process)
     args = sys.argv[1:] if argv is None else argv
     debug = _debug_requested(args)
     _guard_standard_streams()
@@ -100,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="longcli", standalone_mode=False)
         if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent return of 130
-            _say("interrupted")
-            return ExitCode.INTERRUPTED
+            return _interrupted()
         sys.stdout.flush()
         return int(result) if isinstance(result, int) else ExitCode.OK
     except (BrokenPipeError, OutputClosed):
@@ -113,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         code = _framework_exit(exc)
         if code is not None:
             return code
-        if debug and not isinstance(exc, KeyboardInterrupt):
+        if isinstance(exc, KeyboardInterrupt):
+            return _interrupted()
+        if debug:
             import traceback
 
             traceback.print_exc()
@@ -125,11 +141,14 @@ def run() -> None:
     from longcli.backends import crashwatch
 
     crashwatch.enable()  # a crash in llama.cpp ends with one line, not a bare 139
-    code = main()
     try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _quiet_broken_pipe()
+        code = main()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+    except KeyboardInterrupt:  # one arriving after main's own handler: still one line
+        code = _interrupted()
     sys.exit(code)
 
 

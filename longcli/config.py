@@ -19,12 +19,10 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, cast
 
-from longcli.backends.base import Sampling
+from longcli.calls import Sampling
 from longcli.errors import ConfigError
+from longcli.places import aliases_path, config_dir, config_path
 
-APP_NAME = "longcli"
-CONFIG_FILE_NAME = "config.yaml"
-ALIASES_FILE_NAME = "aliases.yaml"
 ENV_PREFIX = "LONGCLI_"
 SECRET_SETTINGS = ("api_key",)  # never printed: `config show` says "(set, hidden)"
 MAX_LLAMA_THREADS = 512  # GGML_MAX_N_THREADS
@@ -106,7 +104,11 @@ def available_cores() -> int:
 
 
 def _max_threads() -> float:
-    return min(MAX_LLAMA_THREADS, 4 * available_cores())
+    """--threads' ceiling: llama.cpp's own, and no lower than the machine's CPUs (a
+    container's affinity may give this process fewer than the machine has), with room to
+    oversubscribe the cores it may use."""
+    machine = os.cpu_count() or 1
+    return min(MAX_LLAMA_THREADS, max(4 * available_cores(), machine))
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,44 @@ class Settings:
 
 
 FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The settings given on the command line; None where a flag was not given.
+
+    Each field is named like the setting it sets (`--kv-type` sets `kv_type`), and a
+    command fills the ones it takes by name; `read_flags` checks them like every source.
+    """
+
+    model: str | None = None
+    backend: BackendKind | None = None
+    base_url: str | None = None
+    server_model: str | None = None
+    parallel: int | None = None
+    ctx: int | None = None
+    gpu_layers: int | None = None
+    kv_type: KvType | None = None
+    flash_attn: FlashAttn | None = None
+    rope_scaling: RopeScaling | None = None
+    rope_factor: float | None = None
+    repack: Repack | None = None
+    threads: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    repeat_penalty: float | None = None
+    seed: int | None = None
+    words: int | None = None
+    language: str | None = None
+    style: Style | None = None
+    method: Method | None = None
+    instructions: str | None = None
+    chunk_tokens: int | None = None
+    prompt_file: str | None = None
+    cache: bool | None = None
+
+
 _HINTS = typing.get_type_hints(Settings)
 
 
@@ -431,44 +471,6 @@ def env_var(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-# -- where things live ----------------------------------------------------------------------
-
-
-def _env_dir(var: str, default: str) -> Path:
-    value = os.environ.get(var)
-    return Path(value).expanduser() if value else Path(default)
-
-
-def config_dir() -> Path:
-    """Where config.yaml and user prompt templates live (LONGCLI_CONFIG_DIR overrides)."""
-    import platformdirs
-
-    return _env_dir("LONGCLI_CONFIG_DIR", platformdirs.user_config_dir(APP_NAME))
-
-
-def cache_dir() -> Path:
-    """Where finished model calls are cached for resume (LONGCLI_CACHE_DIR overrides)."""
-    import platformdirs
-
-    return _env_dir("LONGCLI_CACHE_DIR", platformdirs.user_cache_dir(APP_NAME))
-
-
-def data_dir() -> Path:
-    """Where models and named sessions live (LONGCLI_DATA_DIR overrides)."""
-    import platformdirs
-
-    return _env_dir("LONGCLI_DATA_DIR", platformdirs.user_data_dir(APP_NAME))
-
-
-def config_path() -> Path:
-    return config_dir() / CONFIG_FILE_NAME
-
-
-def aliases_path() -> Path:
-    """Aliases made with `longcli models alias`, kept apart from the user's config.yaml."""
-    return config_dir() / ALIASES_FILE_NAME
-
-
 # -- loading --------------------------------------------------------------------------------
 
 
@@ -520,11 +522,12 @@ def read_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
     return values
 
 
-def read_flags(flags: dict[str, Any]) -> dict[str, Any]:
-    """Values given as command-line flags (None: not given), checked like the others."""
+def read_flags(flags: Flags) -> dict[str, Any]:
+    """The settings the flags give (those not None), checked like the other sources."""
+    given = ((f.name, getattr(flags, f.name)) for f in dataclasses.fields(flags))
     return {
         name: coerce(name, value, "--" + name.replace("_", "-"))
-        for name, value in flags.items()
+        for name, value in given
         if value is not None
     }
 
@@ -568,12 +571,12 @@ def write_aliases_file(aliases: dict[str, str]) -> None:
 
 
 def load_settings(
-    flags: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+    flags: Flags | None = None, environ: dict[str, str] | None = None
 ) -> tuple[Settings, list[str]]:
     """Defaults < config file < environment < flags. Returns (settings, warnings)."""
     file_values, warnings = read_config_file(config_path())
     file_values["aliases"] = {**read_aliases_file(), **file_values.get("aliases", {})}
     settings = Settings().with_overrides(**file_values)
     settings = settings.with_overrides(**read_env(environ))
-    settings = settings.with_overrides(**read_flags(flags or {}))
+    settings = settings.with_overrides(**read_flags(flags or Flags()))
     return validate(settings), warnings

@@ -15,8 +15,9 @@ from enum import StrEnum
 from importlib import metadata
 
 from longcli import __version__
-from longcli.config import BackendKind, Settings, cache_dir, config_path, data_dir
+from longcli.config import BackendKind, Settings
 from longcli.models.gguf import ModelInfo
+from longcli.places import cache_dir, config_path, data_dir
 
 
 class Status(StrEnum):
@@ -199,7 +200,7 @@ def _load_checks(settings: Settings, model: ModelInfo) -> list[Check]:
 
 def _extra_checks() -> list[Check]:
     """Each optional part: not installed (fine), or installed and importing for real."""
-    from longcli.text.documents import reader_status
+    from longcli.text.documents import extra_install, reader_status
 
     checks: list[Check] = []
     for status in reader_status():
@@ -212,15 +213,17 @@ def _extra_checks() -> list[Check]:
         else:
             checks.append(Check("extras", status.format.value, Status.info,
                                 "the docs extra is not installed",
-                                "pip install 'longcli[docs]'"))  # fmt: skip
+                                extra_install("docs")))  # fmt: skip
     checks.append(_import_check("hub", "huggingface_hub", "longcli models pull", "hub"))
     return checks
 
 
 def _import_check(extra: str, module: str, what: str, name: str) -> Check:
+    from longcli.text.documents import extra_install
+
     if not _installed(module.replace("_", "-")) and not _installed(module):
         return Check("extras", extra, Status.info, f"not installed (needed by {what})",
-                     f"pip install 'longcli[{name}]'")  # fmt: skip
+                     extra_install(name))  # fmt: skip
     try:
         __import__(module)
     except Exception as exc:

@@ -1,4 +1,5 @@
-"""Small, careful file-system helpers: atomic writes, private directories, user outputs."""
+"""Small, careful file-system helpers: atomic writes, private directories, user outputs,
+and the one rule for files inside a session directory (see "Files longcli keeps")."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from longcli import faults
+from longcli.errors import SessionError
+
+T = TypeVar("T")
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -159,3 +163,111 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# -- Files longcli keeps: one rule for every file inside a session directory -------------
+#
+# A session directory may come from an archive or a repository, so any name in it may be
+# a symbolic link planted to reach ~/.bashrc. Every file longcli reads or writes there
+# (journal, lock, state, meta, facts, docs, KV state, readline history, the temp files of
+# atomic writes) goes through these functions: opened with O_NOFOLLOW, created with
+# O_EXCL, replaced with os.replace (which replaces a name, never a link's target), and a
+# name that is a link, or not a regular file, is refused with one line before anything is
+# read or written. So nothing outside the directory is ever created, truncated or
+# re-moded. Only the directory itself may be a link: the user named it.
+
+
+def link_refusal(path: Path) -> SessionError:
+    return SessionError(
+        f"{path} is a symbolic link; longcli does not follow links in a session directory"
+    )
+
+
+def refuse_link(path: Path) -> None:
+    """Raise SessionError when `path` is a symbolic link, dangling or not."""
+    if path.is_symlink():
+        raise link_refusal(path)
+
+
+def refuse_links(directory: Path, names: Iterable[str]) -> None:
+    """Refuse a directory in which any of `names` is a symbolic link or not a regular file."""
+    for name in names:
+        path = directory / name
+        try:
+            st = path.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            raise link_refusal(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(path)
+
+
+def open_nofollow(path: Path, flags: int, mode: int = PRIVATE_FILE_MODE) -> int:
+    """os.open for a file longcli keeps: never through a link, and only a regular file.
+
+    O_NONBLOCK keeps a FIFO planted under the name from blocking the open; it is cleared
+    once the file is known to be a regular one.
+    """
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
+    except OSError:
+        if path.is_symlink():  # ELOOP on Linux and macOS, EMLINK on FreeBSD
+            raise link_refusal(path) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _not_regular(path)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_nofollow(path: Path) -> bytes:
+    """The whole of a file longcli keeps (FileNotFoundError when there is none)."""
+    with os.fdopen(open_nofollow(path, os.O_RDONLY), "rb") as f:
+        return f.read()
+
+
+def write_nofollow(path: Path, data: bytes) -> None:
+    """Replace a file longcli keeps atomically, private; a name that is a link is refused."""
+    refuse_link(path)
+    atomic_write_bytes(path, data, PRIVATE_FILE_MODE)
+
+
+def replace_nofollow(path: Path, write: Callable[[Path], T]) -> T:
+    """Replace a file longcli keeps with what `write` puts in a fresh private temp file
+    beside it (for writers that take a path: llama.cpp's state file, readline's history).
+
+    The temp file is made by mkstemp (O_CREAT | O_EXCL: never through a link), so `write`
+    only ever opens a regular file longcli just created.
+    """
+    refuse_link(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        result = write(tmp)
+        # The writer may have renamed its own temp over ours (readline does): still never
+        # a link, and private whatever mode it was given.
+        fd = open_nofollow(tmp, os.O_RDONLY)
+        try:
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+    return result
+
+
+def _not_regular(path: Path) -> SessionError:
+    return SessionError(
+        f"{path} is not a regular file; longcli keeps only regular files in a session directory"
+    )

@@ -8,8 +8,10 @@ Two ways to run the command line:
   signals, kills, pipes, closed streams, several processes at once.
 
 Both accept `--backend fake` among the arguments, which no user can pass: the runner
-turns it into the engine's test hook (LONGCLI_TEST_BACKEND), which loads the stand-in
-model of tests/support/fake_backend.py.
+registers the stand-in model of tests/support/fake_backend.py with the engine instead
+(`use_stand_in` in this process; tests/support/fake_main.py in a child process). A test
+that starts processes itself uses `longcli_command()`, which honours TESTS_FAKE_MODEL=1
+(the reliability suite's `fake_model` fixture sets it).
 """
 
 from __future__ import annotations
@@ -84,21 +86,26 @@ def private_user_dirs(
     return home
 
 
-FAKE_HOOK = {"LONGCLI_TEST_BACKEND": "tests.support.fake_backend"}
+FAKE_ENV = "TESTS_FAKE_MODEL"  # "1": the test's longcli processes use the stand-in model
+LONGCLI = [sys.executable, "-m", "longcli"]
+LONGCLI_ON_FAKE = [sys.executable, "-m", "tests.support.fake_main"]  # stand-in registered
 
 
-def with_fake(
-    args: tuple[str, ...], env: dict[str, str] | None
-) -> tuple[list[str], dict[str, str]]:
-    """The arguments without a `--backend fake` pair, and the environment that means it."""
+def longcli_command(env: dict[str, str] | None = None) -> list[str]:
+    """How a test starts longcli: on the stand-in model where `env` (else this process's
+    environment) has TESTS_FAKE_MODEL=1, else as a user would."""
+    wants_fake = (env if env is not None else os.environ).get(FAKE_ENV) == "1"
+    return list(LONGCLI_ON_FAKE if wants_fake else LONGCLI)
+
+
+def with_fake(args: tuple[str, ...]) -> tuple[list[str], bool]:
+    """The arguments without a `--backend fake` pair, and whether it was there."""
     found = list(args)
-    environ = dict(env or {})
     for i in range(len(found) - 1):
         if found[i] == "--backend" and found[i + 1] == "fake":
             del found[i : i + 2]
-            environ.update(FAKE_HOOK)
-            break
-    return found, environ
+            return found, True
+    return found, False
 
 
 class CLI:
@@ -113,12 +120,14 @@ class CLI:
         cwd: Path | None = None,
     ) -> subprocess.CompletedProcess[str]:
         data = input.encode() if isinstance(input, str) else input
-        argv, env = with_fake(args, env)
+        argv, fake = with_fake(args)
+        environ = {**os.environ, **(env or {})}
+        command = LONGCLI_ON_FAKE if fake else longcli_command(environ)
         proc = subprocess.run(
-            [sys.executable, "-m", "longcli", *argv],
+            [*command, *argv],
             input=data if data is not None else b"",
             capture_output=True,
-            env={**os.environ, **(env or {})},
+            env=environ,
             timeout=timeout,
             cwd=cwd,
         )
@@ -149,11 +158,16 @@ class InProcess:
         from click.testing import CliRunner
 
         from longcli.__main__ import main
+        from longcli.backends.engine import use_stand_in
+        from tests.support.fake_backend import make
 
-        argv, environ = with_fake(args, env)
+        argv, fake = with_fake(args)
+        environ = dict(env or {})
         previous = os.getcwd()
         if cwd is not None:
             os.chdir(cwd)
+        if fake or longcli_command({**os.environ, **environ}) == LONGCLI_ON_FAKE:
+            use_stand_in(make)
         try:
             with CliRunner().isolation(input=input, env=environ) as (out, err, _):
                 code = main(argv)
@@ -163,6 +177,7 @@ class InProcess:
                 stderr = err.getvalue().decode("utf-8", errors="replace")
         finally:
             os.chdir(previous)
+            use_stand_in(None)
         return subprocess.CompletedProcess(["longcli", *argv], code, stdout, stderr)
 
 

@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from longcli.backends.base import Message, Sampling
+from longcli.calls import Message, Sampling
 from tests.support.fake_backend import FakeBackend
 
 

@@ -9,43 +9,16 @@ only some backends have are declared in their `Capabilities`, never guessed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from longcli.calls import Message, Sampling
 from longcli.errors import ModelError
 
 # Tokens kept free wherever a prompt is measured in parts: where a template meets its
 # content, tokenizers can merge or split a token the parts counted separately.
 SLACK_TOKENS = 16
-
-
-@dataclass(frozen=True)
-class Message:
-    role: str  # "system" | "user" | "assistant"
-    content: str
-
-
-@dataclass(frozen=True)
-class Sampling:
-    """How to sample one call; with max_tokens 0, the defaults that calls derive from."""
-
-    max_tokens: int = 0
-    temperature: float = 0.2
-    top_p: float = 0.9
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.15
-    seed: int = 0
-
-    def params(self) -> dict[str, Any]:
-        """As llama-cpp-python's create_completion and llama-server's API name them (the
-        field names are theirs)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def key(self) -> str:
-        """Every field, in order, for cache keys: a new field changes the key."""
-        return "|".join(str(getattr(self, f.name)) for f in fields(self))
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from longcli.backends.base import Backend
 from longcli.backends.llama import LoadOptions
-from longcli.config import DEFAULT_ROPE_FACTOR, Settings
+from longcli.config import DEFAULT_ROPE_FACTOR, BackendKind, Settings
 from longcli.errors import UsageError
 from longcli.models.footprint import (
     MIB,
@@ -26,8 +24,7 @@ from longcli.models.locate import resolve_model
 if TYPE_CHECKING:
     from longcli.backends.http import ServerOptions
 
-TEST_BACKEND_ENV = "LONGCLI_TEST_BACKEND"  # "module[:function]" making a Backend: tests only
-# Rough speeds of the bundled 135M model on 2 CPU cores; scaled by weight size for others.
+StandIn = Callable[[Settings], Backend]  # a Backend made from the settings, in place of any
 
 
 @dataclass(frozen=True)
@@ -52,20 +49,6 @@ class EngineInfo:
     trained_ctx: int | None = None
     repack: bool | None = None  # in-process: weights repacked for this CPU
     server: ServerInfo | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        if self.path is None:
-            server = asdict(self.server) if self.server else {}
-            return {"name": self.name, "path": None, "n_ctx": self.n_ctx, **server}
-        return {
-            "name": self.name,
-            "path": str(self.path),
-            "architecture": self.architecture,
-            "quantization": self.quantization,
-            "trained_ctx": self.trained_ctx,
-            "n_ctx": self.n_ctx,
-            **({} if self.repack is None else {"repack": self.repack}),
-        }
 
 
 @dataclass
@@ -219,6 +202,66 @@ def resolve_model_info(settings: Settings) -> ModelInfo:
     return describe_model(resolve_model(settings.model, settings.aliases))
 
 
+@dataclass(frozen=True)
+class OpenRequest:
+    """What a command asks of the backend it opens, besides the settings."""
+
+    verbose: bool = False  # llama.cpp's own log
+    vocab_only: bool = False  # the tokenizer without the weights
+    sequences: int = 1  # calls decoded together (in-process --parallel)
+    note: Callable[[str], None] | None = None  # hears what the user should know about the load
+
+
+def _open_llama(settings: Settings, request: OpenRequest) -> Engine:
+    from longcli.backends.llama import LlamaBackend
+
+    info = resolve_model_info(settings)
+    options = load_options(settings, info, probe=not request.vocab_only, note=request.note)
+    sequences = 1 if request.vocab_only else request.sequences
+    n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0, sequences=sequences)
+    if sequences > 1:
+        from longcli.backends.batched import BatchedBackend
+
+        # The model's own context is only for tokenizing; calls go to the batched one.
+        tokenizer = LlamaBackend(info, MIN_CTX, options, verbose=request.verbose)
+        batched = BatchedBackend(tokenizer, sequences, n_ctx)
+        return Engine(batched, info, n_ctx, tokenizer.gpu_layers, repack=tokenizer.repack)
+    backend = LlamaBackend(
+        info, n_ctx, options, verbose=request.verbose, vocab_only=request.vocab_only
+    )
+    repack = None if request.vocab_only else backend.repack
+    return Engine(backend, info, n_ctx, backend.gpu_layers, repack=repack)
+
+
+def _open_http(settings: Settings, request: OpenRequest) -> Engine:
+    from longcli.backends.http import HttpBackend
+
+    server = HttpBackend(server_options(settings))
+    return Engine(server, None, server.n_ctx, server=ServerInfo(**server.facts()))
+
+
+# The backends longcli has, by the `backend` setting that chooses them.
+OPENERS: dict[BackendKind, Callable[[Settings, OpenRequest], Engine]] = {
+    BackendKind.llama: _open_llama,
+    BackendKind.http: _open_http,
+}
+_stand_in: list[StandIn] = []  # at most one: see use_stand_in
+
+
+def use_stand_in(make: StandIn | None) -> None:
+    """From now on, in this process, every engine is `make(settings)`, whatever the settings
+    ask for (None: back to the real backends). The test suite registers its deterministic
+    model this way (tests/support); nothing in longcli does."""
+    _stand_in.clear()
+    if make is not None:
+        _stand_in.append(make)
+
+
+def stand_in_active() -> bool:
+    """Whether a stand-in replaces the real backends (its model's size is unknown)."""
+    return bool(_stand_in)
+
+
 def open_engine(
     settings: Settings,
     *,
@@ -233,33 +276,11 @@ def open_engine(
     the context chosen here (see batched.py). `note` hears what the user should know
     about the load (the repack probe's verdict).
     """
-    hook = os.environ.get(TEST_BACKEND_ENV)
-    if hook:  # the test suite's stand-in model (tests/support/fake_backend.py)
-        module, _, name = hook.partition(":")
-        backend = getattr(importlib.import_module(module), name or "make")(settings)
+    if _stand_in:
+        backend = _stand_in[0](settings)
         return Engine(backend, None, backend.n_ctx)
-    if settings.backend == "http":
-        from longcli.backends.http import HttpBackend
-
-        server = HttpBackend(server_options(settings))
-        return Engine(server, None, server.n_ctx, server=ServerInfo(**server.facts()))
-    from longcli.backends.llama import LlamaBackend
-
-    info = resolve_model_info(settings)
-    options = load_options(settings, info, probe=not vocab_only, note=note)
-    sequences = 1 if vocab_only else sequences
-    n_ctx = choose_ctx(settings, info, offloaded=options.gpu_layers != 0, sequences=sequences)
-    if sequences > 1:
-        from longcli.backends.batched import BatchedBackend
-
-        # The model's own context is only for tokenizing; calls go to the batched one.
-        tokenizer = LlamaBackend(info, MIN_CTX, options, verbose=verbose)
-        batched = BatchedBackend(tokenizer, sequences, n_ctx)
-        return Engine(batched, info, n_ctx, tokenizer.gpu_layers, repack=tokenizer.repack)
-    backend = LlamaBackend(info, n_ctx, options, verbose=verbose, vocab_only=vocab_only)
-    return Engine(
-        backend, info, n_ctx, backend.gpu_layers, repack=None if vocab_only else backend.repack
-    )
+    request = OpenRequest(verbose, vocab_only, sequences, note)
+    return OPENERS[settings.backend](settings, request)
 
 
 def server_options(settings: Settings) -> ServerOptions:

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from longcli.backends import reasoning
-from longcli.backends.base import Capabilities, Completion, Message, Sampling, check_fits
+from longcli.backends.base import Capabilities, Completion, check_fits
 from longcli.backends.tokens import (
     CachedCounter,
     EstimateCounter,
@@ -30,6 +30,7 @@ from longcli.backends.tokens import (
     TokenCounter,
     load_tiktoken_offline,
 )
+from longcli.calls import Message, Sampling
 from longcli.config import Settings, Tokenizer
 from longcli.errors import ServerError, UsageError
 

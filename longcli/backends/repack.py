@@ -32,8 +32,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from longcli.config import Repack, cache_dir
+from longcli.config import Repack
 from longcli.models.gguf import ModelInfo
+from longcli.places import cache_dir
 
 REPACK_FILE = "repack.json"
 REPACK_FORMAT = 1

@@ -24,11 +24,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from longcli.backends.base import Sampling
 from longcli.backends.runtime import policy_in_force
-from longcli.config import available_cores, cache_dir
+from longcli.calls import Sampling
+from longcli.config import available_cores
 from longcli.errors import ModelError
 from longcli.models.gguf import ModelInfo
+from longcli.places import cache_dir
 from longcli.storage import read_json_object
 from longcli.streams import Streams
 

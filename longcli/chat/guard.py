@@ -14,18 +14,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 
-from longcli.chat.facts import Fact, asks_about, is_question
+from longcli.chat.facts import Fact, is_question
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
-from longcli.chat.memory import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING, SUMMARY_HEADING
+from longcli.chat.prompt import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING, SUMMARY_HEADING
+from longcli.chat.questions import answer_states, asks_about
 from longcli.grounding.check import Vocabulary, mentions
+from longcli.text import language as languages
 from longcli.text.terms import recall_terms, terms
+from longcli.text.vocabulary import stopwords, words
 
 _END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*[ \t]+|\n+")
 
 
 def _bare(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(words(text))
 
 
 _TEMPLATE_LEFTOVERS = re.compile(r"<\|im_(?:start|end)\|>|<\|endoftext\|>|</s>|<s>")
@@ -111,9 +115,9 @@ class Earlier:
             return any(not same_question(asked, q) for q in questions)
 
         bare = _bare(sentence)
-        if len(bare.split()) >= MIN_REPEAT_WORDS and (
-            other(self.said.get(bare, [])) or (first and other(self.openings.get(bare, [])))
-        ):
+        if bare and first and other(self.openings.get(bare, [])):
+            return True  # the same opening, however short ("Ladripe, abositas!" eight times)
+        if len(bare.split()) >= MIN_REPEAT_WORDS and other(self.said.get(bare, [])):
             return True
         bag = frozenset(terms(sentence)) if bag is None else bag
         return len(bag) >= MIN_OVERLAP_WORDS and _within(bag, self.sentences, REPEAT_SHARE, asked)
@@ -143,6 +147,37 @@ def sentences_of(text: str) -> list[str]:
     return parts
 
 
+class Why(Enum):
+    """Why a sentence of a reply was left out."""
+
+    FORGED_QUOTE = "quotes words the user never said"
+    ECHO = "echoes the question"
+    SAID_ALREADY = "repeats itself"
+    REPEAT = "repeats an earlier reply to another message"
+    MOSTLY_EARLIER = "makes the reply mostly an earlier one to another message"
+    INVENTED = "names {}, which it was not given"
+    LANGUAGE = "is not in the language of the message"
+    STALE = "gives {}, which the user has since replaced"
+
+    @property
+    def repeats(self) -> bool:
+        """Whether the sentence only said again what was said (so a reply left empty by
+        such drops has no new answer)."""
+        return self in (Why.SAID_ALREADY, Why.REPEAT)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence the checks left out, and why."""
+
+    why: Why
+    sentence: str
+    invented: tuple[str, ...] = ()  # the names and numbers it was not given (Why.INVENTED)
+
+    def __str__(self) -> str:
+        return f"{self.why.value.format(', '.join(self.invented))}: {self.sentence.strip()}"
+
+
 @dataclass
 class Checks:
     """What one reply is checked against."""
@@ -152,11 +187,13 @@ class Checks:
     question: str
     grounds: list[str] | None = None  # when set: names and numbers must come from these
     facts: list[Fact] = field(default_factory=list)  # the user's statements shown with it
-    dropped: list[str] = field(default_factory=list)  # sentences left out, and why
+    stale: frozenset[str] = frozenset()  # values of replaced statements no current one holds
+    dropped: list[Dropped] = field(default_factory=list)  # sentences left out
     labels: list[str] = field(default_factory=list)  # real labels moved to the note
 
     def __post_init__(self) -> None:
         self._asked = asked_terms(self.question)
+        self._expected = _message_language(self.question)
         self._vocabulary = Vocabulary(self.grounds) if self.grounds is not None else None
         self._seen: set[str] = set()
         self._bag: frozenset[str] = frozenset()  # the content words kept so far
@@ -169,25 +206,30 @@ class Checks:
         if not text.strip():
             return ""
         if false_claims(text, self.said):
-            return self._drop(text, "quotes words the user never said")
+            return self._drop(text, Why.FORGED_QUOTE)
         bare = _bare(text)
         if bare == _bare(self.question) and is_question(self.question):
-            return self._drop(text, "echoes the question")
+            return self._drop(text, Why.ECHO)
         if bare and bare in self._seen:
-            return self._drop(text, "repeats itself")
+            return self._drop(text, Why.SAID_ALREADY)
         self._seen.add(bare)
+        if self._expected and _other_language(text, self._expected):
+            return self._drop(text, Why.LANGUAGE)
+        old = sorted({m for m in mentions(text) if m.lower() in self.stale})
+        if old:  # "Maria lives in Lisbon" after "Maria moved to Porto": another value
+            return self._drop(text, Why.STALE, tuple(old))
         answers = self._answers_from_facts(text)
         bag = frozenset(terms(text))
         if self.earlier.repeats(text, first, self._asked, bag) and not answers:
-            return self._drop(text, "repeats an earlier reply to another message")
+            return self._drop(text, Why.REPEAT)
         grown = self._bag | bag
         if self.earlier.mostly(grown, self._asked) and not answers:
-            return self._drop(text, "makes the reply mostly an earlier one to another message")
+            return self._drop(text, Why.MOSTLY_EARLIER)
         self._bag = grown
         if self._vocabulary is not None:
             invented = [m for m in mentions(text) if not self._vocabulary.supports(m)]
             if invented:
-                return self._drop(text, f"names {', '.join(invented)}, which it was not given")
+                return self._drop(text, Why.INVENTED, tuple(invented))
         return sentence if not labels and text == sentence else text + _trailing(sentence)
 
     def new_attempt(self) -> None:
@@ -200,15 +242,46 @@ class Checks:
         to the model: giving it again, to another question, is an answer, not a repeat."""
         if not self.facts or not is_question(self.question):
             return False
-        found = {m.lower() for m in mentions(text)}
+        # it gives what the statement says that the question does not: a sentence that only
+        # names the question's own subject ("Pixel is a dog named Maria.") answers nothing
         return any(
-            asks_about(self.question, fact) and any(m in fact.text.lower() for m in found)
+            asks_about(self.question, fact) and answer_states(text, fact, self.question)
             for fact in self.facts
         )
 
-    def _drop(self, text: str, why: str) -> str:
-        self.dropped.append(f"{why}: {text.strip()}")
+    def _drop(self, text: str, why: Why, invented: tuple[str, ...] = ()) -> str:
+        self.dropped.append(Dropped(why, text, invented))
         return ""
+
+
+def _message_language(message: str) -> str:
+    """The language of the user's message ("" when unsure): a short message that is mostly
+    English stop words is English ("Hi! My name is Priya Raman." reads as Tagalog to the
+    detector)."""
+    said = words(message)
+    english = stopwords(languages.ENGLISH)
+    if said and sum(w in english for w in said) >= languages.ENGLISH_STOP_SHARE * len(said):
+        return languages.ENGLISH
+    found = languages.detect(message)
+    return "" if found == languages.UNKNOWN else found
+
+
+MIN_LANGUAGE_WORDS = 4  # a shorter sentence is too short to tell its language by
+
+
+def _other_language(text: str, expected: str) -> bool:
+    """Whether `text` is surely not in `expected`: text/language.py says so, or it is
+    MIN_LANGUAGE_WORDS words long, few of them stop words of `expected`, and reads as
+    another language ("Priya Raman ay mga kabataang nakatayada.")."""
+    if languages.other_language(text, expected):
+        return True
+    said = words(text)
+    stops = stopwords(expected)
+    if not stops or len(said) < MIN_LANGUAGE_WORDS:
+        return False
+    if sum(w in stops for w in said) >= languages.STOP_SHARE_AGREES * len(said):
+        return False  # prose of `expected` is a fifth to a half its stop words
+    return languages.detect(text) not in (expected, languages.UNKNOWN)
 
 
 def _trailing(sentence: str) -> str:

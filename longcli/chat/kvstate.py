@@ -7,19 +7,27 @@ matching then prefills only what is new. Anything that does not match exactly (a
 model file, context size, KV type, llama-cpp-python version, a torn or corrupt file)
 means a cold prefill, never a wrong answer. The file covers only the current context,
 so it never grows beyond one context's KV cache.
+
+Both files are read and written by storage.py's no-follow functions, as every file in a
+session directory: a link under either name is refused, never followed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
+from typing import Any
 
 from longcli.backends.base import Stateful
-from longcli.storage import PRIVATE_FILE_MODE, atomic_write_text
+from longcli.storage import (
+    open_nofollow,
+    read_nofollow,
+    refuse_link,
+    replace_nofollow,
+    write_nofollow,
+)
 
 KV_STATE_FORMAT = 1
 STATE_FILE = "kv-state.bin"
@@ -29,7 +37,7 @@ HASH_CHUNK_BYTES = 1 << 20
 
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with os.fdopen(open_nofollow(path, os.O_RDONLY), "rb") as f:
         while block := f.read(HASH_CHUNK_BYTES):
             digest.update(block)
     return digest.hexdigest()
@@ -44,37 +52,29 @@ def save(backend: Stateful, directory: Path) -> int:
     tokens = backend.context_tokens()
     if not tokens:
         return 0
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{STATE_FILE}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, PRIVATE_FILE_MODE)
-        backend.save_context(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        record = {
+
+    def write(tmp: Path) -> dict[str, Any]:
+        backend.save_context(tmp)  # llama.cpp writes by path, into longcli's new temp file
+        return {
             "format": KV_STATE_FORMAT,
             **backend.state_fingerprint(),
             "n_tokens": len(tokens),
             "tokens_sha256": _tokens_sha256(tokens),
-            "file_bytes": tmp.stat().st_size,
+            "file_bytes": tmp.lstat().st_size,
             "file_sha256": _file_sha256(tmp),
         }
-        # The fingerprint is written last: a crash in between leaves a new state file with
-        # the old fingerprint, whose hash no longer matches, so the next run starts cold.
-        os.replace(tmp, directory / STATE_FILE)
-        atomic_write_text(directory / FINGERPRINT_FILE, json.dumps(record, indent=1))
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+
+    # The fingerprint is written last: a crash in between leaves a new state file with
+    # the old fingerprint, whose hash no longer matches, so the next run starts cold.
+    record = replace_nofollow(directory / STATE_FILE, write)
+    write_nofollow(directory / FINGERPRINT_FILE, json.dumps(record, indent=1).encode())
     return len(tokens)
 
 
 def restore(backend: Stateful, directory: Path) -> tuple[int, str]:
     """Load the kept context if it matches; returns (tokens restored, why not if 0)."""
     try:
-        record = json.loads((directory / FINGERPRINT_FILE).read_text(encoding="utf-8"))
+        record = json.loads(read_nofollow(directory / FINGERPRINT_FILE))
     except FileNotFoundError:
         return 0, "no saved state"
     except (OSError, ValueError):
@@ -85,8 +85,9 @@ def restore(backend: Stateful, directory: Path) -> tuple[int, str]:
         if record.get(key) != value:
             return 0, f"{key} changed"
     path = directory / STATE_FILE
+    refuse_link(path)  # llama.cpp reads it by path: the hash below is of a file, not a link
     try:
-        if path.stat().st_size != record.get("file_bytes"):
+        if path.lstat().st_size != record.get("file_bytes"):
             return 0, "state file size differs"
         if _file_sha256(path) != record.get("file_sha256"):
             return 0, "state file is corrupt"

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from longcli.text.vocabulary import words
+
 LABEL = re.compile(
     r"""\(?[ \t]*You told me at turn[ \t]*(\d+)[ \t]*:[ \t]*["“]([^"”\n]*)["”][ \t]*\)?""",
     re.IGNORECASE,
@@ -32,7 +34,7 @@ def label(turn: int, text: str) -> str:
 
 
 def _bare(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(words(text))
 
 
 def said_at(words: str, said: list[str]) -> int | None:

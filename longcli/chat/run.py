@@ -4,7 +4,7 @@ calls. The session is locked for as long as a chat is open."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
@@ -12,13 +12,16 @@ from typing import cast
 from longcli.backends.base import Backend, Stateful
 from longcli.backends.engine import open_engine
 from longcli.chat import kvstate
-from longcli.chat.conversation import Chat, ChatOptions, MemoryView, memory_view, unquote
+from longcli.chat.conversation import Chat, ChatOptions
+from longcli.chat.exchange import Exchange
 from longcli.chat.facts import Fact
-from longcli.chat.memory import Exchange
+from longcli.chat.fold import unquote
 from longcli.chat.session import Session
-from longcli.config import Fold, Settings, cache_dir
+from longcli.chat.view import SessionView, session_view
+from longcli.config import Fold, Settings
 from longcli.errors import UsageError
 from longcli.models.gguf import ModelInfo
+from longcli.places import cache_dir
 from longcli.prompts.templates import templates_for
 from longcli.streams import Streams
 from longcli.text.decode import Source
@@ -70,33 +73,47 @@ def open_chat(
             meta.model = engine.backend.identity
         session.save_meta(meta)
         options = chat_options(settings, engine.model)
-        chat = Chat(session, engine.backend, templates_for(settings), options)
-        chat.model = engine.model
+        chat = Chat(
+            session,
+            engine.backend,
+            templates_for(settings),
+            options,
+            model=engine.model,
+            after_turn=context_keeper(engine.backend, session.path, streams),
+        )
         for warning in session.warnings:  # e.g. a torn journal line, found while loading
             streams.warn(warning)
-        keep_context(chat, session.path, streams)
+        restore_context(engine.backend, session.path, streams)
         yield chat
     finally:
         session.close()
 
 
-def keep_context(chat: Chat, directory: Path, streams: Streams) -> None:
-    """Start from the KV cache the last run kept, and keep it again after every turn."""
-    if not chat.backend.capabilities.keeps_state:
+def restore_context(backend: Backend, directory: Path, streams: Streams) -> None:
+    """Start from the KV cache the last run kept, when the backend keeps one."""
+    if not backend.capabilities.keeps_state:
         return
-    backend = cast(Stateful, chat.backend)
-    restored, why_not = kvstate.restore(backend, directory)
+    restored, why_not = kvstate.restore(cast(Stateful, backend), directory)
     streams.detail(
         f"KV state: {restored} tokens restored" if restored else f"KV state: cold start ({why_not})"
     )
 
+
+def context_keeper(
+    backend: Backend, directory: Path, streams: Streams
+) -> Callable[[], None] | None:
+    """What keeps the KV cache again after every turn; None when the backend keeps none."""
+    if not backend.capabilities.keeps_state:
+        return None
+    stateful = cast(Stateful, backend)
+
     def save() -> None:
         try:
-            kvstate.save(backend, directory)
+            kvstate.save(stateful, directory)
         except OSError as exc:  # a speed-up only: the turn itself is already stored
             streams.warn(f"could not keep the model's state for the next run: {exc}")
 
-    chat.after_turn = save
+    return save
 
 
 def add_documents(
@@ -104,15 +121,19 @@ def add_documents(
     settings: Settings,
     files: list[Source],
     input_format: InputFormat = InputFormat.auto,
+    warn: Callable[[str], None] | None = None,
 ) -> list[str]:
-    """Index each file's passages and seed the summary with its gist; returns names added."""
+    """Index each file's passages and seed the summary with its gist; returns names added.
+
+    `warn` hears what the user should know and the run survives (a cache that cannot be
+    written)."""
     from longcli.backends.cache import CachingBackend, CallCache
     from longcli.summarize.pipeline import Summarizer, chunk_sources
     from longcli.summarize.run import summarize_options
 
     backend: Backend = chat.backend
     if settings.cache:
-        backend = CachingBackend(chat.backend, CallCache(cache_dir()))
+        backend = CachingBackend(chat.backend, CallCache(cache_dir(), warn))
     model: ModelInfo | None = chat.model
     added = []
     for source in files:
@@ -132,14 +153,14 @@ def add_documents(
     return added
 
 
-def read_memory(memory: Path) -> tuple[MemoryView, list[Exchange], list[str]]:
+def read_memory(memory: Path) -> tuple[SessionView, list[Exchange], list[str]]:
     """A session's memory view, its exchanges, and warnings; read without the lock and
     without loading a model."""
     with Session.open(memory, create=False, writable=False) as session:
         state = session.load_state()
         exchanges = session.load_journal()
         ledger, _ = session.caught_up_ledger(exchanges)
-        view = memory_view(session, state, exchanges, None, session.meta.system, ledger)
+        view = session_view(session, state, exchanges, None, session.meta.system, ledger)
         return view, exchanges, list(session.warnings)
 
 

@@ -2,11 +2,17 @@
 
     meta.json      format_version, created, model, system prompt, indexed files  (atomic)
     journal.jsonl  one line per completed exchange, appended and fsynced, never rewritten;
-                   the model's words and longcli's note apart ("v": 2, see _exchange)
+                   the model's words and longcli's note apart ("v": 2, see records.py)
     state.json     running summary, window start, counters                       (atomic)
     docs.jsonl     passages of documents added with --file, for recall           (atomic)
     facts.json     the fact ledger: what the user stated, in their words         (atomic)
     lock           held (flock) by the one process that may write
+    history        the REPL's readline history
+    kv-state.*     the model's KV cache and its fingerprint (kvstate.py)
+
+No file in the directory is ever a symbolic link: every one is opened, created and
+replaced through storage.py's no-follow functions, and a session holding a link under one
+of these names is refused when it opens (see storage.py, "Files longcli keeps").
 
 The window of recent exchanges is not stored: it is the journal from `window_start` on,
 so a crash between appending a turn and saving the state loses nothing. The same holds for
@@ -19,31 +25,48 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 import re
 import stat
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from longcli import faults
+from longcli.chat.exchange import Exchange, FoldState
 from longcli.chat.facts import LEDGER_SCHEME, Ledger
 from longcli.chat.kvstate import FINGERPRINT_FILE as KV_FINGERPRINT_FILE
 from longcli.chat.kvstate import STATE_FILE as KV_STATE_FILE
-from longcli.chat.labels import split_labels
-from longcli.chat.memory import MODEL, Exchange, MemoryState
-from longcli.errors import SessionError, SessionLockedError
+from longcli.chat.records import (
+    FORMAT_VERSION,
+    JOURNAL_VERSION,
+    Malformed,
+    Meta,
+    NewerRecord,
+    Passage,
+    ledger_record,
+    read_exchange,
+    read_ledger,
+    read_meta,
+    read_passage,
+    read_state,
+    record,
+    version_of,
+)
+from longcli.errors import OutputError, SessionError, SessionLockedError
 from longcli.storage import (
-    PRIVATE_FILE_MODE,
-    atomic_write_text,
     ensure_private_dir,
+    open_nofollow,
+    read_nofollow,
+    refuse_links,
+    write_failed,
+    write_nofollow,
 )
 
-FORMAT_VERSION = 1
-# Journal lines: 1 had the reply as one text; 2 keeps the model's words ("assistant",
-# "by") apart from what longcli added ("note"). Lines of both versions are read.
-JOURNAL_VERSION = 2
+T = TypeVar("T")
 META, JOURNAL, STATE, DOCS, FACTS, LOCK, HISTORY = (
     "meta.json",
     "journal.jsonl",
@@ -53,30 +76,18 @@ META, JOURNAL, STATE, DOCS, FACTS, LOCK, HISTORY = (
     "lock",
     "history",
 )
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A piece of a document added with --file, kept for recall."""
-
-    source: str
-    start: int
-    end: int
-    text: str
-    where: str = ""  # the pages, chapter or times it covers, for documents that have them
-
-    def label(self) -> str:
-        place = self.where or f"characters {self.start}-{self.end}"
-        return f"[{self.source}, {place}]"
-
-
-@dataclass
-class Meta:
-    format_version: int = FORMAT_VERSION
-    created: str = ""
-    model: str = ""
-    system: str | None = None
-    files: dict[str, str] = field(default_factory=dict)  # name -> sha256 of its text
+# Every name longcli reads or writes in a session directory (besides its temp files).
+SESSION_FILES = (
+    META,
+    JOURNAL,
+    STATE,
+    DOCS,
+    FACTS,
+    LOCK,
+    HISTORY,
+    KV_STATE_FILE,
+    KV_FINGERPRINT_FILE,
+)
 
 
 def _now() -> str:
@@ -126,12 +137,18 @@ class Session:
         try:
             st = self.path.stat()
         except FileNotFoundError:
+            if self.path.is_symlink():  # creating it would make a directory elsewhere
+                raise SessionError(
+                    f"{self.path} is a symbolic link to {os.readlink(self.path)}, which does "
+                    "not exist; longcli does not create a session through a link"
+                ) from None
             if not create:
                 raise SessionError(f"no session at {self.path}") from None
             ensure_private_dir(self.path)
             return
         if not stat.S_ISDIR(st.st_mode):
             raise SessionError(f"{self.path} is a file, not a session directory")
+        refuse_links(self.path, SESSION_FILES)
         if not (self.path / META).exists() and not _only_our_leftovers(self.path):
             raise SessionError(
                 f"{self.path} is not empty and is not a longcli session; "
@@ -141,7 +158,7 @@ class Session:
             raise SessionError(f"no session at {self.path}")
 
     def _lock(self) -> None:
-        fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        fd = self._writing(LOCK, lambda: open_nofollow(self.path / LOCK, os.O_RDWR | os.O_CREAT))
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -153,53 +170,76 @@ class Session:
 
     # -- metadata -----------------------------------------------------------------------
 
-    def _read_json(self, name: str) -> dict[str, Any] | None:
+    def _read(self, name: str) -> bytes | None:
+        """A file of the session, never through a link; None when there is none."""
         try:
-            text = (self.path / name).read_text(encoding="utf-8")
+            return read_nofollow(self.path / name)
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SessionError(f"cannot read {self.path / name}: {exc}") from None
+        except OSError as exc:
+            raise SessionError(f"cannot read {self.path / name}: {exc.strerror}") from None
+
+    def _read_json(self, name: str) -> dict[str, Any] | None:
+        raw = self._read(name)
+        if raw is None:
+            return None
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = record(json.loads(raw))
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep
             raise SessionError(
-                f"{self.path / name} is corrupt (not JSON); it was left untouched"
+                f"{self.path / name} is corrupt (not a JSON object); it was left untouched"
             ) from None
-        if not isinstance(data, dict):
-            raise SessionError(f"{self.path / name} is corrupt; it was left untouched")
-        version = data.get("format_version")
-        if not isinstance(version, int):
-            raise SessionError(f"{self.path / name} has no format version; left untouched")
-        if version > FORMAT_VERSION:
+        try:
+            version_of(data, "format_version", FORMAT_VERSION)
+        except Malformed as exc:
+            raise self._corrupt(name, exc) from None
+        except NewerRecord as exc:
             raise SessionError(
-                f"{self.path / name} was written by a newer longcli (format {version}, "
+                f"{self.path / name} was written by a newer longcli (format {exc.version}, "
                 f"this one reads up to {FORMAT_VERSION}); upgrade longcli to use it"
-            )
+            ) from None
         return data
 
-    def _load_meta(self, create: bool) -> Meta:
-        data = self._read_json(META)
+    def _parsed(self, name: str, read: Callable[[dict[str, Any]], T], empty: T) -> T:
+        """A JSON file of the session read into its value; `empty` when there is none."""
+        data = self._read_json(name)
         if data is None:
+            return empty
+        try:
+            return read(data)
+        except Malformed as exc:
+            raise self._corrupt(name, exc) from None
+
+    def _corrupt(self, name: str, why: Malformed) -> SessionError:
+        return SessionError(f"{self.path / name} is corrupt ({why}); it was left untouched")
+
+    def _writing(self, name: str, write: Callable[[], T]) -> T:
+        """Run a write of the session's file `name`, its failure said in one line naming
+        that file (not a temp file beside it)."""
+        try:
+            return write()
+        except OSError as exc:
+            message = f"cannot write {self.path / name}: {exc.strerror or exc}"
+            if write_failed(exc):  # the disk, not the session: a runtime failure
+                raise OutputError(message) from None
+            raise SessionError(message) from None
+
+    def _replace(self, name: str, text: str) -> None:
+        data = text.encode("utf-8")
+        self._writing(name, lambda: write_nofollow(self.path / name, data))
+
+    def _load_meta(self, create: bool) -> Meta:
+        meta = self._parsed(META, read_meta, None)
+        if meta is None:
             meta = Meta(created=_now())
             if self.writable:
                 self.save_meta(meta)
-            return meta
-        try:
-            return Meta(
-                format_version=int(data["format_version"]),
-                created=str(data.get("created", "")),
-                model=str(data.get("model", "")),
-                system=data.get("system"),
-                files={str(k): str(v) for k, v in (data.get("files") or {}).items()},
-            )
-        except (KeyError, TypeError, ValueError):
-            raise SessionError(f"{self.path / META} is corrupt; it was left untouched") from None
+        return meta
 
     def save_meta(self, meta: Meta) -> None:
         self._require_writable()
+        self._replace(META, json.dumps(asdict(meta), indent=2) + "\n")
         self.meta = meta
-        atomic_write_text(self.path / META, json.dumps(asdict(meta), indent=2) + "\n")
 
     def _require_writable(self) -> None:
         if not self.writable or self._lock_fd is None:
@@ -207,35 +247,18 @@ class Session:
 
     # -- state --------------------------------------------------------------------------
 
-    def load_state(self) -> MemoryState:
-        data = self._read_json(STATE)
-        if data is None:
-            return MemoryState()
-        try:
-            return MemoryState(
-                summary=str(data["summary"]),
-                window_start=int(data["window_start"]),
-                folds=int(data.get("folds", 0)),
-                turns=int(data.get("turns", 0)),
-            )
-        except (KeyError, TypeError, ValueError):
-            raise SessionError(f"{self.path / STATE} is corrupt; it was left untouched") from None
+    def load_state(self) -> FoldState:
+        return self._parsed(STATE, read_state, FoldState())
 
-    def save_state(self, state: MemoryState) -> None:
+    def save_state(self, state: FoldState) -> None:
         self._require_writable()
         data = {"format_version": FORMAT_VERSION, "updated": _now(), **asdict(state)}
-        atomic_write_text(self.path / STATE, json.dumps(data, ensure_ascii=False, indent=1))
+        self._replace(STATE, json.dumps(data, ensure_ascii=False, indent=1))
 
     # -- fact ledger --------------------------------------------------------------------
 
     def load_ledger(self) -> Ledger:
-        data = self._read_json(FACTS)
-        if data is None:
-            return Ledger()
-        try:
-            return Ledger.from_json(data)
-        except (KeyError, TypeError, ValueError):
-            raise SessionError(f"{self.path / FACTS} is corrupt; it was left untouched") from None
+        return self._parsed(FACTS, read_ledger, Ledger())
 
     def caught_up_ledger(self, exchanges: list[Exchange]) -> tuple[Ledger, bool]:
         """The fact ledger with the journal turns it has not read yet (stored before a
@@ -247,40 +270,49 @@ class Session:
 
     def save_ledger(self, ledger: Ledger) -> None:
         self._require_writable()
-        data = {"format_version": FORMAT_VERSION, **ledger.to_json()}
-        atomic_write_text(self.path / FACTS, json.dumps(data, ensure_ascii=False, indent=1))
+        data = {"format_version": FORMAT_VERSION, **ledger_record(ledger)}
+        self._replace(FACTS, json.dumps(data, ensure_ascii=False, indent=1))
 
     # -- journal ------------------------------------------------------------------------
 
     def load_journal(self) -> list[Exchange]:
-        """Every completed exchange. A torn last line (a crash mid-write) is ignored."""
+        """Every completed exchange. A torn last line (a crash mid-write) is ignored.
+
+        Only a last line without its newline that is the start of a record and not JSON
+        counts as torn (it is cut off by the next append); any other line that is not a
+        record is refused with its number, and the journal is left as it is.
+        """
         path = self.path / JOURNAL
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        raw = self._read(JOURNAL)
+        if raw is None:
             return []
-        except OSError as exc:
-            raise SessionError(f"cannot read {path}: {exc.strerror}") from None
         exchanges: list[Exchange] = []
         offset = 0
         lines = raw.split(b"\n")
         for number, line in enumerate(lines, 1):
-            last = number == len(lines)
             if not line.strip():
                 offset += len(line) + 1
                 continue
             try:
                 data = json.loads(line)
-                exchange = _exchange(data, exchanges)
-            except (ValueError, KeyError, TypeError):
-                if last:  # written without its newline: the process died mid-write
+            except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, too deep
+                if number == len(lines) and line.startswith(b'{"'):  # died mid-write
                     self._torn_tail_at = offset
                     self.warnings.append(
                         f"{path}: ignored an incomplete last line (an interrupted write)"
                     )
                     break
+                why = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else "not JSON"
+                raise self._bad_line(number, why) from None
+            try:
+                exchange = read_exchange(data, exchanges)
+            except Malformed as exc:
+                raise self._bad_line(number, str(exc)) from None
+            except NewerRecord as exc:  # never taken for a torn line and cut off
                 raise SessionError(
-                    f"{path}, line {number} is corrupt; the session was left untouched"
+                    f"{path}, line {number} was written by a newer longcli (version "
+                    f"{exc.version}, this one reads up to {JOURNAL_VERSION}); upgrade longcli "
+                    "to use this session"
                 ) from None
             exchanges.append(exchange)
             offset += len(line) + 1
@@ -288,10 +320,15 @@ class Session:
         self._missing_newline = bool(raw) and not raw.endswith(b"\n") and self._torn_tail_at is None
         return exchanges
 
+    def _bad_line(self, number: int, why: str) -> SessionError:
+        return SessionError(
+            f"{self.path / JOURNAL}, line {number} is corrupt ({why}); "
+            "the session was left untouched"
+        )
+
     def append_exchange(self, exchange: Exchange) -> None:
         """Append one exchange as one line, durably, before anything else is updated."""
         self._require_writable()
-        path = self.path / JOURNAL
         record = {
             "v": JOURNAL_VERSION,
             "user": exchange.user,
@@ -302,7 +339,10 @@ class Session:
             "ts": _now(),
         }
         line = json.dumps(record, ensure_ascii=False)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        self._writing(JOURNAL, lambda: self._append(line))
+
+    def _append(self, line: str) -> None:
+        fd = open_nofollow(self.path / JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         try:
             if self._torn_tail_at is not None:
                 os.ftruncate(fd, self._torn_tail_at)
@@ -322,34 +362,26 @@ class Session:
     # -- documents ----------------------------------------------------------------------
 
     def load_passages(self) -> list[Passage]:
-        path = self.path / DOCS
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SessionError(f"cannot read {path}: {exc}") from None
+        raw = self._read(DOCS)
         passages = []
-        for number, line in enumerate(lines, 1):
+        # Split on newlines only: json.dumps leaves U+2028 and other line breaks in a text.
+        for number, line in enumerate((raw or b"").split(b"\n"), 1):
+            if not line.strip():
+                continue
             try:
-                d = json.loads(line)
-                passages.append(
-                    Passage(
-                        str(d["source"]),
-                        int(d["start"]),
-                        int(d["end"]),
-                        str(d["text"]),
-                        str(d.get("where", "")),
-                    )
-                )
-            except (ValueError, KeyError, TypeError):
-                raise SessionError(f"{path}, line {number} is corrupt; left untouched") from None
+                passages.append(read_passage(json.loads(line)))
+            except (ValueError, RecursionError) as exc:  # Malformed is a ValueError
+                why = f" ({exc})" if isinstance(exc, Malformed) else " (not JSON)"
+                raise SessionError(
+                    f"{self.path / DOCS}, line {number} is corrupt{why}; left untouched"
+                ) from None
         return passages
 
     def save_passages(self, passages: list[Passage]) -> None:
         self._require_writable()
-        text = "".join(json.dumps(asdict(p), ensure_ascii=False) + "\n" for p in passages)
-        atomic_write_text(self.path / DOCS, text)
+        self._replace(
+            DOCS, "".join(json.dumps(asdict(p), ensure_ascii=False) + "\n" for p in passages)
+        )
 
     # -- reset --------------------------------------------------------------------------
 
@@ -358,36 +390,17 @@ class Session:
         prompt."""
         self._require_writable()
         for name in (STATE, DOCS, FACTS, JOURNAL, HISTORY, KV_STATE_FILE, KV_FINGERPRINT_FILE):
-            with contextlib.suppress(FileNotFoundError):
-                (self.path / name).unlink()
+            # unlink removes a link itself, never its target
+            self._writing(name, functools.partial((self.path / name).unlink, missing_ok=True))
         self._torn_tail_at = None
-        self.save_meta(
-            Meta(created=self.meta.created, model=self.meta.model, system=self.meta.system)
-        )
+        m = self.meta
+        kept = Meta(created=m.created, model=m.model, system=m.system)
+        kept.language_advised = m.language_advised  # advice about the model, not the talk
+        self.save_meta(kept)
 
     @property
     def history_path(self) -> Path:
         return self.path / HISTORY
-
-
-def _exchange(data: dict[str, Any], before: list[Exchange]) -> Exchange:
-    """One journal line as an exchange. A line without "v" (version 1) kept longcli's quote
-    of the user's words inside the reply: it is split off into the note when those words
-    were said at that turn, and left out of what the model is shown when they were not (a
-    label the model forged)."""
-    version = int(data.get("v", 1))
-    if version > JOURNAL_VERSION:  # never taken for a torn line and cut off
-        raise SessionError(
-            f"the journal has a line written by a newer longcli (version {version}, this one "
-            f"reads up to {JOURNAL_VERSION}); upgrade longcli to use this session"
-        )
-    user, assistant = str(data["user"]), str(data["assistant"])
-    note, by = str(data.get("note", "")), str(data.get("by", MODEL))
-    if version == 1:
-        said = [e.user for e in before] + [user]
-        assistant, labels = split_labels(assistant, said)
-        note = "\n\n".join(labels)
-    return Exchange(len(before), user, assistant, int(data.get("tokens", 0)), note, by)
 
 
 def _only_our_leftovers(path: Path) -> bool:
@@ -400,7 +413,7 @@ _BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 def sessions_dir() -> Path:
-    from longcli.config import data_dir
+    from longcli.places import data_dir
 
     return data_dir() / SESSIONS_DIR_NAME
 
@@ -408,10 +421,10 @@ def sessions_dir() -> Path:
 def resolve_session_path(spec: str) -> Path:
     """A --memory value: a path as given, or a bare name for a session in the data dir.
 
-    A bare name is letters, digits, '.', '_' and '-' with no '/', and is not an existing
-    file or directory here; anything else is taken as a path.
+    A bare name is letters, digits, '.', '_' and '-' with no '/', and is nothing here: not
+    a file, a directory or a symbolic link, dangling or not; anything else is a path.
     """
-    if _BARE_NAME.fullmatch(spec) and spec not in (".", "..") and not Path(spec).exists():
+    if _BARE_NAME.fullmatch(spec) and spec not in (".", "..") and not os.path.lexists(spec):
         return sessions_dir() / spec
     return Path(spec).expanduser()
 
@@ -426,14 +439,6 @@ class SessionRow:
     turns: int | None = None
     summary_chars: int | None = None
     error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": self.name, "path": self.path}
-        if self.error is None:
-            data |= {"turns": self.turns, "summary_chars": self.summary_chars}
-        else:
-            data["error"] = self.error
-        return data | {"updated": self.updated}
 
 
 def list_sessions() -> list[SessionRow]:
@@ -450,16 +455,28 @@ def list_sessions() -> list[SessionRow]:
                 chars = len(session.load_state().summary)
         except SessionError as exc:
             error = exc.message
-        changed = max((p.stat().st_mtime for p in path.iterdir()), default=0.0)
+        changed = max((p.lstat().st_mtime for p in path.iterdir()), default=0.0)
         updated = dt.datetime.fromtimestamp(changed, dt.UTC).isoformat(timespec="seconds")
         rows.append(SessionRow(path.name, str(path), updated, turns, chars, error))
     return rows
 
 
 def remove_session(path: Path) -> None:
-    """Delete a session directory, once no other process is using it."""
+    """Delete a session directory, once no other process is using it. A session reached
+    through a symbolic link is refused: deleting through it would surprise, and deleting
+    only the link would leave the turns behind while saying they were deleted."""
     import shutil
 
+    if path.is_symlink():
+        raise SessionError(
+            f"{path} is a symbolic link to {os.readlink(path)}; memory rm does not delete "
+            "through a link",
+            hint="give the session directory itself, or remove the link with rm",
+        )
     with Session.open(path, create=False, writable=True):
         pass  # proves it is a session and not in use; the lock goes with the directory
-    shutil.rmtree(path)
+    try:
+        shutil.rmtree(path)
+    except OSError as exc:
+        where = exc.filename or path
+        raise SessionError(f"cannot delete {where}: {exc.strerror or exc}") from None

@@ -2,15 +2,18 @@
 
 An option that sets a setting is named after it (`--kv-type` sets `kv_type`) and takes its
 help, default and range from `config.Settings`, so `--help`, the config file, the
-environment and the README say the same thing. A command's parameters are named like
-the settings they set, so `flags(locals())` collects them without naming each again.
+environment and the README say the same thing. A command hands the settings it was given
+to the core as a `config.Flags`, filled field by field; the options summarize and chat
+share reach it as one typed `SharedOptions`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,17 +21,19 @@ from typing import Annotated, Any
 import typer
 
 from longcli.config import (
-    FIELDS,
     BackendKind,
+    Flags,
     FlashAttn,
     KvType,
     Method,
     Repack,
     RopeScaling,
+    Settings,
     Style,
     help_text,
     value_type,
 )
+from longcli.streams import Streams
 from longcli.text.documents import InputFormat
 
 # What a setting's value is called in --help where its type alone would not say it.
@@ -117,53 +122,101 @@ InputFormatOption = Annotated[
 ]
 
 
-def flags(params: dict[str, Any]) -> dict[str, Any]:
-    """The settings a command's parameters set: those named like a setting, and not None.
-
-    --base-url alone means --backend http; --no-cache means cache: false; --repack and
-    --no-repack mean repack: on and off.
-    """
-    given = {k: v for k, v in params.items() if k in FIELDS and v is not None}
-    if given.get("base_url") and "backend" not in given:
-        given["backend"] = BackendKind.http
-    if params.get("no_cache"):
-        given["cache"] = False
-    if isinstance(given.get("repack"), bool):  # --repack/--no-repack: on or off, never auto
-        given["repack"] = Repack.on if given["repack"] else Repack.off
-    return given
+def repack_choice(flag: bool | None) -> Repack | None:
+    """--repack and --no-repack: on and off, never auto; None when neither was given."""
+    return None if flag is None else (Repack.on if flag else Repack.off)
 
 
 # -- options summarize and chat share -------------------------------------------------------
 
-# (type, default) of each: how the model is loaded, how it samples, where it runs, and how
-# the run talks. Declared once; `shared_options` adds them to a command.
-SHARED: dict[str, tuple[Any, Any]] = {
-    "input_format": (InputFormatOption, InputFormat.auto),
-    "model": (Model, None),
-    "ctx": (Ctx, None),
-    "gpu_layers": (GpuLayers, None),
-    "threads": (Threads, None),
-    "repack": (RepackOption, None),
-    "kv_type": (KvTypeOption, None),
-    "flash_attn": (FlashAttnOption, None),
-    "rope_scaling": (RopeScalingOption, None),
-    "rope_factor": (RopeFactor, None),
-    "temperature": (Temperature, None),
-    "top_p": (TopP, None),
-    "top_k": (TopK, None),
-    "repeat_penalty": (RepeatPenalty, None),
-    "seed": (Seed, None),
-    "no_cache": (NoCache, False),
-    "backend": (BackendOption, None),
-    "base_url": (BaseUrl, None),
-    "server_model": (ServerModel, None),
-    "verbose": (Verbose, False),
-    "debug": (Debug, False),
+
+@dataclass(frozen=True)
+class SharedOptions:
+    """How the model is loaded, how it samples, where it runs, and how the run talks: the
+    options summarize and chat both take, as given (None: not given)."""
+
+    input_format: InputFormat = InputFormat.auto
+    model: str | None = None
+    ctx: int | None = None
+    gpu_layers: int | None = None
+    threads: int | None = None
+    repack: bool | None = None  # --repack / --no-repack
+    kv_type: KvType | None = None
+    flash_attn: FlashAttn | None = None
+    rope_scaling: RopeScaling | None = None
+    rope_factor: float | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    repeat_penalty: float | None = None
+    seed: int | None = None
+    no_cache: bool = False
+    backend: BackendKind | None = None
+    base_url: str | None = None
+    server_model: str | None = None
+    verbose: bool = False
+    debug: bool = False
+
+    def flags(self, command: Flags) -> Flags:
+        """The command's own flags with these added.
+
+        --base-url alone means --backend http; --no-cache means cache: false; --repack and
+        --no-repack mean repack: on and off (never auto).
+        """
+        backend = self.backend
+        if self.base_url and backend is None:
+            backend = BackendKind.http
+        return dataclasses.replace(
+            command,
+            model=self.model,
+            ctx=self.ctx,
+            gpu_layers=self.gpu_layers,
+            threads=self.threads,
+            repack=repack_choice(self.repack),
+            kv_type=self.kv_type,
+            flash_attn=self.flash_attn,
+            rope_scaling=self.rope_scaling,
+            rope_factor=self.rope_factor,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            top_k=self.top_k,
+            repeat_penalty=self.repeat_penalty,
+            seed=self.seed,
+            cache=False if self.no_cache else None,
+            backend=backend,
+            base_url=self.base_url,
+            server_model=self.server_model,
+        )
+
+
+# Each shared option's type: its flag, help and range. `shared_options` adds them to a command.
+_SHARED_TYPES: dict[str, Any] = {
+    "input_format": InputFormatOption,
+    "model": Model,
+    "ctx": Ctx,
+    "gpu_layers": GpuLayers,
+    "threads": Threads,
+    "repack": RepackOption,
+    "kv_type": KvTypeOption,
+    "flash_attn": FlashAttnOption,
+    "rope_scaling": RopeScalingOption,
+    "rope_factor": RopeFactor,
+    "temperature": Temperature,
+    "top_p": TopP,
+    "top_k": TopK,
+    "repeat_penalty": RepeatPenalty,
+    "seed": Seed,
+    "no_cache": NoCache,
+    "backend": BackendOption,
+    "base_url": BaseUrl,
+    "server_model": ServerModel,
+    "verbose": Verbose,
+    "debug": Debug,
 }
 
 
 def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command the SHARED options; their values reach it as one `shared` dict.
+    """Give a command the shared options; their values reach it as one `SharedOptions`.
 
     typer reads a command's options from its signature, so the signature shown to it is the
     command's own parameters (less `shared`) followed by the shared ones.
@@ -171,14 +224,32 @@ def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
     own = inspect.signature(command, eval_str=True)
     visible = [p for p in own.parameters.values() if p.name != "shared"]
     added = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-        for name, (kind, default) in SHARED.items()
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=f.default,
+            annotation=_SHARED_TYPES[f.name],
+        )
+        for f in dataclasses.fields(SharedOptions)
     ]
 
     @functools.wraps(command)
     def with_shared(**values: Any) -> Any:
-        shared = {name: values.pop(name) for name in SHARED}
+        shared = SharedOptions(
+            **{f.name: values.pop(f.name) for f in dataclasses.fields(SharedOptions)}
+        )
         return command(**values, shared=shared)
 
     with_shared.__signature__ = own.replace(parameters=[*visible, *added])  # type: ignore[attr-defined]
     return with_shared
+
+
+def load(flags: Flags, out: Streams) -> Settings:
+    """The settings in effect with these flags (defaults < config file < environment <
+    flags); what the config file got wrong is warned about, not fatal."""
+    from longcli.config import load_settings
+
+    settings, warnings = load_settings(flags)
+    for warning in warnings:
+        out.warn(warning)
+    return settings

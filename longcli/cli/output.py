@@ -63,3 +63,15 @@ def _stdin_fd(out: Streams) -> int | None:
         return out.stdin.fileno()
     except (OSError, ValueError, AttributeError):  # a test's buffer has no descriptor
         return None
+
+
+def confirm(yes: bool, out: Streams, command: str, question: str) -> None:
+    """Go on with a destructive command: --yes, or the user says so at a terminal."""
+    import typer
+
+    if yes:
+        return
+    if not out.stdin_isatty:
+        raise UsageError(f"{command} asks for confirmation; pass --yes in scripts")
+    if not typer.confirm(question, err=True):
+        raise typer.Exit(1)

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from longcli.cli.render_json import plan_json, summary_json
 from longcli.config import Method
 from longcli.controls import strip_controls
 from longcli.models.footprint import format_bytes
 from longcli.streams import Streams
-from longcli.summarize.budget import Phase, Plan
-from longcli.summarize.pipeline import ProgressEvent, SummaryResult
+from longcli.summarize.budget import Phase, Plan, Stage
+from longcli.summarize.progress import ProgressEvent, Unit
+from longcli.summarize.results import SummaryResult
 from longcli.summarize.run import InputInfo, PlanReport, RunInfo
 from longcli.text.documents import FORMAT_NAMES, InputFormat
 
 if TYPE_CHECKING:
-    from longcli.chat.conversation import FactView, MemoryView
+    from longcli.chat.exchange import Exchange
+    from longcli.chat.session import SessionRow
+    from longcli.chat.view import FactView, SessionView
 
 _STAGE_NAMES = {
-    "map": "Summarizing chunks",
-    "merge": "Merging summaries",
-    "shorten": "Shortening sentences",
-    "write": "Writing from key passages",
-    "final": "Final summary",
+    Stage.map: "Summarizing chunks",
+    Stage.merge: "Merging summaries",
+    Stage.shorten: "Shortening sentences",
+    Stage.write: "Writing from key passages",
+    Stage.final: "Final summary",
 }
 
 
@@ -34,20 +38,37 @@ _STAGE_NAMES = {
 class _Bar:
     """One line of the progress display: a stage (each merge level its own)."""
 
-    task: Any  # rich's task id
+    task: Any  # rich's task id (None for plain lines)
     started: float
     tokens_at_start: int
     done: float = 0.0  # never shown going back (an estimate may arrive after a real step)
+    total: int = 0
+    unit: Unit = Unit.step
+
+
+# Plain progress lines, for a stderr that is a file or a pipe (a log, CI): one at most this
+# often, the first after as long (a short run says nothing).
+PLAIN_EVERY_S = 5.0
 
 
 class Progress:
-    """A rich progress bar on stderr, shown only when stderr is a terminal: a line per
-    stage with its steps (or, for the final abstractive summary, tokens), its tokens per
-    second (read and written) and an ETA. Called from the run's threads."""
+    """Progress on stderr. On a terminal, a rich bar: a line per stage with its steps (or,
+    for the final abstractive summary, tokens), its tokens per second (read and written)
+    and an ETA. Elsewhere (a file, a pipe), a plain line every PLAIN_EVERY_S with the same
+    facts, so a log shows life. Nothing with --quiet. Called from the run's threads."""
 
-    def __init__(self, streams: Streams) -> None:
+    def __init__(
+        self,
+        streams: Streams,
+        clock: Callable[[], float] = time.monotonic,
+        every_s: float = PLAIN_EVERY_S,
+    ) -> None:
         self._stream = streams.stderr
+        self._streams = streams
         self.enabled = not streams.quiet and streams.stderr_isatty
+        self.plain = not streams.quiet and not streams.stderr_isatty
+        self._clock, self._every_s = clock, every_s
+        self._last_line = clock()  # the first plain line comes after every_s
         self._bar: Any = None
         self._bars: dict[tuple[str, int], _Bar] = {}
         self._lock = threading.Lock()
@@ -77,35 +98,64 @@ class Progress:
             self._bar.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
-
-    def __call__(self, event: ProgressEvent) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._bar is None:
             return
+        if exc_type is None:  # a finished run: every stage is done, whatever was estimated
+            with self._lock:
+                for bar in self._bars.values():
+                    bar.total = max(1, int(bar.done)) if bar.done else bar.total
+                    bar.done = bar.total
+                    self._bar.update(
+                        bar.task, completed=bar.done, total=bar.total, count=_count_text(bar)
+                    )
+        self._bar.__exit__(exc_type, *exc)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self._bar is None and not self.plain:
+            return
         tokens = event.prompt_tokens + event.completion_tokens
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             key = (event.stage, event.level)
             bar = self._bars.get(key)
             if bar is None:
-                name = _STAGE_NAMES.get(event.stage, event.stage)
-                if event.stage == "merge":
-                    name += f", level {event.level}"
-                task = self._bar.add_task(name, total=event.total, count="", rate="")
+                task = None
+                if self._bar is not None:
+                    task = self._bar.add_task(_stage_name(event), total=event.total, count="",
+                                              rate="")  # fmt: skip
                 bar = self._bars[key] = _Bar(task, now, tokens)
-            bar.done = max(bar.done, event.done)
-            if event.unit == "token":
-                count = f"{int(bar.done):,}/{event.total:,} tok"
-            else:
-                count = f"{int(bar.done)}/{event.total}"
+            bar.done, bar.total, bar.unit = max(bar.done, event.done), event.total, event.unit
             seconds = now - bar.started
             worked = tokens - bar.tokens_at_start  # none in a stage without the model
             rate = f"{worked / seconds:,.0f} tok/s" if worked and seconds > 0 else ""
-            self._bar.update(
-                bar.task, completed=bar.done, total=event.total, count=count, rate=rate
-            )
+            if self._bar is not None:
+                self._bar.update(bar.task, completed=bar.done, total=event.total,
+                                 count=_count_text(bar), rate=rate)  # fmt: skip
+            elif now - self._last_line >= self._every_s:
+                self._last_line = now
+                self._streams.note(_plain_line(event, bar, rate, seconds))
+
+
+def _stage_name(event: ProgressEvent) -> str:
+    name = _STAGE_NAMES[event.stage]
+    return f"{name}, level {event.level}" if event.stage == Stage.merge else name
+
+
+def _count_text(bar: _Bar) -> str:
+    if bar.unit == Unit.token:
+        return f"{int(bar.done):,}/{bar.total:,} tok"
+    return f"{int(bar.done)}/{bar.total}"
+
+
+def _plain_line(event: ProgressEvent, bar: _Bar, rate: str, seconds: float) -> str:
+    """A progress line for a log: the stage, done/total, the rate and the stage's ETA."""
+    parts = [f"{_stage_name(event)} {_count_text(bar)}"]
+    if rate:
+        parts.append(rate)
+    if 0 < bar.done < bar.total and seconds > 0:
+        parts.append(f"eta {_duration((bar.total - bar.done) * seconds / bar.done)}")
+    return ", ".join(parts)
 
 
 def render_summary(
@@ -128,7 +178,7 @@ def _summary_text(
     cite: bool,
 ) -> str:
     if fmt == "json":
-        return json.dumps(result.to_json(**run.to_json()), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(summary_json(result, run), indent=2, ensure_ascii=False) + "\n"
     body = result.summary.strip()
     sources: list[str] = []
     if cite:
@@ -203,7 +253,7 @@ def _merge_line(plan: Plan) -> str:
     """The merge levels; for abstractive, their calls (they add up to the calls line)."""
     if plan.chunks == 1:
         return "none: one chunk is summarized directly"
-    if plan.method == "abstractive":
+    if plan.method == Method.abstractive:
         if plan.levels == [1]:
             return "1 (1 call, the final summary)"
         counts = " + ".join(str(n) for n in plan.levels)
@@ -216,13 +266,13 @@ def _merge_line(plan: Plan) -> str:
 
 
 def _phase_words(phase: Phase) -> str:
-    if phase.stage == "map":
+    if phase.stage == Stage.map:
         return _count(phase.calls, "chunk summary", "chunk summaries")
-    if phase.stage == "merge":
+    if phase.stage == Stage.merge:
         return _count(phase.calls, "merge") + f" at level {phase.level}"
-    if phase.stage == "shorten":
+    if phase.stage == Stage.shorten:
         return f"shortening {_count(phase.calls, 'sentence')} of the final choice"
-    if phase.stage == "write":
+    if phase.stage == Stage.write:
         return _count(
             phase.calls, "part written from its passages", "parts written from their passages"
         )
@@ -233,11 +283,11 @@ def _calls_line(plan: Plan) -> str:
     if not plan.calls:
         return "0"
     parts = [_phase_words(p) for p in plan.phases]
-    if plan.method == "abstractive" and plan.chunks == 1:
+    if plan.method == Method.abstractive and plan.chunks == 1:
         parts = ["the whole text in one call"]
     if plan.exact:
         return f"{plan.calls:,}: {' + '.join(parts)}"
-    if plan.method == "hybrid":  # too long an input to choose its sentences ahead
+    if plan.method == Method.hybrid:  # too long an input to choose its sentences ahead
         return f"about {plan.calls:,}: {' + '.join(parts)} (from a typical sentence length)"
     # Merges above the first level are counted as if no summary came out short.
     bound = " at most, before retries" if len(plan.levels) > 1 else " before retries"
@@ -249,7 +299,7 @@ def _tokens_line(plan: Plan) -> str:
         return "none"
     if plan.exact:
         return f"{plan.prompt_tokens:,} in, about {plan.completion_tokens:,} out"
-    if plan.method == "hybrid":
+    if plan.method == Method.hybrid:
         return f"about {plan.prompt_tokens:,} in, {plan.completion_tokens:,} out"
     return (
         f"at most {plan.prompt_tokens:,} in, {plan.completion_tokens:,} out "
@@ -278,55 +328,11 @@ def _tree(plan: Plan) -> str:
     )
 
 
-def _plan_json(report: PlanReport) -> dict[str, Any]:
-    plan, memory, at_max = report.plan, report.memory, report.at_max
-    data: dict[str, Any] = {
-        "model": report.model.to_json(),
-        "method": str(plan.method),
-        "method_asked": str(report.asked),
-        "method_why": report.why,
-        "inputs": [dataclasses.asdict(i) for i in report.inputs],
-        "chunks": plan.chunks,
-        "input_tokens": plan.input_tokens,
-        "chunk_tokens": plan.budget.chunk_tokens,
-        "levels": plan.levels,
-        "calls": plan.calls,
-        "calls_exact": plan.exact,
-        "phases": [dataclasses.asdict(p) for p in plan.phases],
-        "prompt_tokens": plan.prompt_tokens,
-        "completion_tokens": plan.completion_tokens,
-        "eta_seconds": round(report.eta_seconds, 1),
-        "eta_calibrated": report.calibrated,
-    }
-    if report.eta is not None:
-        eta = report.eta
-        parts = dataclasses.asdict(eta)
-        data["eta"] = {k: round(v, 1) if isinstance(v, float) else v for k, v in parts.items()}
-    if memory is not None:
-        data["memory"] = {
-            "kv_type": memory.kv_type,
-            "weights_bytes": memory.weights_bytes,
-            "kv_bytes": memory.kv_bytes,
-            "buffers_bytes": memory.compute_bytes,
-            "total_bytes": memory.total_bytes,
-            "budget_bytes": memory.budget_bytes,
-        }
-    if at_max is not None:
-        data["at_max_context"] = {
-            "n_ctx": at_max.budget.n_ctx,
-            "chunks": at_max.chunks,
-            "chunk_tokens": at_max.budget.chunk_tokens,
-            "levels": at_max.levels,
-            "calls": at_max.calls,
-        }
-    return data
-
-
 def render_plan(report: PlanReport, fmt: str) -> str:
     """What --plan prints: the input, the calls and tokens of the method that will run, an
     ETA and the memory. Calls are counted once; the per-phase parts add up to that count."""
     if fmt == "json":
-        return json.dumps(_plan_json(report), indent=2) + "\n"
+        return json.dumps(plan_json(report), indent=2) + "\n"
     plan, model, memory, at_max = report.plan, report.model, report.memory, report.at_max
     b = plan.budget
     method = str(plan.method)
@@ -361,7 +367,7 @@ def render_plan(report: PlanReport, fmt: str) -> str:
 # -- chat memory ----------------------------------------------------------------------------
 
 
-def render_memory(view: MemoryView, out: TextIO) -> None:
+def render_memory(view: SessionView, out: TextIO) -> None:
     """The memory as a rich table on `out`, which may be the raw stdout (not `Streams`)."""
     from rich.console import Console
     from rich.table import Table
@@ -406,7 +412,7 @@ def fact_lines(facts: list[FactView]) -> str:
     )
 
 
-def export_markdown(view: MemoryView, exchanges: list[Any]) -> str:
+def export_markdown(view: SessionView, exchanges: list[Exchange]) -> str:
     """The conversation as Markdown, without terminal controls (it may be printed later)."""
     lines = [f"# Conversation {view.session}", ""]
     if view.summary:
@@ -425,10 +431,43 @@ def export_markdown(view: MemoryView, exchanges: list[Any]) -> str:
     return strip_controls("\n".join(lines))
 
 
-def export_json(view: MemoryView, exchanges: list[Any]) -> str:
+def memory_json(view: SessionView) -> dict[str, Any]:
+    """A session's view as `memory show --json` and exports hold it: no budget without a
+    model."""
+    data = asdict(view)
+    if view.budget is None:
+        del data["budget"]
+    return data
+
+
+def render_memory_json(view: SessionView) -> str:
+    """`memory show --json`."""
+    return json.dumps(memory_json(view), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_facts_json(facts: list[FactView]) -> str:
+    """`memory facts --json`."""
+    return json.dumps([asdict(f) for f in facts], indent=2, ensure_ascii=False) + "\n"
+
+
+def render_sessions_json(rows: list[SessionRow]) -> str:
+    """`memory list --json`: a row that cannot be read has its error instead of counts."""
+
+    def row(r: SessionRow) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": r.name, "path": r.path}
+        if r.error is None:
+            data |= {"turns": r.turns, "summary_chars": r.summary_chars}
+        else:
+            data["error"] = r.error
+        return data | {"updated": r.updated}
+
+    return json.dumps([row(r) for r in rows], indent=2) + "\n"
+
+
+def export_json(view: SessionView, exchanges: list[Exchange]) -> str:
     """The conversation as JSON, without the DEL and C1 controls json.dumps leaves raw."""
     data = {
-        **view.to_json(),
+        **memory_json(view),
         "exchanges": [
             {"n": e.n, "user": e.user, "assistant": e.assistant, "note": e.note, "by": e.by}
             for e in exchanges
@@ -493,7 +532,7 @@ def render_each(outcomes: list[Any]) -> str:
     width = max((len(o.source) for o in outcomes), default=4)
     lines = [f"{'file':<{width}}  {'status':<10} {'chunks':>6} {'seconds':>8}  output"]
     for o in outcomes:
-        status = o.status if o.status in ("done", "kept") else "failed"
+        status = str(o.status)  # done, redone, kept or failed: stderr said why
         lines.append(
             f"{o.source:<{width}}  {status:<10} {o.chunks or '':>6} "
             f"{f'{o.seconds:.1f}' if o.seconds else '':>8}  {o.output}"

@@ -18,6 +18,7 @@ from longcli.chat.conversation import Chat
 from longcli.cli.render import export_json, export_markdown, fact_lines, render_memory
 from longcli.controls import strip_controls
 from longcli.errors import LongcliError
+from longcli.storage import refuse_link, replace_nofollow
 from longcli.streams import Streams
 
 HELP = """Commands:
@@ -86,23 +87,30 @@ class WordWrap:
         self._word()
 
 
+HISTORY_LINES = 1000
+
+
 def _setup_history(path: Path) -> Any:
+    """Load the session's readline history. readline opens the file by its path, so a
+    link under that name is refused first, as every file in a session directory is."""
     try:
         import readline
     except ImportError:  # not on every platform
         return None
+    refuse_link(path)
     with contextlib.suppress(OSError):
         readline.read_history_file(path)
-    readline.set_history_length(1000)
+    readline.set_history_length(HISTORY_LINES)
     return readline
 
 
 def _save_history(readline: Any, path: Path) -> None:
+    """Write the history into a new private file beside it, then rename it over the old
+    one: readline writes (and truncates, and chmods) only a file longcli just created."""
     if readline is None:
         return
     with contextlib.suppress(OSError):
-        readline.write_history_file(path)
-        path.chmod(0o600)
+        replace_nofollow(path, readline.write_history_file)
 
 
 class Repl:
@@ -172,7 +180,7 @@ class Repl:
         if advice := self.chat.language_advice(line):
             self._say(f"[{advice}]")
         try:
-            reply = self.chat.ask(line, show)
+            turn = self.chat.ask(line, show)
         except KeyboardInterrupt:
             if wrap is not None:
                 wrap.finish()
@@ -186,8 +194,8 @@ class Repl:
             wrap.finish()
         self.streams.piece("\n")
         self.chat.settle()
-        if reply.folded:
-            self._say(f"[{reply.folded} older turns folded into the summary]")
+        if turn.folded:
+            self._say(f"[{turn.folded} older turns folded into the summary]")
 
     def _command(self, line: str) -> bool:
         name, _, arg = line.partition(" ")

@@ -1,7 +1,7 @@
 """Asking a model for a summary it may be trusted with: capped, checked, mended or replaced.
 
 Shared by `summarize` (map, merge, final) and `chat` (folding turns into the summary).
-Every answer goes through the grounding check (grounding.py). The ladder:
+Every answer goes through the grounding check (check.py). The ladder:
 
 1. the answer as asked for, checked;
 2. once more with a stricter prompt (and another seed), checked;
@@ -17,8 +17,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from longcli.backends.base import Backend, Message, Sampling
+from longcli.backends.base import Backend
+from longcli.calls import Message, Sampling
 from longcli.grounding.check import Grounds, Verdict, check, words
 from longcli.grounding.cleanup import strip_artifacts, trim_to_sentence
 from longcli.text.sentences import split_sentences
@@ -27,8 +29,13 @@ MAX_ATTEMPTS = 2  # the answer, then one stricter retry
 MEND_MIN_SHARE = 0.3  # a mended answer must keep this share of the words asked for
 TOKENS_PER_WORD = 1.4  # English prose with BPE vocabularies, for max_tokens from a word count
 
-# How an answer was obtained, in SummaryAnswer.outcome and the JSON output.
-MODEL, MENDED, EXTRACTIVE = "model", "mended", "extractive"
+
+class Outcome(StrEnum):
+    """How an answer was obtained (SummaryAnswer.outcome, and every node of a summary)."""
+
+    model = "model"  # as the model wrote it, checked
+    mended = "mended"  # the model's, with its failing sentences dropped
+    extractive = "extractive"  # chosen from the inputs without the model
 
 
 def for_attempt(base: Sampling, max_tokens: int, attempt: int) -> Sampling:
@@ -77,7 +84,7 @@ class SummaryRequest:
 @dataclass
 class SummaryAnswer:
     text: str
-    outcome: str  # MODEL, MENDED or EXTRACTIVE
+    outcome: Outcome
     stats: CallStats
 
 
@@ -141,7 +148,7 @@ def ask_for_summary(backend: Backend, request: SummaryRequest, sampling: Samplin
         verdict = check(text, grounds, min_words=request.min_words, vocabulary=vocabulary)
         if verdict.ok:
             return SummaryAnswer(
-                truncate_to_tokens(backend, text, request.max_tokens), MODEL, stats
+                truncate_to_tokens(backend, text, request.max_tokens), Outcome.model, stats
             )
         stats.reasons.append(verdict.reason())
         kept = _mendable(verdict)
@@ -151,7 +158,8 @@ def ask_for_summary(backend: Backend, request: SummaryRequest, sampling: Samplin
             stats.retries += 1
     if len(words(mended)) >= max(request.min_words, MEND_MIN_SHARE * request.words):
         stats.mended += 1
-        return SummaryAnswer(truncate_to_tokens(backend, mended, request.max_tokens), MENDED, stats)
+        mended = truncate_to_tokens(backend, mended, request.max_tokens)
+        return SummaryAnswer(mended, Outcome.mended, stats)
     stats.fallbacks += 1
     fallback = truncate_to_tokens(backend, request.fallback(), request.max_tokens)
-    return SummaryAnswer(fallback, EXTRACTIVE, stats)
+    return SummaryAnswer(fallback, Outcome.extractive, stats)

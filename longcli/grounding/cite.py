@@ -40,9 +40,6 @@ class Span:
     start: int
     end: int
 
-    def to_json(self) -> dict[str, int]:
-        return {"source": self.source, "chunk": self.chunk, "start": self.start, "end": self.end}
-
 
 Origins = list[list[Span]]  # per sentence of a summary, the spans it comes from
 
@@ -82,10 +79,6 @@ def trace(text: str, candidates: Sequence[str], origins: Origins) -> Origins:
             spans.extend(s for s in origins[i] if s not in spans)
         traced.append(spans)
     return traced
-
-
-def chunks_cited(spans: Sequence[Span]) -> list[int]:
-    return sorted({s.chunk for s in spans})
 
 
 def with_markers(text: str, origins: Origins, label: Callable[[list[Span]], str]) -> str:
@@ -148,16 +141,6 @@ class Reference:
     end: int
     where: str  # "pp. 7–9", 'chapter "The Ship"', 'section "Prices"', "00:01:02–00:01:30"
 
-    def to_json(self, files: Sequence[str]) -> dict[str, int | str]:
-        return {
-            "n": self.number,
-            "source": self.source,
-            "file": files[self.source] if self.source < len(files) else "input",
-            "where": self.where,
-            "start": self.start,
-            "end": self.end,
-        }
-
 
 @dataclass(frozen=True)
 class Citations:
@@ -210,7 +193,8 @@ def describe_place(marks: Sequence[Mark], start: int, end: int) -> str:
     first, last = labels[0], labels[-1]
     if kind == "page":
         return f"p. {first}" if first == last else f"pp. {first}–{last}"
-    if kind == "time":
+    if kind == "time":  # from the first cue's start to the last cue's end
+        last = next(m.end or m.label for m in reversed(covered) if m.kind == kind)
         return first if first == last else f"{first}–{last}"
     if kind == "title":  # the title page made from the document's metadata
         return "title page"

@@ -239,8 +239,9 @@ def add_alias(name: str, path: Path) -> Path:
 
 def remove_alias(name: str) -> None:
     """Forget an alias made with `longcli models alias`."""
-    from longcli.config import config_path, read_aliases_file, write_aliases_file
+    from longcli.config import read_aliases_file, write_aliases_file
     from longcli.errors import UsageError
+    from longcli.places import config_path
 
     aliases = read_aliases_file()
     if name not in aliases:

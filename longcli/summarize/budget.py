@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
-from longcli.backends.base import SLACK_TOKENS, Backend, Message, Sampling
+from longcli.backends.base import SLACK_TOKENS, Backend
+from longcli.calls import Sampling
 from longcli.config import Method, Settings, Style
 from longcli.errors import InputError, UsageError
 from longcli.grounding.ask import TOKENS_PER_WORD, tokens_for_words
 from longcli.models.gguf import ModelInfo
+from longcli.prompts.summary import fixed_prompt, shorten_prompt
 from longcli.prompts.templates import Templates
 
 MIN_CHUNK_TOKENS = 64
@@ -90,27 +93,9 @@ class Budget:
 
 
 def _overhead(backend: Backend, templates: Templates, name: str, opts: SummarizeOptions) -> int:
-    content = templates.fill(
-        name,
-        text="",
-        previous="",
-        words=opts.words,
-        style=templates.style(opts.style),
-        instructions=instructions_text(opts),
-    )
-    return backend.prompt_tokens(prompt_messages(templates, content))
-
-
-def instructions_text(opts: SummarizeOptions) -> str:
-    return f" Also: {opts.instructions.strip()}" if opts.instructions else ""
-
-
-def prompt_messages(templates: Templates, content: str, stricter: bool = False) -> list[Message]:
-    system = templates.prompts.get("system", "")
-    head = [Message("system", system)] if system else []
-    if stricter:
-        content = templates.prompts["stricter"].strip() + "\n\n" + content
-    return [*head, Message("user", content)]
+    """Prompt tokens of a call of template `name`, besides its text."""
+    prompt = fixed_prompt(templates, name, opts.words, opts.style, opts.instructions)
+    return backend.prompt_tokens(prompt)
 
 
 def summary_budget(backend: Backend, templates: Templates, opts: SummarizeOptions) -> Budget:
@@ -167,9 +152,7 @@ def summary_budget(backend: Backend, templates: Templates, opts: SummarizeOption
         final_input_tokens=final_input,
         single_input_tokens=single_input,
         overhead_tokens=map_overhead,
-        shorten_overhead_tokens=backend.prompt_tokens(
-            prompt_messages(templates, templates.fill("shorten", text=""))
-        ),
+        shorten_overhead_tokens=backend.prompt_tokens(shorten_prompt(templates, "")),
         final_words=opts.words,
         merge_overhead_tokens=merge_overhead,
         single_overhead_tokens=single_overhead,
@@ -177,11 +160,21 @@ def summary_budget(backend: Backend, templates: Templates, opts: SummarizeOption
     )
 
 
+class Stage(StrEnum):
+    """A stretch of a run, as `--plan` counts its calls and the progress bar shows it."""
+
+    map = "map"  # every chunk summarized
+    merge = "merge"  # one level of merges
+    shorten = "shorten"  # hybrid: the final choice's sentences shortened
+    write = "write"  # extract-abstract: the parts written from their passages
+    final = "final"  # the final summary
+
+
 @dataclass(frozen=True)
 class Phase:
     """One stretch of a run's model calls: what `--plan` counts and the progress bar shows."""
 
-    stage: str  # "map", "merge", "final" or "shorten", as in the progress events
+    stage: Stage
     calls: int
     prompt_tokens: int
     completion_tokens: int
@@ -277,7 +270,7 @@ def plan_run(chunk_tokens: list[int], budget: Budget, method: Method = Method.hy
         raise InputError("the input is empty")
     levels = _levels(chunk_tokens, b)
     total = sum(chunk_tokens)
-    if method == "extractive":
+    if method == Method.extractive:
         return Plan(n, total, levels, [], b, method, exact=True)
     if method == Method.extract_abstract:  # reads its passages only, writes --words
         source_words = b.final_words * E2A_SOURCE_SHARE
@@ -285,13 +278,13 @@ def plan_run(chunk_tokens: list[int], budget: Budget, method: Method = Method.hy
         overhead = b.shorten_overhead_tokens + WRITE_EXTRA_TOKENS
         read = int(calls * overhead + source_words * TOKENS_PER_WORD)
         wrote = tokens_for_words(b.final_words) + calls * 32
-        return Plan(n, total, levels, [Phase("write", calls, read, wrote)], b, method)
-    if method == "hybrid":
+        return Plan(n, total, levels, [Phase(Stage.write, calls, read, wrote)], b, method)
+    if method == Method.hybrid:
         calls = math.ceil(b.final_words * POOL_SHARE / PLANNED_SENTENCE_WORDS)
         sentence = PLANNED_SENTENCE_WORDS * TOKENS_PER_WORD
         prompt = calls * (b.shorten_overhead_tokens + sentence)
         completion = calls * sentence * PLANNED_SHORTENING
-        return Plan(n, total, levels, [Phase("shorten", calls, int(prompt), int(completion))],
+        return Plan(n, total, levels, [Phase(Stage.shorten, calls, int(prompt), int(completion))],
                     b, method)  # fmt: skip
     return Plan(n, total, levels, _abstractive_phases(chunk_tokens, levels, b), b, method)
 
@@ -302,10 +295,10 @@ def _abstractive_phases(chunk_tokens: list[int], levels: list[int], b: Budget) -
     final = answer_tokens(b.final_words, b.final_tokens)
     if n == 1 and chunk_tokens[0] <= b.single_input_tokens:
         prompt = chunk_tokens[0] + b.single_overhead_tokens - b.stricter_tokens
-        return [Phase("final", 1, prompt, final, level=1)]
+        return [Phase(Stage.final, 1, prompt, final, level=1)]
     summary = answer_tokens(b.summary_words, b.summary_tokens)
     overhead = b.overhead_tokens - b.stricter_tokens
-    phases = [Phase("map", n, sum(chunk_tokens) + n * overhead + (n - 1) * b.previous_tokens,
+    phases = [Phase(Stage.map, n, sum(chunk_tokens) + n * overhead + (n - 1) * b.previous_tokens,
                     n * summary)]  # fmt: skip
     merge_overhead = b.merge_overhead_tokens - b.stricter_tokens
     per_merge = _per_merge(b)
@@ -314,10 +307,10 @@ def _abstractive_phases(chunk_tokens: list[int], levels: list[int], b: Budget) -
     for level, merges in enumerate(levels[:-1], 1):
         merged_items = items - (1 if items % per_merge == 1 else 0)  # a lone last one moves up
         prompt = merged_items * item + merges * merge_overhead
-        phases.append(Phase("merge", merges, prompt, merges * summary, level))
+        phases.append(Phase(Stage.merge, merges, prompt, merges * summary, level))
         items = math.ceil(items / per_merge)
     prompt = items * item + merge_overhead
-    phases.append(Phase("final", 1, prompt, final, len(levels)))
+    phases.append(Phase(Stage.final, 1, prompt, final, len(levels)))
     return phases
 
 

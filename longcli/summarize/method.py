@@ -22,9 +22,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from longcli.backends.base import Backend, Sampling
-from longcli.config import Method, cache_dir
+from longcli.backends.base import Backend
+from longcli.calls import Sampling
+from longcli.config import Method
 from longcli.models.gguf import ModelInfo
+from longcli.places import cache_dir
 from longcli.prompts.templates import Templates
 
 CALIBRATE_FROM_BYTES = 150_000_000  # smaller: the bundled model's class, which extracts
@@ -77,10 +79,6 @@ class Calibration:
     calls: int
     seconds: float
     version: int = CALIBRATION_VERSION
-
-    @property
-    def kept_share(self) -> float:
-        return self.written_parts / self.parts if self.parts else 0.0
 
     def reason(self) -> str:
         return (

@@ -13,11 +13,9 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any
 
-from longcli.backends.base import Backend, Completion, Delegating, Message, Sampling
+from longcli.backends.base import Backend, Completion, Delegating
 from longcli.backends.engine import (
     Engine,
     EngineInfo,
@@ -25,11 +23,12 @@ from longcli.backends.engine import (
     open_engine,
     ram_budget,
 )
-from longcli.config import SECRET_SETTINGS, BackendKind, Method, Settings, cache_dir
-from longcli.errors import UsageError
+from longcli.calls import Message, Sampling
+from longcli.config import BackendKind, Method, Settings
 from longcli.models.footprint import Footprint, plan_footprint
 from longcli.models.gguf import ModelInfo
-from longcli.prompts.templates import Templates, templates_for
+from longcli.places import cache_dir
+from longcli.prompts.templates import AUTO, Templates, templates_for
 from longcli.streams import Streams
 from longcli.summarize.budget import (
     Budget,
@@ -37,22 +36,25 @@ from longcli.summarize.budget import (
     Phase,
     Plan,
     Speeds,
+    Stage,
     SummarizeOptions,
     default_chunk_cap,
     plan_run,
     summary_budget,
 )
-from longcli.summarize.eta import record_speed, speed_estimate
+from longcli.summarize.eta import Recalibration, record_speed, speed_estimate
 from longcli.summarize.method import choose_method, method_for_run, resolve_method
-from longcli.summarize.pipeline import ProgressEvent, Summarizer, SummaryResult, chunk_sources
+from longcli.summarize.pipeline import Summarizer, chunk_sources
+from longcli.summarize.progress import ProgressEvent
+from longcli.summarize.results import SummaryResult
+from longcli.summarize.shortfall import Shortfall, shortfalls
 from longcli.text import language
-from longcli.text.chunks import Chunk
+from longcli.text.chunks import Chunk, WordWatch
 from longcli.text.decode import Source
 from longcli.text.documents import Document, InputFormat, open_document
+from longcli.text.vocabulary import word_count
 
 ESTIMATED_BYTES_PER_TOKEN = 4.0
-# Not echoed into a summary's JSON: secrets, and settings that are not about this run.
-UNSHOWN_SETTINGS = (*SECRET_SETTINGS, "aliases", "system")
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,8 @@ def _chunks(engine: Engine, documents: list[Document], budget: Budget) -> Iterat
 def _estimated_chunks(sources: list[Source], budget: Budget) -> int:
     total = 0
     for source in sources:
-        if source.path is None:
-            return 0  # unknown length: the bar grows as chunks arrive
+        if not source.rereadable or source.path is None:
+            return 0  # unknown length (a pipe, stdin, a URL): the bar grows as chunks arrive
         total += source.path.stat().st_size
     return max(1, round(total / ESTIMATED_BYTES_PER_TOKEN / budget.chunk_tokens))
 
@@ -100,7 +102,7 @@ def _estimated_chunks(sources: list[Source], budget: Budget) -> int:
 class _WiderContext(Delegating):
     """A backend's tokenizer with another context size, for planning only."""
 
-    def __init__(self, inner: Any, n_ctx: int) -> None:
+    def __init__(self, inner: Backend, n_ctx: int) -> None:
         super().__init__(inner)
         self.n_ctx = n_ctx
 
@@ -166,7 +168,7 @@ def plan(settings: Settings, sources: list[Source], reading: Reading) -> PlanRep
     reading_s = time.monotonic() - started + unrehearsed_s
     at_max = None
     max_ctx = model_max_ctx(settings, engine)
-    if max_ctx and max_ctx != engine.n_ctx and all(s.path is not None for s in sources):
+    if max_ctx and max_ctx != engine.n_ctx and all(s.rereadable for s in sources):
         wider = _WiderContext(engine.backend, max_ctx)
         at_max = _plan_with(engine, wider, templates, opts, sources, reading)[0]
     prefill, decode, calibrated = speed_estimate(engine)
@@ -216,9 +218,9 @@ def _extractive(settings: Settings) -> bool:
         return True
     if settings.method != Method.auto or settings.backend != BackendKind.llama:
         return False
-    from longcli.backends.engine import TEST_BACKEND_ENV, resolve_model_info
+    from longcli.backends.engine import resolve_model_info, stand_in_active
 
-    if os.environ.get(TEST_BACKEND_ENV):
+    if stand_in_active():
         return False  # the tests' stand-in model, whose size is unknown: auto is abstractive
 
     return resolve_method(settings.method, resolve_model_info(settings)) == Method.extractive
@@ -358,12 +360,13 @@ def _rehearse(
     result = Summarizer(stand_in, templates, one_at_a_time).run(chunks)
     s = result.stats
     levels = [sum(len(m.inputs) > 1 for m in level) for level in result.levels[:-1]]
-    phases = [Phase("shorten", s.calls, s.prompt_tokens, s.completion_tokens)] if s.calls else []
+    shorten = Phase(Stage.shorten, s.calls, s.prompt_tokens, s.completion_tokens)
+    phases = [shorten] if s.calls else []
     chunk_tokens = sum(c.tokens for c in result.chunks)
     if opts.method == Method.extract_abstract:  # the parts it writes; the stand-in's empty
         first = s.calls - s.retries  # answers were each retried, which real ones may not be
         share = first / s.calls if s.calls else 0.0
-        phases = [Phase("write", first, round(s.prompt_tokens * share),
+        phases = [Phase(Stage.write, first, round(s.prompt_tokens * share),
                         round(s.completion_tokens * share))] if first else []  # fmt: skip
         return Plan(len(result.chunks), chunk_tokens, [*levels, 1], phases, budget, opts.method)
     return Plan(len(result.chunks), chunk_tokens, [*levels, 1], phases, budget, opts.method, True)
@@ -384,7 +387,7 @@ def summarize(
         engine = open_for(settings, streams)
     backend = engine.backend
     if settings.cache:
-        backend = CachingBackend(engine.backend, CallCache(cache_dir()))
+        backend = CachingBackend(engine.backend, CallCache(cache_dir(), streams.warn))
     started = time.monotonic()
     templates, opts = templates_for(settings), summarize_options(settings, engine.model)
     method = method_for_run(settings.method, engine.model, engine.backend, templates,
@@ -392,8 +395,11 @@ def summarize(
     opts = dataclasses.replace(opts, method=method)
     summarizer = Summarizer(backend, templates, opts, on_progress=on_progress)
     documents = [reading.open(s) for s in sources]
-    chunks = _chunks(engine, documents, summarizer.budget)
+    counted = _CountedWords(_chunks(engine, documents, summarizer.budget))
+    chunks = WordWatch(counted, [s.label for s in sources])
     result = summarizer.run(chunks, _estimated_chunks(sources, summarizer.budget))
+    if not result.summary.strip():  # never an empty summary with exit 0: say why
+        raise chunks.empty_summary()
     seconds = time.monotonic() - started
     result.sources = [s.label for s in sources]
     result.places = [d.marks for d in documents]
@@ -408,8 +414,9 @@ def summarize(
             "checked for names and numbers only (words cannot be compared across languages)"
         )
     s = result.stats
+    speed = None
     if s.cached_calls == 0:
-        record_speed(engine, s.prompt_tokens, s.completion_tokens, seconds)
+        speed = record_speed(engine, s.prompt_tokens, s.completion_tokens, seconds)
     streams.detail(
         f"method {result.method}: {len(result.chunks)} chunks, {len(result.levels)} levels, "
         f"{s.calls} calls ({s.cached_calls} cached, {s.retries} retries, {s.mended} mended, "
@@ -422,7 +429,24 @@ def summarize(
             else ""
         )  # fmt: skip
     )
-    return result, RunInfo(engine.describe(), settings, seconds)
+    asked = templates.language if templates.language != AUTO else ""
+    unmet = shortfalls(result, asked, opts.words, settings.method, opts.instructions,
+                       counted.words)  # fmt: skip
+    return result, RunInfo(engine.describe(), settings, seconds, speed, unmet)
+
+
+class _CountedWords:
+    """Chunks passed on as they come, their words counted (the text's length, for saying
+    when --words was out of reach)."""
+
+    def __init__(self, chunks: Iterator[Chunk]) -> None:
+        self._chunks = chunks
+        self.words = 0
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for chunk in self._chunks:
+            self.words += word_count(chunk.text)
+            yield chunk
 
 
 @dataclass(frozen=True)
@@ -432,14 +456,8 @@ class RunInfo:
     model: EngineInfo
     settings: Settings
     seconds: float
-
-    def to_json(self) -> dict[str, Any]:
-        """As --format json has it: "model", and "settings" with the run's "seconds"."""
-        shown = {k: v for k, v in self.settings.plain().items() if k not in UNSHOWN_SETTINGS}
-        return {
-            "model": self.model.to_json(),
-            "settings": {**shown, "seconds": round(self.seconds, 2)},
-        }
+    speed: Recalibration | None = None  # how this run changed the model's ETAs
+    shortfalls: list[Shortfall] = field(default_factory=list)  # asks the summary missed
 
 
 def open_for(settings: Settings, streams: Streams) -> Engine:
@@ -448,101 +466,3 @@ def open_for(settings: Settings, streams: Streams) -> Engine:
         return open_engine(settings, vocab_only=True)
     sequences = settings.parallel if settings.backend == BackendKind.llama else 1
     return open_engine(settings, verbose=streams.llama_log, sequences=sequences, note=streams.warn)
-
-
-@dataclass
-class EachOutcome:
-    """One file of `summarize --each`: where its summary went, and how it went."""
-
-    source: str
-    output: Path
-    status: str  # "done", "kept" (it was done by an earlier run), or the error
-    chunks: int = 0
-    seconds: float = 0.0
-
-
-def each_outputs(sources: list[Source], directory: Path, suffix: str) -> list[Path]:
-    """DIR/<name><suffix> for every input, in order; a repeated name gets -2, -3, ..."""
-    seen: dict[str, int] = {}
-    paths = []
-    for source in sources:
-        stem = source.path.stem if source.path else "stdin"
-        seen[stem] = seen.get(stem, 0) + 1
-        paths.append(directory / f"{stem}{'' if seen[stem] == 1 else f'-{seen[stem]}'}{suffix}")
-    return paths
-
-
-def summarize_each(
-    settings: Settings,
-    sources: list[Source],
-    reading: Reading,
-    directory: Path,
-    render: Callable[[SummaryResult, RunInfo], str],
-    suffix: str,
-    streams: Streams,
-) -> list[EachOutcome]:
-    """Summarize every source on its own into `directory`, one file each, written
-    atomically. An output that exists already is kept, so an interrupted run resumes; a
-    document that cannot be read is reported and the others go on. With a server, up to
-    --parallel files are summarized at once, keeping its slots busy."""
-    from longcli.errors import InputError
-    from longcli.storage import ensure_private_dir, umask_file_mode
-    from longcli.summarize.parallel import pool_for
-
-    if any(s.path is None for s in sources):
-        raise UsageError("--each summarizes files; standard input cannot be one of them")
-    outputs = each_outputs(sources, directory, suffix)
-    _refuse_inputs_as_outputs(sources, outputs, directory)
-    ensure_private_dir(directory)
-    new_file_mode = umask_file_mode()  # read here, before the pool's threads write files
-    at_once = settings.parallel if settings.backend == BackendKind.http else 1
-    engine = open_for(dataclasses.replace(settings, parallel=1), streams)
-    one_at_a_time = dataclasses.replace(settings, parallel=1)
-
-    def one(source: Source, output: Path) -> EachOutcome:
-        if output.exists():
-            return EachOutcome(source.label, output, "kept")
-        started = time.monotonic()
-        try:
-            result, run = summarize(one_at_a_time, [source], reading, streams, None, engine)
-        except InputError as exc:
-            return EachOutcome(source.label, output, exc.message)
-        _write_each(output, render(result, run), new_file_mode)
-        return EachOutcome(
-            source.label, output, "done", len(result.chunks), time.monotonic() - started
-        )
-
-    outcomes: list[EachOutcome] = []
-    with pool_for(at_once) as pool:
-        futures = [pool.submit(partial(one, s, o)) for s, o in zip(sources, outputs, strict=True)]
-        for n, future in enumerate(futures, 1):
-            outcome = future.result()
-            outcomes.append(outcome)
-            took = f", {outcome.seconds:.0f} s" if outcome.status == "done" else ""
-            streams.note(f"[{n}/{len(sources)}] {outcome.source}: {outcome.status}{took}")
-    return outcomes
-
-
-def _refuse_inputs_as_outputs(sources: list[Source], outputs: list[Path], directory: Path) -> None:
-    """Refuse, before any work, an --output-dir where a summary would be one of the inputs."""
-    from longcli.storage import overwrites_input
-
-    inputs = [s.path for s in sources if s.path is not None]
-    for output in outputs:
-        if overwrites_input(output, inputs):
-            raise UsageError(
-                f"--output-dir {directory}: {output.name} is one of the inputs; "
-                "write the summaries elsewhere"
-            )
-
-
-def _write_each(output: Path, text: str, new_file_mode: int) -> None:
-    """One summary of --each; a failed write stops the run (a full disk fails every file)."""
-    from longcli.errors import OutputError
-    from longcli.storage import write_failed, write_output
-
-    try:
-        write_output(output, text, new_file_mode)
-    except OSError as exc:
-        error = OutputError if write_failed(exc) else UsageError
-        raise error(f"cannot write {output}: {exc.strerror or exc}") from None

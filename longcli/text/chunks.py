@@ -14,6 +14,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from longcli.errors import InputError
+from longcli.text.vocabulary import has_words
+
 CountTokens = Callable[[str], int]  # the model's own tokenizer: text -> tokens
 
 # Boundary strengths: lower is stronger.
@@ -230,3 +233,34 @@ def chunk_stream(
     for start, end, tokens in split_text(buffer, budget, count):
         yield Chunk(index, source, base + start, base + end, tokens, buffer[start:end])
         index += 1
+
+
+class WordWatch:
+    """Chunks passed on as they come, noting whether any holds a word (a letter or a digit
+    of any script): a text with none (emoji, symbols) is refused once it has been read
+    whole, before a model is asked to summarize nothing; and an empty summary can say why."""
+
+    def __init__(self, chunks: Iterable[Chunk], labels: list[str]) -> None:
+        self._chunks = chunks
+        self._names = ", ".join(labels) or "the input"
+        self.worded = False
+
+    def __iter__(self) -> Iterator[Chunk]:
+        shown = False  # white space alone is "the input is empty", said where it is found
+        for chunk in self._chunks:
+            shown = shown or bool(chunk.text.strip())
+            self.worded = self.worded or has_words(chunk.text)
+            yield chunk
+        if shown and not self.worded:
+            raise self.empty_summary()
+
+    def empty_summary(self) -> InputError:
+        """The error for a run that produced no summary: never printed as an empty one.
+        Extraction quotes any sentence with a word when nothing better is left, so a text
+        with words and no summary has no sentences at all: it is all structure."""
+        if not self.worded:
+            return InputError(f"{self._names} has no readable text (no letters or digits)")
+        return InputError(
+            f"{self._names} has no prose to summarize (only headings, code, tables or "
+            "other structure)"
+        )

@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from longcli.text import units
 from longcli.text.names import mentions
 from longcli.text.terms import terms
+from longcli.text.vocabulary import word_count
 
 NAME_BONUS = 0.15  # per distinct name, up to MAX_NAMES
 MAX_NAMES = 3
@@ -164,24 +164,40 @@ def select(
     top = max((s.score for s in scored), default=0.0) or 1.0
     costs = [cost(s) for s in sentences]
     chosen: list[int] = []
-    chosen_vectors: list[dict[str, float]] = []
+    likeness = _Likeness()
     remaining = budget
     pool = {s.index: s for s in scored}
     while pool:
         best, best_value = None, -math.inf
         for index, candidate in pool.items():
-            if costs[index] > remaining:
-                continue
-            similar = max((_dot(candidate.vector, v) for v in chosen_vectors), default=0.0)
-            value = candidate.score / top - REDUNDANCY * similar
+            if costs[index] > remaining or candidate.score / top <= best_value:
+                continue  # (likeness is never negative: this one cannot win)
+            value = candidate.score / top - REDUNDANCY * likeness.to_chosen(candidate)
             if value > best_value:
                 best, best_value = index, value
         if best is None:
             break
         chosen.append(best)
-        chosen_vectors.append(pool.pop(best).vector)
+        likeness.chosen.append(pool.pop(best).vector)
         remaining -= costs[best]
     return sorted(chosen)
+
+
+class _Likeness:
+    """Each candidate's greatest similarity to the sentences chosen so far, brought up to
+    date when asked, so each pair is compared once: compared afresh at every choice, the
+    20,000 one-word sentences of "0. 1. 2. ..." took a minute."""
+
+    def __init__(self, chosen: list[dict[str, float]] | None = None) -> None:
+        self.chosen = chosen if chosen is not None else []  # appended to by the chooser
+        self._known: dict[int, tuple[float, int]] = {}  # index: (similarity, vectors seen)
+
+    def to_chosen(self, candidate: Scored) -> float:
+        similar, seen = self._known.get(candidate.index, (0.0, 0))
+        for vector in self.chosen[seen:]:
+            similar = max(similar, _dot(candidate.vector, vector))
+        self._known[candidate.index] = (similar, len(self.chosen))
+        return similar
 
 
 def spread(
@@ -213,7 +229,7 @@ def spread(
     top = max((s.score for s in scored), default=0.0) or 1.0
     chosen = [i for i in leads if i not in skip]
     chosen = [i for n, i in enumerate(chosen) if sum(costs[j] for j in chosen[: n + 1]) <= budget]
-    vectors = [by_index[i].vector for i in chosen]
+    likeness = _Likeness([by_index[i].vector for i in chosen])
     remaining = budget - sum(costs[i] for i in chosen)
     pool = [s for s in scored if s.index not in skip and s.index not in chosen]
     if not pool or remaining <= 0:
@@ -230,7 +246,7 @@ def spread(
         nonlocal remaining
         members[part] = [s for s in members[part] if s is not best]
         chosen.append(best.index)
-        vectors.append(best.vector)
+        likeness.chosen.append(best.vector)
         used[part] += costs[best.index]
         remaining -= costs[best.index]
 
@@ -238,21 +254,21 @@ def spread(
         hungry = sorted((used[p], p) for p in range(parts) if used[p] < FLOOR_SHARE * share)
         for _, part in hungry:
             room = min(remaining, (1 + SHARE_SLACK) * share - used[part])
-            best = _best(members[part], costs, room, top, vectors)
+            best = _best(members[part], costs, room, top, likeness)
             if best is not None:
                 take(best, part)
                 break
         else:
             break
     while True:  # then the best of all
-        best = _best([s for m in members for s in m], costs, remaining, top, vectors)
+        best = _best([s for m in members for s in m], costs, remaining, top, likeness)
         if best is None:
             break
         take(best, min(parts - 1, int(positions[best.index] * parts)))
     if overshoot > 0 and remaining > 0:  # stop short, or end a little over but nearer
         over = min(remaining, overshoot * budget)  # over by less than short by
         left = [s for m in members for s in m]
-        best = _best(left, costs, remaining + over, top, vectors)
+        best = _best(left, costs, remaining + over, top, likeness)
         if best is not None:
             chosen.append(best.index)
             remaining -= costs[best.index]
@@ -294,19 +310,13 @@ def _best(
     costs: list[int],
     remaining: float,
     top: float,
-    chosen_vectors: list[dict[str, float]],
+    likeness: _Likeness,
 ) -> Scored | None:
     best, best_value = None, -math.inf
     for candidate in candidates:
-        if costs[candidate.index] > remaining:
-            continue
-        similar = max((_dot(candidate.vector, v) for v in chosen_vectors), default=0.0)
-        value = candidate.score / top - REDUNDANCY * similar
+        if costs[candidate.index] > remaining or candidate.score / top <= best_value:
+            continue  # (likeness is never negative: this one cannot win)
+        value = candidate.score / top - REDUNDANCY * likeness.to_chosen(candidate)
         if value > best_value:
             best, best_value = candidate, value
     return best
-
-
-def word_count(text: str) -> int:
-    """Length in the reader's unit: words, each Chinese or Japanese character one."""
-    return units.count(text)

@@ -14,11 +14,10 @@ quarter of its words or more, and more than any other language's) is English wit
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import cache
 from typing import Any
 
-from longcli.text import terms
+from longcli.text import vocabulary
 
 ENGLISH = "en"
 UNKNOWN = "und"
@@ -31,7 +30,6 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LETTER = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"[^\W\d_]+")
 MIN_VOTE_WORDS = 20  # fewer words than this: the model decides
 ENGLISH_STOP_SHARE = 0.25
 STOP_SHARE_AGREES = 0.15  # prose is a fifth to a half stop words; another language's, a tenth
@@ -93,11 +91,11 @@ def _script_language(sample: str) -> str | None:
 def _clearly_english(sample: str) -> bool:
     """Whether English stop words are a large share of the words, more than any other
     language's: English prose is about half stop words, other languages' a tenth."""
-    words = _WORD.findall(sample.lower())
+    words = vocabulary.LETTERS.findall(sample.lower())
     if len(words) < MIN_VOTE_WORDS:
         return False
-    english = sum(w in terms.STOPWORDS for w in words)
-    return english >= ENGLISH_STOP_SHARE * len(words) and terms.stop_language(words) == ENGLISH
+    english = sum(w in vocabulary.STOPWORDS for w in words)
+    return english >= ENGLISH_STOP_SHARE * len(words) and vocabulary.stop_language(words) == ENGLISH
 
 
 @cache
@@ -149,20 +147,14 @@ def other_language(text: str, expected: str) -> str | None:
         return None
     if _script_language(_sample(text)) == found:
         return found
-    words = _WORD.findall(text.lower())
+    words = vocabulary.LETTERS.findall(text.lower())
 
     def share(code: str) -> float:
-        stops = terms.stopwords(code)
+        stops = vocabulary.stopwords(code)
         return sum(w in stops for w in words) / len(words) if stops and words else 0.0
 
     surely = share(found) >= STOP_SHARE_AGREES and share(expected) < STOP_SHARE_AGREES
     return found if surely else None
-
-
-def majority(codes: list[str]) -> str:
-    """The most frequent known language of several texts (a document's blocks)."""
-    counted = Counter(c for c in codes if c != UNKNOWN)
-    return counted.most_common(1)[0][0] if counted else UNKNOWN
 
 
 def translated(target: str, source: str) -> bool:

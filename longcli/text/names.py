@@ -7,17 +7,8 @@ from __future__ import annotations
 import re
 
 from longcli.text.sentences import split_sentences
-from longcli.text.units import CJK_LETTERS
+from longcli.text.vocabulary import MENTION_TOKEN
 
-# A word, a number, or a run of Chinese or Japanese characters, which never runs into the
-# Latin word or number beside it ("于2022年" holds the number 2022; "Transformer架构" the
-# name Transformer), so those are held to the source as in any other script.
-_CJK = CJK_LETTERS
-WORD = re.compile(
-    rf"[{_CJK}]+|[^\W\d_{_CJK}](?:(?:[^\W{_CJK}]|['’-])*[^\W{_CJK}])?"
-    r"|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?",
-    re.UNICODE,
-)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$", re.IGNORECASE)
 _APOSTROPHE = re.compile(r"['’]")
@@ -46,7 +37,7 @@ def mentions(text: str) -> list[str]:
     are not function words), and numbers. A possessive 's is dropped."""
     found: list[str] = []
     for sentence in split_sentences(text):
-        tokens = WORD.findall(sentence.text)
+        tokens = MENTION_TOKEN.findall(sentence.text)
         found.extend(_POSSESSIVE.sub("", t) for i, t in enumerate(tokens) if _is_mention(t, i))
     return found
 

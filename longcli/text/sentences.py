@@ -14,20 +14,31 @@ heading's number ("## 3. Scope"). Chinese and Japanese sentences end at 。！�
 anything, except inside a 「」『』“” quotation or before the と, 他说 that goes on after
 one. Hard-wrapped prose lines are joined, and so are the lines of a list item, however it
 wraps. A sentence longer than `max_words` is cut at semicolons, line breaks, then every
-`max_words` words (CJK: at ；，、 past CJK_CHARS_PER_WORD x `max_words` characters), so one
-run-on line can never become one giant sentence.
+`max_words` words (CJK: at ；，、 past CJK_CHARS_PER_WORD x `max_words` characters, or at
+that length where there is none), so one run-on line can never become one giant sentence;
+a span of few words but over MAX_SENTENCE_CHARS characters is cut by length too. Format
+characters (a zero-width space, a BOM, a bidi mark: Unicode Cf) are invisible: they never
+decide where a sentence starts or ends, and never stand at a sentence's edge. Every step is
+linear in the text (bench/text_scaling.py measures it on hostile inputs).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from longcli.text.vocabulary import FORMAT_CHARS, invisible
 
 MAX_SENTENCE_WORDS = 60
 CJK_CHARS_PER_WORD = 2  # a CJK sentence is cut past this many characters per max word
 NUMBERING_CHARS = 24  # "### 12.3.4" and its indent: a heading's number is no longer
 SHORT_LINE_CHARS = 50  # a line shorter than this ends its sentence (verse, labels, logs)
+# A sentence of few words but more characters than this (a script written without spaces,
+# such as Thai, a URL, an encoded blob) is cut by length, so no unit is unboundedly long.
+MAX_SENTENCE_CHARS = 1_000
+ZWJ = "\u200d"
 
 # Words that end with a period but not a sentence. English, then the main European
 # languages (a single letter and a period, as in "z. B.", "d. h.", "p. ej.", "т. е.", is
@@ -54,11 +65,14 @@ _ORDINAL_BEFORE = re.compile(r"(?<![\d.,])\d{1,2}$")
 _NUMBERING = re.compile(r"[ \t]*(?:#{1,6}[ \t]*)?\d{1,3}(?:\.\d{1,3})*")
 _UNIT_AFTER_NUMBER = re.compile(r"\d\s?[^\W\d_]$")  # "250 g.", "40 м." end sentences
 _FINAL_ABBREVIATION = re.compile(r"(?:\bт\.\s?[дп]|\bи\s+др)$")
-# Closing quotes after the end: English ” ’, German “ ‘, French » (after a space), brackets.
-_SENTENCE_END = re.compile(r"[.!?…]+(?:[\"'”’“‘»)\]]|\s[»”])*(?=\s)")
+# Closing quotes after the end: English ” ’, German “ ‘, French » (after a space), brackets,
+# and invisible format characters. The run of marks is matched whole, from its first mark
+# (lookbehind, possessive): tried at each of 100,000 periods it was quadratic.
+_SENTENCE_END = re.compile(rf"(?<![.!?…])[.!?…]++(?:[\"'”’“‘»)\]{FORMAT_CHARS}]|\s[»”])*(?=\s)")
 # What may open a sentence before its first letter: quotes of every language, ¿ ¡, brackets.
-_OPENERS = re.compile(r"\s+(?:[\"'“‘„‚«»‹(\[¿¡「『—–-]\s?)*")
-_CJK_END = re.compile(r"[。！？．｡]+[」』”’）)〉》]*|[!?]+(?=[\u3040-\u9fff])")
+# Format characters (a zero-width space, a BOM, a bidi mark) are invisible: skipped too.
+_OPENERS = re.compile(rf"\s+(?:[\"'“‘„‚«»‹(\[¿¡「『—–{FORMAT_CHARS}-]\s?)*")
+_CJK_END = re.compile(r"[。！？．｡]+[」』”’）)〉》]*|(?<![!?])[!?]++(?=[\u3040-\u9fff])")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_CLAUSE_MARKS = "；，、;,"
 _CJK_QUOTE_CLOSERS = "」』”’"
@@ -70,13 +84,14 @@ _LIST_OR_HEADING = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ 
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•+][ \t]|\d{1,3}[.)][ \t])")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _UNDERLINE = re.compile(r"[ \t]{0,3}(?:={3,}|-{3,})[ \t]*(?:\n|$)")
-_NON_SPACE = re.compile(r"\S")
+_VISIBLE = re.compile(rf"[^\s{FORMAT_CHARS}]")
 # a line that opens with a date, a time or an epoch stamp ("2024-05-01", "12:00:01",
 # "01/05/24", "1700000000") is a record; a version or address ("3.11.2", "10.0.0.1") is not
 _RECORD_START = re.compile(
     r"[ \t]*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{9,})"
     r"(?=[\sT,\]]|$)"
 )
+_MARK_RUN = re.compile(r"([^\w\s])\1{3,}")  # "......", "-----": a run of one mark
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _SPACE = re.compile(r"\s+")
@@ -155,13 +170,15 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
     """Offsets where a single line break inside a paragraph ends a sentence."""
     pos = 0
     in_item = False  # the line belongs to a list item, whose wrapped lines are one unit
+    ahead: re.Match[str] | None = None
     while True:
         nl = block.find("\n", pos)
         if nl < 0:
             return
         line = block[pos:nl].strip()
         in_item = in_item or _LIST_ITEM.match(block, pos) is not None
-        ahead = _NON_SPACE.search(block, nl + 1)
+        if ahead is None or ahead.start() <= nl:  # else the lines up to it are all space:
+            ahead = _VISIBLE.search(block, nl + 1)  # searched again, quadratic in them
         following = ahead.group(0) if ahead else ""
         cut = False
         if line and following:
@@ -185,6 +202,8 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
             in_item = False
             yield base + nl + 1
         pos = nl + 1
+        if ahead is None:
+            return  # nothing visible follows: no line break can end a sentence
 
 
 def _starts_record(block: str, line: str, nl: int) -> bool:
@@ -250,9 +269,11 @@ def _spans(text: str, lowercase_starts: bool) -> list[tuple[int, int]]:
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    """The span without white space or format characters at its edges: a zero-width space
+    or a bidi mark opening a paragraph is no part of its first sentence."""
+    while start < end and invisible(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and invisible(text[end - 1]):
         end -= 1
     return start, end
 
@@ -261,10 +282,12 @@ def _cut_long(text: str, start: int, end: int, max_words: int) -> Iterator[tuple
     """A run-on span cut at semicolons, then line breaks, then every max_words words
     (Chinese and Japanese: at clause marks, every CJK_CHARS_PER_WORD x max_words characters)."""
     if len(text[start:end].split()) <= max_words:
-        if not _CJK_CHAR.search(text, start, end) or end - start <= CJK_CHARS_PER_WORD * max_words:
+        if _CJK_CHAR.search(text, start, end) and end - start > CJK_CHARS_PER_WORD * max_words:
+            yield from _cut_cjk(text, start, end, CJK_CHARS_PER_WORD * max_words)
+        elif end - start > MAX_SENTENCE_CHARS:
+            yield from _cut_by_length(text, start, end)
+        else:
             yield start, end
-            return
-        yield from _cut_cjk(text, start, end, CJK_CHARS_PER_WORD * max_words)
         return
     for separator in ("; ", "\n"):
         pieces = text[start:end].split(separator)
@@ -284,11 +307,33 @@ def _cut_long(text: str, start: int, end: int, max_words: int) -> Iterator[tuple
         yield start + group[0].start(), start + group[-1].end()
 
 
-def _cut_cjk(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
-    """A long CJK span cut after ；，、 so that each piece is at most about `limit` chars."""
+def _cut_by_length(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A span of few words but many characters cut where a run of one mark repeated
+    starts (its first mark ends what stands before it: "Monday" and 100,000 periods is
+    "Monday."), then after a clause mark or a space, at most MAX_SENTENCE_CHARS apart."""
+    pos = start
+    for run in [*_MARK_RUN.finditer(text, start, end), None]:
+        stop = run.start() + 1 if run else end
+        s, e = _trimmed(text, pos, stop)
+        if e - s > MAX_SENTENCE_CHARS:
+            yield from _cut_cjk(text, s, e, MAX_SENTENCE_CHARS, _CJK_CLAUSE_MARKS + " ")
+        elif e > s:
+            yield s, e
+        if run:
+            pos = run.end()
+
+
+def _cut_cjk(
+    text: str, start: int, end: int, limit: int, marks: str = _CJK_CLAUSE_MARKS
+) -> Iterator[tuple[int, int]]:
+    """A long CJK span cut after ；，、 so that each piece is at most about `limit` chars;
+    with no such mark, cut at `limit` chars (27,000 characters written without punctuation
+    are still read as units a summary can choose), never inside a grapheme."""
     piece, mark = start, -1
     for i in range(start, end):
-        if text[i] in _CJK_CLAUSE_MARKS:
+        if text[i] in marks:
+            mark = i + 1
+        if i + 1 - piece > limit and mark <= piece and _grapheme_boundary(text, i + 1):
             mark = i + 1
         if i + 1 - piece > limit and mark > piece:
             s, e = _trimmed(text, piece, mark)
@@ -298,6 +343,16 @@ def _cut_cjk(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int,
     s, e = _trimmed(text, piece, end)
     if e > s:
         yield s, e
+
+
+def _grapheme_boundary(text: str, pos: int) -> bool:
+    """Whether a cut at `pos` leaves every character with its marks and joiners: what
+    follows is no combining mark and neither side is a zero-width joiner."""
+    if pos >= len(text):
+        return True
+    following = text[pos]
+    joined = following == ZWJ or text[pos - 1] == ZWJ or "\ufe00" <= following <= "\ufe0f"
+    return not joined and unicodedata.category(following)[0] != "M"
 
 
 def split_sentences(
@@ -318,8 +373,3 @@ def split_sentences(
             if any(ch.isalnum() for ch in body):
                 sentences.append(Sentence(s, e, body))
     return sentences
-
-
-def sentence_texts(text: str, **kwargs: int | bool) -> list[str]:
-    """Just the sentences' text, for callers that do not need offsets."""
-    return [s.text for s in split_sentences(text, **kwargs)]  # type: ignore[arg-type]

@@ -5,9 +5,9 @@ Every script: words between spaces for alphabetic scripts; overlapping character
 (bigrams) for Chinese and Japanese, which write no spaces, as Lucene's CJK analyzer does
 (a word is usually two characters, so a shared word is a shared pair, with no dictionary
 to ship); Korean words, which carry their particles ("한글은", "한글을"), also as syllable
-pairs. Japanese hiragana (particles and endings) is left out. Stop words come from the
-`stop-words` package (BSD-3, 33 languages); English keeps the list extraction was tuned
-with. A text's language is given, or guessed from which stop list it hits most.
+pairs. Japanese hiragana (particles and endings) is left out. Stop words and the stemmer
+are text/vocabulary.py's. A text's language is given, or guessed from which stop list it
+hits most.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from longcli.text.vocabulary import CJK_LANGUAGES, STOPWORDS, WORD, stem, stop_language, stopwords
+
 # Han and katakana (content); hiragana runs are grammar and split them.
 _CJK_RUN = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+"
@@ -26,67 +27,12 @@ _SCRIPT_SPLIT = re.compile(
     r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+"
     r"|[^\W_\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+"
 )
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself
-    yourselves remind tell know said say please""".split()
-)
-ENGLISH = "en"
-VOTE_MARGIN = 2  # another language's stop list must beat English's by this many hits
-# The stop-words package's languages (by its names), with Chinese, Japanese, Korean.
-_STOP_LANGUAGES = {
-    "ar": "arabic", "bg": "bulgarian", "ca": "catalan", "cs": "czech", "da": "danish",
-    "nl": "dutch", "fi": "finnish", "fr": "french", "de": "german", "el": "greek",
-    "he": "hebrew", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "it": "italian",
-    "ms": "malaysian", "no": "norwegian", "fa": "persian", "pl": "polish",
-    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sk": "slovak", "es": "spanish",
-    "sv": "swedish", "tr": "turkish", "uk": "ukrainian", "vi": "vietnamese",
-    "zh": "chinese", "ja": "japanese", "ko": "korean",
-}  # fmt: skip
-_CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})  # their stop words are not alphabetic
-_VOTERS = tuple(c for c in _STOP_LANGUAGES if c not in _CJK_LANGUAGES)
-
-
-@cache
-def stopwords(language: str) -> frozenset[str]:
-    """The stop words of a language (ISO 639-1), lower-cased; empty when none are known."""
-    code = language.lower().split("-")[0]
-    if code == ENGLISH:
-        return STOPWORDS
-    name = _STOP_LANGUAGES.get(code)
-    if name is None:
-        return frozenset()
-    try:
-        from stop_words import get_stop_words
-    except ImportError:  # an install without it: no stop words but English's
-        return frozenset()
-    return frozenset(w.lower() for w in get_stop_words(name))
 
 
 @cache
 def _cjk_stops() -> frozenset[str]:
     """Chinese and Japanese stop words: 的, 了, 是, 我们..."""
     return stopwords("zh") | stopwords("ja")
-
-
-def stop_language(words: list[str]) -> str:
-    """The language whose stop list the (lower-cased) words hit most; English unless
-    another beats it by VOTE_MARGIN (a short or mixed text stays English)."""
-    english = sum(w in STOPWORDS for w in words)
-    best, hits = ENGLISH, english + VOTE_MARGIN - 1
-    for code in _VOTERS:
-        listed = stopwords(code)
-        if not listed:
-            return ENGLISH
-        count = sum(w in listed for w in words)
-        if count > hits:
-            best, hits = code, count
-    return best
 
 
 def _pairs(run: str, stops: frozenset[str]) -> list[str]:
@@ -106,14 +52,14 @@ def _units(text: str) -> list[str]:
         if _HIRAGANA.search(piece) or _CJK_RUN.match(piece):
             out.extend(_CJK_RUN.findall(piece))
         else:
-            out.extend(_WORD.findall(piece))
+            out.extend(WORD.findall(piece))
     return out
 
 
 def _alphabetic_stops(words: list[str], language: str | None) -> frozenset[str]:
     """The stop list for the words in alphabetic scripts: `language`'s, or for Chinese,
     Japanese, Korean or none, the list those words hit most (English in a Chinese text)."""
-    if language and language.lower().split("-")[0] not in _CJK_LANGUAGES:
+    if language and language.lower().split("-")[0] not in CJK_LANGUAGES:
         return stopwords(language)
     alphabetic = [w for w in words if not _CJK_RUN.match(w) and not _HANGUL.match(w)]
     return stopwords(stop_language(alphabetic))
@@ -154,13 +100,6 @@ def terms(text: str, language: str | None = None) -> list[str]:
 # its terms are stems, plus a concept for words that mean the same in talk about oneself,
 # plus "my:X" for what belongs to the speaker ("my cat" is not "my friend's cat").
 
-_SUFFIXES = (
-    "ational", "ation", "ically", "ical", "ness", "ment", "ities", "ity", "ists", "ist",
-    "ies", "ied", "ing", "ic", "ed", "es", "ly", "s", "y", "e",
-)  # fmt: skip
-_KEEP_DOUBLE = frozenset("lsz")
-MIN_STEM = 3
-
 _CONCEPT_WORDS = {
     "birthplace": "born birthplace hometown originally native raised grew grow childhood",
     "job": "job work works working profession career occupation employed",
@@ -176,19 +115,6 @@ _CONCEPT_WORDS = {
     "home": "live lives living reside address home",
     "age": "age old aged born birthday",
 }
-
-
-def stem(word: str) -> str:
-    """A light suffix stripper: 'allergies', 'allergic', 'allergy' -> 'allerg'."""
-    if len(word) <= MIN_STEM or word.endswith("ss"):
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            word = word[: -len(suffix)]
-            if len(word) > MIN_STEM and word[-1] == word[-2] and word[-1] not in _KEEP_DOUBLE:
-                word = word[:-1]  # running -> run
-            return word
-    return word
 
 
 _CONCEPTS: dict[str, str] = {}

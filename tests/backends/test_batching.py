@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from longcli.backends.base import Message, Sampling
 from longcli.backends.batched import BatchedBackend
 from longcli.backends.llama import LlamaBackend, LoadOptions
+from longcli.calls import Message, Sampling
 from longcli.errors import ModelError
 from longcli.prompts.templates import load_templates
 from longcli.summarize.budget import SummarizeOptions

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from longcli.backends.base import Message, Sampling
 from longcli.backends.http import DEFAULT_SERVER_CTX, HttpBackend, ServerOptions
+from longcli.calls import Message, Sampling
 from longcli.errors import ExitCode, ServerError, UsageError
 from longcli.prompts.templates import load_templates
 from longcli.summarize.budget import SummarizeOptions

@@ -4,8 +4,9 @@ import math
 
 import pytest
 
-from longcli.backends.base import Delegating, Message, Sampling
+from longcli.backends.base import Delegating
 from longcli.backends.cache import CachingBackend, CallCache
+from longcli.calls import Message, Sampling
 from longcli.grounding.check import entity_precision, meta_sentences, repeated_phrases, words
 from longcli.prompts.templates import load_templates
 from longcli.summarize.budget import SummarizeOptions

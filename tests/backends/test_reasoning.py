@@ -6,10 +6,11 @@ import dataclasses
 
 import pytest
 
-from longcli.backends.base import Completion, Message, Sampling
+from longcli.backends.base import Completion
 from longcli.backends.http import HttpBackend, ServerOptions
 from longcli.backends.llama import ChatTemplate
 from longcli.backends.reasoning import ThinkingFilter, filtered, has_switch, thinks, visible
+from longcli.calls import Message, Sampling
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.prompts.templates import load_templates
 from longcli.summarize.budget import SummarizeOptions

@@ -83,7 +83,7 @@ def test_a_wait_policy_the_user_set_is_kept(monkeypatch):
 
 
 def test_an_unreadable_tuning_file_means_the_fixed_rule(bundled_model_info):
-    from longcli.config import cache_dir
+    from longcli.places import cache_dir
 
     cache_dir().mkdir(parents=True, exist_ok=True)
     (cache_dir() / tuning.TUNING_FILE).write_text("{not json")

@@ -198,7 +198,7 @@ def test_no_prompt_ever_exceeds_the_context(tmp_path_factory, n_ctx, lengths, re
 
 def test_a_long_passage_is_cut_around_what_the_question_asks(tmp_path: Path):
     """A fact said late in a passage longer than the recall room still reaches the model."""
-    from longcli.chat.conversation import focus
+    from longcli.chat.recalled import focus
 
     backend = FakeBackend(n_ctx=1024)
     story = " ".join(f"The crew checked valve {i} again." for i in range(30))

@@ -4,11 +4,10 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from longcli.chat.session import Session
-from tests.conftest import FAKE_HOOK, wait_for_trace
+from tests.conftest import LONGCLI_ON_FAKE, wait_for_trace
 
 FAKE = ["--backend", "fake"]
 
@@ -63,11 +62,10 @@ def test_kill_mid_reply_keeps_every_completed_turn(cli, tmp_path: Path):
         assert cli("chat", "--memory", str(s), *FAKE, "--message", f"question {i}").returncode == 0
     held = {
         **os.environ,
-        **FAKE_HOOK,
         "LONGCLI_FAULT_PAUSE": "generate@1:60",
         "LONGCLI_FAULT_TRACE": str(trace),
     }
-    command = [sys.executable, "-m", "longcli", "chat", "--memory", str(s), "--message", "slow"]
+    command = [*LONGCLI_ON_FAKE, "chat", "--memory", str(s), "--message", "slow"]
     proc = subprocess.Popen(command, env=held, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_for_trace(trace, "generate")  # held while generating the reply
     proc.send_signal(signal.SIGKILL)

@@ -7,16 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from longcli.chat.conversation import (
-    NO_GROUNDED_ANSWER,
-    NO_NEW_ANSWER,
-    NOT_TOLD,
-    Chat,
-    ChatOptions,
-)
+from longcli.chat.conversation import Chat, ChatOptions
+from longcli.chat.exchange import Author
 from longcli.chat.labels import label, split_labels
-from longcli.chat.memory import LONGCLI, MODEL
 from longcli.chat.session import JOURNAL, Session
+from longcli.chat.turn import NO_GROUNDED_ANSWER, NO_NEW_ANSWER, NOT_TOLD
 from longcli.errors import SessionError
 from longcli.prompts.templates import load_templates
 from tests.support.fake_backend import FakeBackend
@@ -70,7 +65,7 @@ def test_a_forged_label_is_removed_and_a_real_one_moves_to_the_note(tmp_path: Pa
     assert [line["v"] for line in lines] == [2, 2, 2]
     assert lines[1]["assistant"] == "Marine biology is fascinating!"
     assert lines[1]["note"] == label(0, "My name is Priya Raman.")
-    assert lines[1]["by"] == MODEL
+    assert lines[1]["by"] == Author.MODEL
     session.close()
 
 
@@ -108,7 +103,7 @@ def test_a_reply_that_repeats_an_earlier_one_is_trimmed_or_asked_again(tmp_path:
     reply = chat.ask("I started painting watercolours.")
     assert reply.answer == "Painting takes patience and practice."
     reply = chat.ask("The weather turned cold this evening.")
-    assert reply.answer == NO_NEW_ANSWER and reply.by == LONGCLI
+    assert reply.answer == NO_NEW_ANSWER and reply.by == Author.LONGCLI
     session.close()
 
 
@@ -162,11 +157,11 @@ def test_a_question_about_something_never_said_is_answered_without_the_model(tmp
     chat.record("My cat is called Tom.", "Noted.")
     calls = backend.calls
     reply = chat.ask("What is my blood type?")
-    assert reply.text == NOT_TOLD and reply.by == LONGCLI and backend.calls == calls
-    assert journal(tmp_path / "s")[-1]["by"] == LONGCLI
-    assert chat.ask("What is my cat called?").by == MODEL  # told: the model answers
-    assert chat.ask("What should I cook for my dinner?").by == MODEL  # advice, not memory
-    assert chat.ask("What is the capital of Peru?").by == MODEL  # not about the user
+    assert reply.text == NOT_TOLD and reply.by == Author.LONGCLI and backend.calls == calls
+    assert journal(tmp_path / "s")[-1]["by"] == Author.LONGCLI
+    assert chat.ask("What is my cat called?").by == Author.MODEL  # told: the model answers
+    assert chat.ask("What should I cook for my dinner?").by == Author.MODEL  # advice, not memory
+    assert chat.ask("What is the capital of Peru?").by == Author.MODEL  # not about the user
     assert backend.calls == calls + 3
     session.close()
 
@@ -237,20 +232,20 @@ def test_not_told_means_nothing_said_holds_what_the_question_asks(tmp_path: Path
     ):
         chat.record(said, "Noted.")
     for never in ("What is my brother's name?", "How tall am I?", "What's my favourite colour?"):
-        assert chat.ask(never).by == LONGCLI, never
+        assert chat.ask(never).by == Author.LONGCLI, never
     for told in (
         "What's my flight number?",
         "Which city do I work in?",
         "What does my brother do?",
     ):
-        assert chat.ask(told).by == MODEL, told
+        assert chat.ask(told).by == Author.MODEL, told
     session.close()
     chat, session = open_chat(tmp_path / "t", Scripted())
     chat.record("I am 34 and my brother Tom is a dentist.", "Noted.")
     chat.record("My name is Priya.", "Noted.")
     for told in ("How old am I?", "What is my brother's job?", "What is my brother's name?"):
-        assert chat.ask(told).by == MODEL, told
-    assert chat.ask("What is my sister's name?").by == LONGCLI  # "my name" is not hers
+        assert chat.ask(told).by == Author.MODEL, told
+    assert chat.ask("What is my sister's name?").by == Author.LONGCLI  # "my name" is not hers
     session.close()
 
 
@@ -264,7 +259,7 @@ def test_a_question_naming_someone_is_answered_with_what_was_said_of_them(tmp_pa
 
 
 def test_the_document_sentence_quoted_is_the_one_that_answers():
-    from longcli.chat.conversation import best_sentence
+    from longcli.chat.quotes import best_sentence
 
     passage = (
         "[report.txt, characters 0-400] City council approves east-side bike lanes\n\n"
@@ -293,7 +288,7 @@ def test_a_reply_of_nothing_but_invented_names_is_said_to_be_that(tmp_path: Path
         lambda text, words: text,
     )
     reply = chat.ask("Who proposed the lanes?")
-    assert reply.answer == NO_GROUNDED_ANSWER and reply.by == LONGCLI
+    assert reply.answer == NO_GROUNDED_ANSWER and reply.by == Author.LONGCLI
     assert "Lotta Nystrom" in reply.note  # the document's own sentence, quoted
     session.close()
 
@@ -314,7 +309,7 @@ def test_messages_without_content_words_are_not_the_same_question(tmp_path: Path
     chat, session = open_chat(tmp_path / "s", backend)
     assert chat.ask("Why?").answer == long_reply
     reply = chat.ask("And?")
-    assert reply.answer == NO_NEW_ANSWER and reply.by == LONGCLI
+    assert reply.answer == NO_NEW_ANSWER and reply.by == Author.LONGCLI
     session.close()
 
 
@@ -382,8 +377,8 @@ def test_the_quote_is_the_statement_that_calls_the_thing_theirs(tmp_path: Path):
 
 
 def test_a_question_for_a_time_is_answered_only_by_the_time():
-    from longcli.chat.conversation import answer_states
     from longcli.chat.facts import Fact
+    from longcli.chat.questions import answer_states
 
     said = Fact(
         0,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from longcli.backends.base import Message, Sampling
 from longcli.backends.llama import LlamaBackend
+from longcli.calls import Message, Sampling
 from longcli.chat import kvstate
 
 pytestmark = pytest.mark.model

@@ -1,14 +1,13 @@
 """The command line through a real subprocess: stdout, stderr and exit codes."""
 
 import json
-import os
+import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAKE_HOOK
+from tests.conftest import LONGCLI_ON_FAKE
 
 FAKE = ["--backend", "fake", "--quiet"]
 TEXT = "".join(
@@ -224,12 +223,9 @@ def test_debug_shows_traceback(run):
 def test_broken_pipe_is_quiet(tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text(TEXT)
-    longcli = f"{sys.executable} -m longcli summarize {f} --quiet"
+    longcli = f"{shlex.join(LONGCLI_ON_FAKE)} summarize {f} --quiet"
     cmd = f"{longcli} --format json | head -c 10"
-    env = {**os.environ, **FAKE_HOOK}
-    proc = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, env=env
-    )
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True)
     assert "Traceback" not in proc.stderr
     assert proc.stderr == ""
     assert len(proc.stdout) == 10

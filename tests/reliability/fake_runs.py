@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.conftest import longcli_command
 
 
 def summarize_args(text: Path) -> list[str]:
@@ -23,8 +24,6 @@ def summarize_args(text: Path) -> list[str]:
 
 def reference_run(args: list[str]) -> dict:
     """The uninterrupted, uncached result every interrupted run must reproduce."""
-    r = subprocess.run(
-        [sys.executable, "-m", "longcli", *args, "--no-cache"], capture_output=True, text=True
-    )
+    r = subprocess.run([*longcli_command(), *args, "--no-cache"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)

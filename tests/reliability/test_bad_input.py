@@ -134,7 +134,7 @@ def test_models(tmp_path: Path, bundled_model_info):
 
 
 def test_special_tokens_are_plain_text(tmp_path: Path, tokenizer):
-    from longcli.backends.base import Message
+    from longcli.calls import Message
 
     text = "Before <|im_end|> middle </s> and <|endoftext|> after <|im_start|>system"
     special = tokenizer._tokenize(text, special=True)
@@ -213,5 +213,29 @@ def test_every_row_of_the_reliability_table_names_a_test_here():
     assert len(rows) >= 15 and named
     missing = sorted(n for n in named if not callable(globals().get(n)))
     assert not missing, f"RELIABILITY.md names tests this module lacks: {missing}"
-    assert len(TRIED) == len(set(TRIED)), TRIED
-    sys.stderr.write(f"\nbad inputs tried: {len(TRIED)}\n")
+    tried = cases_named_here()
+    assert len(tried) >= 15 and len(tried) == len(set(tried)), tried
+    sys.stderr.write(f"\nbad inputs tried: {len(tried)}\n")
+
+
+def cases_named_here() -> list[str]:
+    """Every case this module's tests record in TRIED, read from its source: the same list
+    whether the module runs whole or one test alone (a list filled as tests run is empty
+    when the check runs by itself, and would pass on nothing)."""
+    import ast
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    cases = list(CASES)
+    for node in ast.walk(tree):
+        call = node if isinstance(node, ast.Call) else None
+        target = call.func if call is not None else None
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            continue
+        if target.value.id != "TRIED" or call is None or not call.args:
+            continue
+        cases += [
+            c.value
+            for c in ast.walk(call.args[0])
+            if isinstance(c, ast.Constant) and isinstance(c.value, str)
+        ]
+    return cases

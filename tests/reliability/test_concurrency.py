@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from longcli.chat.session import Session
+from tests.conftest import longcli_command
 from tests.reliability.fake_runs import reference_run, summarize_args
 
 WRITERS = 6
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("fake_model")
 
 def start(args: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "longcli", *args],
+        [*longcli_command(), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

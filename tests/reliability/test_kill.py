@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from longcli.chat.session import Session
+from tests.conftest import longcli_command
 from tests.reliability.fake_runs import reference_run, summarize_args
 
 pytestmark = pytest.mark.usefixtures("fake_model")
@@ -34,7 +35,7 @@ REPORT: dict[str, object] = {}
 
 
 def longcli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "longcli", *args]
+    return [*longcli_command(), *args]
 
 
 def start(cmd: list[str], env: dict, stdin: bytes) -> subprocess.Popen:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_for_trace
+from tests.conftest import FAKE_ENV, longcli_command, wait_for_trace
 
 pytestmark = pytest.mark.usefixtures("fake_model")
 
-PY = sys.executable
+
+def longcli() -> str:
+    """The command that starts longcli, for a shell line (on the stand-in model here)."""
+    return shlex.join(longcli_command())
 
 
 def shell(cmd: str, **kw) -> subprocess.CompletedProcess:
@@ -29,7 +32,7 @@ def long_text(tmp_path: Path) -> Path:
 
 
 def test_summarize_into_head_is_quiet(long_text: Path):
-    r = shell(f"{PY} -m longcli summarize {long_text} -q --style bullets | head -1")
+    r = shell(f"{longcli()} summarize {long_text} -q --style bullets | head -1")
     assert r.returncode == 0 and r.stderr == "" and r.stdout.strip()
 
 
@@ -37,14 +40,14 @@ def test_memory_export_into_head_is_quiet(tmp_path: Path):
     s = tmp_path / "s"
     messages = "".join(f"message {i} " + "x " * 200 + "\n" for i in range(40))
     made = subprocess.run(
-        [PY, "-m", "longcli", "chat", "--memory", str(s), "--interactive"],
+        [*longcli_command(), "chat", "--memory", str(s), "--interactive"],
         input=messages,
         capture_output=True,
         text=True,
     )
     assert made.returncode == 0, made.stderr
     assert len(s.joinpath("journal.jsonl").read_text().splitlines()) == 40
-    r = shell(f"set -o pipefail; {PY} -m longcli memory export {s} | head -1")
+    r = shell(f"set -o pipefail; {longcli()} memory export {s} | head -1")
     assert r.stderr == "" and r.stdout.startswith("# Conversation")
 
 
@@ -52,7 +55,7 @@ def test_memory_export_into_head_is_quiet(tmp_path: Path):
 def test_interrupt_exits_130_and_keeps_finished_calls(long_text: Path, tmp_path: Path, sig):
     cache, trace = tmp_path / "cache", tmp_path / "trace"
     env = {**os.environ, "LONGCLI_CACHE_DIR": str(cache)}
-    args = [PY, "-m", "longcli", "summarize", str(long_text), "--ctx", "1024", "-q"]
+    args = [*longcli_command(), "summarize", str(long_text), "--ctx", "1024", "-q"]
     # Held in its third model call, so exactly two calls are finished when the signal lands.
     held = {**env, "LONGCLI_FAULT_PAUSE": "generate@3:60", "LONGCLI_FAULT_TRACE": str(trace)}
     proc = subprocess.Popen(
@@ -78,12 +81,12 @@ def test_interrupt_exits_130_and_keeps_finished_calls(long_text: Path, tmp_path:
 
 @pytest.mark.model
 def test_closed_stderr_with_llama_logging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv("LONGCLI_TEST_BACKEND")  # the real model, and its log
+    monkeypatch.delenv(FAKE_ENV)  # the real model, and its log
     f = tmp_path / "in.txt"
     f.write_text("Alice met Bob in Paris. They talked about painting and then went home.")
     out = tmp_path / "out.txt"
     args = "--debug --words 20 --ctx 512 --method abstractive"  # --debug: llama.cpp's log
-    r = shell(f"{PY} -m longcli summarize {f} {args} -o {out} 2>&-")
+    r = shell(f"{longcli()} summarize {f} {args} -o {out} 2>&-")
     assert r.returncode == 0
     assert out.read_text().strip()
 
@@ -91,19 +94,19 @@ def test_closed_stderr_with_llama_logging(tmp_path: Path, monkeypatch: pytest.Mo
 def test_closed_stdout_is_a_clear_error(tmp_path: Path):
     f = tmp_path / "in.txt"
     f.write_text("Alice met Bob in Paris. They talked about painting and then went home.")
-    r = shell(f"{PY} -m longcli summarize {f} 1>&-")
+    r = shell(f"{longcli()} summarize {f} 1>&-")
     assert r.returncode == 2
     assert r.stderr == "longcli: standard output is closed (use --output FILE)\n"
     out = tmp_path / "out.txt"
-    r = shell(f"{PY} -m longcli summarize {f} -o {out} 1>&- 2>&-")
+    r = shell(f"{longcli()} summarize {f} -o {out} 1>&- 2>&-")
     assert r.returncode == 0 and out.read_text().strip()
 
 
 def test_closed_stderr_does_not_leak_into_a_session(tmp_path: Path):
     """With fd 2 closed, the journal must not be opened as fd 2 and receive log text."""
     s = tmp_path / "s"
-    r = shell(f"{PY} -m longcli chat --memory {s} --message 'hello there' 2>&-")
+    r = shell(f"{longcli()} chat --memory {s} --message 'hello there' 2>&-")
     assert r.returncode == 0
-    r = shell(f"{PY} -m longcli chat --memory {s} --message 'again' --debug 2>&-")
+    r = shell(f"{longcli()} chat --memory {s} --message 'again' --debug 2>&-")
     lines = (s / "journal.jsonl").read_text().splitlines()
     assert len(lines) == 2 and all(line.startswith("{") for line in lines)

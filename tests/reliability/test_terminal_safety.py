@@ -99,7 +99,7 @@ def test_decoding_removes_controls_at_any_block_size(block_bytes: int):
     expected = (
         "x\n"
         + "".join(
-            f"Alice ]0;pwnedmet Bob [2J in Paris31m on day {i} with {REAL} and tea."
+            f"Alice met Bob  in Paris on day {i} with {REAL} and tea."  # whole escapes gone
             "\nThe next page starts here for Bob.\n\n"
             for i in range(3)
         )
@@ -110,7 +110,7 @@ def test_decoding_removes_controls_at_any_block_size(block_bytes: int):
 
 def test_utf16_input_is_cleaned_too():
     raw = ("\ufeff" + "a\x00b\x1b[2Jc\x0cd " + REAL).encode("utf-16-le")
-    assert "".join(iter_text(io.BytesIO(raw), "t")) == "ab[2Jc\nd " + REAL
+    assert "".join(iter_text(io.BytesIO(raw), "t")) == "abc\nd " + REAL
 
 
 # -- summaries ------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_extractive_summary_prints_no_controls(run, evil_file: Path, fmt: str, c
     assert r.returncode == 0, r.stderr
     assert_clean(r.stdout, r.stderr)
     body = json.loads(r.stdout)["summary"] if fmt == "json" else r.stdout
-    assert "Alice ]0;pwnedmet Bob [2J in Paris31m on day" in body
+    assert "Alice met Bob in Paris on day" in body  # a document's escapes go whole
     assert REAL in body
     assert "tea.The" not in body  # a form feed (page break) became a line end, not nothing
 
@@ -137,7 +137,7 @@ def test_output_file_lacks_controls_and_keeps_real_text_exactly(run, evil_file: 
     assert_clean(r.stdout, r.stderr)
     written = out.read_text(encoding="utf-8")
     assert_clean(written)
-    assert f"Paris31m on day 0 with {REAL} and tea." in written  # byte for byte
+    assert f"Paris on day 0 with {REAL} and tea." in written  # byte for byte
     out_json = evil_file.with_name("summary.json")
     r = run(*args, "--format", "json", "-o", str(out_json))
     assert r.returncode == 0, r.stderr
@@ -157,7 +157,7 @@ def test_a_real_process_prints_no_controls(cli, evil_file: Path):
 def test_a_model_writing_escapes_reaches_neither_screen_nor_file(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from longcli.backends.base import Message, Sampling
+    from longcli.calls import Message, Sampling
     from tests.support.fake_backend import FakeBackend
 
     reply = FakeBackend._reply
@@ -257,7 +257,7 @@ def test_streams_remove_controls_from_every_channel():
 
 def test_rich_progress_still_writes_its_own_codes_to_a_terminal():
     from longcli.cli.render import Progress
-    from longcli.summarize.pipeline import ProgressEvent
+    from longcli.summarize.progress import ProgressEvent
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

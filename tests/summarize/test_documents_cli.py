@@ -63,7 +63,11 @@ def test_each_writes_one_summary_per_file_and_resumes(run, tmp_path: Path):
     files = sorted(str(p) for p in notes.iterdir())
     r = run("summarize", "--each", *files, "--output-dir", str(out), *FAKE)
     assert r.returncode == 2 and "1 file(s) could not be summarized" in r.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["monday.md", "tuesday.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".longcli-each.json",
+        "monday.md",
+        "tuesday.md",
+    ]
     assert "# Summary of" in (out / "monday.md").read_text()
     table = r.stdout.splitlines()
     assert table[0].split()[:2] == ["file", "status"] and len(table) == 4

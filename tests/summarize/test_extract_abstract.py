@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from longcli.backends.base import Completion, Message, Sampling
+from longcli.backends.base import Completion
+from longcli.calls import Message, Sampling
 from longcli.config import Method
 from longcli.grounding.check import Grounds, Verdict, check, check_written, restored_sentences
 from longcli.prompts.templates import load_templates
@@ -20,7 +21,8 @@ from longcli.summarize.method import (
     choose_method,
     remember,
 )
-from longcli.summarize.pipeline import Summarizer, SummaryResult, chunk_sources
+from longcli.summarize.pipeline import Summarizer, chunk_sources
+from longcli.summarize.results import SummaryResult
 from tests.support.fake_backend import FakeBackend
 
 PEOPLE = ["Mara Quill", "Tom Quill", "Osric Vell", "Ada Penhale", "Jory Tregear"]

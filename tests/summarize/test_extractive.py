@@ -1,5 +1,6 @@
 from longcli.grounding.cite import Span, align, trace, with_markers
-from longcli.text.keysentences import score_sentences, select, word_count
+from longcli.text.keysentences import score_sentences, select
+from longcli.text.vocabulary import word_count
 
 STORY = [
     "Alice Hart sailed the Marigold from Dover to Calais in a storm.",
@@ -26,9 +27,8 @@ def test_selection_fits_the_budget_and_keeps_source_order():
 
 
 def test_alignment_and_markers():
-    assert align(["Bob mended the torn sail."], STORY) == [[3]] or align(
-        ["Bob mended the torn sail."], STORY
-    ) == [[2, 3]]
+    # Bob's mending (3) scores best; the torn sail (2) shares enough of it to be cited too
+    assert align(["Bob mended the torn sail."], STORY) == [[2, 3]]
     assert align(["Nothing in common here."], STORY) == [[]]
     origins = [[Span(0, i, i * 10, i * 10 + 9)] for i in range(len(STORY))]
     traced = trace("Alice sold the cargo in Calais. Zebras sing.", STORY, origins)

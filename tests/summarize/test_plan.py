@@ -8,17 +8,19 @@ summary advance while its one long call runs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
 
 import pytest
 
-from longcli.backends.base import Message, Sampling
+from longcli.calls import Message, Sampling
 from longcli.config import Method
 from longcli.prompts.templates import load_templates
 from longcli.summarize.budget import Phase, Speeds, SummarizeOptions, plan_run
-from longcli.summarize.pipeline import TICK_S, ProgressEvent, Summarizer
+from longcli.summarize.pipeline import Summarizer
+from longcli.summarize.progress import TICK_S, ProgressEvent
 from longcli.text.chunks import chunk_stream
 from tests.conftest import TEST_DATA, shakespeare, squality_stories
 from tests.support.documents import make_pdf
@@ -271,13 +273,14 @@ def test_the_progress_display_shows_levels_rates_and_tokens():
 
     err = Terminal()
     streams = Streams(io.StringIO(), io.StringIO(), err, False, False, True)
-    with Progress(streams) as progress:
+    with contextlib.suppress(KeyboardInterrupt), Progress(streams) as progress:
         progress(ProgressEvent("map", 0, 3, 0, 0))
         time.sleep(0.05)
         progress(ProgressEvent("map", 3, 3, 300, 3000))
         progress(ProgressEvent("merge", 0.5, 2, 400, 4000, level=1))
         progress(ProgressEvent("shorten", 3, 12, 400, 4000))
         progress(ProgressEvent("final", 1200, 4000, 500, 5000, unit="token"))
+        raise KeyboardInterrupt  # stopped here: a finished run's bars reach their totals
     shown = err.getvalue()
     assert "Merging summaries, level 1" in shown and "Shortening sentences" in shown
     assert "1,200/4,000 tok" in shown and "3/12" in shown and "tok/s" in shown

@@ -2,9 +2,10 @@
 
 Budgets, grouping, termination and memory folding are tested against it; behaviour that
 depends on a real model is tested against the bundled one. Tests reach it in-process
-directly, and in a `longcli` subprocess through the engine's test hook:
-LONGCLI_TEST_BACKEND=tests.support.fake_backend (with LONGCLI_FAKE_MODE and
-LONGCLI_FAKE_DELAY_S to choose how it answers).
+directly, and through the command line once registered with the engine
+(`backends.engine.use_stand_in(make)`: tests/conftest.py does it in this process,
+tests/support/fake_main.py in a child), with LONGCLI_FAKE_MODE and LONGCLI_FAKE_DELAY_S
+to choose how it answers.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import re
 import time
 from collections.abc import Iterator
 
-from longcli.backends.base import Capabilities, Completion, Message, Sampling, check_fits
+from longcli.backends.base import Capabilities, Completion, check_fits
+from longcli.calls import Message, Sampling
 from longcli.config import Settings
 from longcli.errors import UsageError
 
 DEFAULT_CTX = 2048
-HOOK = "tests.support.fake_backend"  # the value of LONGCLI_TEST_BACKEND that selects it
 
 
 _FAKE_TOKEN = re.compile(r"\w+|[^\w\s]")

@@ -129,3 +129,22 @@ def test_pathological_line_without_spaces_does_linear_work(tokenizer):
     check_chunks(text, chunks, 512, tokenizer.count_tokens)
     assert tokenized_chars < 40 * len(text)
     assert min(c.tokens for c in chunks[:-1]) > 400  # hard cuts still fill chunks
+
+
+def test_a_text_without_words_is_refused_once_read_and_white_space_is_left_to_say_so():
+    from longcli.errors import InputError
+    from longcli.text.chunks import Chunk, WordWatch
+
+    def chunks(*texts: str) -> list[Chunk]:
+        return [Chunk(i, 0, 0, len(t), 1, t) for i, t in enumerate(texts)]
+
+    with pytest.raises(InputError, match=r"^a\.txt has no readable text"):
+        list(WordWatch(chunks("😀🎉 ", "\u200b🚀"), ["a.txt"]))
+    assert len(list(WordWatch(chunks("  \n", "\n"), ["a.txt"]))) == 2  # "the input is empty"
+    watch = WordWatch(chunks("😀", "Ships sail."), ["a.txt", "b.txt"])
+    assert len(list(watch)) == 2
+    error = watch.empty_summary()
+    assert (
+        error.message == "a.txt, b.txt has no prose to summarize (only headings, code, "
+        "tables or other structure)"
+    )

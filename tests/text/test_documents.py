@@ -170,9 +170,9 @@ def test_html_main_content_only_with_headings(tmp_path: Path):
 
 
 def test_huge_html_is_read_without_heuristics_and_said_so(tmp_path: Path, monkeypatch):
-    from longcli.text import documents
+    from longcli.text import markup
 
-    monkeypatch.setattr(documents, "MAX_HTML_BYTES", 10_000)
+    monkeypatch.setattr(markup, "MAX_HTML_BYTES", 10_000)
     page = make_html("Big", [("Part", ["A long paragraph about tea. " * 20])] * 30)
     text, doc = read(write(tmp_path, "big.html", page))
     assert "about tea" in text and "SECRET-SCRIPT" not in text
@@ -189,7 +189,10 @@ def test_subtitles_keep_cue_text_and_times(tmp_path: Path, kind: str):
     data = make_vtt(cues) if kind == "vtt" else make_srt(cues)
     text, doc = read(write(tmp_path, f"call.{kind}", data))
     assert text == "Hello there.\nHow are you?\n\nFine, thanks.\n"  # a long pause: a new paragraph
-    assert doc.where(text.index("Fine"), len(text)) == "00:14:03"
+    # From the first cue's start to the last cue's end, as --cite and the JSON name them.
+    assert doc.where(text.index("Fine"), len(text)) == "00:14:03-00:14:05"
+    assert doc.where(0, text.index("How")) == "00:00:01-00:00:03"
+    assert doc.where(0, text.index("Fine")) == "00:00:01-00:00:06"
     assert "-->" not in text and "cue-" not in text
 
 
@@ -199,4 +202,23 @@ def test_a_missing_reader_names_the_extra(tmp_path: Path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as if not installed
     with pytest.raises(InputError) as caught:
         read(write(tmp_path, "a.pdf", make_pdf([["Alice."]])))
-    assert "pypdfium2" in caught.value.message and "longcli[docs]" in (caught.value.hint or "")
+    # The extra as this install names it: 'longcli[docs]', or '<its path>[docs]' from a clone.
+    assert "pypdfium2" in caught.value.message and "[docs]'" in (caught.value.hint or "")
+
+
+def test_subtitle_citations_name_the_time_range_of_their_cues(run, tmp_path: Path):
+    sentences = [
+        "The harbour committee met on Monday morning.",
+        "Alice Hart read the report on the new pier.",
+        "The vote on the pier passed by nine votes to two.",
+        "Work on the pier starts in the spring.",
+    ]
+    cues = [
+        (f"00:00:{4 * n + 1:02d}", f"00:00:{4 * n + 4:02d}", s) for n, s in enumerate(sentences)
+    ]
+    path = write(tmp_path, "meeting.srt", make_srt(cues))
+    r = run("summarize", str(path), "--method", "extractive", "--words", "40", "--cite", "-q")
+    assert r.returncode == 0, r.stderr
+    sources = re.findall(r"^\d+\. .*meeting\.srt, (.+)$", r.stdout, re.M)
+    # Each sentence is one cue here: its place is that cue's start to its end.
+    assert sources == [f"{start}–{end}" for start, end, _ in cues], r.stdout

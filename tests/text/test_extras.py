@@ -1,9 +1,11 @@
 """The `docs` extra: every format read when it is installed, and, when a library the reader
-uses is missing or broken, the error names that library and the command that installs it."""
+uses is missing or broken, the error names that library and the command that installs it,
+as it works where this longcli is installed (a clone, or a package)."""
 
 from __future__ import annotations
 
 import importlib.abc
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 from longcli.errors import InputError
 from longcli.text import documents
 from longcli.text.decode import Source
-from longcli.text.documents import InputFormat, open_document, reader_status
+from longcli.text.documents import InputFormat, extra_install, open_document, reader_status
 from tests.support.documents import make_docx, make_epub, make_html, make_pdf, make_srt, make_vtt
 
 SENTENCES = [
@@ -38,6 +40,7 @@ MAKERS: dict[str, Callable[[], bytes | str]] = {
     "txt": lambda: " ".join(SENTENCES),
     "md": lambda: "# Bakery\n\n" + " ".join(SENTENCES),
 }
+DOCS = extra_install("docs")  # as this test run's longcli is installed (see the tests below)
 
 
 def write(tmp_path: Path, suffix: str) -> Path:
@@ -92,7 +95,7 @@ def test_missing_lxml_html_clean_is_named_not_trafilatura(run, tmp_path: Path, m
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr == (
         "longcli: reading HTML needs lxml_html_clean, which is not installed "
-        "(pip install lxml_html_clean, or pip install 'longcli[docs]')\n"
+        f"(pip install lxml_html_clean, or {DOCS})\n"
     )
     html = next(s for s in reader_status() if s.format == InputFormat.html)
     assert not html.ok and html.problem == "lxml_html_clean is not installed"
@@ -104,7 +107,7 @@ def test_lxml_stubs_message_is_read_for_the_project_it_names(tmp_path: Path, mon
     refuse(monkeypatch, "lxml.html.clean", ImportError(LXML_STUB_MESSAGE))  # names no module
     error = read_error(write(tmp_path, "html"))
     assert error.message == "reading HTML needs lxml_html_clean, which is not installed"
-    assert error.hint == "pip install lxml_html_clean, or pip install 'longcli[docs]'"
+    assert error.hint == f"pip install lxml_html_clean, or {DOCS}"
 
 
 def test_a_failure_deep_inside_trafilatura_is_traced_to_its_cause(tmp_path: Path, monkeypatch):
@@ -138,7 +141,7 @@ def test_a_missing_library_is_named_with_its_pip_name(
     error = read_error(path)
     project = needs.rsplit(" ", 1)[1]
     assert error.message == f"reading {needs}, which is not installed"
-    assert error.hint == f"pip install {project}, or pip install 'longcli[docs]'"
+    assert error.hint == f"pip install {project}, or {DOCS}"
 
 
 def test_an_installed_library_that_fails_to_import_says_so(tmp_path: Path, monkeypatch):
@@ -149,7 +152,7 @@ def test_an_installed_library_that_fails_to_import_says_so(tmp_path: Path, monke
         "reading PDF needs pypdfium2, which fails to import "
         "(libpdfium.so: cannot open shared object file: No such file)"
     )
-    assert error.hint == "pip install --force-reinstall pypdfium2, or pip install 'longcli[docs]'"
+    assert error.hint == f"pip install --force-reinstall pypdfium2, or {DOCS}"
 
 
 def test_a_fresh_process_without_lxml_html_clean_says_what_to_install(cli, tmp_path: Path):
@@ -164,5 +167,64 @@ def test_a_fresh_process_without_lxml_html_clean_says_what_to_install(cli, tmp_p
     assert r.returncode == 2, r.stderr
     assert r.stderr == (
         "longcli: reading HTML needs lxml_html_clean, which is not installed "
-        "(pip install lxml_html_clean, or pip install 'longcli[docs]')\n"
+        f"(pip install lxml_html_clean, or {DOCS})\n"
     )
+
+
+class Record:
+    """A stand-in for an installed distribution's metadata: its direct_url.json or none."""
+
+    def __init__(self, direct_url: dict[str, object] | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        if name != "direct_url.json" or self.direct_url is None:
+            return None
+        return json.dumps(self.direct_url)
+
+
+def installed_as(monkeypatch: pytest.MonkeyPatch, *records: Record) -> None:
+    from importlib import metadata
+
+    monkeypatch.setattr(metadata, "distributions", lambda name=None: iter(records))
+
+
+def test_an_editable_install_is_told_to_install_the_extra_from_its_clone(monkeypatch):
+    clone = {"url": "file:///home/ada/src/long%20cli", "dir_info": {"editable": True}}
+    # Run from the clone, its own longcli.egg-info (no direct_url.json) is found first.
+    installed_as(monkeypatch, Record(None), Record(clone))
+    assert extra_install("docs") == "pip install -e '/home/ada/src/long cli[docs]'"
+    assert extra_install("hub") == "pip install -e '/home/ada/src/long cli[hub]'"
+
+
+@pytest.mark.parametrize(
+    "direct_url",
+    [
+        None,  # from an index
+        {"url": "file:///tmp/longcli-0.1.0.whl", "archive_info": {}},
+        {"url": "file:///home/ada/src/longcli", "dir_info": {}},  # `pip install .`
+        {"url": "file:///home/ada/src/longcli", "dir_info": {"editable": "yes"}},  # not PEP 610
+    ],
+)
+def test_an_installed_package_is_told_to_install_the_extra_by_name(monkeypatch, direct_url):
+    installed_as(monkeypatch, Record(direct_url))
+    assert extra_install("docs") == "pip install 'longcli[docs]'"
+
+
+def test_the_reader_error_uses_the_hint_for_this_install(tmp_path: Path, monkeypatch):
+    clone = {"url": "file:///work/clone", "dir_info": {"editable": True}}
+    installed_as(monkeypatch, Record(clone))
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as if not installed
+    error = read_error(write(tmp_path, "pdf"))
+    assert error.hint == "pip install pypdfium2, or pip install -e '/work/clone[docs]'"
+
+
+def test_with_the_extra_installed_no_error_says_longcli_reads_text_only(run, tmp_path: Path):
+    for suffix in MAKERS:
+        assert run("summarize", str(write(tmp_path, suffix)), "-q",
+                   "--method", "extractive").returncode == 0  # fmt: skip
+    binary = tmp_path / "picture.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    r = run("summarize", str(binary), "--method", "extractive")
+    assert r.returncode == 2 and "text only" not in r.stderr
+    assert "PDF, EPUB, HTML, DOCX" in r.stderr

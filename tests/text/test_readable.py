@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from longcli.text.debris import readable_units, verdict, without_boilerplate, word_count
+from longcli.text.boilerplate import without_boilerplate
+from longcli.text.fragments import readable_units, verdict
 from longcli.text.sentences import split_sentences
+from longcli.text.vocabulary import word_count
 from tests.conftest import shakespeare, squality_stories
 
 MARKDOWN = """\
@@ -264,3 +266,102 @@ def test_what_cannot_stand_alone_is_said_why():
     assert verdict("See https://example.org/page for the full text of it.") == "link"
     assert verdict("This eBook is for the use of anyone anywhere at no cost.") == "boilerplate"
     assert verdict("Mr. Bennet was among the earliest of those who waited on Mr. Bingley.") == ""
+
+
+# -- hostile inputs (issue 33) ---------------------------------------------------------------
+
+OPENED_BY_INVISIBLES = (
+    "\u200bThe harbour committee met on Monday to discuss the new pier. The vote passed by a "
+    "wide margin after a long debate.\n\n"
+    "\ufeffThe mayor thanked the fishermen for their patience during the works. Everyone went "
+    "home happy that evening.\n\n"
+    "\u200fThe lighthouse keeper reported a storm approaching from the west coast. Boats stayed "
+    "in port for two days.\n\n"
+    "\u202eThe school children painted a mural on the harbour wall. It shows the old fleet "
+    "that sailed from here.\n"
+)
+
+
+def test_a_paragraph_opened_by_an_invisible_character_keeps_its_first_sentence(run, tmp_path: Path):
+    out = summarize(run, tmp_path, OPENED_BY_INVISIBLES, "--words", "200")
+    for first in ("The harbour committee met", "The mayor thanked", "The lighthouse keeper",
+                  "The school children"):  # fmt: skip
+        assert first in out, out
+    assert not any(ch in out for ch in "\u200b\ufeff\u200f\u202e")  # none opens a sentence
+    units = readable_units(OPENED_BY_INVISIBLES, at_start=True)
+    assert [u.readable for u in units] == [True] * 8, [(u.text, verdict(u.text)) for u in units]
+
+
+def test_chinese_without_punctuation_is_summarized(run, tmp_path: Path):
+    text = "".join(chr(0x4E00 + (i * 7919) % 20_000) for i in range(27_000))
+    out = summarize(run, tmp_path, text, "--words", "300")
+    assert out and all(ch in text for ch in out.replace("\n", "").replace(" ", ""))
+    assert 0 < word_count(out) <= 330
+
+
+def test_a_sentence_then_100000_periods_is_summarized_by_that_sentence(run, tmp_path: Path):
+    text = "The harbour committee met on Monday" + "." * 100_000
+    assert (
+        summarize(run, tmp_path, text, "--words", "100") == "The harbour committee met on Monday."
+    )
+
+
+@pytest.mark.parametrize("method", ["extractive", "abstractive"])
+def test_emoji_only_text_is_refused_with_a_reason(run, tmp_path: Path, method: str):
+    path = tmp_path / "emoji.txt"
+    path.write_text("😀🎉🚀 👍🏽 ❤️ 🇳🇴\n" * 300, encoding="utf-8")
+    r = run("summarize", str(path), "--method", method, "--backend", "fake", "-q")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "emoji.txt has no readable text" in r.stderr
+
+
+def test_key_sentence_choice_compares_each_pair_once(monkeypatch):
+    """Each candidate is compared with each chosen sentence once, not again at every choice
+    (20,000 one-word sentences took a minute): counted, not timed."""
+    from longcli.text import keysentences
+
+    sentences = [f"Word{i} harbour." for i in range(600)]
+    scored = keysentences.score_sentences(sentences)
+    calls = 0
+    dot = keysentences._dot
+
+    def counting(a: dict[str, float], b: dict[str, float]) -> float:
+        nonlocal calls
+        calls += 1
+        return dot(a, b)
+
+    monkeypatch.setattr(keysentences, "_dot", counting)
+    positions = [i / len(sentences) for i in range(len(sentences))]
+    chosen = keysentences.spread(sentences, 120, word_count, scored, positions)
+    assert len(chosen) == 60
+    assert calls <= len(sentences) * len(chosen)  # was about half of that times len(chosen)
+    calls = 0
+    assert len(keysentences.select(sentences, 120, word_count, scored)) == 60
+    assert calls <= len(sentences) * 60
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```\nimport os\nprint(os.getcwd())\n```\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "# Title\n\n## Section\n",
+    ],  # fmt: skip
+    ids=["code", "table", "headings"],
+)
+def test_structure_without_prose_is_an_error_never_an_empty_summary(run, tmp_path: Path, text: str):
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    r = run("summarize", str(path), "--method", "extractive", "-q")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "notes.md has no prose to summarize" in r.stderr
+
+
+def test_a_heading_after_a_second_bom_is_still_a_heading():
+    units = readable_units(
+        "\ufeff# Harbour notes\n\n\u200bThe harbour board met on Tuesday to plan the repairs.\n",
+        at_start=True,
+    )
+    assert [u.text for u in units] == [
+        "Harbour notes: The harbour board met on Tuesday to plan the repairs."
+    ]

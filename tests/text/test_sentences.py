@@ -1,7 +1,16 @@
+import sys
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from longcli.text.sentences import split_sentences
+from longcli.text.sentences import (
+    CJK_CHARS_PER_WORD,
+    MAX_SENTENCE_CHARS,
+    MAX_SENTENCE_WORDS,
+    split_sentences,
+)
+from longcli.text.vocabulary import FORMAT_CHARS
 
 
 def texts(text: str, **kwargs) -> list[str]:
@@ -126,3 +135,74 @@ def test_log_lines_are_records_but_wrapped_prose_before_a_number_is_joined():
         "1-8B instruct model for summaries in the model's own words."
     )
     assert texts(prose)[-1] == "Bring a 1-8B instruct model for summaries in the model's own words."
+
+
+# -- hostile inputs (issue 33): every stage linear, nothing invisible costs a sentence ------
+
+
+def test_a_sentence_then_a_run_of_periods_is_that_sentence():
+    periods = "The harbour committee met on Monday" + "." * 5_000
+    assert texts(periods) == ["The harbour committee met on Monday."]
+    assert texts(periods + " The vote passed.") == [
+        "The harbour committee met on Monday.",
+        "The vote passed.",
+    ]
+    assert texts("Why" + "?" * 5_000 + " Because.") == ["Why?", "Because."]
+
+
+def test_numbered_periods_make_short_sentences():
+    numbered = " ".join(f"{i}." for i in range(2_000))
+    found = split_sentences(numbered)
+    assert found and all(len(s.text.split()) <= MAX_SENTENCE_WORDS for s in found)
+    assert "".join(s.text.replace(" ", "") for s in found) == numbered.replace(" ", "")
+
+
+def test_unpunctuated_chinese_is_cut_into_units_by_length():
+    text = "".join(chr(0x4E00 + (i * 7919) % 20_000) for i in range(27_000))
+    found = split_sentences(text)
+    assert len(found) > 100
+    assert all(len(s.text) <= CJK_CHARS_PER_WORD * MAX_SENTENCE_WORDS + 1 for s in found)
+    assert "".join(s.text for s in found) == text  # every character is in one unit
+
+
+def test_a_long_run_without_spaces_is_cut_but_never_inside_a_character():
+    text = "e\u0301" * 3_000 + " and then the end."  # é written as e + a combining accent
+    found = split_sentences(text)
+    assert len(found) > 2 and all(len(s.text) <= MAX_SENTENCE_CHARS + 2 for s in found)
+    assert not any(s.text.startswith("\u0301") for s in found)
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u200f", "\u202e", "\u2060"])
+def test_an_invisible_character_never_hides_a_sentence_start(invisible: str):
+    text = (
+        f"{invisible}The harbour committee met on Monday. {invisible}The vote passed at noon.\n\n"
+        f"{invisible}The mayor thanked everyone."
+    )
+    assert texts(text) == [
+        "The harbour committee met on Monday.",
+        "The vote passed at noon.",
+        "The mayor thanked everyone.",
+    ]
+    found = split_sentences(text)
+    assert all(text[s.start : s.end] == s.text for s in found)  # offsets skip it too
+
+
+def test_joiners_inside_words_stay():
+    text = "The family 👨\u200d👩\u200d👧 came. Она сказала می\u200cخواهم twice. Done now."
+    assert texts(text) == [
+        "The family 👨\u200d👩\u200d👧 came.",
+        "Она сказала می\u200cخواهم twice.",
+        "Done now.",
+    ]
+
+
+def test_format_characters_are_every_cf_character():
+    import re
+    import unicodedata
+
+    format_char = re.compile(f"[{FORMAT_CHARS}]")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if unicodedata.category(ch) == "Cf":
+            assert format_char.match(ch), f"U+{code:04X} is a format character"
+    assert not format_char.match("a") and not format_char.match(" ")

@@ -104,3 +104,98 @@ def test_encoding_auto_keeps_utf8_and_boms():
     assert decode(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), encoding="AUTO") == text
     # A character cut by the first block's end is no reason to doubt UTF-8.
     assert decode(text.encode(), block=2, encoding="auto") == text
+
+
+# -- issue 33: hints, codecs that are not text encodings, whole escape sequences -----------
+
+ENGLISH = "The harbour committee met on Monday. The vote passed, and the pier will be rebuilt.\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom_are_named_with_the_encoding_to_use(codec):
+    with pytest.raises(InputError) as caught:
+        decode(ENGLISH.encode(codec), block=1 << 16)
+    assert (
+        caught.value.message == f"t: looks like {codec[:6].upper()} text without a byte-order mark"
+    )
+    assert caught.value.hint == f"use --encoding {codec}"
+    assert decode(ENGLISH.encode(codec), encoding=codec) == ENGLISH
+    assert decode(ENGLISH.encode(codec), block=1 << 16, encoding="auto") == ENGLISH
+
+
+def test_cyrillic_utf16_without_a_bom_is_named_too():
+    with pytest.raises(InputError, match="looks like UTF-16 text"):
+        decode(RUSSIAN.encode("utf-16-le"), block=1 << 16)
+
+
+def test_a_binary_file_is_not_said_to_be_utf16_nor_longcli_to_read_text_only():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06" * 40
+    for data in (png, b"hello world \x00\x01\x02"):
+        with pytest.raises(InputError) as caught:
+            decode(data, block=1 << 16)
+        assert "binary file (NUL byte at offset" in caught.value.message
+        assert "text only" not in caught.value.message
+        assert caught.value.hint == "it reads text, Markdown, PDF, EPUB, HTML, DOCX, SRT and WebVTT"
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "hex", "bz2"])
+def test_a_codec_that_is_no_text_encoding_is_one_line(run, tmp_path: Path, codec: str):
+    path = tmp_path / "notes.txt"
+    path.write_text(ENGLISH)
+    r = run("summarize", str(path), "--encoding", codec, "--method", "extractive")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == (
+        f"longcli: {codec} is not a text encoding (name the text's character encoding, "
+        "e.g. --encoding cp1252, or --encoding auto)\n"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["txt", "srt", "vtt"])
+def test_an_invalid_utf8_byte_is_the_same_line_in_text_and_subtitles(
+    run, tmp_path: Path, suffix: str
+):
+    body = "1\n00:00:01,000 --> 00:00:02,000\nCaf\xe9 opened on Monday.\n"
+    if suffix == "vtt":
+        body = "WEBVTT\n\n" + body.replace(",", ".")
+    path = tmp_path / f"cues.{suffix}"
+    path.write_bytes(body.encode("latin-1"))
+    r = run("summarize", str(path), "--method", "extractive")
+    assert (r.returncode, r.stdout) == (2, "")
+    offset = body.encode("latin-1").index(b"\xe9")
+    assert r.stderr.startswith(f"longcli: {path}: invalid utf-8 byte at offset {offset} (")
+    assert "--encoding" in r.stderr and r.stderr.count("\n") == 1
+
+
+COLOURED_LOG = (
+    "\x1b[32mINFO\x1b[0m The server started on port 8080 at noon.\n"
+    "\x1b[1;31mERROR\x1b[0m The disk filled up before the backup ran.\n"
+    "\x1b]0;build #12\x07\x1b]8;;https://example.org/run\x1b\\the run log\x1b]8;;\x1b\\ is kept.\n"
+    "\x9b33mWARN\x9bm A C1 introducer \x1b(Bstarts a sequence too.\n"
+)
+CLEAN_LOG = (
+    "INFO The server started on port 8080 at noon.\n"
+    "ERROR The disk filled up before the backup ran.\n"
+    "the run log is kept.\n"
+    "WARN A C1 introducer starts a sequence too.\n"
+)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 8, 13, 1 << 16])
+def test_escape_sequences_go_whole_even_across_blocks(block: int):
+    assert decode(COLOURED_LOG.encode(), block=block) == CLEAN_LOG
+
+
+def test_an_unfinished_sequence_loses_only_its_introducer():
+    # Never a page lost to an escape that does not end: only ESC goes.
+    text = "before \x1b]0;a title that never ends\nThe next line stays.\n"
+    assert (
+        decode(text.encode(), block=4)
+        == "before ]0;a title that never ends\nThe next line stays.\n"
+    )
+
+
+def test_a_coloured_log_piped_in_is_summarized_without_residue(run):
+    r = run("summarize", "-", "--method", "extractive", input=COLOURED_LOG)
+    assert r.returncode == 0, r.stderr
+    assert "INFO The server started" in r.stdout
+    assert "[32m" not in r.stdout and "[0m" not in r.stdout and "]0;" not in r.stdout

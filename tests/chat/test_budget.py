@@ -1,13 +1,9 @@
+"""The chat's token budget: the context shared out, and how many exchanges a fold takes."""
+
 import pytest
 
-from longcli.chat.memory import (
-    ChatBudget,
-    Exchange,
-    build_messages,
-    chat_budget,
-    fit_recall,
-    fold_count,
-)
+from longcli.chat.budget import ChatBudget, chat_budget, fold_count
+from longcli.chat.exchange import Exchange
 
 
 def ex(n: int, tokens: int) -> Exchange:
@@ -42,15 +38,6 @@ def test_facts_share_comes_out_of_the_summary_share():
     assert small.facts_tokens == 204 // 2 and small.summary_cap == 204 - 102  # at most half
 
 
-def test_facts_come_last_after_recall_and_the_message():
-    facts = ["My code is 7."]
-    msgs = build_messages("sys", "", ["[turn 3] recalled"], [], "what is my code?", facts)
-    text = msgs[-1].content
-    assert text.index("recalled") < text.index("what is my code?") < text.index("My code is 7.")
-    assert "- My code is 7." in text
-    assert "My code is 7." not in msgs[0].content
-
-
 def test_no_fold_while_it_fits():
     window = [ex(i, 50) for i in range(5)]
     assert fold_count(window, 100, BUDGET) == 0
@@ -67,25 +54,3 @@ def test_fold_frees_enough_for_a_big_message():
     window = [ex(i, 40) for i in range(9)]
     count = fold_count(window, 300, BUDGET)
     assert sum(e.tokens for e in window[count:]) + 300 <= BUDGET.window_tokens
-
-
-def test_messages_order_and_roles():
-    msgs = build_messages("sys", "the summary", ["recalled one"], [ex(0, 1), ex(1, 1)], "now?")
-    assert [m.role for m in msgs] == ["system", "user", "assistant", "user", "assistant", "user"]
-    assert "the summary" in msgs[0].content
-    assert "recalled one" in msgs[-1].content and msgs[-1].content.endswith("now?")
-    assert "recalled one" not in msgs[0].content  # the prompt's prefix stays stable
-    assert msgs[1].role == "user"  # the window never starts with an assistant message
-
-
-def test_fit_recall_stops_at_the_limit():
-    def build(rec):
-        return build_messages(None, "", rec, [], "q")
-
-    def measure(msgs):
-        return sum(len(m.content) for m in msgs)
-
-    plan = fit_recall(measure, build, ["a" * 50, "b" * 500, "c" * 30], 200)
-    assert plan.recalled == ["a" * 50, "c" * 30]
-    assert plan.dropped_recall == 1
-    assert plan.prompt_tokens <= 200

@@ -1,0 +1,211 @@
+"""Family B of the generated conversation bench: HELD OUT. Its results are read only once,
+at the end, beside family A's; no rule is tuned on them."""
+
+from __future__ import annotations
+
+from chat_generated_kinds import Kind
+
+STATE = (
+    "{O} {t} happens to be {v}.",
+    "Please remember: {o} {t} = {v}.",
+    "For the record, {o} {t} is {v}.",
+    "Write this down, {o} {t} is {v}.",
+    "btw {o} {t} is {v}",
+)
+ASK = (
+    "Tell me {o} {t} again?",
+    "What was {o} {t}?",
+    "Could you remind me of {o} {t}?",
+    "wat is {o} {t}?",
+    "Any idea what {o} {t} is?",
+)
+RENEW = (
+    "Heads up, {o} {t} is {v} from now on.",
+    "Replace that: {o} {t} = {v}.",
+    "Newer info, {o} {t} is {v}.",
+    "{O} {t} got reset to {v}.",
+    "It's different now: {o} {t} is {v}.",
+)
+
+KINDS = [
+    Kind("door code", ("5190", "7726", "3384"), STATE, ASK, RENEW),
+    Kind("bank PIN hint", ("heron", "granite"), STATE, ASK, RENEW),
+    Kind("shoe size", ("43", "38", "45"), STATE, ASK, RENEW),
+    Kind("favourite band", ("Portishead", "Khruangbin"), STATE, ASK, RENEW),
+    Kind("doctor", ("Dr Mensah", "Dr Varga"), STATE, ASK, RENEW),
+    Kind("parking spot", ("B14", "C22"), STATE, ASK, RENEW),
+    Kind("favourite dish", ("paella", "ramen", "moussaka"), STATE, ASK, RENEW),
+    Kind("library card number", ("LC-88213", "LC-40917"), STATE, ASK, RENEW),
+    Kind(
+        "employer",
+        ("Norrbygg", "Tessaract Labs", "Bluewater"),
+        (
+            "I work at {v}.",
+            "My employer is {v}.",
+            "I'm employed by {v}.",
+            "{v} pays my salary.",
+            "I've got a job at {v}.",
+        ),
+        (
+            "Where do I work?",
+            "Who is my employer now?",
+            "which company do i work for?",
+            "Remind me who I work for.",
+            "Who employs me?",
+        ),
+        (
+            "I left for a position at {v}.",
+            "Started a new gig at {v}.",
+            "{v} hired me away.",
+            "I'm at {v} since last week.",
+            "Resigned, joined {v}.",
+        ),
+    ),
+    Kind(
+        "partner",
+        ("Sam", "Aiko", "Dmitri"),
+        (
+            "My partner is called {v}.",
+            "I'm married to {v}.",
+            "{v} is my partner.",
+            "My husband's name is {v}.",
+            "I live with my partner {v}.",
+        ),
+        (
+            "Who is my partner?",
+            "What's my partner's name?",
+            "who am i married to?",
+            "Remind me of my partner's name.",
+            "Do you know who my partner is?",
+        ),
+        (),
+    ),
+    Kind(
+        "cat",
+        ("Miso", "Tofu", "Saffron"),
+        (
+            "My cat is called {v}.",
+            "I have a cat named {v}.",
+            "{v} is my cat.",
+            "Our cat {v} sleeps all day.",
+            "My cat's name is {v}.",
+        ),
+        (
+            "What is my cat called?",
+            "What's my cat's name?",
+            "whats my cats name?",
+            "Remind me of my cat's name.",
+            "Do you remember my cat?",
+        ),
+        (),
+    ),
+    Kind(
+        "train",
+        ("Tuesday at 6:50", "Thursday at 14:20"),
+        (
+            "My train to Bern leaves {v}.",
+            "I take the train to Bern on {v}.",
+            "The Bern train I booked departs {v}.",
+            "Ticket for Bern: {v}.",
+            "I'm off to Bern by rail {v}.",
+        ),
+        (
+            "When does my train leave?",
+            "What time is my train?",
+            "when do i go to bern?",
+            "Remind me when my train departs.",
+            "When am I leaving for Bern?",
+        ),
+        (
+            "The railway shifted it, {v} now.",
+            "My booking got swapped to {v}.",
+            "New time for Bern: {v}.",
+            "They postponed it to {v}.",
+            "I rebooked for {v}.",
+        ),
+    ),
+    Kind(
+        "Passwort",
+        ("Tanne-42", "Birke-17"),
+        (
+            "Mein Passwort ist {v}.",
+            "Merk dir: mein Passwort ist {v}.",
+            "{v} ist mein Passwort.",
+            "Mein Passwort lautet {v}.",
+            "übrigens, mein Passwort ist {v}",
+        ),
+        (
+            "Was ist mein Passwort?",
+            "Wie lautet mein Passwort?",
+            "Weißt du noch mein Passwort?",
+            "Erinnere mich an mein Passwort.",
+            "was ist mein passwort?",
+        ),
+        (),
+        lang="de",
+        owned=False,
+    ),
+    Kind(
+        "film",
+        ("Amarcord", "Stromboli"),
+        (
+            "Il mio film preferito è {v}.",
+            "Adoro il film {v}, è il mio preferito.",
+            "Ricorda: il mio film preferito è {v}.",
+            "{v} è il mio film preferito.",
+            "il mio film del cuore è {v}",
+        ),
+        (
+            "Qual è il mio film preferito?",
+            "Ti ricordi il mio film preferito?",
+            "Quale film preferisco?",
+            "Ricordami il mio film preferito.",
+            "qual è il mio film preferito?",
+        ),
+        (),
+        lang="it",
+        owned=False,
+    ),
+    Kind(
+        "cidade",
+        ("Coimbra", "Braga"),
+        (
+            "Eu moro em {v}.",
+            "A minha cidade é {v}.",
+            "Vivo em {v} há anos.",
+            "Lembra-te: moro em {v}.",
+            "{v} é a minha cidade.",
+        ),
+        (
+            "Onde é que eu moro?",
+            "Qual é a minha cidade?",
+            "Em que cidade vivo?",
+            "Lembra-me onde moro.",
+            "onde eu moro?",
+        ),
+        (),
+        lang="pt",
+        owned=False,
+    ),
+    Kind(
+        "hond",
+        ("Bram", "Saar"),
+        (
+            "Mijn hond heet {v}.",
+            "Ik heb een hond die {v} heet.",
+            "{v} is mijn hond.",
+            "Onthoud: mijn hond heet {v}.",
+            "De naam van mijn hond is {v}.",
+        ),
+        (
+            "Hoe heet mijn hond?",
+            "Wat is de naam van mijn hond?",
+            "Weet je nog hoe mijn hond heet?",
+            "Herinner me aan de naam van mijn hond.",
+            "hoe heet mijn hond?",
+        ),
+        (),
+        lang="nl",
+        owned=False,
+    ),
+]

@@ -1,0 +1,229 @@
+"""What a question asks of what the user told: whether it looks something of theirs up,
+which statement holds the answer, and whether a reply gives it.
+
+"You haven't told me that." is only said for a look-up about the user's own things that no
+statement holds; the user's words are quoted after a reply only when it missed what the
+best statement says. Both turn on these tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+from longcli.chat.facts import (
+    NAME_KIND,
+    NUMBER_KIND,
+    Fact,
+    Ledger,
+    content_words,
+    fact_words,
+    near,
+    owners,
+    stems,
+)
+from longcli.text.names import mentions, normal_token
+from longcli.text.terms import recall_terms
+from longcli.text.vocabulary import MENTION_TOKEN, stem
+
+_ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" asks our memory
+    r"\b(?:I|my|mine|we|our|ours|us)\b|(?<!tell )(?<!show )(?<!give )\bme\b", re.IGNORECASE
+)
+
+
+def asks_about(question: str, fact: Fact) -> bool:
+    """Whether `question` asks about what `fact` says: the same thing of the user's ("my
+    locker" / "my locker code"), two content words in common, or, in a question about
+    the user or us, one shared word or concept."""
+    told = set(recall_terms(fact.text))
+    shared = {t for t in recall_terms(question) if any(near(t, s) for s in told)}
+    if any(t.startswith("my:") for t in shared):
+        return True
+    shared = {t for t in shared if not t.startswith("my:")}
+    if len({t for t in shared if not t.startswith("~")}) >= 2:
+        return True
+    return bool(shared) and _ABOUT_ME.search(question) is not None
+
+
+# A question that looks something up ("what is my ...", "when is ...", "how old am I"), not
+# one that asks for advice ("what should I cook", "how can I sleep better"): only such a
+# question may be answered "you haven't told me". An English hint; other languages get
+# the model's own answer.
+_LOOKUP = re.compile(
+    r"^\s*(?:what|what's|whats|who|who's|whom|whose|where|where's|when|when's|which|"
+    r"how (?:old|tall|many|much|long|far|big)|do i|did i|am i|have i|is my|are my|was my|"
+    r"were my|remind me|do you (?:know|remember))\b",
+    re.IGNORECASE,
+)
+_ADVICE = re.compile(
+    r"\b(?:should|could|can|would|recommend|suggest|ideas?|tips?|advice|good|best|better)\b",
+    re.IGNORECASE,
+)
+
+
+def is_lookup(question: str) -> bool:
+    """Whether `question` asks for something the user told (see _LOOKUP)."""
+    return _LOOKUP.match(question) is not None and _ADVICE.search(question) is None
+
+
+_ABOUT_THE_USER = re.compile(r"\b(?:I|my|mine|we|our|ours)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d")
+ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer
+_SAYS_OWN_NUMBER = re.compile(r"\bI(?:['’]m| am| was)\b[^.!?]*?\d")  # "I am 34.", "I'm 1.80 m"
+
+
+def looked_up(question: str) -> list[str]:
+    """What a look-up question about the user asks for ("What is my brother's name?" ->
+    brother, name; "How tall am I?" -> tall): its content words (stems); empty for a
+    question that is not a look-up or not about the user."""
+    if not is_lookup(question) or _ABOUT_THE_USER.search(question) is None:
+        return []
+    owned = owners(question)
+    return [f"my:{w.stem}" if w.stem in owned else w.stem for w in content_words(question)]
+
+
+def covers(statement: str, wanted: list[str]) -> bool:
+    """Whether `statement` holds what a look-up question asks (`wanted`, looked_up's words).
+
+    Each word is held when the statement has it (or it misspelt, or a word of the same
+    concept: "allergic" / "allergy"); a word naming a kind of value (a name, a number) is
+    held by a value of that shape beside another word held, or, alone in the question
+    ("How old am I?"), by a number the user says of themselves ("I am 34."). One other
+    word may be missing when the rest is held by its own word, not only by a concept ("my
+    brother's job" after "My brother Tom is a dentist"; not "my favourite colour" after
+    "I loved the trams", nor the thing of the user's itself, which the statement must call
+    theirs too: not "my brother's name" after "My name is Priya", not "Which car do I
+    drive?" after "My brother works as a train driver"), or when the question has
+    ONE_MISSING_FROM words or more.
+    `wanted` marks the user's things "my:" (see looked_up)."""
+    if not wanted:
+        return False
+    owned = _owned(wanted)  # the thing of the user's
+    wanted = [w.removeprefix("my:") for w in wanted]
+    said = content_words(statement)
+    stems = [w.stem for w in said]
+    concepts = {w.concept for w in said if w.concept}
+    by_concept = {w.stem: w.concept for w in content_words(" ".join(wanted))}
+
+    def literal(word: str) -> bool:
+        return any(_alike(word, s) for s in stems)
+
+    def holds(word: str) -> bool:
+        return literal(word) or by_concept.get(word, "") in concepts - {""}
+
+    def shaped(word: str) -> bool:
+        return (word in NAME_KIND and bool(_names(statement))) or (
+            word in NUMBER_KIND and _NUMBER.search(statement) is not None
+        )
+
+    held = [w for w in wanted if holds(w)]
+    missing = [w for w in wanted if w not in held]
+    if not held:
+        return (
+            len(wanted) == 1
+            and wanted[0] in NUMBER_KIND
+            and bool(_SAYS_OWN_NUMBER.search(statement))
+        )
+    missing = [w for w in missing if not shaped(w)]
+    kinds = [w for w in missing if w in NAME_KIND or w in NUMBER_KIND]
+    if len(wanted) >= ONE_MISSING_FROM:
+        return len(missing) <= 1
+    theirs = {o for o in owners(statement) if not o.startswith("~")}
+    return not missing or (
+        len(missing) == 1
+        and not kinds
+        and bool(owned)
+        and not owned & set(missing)
+        and all(any(_alike(o, t) for t in theirs) for o in owned)
+        and all(map(literal, held))
+    )
+
+
+MIN_PREFIX_STEM = 4
+
+
+def _alike(a: str, b: str) -> bool:
+    """The same stem, one misspelt (see `near`), or one of 4+ letters beginning the other
+    (a stem cut short by a typo: "dentist" / "dentst")."""
+    if near(a, b):
+        return True
+    return min(len(a), len(b)) >= MIN_PREFIX_STEM and (a.startswith(b) or b.startswith(a))
+
+
+def _owned(wanted: list[str]) -> set[str]:
+    """What `looked_up`'s words mark as the user's own ("my:locker" -> "locker")."""
+    return {w[3:] for w in wanted if w.startswith("my:")}
+
+
+def answering(ledger: Ledger, wanted: list[str]) -> list[Fact]:
+    """The statements the user made (current or not, not forgotten) that hold what a
+    question looks up of theirs (`wanted`, see `looked_up` and `covers`), oldest first."""
+    return [f for f in ledger.facts if not f.forgotten and covers(f.text, wanted)]
+
+
+def calls_theirs(statement: str, wanted: list[str]) -> bool:
+    """Whether `statement` calls the user's own what the question does ("my locker":
+    "my locker code is 5814", not "the gym locker I borrowed had the code 9930")."""
+    owned = _owned(wanted)
+    return bool(owned) and owned <= owners(statement)
+
+
+_ASKS_WHEN = re.compile(r"^\s*(?:until |since |by )?(?:when|what time)\b", re.IGNORECASE)
+
+
+def asks_a_number(question: str) -> bool:
+    """Whether `question` asks for a number ("how many", "what is my locker code", "until
+    when": a time or date, when the statement holds one)."""
+    if _ASKS_WHEN.match(question):
+        return True
+    return any(w.stem in NUMBER_KIND for w in content_words(question))
+
+
+def _names(text: str) -> set[str]:
+    """The names `text` holds ("Juniper", "KL1234", "Toronto"), lower case: the mentions
+    the grounding check holds answers to, less the numbers."""
+    return {m.lower() for m in mentions(text) if not m[0].isdigit()}
+
+
+def shares_a_name(question: str, statement: str) -> bool:
+    """Whether `question` names someone or something ("How old will Ewald be?") that
+    `statement` holds too."""
+    said = {normal_token(w) for w in MENTION_TOKEN.findall(statement)}
+    return bool(_names(question) & said)
+
+
+# A reply that says the answer is not there (an English hint: the bundled model's words).
+_DENIES = re.compile(
+    r"\b(?:not (?:mentioned|stated|given|specified|say|said)|no (?:information|mention)|"
+    r"(?:does|did)n['’]t (?:say|mention|state)|unknown|not sure)\b",
+    re.IGNORECASE,
+)
+
+
+def _called_by(statement: str, name: str, asked: set[str]) -> bool:
+    """Whether `name` is what the statement calls a thing the question asks about, right
+    after it ("my sister *Maria*" for "Where does my sister live?"): who the question is
+    about, not its answer."""
+    before = re.search(rf"(\w+)\W+{re.escape(name)}\b", statement)
+    return before is not None and stem(before.group(1).lower()) in asked
+
+
+def answer_states(reply: str, fact: Fact, question: str) -> bool:
+    """Whether `reply` gives what `fact` says that `question` does not already: half of its
+    numbers and names at least when it has any the question lacks, else one of its other
+    content words the question lacks; never when it says the answer is not there."""
+    asked = set(recall_terms(question))
+    specific, other = fact_words(fact)
+    new = [w for w in specific if stem(w.lower()) not in asked]
+    said = stems(reply)
+    if _DENIES.search(reply):  # "The builder from Norrbygg is not mentioned": no answer
+        return False
+    numbers = [w for w in specific if w[0].isdigit() and w.lower() not in asked]
+    if numbers and asks_a_number(question):  # "how many hours?": the number is the answer,
+        # half of its pieces at least ("0612 448 901" is not given by "0612")
+        return 2 * sum(n in said for n in set(numbers)) >= len(set(numbers))
+    new = [w for w in new if not _called_by(fact.text, w, asked)] or new
+    if new:  # half of them at least ("At the Corner Cafe." for "meet at the Corner Cafe on
+        # Thursday"), so that one name the question points at is not taken for the answer
+        return 2 * sum(stem(w.lower()) in said for w in set(new)) >= len(set(new))
+    wanted = [w for w in other if stem(w.lower()) not in asked]
+    return not wanted or any(stem(w.lower()) in said for w in wanted)

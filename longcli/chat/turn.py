@@ -1,0 +1,168 @@
+"""One turn, as explicit steps after the prompt is made ready (Chat.prepare): longcli's own
+answer when nothing the user said holds what they look up; else the model's reply,
+streamed through the checks of chat/guard.py (asked again once when none of it passes);
+then the note that annotates it. The result is a `Turn`, which the caller records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from longcli.backends.base import Backend
+from longcli.calls import Message, Sampling
+from longcli.chat.exchange import Author
+from longcli.chat.facts import Fact, Ledger
+from longcli.chat.guard import Checks, Dropped, Gate, Why
+from longcli.chat.questions import answering, is_lookup, looked_up
+from longcli.chat.quotes import fact_quote, passage_quote
+from longcli.chat.recalled import Recalled
+from longcli.grounding.ask import for_attempt
+from longcli.grounding.cleanup import strip_artifacts
+
+NOT_TOLD = "You haven't told me that."  # longcli's answer when nothing said bears on it
+NO_NEW_ANSWER = "(no new answer: the model only repeated what it said before)"
+NO_GROUNDED_ANSWER = "(no answer: what the model wrote was not in what it was given)"
+NO_ANSWER = "(no answer from the model)"
+NO_ANSWER_IN_LANGUAGE = "(no answer: the model did not write in the language of your message)"
+ATTEMPTS = 2  # a reply that passes no check is asked for again, once
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A message made ready: the prompt that answers it, and what went into that."""
+
+    user: str
+    messages: list[Message]
+    prompt_tokens: int
+    folded: int  # exchanges folded into the summary to make room for it
+    recalled: list[Recalled]
+    facts: list[Fact]  # the stated facts shown to the model with the message
+
+    @property
+    def from_document(self) -> bool:
+        return any(r.from_document for r in self.recalled)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answered message, as it was shown; the caller records it."""
+
+    user: str
+    answer: str  # the answer alone: the model's words, or longcli's (`by`)
+    by: Author
+    prompt_tokens: int
+    folded: int  # exchanges folded into the summary before this reply
+    recalled: list[str]  # what was recalled for it, as the model was shown it
+    facts: list[Fact]  # the stated facts shown to the model with the message
+    quoted: str = ""  # the user's own words added after a reply that missed them
+    note: str = ""  # what longcli added: quote labels, never shown to the model
+    dropped: list[str] = field(default_factory=list)  # sentences the checks left out, and why
+
+    @property
+    def text(self) -> str:
+        """As shown and stored: the answer, then longcli's note."""
+        return "\n\n".join(part for part in (self.answer, self.note) if part)
+
+
+def not_told(prompt: Prompt, ledger: Ledger) -> bool:
+    """Whether the message looks up something of the user's that no statement they made
+    (current or since replaced) holds ("my brother's name" when only his job was said),
+    and no document passage was recalled."""
+    wanted = looked_up(prompt.user)
+    if not wanted or prompt.from_document:
+        return False
+    return not answering(ledger, wanted)
+
+
+def longcli_turn(prompt: Prompt, answer: str, on_text: Callable[[str], None] | None) -> Turn:
+    """longcli's own answer, without the model."""
+    if on_text is not None:
+        on_text(answer)
+    return Turn(
+        prompt.user,
+        answer,
+        Author.LONGCLI,
+        prompt.prompt_tokens,
+        prompt.folded,
+        [r.text for r in prompt.recalled],
+        prompt.facts,
+    )
+
+
+def grounds(prompt: Prompt) -> list[str] | None:
+    """What the reply's names and numbers must come from: the whole prompt, when it
+    answers from a document or from what the user said; None (anything goes) else."""
+    if not prompt.from_document and not (prompt.facts and is_lookup(prompt.user)):
+        return None
+    return [m.content for m in prompt.messages]
+
+
+def stream_checked(
+    backend: Backend,
+    prompt: Prompt,
+    checks: Checks,
+    sampling: Sampling,
+    reply_tokens: int,
+    on_text: Callable[[str], None] | None,
+) -> tuple[str, Author]:
+    """The reply, shown sentence by sentence as each passes `checks`, and who wrote it:
+    longcli, saying why, when no attempt left anything."""
+    answer = ""
+    reasons: list[Dropped] = []
+    for attempt in range(ATTEMPTS):
+        dropped_before = len(checks.dropped)
+        checks.new_attempt()
+        gate = Gate(checks.keep, on_text)
+        gate.feed(backend.stream(prompt.messages, for_attempt(sampling, reply_tokens, attempt)))
+        answer = strip_artifacts(gate.close())
+        reasons = checks.dropped[dropped_before:]
+        if answer:
+            return answer, Author.MODEL
+    answer = no_answer(reasons)  # say why, from the last attempt
+    if on_text is not None:
+        on_text(answer)
+    return answer, Author.LONGCLI
+
+
+def no_answer(reasons: list[Dropped]) -> str:
+    """longcli's words for a reply left empty, by why its sentences were left out: it
+    repeated, or it made things up."""
+    if reasons and all(r.why.repeats for r in reasons):
+        return NO_NEW_ANSWER
+    if any(r.why == Why.INVENTED for r in reasons):
+        return NO_GROUNDED_ANSWER
+    if reasons and all(r.why == Why.LANGUAGE for r in reasons):
+        return NO_ANSWER_IN_LANGUAGE
+    return NO_ANSWER
+
+
+def annotate(
+    prompt: Prompt,
+    answer: str,
+    by: Author,
+    checks: Checks,
+    quote_facts: bool,
+    on_text: Callable[[str], None] | None,
+) -> Turn:
+    """The turn with longcli's note: the quote labels the checks moved out of the reply,
+    and, when the reply missed it, the user's or the document's own words."""
+    quoted = fact_quote(prompt.user, answer, prompt.facts) if quote_facts else ""
+    if not quoted and quote_facts:
+        quoted = passage_quote(prompt.user, answer, prompt.recalled)
+    notes = [*checks.labels, quoted] if quoted not in checks.labels else checks.labels
+    note = "\n\n".join(n for n in notes if n)
+    if note and on_text is not None:
+        on_text("\n\n" + note)
+    return Turn(
+        prompt.user,
+        answer,
+        by,
+        prompt.prompt_tokens,
+        prompt.folded,
+        [r.text for r in prompt.recalled],
+        prompt.facts,
+        quoted,
+        note,
+        [str(d) for d in checks.dropped],
+    )

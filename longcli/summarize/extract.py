@@ -1,0 +1,120 @@
+"""Nodes chosen without a model: the key sentences of a pool within a budget, none
+repeating another's phrase, laid out as --style asks when they are the final summary.
+
+Every node of an extractive run is made here, and every node another method cannot trust
+(the fallback of grounding.ask)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from longcli.config import Style
+from longcli.grounding.ask import Outcome, truncate_to_tokens
+from longcli.grounding.check import repeating
+from longcli.grounding.cite import Origins, Span, placed
+from longcli.summarize.context import RunContext
+from longcli.summarize.pool import LEAD_GROUP, Node, Pool
+from longcli.text import fragments
+
+REPEAT_RETRIES = 3  # choices made again without the sentences that repeat
+
+
+def extracted(
+    ctx: RunContext,
+    pool: Pool,
+    budget: int,
+    final: bool = False,
+    outcome: Outcome = Outcome.extractive,
+) -> Node:
+    """A model-free node: the key sentences of `pool` (within --words and laid out in
+    --style when final), without any that repeats an earlier one's phrase."""
+    picked = picked_within(ctx, pool, budget, final, reader_length=final)  # what is read
+    chosen = [pool.sentences[i] for i in picked]
+    origins = [pool.origins[i] for i in picked]
+    groups = [pool.groups[i] for i in picked]
+    sections = [pool.sections[i] for i in picked] if pool.sections else None
+    if final:
+        text = styled(chosen, groups, origins, ctx.opts.style, sections)
+    else:
+        text = truncate_to_tokens(ctx.backend, " ".join(chosen), budget)
+    # Known, not guessed from shared words (trace), which gave a sentence of one file
+    # to another file's sentence when a heading ran into it: see cite.placed.
+    spans = placed(text, chosen, origins)
+    rough = frozenset(k for k, i in enumerate(picked) if i in pool.rough)
+    units = Pool(chosen, origins, pool.tokens_per_word, groups, None, None, sections, rough)
+    return Node(text, ctx.backend.count_tokens(text), spans, outcome, units)
+
+
+def picked_within(
+    ctx: RunContext, pool: Pool, budget: int, final: bool, reader_length: bool = False
+) -> list[int]:
+    """`pool.indices` within the budget, chosen again without any sentence that repeats
+    an earlier one's phrase, so that dropping it does not leave the budget unspent;
+    without a model's budget overrun either (the cost per word is an estimate)."""
+    skip: frozenset[int] = frozenset()
+    for _ in range(REPEAT_RETRIES):
+        picked = pool.indices(budget, by_words=final, skip=skip, reader_length=reader_length)
+        repeats = repeating([pool.sentences[i] for i in picked])
+        if not repeats:
+            break
+        skip |= {picked[k] for k in repeats}
+    picked = [p for k, p in enumerate(picked) if k not in repeats]
+    leads = [p for p in picked if pool.groups[p] == LEAD_GROUP]
+    while not final and len(picked) > len(leads) + 1:
+        if ctx.backend.count_tokens(" ".join(pool.sentences[i] for i in picked)) <= budget:
+            break
+        longest = max((p for p in picked if p not in leads),
+                      key=lambda p: len(pool.sentences[p]))  # fmt: skip
+        picked.remove(longest)
+    return picked
+
+
+def fallback(ctx: RunContext, pool: Pool, budget: int, final: bool = False) -> Callable[[], str]:
+    """The model-free answer a model's call falls back on, made only when needed."""
+    return lambda: extracted(ctx, pool, budget, final).text
+
+
+def styled(
+    sentences: list[str],
+    groups: list[int],
+    origins: Origins,
+    style: Style,
+    sections: list[str] | None = None,
+) -> str:
+    """Sentences chosen without a model, laid out as --style asks. An outline's parts are
+    the sections their headings name, or else the nodes they came from."""
+    if style == Style.bullets:
+        return "\n".join(f"- {s}" for s in sentences)
+    if style != Style.outline:
+        return fragments.joined(sentences)
+    named = sections or [""] * len(sentences)
+    titled = 0  # leads above named parts stand alone: "Pride and Prejudice, by Jane Austen."
+    while any(named) and titled < len(groups) and groups[titled] == LEAD_GROUP:
+        if named[titled]:
+            break
+        titled += 1
+    if 0 < titled < len(groups):
+        rest = styled(sentences[titled:], groups[titled:], origins[titled:], style,
+                      named[titled:])  # fmt: skip
+        return "\n".join(sentences[:titled]) + "\n\n" + rest
+    keys = [(name, 0) if name else ("", g) for name, g in zip(named, groups, strict=True)]
+    for i in reversed(range(len(keys) - 1)):
+        if groups[i] == LEAD_GROUP:  # the lead opens the first part
+            keys[i] = keys[i + 1]
+    parts: list[str] = []
+    for i, (sentence, key) in enumerate(zip(sentences, keys, strict=True)):
+        if i == 0 or key != keys[i - 1]:
+            spans = [s for j in range(i, len(keys)) if keys[j] == key for s in origins[j]]
+            if key[0]:
+                heading = f"{key[0].rstrip('.:')}:"
+            else:
+                heading = _span_heading(spans) if spans else f"Part {len(parts) + 1}"
+            parts.append(f"{'' if i == 0 else chr(10)}{heading}")
+        parts.append(f"- {sentence}")
+    return "\n".join(parts)
+
+
+def _span_heading(spans: list[Span]) -> str:
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    source = f"input {spans[0].source + 1}, " if any(s.source for s in spans) else ""
+    return f"{source}characters {start:,}-{end:,}:"

@@ -1,0 +1,143 @@
+"""The nodes of a summary tree and the sentences a node is chosen from.
+
+A chunk's pool is its readable sentences (text/fragments.py), each with its source span; a
+merge's pool is the sentences of the nodes below it, which know their spans already. Key
+sentences are picked from a pool within a budget: the lead first, then every part of the
+text in proportion to its length (text/keysentences.spread).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from longcli.grounding.ask import Outcome
+from longcli.grounding.cite import Origins, Span
+from longcli.text import fragments
+from longcli.text.chunks import Chunk
+from longcli.text.keysentences import Scored, score_sentences, spread
+from longcli.text.sentences import split_sentences
+from longcli.text.vocabulary import word_count
+
+LENGTH_OVERSHOOT = 0.05  # --words may be passed by this share when that ends nearer it
+LEAD_GROUP = -1  # in Pool.groups: the document's lead (title, introduction), chosen first
+# A chunk whose units hold less than this share of its characters (one sentence, then
+# 100,000 periods; a table) costs its units by their share of its tokens.
+NOISE_SHARE = 0.5
+
+
+@dataclass
+class Node:
+    """A summary at some level of the tree, with the source spans behind each sentence."""
+
+    text: str
+    tokens: int
+    origins: Origins
+    outcome: Outcome = Outcome.model
+    units: Pool | None = None  # chosen without a model: the sentences it is made of
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Sentences to select from, each with its source spans and an estimated cost."""
+
+    sentences: list[str]
+    origins: Origins
+    tokens_per_word: float
+
+    groups: list[int]  # for each sentence, which node of the level below it came from
+    focus: str | None = None  # --instructions: sentences sharing its words count more
+    scored: list[Scored] | None = None  # importance, when not that of these sentences
+    sections: list[str] | None = None  # for each sentence, the heading it is under, or ""
+    rough: frozenset[int] = frozenset()  # no reader could use these alone: chosen only
+    # when nothing else is left (a chunk of code, a list of names)
+
+    def cost(self, sentence: str) -> int:
+        return max(1, math.ceil(word_count(sentence) * self.tokens_per_word))
+
+    def indices(
+        self,
+        budget: int,
+        by_words: bool = False,
+        skip: frozenset[int] = frozenset(),
+        reader_length: bool = False,
+    ) -> list[int]:
+        """The key sentences within a budget (of tokens, or words), in source order: the
+        lead first, then every part of the text in proportion to its length."""
+        cost = word_count if by_words else self.cost
+        scored = self.scored or score_sentences(self.sentences, self.focus, main_names=True)
+        readable = len(self.sentences) - len(self.rough | skip) > 0
+        excluded = skip | self.rough if readable else skip
+        leads = [i for i, g in enumerate(self.groups) if g == LEAD_GROUP]
+        overshoot = LENGTH_OVERSHOOT if reader_length else 0.0  # --words, not a context
+        return spread(
+            self.sentences, budget, cost, scored, self.positions(), leads, excluded, overshoot
+        )
+
+    def positions(self) -> list[float]:
+        """Where each sentence comes from, 0 (start) to 1 (end) of the text this pool
+        covers, several sources taken in order."""
+        firsts = [min(spans, key=lambda s: (s.source, s.start)) if spans else None
+                  for spans in self.origins]  # fmt: skip
+        extent: dict[int, tuple[int, int]] = {}
+        for spans in self.origins:
+            for s in spans:
+                low, high = extent.get(s.source, (s.start, s.end))
+                extent[s.source] = (min(low, s.start), max(high, s.end))
+        base, offset = {}, 0
+        for source in sorted(extent):
+            base[source] = offset - extent[source][0]
+            offset += extent[source][1] - extent[source][0]
+        positions: list[float] = []
+        for first in firsts:
+            if first is None:
+                positions.append(positions[-1] if positions else 0.0)
+            else:
+                positions.append((base[first.source] + first.start) / max(offset, 1))
+        return positions
+
+
+def chunk_pool(chunk: Chunk, focus: str | None) -> Pool:
+    """A chunk's readable sentences, each with its span of the source."""
+    units = [u for u in fragments.readable_units(chunk.text, chunk.start == 0) if u.text]
+    spans = [[Span(chunk.source, chunk.index, chunk.start + u.start, chunk.start + u.end)]
+             for u in units]  # fmt: skip
+    ratio = chunk.tokens / max(word_count(chunk.text), 1)
+    shown = len(chunk.text) - chunk.text.count(" ")
+    held = sum(len(u.text) for u in units)
+    if held < NOISE_SHARE * shown:  # the chunk's tokens are mostly in no unit: count
+        ratio *= held / max(shown, 1)  # the units' share, or no sentence ever fits
+    groups = [LEAD_GROUP if u.lead else 0 for u in units]
+    rough = frozenset(i for i, u in enumerate(units) if not u.readable)
+    sections = [u.section for u in units]
+    return Pool([u.text for u in units], spans, ratio, groups, focus, None, sections, rough)
+
+
+def nodes_pool(nodes: Sequence[Node], focus: str | None) -> Pool:
+    """The sentences of the nodes of a level, in order: as chosen, where no model wrote
+    the node, else as split from its text."""
+    sentences: list[str] = []
+    origins: Origins = []
+    groups: list[int] = []
+    sections: list[str] = []
+    rough: set[int] = set()
+    for g, node in enumerate(nodes):
+        if node.units is not None:  # chosen without a model: its sentences as they were
+            units = node.units
+            rough.update(len(sentences) + i for i in units.rough)
+            sentences.extend(units.sentences)
+            origins.extend(units.origins)
+            groups.extend(LEAD_GROUP if x == LEAD_GROUP else g for x in units.groups)
+            sections.extend(units.sections or [""] * len(units.sentences))
+            continue
+        found = [s.text for s in split_sentences(node.text)]
+        sentences.extend(found)
+        origins.extend(node.origins[i] if i < len(node.origins) else [] for i in range(len(found)))
+        groups.extend([g] * len(found))
+        sections.extend([""] * len(found))
+    for i in range(1, len(sections)):  # a chunk's first sentences go on with the section before
+        sections[i] = sections[i] or sections[i - 1]
+    tokens = sum(n.tokens for n in nodes)
+    ratio = tokens / max(sum(word_count(n.text) for n in nodes), 1)
+    return Pool(sentences, origins, ratio, groups, focus, None, sections, frozenset(rough))
