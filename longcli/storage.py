@@ -172,9 +172,10 @@ def _fsync_dir(path: Path) -> None:
 # (journal, lock, state, meta, facts, docs, KV state, readline history, the temp files of
 # atomic writes) goes through these functions: opened with O_NOFOLLOW, created with
 # O_EXCL, replaced with os.replace (which replaces a name, never a link's target), and a
-# name that is a link, or not a regular file, is refused with one line before anything is
-# read or written. So nothing outside the directory is ever created, truncated or
-# re-moded. Only the directory itself may be a link: the user named it.
+# name that is a link, or not a regular file, or a file with another name (a hard link), is
+# refused with one line before anything is read or written. So nothing outside the
+# directory is ever created, truncated or re-moded. Only the directory itself may be a
+# link: the user named it.
 
 
 def link_refusal(path: Path) -> SessionError:
@@ -201,6 +202,12 @@ def refuse_links(directory: Path, names: Iterable[str]) -> None:
             raise link_refusal(path)
         if not stat.S_ISREG(st.st_mode):
             raise _not_regular(path)
+        if st.st_nlink > 1:  # another name for the same file, perhaps outside the directory
+            raise SessionError(
+                f"{path} has another name (a hard link); longcli writes only files of its "
+                "own in a session directory",
+                hint="copy the session with `cp -a`, not `cp -al` or `ln`",
+            )
 
 
 def open_nofollow(path: Path, flags: int, mode: int = PRIVATE_FILE_MODE) -> int:

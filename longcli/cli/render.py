@@ -72,8 +72,14 @@ class Progress:
         self._bar: Any = None
         self._bars: dict[tuple[str, int], _Bar] = {}
         self._lock = threading.Lock()
+        self._latest: tuple[ProgressEvent, _Bar, str] | None = None  # for pulse()
+        self._stop = threading.Event()
+        self._pulses: threading.Thread | None = None
 
     def __enter__(self) -> Progress:
+        if self.plain:  # a model call can take minutes without an event: pulse between
+            self._pulses = threading.Thread(target=self._pulsing, name="longcli-log", daemon=True)
+            self._pulses.start()
         if self.enabled:
             from rich.console import Console
             from rich.progress import (
@@ -99,6 +105,9 @@ class Progress:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
+        self._stop.set()
+        if self._pulses is not None:
+            self._pulses.join()
         if self._bar is None:
             return
         if exc_type is None:  # a finished run: every stage is done, whatever was estimated
@@ -132,9 +141,26 @@ class Progress:
             if self._bar is not None:
                 self._bar.update(bar.task, completed=bar.done, total=event.total,
                                  count=_count_text(bar), rate=rate)  # fmt: skip
-            elif now - self._last_line >= self._every_s:
-                self._last_line = now
-                self._streams.note(_plain_line(event, bar, rate, seconds))
+            else:
+                self._latest = (event, bar, rate)
+                if now - self._last_line >= self._every_s:
+                    self._last_line = now
+                    self._streams.note(_plain_line(event, bar, rate, seconds))
+
+    def pulse(self) -> None:
+        """For a log: the latest stage's line again when every_s has passed without a line,
+        so a long model call between two events still shows life."""
+        now = self._clock()
+        with self._lock:
+            if self._latest is None or now - self._last_line < self._every_s:
+                return
+            event, bar, rate = self._latest
+            self._last_line = now
+            self._streams.note(_plain_line(event, bar, rate, now - bar.started))
+
+    def _pulsing(self) -> None:
+        while not self._stop.wait(min(1.0, self._every_s)):
+            self.pulse()
 
 
 def _stage_name(event: ProgressEvent) -> str:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from longcli.config import Method
 from longcli.summarize.results import SummaryResult
 from longcli.text import language
-from longcli.text.vocabulary import word_count
+from longcli.text.vocabulary import has_cjk, word_count
 
 # --words is missed when the summary is outside these shares of it: the methods aim at it
 # within a sentence, so a summary this far off says the text or the method could not.
@@ -47,6 +47,7 @@ class Shortfall:
     instead: Instead
     refused: int = 0  # sentences the model wrote that the check refused
     text_words: int = 0  # Asked.words: the length of the whole text, in the same unit
+    characters: bool = False  # Asked.words: lengths counted in CJK characters, not words
 
 
 def shortfalls(
@@ -79,5 +80,8 @@ def shortfalls(
         found.append(Shortfall(Asked.instructions, instructions, "", instead, s.refused))
     length = word_count(result.summary)
     if not WORDS_SHORT_SHARE * words <= length <= WORDS_LONG_SHARE * words:
-        found.append(Shortfall(Asked.words, str(words), str(length), Instead.length, 0, text_words))
+        cjk = has_cjk(result.summary)
+        found.append(
+            Shortfall(Asked.words, str(words), str(length), Instead.length, 0, text_words, cjk)
+        )
     return found

@@ -244,12 +244,14 @@ class WordWatch:
         self._chunks = chunks
         self._names = ", ".join(labels) or "the input"
         self.worded = False
+        self.replaced = False  # held U+FFFD: bytes --errors replace could not decode
 
     def __iter__(self) -> Iterator[Chunk]:
         shown = False  # white space alone is "the input is empty", said where it is found
         for chunk in self._chunks:
             shown = shown or bool(chunk.text.strip())
             self.worded = self.worded or has_words(chunk.text)
+            self.replaced = self.replaced or "\ufffd" in chunk.text
             yield chunk
         if shown and not self.worded:
             raise self.empty_summary()
@@ -259,7 +261,12 @@ class WordWatch:
         Extraction quotes any sentence with a word when nothing better is left, so a text
         with words and no summary has no sentences at all: it is all structure."""
         if not self.worded:
-            return InputError(f"{self._names} has no readable text (no letters or digits)")
+            hint = None
+            if self.replaced:  # --errors replace turned every letter into U+FFFD
+                hint = "its bytes are not UTF-8: --encoding auto names the likely encoding"
+            return InputError(
+                f"{self._names} has no readable text (no letters or digits)", hint=hint
+            )
         return InputError(
             f"{self._names} has no prose to summarize (only headings, code, tables or "
             "other structure)"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -98,11 +99,19 @@ def resolve_sources(names: list[str], stdin_is_tty: bool) -> list[Source]:
             sources.append(Source(name, None))
         elif is_url(name):
             sources.append(Source(name, None, check_url(name)))
+        elif _OTHER_SCHEME.match(name) and not Path(name).exists():
+            scheme = name.split(":", 1)[0]
+            raise InputError(
+                f"{name}: longcli reads http:// and https:// addresses, not {scheme}://"
+            )
         else:
             sources.append(Source(name, _check_readable(Path(name))))
     if sum(1 for s in sources if s.path is None and s.url is None) > 1:
         raise UsageError("standard input ('-') can be given only once")
     return sources
+
+
+_OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")  # ftp://, file://: an address
 
 
 def unreadable(path: Path, exc: OSError) -> InputError:

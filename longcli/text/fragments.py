@@ -30,7 +30,7 @@ from longcli.text.layout import (
     layout_of,
     lines_of,
 )
-from longcli.text.sentences import split_sentences
+from longcli.text.sentences import RECORD_START, split_sentences
 from longcli.text.vocabulary import FORMAT_CHARS, LETTERS, visible, word_count
 
 MIN_WORDS = 4  # shorter units ("Ambergris.", "Mr. Darcy bowed.") are not summary sentences
@@ -165,7 +165,8 @@ def verdict(text: str, item: bool = False, inside_quote: bool = False) -> str:
     if not (starts_well or item or stripped.startswith("`")):
         return "starts mid-sentence"
     tail = stripped.rstrip(_CLOSERS)
-    if not tail or (tail[-1] not in TERMINAL and not (item and tail[-1].isalnum())):
+    whole_line = item or RECORD_START.match(stripped) is not None  # a log line has no stop
+    if not tail or (tail[-1] not in TERMINAL and not (whole_line and tail[-1].isalnum())):
         return "unfinished"
     if stripped[0] in "”’»」』" or _unbalanced(stripped):
         return "unbalanced quotes"
@@ -175,7 +176,8 @@ def verdict(text: str, item: bool = False, inside_quote: bool = False) -> str:
     cased = [ch for ch in letters if ch.isupper() or ch.islower()]
     if len(cased) >= 4 and all(ch.isupper() for ch in cased):
         return "all capitals"
-    shown = sum(1 for ch in stripped if not ch.isspace())
+    said = RECORD_START.sub("", stripped, count=1)  # a log line's stamp is not its content
+    shown = sum(1 for ch in said if not ch.isspace())
     if len(letters) < MIN_LETTER_SHARE * shown:
         return "not prose"
     coded = sum(len(m) for m in re.findall(r"`[^`]*`", stripped))

@@ -6,7 +6,8 @@ people or places, and is narration rather than dialogue or a fragment. Selection
 greedy on that score with a penalty for repeating what is already kept (maximal marginal
 relevance), within a budget, and the kept sentences are returned in source order.
 `spread` does the same so that every part of a long text is represented in proportion to
-its length, after the lead (title, introduction) the caller names.
+its length, after the lead (title, introduction) the caller names. A text of records (a
+log) is scored by how rare each line's template is instead, wherever it stands.
 
 No library is used: the ones that do this (sumy, pytextrank) need tokenizer data or
 spaCy models downloaded at run time, and longcli must work offline.
@@ -21,6 +22,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from longcli.text.names import mentions
+from longcli.text.sentences import RECORD_START
 from longcli.text.terms import terms
 from longcli.text.vocabulary import word_count
 
@@ -47,6 +49,9 @@ _NOT_MAIN_NAMES = frozenset(
 _MARKUP = re.compile(r"```|^\s*(?:#{1,6} |\|)|\|.*\||^\s*[$>] ", re.MULTILINE)
 
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+MIN_RECORDS = 8  # a text of records (a log) is scored by rarity from this many lines ...
+RECORDS_SHARE = 0.6  # ... when this share of them open with a stamp
+_NUMBERS = re.compile(r"\b[0-9a-f]*\d[0-9a-f.:]*\b", re.IGNORECASE)  # 868, 0x1f, 10:00, 1.2
 
 
 @dataclass(frozen=True)
@@ -128,11 +133,14 @@ def score_sentences(
         for t, w in vector.items():
             total[t] = total.get(t, 0.0) + w
     others = max(len(sentences) - 1, 1)
+    rarity = _record_rarity(sentences)
     found = [set(m for m in mentions(sentence) if not m[0].isdigit()) for sentence in sentences]
     weights = _main_names(found) if main_names else {}
     scored = []
     for i, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
         centrality = max(0.0, _dot(vector, total) - _dot(vector, vector)) / others
+        if rarity is not None:  # a log: the line that happened once, not the usual one
+            centrality = rarity[i]
         if main_names:
             names = sum(sorted((weights.get(n, 0.0) for n in found[i]), reverse=True)[:MAX_NAMES])
         else:
@@ -149,6 +157,27 @@ def score_sentences(
             score *= 1 + FOCUS_WEIGHT * sum(w for t, w in focus_vector.items() if t in vector)
         scored.append(Scored(i, score, vector))
     return scored
+
+
+def is_records(sentences: Sequence[str]) -> bool:
+    """Whether a text is records, as a log is: most of its sentences open with a date, time
+    or epoch stamp."""
+    if len(sentences) < MIN_RECORDS:
+        return False
+    stamped = sum(1 for sentence in sentences if RECORD_START.match(sentence))
+    return stamped >= RECORDS_SHARE * len(sentences)
+
+
+def _record_rarity(sentences: Sequence[str]) -> list[float] | None:
+    """For a text of records (a log), each line's rarity: 1 / how many lines share its
+    template (the line with its numbers masked). What a reader of a log wants is what
+    happened once (the failover), not the line repeated 240 times, which centrality would
+    rank first. None for other texts."""
+    if not is_records(sentences):
+        return None
+    templates = [_NUMBERS.sub("#", RECORD_START.sub("", s, count=1)).lower() for s in sentences]
+    counts = Counter(templates)
+    return [1.0 / counts[t] for t in templates]
 
 
 def select(
@@ -236,6 +265,8 @@ def spread(
         return sorted(chosen)
     typical = sorted(costs[s.index] for s in pool)[len(pool) // 2] or 1
     parts = max(1, min(MAX_PARTS, round(remaining / typical)))
+    if is_records(sentences):  # a log: what happened once matters, wherever it happened
+        parts = 1
     members: list[list[Scored]] = [[] for _ in range(parts)]
     for s in pool:
         members[min(parts - 1, int(positions[s.index] * parts))].append(s)

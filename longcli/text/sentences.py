@@ -87,7 +87,7 @@ _UNDERLINE = re.compile(r"[ \t]{0,3}(?:={3,}|-{3,})[ \t]*(?:\n|$)")
 _VISIBLE = re.compile(rf"[^\s{FORMAT_CHARS}]")
 # a line that opens with a date, a time or an epoch stamp ("2024-05-01", "12:00:01",
 # "01/05/24", "1700000000") is a record; a version or address ("3.11.2", "10.0.0.1") is not
-_RECORD_START = re.compile(
+RECORD_START = re.compile(
     r"[ \t]*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{9,})"
     r"(?=[\sT,\]]|$)"
 )
@@ -214,8 +214,8 @@ def _starts_record(block: str, line: str, nl: int) -> bool:
     if _ends_abbreviation(block, nl):
         return False
     return (
-        _RECORD_START.match(block, nl + 1) is not None
-        or _RECORD_START.match(line) is not None
+        RECORD_START.match(block, nl + 1) is not None
+        or RECORD_START.match(line) is not None
         or line[-1] in ".!?:;"
     )
 

@@ -47,6 +47,26 @@ def test_a_log_gets_a_plain_line_every_few_seconds():
     ]
 
 
+def test_a_long_call_between_two_events_still_shows_life_in_a_log():
+    """One chunk's model call can take a minute: the log hears the latest line again every
+    few seconds, not only when a chunk is done."""
+    out, clock = streams(), Clock()
+    with Progress(out, clock=clock, every_s=5.0) as progress:
+        progress(event(1, 6, 1000))
+        clock.now = 4.0
+        progress.pulse()
+        assert out.stderr.getvalue() == ""  # not yet every_s
+        clock.now = 5.0
+        progress.pulse()
+        clock.now = 10.0
+        progress.pulse()
+    lines = out.stderr.getvalue().splitlines()
+    assert lines == [
+        "longcli: Summarizing chunks 1/6, eta 25s",
+        "longcli: Summarizing chunks 1/6, eta 50s",
+    ]
+
+
 def test_quiet_and_a_terminal_get_no_plain_lines():
     for out in (streams(quiet=True), streams(tty=True, quiet=True)):
         clock = Clock()

@@ -95,6 +95,20 @@ def test_a_dangling_link_in_a_session_creates_nothing(tmp_path: Path, name: str)
     assert not target.exists() and list(target.parent.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["journal.jsonl", "state.json", "meta.json"])
+def test_a_hard_link_in_a_session_is_refused_and_its_other_name_untouched(
+    tmp_path: Path, name: str
+):
+    """A hard link is the same file under another name, maybe outside the session: appending
+    to the journal would grow it there too."""
+    s = made_session(tmp_path)
+    target, data = outside_file(tmp_path)
+    (s / name).unlink()
+    os.link(target, s / name)
+    one_line_error(chat(s, "append me"), 2, f"{s / name} has another name (a hard link)")
+    assert untouched(target, data)
+
+
 def test_a_fifo_in_a_session_is_refused_without_waiting(tmp_path: Path):
     s = made_session(tmp_path)
     (s / "journal.jsonl").unlink()

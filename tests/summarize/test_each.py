@@ -109,3 +109,23 @@ def test_an_unreadable_record_is_said_and_nothing_is_overwritten(run, tmp_path: 
     r = each(run, str(f), "--output-dir", str(out))
     assert r.returncode == 0 and ".longcli-each.json: unreadable" in r.stderr
     assert (out / "notes.md").read_text() == before
+
+
+def test_each_and_output_dir_say_what_is_missing(run, tmp_path: Path):
+    """Each wrong pairing of --each, --output-dir and --output names what was given."""
+    f = tmp_path / "notes.txt"
+    f.write_text(STORY * 3)
+    not_a_dir = tmp_path / "plain.txt"
+    not_a_dir.write_text("a file")
+    cases = [
+        (["--each", str(f)], "say where with --output-dir DIR"),
+        ([str(f), "--output-dir", str(tmp_path / "out")], "add --each"),
+        (["--each", str(f), "--output-dir", str(tmp_path / "o"), "-o", str(tmp_path / "x")],
+         "into --output-dir, not --output"),
+        (["--each", str(f), "--output-dir", str(not_a_dir)], "is not a directory"),
+    ]  # fmt: skip
+    for args, said in cases:
+        r = run("summarize", *args, *FAKE)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+        assert said in r.stderr, r.stderr
+    assert not_a_dir.read_text() == "a file"

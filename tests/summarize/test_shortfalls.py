@@ -68,3 +68,13 @@ def test_a_recalibrated_eta_says_why():
     )
     assert "than its last measured run" in recalibrated_line("qwen", Recalibration(0.3, 0.9))
     assert not Recalibration(0.3, 0.35).worth_saying()
+
+
+def test_a_chinese_length_is_said_in_characters(run, tmp_path: Path):
+    """--words counts characters in Chinese: the warning says so, never '12 words'."""
+    f = tmp_path / "zh.txt"
+    f.write_text("会议在星期一举行。预算获得通过。\n", encoding="utf-8")
+    r = run("summarize", str(f), "--words", "300", "--method", "extractive", "--backend", "fake")
+    assert r.returncode == 0, r.stderr
+    assert "--words 300: the summary has 14 characters" in r.stderr
+    assert "has 14 words" not in r.stderr

@@ -365,3 +365,35 @@ def test_a_heading_after_a_second_bom_is_still_a_heading():
     assert [u.text for u in units] == [
         "Harbour notes: The harbour board met on Tuesday to plan the repairs."
     ]
+
+
+def server_log() -> str:
+    """400 log lines, most of them the same three kinds with other numbers; one failover."""
+    lines = []
+    for i in range(400):
+        stamp = f"2026-12-05 10:{i // 60:02d}:{i % 60:02d}"
+        if i == 200:
+            lines.append(f"{stamp} ERROR Database primary db-1 unreachable, failing over to db-2")
+        elif i == 210:
+            lines.append(f"{stamp} WARN Failover complete, db-2 is primary now")
+        elif i % 3 == 0:
+            lines.append(f"{stamp} INFO Payment gateway timeout for order {800 + i}, retrying.")
+        elif i % 3 == 1:
+            lines.append(f"{stamp} INFO Request served in {10 + i} ms")
+        else:
+            lines.append(f"{stamp} DEBUG cache hit ratio 0.{i % 97:02d}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("words", ["60", "150"])
+def test_a_logs_summary_holds_what_happened_once(run, tmp_path: Path, words: str):
+    """Log lines are whole without a full stop, and a log is summarized by what is rare in
+    it: the failover, not the line repeated a hundred times with other numbers (the
+    readable-unit filter took every line without a stop for unfinished, and centrality
+    ranked the most repeated line first)."""
+    summary = summarize(run, tmp_path, server_log(), "--words", words, "--style", "bullets")
+    lines = summary.splitlines()
+    assert any("ERROR Database primary db-1 unreachable" in line for line in lines), summary
+    assert any("WARN Failover complete" in line for line in lines), summary
+    kinds = {k for k in ("Payment gateway", "Request served", "cache hit") if k in summary}
+    assert len(kinds) >= 2, summary  # the usual lines are represented, not one repeated

@@ -199,3 +199,13 @@ def test_a_coloured_log_piped_in_is_summarized_without_residue(run):
     assert r.returncode == 0, r.stderr
     assert "INFO The server started" in r.stdout
     assert "[32m" not in r.stdout and "[0m" not in r.stdout and "]0;" not in r.stdout
+
+
+def test_replaced_bytes_that_leave_no_letter_point_at_the_encoding(run, tmp_path: Path):
+    """--errors replace on a cp1251 file turns every letter into U+FFFD: the error says the
+    bytes are not UTF-8 and how to find their encoding (the hint was lost)."""
+    f = tmp_path / "voina.txt"
+    f.write_bytes("Война и мир. Князь Андрей вернулся домой.\n".encode("cp1251"))
+    r = run("summarize", str(f), "--errors", "replace", "--method", "extractive")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert "has no readable text" in r.stderr and "--encoding auto" in r.stderr

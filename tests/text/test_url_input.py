@@ -215,3 +215,12 @@ def test_the_content_type_header_is_read_with_the_standard_parser():
     assert fetch.content_type('text/HTML; Charset="ISO-8859-1"') == ("text/html", "iso8859-1")
     assert fetch.content_type("text/plain; charset=no-such-set") == ("text/plain", None)
     assert fetch.content_type("") == ("", None)
+
+
+def test_an_address_of_another_scheme_is_named_not_taken_for_a_file(run):
+    """`ftp://host/x` was "no such file: ftp:/host/x" (the path's // folded)."""
+    r = run("summarize", "ftp://127.0.0.1/x", "--backend", "fake")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == (
+        "longcli: ftp://127.0.0.1/x: longcli reads http:// and https:// addresses, not ftp://\n"
+    )

@@ -199,7 +199,12 @@ def shortfall_line(unmet: Shortfall) -> str:
     wanted, got = int(unmet.wanted), int(unmet.got)
     shorter = got < wanted and unmet.text_words < wanted
     why = f" (the text itself has only {unmet.text_words})" if shorter else ""
-    return f"--words {wanted}: the summary has {got} words{why}"
+    unit = (
+        "characters (--words counts characters in Chinese and Japanese)"
+        if unmet.characters
+        else "words"
+    )
+    return f"--words {wanted}: the summary has {got} {unit}{why}"
 
 
 def recalibrated_line(model: str, speed: Recalibration) -> str:
@@ -229,8 +234,14 @@ def _summarize_each(
     from longcli.cli.render import render_each, render_summary
     from longcli.summarize.each import EachStatus, summarize_each
 
-    if not how.each or how.output_dir is None or how.output is not None:
-        raise UsageError("--each writes one summary per file: give it --output-dir, not --output")
+    if not how.each:
+        raise UsageError("--output-dir is where --each writes one summary per file: add --each")
+    if how.output is not None:
+        raise UsageError("--each writes one summary per file into --output-dir, not --output")
+    if how.output_dir is None:
+        raise UsageError("--each writes one summary per file: say where with --output-dir DIR")
+    if how.output_dir.exists() and not how.output_dir.is_dir():
+        raise UsageError(f"--output-dir {how.output_dir} is not a directory")
     suffix = ".json" if how.fmt == Format.json else ".md"
     style = Format.markdown if how.fmt == Format.text else how.fmt
 
