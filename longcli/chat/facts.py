@@ -82,10 +82,23 @@ _NEW_CLAUSE = re.compile(
 
 
 def clauses(sentence: str) -> list[str]:
-    """The statements of one sentence: each part that states something on its own."""
-    parts = [p.strip() for p in _NEW_CLAUSE.split(sentence)]
-    if len(parts) > 1 and all(len(content_words(p)) >= 2 for p in parts):
-        return parts
+    """The statements of one sentence: each part that states something on its own. A part
+    too small to (a greeting: "Hi, my name is Tomasz and I live in Gdansk.") stays with
+    the part after it, as its text runs in the message."""
+    cuts = [(m.start(), m.end()) for m in _NEW_CLAUSE.finditer(sentence)]
+    bounds = [0, *(c for cut in cuts for c in cut), len(sentence)]
+    spans = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    whole: list[tuple[int, int]] = []
+    start: int | None = None
+    for begin, end in spans:
+        start = begin if start is None else start
+        if len(content_words(sentence[start:end])) >= 2:
+            whole.append((start, end))
+            start = None
+    if start is not None and whole:  # a small last part joins the one before
+        whole[-1] = (whole[-1][0], len(sentence))
+    if len(whole) > 1:
+        return [sentence[b:e].strip() for b, e in whole]
     return [sentence]
 
 

@@ -346,3 +346,17 @@ def test_a_change_that_shares_only_a_kind_of_value_replaces_nothing():
     assert len(ledger.active()) == 2
     ledger.add_message("Update: the gate code for the allotment is now 5120.", 6)
     assert [f.turn for f in ledger.active()] == [4, 6]
+
+
+def test_a_greeting_stays_with_its_clause_and_two_facts_stay_two():
+    """"Hi, my name is Tomasz and I live in Gdansk." held one fact: the greeting was too
+    small a clause, so the sentence was kept whole, and any of its values then "answered"
+    either question (one reply was shown for both)."""
+    from longcli.chat.facts import clauses
+
+    assert clauses("Hi, my name is Tomasz and I live in Gdansk.") == [
+        "Hi, my name is Tomasz",
+        "I live in Gdansk.",
+    ]
+    assert clauses("Hi, my name is Priya Raman.") == ["Hi, my name is Priya Raman."]
+    assert clauses("I moved, and I like it") == ["I moved, and I like it"]
