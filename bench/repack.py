@@ -56,7 +56,9 @@ def child(model: str, repack: bool, prefill: int, decode: int) -> dict[str, floa
     }
 
 
-def measure(model: str, repack: bool, prefill: int, decode: int) -> dict[str, float]:
+def measure(model: str, repack: bool, prefill: int, decode: int) -> dict[str, float] | None:
+    """One fresh process's speeds; None when repacked weights crashed it (a signal), as
+    llama.cpp's AMX buffers do on Intel Xeons with AMX."""
     job = json.dumps({"model": model, "repack": repack, "prefill": prefill, "decode": decode})
     done = subprocess.run(
         [sys.executable, __file__, "--child", job],
@@ -65,9 +67,24 @@ def measure(model: str, repack: bool, prefill: int, decode: int) -> dict[str, fl
         check=False,
         cwd=ROOT,
     )
+    if done.returncode < 0 and repack:
+        return None
     if done.returncode != 0:
         raise SystemExit(f"bench/repack.py: the child failed ({done.returncode}): {done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def crashed(model: str, prefill: int, decode: int, as_json: bool) -> None:
+    """Where repacked weights crash there is no cost to compare: longcli's probe loads
+    without them (backends/repack.py). Say so, and show that loading without them runs."""
+    off = measure(model, False, prefill, decode)
+    assert off is not None  # a crash without repacking has already ended the run
+    print(f"model {Path(model).name}: repacked weights crash on this CPU (a signal in the child,")
+    print("as llama.cpp's AMX buffers do); longcli's probe loads without them here, so there")
+    print("is nothing to compare. Without repacking:")
+    print(f"prefill t/s {off['prefill_tps']:>10.1f}   decode t/s {off['decode_tps']:>10.1f}")
+    if as_json:
+        print(json.dumps({"model": Path(model).name, "repack_crashes": True, "no_repack": off}))
 
 
 def main() -> None:
@@ -91,7 +108,11 @@ def main() -> None:
     runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}
     for _ in range(rounds):
         for repack in (True, False):
-            runs[repack].append(measure(model, repack, prefill, decode))
+            speeds = measure(model, repack, prefill, decode)
+            if speeds is None:
+                crashed(model, prefill, decode, args.json)
+                return
+            runs[repack].append(speeds)
     result: dict[str, Any] = {"model": Path(model).name, "rounds": rounds}
     for key in ("prefill_tps", "decode_tps"):
         on = statistics.median(r[key] for r in runs[True])

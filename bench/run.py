@@ -100,9 +100,14 @@ def _model_path() -> str:
 
 def child_threads(args: dict[str, Any]) -> dict[str, Any]:
     """The job `longcli tune` times (a prefill, then sampled decoding as longcli does it)."""
+    from longcli.backends.repack import decide
     from longcli.backends.tuning import _child
+    from longcli.config import Repack
+    from longcli.models.gguf import describe_model
 
-    return {"seconds": _child({**args, "model": _model_path()})}
+    # Repacked weights as longcli would use them here (off where they crash: Intel AMX).
+    repack = decide(Repack.auto, describe_model(Path(_model_path()))).enabled
+    return {"seconds": _child({**args, "model": _model_path(), "repack": repack})}
 
 
 def greedy(llm: Any, np: Any) -> int:

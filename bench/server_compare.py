@@ -81,10 +81,26 @@ def run_longcli(story: Path, extra: list[str], env: dict[str, str]) -> dict:
     }
 
 
+def _llama_cpp_server(model: Path) -> list[str]:
+    """llama-cpp-python's server, without repacked weights where longcli's probe finds they
+    crash (Intel AMX): the server builds `Llama` itself, so longcli's loader cannot tell it."""
+    from longcli.backends.repack import decide
+    from longcli.config import Repack
+    from longcli.models.gguf import describe_model
+
+    if decide(Repack.auto, describe_model(model)).enabled:
+        return [sys.executable, "-m", "llama_cpp.server"]
+    shim = (
+        "from longcli.backends.repack import disable_for_process; disable_for_process(); "
+        "import runpy; runpy.run_module('llama_cpp.server', run_name='__main__')"
+    )
+    return [sys.executable, "-c", shim]
+
+
 def server_command(kind: str, binary: str | None, model: Path, port: int) -> list[str]:
     decode, prefill = 1, os.cpu_count() or 1
     if kind == "llama_cpp.server":
-        return [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+        return [*_llama_cpp_server(model), "--model", str(model),
                 "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(CTX),
                 "--n_threads", str(decode), "--n_threads_batch", str(prefill)]  # fmt: skip
     assert binary
