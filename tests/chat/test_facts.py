@@ -349,9 +349,9 @@ def test_a_change_that_shares_only_a_kind_of_value_replaces_nothing():
 
 
 def test_a_greeting_stays_with_its_clause_and_two_facts_stay_two():
-    """"Hi, my name is Tomasz and I live in Gdansk." held one fact: the greeting was too
-    small a clause, so the sentence was kept whole, and any of its values then "answered"
-    either question (one reply was shown for both)."""
+    """A greeting is too small a clause to stand alone: "Hi, my name is Tomasz and I live in
+    Gdansk." was kept whole as one fact, and any of its values then "answered" either
+    question (one reply was shown for both)."""
     from longcli.chat.facts import clauses
 
     assert clauses("Hi, my name is Tomasz and I live in Gdansk.") == [
