@@ -146,9 +146,7 @@ def _head(source: Source) -> bytes:
 def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]:
     pdfium: Any = importlib.import_module("pypdfium2")
     label = document.source.label
-    spool = spooled(document.source)
-    path = spool.path
-    try:
+    with spooled(document.source) as path:
         try:
             pdf = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as exc:
@@ -188,8 +186,6 @@ def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]
                 )
         finally:
             pdf.close()
-    finally:
-        spool.close()
 
 
 def _page_text(pdfium: Any, pdf: Any, number: int) -> str | None:

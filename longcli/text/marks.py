@@ -122,6 +122,12 @@ class Spooled:
             self.path.unlink(missing_ok=True)
             _SPOOLED.discard(self.path)
 
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def spooled(source: Source) -> Spooled:
     """The source at a seekable path: a regular file as it is, anything else copied."""

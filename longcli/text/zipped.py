@@ -130,63 +130,54 @@ def _xml(data: bytes, label: str) -> ElementTree.Element:
 
 def read_epub(document: Document, encoding: str | None, errors: str) -> Iterator[str]:
     label = document.source.label
-    spool = spooled(document.source)
-    path = spool.path
-    try:
-        with _Unpacker(path, label) as archive:
-            container = _xml(archive.read("META-INF/container.xml"), label)
-            rootfile = next((e for e in container.iter() if local_name(e.tag) == "rootfile"), None)
-            if rootfile is None or not rootfile.get("full-path"):
-                raise InputError(f"{label} is damaged: no package file in container.xml")
-            opf_path = PurePosixPath(rootfile.get("full-path", ""))
-            package = _xml(archive.read(str(opf_path)), label)
-            items = {
-                e.get("id"): e
-                for e in package.iter()
-                if local_name(e.tag) == "item" and e.get("id")
-            }
-            spine = [e.get("idref") for e in package.iter() if local_name(e.tag) == "itemref"]
-            toc = _epub_toc(archive, items, opf_path, label)
-            out = MarkedText(document)
-            number = 0
-            for idref in spine:
-                item = items.get(idref)
-                if item is None or "html" not in (item.get("media-type") or ""):
-                    continue
-                member = _normal_path(str(opf_path.parent / (item.get("href") or "")))
-                entries = [(fragment, title) for file, fragment, title in toc if file == member]
-                chapter = html_text(archive.read(member), {f for f, _ in entries})
-                body, anchors = chapter.text, chapter.anchors
-                if chapter.flat:
-                    document.warnings.append(
-                        f"{label}: {member} is nested deeper than an HTML tree can hold (256 "
-                        "levels): read as a stream of text, its chapters marked at its start"
-                    )
-                if not body.strip():
-                    continue
-                if not out.offset and (cover := title_page(*_epub_title(package), body)):
-                    out.mark("title", "title page")
-                    yield out.block(cover)
-                if entries:  # chapters as the table of contents names them
-                    for fragment, title in entries:
-                        number += 1
-                        at = anchors.get(fragment, 0) if fragment else 0
-                        document.marks.append(
-                            Mark(out.offset + at, "chapter", f'{number} "{title}"')
-                        )
-                    yield out.block(body + "\n\n")
-                    continue
-                if not body.startswith("#"):  # a chapter without a heading of its own
-                    body = f"# Chapter {number + 1}\n\n{body}"
-                for text, heading in _split_at_headings(body + "\n\n"):
-                    if heading is not None:
-                        number += 1
-                        out.mark("chapter", f'{number} "{heading}"')
-                    yield out.block(text)
-            if not out.offset:
-                raise InputError(f"{label} has no readable chapters")
-    finally:
-        spool.close()
+    with spooled(document.source) as path, _Unpacker(path, label) as archive:
+        container = _xml(archive.read("META-INF/container.xml"), label)
+        rootfile = next((e for e in container.iter() if local_name(e.tag) == "rootfile"), None)
+        if rootfile is None or not rootfile.get("full-path"):
+            raise InputError(f"{label} is damaged: no package file in container.xml")
+        opf_path = PurePosixPath(rootfile.get("full-path", ""))
+        package = _xml(archive.read(str(opf_path)), label)
+        items = {
+            e.get("id"): e for e in package.iter() if local_name(e.tag) == "item" and e.get("id")
+        }
+        spine = [e.get("idref") for e in package.iter() if local_name(e.tag) == "itemref"]
+        toc = _epub_toc(archive, items, opf_path, label)
+        out = MarkedText(document)
+        number = 0
+        for idref in spine:
+            item = items.get(idref)
+            if item is None or "html" not in (item.get("media-type") or ""):
+                continue
+            member = _normal_path(str(opf_path.parent / (item.get("href") or "")))
+            entries = [(fragment, title) for file, fragment, title in toc if file == member]
+            chapter = html_text(archive.read(member), {f for f, _ in entries})
+            body, anchors = chapter.text, chapter.anchors
+            if chapter.flat:
+                document.warnings.append(
+                    f"{label}: {member} is nested deeper than an HTML tree can hold (256 "
+                    "levels): read as a stream of text, its chapters marked at its start"
+                )
+            if not body.strip():
+                continue
+            if not out.offset and (cover := title_page(*_epub_title(package), body)):
+                out.mark("title", "title page")
+                yield out.block(cover)
+            if entries:  # chapters as the table of contents names them
+                for fragment, title in entries:
+                    number += 1
+                    at = anchors.get(fragment, 0) if fragment else 0
+                    document.marks.append(Mark(out.offset + at, "chapter", f'{number} "{title}"'))
+                yield out.block(body + "\n\n")
+                continue
+            if not body.startswith("#"):  # a chapter without a heading of its own
+                body = f"# Chapter {number + 1}\n\n{body}"
+            for text, heading in _split_at_headings(body + "\n\n"):
+                if heading is not None:
+                    number += 1
+                    out.mark("chapter", f'{number} "{heading}"')
+                yield out.block(text)
+        if not out.offset:
+            raise InputError(f"{label} has no readable chapters")
 
 
 def _epub_title(package: ElementTree.Element) -> tuple[str, str]:
@@ -269,9 +260,7 @@ def _is_toc(nav: ElementTree.Element) -> bool:
 def read_docx(document: Document, encoding: str | None, errors: str) -> Iterator[str]:
     docx: Any = importlib.import_module("docx")
     label = document.source.label
-    spool = spooled(document.source)
-    path = spool.path
-    try:
+    with spooled(document.source) as path:
         with _Unpacker(path, label) as archive:
             copy = archive.checked_copy()  # python-docx's own unpacking has no cap
         try:
@@ -304,8 +293,6 @@ def read_docx(document: Document, encoding: str | None, errors: str) -> Iterator
                     yield out.block("\n".join(rows) + "\n\n")
         if not found:
             raise InputError(f"{label} has no text")
-    finally:
-        spool.close()
 
 
 def _heading_level(style: str) -> int:
