@@ -14,22 +14,9 @@ from longcli.chat.session import JOURNAL, Session
 from longcli.chat.turn import NO_GROUNDED_ANSWER, NO_NEW_ANSWER, NOT_TOLD
 from longcli.errors import SessionError
 from longcli.prompts.templates import load_templates
-from tests.support.fake_backend import FakeBackend
+from tests.support.fake_backend import FakeBackend, Scripted
 
 TEMPLATES = load_templates()
-
-
-class Scripted(FakeBackend):
-    """Answers with the scripted replies in order, then as the plain fake does."""
-
-    def __init__(self, *replies: str, n_ctx: int = 2048) -> None:
-        super().__init__(n_ctx=n_ctx)
-        self.script = list(replies)
-
-    def _reply(self, messages, sampling):
-        if self.script:
-            return self.script.pop(0), "stop"
-        return super()._reply(messages, sampling)
 
 
 def open_chat(path: Path, backend: FakeBackend) -> tuple[Chat, Session]:

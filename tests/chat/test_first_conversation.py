@@ -12,23 +12,10 @@ from longcli.chat.labels import label
 from longcli.chat.session import Session
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
-from tests.support.fake_backend import FakeBackend
+from tests.support.fake_backend import FakeBackend, Scripted
 
 TEMPLATES = load_templates()
 MARIA_PIXEL = "My sister Maria lives in Lisbon and I have a dog named Pixel."
-
-
-class Scripted(FakeBackend):
-    """Answers with the scripted replies in order, then as the plain fake does."""
-
-    def __init__(self, *replies: str, n_ctx: int = 2048) -> None:
-        super().__init__(n_ctx=n_ctx)
-        self.script = list(replies)
-
-    def _reply(self, messages, sampling):
-        if self.script:
-            return self.script.pop(0), "stop"
-        return super()._reply(messages, sampling)
 
 
 class Always(FakeBackend):

@@ -107,6 +107,19 @@ class FakeBackend:
             yield word if i == 0 else " " + word
 
 
+class Scripted(FakeBackend):
+    """Answers with the scripted replies in order, then as the plain fake does."""
+
+    def __init__(self, *replies: str, n_ctx: int = DEFAULT_CTX) -> None:
+        super().__init__(n_ctx=n_ctx)
+        self.script = list(replies)
+
+    def _reply(self, messages: list[Message], sampling: Sampling) -> tuple[str, str]:
+        if self.script:
+            return self.script.pop(0), "stop"
+        return super()._reply(messages, sampling)
+
+
 def make(settings: Settings) -> FakeBackend:
     """The engine's test hook: a fake with the settings' context size."""
     mode = os.environ.get("LONGCLI_FAKE_MODE", "extract")
