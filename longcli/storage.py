@@ -46,20 +46,36 @@ def ensure_private_dir(path: Path) -> Path:
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -> None:
     """Write a whole file so readers see the old or the new content, never a mix."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
+
+    def fill(fd: int, tmp: Path) -> None:
+        with os.fdopen(fd, "wb", closefd=False) as f:
             os.fchmod(f.fileno(), mode)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         faults.pause("replace")
+
+    _replace_with(path, fill)
+
+
+def _replace_with(path: Path, fill: Callable[[int, Path], T]) -> T:
+    """Replace `path` with a temp file beside it that `fill` writes (given its descriptor
+    and path, and leaving it synced), then sync the directory. The temp file is made by
+    mkstemp (O_CREAT | O_EXCL: never through a link) and goes on any failure."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        try:
+            result = fill(fd, tmp)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+    return result
 
 
 def read_json_object(path: Path) -> dict[str, Any]:
@@ -246,16 +262,11 @@ def write_nofollow(path: Path, data: bytes) -> None:
 
 def replace_nofollow(path: Path, write: Callable[[Path], T]) -> T:
     """Replace a file longcli keeps with what `write` puts in a fresh private temp file
-    beside it (for writers that take a path: llama.cpp's state file, readline's history).
-
-    The temp file is made by mkstemp (O_CREAT | O_EXCL: never through a link), so `write`
-    only ever opens a regular file longcli just created.
-    """
+    beside it (for writers that take a path: llama.cpp's state file, readline's history),
+    so `write` only ever opens a regular file longcli just created."""
     refuse_link(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+
+    def fill(_: int, tmp: Path) -> T:
         result = write(tmp)
         # The writer may have renamed its own temp over ours (readline does): still never
         # a link, and private whatever mode it was given.
@@ -265,13 +276,9 @@ def replace_nofollow(path: Path, write: Callable[[Path], T]) -> T:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-    return result
+        return result
+
+    return _replace_with(path, fill)
 
 
 def _not_regular(path: Path) -> SessionError:
