@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from longcli.backends.base import Backend
@@ -59,14 +59,10 @@ class CallStats:
     completion_tokens: int = 0
     mended: int = 0  # answers kept with their failing sentences dropped
     fallbacks: int = 0  # answers replaced by the extractive fallback
-    reasons: list[str] = field(default_factory=list)
 
     def add(self, other: CallStats) -> None:
         for f in dataclasses.fields(self):
-            if f.name == "reasons":
-                self.reasons.extend(other.reasons)
-            else:
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass(frozen=True)
@@ -150,7 +146,6 @@ def ask_for_summary(backend: Backend, request: SummaryRequest, sampling: Samplin
             return SummaryAnswer(
                 truncate_to_tokens(backend, text, request.max_tokens), Outcome.model, stats
             )
-        stats.reasons.append(verdict.reason())
         kept = _mendable(verdict)
         if len(words(kept)) > len(words(mended)):
             mended = kept
