@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -91,11 +92,15 @@ LONGCLI = [sys.executable, "-m", "longcli"]
 LONGCLI_ON_FAKE = [sys.executable, "-m", "tests.support.fake_main"]  # stand-in registered
 
 
-def longcli_command(env: dict[str, str] | None = None) -> list[str]:
+def fake_wanted(env: Mapping[str, str] | None = None) -> bool:
+    """Whether `env` (else this process's environment) asks for the stand-in model."""
+    return (env if env is not None else os.environ).get(FAKE_ENV) == "1"
+
+
+def longcli_command(env: Mapping[str, str] | None = None) -> list[str]:
     """How a test starts longcli: on the stand-in model where `env` (else this process's
     environment) has TESTS_FAKE_MODEL=1, else as a user would."""
-    wants_fake = (env if env is not None else os.environ).get(FAKE_ENV) == "1"
-    return list(LONGCLI_ON_FAKE if wants_fake else LONGCLI)
+    return list(LONGCLI_ON_FAKE if fake_wanted(env) else LONGCLI)
 
 
 def with_fake(args: tuple[str, ...]) -> tuple[list[str], bool]:
@@ -166,7 +171,7 @@ class InProcess:
         previous = os.getcwd()
         if cwd is not None:
             os.chdir(cwd)
-        if fake or longcli_command({**os.environ, **environ}) == LONGCLI_ON_FAKE:
+        if fake or fake_wanted({**os.environ, **environ}):
             use_stand_in(make)
         try:
             with CliRunner().isolation(input=input, env=environ) as (out, err, _):
