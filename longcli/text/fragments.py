@@ -81,10 +81,13 @@ def _full_stop(text: str) -> str:
 
 
 def joined(sentences: Iterable[str]) -> str:
-    """Sentences as one paragraph: a space between them, none after 。！？ before CJK."""
+    """Sentences as one paragraph: a space between them, none after 。！？ before CJK; a
+    record (a log line, opening with its stamp) on a line of its own, as it was written."""
     out: list[str] = []
     for sentence in sentences:
-        if out and not (out[-1][-1:] in "。！？" and _CJK.match(sentence)):
+        if out and RECORD_START.match(sentence):
+            out.append("\n")
+        elif out and not (out[-1][-1:] in "。！？" and _CJK.match(sentence)):
             out.append(" ")
         out.append(sentence)
     return "".join(out)
@@ -360,6 +363,7 @@ def _title_like(line: str) -> bool:
         and not heading_word(line)
         and not _URL.search(line)
         and not _BOILERPLATE.search(line)
+        and not RECORD_START.match(line)  # a log's first line is a record, not its title
     )
 
 

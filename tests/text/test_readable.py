@@ -397,3 +397,12 @@ def test_a_logs_summary_holds_what_happened_once(run, tmp_path: Path, words: str
     assert any("WARN Failover complete" in line for line in lines), summary
     kinds = {k for k in ("Payment gateway", "Request served", "cache hit") if k in summary}
     assert len(kinds) >= 2, summary  # the usual lines are represented, not one repeated
+
+
+def test_a_logs_lines_stay_lines_and_none_is_taken_for_its_title(run, tmp_path: Path):
+    """The paragraph style ran log lines together into one line, and took the first line
+    for the log's title, adding a full stop to it."""
+    log = server_log()
+    summary = summarize(run, tmp_path, log, "--words", "60")
+    written = set(log.splitlines())
+    assert summary.splitlines() and all(line in written for line in summary.splitlines())
