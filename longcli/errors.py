@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad flags, bad input, bad config, no model found
     SESSION_LOCKED = 3  # another process is writing the same chat session
     SERVER = 4  # the inference server (--backend http) could not be reached or failed
+    UNSUPPORTED = 5  # `verify`: a sentence of the summary its sources do not support
     INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from longcli.cli.commands import chat, memory, models, setup, summarize
+from longcli.cli.commands import chat, memory, models, setup, summarize, verify
 from longcli.cli.output import streams
 
 app = typer.Typer(
@@ -53,5 +53,6 @@ def _main(
 
 app.command()(summarize.summarize)
 app.command()(chat.chat)
+app.command()(verify.verify)
 app.command()(setup.doctor)
 app.command()(setup.tune)

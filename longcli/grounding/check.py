@@ -17,7 +17,10 @@ against the inputs of its call:
 - whole-answer failures: empty, far too short, looping throughout, the inputs handed back
   uncompressed, or the preceding context repeated instead of the new text.
 
-A sentence written from a few passages (extract-abstract) is also held to their claims
+A summary's sentence (map, merge, final) is held to the slots of its inputs
+(grounding/support.py): a number given to something else, a quantifier ("both", "every")
+they lack, a name said to be what they never call it, a doer they give another name. A
+sentence written from a few passages (extract-abstract) is also held to their claims
 (`check_written`, by grounding/claims.py): its content words, negations, who did what,
 and reasons.
 
@@ -36,6 +39,7 @@ from longcli.grounding.claims import Passages, claim_problems, claim_stems
 from longcli.grounding.commentary import assistant_phrase, licence_phrase, meta_phrase, quotations
 from longcli.grounding.grounds import Grounds, Vocabulary
 from longcli.grounding.shortening import cut_changes_meaning, is_shortening
+from longcli.grounding.support import SourceIndex, slot_problems
 from longcli.grounding.verdict import Problem, Verdict
 from longcli.text import language
 from longcli.text.names import mentions
@@ -51,6 +55,10 @@ __all__ = [
 ]  # fmt: skip
 
 PHRASE_WORDS = 8  # a repeated run of this many words is a loop
+# A summary's sentence is also held to its inputs' numbers, quantifiers and who-is-what
+# (grounding/support.py); a switch so the bench can measure it side by side.
+SLOT_CHECKS = True
+SOURCE_GAP = "\n\n"  # between passages: no sentence runs across it
 LOOP_SENTENCE_REPEATS = 3  # the same sentence this often: the whole answer loops
 LOOP_NGRAM = 4
 LOOP_NGRAM_SHARE = 0.35  # this share of repeated 4-grams: the whole answer loops
@@ -129,6 +137,8 @@ def check(
         licence = licence_phrase(sentence) if grounds.summary else None
         if licence:
             verdict.problems.append(Problem("licence", i, licence))
+    if grounds.summary and not verdict.whole and not _translated(grounds.inputs, grounds.language):
+        _slots(verdict, [*grounds.inputs, grounds.context or ""])
     return verdict
 
 
@@ -198,7 +208,22 @@ def check_written(answer: str, passages: Sequence[str], grounds: Grounds) -> Ver
     for i, sentence in enumerate(verdict.sentences):
         for problem in claim_problems(sentence, indexed):
             verdict.problems.append(Problem(problem.kind, i, problem.detail))
+    if not grounds.summary:  # a summary's answers had their slots checked in `check`
+        _slots(verdict, passages)
     return verdict
+
+
+def _slots(verdict: Verdict, texts: Sequence[str]) -> None:
+    """Each sentence not yet failing, held to the slots of what it was written from: a
+    number given to another thing, a quantifier they lack, another doer, "X is NAME"."""
+    if not SLOT_CHECKS:
+        return
+    source = SourceIndex(SOURCE_GAP.join(t for t in texts if t))
+    failing = verdict.failing()
+    for i, sentence in enumerate(verdict.sentences):
+        if i not in failing:
+            for kind, detail in slot_problems(sentence, source):
+                verdict.problems.append(Problem(kind, i, detail))
 
 
 def _translated(passages: Sequence[str], expected: str) -> bool:

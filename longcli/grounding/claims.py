@@ -49,7 +49,8 @@ def claim_stems(text: str) -> list[str]:
     return [prefix_stem(w) for w in words(text) if w not in CLAIM_STOPWORDS and not w.isdigit()]
 
 
-def _negated(text: str) -> bool:
+def negated(text: str) -> bool:
+    """Whether a text says not, never, no one ... (English)."""
     # "don't" by its apostrophe: a lone "t" is an initial as often ("Conan T. Troy")
     return _NOT.search(text) is not None or any(w in _CLAIM_NEGATIONS for w in words(text))
 
@@ -98,21 +99,21 @@ def claim_problems(sentence: str, passages: Passages) -> list[Problem]:
         missing = [s for s in stems if s not in known]
         if len(stems) - len(missing) < CONTENT_SUPPORT_SHARE * len(stems):
             problems.append(Problem("unsupported_claim", 0, " ".join(missing[:4])))
-    if closest is not None and _negated(sentence) != _negated(closest):
+    if closest is not None and negated(sentence) != negated(closest):
         problems.append(Problem("negation", 0, closest[:40]))
-    elif closest is None and _negated(sentence):
+    elif closest is None and negated(sentence):
         problems.append(Problem("negation", 0, "no passage says so"))
     swapped = (
-        _swapped_roles(sentence, passages)
+        swapped_roles(sentence, passages)
         or _other_subject(sentence, passages)
-        or _turned_round(sentence, passages)
+        or turned_round(sentence, passages)
     )
     if swapped:
         problems.append(Problem("swapped", 0, swapped))
     apart = _names_apart(sentence, passages)
     if apart:
         problems.append(Problem("apart", 0, apart))
-    reason = _unsupported_reason(sentence, passages)
+    reason = unsupported_reason(sentence, passages)
     if reason:
         problems.append(Problem("reason", 0, reason))
     if closest is not None:
@@ -137,7 +138,7 @@ def _names_apart(sentence: str, passages: Passages) -> str | None:
     return None
 
 
-def _swapped_roles(sentence: str, passages: Passages) -> str | None:
+def swapped_roles(sentence: str, passages: Passages) -> str | None:
     """'A <verb> B' where the passages only say 'B <verb> A' (not in the passive)."""
     names = _names(sentence)
     if len(names) < 2:
@@ -149,6 +150,7 @@ def _swapped_roles(sentence: str, passages: Passages) -> str | None:
                 continue
             between = tokens[tokens.index(a) + 1 : tokens.index(b)]
             verbs = [prefix_stem(w) for w in between if w not in CLAIM_STOPWORDS]
+            said_passive = "by" in between  # "A gratified B by admiring C": both have it
             if not verbs:
                 continue
             forward = reverse = False
@@ -161,7 +163,7 @@ def _swapped_roles(sentence: str, passages: Passages) -> str | None:
                 if not any(prefix_stem(w) in verbs for w in span):
                     continue
                 passive = "by" in span
-                if (i < j) != passive:
+                if (i < j) != (passive != said_passive):
                     forward = True
                 else:
                     reverse = True
@@ -177,7 +179,7 @@ def _other_subject(sentence: str, passages: Passages) -> str | None:
     """'A <verb>s ...' where the passages have someone else named doing it ('B <verb>s')
     and never A: a swapped name. A verb the passages give no named subject passes."""
     tokens = words(sentence)
-    named = _subjects(sentence)
+    named = subjects(sentence)
     for name in set(named):
         if name not in tokens:
             continue
@@ -203,7 +205,7 @@ def _other_subject(sentence: str, passages: Passages) -> str | None:
             v = stems.index(verb)
             before = p[max(0, v - SUBJECT_WINDOW) : v]
             supported |= name in p[:v] or ("by" in p[v:] and name in p[v:])
-            others.update(n for n in _subjects(passage) if n in before)
+            others.update(n for n in subjects(passage) if n in before)
         if not supported and others - {name}:
             return f"{name} {after[0]} (the passages: {sorted(others - {name})[0]})"
     return None
@@ -214,7 +216,7 @@ _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?(\w+)
 _BE = frozenset("was were is are been being be".split())
 
 
-def _turned_round(sentence: str, passages: Passages) -> str | None:
+def turned_round(sentence: str, passages: Passages) -> str | None:
     """'X <verb>ed Y' where the closest passage says 'X was <verb>ed by Y': the doer of
     the passage's passive must come before the verb when the sentence is active."""
     closest = passages.closest(sentence)
@@ -233,7 +235,7 @@ def _turned_round(sentence: str, passages: Passages) -> str | None:
     return None
 
 
-def _subjects(passage: str) -> list[str]:
+def subjects(passage: str) -> list[str]:
     """Names in a passage, with a capitalised first word that may be one ("Mara found"),
     which `mentions` leaves out (any sentence starts with a capital)."""
     found = _names(passage)
@@ -245,7 +247,7 @@ def _subjects(passage: str) -> list[str]:
     return found
 
 
-def _unsupported_reason(sentence: str, passages: Passages) -> str | None:
+def unsupported_reason(sentence: str, passages: Passages) -> str | None:
     """A reason clause ("because ...") whose words no single passage sentence holds."""
     match = _CAUSAL.search(sentence)
     if not match:

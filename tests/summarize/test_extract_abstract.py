@@ -186,8 +186,9 @@ CLAIMS = [
 
 
 # Written after the check (the check was then fixed for passive voice and a month taken
-# for a name). Its miss is a known limit: a family relation turned round. The antonym
-# ("kept" for "lost") is caught only because the rest is a near-copy of its passage.
+# for a name). Its one miss, a family relation turned round, is caught since the slot
+# checks (grounding/support.py): the source's "He spent the summer fishing" is Peter's.
+# The antonym ("kept" for "lost") is caught only because the rest is a near-copy.
 HELD_OUT = [
     (
         ["The old king was poisoned by his nephew Aldric at the winter feast.",
@@ -206,7 +207,7 @@ HELD_OUT = [
         ["When the owner closed the mill in March, Peter lost his job.",
          "Peter spent the summer fishing with his son Danny.",
          "Peter and Danny went fishing all summer."],
-        ["Danny spent the summer fishing with his son Peter.",  # missed: a relation
+        ["Danny spent the summer fishing with his son Peter.",  # a relation turned round
          "Peter kept his job at the mill.",  # an antonym: restored as a near-copy
          "The owner closed the mill because the river had dried up.",
          "Peter opened a bakery in the town square."],
@@ -257,7 +258,7 @@ def test_claims_are_checked_not_only_names() -> None:
     claims = claims_scores(kept, CLAIMS, passes)
     assert claims == (18, 18, 0, 12)  # every planted error caught, no paraphrase refused
     assert names_only[0] <= 2  # the old check let almost every one through
-    assert claims_scores(kept, HELD_OUT, passes) == (11, 12, 0, 9)
+    assert claims_scores(kept, HELD_OUT, passes) == (12, 12, 0, 9)
 
 
 def passes(sentence: str, passages: list[str]) -> bool:

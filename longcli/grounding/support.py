@@ -1,0 +1,531 @@
+"""Support: does a source say what a sentence says? Alignment, then slots compared; no model.
+
+For any sentence (a summary's, a person's, another tool's, a model's written sentence) and
+a source, `SourceIndex.support` decides in two steps:
+
+1. **Align.** The source sentences that hold most of the sentence's content words
+   (text/terms.py, so every script; weighted by rarity in the source), greedily, up to
+   EVIDENCE_SENTENCES, each adding words the others lack. *Coverage* is the weighted share
+   of the sentence's content words found in them; below `min_coverage` the sentence says
+   something the source does not.
+2. **Compare slots** against the evidence and its neighbourhood (NEIGHBOURS sentences either
+   side, where a pronoun's name usually is):
+   - every name and every number (number words read as numbers by text2num, in the
+     languages it knows) stands in the neighbourhood, not only somewhere in the source;
+   - a number belongs to the same things: the content words beside it in the sentence
+     that the evidence has must stand in the evidence's clause that holds the number
+     ("the sperm whale has two spout-holes" against "the Right Whale has two spout-holes,
+     the Sperm Whale only one");
+   - a quantifier ("both", "all", "only" ...) the sentence uses, the evidence uses too;
+   - the claims check of written sentences (grounding/claims.py) over the evidence: a
+     negation the evidence lacks (or drops), who did what to whom turned round, names put
+     together that the source keeps apart, a reason the source does not give.
+
+What it cannot see: a paraphrase that shares no words with its source (it is refused, not
+passed), meaning carried by word order alone beyond the roles above, and a contradiction
+spread over sentences far apart. bench/contradictions.py measures what it refuses of
+perturbed human summaries and what it passes of the human summaries themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from longcli.grounding.claims import (
+    Passages,
+    negated,
+    subjects,
+    swapped_roles,
+    turned_round,
+    unsupported_reason,
+)
+from longcli.text import language
+from longcli.text.names import NOT_NAMES, mentions, normal_token
+from longcli.text.sentences import split_sentences
+from longcli.text.terms import terms
+from longcli.text.vocabulary import CLAIM_STOPWORDS, prefix_stem, words
+
+MIN_COVERAGE = 0.6  # weighted share of a sentence's content words its evidence must hold
+EVIDENCE_SENTENCES = 3  # source sentences one written sentence may draw on
+MIN_GAIN = 0.1  # share of the sentence's weight a further evidence sentence must add
+NEIGHBOURS = 2  # sentences either side of the evidence where its names may stand
+CANDIDATES = 200  # source sentences scored in full for one sentence (by a first rough pass)
+NAME_REALIGN_SHARE = 0.8  # evidence found again near the names must hold this much of it
+FUZZY_RATIO = 85  # names this alike (rapidfuzz ratio) are one name misspelled
+FUZZY_MIN_LETTERS = 5  # shorter names must match exactly
+NUMBER_SLOT = 3
+IDENTITY_WINDOW = 5  # words between a name and what the source says it is
+# "the whale that has been on the ship ... is Ahab", "Ahab is a grand old captain"
+_IS_NAME = re.compile(
+    r"^(?i:the|a|an)\s+(?P<noun>[a-z]+)\b[^.;:]*?\s(?:is|was)\s+(?P<name>[A-Z][\w'’-]+)\W*$"
+)
+_NAME_IS = re.compile(
+    r"(?P<name>\b[A-Z][\w'’-]+)\s+(?:is|was)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}"
+    r"(?P<noun>[a-z]+)\b"
+)
+_JOINERS = frozenset({"and", "or", "&"})  # words() drops commas: "A, B and C" reads "a b and c"
+SUBJECT_WINDOW = 4  # a name this close before a verb is taken as who does it
+_PRONOUNS = frozenset("he she they him her them his".split())  # English: its subjects' stand-ins
+MIN_NEGATION_TERMS = 2  # a clause with fewer content words is not compared for negation
+NEGATION_SHARE = 0.5  # of a clause's content words, in the evidence's clause it is held to
+_CLAUSE = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\band\b|\bbut\b|\bwhile\b|\bwhereas\b")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+# Quantifiers whose presence changes what a sentence claims. English only: the languages
+# text2num reads have their own, not yet listed here.
+_QUANTIFIERS = {
+    "both": frozenset({"both", "either", "neither"}),
+    "every": frozenset({"all", "every", "everyone", "everybody", "each", "always"}),
+    "none": frozenset({"none", "no", "nobody", "nothing", "neither"}),
+    "always": frozenset({"always", "every", "ever", "forever"}),
+}
+_NUMBER_LANGUAGES = frozenset({"en", "fr", "es", "de", "it", "pt", "nl"})  # what text2num reads
+
+
+class Why(StrEnum):
+    """Why a sentence is not supported; SUPPORTED when it is."""
+
+    SUPPORTED = "supported"
+    WORDS = "words"  # its content words are not in the source together
+    NAME = "name"  # a name not in the source, or not where the evidence is
+    NUMBER = "number"  # a number not there, or counting something else
+    QUANTIFIER = "quantifier"  # "both", "all", "only" ... the evidence does not say
+    NEGATION = "negation"  # says "not" where the source affirms, or the reverse
+    ROLES = "roles"  # who did what to whom turned round, or names the source keeps apart
+    REASON = "reason"  # a reason ("because ...") the source does not give
+    NOTHING = "nothing"  # no words to check (an empty line, symbols only)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A source sentence behind a supported (or refused) sentence."""
+
+    sentence: int  # index among the source's sentences
+    start: int  # character offsets in the source text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Support:
+    """The verdict on one sentence."""
+
+    sentence: str
+    why: Why
+    coverage: float
+    evidence: tuple[Evidence, ...]
+    detail: str = ""  # the words, name, number ... that failed
+
+    @property
+    def supported(self) -> bool:
+        return self.why is Why.SUPPORTED
+
+
+@lru_cache(maxsize=4096)
+def _as_digits(text: str, lang: str) -> str:
+    """`text` with its number words written as digits ("two" -> "2"), in the languages
+    text2num reads; as it is in others, or where the reader fails on it."""
+    if lang not in _NUMBER_LANGUAGES:
+        return text
+    from text_to_num import alpha2digit
+
+    try:
+        return str(alpha2digit(text, lang, threshold=0))
+    except (ValueError, RuntimeError):
+        return text  # its digits still count
+
+
+def _numbers(text: str, lang: str) -> frozenset[str]:
+    """The numbers a text states, as digits: "two" and "2" alike."""
+    return frozenset(d.replace(",", "") for d in _DIGITS.findall(_as_digits(text, lang)))
+
+
+def _numbered_tokens(text: str, lang: str) -> list[str]:
+    """The text's lower-cased word tokens, with number words as digits."""
+    return words(_as_digits(text, lang))
+
+
+class SourceIndex:
+    """A source's sentences, indexed for aligning sentences to them."""
+
+    def __init__(self, text: str, lang: str | None = None) -> None:
+        self.text = text
+        self.language = lang or language.detect(text[:20_000])
+        self.sentences = split_sentences(text)
+        self._terms = [set(terms(s.text, self.language)) for s in self.sentences]
+        self._words = [set(words(s.text)) for s in self.sentences]
+        self._where: dict[str, list[int]] = defaultdict(list)
+        df: Counter[str] = Counter()
+        for i, bag in enumerate(self._terms):
+            df.update(bag)
+            for term in bag:
+                self._where[term].append(i)
+        n = len(self.sentences)
+        self._weight = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        self._absent = math.log((n + 1) / 0.5)
+        self._vocabulary: list[str] | None = (
+            None  # for misspelt words, made when needed  # a word the source never uses weighs most
+        )
+        self._all_words: set[str] = set().union(*self._words) if self._words else set()
+        self._named = [set(subjects(s.text)) for s in self.sentences]
+
+    def weight(self, term: str) -> float:
+        return self._weight.get(term, self._absent)
+
+    def _spelled(self, term: str) -> str:
+        """A word the source lacks, as the source spells it when one of its words is one
+        or two letters off (a summary misspelling a name); else itself."""
+        if term in self._weight or len(term) < FUZZY_MIN_LETTERS:
+            return term
+        if self._vocabulary is None:
+            self._vocabulary = [t for t in self._weight if len(t) >= FUZZY_MIN_LETTERS]
+        found = process.extractOne(
+            term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO
+        )
+        return term if found is None else str(found[0])
+
+    def align(self, sentence: str, within: set[int] | None = None) -> tuple[float, list[int]]:
+        """The evidence sentences for `sentence` (indices, in source order; only among
+        `within` when given) and the weighted share of its content words they hold."""
+        wanted = {self._spelled(t) for t in terms(sentence, self.language)}
+        total = sum(self.weight(t) for t in wanted)
+        if not wanted or total == 0:
+            return 0.0, []
+        rough: Counter[int] = Counter()
+        for term in wanted:
+            for i in self._where.get(term, ()):
+                if within is None or i in within:
+                    rough[i] += self.weight(term)  # type: ignore[assignment]
+        candidates = [i for i, _ in rough.most_common(CANDIDATES)]
+        chosen: list[int] = []
+        covered: set[str] = set()
+        for _ in range(EVIDENCE_SENTENCES):
+            best, gain = -1, 0.0
+            fewest = 0
+            for i in candidates:
+                if i in chosen:
+                    continue
+                g = sum(self.weight(t) for t in (wanted & self._terms[i]) - covered)
+                extra = len(self._terms[i] - wanted)  # of two equal, the one saying less else
+                if g > gain or (g == gain and g > 0 and extra < fewest):
+                    best, gain, fewest = i, g, extra
+            if best < 0 or (chosen and gain < MIN_GAIN * total):
+                break
+            chosen.append(best)
+            covered |= wanted & self._terms[best]
+        return sum(self.weight(t) for t in covered) / total, chosen  # best first
+
+    def _neighbourhood(self, chosen: Sequence[int]) -> list[int]:
+        near: set[int] = set()
+        for i in chosen:
+            near.update(range(max(0, i - NEIGHBOURS), min(len(self.sentences), i + NEIGHBOURS + 1)))
+        return sorted(near)
+
+    def support(
+        self, sentence: str, min_coverage: float = MIN_COVERAGE, doer: str | None = None
+    ) -> Support:
+        """Whether the source says what `sentence` says, with the evidence either way.
+        `doer`: who a sentence that opens with "he", "she" or "they" is about (the name
+        its summary spoke of last), held to the source like a name."""
+        if not any(ch.isalnum() for ch in sentence):
+            return Support(sentence, Why.NOTHING, 0.0, ())
+        coverage, chosen = self.align(sentence)
+        why, detail, chosen = self._slots(sentence, chosen, coverage, doer)
+        if why is Why.SUPPORTED and coverage < min_coverage:
+            why, detail = Why.WORDS, self._missing(sentence, chosen)
+        evidence = tuple(
+            Evidence(i, self.sentences[i].start, self.sentences[i].end, self.sentences[i].text)
+            for i in chosen
+        )
+        return Support(sentence, why, coverage, evidence, detail)
+
+    def _missing(self, sentence: str, chosen: Sequence[int]) -> str:
+        have = set().union(*(self._terms[i] for i in chosen)) if chosen else set()
+        missing = [t for t in dict.fromkeys(terms(sentence, self.language)) if t not in have]
+        return " ".join(missing[:5])
+
+    def _tokens(self, i: int) -> list[str]:
+        return words(self.sentences[i].text)
+
+    def _near_words(self, chosen: Sequence[int]) -> set[str]:
+        near = self._neighbourhood(chosen)
+        return set().union(*(self._words[i] for i in near)) if near else set()
+
+    def _name_missing(self, name: str, near_words: set[str]) -> bool:
+        """Whether a name (one or more words) is not among `near_words`; a name spelled
+        one letter off counts as found (people misspell names they read)."""
+        for word in words(normal_token(name)):
+            if word in near_words:
+                continue
+            if len(word) < FUZZY_MIN_LETTERS or not any(
+                abs(len(w) - len(word)) <= 2 and fuzz.ratio(word, w) >= FUZZY_RATIO
+                for w in near_words
+            ):
+                return True
+        return False
+
+    def _names(self, sentence: str, chosen: list[int], coverage: float) -> tuple[str, list[int]]:
+        """The first name of the sentence that is not beside its evidence (''), and the
+        evidence: where the words are found near the names, that evidence instead."""
+        names = [m for m in mentions(sentence) if not m[0].isdigit()]
+        near_words = self._near_words(chosen)
+        absent = [n for n in names if self._name_missing(n, near_words)]
+        if not absent:
+            return "", chosen
+        for name in absent:
+            if self._name_missing(name, self._all_words):
+                return f"{name} (not in the source)", chosen
+        # Aligned again among the sentences near the names: a summary's sentence names
+        # who acts where its source says "he".
+        around = {
+            j
+            for name in names
+            for i in self._mentioning(name)
+            for j in range(max(0, i - NEIGHBOURS), min(len(self.sentences), i + NEIGHBOURS + 1))
+        }
+        again_coverage, again = self.align(sentence, within=around)
+        near_again = self._near_words(again)
+        if (
+            again
+            and again_coverage >= NAME_REALIGN_SHARE * coverage
+            and not any(self._name_missing(n, near_again) for n in names)
+        ):
+            return "", again
+        return f"{absent[0]} (not where the source says this)", chosen
+
+    def _mentioning(self, name: str) -> list[int]:
+        token = words(normal_token(name))
+        if not token:
+            return []
+        return [i for i, bag in enumerate(self._words) if token[0] in bag]
+
+    def _slots(
+        self, sentence: str, chosen: list[int], coverage: float, doer: str | None = None
+    ) -> tuple[Why, str, list[int]]:
+        said = f" {' '.join(words(sentence))} "
+        if any(said in f" {' '.join(self._tokens(i))} " for i in chosen):
+            return Why.SUPPORTED, "", chosen  # its words in a row, as the source has them
+        name, chosen = self._names(sentence, chosen, coverage)
+        if name:
+            return Why.NAME, name, chosen
+        evidence = [self.sentences[i].text for i in chosen]
+        near_text = " ".join(self.sentences[i].text for i in self._neighbourhood(chosen))
+        numbers = _numbers(sentence, self.language)
+        missing = numbers - _numbers(near_text, self.language)
+        if missing:
+            return Why.NUMBER, sorted(missing)[0], chosen
+        moved = self._number_moved(sentence, evidence, numbers)
+        if moved:
+            return Why.NUMBER, moved, chosen
+        quantifier = self._quantifier(sentence, " ".join(evidence))
+        if quantifier:
+            return Why.QUANTIFIER, quantifier, chosen
+        negation = _negation_problem(sentence, evidence, self.language)
+        if negation:
+            return Why.NEGATION, negation, chosen
+        identity = self._identity(sentence, self._neighbourhood(chosen))
+        if identity:
+            return Why.ROLES, identity, chosen
+        subject = self._other_subject(sentence, chosen, doer)
+        if subject:
+            return Why.ROLES, subject, chosen
+        apart = _names_apart(sentence, near_text)
+        if apart:
+            return Why.ROLES, apart, chosen
+        passages = Passages(evidence)
+        turned = swapped_roles(sentence, passages) or turned_round(sentence, passages)
+        if turned:
+            return Why.ROLES, turned, chosen
+        reason = unsupported_reason(sentence, passages)
+        if reason:
+            return Why.REASON, reason, chosen
+        return Why.SUPPORTED, "", chosen
+
+    def _identity(self, sentence: str, near: Sequence[int]) -> str:
+        """An identity ("X is Ahab", "Ahab is a whaler"): the source must put the name and the noun
+        close together (as "Ahab, the captain," or "Captain Ahab" does), not only both in
+        one passage."""
+        pairs: list[tuple[str, str]] = []
+        for match in _IS_NAME.finditer(sentence):
+            pairs.append((match.group("name"), match.group("noun")))
+        for match in _NAME_IS.finditer(sentence):
+            pairs.append((match.group("name"), match.group("noun")))
+        for name, noun in pairs:
+            token, stem = normal_token(name), prefix_stem(noun.lower())
+            if noun.lower() in CLAIM_STOPWORDS or token in NOT_NAMES:
+                continue
+            close = False
+            for i in near:
+                theirs = words(self.sentences[i].text)
+                at = [k for k, w in enumerate(theirs) if w == token]
+                close |= any(
+                    prefix_stem(w) == stem
+                    for k in at
+                    for w in theirs[max(0, k - IDENTITY_WINDOW) : k + IDENTITY_WINDOW + 1]
+                )
+            if not close:
+                return f"{noun} ... {name}"
+        return ""
+
+    def _subjects_before(self, index: int, before: Sequence[str]) -> set[str]:
+        """Who does what a source sentence says at a word, from the words `before` it: the
+        nearest name there, or for a pronoun the names of the nearest sentence back that
+        has any."""
+        for token in reversed(before[-SUBJECT_WINDOW:]):
+            if token in self._named[index]:
+                return {token}
+            if token in _PRONOUNS:
+                for back in range(index - 1, max(-1, index - NEIGHBOURS - 1), -1):
+                    if self._named[back]:
+                        return set(self._named[back])
+                return set()
+        return set()
+
+    def _other_subject(self, sentence: str, chosen: Sequence[int], doer: str | None) -> str:
+        """A name the sentence makes do something that its evidence has someone else do
+        ("Kayle plans his re-entry" where the source says "Granthan ... He planned")."""
+        tokens = words(sentence)
+        named = set(subjects(sentence))  # "Bob plans ...": the first word may be a name too
+        if doer and tokens[:1] and tokens[0] in _PRONOUNS:
+            tokens[0] = normal_token(doer)  # "He plans ..." after a sentence about Bob
+            named.add(tokens[0])
+        for at, token in enumerate(tokens):
+            if token not in named or tokens[at + 1 : at + 2] == ["s"]:
+                continue  # "Fweep's planet": a possessor, not a doer
+            verb = next(
+                (w for w in tokens[at + 1 : at + 1 + SUBJECT_WINDOW] if w not in CLAIM_STOPWORDS),
+                None,
+            )
+            if verb is None or verb in named:
+                continue  # no verb, or a name of two words ("Sperm Whale"): its last counts
+            doers: set[str] = set()
+            for i in self._neighbourhood(chosen):  # the evidence may leave out one that says it
+                theirs = words(self.sentences[i].text)
+                stems = [prefix_stem(w) for w in theirs]
+                if prefix_stem(verb) not in stems:
+                    continue
+                v = stems.index(prefix_stem(verb))
+                if token in theirs[:v] or "by" in theirs[v : v + 4]:
+                    doers = set()
+                    break  # the evidence has this name before the verb, or a passive
+                doers |= self._subjects_before(i, theirs[:v])
+            group = _conjoined(tokens, at, named)  # "Peter and Danny went": either will do
+            if doers and not any(_same_name(g, d) for g in group for d in doers):
+                return f"{token} {verb} (the source: {sorted(doers)[0]})"
+        return ""
+
+    def _number_moved(self, sentence: str, evidence: Sequence[str], numbers: frozenset[str]) -> str:
+        """A number of the sentence that the evidence gives to something else: a word
+        before it in the sentence (who or what has it; the counted thing after it may be
+        left out in the source, "... two spout-holes, the Sperm Whale only one") stands, in
+        the evidence, only in clauses stating other numbers ("the sperm whale has two
+        spout-holes" against "the Right Whale has two spout-holes, ...")."""
+        if not numbers or not evidence:
+            return ""
+        tokens = _numbered_tokens(sentence, self.language)
+        clauses = [
+            (set(c_words), _numbers(" ".join(c_words), "und"))
+            for text in evidence
+            for c in _CLAUSE.split(text)
+            if (c_words := _numbered_tokens(c, self.language))
+        ]
+        for at, token in enumerate(tokens):
+            if token not in numbers:
+                continue
+            beside = [w for w in tokens[max(0, at - NUMBER_SLOT) : at] if terms(w, self.language)]
+            for word in beside:
+                holding = [n for c, n in clauses if word in c]
+                if holding and all(n and token not in n for n in holding):
+                    return f"{token} ({word}: {'/'.join(sorted(holding[0]))})"
+        return ""
+
+    def _quantifier(self, sentence: str, evidence: str) -> str:
+        if self.language not in ("en", language.UNKNOWN):
+            return ""
+        said = set(words(sentence))
+        have = set(_numbered_tokens(evidence, "en"))
+        for quantifier, equivalents in _QUANTIFIERS.items():
+            if quantifier in said and not equivalents & have:
+                return quantifier
+        return ""
+
+
+def _negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
+    """A clause of the sentence that says not where the evidence's clause saying the same
+    things affirms, or the reverse. Clause by clause: a source sentence denies one thing
+    and affirms the next."""
+    if lang not in ("en", language.UNKNOWN):
+        return ""  # the claims check's negation words are English
+    theirs = [(c, set(terms(c, lang))) for e in evidence for c in _CLAUSE.split(e)]
+    for clause in _CLAUSE.split(sentence):
+        wanted = set(terms(clause, lang))
+        if len(wanted) < MIN_NEGATION_TERMS or not theirs:
+            continue
+        at = max(range(len(theirs)), key=lambda k: len(wanted & theirs[k][1]))
+        best, have = theirs[at]
+        if len(wanted & have) < max(MIN_NEGATION_TERMS, NEGATION_SHARE * len(wanted)):
+            continue  # no clause of the evidence says this: nothing to compare
+        if negated(clause) and not negated(best):
+            # a comma may part the negation from the rest ("he could not grasp the
+            # tormenting, mild image he saw"): the clause before may hold it
+            before = theirs[at - 1] if at > 0 else None
+            if before is None or not (negated(before[0]) and wanted & before[1]):
+                return f"the source: {best.strip()[:60]}"
+        elif negated(best) and not negated(clause):
+            return f"the source: {best.strip()[:60]}"
+    if negated(sentence) and not any(negated(e) for e in evidence):
+        return "the source does not say not"
+    return ""
+
+
+def _conjoined(tokens: Sequence[str], at: int, named: set[str]) -> set[str]:
+    """The names joined to tokens[at] by "and" or a comma ("Peter and Danny"), itself too."""
+    group = {tokens[at]}
+    k = at
+    while k >= 2 and tokens[k - 1] in _JOINERS and tokens[k - 2] in named:
+        k -= 2
+        group.add(tokens[k])
+    k = at
+    while k + 2 < len(tokens) and tokens[k + 1] in _JOINERS and tokens[k + 2] in named:
+        k += 2
+        group.add(tokens[k])
+    return group
+
+
+def _same_name(a: str, b: str) -> bool:
+    """One name, or one misspelt by a letter or two ("Strykalski", "Stryakalski")."""
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= FUZZY_MIN_LETTERS and fuzz.ratio(a, b) >= FUZZY_RATIO
+
+
+def _names_apart(sentence: str, near_text: str) -> str:
+    """Names a clause of the sentence puts together that the evidence's neighbourhood
+    never has together."""
+    near = set(words(near_text))
+    for clause in _CLAUSE.split(sentence):
+        names = {normal_token(m) for m in mentions(clause) if not m[0].isdigit()}
+        together = all(any(_same_name(w, h) for h in near) for n in names for w in words(n))
+        if len(names) >= 2 and not together:
+            return " + ".join(sorted(names))
+    return ""
+
+
+# What a written sentence is refused for beside its claims (grounding/claims.py): the
+# slots that check cannot see. Kinds as the Verdict names them.
+_WRITTEN_KINDS = {Why.NUMBER: "number", Why.QUANTIFIER: "quantifier", Why.ROLES: "swapped"}
+
+
+def slot_problems(sentence: str, source: SourceIndex) -> list[tuple[str, str]]:
+    """(kind, detail) for a written sentence whose numbers, quantifiers or who-is-what
+    disagree with its passages; [] otherwise. Coverage is the claims check's business."""
+    verdict = source.support(sentence, min_coverage=0.0)
+    kind = _WRITTEN_KINDS.get(verdict.why)
+    return [(kind, verdict.detail)] if kind else []

@@ -1,0 +1,155 @@
+"""`longcli verify`: each sentence of any summary against its sources, with the place that
+supports it or why none does.
+
+The sources are read by the same readers as `summarize` (every format, read once) and
+joined in order; each sentence of the summary goes through the support check
+(grounding/support.py) against them all. A supported sentence is shown with its
+evidence and where that stands (a page, a chapter, a section, a cue's times, else the
+lines of a plain text); a refused one with why, and the closest place there is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from longcli.errors import InputError
+from longcli.grounding.cite import describe_place
+from longcli.grounding.support import MIN_COVERAGE, SourceIndex, Support, Why
+from longcli.text.decode import Source
+from longcli.text.documents import InputFormat, Mark, open_document
+from longcli.text.names import NOT_NAMES
+from longcli.text.sentences import split_sentences
+from longcli.text.vocabulary import has_words
+
+SOURCE_GAP = "\n\n"  # between two sources: no sentence runs across it
+_OPENING_NAME = re.compile(r"[\"“‘'(]?([A-Z][\w’'-]+)\b")
+
+
+@dataclass(frozen=True)
+class Read:
+    """One source as text, with the places its reader marked."""
+
+    label: str
+    text: str
+    marks: tuple[Mark, ...]
+
+    def place(self, start: int, end: int) -> str:
+        """Where a span stands: the reader's place, else its lines ("line 12", "lines
+        12–14")."""
+        if self.marks:
+            return describe_place(self.marks, start, end)
+        first = self.text.count("\n", 0, start) + 1
+        last = first + self.text.count("\n", start, max(start, end - 1))
+        return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A source sentence given as evidence, and where it stands."""
+
+    source: str  # the source's label (its path, "-", a URL)
+    place: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One sentence of the summary, and the verdict on it."""
+
+    sentence: str
+    why: Why
+    detail: str
+    coverage: float
+    evidence: tuple[Cited, ...]
+
+    @property
+    def supported(self) -> bool:
+        return self.why is Why.SUPPORTED
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What `verify` found: every sentence in summary order."""
+
+    sentences: tuple[Checked, ...]
+    sources: tuple[str, ...]
+    min_coverage: float
+
+    @property
+    def unsupported(self) -> int:
+        return sum(not c.supported for c in self.sentences)
+
+
+def read_source(
+    source: Source, fmt: InputFormat, encoding: str | None, errors: str
+) -> tuple[Read, list[str]]:
+    """A source read whole by its reader, and the reader's warnings."""
+    document = open_document(source, fmt, encoding, errors)
+    text = "".join(document.blocks)
+    return Read(source.label, text, tuple(document.marks)), list(document.warnings)
+
+
+def summary_sentences(text: str) -> list[str]:
+    """The sentences of a summary to check: each with a letter or digit; a Markdown
+    bullet's mark and a --cite marker are not part of what it says."""
+    out = []
+    for sentence in split_sentences(text):
+        said = sentence.text.strip().lstrip("-*•·>#").strip()
+        if has_words(said):
+            out.append(said)
+    return out
+
+
+def first_name(sentence: str) -> str | None:
+    """The name a sentence speaks of first, if it opens with one ("Bob manages the shop."):
+    whom its summary's next "he" or "she" is taken to mean."""
+    match = _OPENING_NAME.match(sentence)
+    if match is None or match.group(1).lower() in NOT_NAMES:
+        return None
+    return match.group(1)
+
+
+class Sources:
+    """The sources joined in order, indexed once for the support check."""
+
+    def __init__(self, reads: Sequence[Read]) -> None:
+        self.reads = list(reads)
+        self.starts: list[int] = []
+        at = 0
+        for read in self.reads:
+            self.starts.append(at)
+            at += len(read.text) + len(SOURCE_GAP)
+        self.index = SourceIndex(SOURCE_GAP.join(r.text for r in self.reads))
+
+    def cite(self, start: int, end: int, text: str) -> Cited:
+        i = bisect.bisect_right(self.starts, start) - 1
+        read, base = self.reads[i], self.starts[i]
+        return Cited(read.label, read.place(start - base, end - base), text)
+
+
+def verify(
+    summary: str,
+    reads: Sequence[Read],
+    min_coverage: float = MIN_COVERAGE,
+    progress: Callable[[int, int], None] | None = None,
+) -> Verification:
+    """Each sentence of `summary` against the sources, in order."""
+    sentences = summary_sentences(summary)
+    if not sentences:
+        raise InputError("the summary has no sentence to check (no letters or digits)")
+    if not any(has_words(r.text) for r in reads):
+        raise InputError("the sources hold no text to check the summary against")
+    sources = Sources(reads)
+    checked: list[Checked] = []
+    doer: str | None = None
+    for n, sentence in enumerate(sentences, 1):
+        verdict: Support = sources.index.support(sentence, min_coverage, doer)
+        doer = first_name(sentence) or doer
+        cited = tuple(sources.cite(e.start, e.end, e.text) for e in verdict.evidence)
+        checked.append(Checked(sentence, verdict.why, verdict.detail, verdict.coverage, cited))
+        if progress is not None:
+            progress(n, len(sentences))
+    return Verification(tuple(checked), tuple(r.label for r in reads), min_coverage)
