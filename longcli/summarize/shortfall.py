@@ -1,4 +1,5 @@
-"""What a summary could not do of what was asked: --language, --words, --method, -i.
+"""What a summary could not do of what was asked: --language, --words, --method, -i (a
+question none of whose words the text's own sentences chosen for it hold is not answered).
 
 A run never fails for these (the summary printed is still grounded in the text), but it
 must not fall short in silence: the CLI says each in one line on stderr, from the typed
@@ -12,7 +13,8 @@ from enum import StrEnum
 
 from longcli.config import Method
 from longcli.summarize.results import SummaryResult
-from longcli.text import language
+from longcli.text import language, retrieval
+from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import has_cjk, word_count
 
 # --words is missed when the summary is outside these shares of it: the methods aim at it
@@ -35,6 +37,7 @@ class Instead(StrEnum):
     all_refused = "all_refused"  # extract-abstract: every written sentence refused
     all_fell_back = "all_fell_back"  # every model answer failed its check
     length = "length"  # a summary of another length (see Shortfall.got)
+    whole_text = "whole_text"  # -i: no sentence matches the question: the whole text's
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ def shortfalls(
         found.append(Shortfall(Asked.method, str(method), str(result.method), instead, s.refused))
     if instructions and none_written and instead != Instead.own_sentences:
         found.append(Shortfall(Asked.instructions, instructions, "", instead, s.refused))
+    elif (
+        instructions
+        and (none_written or result.method == Method.hybrid)
+        and _unanswered(instructions, result.summary)
+    ):  # the text's own words (hybrid deletes some): they can be looked for
+        found.append(Shortfall(Asked.instructions, instructions, "", Instead.whole_text))
     length = word_count(result.summary)
     if not WORDS_SHORT_SHARE * words <= length <= WORDS_LONG_SHARE * words:
         cjk = has_cjk(result.summary)
@@ -85,3 +94,13 @@ def shortfalls(
             Shortfall(Asked.words, str(words), str(length), Instead.length, 0, text_words, cjk)
         )
     return found
+
+
+def _unanswered(instructions: str, summary: str) -> bool:
+    """Whether -i is a question that names something (not "what happens in the story?")
+    and no sentence of the summary has a word of it: the sentences were chosen to answer
+    it, so none does where the text has no passage a search for its words finds."""
+    q = retrieval.query(instructions)
+    if not q.question or not q.terms:
+        return False
+    return not retrieval.answers(q, [s.text for s in split_sentences(summary)])

@@ -189,11 +189,15 @@ def shortfall_line(unmet: Shortfall) -> str:
         Instead.all_fell_back: "every answer of the model failed the check, so the text's own "
         "sentences were printed (try a larger model)",
         Instead.length: "",
+        Instead.whole_text: "no sentence of the text has its words, so the summary printed "
+        "is of the whole text, not an answer",
     }[unmet.instead]
     if unmet.asked == Asked.language:
         return f"--language {unmet.wanted}: the summary is in {name(unmet.got)}: {why}"
     if unmet.asked == Asked.method:
         return f"--method {unmet.wanted}: not what was printed: {why}"
+    if unmet.asked == Asked.instructions and unmet.instead == Instead.whole_text:
+        return f"-i {unmet.wanted!r}: {why}"
     if unmet.asked == Asked.instructions:
         return f"-i was not followed: {why}"
     wanted, got = int(unmet.wanted), int(unmet.got)
