@@ -21,8 +21,12 @@ UNSHOWN_SETTINGS = (*SECRET_SETTINGS, "aliases", "system")
 def summary_json(result: SummaryResult, run: RunInfo) -> dict[str, Any]:
     """The summary, its references, every node of its tree, and what the run was."""
     cited = result.citations()
+    work = next((w for w in result.works if w is not None), None)  # the first source's title
     return {
         "summary": result.summary,
+        "title": work.title if work else None,
+        "author": (work.author or None) if work else None,
+        "works": [dataclasses.asdict(w) if w else None for w in result.works],
         "method": str(result.method),
         "citations": _origins_json(result, result.origins),
         "references": [_reference_json(r, result.sources) for r in cited.references],

@@ -369,9 +369,12 @@ def _refuse_inputs_as_outputs(sources: list[Source], outputs: list[Path], direct
 
 
 def _write_each(output: Path, text: str, new_file_mode: int) -> None:
-    """One summary of --each; a failed write stops the run (a full disk fails every file)."""
+    """One summary of --each, ending its last line as a text file does; a failed write
+    stops the run (a full disk fails every file)."""
     from longcli.storage import write_output
 
+    if not text.endswith("\n"):  # `cat` of several summaries, `wc -l`, diff: whole lines
+        text += "\n"
     try:
         write_output(output, text, new_file_mode)
     except OSError as exc:

@@ -13,7 +13,7 @@ from longcli.config import Method
 from longcli.grounding.ask import CallStats, Outcome
 from longcli.grounding.cite import Citations, Origins, describe_place, number_references
 from longcli.summarize.budget import Budget
-from longcli.text.documents import Mark
+from longcli.text.documents import Mark, Work
 
 
 @dataclass
@@ -101,6 +101,7 @@ class SummaryResult:
     origins: Origins = field(default_factory=list)  # per sentence of the summary
     sources: list[str] = field(default_factory=list)
     places: list[list[Mark]] = field(default_factory=list)  # per source: pages, chapters
+    works: list[Work | None] = field(default_factory=list)  # per source: title and author
 
     def where(self, source: int, start: int, end: int) -> str:
         """The most specific place a span of a source covers: "pp. 7–9", 'chapter "The

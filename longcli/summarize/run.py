@@ -403,6 +403,7 @@ def summarize(
     seconds = time.monotonic() - started
     result.sources = [s.label for s in sources]
     result.places = [d.marks for d in documents]
+    result.works = [d.work for d in documents]
     for document in documents:
         for warning in document.warnings:
             streams.warn(warning)

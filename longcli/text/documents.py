@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from longcli.errors import InputError
+from longcli.text.boilerplate import TITLE_SEARCH_CHARS
 from longcli.text.decode import (
     Source,
     decode_bytes,
@@ -36,16 +37,19 @@ from longcli.text.decode import (
     peek,
     text_encoding,
 )
+from longcli.text.fragments import title_of
 from longcli.text.marks import (
     Document,
     InputFormat,
     Mark,
     MarkedText,
+    Work,
     declared_charset,
     declared_format,
     describe_span,
     spooled,
     title_page,
+    work_from,
 )
 from longcli.text.markup import read_html
 from longcli.text.reader_libraries import (
@@ -61,7 +65,7 @@ from longcli.text.zipped import read_docx, read_epub
 # The readers' public face: what summarize/, chat/, cli/, doctor and the tests import.
 __all__ = [
     "FORMAT_NAMES", "READER_MODULES", "Document", "InputFormat", "Mark", "ReaderStatus",
-    "describe_span", "extra_install", "open_document", "reader_status", "sniff",
+    "Work", "describe_span", "extra_install", "open_document", "reader_status", "sniff",
 ]  # fmt: skip
 
 SNIFF_BYTES = 4096
@@ -127,11 +131,26 @@ def open_document(
         document = Document(source, fmt, iter(()))
         blocks = iter_source_text(source, encoding, errors)
         markdown = source.path is not None and source.path.suffix.lower() in MARKDOWN_SUFFIXES
-        document.blocks = _markdown_sections(document, blocks) if markdown else blocks
+        blocks = _markdown_sections(document, blocks) if markdown else blocks
+        document.blocks = _titled(document, blocks)
         return document
     document = Document(source, fmt, iter(()))
     document.blocks = checked(fmt, _READERS[fmt](document, encoding, errors))
     return document
+
+
+def _titled(document: Document, blocks: Iterator[str]) -> Iterator[str]:
+    """Plain text's blocks, passed on as they come, its work found in its first pages: the
+    title and author its lead names (it has no metadata to hold them)."""
+    head = ""
+    for block in blocks:
+        if len(head) < TITLE_SEARCH_CHARS:
+            head += block
+            if len(head) >= TITLE_SEARCH_CHARS:
+                document.work = title_of(head)
+        yield block
+    if len(head) < TITLE_SEARCH_CHARS:
+        document.work = title_of(head)
 
 
 def _head(source: Source) -> bytes:
@@ -168,8 +187,8 @@ def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]
                 text = _clean_pdf_text(raw)
                 if not out.offset and text.strip():
                     meta = pdf.get_metadata_dict()
-                    cover = title_page(meta.get("Title", ""), meta.get("Author", ""), text)
-                    if cover:
+                    document.work = work_from(meta.get("Title", ""), meta.get("Author", ""))
+                    if cover := title_page(document.work):
                         out.mark("title", "title page")
                         yield out.block(cover)
                 out.mark("page", str(number + 1))

@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from longcli.text import language
 from longcli.text.boilerplate import TITLE_SEARCH_CHARS, blank, heading_word
 from longcli.text.layout import (
     ATX,
@@ -30,6 +31,7 @@ from longcli.text.layout import (
     layout_of,
     lines_of,
 )
+from longcli.text.marks import Work, menu_like
 from longcli.text.sentences import RECORD_START, split_sentences
 from longcli.text.vocabulary import FORMAT_CHARS, LETTERS, visible, word_count
 
@@ -38,6 +40,7 @@ MAX_QUOTED_SHARE = 0.5  # a unit mostly inside quotation marks is dialogue, not 
 MIN_LETTER_SHARE = 0.6  # of non-space characters: fewer letters means numbers, code, tables
 CODE_SHARE = 0.3  # a unit this much `code` is a command line or a list of names, not prose
 TITLE_MAX_WORDS = 14
+SAMPLE_CHARS = 2000  # of a source's start: the language its lead is written in
 
 _BYLINE_SENTENCE = re.compile(  # "By ALFRED COPPEL, JR.": a name, no sentence
     r"(?:[Bb]y|BY|(?:[Tt]ranslated|[Ii]llustrated|[Ee]dited) by)\s+[A-Z][\w.'’-]*"
@@ -270,7 +273,7 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
         if ok and number < len(lone_numbers) and lone_numbers[number] < sentence.end:
             ok = False  # a page number or a superscript inside it: not one the reader can use
         units.append(Unit(sentence.start, sentence.end, body, ok, section))
-    return _with_leads(units, title, layout) if at_start else units
+    return _with_leads(units, title, layout, text) if at_start else units
 
 
 class _ItemStarts:
@@ -312,15 +315,38 @@ class _Title:
 
 
 def _title(text: str, layout: Layout) -> _Title | None:
-    """The document's title (and author), from Gutenberg's Title: and Author: lines, a
-    first heading, or a first short line with a byline under it."""
+    """The document's title (and author), from a first heading or short line with a byline
+    under it (a title page from metadata has that shape: text/marks.title_page), Gutenberg's
+    Title: and Author: lines, or a first heading or short line alone; with the text's own
+    repetition of it right after (a title page's title again, set over lines) left out."""
     head = text[:TITLE_SEARCH_CHARS]
+    opening = _opening_title(head, layout)
+    found = opening if opening is not None and opening.author else _field_title(head)
+    found = found or opening
+    return _with_repetition(head, found) if found is not None else None
+
+
+def title_of(text: str) -> Work | None:
+    """The title and author the start of a source shows, as its lead names them."""
+    head = text[:TITLE_SEARCH_CHARS]
+    found = _title(head, layout_of(head))
+    return Work(found.title, found.author) if found is not None else None
+
+
+def _field_title(head: str) -> _Title | None:
+    """The title of Gutenberg's "Title:" line, with its "Author:" line if near."""
     field = _TITLE_FIELD.search(head)
-    if field:
-        author = _AUTHOR_FIELD.search(head, field.end())
-        end = author.end() if author and author.start() - field.end() < 400 else field.end()
-        name = author.group(1).strip() if author and end == author.end() else ""
-        return _Title(field.start(), end, _cased(field.group(1)), _cased(name), False)
+    if field is None:
+        return None
+    author = _AUTHOR_FIELD.search(head, field.end())
+    end = author.end() if author and author.start() - field.end() < 400 else field.end()
+    name = author.group(1).strip() if author and end == author.end() else ""
+    return _Title(field.start(), end, _cased(field.group(1)), _cased(name), False)
+
+
+def _opening_title(head: str, layout: Layout) -> _Title | None:
+    """The title the first lines show: a first heading, or a short line under or over a
+    byline, a name, or a blank line."""
     first = [(pos, line) for pos, line in lines_of(head) if line.strip()][:4]
     if not first:
         return None
@@ -328,25 +354,110 @@ def _title(text: str, layout: Layout) -> _Title | None:
     heading = layout.headings[0] if layout.headings else None
     if heading is not None and heading[0] == pos:
         atx = ATX.match(line.rstrip("\n"))
+        end = pos + len(line)
         if atx is not None and len(atx.group(1)) == 1:
-            return _Title(pos, pos + len(line), heading[1], "", True)
-        underline = head[pos + len(line) :].split("\n", 1)[0]
+            return _with_byline(head, _Title(pos, end, heading[1], "", True), first)
+        underline = head[end:].split("\n", 1)[0]
         if atx is None and SETEXT.match(underline):  # a setext title: its underline goes too
-            return _Title(pos, pos + len(line) + len(underline), heading[1], "", True)
+            title = _Title(pos, end + len(underline), heading[1], "", True)
+            return _with_byline(head, title, first)
     candidate = inline(line.strip())
     if not _title_like(candidate):
         return None
+    titled = _with_byline(head, _Title(pos, pos + len(line), _cased(candidate), "", False), first)
+    if titled.author:
+        return titled
+    next_line = head[pos + len(line) :].split("\n", 1)[0]
+    if len(first) > 1 and not next_line.strip():
+        return titled  # then a blank line
+    second = inline(first[1][1].strip()) if len(first) > 1 else ""
+    if not _title_like(second):
+        return None
+    end = first[1][0] + len(first[1][1])
+    if _name_like(candidate) and not _name_like(second) and not _DIGIT.search(second):
+        # "Лев Толстой" over "Война и мир" (not "Weekly Report" over "March 2024")
+        return _Title(pos, end, _cased(second), _cased(candidate), False)
+    if _name_like(second) and not _name_like(candidate):  # "Emma" over "Jane Austen"
+        return _Title(pos, end, _cased(candidate), _cased(second), False)
+    return titled  # then a date, a place
+
+
+def _with_byline(head: str, title: _Title, first: list[tuple[int, str]]) -> _Title:
+    """The title with its author, when a "by" line stands within two lines under it."""
     for next_pos, next_line in first[1:3]:
         byline = _BYLINE.match(next_line)
         if byline:
             name = byline.group(1).strip().rstrip(",")
-            return _Title(pos, next_pos + len(next_line), _cased(candidate), _cased(name), False)
-    next_line = head[pos + len(line) :].split("\n", 1)[0]
-    if len(first) > 1 and not next_line.strip():
-        return _Title(pos, pos + len(line), _cased(candidate), "", False)  # then a blank line
-    if len(first) > 1 and _title_like(inline(first[1][1].strip())):
-        return _Title(pos, pos + len(line), _cased(candidate), "", False)  # then name, date
-    return None
+            return _Title(title.start, next_pos + len(next_line), title.title, _cased(name),
+                          title.introduced)  # fmt: skip
+    return title
+
+
+# A person's name, in any script: two to four capitalised words or initials ("Л. Н.
+# Толстой", "Jane Austen", "Mary-Ann O'Neil"), nothing else.
+_NAME = re.compile(r"^(?:[^\W\d_]\.|[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*)$")
+
+
+def _name_like(line: str) -> bool:
+    """Whether a line is a person's name alone (a title has a small word, or one word)."""
+    words = line.split()
+    return 2 <= len(words) <= 4 and all(_name_word(word) for word in words)
+
+
+def _name_word(word: str) -> bool:
+    if len(word) == 2 and word[1] == ".":  # an initial
+        return word[0].isupper()
+    return _NAME.match(word) is not None and word[0].isupper() and not word.isupper()
+
+
+_DIGIT = re.compile(r"\d")
+_TITLE_BLOCK_CHARS = 400  # a title block under a title is a few short lines
+
+
+def _with_repetition(head: str, title: _Title) -> _Title:
+    """The title with its repetition right after it in the text: the title again, over one
+    or more lines or as a heading, with the short lines of its title block under it
+    (author, byline, edition, date) when a blank line ends them (lines running on into
+    prose are the prose's); as it was when none follows."""
+    wanted, author = _letters(title.title), _letters(title.author)
+    if not wanted:
+        return title
+    end, block_end, seen = title.end, 0, ""
+    lines = [(title.end + pos, line) for pos, line in lines_of(head[title.end :])]
+    for at, line in lines:
+        if not line.strip():
+            if block_end:
+                return _Title(title.start, block_end, title.title, title.author, title.introduced)
+            if end > title.end:
+                break  # the title again, then a blank line
+            continue
+        if end == title.end:  # still matching the title, line by line
+            seen += _letters(ATX.sub(r"\2", line.rstrip("\n")))
+            if seen == wanted:
+                end = at + len(line)  # matched: now the block under it
+                continue
+            if not wanted.startswith(seen):
+                break
+            continue
+        words = _letters(line)
+        if words == author or _BYLINE.match(line) or _title_block_line(line):
+            block_end = at + len(line)
+            if block_end - end > _TITLE_BLOCK_CHARS:
+                break
+        else:
+            break
+    return _Title(title.start, end, title.title, title.author, title.introduced)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _title_block_line(line: str) -> bool:
+    """A line of a title page under its title: short, no sentence ("2. Auflage, 31.
+    Dezember 2016", "Martin Thoma", "Universität Karlsruhe")."""
+    stripped = line.strip()
+    return 0 < len(stripped.split()) <= 8 and len(stripped) <= 48 and stripped[-1:] not in TERMINAL
 
 
 _SALUTATION = re.compile(r"(?:dear|hi|hello|hey)\b", re.IGNORECASE)  # an English hint
@@ -362,6 +473,7 @@ def _title_like(line: str) -> bool:
         and not _BYLINE.match(line)
         and not heading_word(line)
         and not _URL.search(line)
+        and not menu_like(line)
         and not _BOILERPLATE.search(line)
         and not RECORD_START.match(line)  # a log's first line is a record, not its title
     )
@@ -384,7 +496,22 @@ def _cased(text: str) -> str:
     return " ".join(words)
 
 
-def _with_leads(units: list[Unit], title: _Title | None, layout: Layout) -> list[Unit]:
+def _lead_line(title: _Title, text: str) -> str:
+    """The title said once, with its author: "Moby-Dick, by Herman Melville." in English
+    text, "Война и мир — Лев Толстой." in any other (no word of one language in another)."""
+    name = title.title.rstrip()
+    if not title.author:
+        line = name
+    elif language.detect(text[:SAMPLE_CHARS]) == language.ENGLISH:
+        line = f"{name}, by {title.author}"
+    else:
+        line = f"{name.rstrip('.:;,')} — {title.author}"
+    return line if line.endswith(tuple(TERMINAL)) else f"{line}{_full_stop(line)}"
+
+
+def _with_leads(
+    units: list[Unit], title: _Title | None, layout: Layout, source: str = ""
+) -> list[Unit]:
     """The units with the lead first: the title line (with its author), and for a Markdown
     title or an abstract, the first readable sentence of the introduction."""
     at = next((n for n, unit in enumerate(units) if unit.readable), None)  # the first one
@@ -396,8 +523,7 @@ def _with_leads(units: list[Unit], title: _Title | None, layout: Layout) -> list
                 *units[at + 1 :]]  # fmt: skip
     intro = _introduction(units, title, layout)
     name = title.title.rstrip()
-    text = f"{name}, by {title.author}" if title.author else name
-    text = text if text.endswith(tuple(TERMINAL)) else f"{text}{_full_stop(text)}"
+    text = _lead_line(title, source)
     start = title.start
     if intro is None and word_count(text) < MIN_WORDS:
         # a short title alone is no sentence: it introduces the sentence right under it

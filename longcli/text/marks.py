@@ -51,6 +51,7 @@ class Document:
     blocks: Iterator[str]
     marks: list[Mark] = field(default_factory=list)  # filled as `blocks` is consumed
     warnings: list[str] = field(default_factory=list)
+    work: Work | None = None  # its title and author, once the reader has found them
 
     def where(self, start: int, end: int) -> str:
         """The places a span of the text covers: "p. 3-4", 'ch. 2 "Storm"', "00:01:05"."""
@@ -164,22 +165,60 @@ def declared_charset(source: Source) -> str | None:
 _FILE_TITLE = re.compile(
     r"\.(?:docx?|pdf|tex|dvi|indd|odt|rtf|txt)\b|^microsoft \w+ -|^untitled", re.I
 )
+TITLE_MAX_WORDS = 14  # a longer "title" in metadata is a description, not a title
+AUTHOR_MAX_CHARS = 80
+# "Melville, Herman" (a catalogue's sort form, as EPUB creators often are): two or three
+# names before the comma, one or two after, letters only; dates after it ("1819-1891") go.
+_SORTED_NAME = re.compile(r"^([^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2}), "
+                          r"([^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*)?)(?:, [\d?-]+)?$")  # fmt: skip
 
 
-def title_page(title: str, author: str, opening: str) -> str:
-    """A title page ("Title\\nby Author") from the document's metadata, for the summary's
-    lead, when its text does not open with the title itself; "" when it does, or when the
-    metadata holds no real title (a file name, "Untitled", a long description)."""
+# A menu, a breadcrumb trail or a footer's links ("Home | About", "News » World"): short
+# items between separators; never a title, in any language.
+_MENU_SEPARATOR = re.compile(r"\s[|·•»›>]\s")
+MENU_ITEM_MAX_WORDS = 3
+
+
+def menu_like(line: str) -> bool:
+    """Whether a line is a row of navigation links rather than a title."""
+    items = [item for item in _MENU_SEPARATOR.split(line.strip()) if item.strip()]
+    return len(items) >= 2 and all(len(item.split()) <= MENU_ITEM_MAX_WORDS for item in items)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a document says it is: its title and, when known, its author."""
+
+    title: str
+    author: str = ""
+
+
+def work_from(title: str, author: str) -> Work | None:
+    """The work a document's metadata names, or None when it names no real title (a file
+    name, "Untitled", a long description, no letters)."""
     title = " ".join(strip_escapes(title).split())
     author = " ".join(strip_escapes(author).split())
     words = title.split()
     if (
         not words
-        or len(words) > 14
+        or len(words) > TITLE_MAX_WORDS
         or _FILE_TITLE.search(title)
         or not any(c.isalpha() for c in title)
+        or menu_like(title)
     ):
-        return ""
-    if title.casefold() in " ".join(opening[:4000].split()).casefold():
-        return ""
-    return f"{title}\nby {author}\n\n" if author and len(author) <= 80 else f"{title}\n\n"
+        return None
+    if (sorted_name := _SORTED_NAME.match(author)) is not None:
+        author = f"{sorted_name.group(2)} {sorted_name.group(1)}"
+    if len(author) > AUTHOR_MAX_CHARS or not any(c.isalpha() for c in author):
+        author = ""
+    return Work(title, author)
+
+
+def title_page(work: Work | None) -> str:
+    """A title page ("Title\\nby Author") from the document's metadata, the text the
+    summary's lead is found in (text/fragments.py); "" when the metadata names no work. It
+    stands even where the text opens with the title: fragments finds that repetition and
+    leaves it out, so the metadata's author and whole title are kept."""
+    if work is None or work.title[:1].islower() or work.title.endswith((".", ",", ";", ":")):
+        return ""  # not read as a title (text/fragments._title_like): it would be stray text
+    return f"{work.title}\nby {work.author}\n\n" if work.author else f"{work.title}\n\n"

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from longcli.controls import strip_controls
 from longcli.errors import InputError
 from longcli.text.decode import open_binary
-from longcli.text.marks import Document, Mark, MarkedText
+from longcli.text.marks import Document, Mark, MarkedText, Work, title_page, work_from
 
 MAX_HTML_BYTES = 20 << 20  # larger HTML is read as plain markup-free text, with a warning
 DEEP_MARKUP_WARNING = (
@@ -23,6 +23,18 @@ DEEP_MARKUP_WARNING = (
     "without telling the main content from menus and footers"
 )
 _HEADING_LINE = re.compile(r"^#{1,6} (.+)$", re.M)
+# A printed book's page number after a title, as a table of contents sets it: after the
+# title's own full stop ("Loomings. 7"), dot leaders ("Loomings ...... 7") or a tab. A
+# number that is the title's own ("Chapter 7", "Part 2") follows none of these.
+_PAGE_NUMBER_AFTER = re.compile(
+    r"(?:(?<=[^\W\d_][.!?:;)\]…”’])[ \t]+|[ \t]*(?:\.[ \t]?){2,}[ \t]*|[ \t]*…+[ \t]*|\t+)"
+    r"(?:\d{1,4}|[ivxlc]{1,7})$"
+)
+
+
+def without_page_number(title: str) -> str:
+    """A chapter title without the page number a table of contents put after it."""
+    return _PAGE_NUMBER_AFTER.sub("", title).rstrip() or title
 
 
 def local_name(tag: str) -> str:
@@ -115,7 +127,7 @@ def html_text(markup: bytes, anchors: set[str] | frozenset[str] = frozenset()) -
         if _page_number(element):  # a table of contents may point at one: anchor kept
             return
         if tag in _HEADINGS:
-            text = " ".join(element.text_content().split())
+            text = without_page_number(" ".join(element.text_content().split()))
             if text:
                 first_heading = first_heading or text
                 lines.append("\n" + "#" * _HEADINGS[tag] + " " + text + "\n")
@@ -163,8 +175,12 @@ def read_html(document: Document, encoding: str | None, errors: str) -> Iterator
             document.warnings.append(f"{label}: {DEEP_MARKUP_WARNING}")
             pieces = _streamed_html_text(data, stream, encoding)
         else:
+            document.work = page_work(data, encoding)
             text = _main_content(data, encoding) or html_text(data).text
             pieces = iter(line + "\n" for line in text.split("\n"))
+        if cover := title_page(document.work):
+            out.mark("title", "title page")
+            yield out.block(cover)
         found = False
         for piece in pieces:
             piece = strip_controls(piece)  # first, so the headings' offsets count clean text
@@ -178,6 +194,33 @@ def read_html(document: Document, encoding: str | None, errors: str) -> Iterator
             stream.close()
     if not found:
         raise InputError(f"{label} has no readable text")
+
+
+# Where a page's heading is not its own: navigation, menus, sidebars, footers.
+_NOT_CONTENT = frozenset({"nav", "menu", "aside", "footer"})
+# "Budget approved - City News": the page's name, then the site's.
+_SITE_SUFFIX = re.compile(r"\s+(?:[|·•»›—–-]|::)\s+")
+
+
+def page_work(markup: bytes, encoding: str | None = None) -> Work | None:
+    """A web page's title: its first `<h1>` outside navigation, menus and footers, else
+    its `<title>` (less a site name after a separator). A `<title>` often names the site
+    as well as the page; the `<h1>` names the page alone."""
+    lxml_html: Any = importlib.import_module("lxml.html")
+    try:
+        parser = lxml_html.HTMLParser(encoding=encoding)
+        root = lxml_html.fromstring(markup, parser=parser)
+    except Exception:  # lxml's ParserError and friends: no title, the text is still read
+        return None
+    for heading in root.iter("h1"):
+        if any(str(up.tag).lower() in _NOT_CONTENT for up in heading.iterancestors()):
+            continue
+        if work := work_from(heading.text_content(), ""):
+            return work
+    title = root.find(".//title")
+    if title is None:
+        return None
+    return work_from(_SITE_SUFFIX.split(title.text_content().strip())[0], "")
 
 
 class _TextTarget:

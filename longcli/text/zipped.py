@@ -16,8 +16,8 @@ from xml.etree import ElementTree
 
 from longcli.controls import strip_controls
 from longcli.errors import InputError
-from longcli.text.marks import Document, Mark, MarkedText, spooled, title_page
-from longcli.text.markup import epub_types, html_text, local_name
+from longcli.text.marks import Document, Mark, MarkedText, Work, spooled, title_page, work_from
+from longcli.text.markup import epub_types, html_text, local_name, without_page_number
 
 # An EPUB or DOCX is refused as a zip bomb when it inflates past these, counted on the bytes
 # actually inflated as they are read (a lying directory cannot raise them) and, before that,
@@ -159,7 +159,9 @@ def read_epub(document: Document, encoding: str | None, errors: str) -> Iterator
                 )
             if not body.strip():
                 continue
-            if not out.offset and (cover := title_page(*_epub_title(package), body)):
+            if not out.offset:
+                document.work = _epub_work(package)
+            if not out.offset and (cover := title_page(document.work)):
                 out.mark("title", "title page")
                 yield out.block(cover)
             if entries:  # chapters as the table of contents names them
@@ -180,14 +182,16 @@ def read_epub(document: Document, encoding: str | None, errors: str) -> Iterator
             raise InputError(f"{label} has no readable chapters")
 
 
-def _epub_title(package: ElementTree.Element) -> tuple[str, str]:
-    """The book's title and first author from its package metadata (dc:title, dc:creator)."""
+def _epub_work(package: ElementTree.Element) -> Work | None:
+    """The book's title and first author from its package metadata (dc:title, dc:creator),
+    the author as written, never its catalogue form ("Melville, Herman" reads "Herman
+    Melville")."""
     found = {"title": "", "creator": ""}
     for element in package.iter():
         name = local_name(element.tag)
         if name in found and not found[name]:
             found[name] = "".join(element.itertext())
-    return found["title"], found["creator"]
+    return work_from(found["title"], found["creator"])
 
 
 _CHAPTER_HEADING = re.compile(r"^#{1,2} (.+)$", re.M)
@@ -245,7 +249,7 @@ def _epub_toc(
                 if text is not None and content is not None:
                     target, title = content.get("src", ""), "".join(text.itertext())
             path, _, fragment = target.partition("#")
-            title = " ".join(strip_controls(title).split())
+            title = without_page_number(" ".join(strip_controls(title).split()))
             if path and title:
                 found.append((_normal_path(str(base / path)), fragment, title))
         if found:
@@ -268,6 +272,11 @@ def read_docx(document: Document, encoding: str | None, errors: str) -> Iterator
         except Exception as exc:  # python-docx raises several kinds for damaged files
             raise InputError(f"{label} is not a readable DOCX ({type(exc).__name__})") from None
         out = MarkedText(document)
+        properties = doc.core_properties
+        document.work = work_from(properties.title or "", properties.author or "")
+        if cover := title_page(document.work):
+            out.mark("title", "title page")
+            yield out.block(cover)
         table_type, paragraph_type = docx.table.Table, docx.text.paragraph.Paragraph
         found = False
         for element in doc.element.body.iterchildren():

@@ -10,6 +10,11 @@ def _pdf_string(text: str) -> str:
     return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 
 
+def _info_string(text: str) -> str:
+    """A document information string: UTF-16 with its byte order mark when not ASCII."""
+    return _pdf_string(text) if text.isascii() else f"<FEFF{text.encode('utf-16-be').hex()}>"
+
+
 def make_pdf(pages: list[list[str]], info: dict[str, str] | None = None) -> bytes:
     """A PDF with one page per entry, each line set in Helvetica (a real text layer), and
     `info` (Title, Author) as its document information."""
@@ -37,7 +42,7 @@ def make_pdf(pages: list[list[str]], info: dict[str, str] | None = None) -> byte
         f"2 0 obj << /Type /Pages /Kids [{kids}] /Count {len(pages)} >> endobj\n".encode(),
     ]
     font = f"{font_id} 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
-    fields = " ".join(f"/{k} {_pdf_string(v)}" for k, v in (info or {}).items())
+    fields = " ".join(f"/{k} {_info_string(v)}" for k, v in (info or {}).items())
     info_id = font_id + 1
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
