@@ -41,7 +41,8 @@ def render_verification(result: Verification, fmt: str) -> str:
                          f"\"{_short(cited.text)}\"")  # fmt: skip
     supported = len(result.sentences) - result.unsupported
     lines.append("")
-    lines.append(f"{supported} of {len(result.sentences)} sentences supported.")
+    total = len(result.sentences)
+    lines.append(f"{supported} of {total} sentence{'' if total == 1 else 's'} supported.")
     return strip_controls("\n".join(lines) + "\n")
 
 

@@ -25,6 +25,9 @@ from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import has_words
 
 SOURCE_GAP = "\n\n"  # between two sources: no sentence runs across it
+_SOURCES_LIST = re.compile(r"\n[ \t]*Sources[ \t]*\n(?:[ \t]*\d+\.[ \t][^\n]*(?:\n|\Z))+\s*\Z")
+_CITE_MARKER = re.compile(r"[ \t]?\[\d+(?:,[ \t]*\d+)*\]")
+_HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t][^\n]*$", re.M)
 _OPENING_NAME = re.compile(r"[\"“‘'(]?([A-Z][\w’'-]+)\b")
 
 
@@ -93,8 +96,11 @@ def read_source(
 
 
 def summary_sentences(text: str) -> list[str]:
-    """The sentences of a summary to check: each with a letter or digit; a Markdown
-    bullet's mark and a --cite marker are not part of what it says."""
+    """The sentences of a summary to check: each with a letter or digit. What is not a
+    claim is left out: Markdown headings and bullet marks, and `summarize --cite`'s markers
+    ("[2]", "[1, 3]") and its closing list of Sources."""
+    text = _SOURCES_LIST.sub("", text)
+    text = _CITE_MARKER.sub("", _HEADING_LINE.sub("", text))
     out = []
     for sentence in split_sentences(text):
         said = sentence.text.strip().lstrip("-*•·>#").strip()

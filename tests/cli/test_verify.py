@@ -142,3 +142,14 @@ def test_output_file_and_progress_lines(run, tmp_path: Path, monkeypatch):
     assert r.stdout == ""
     assert [i["supported"] for i in json.loads(out.read_text())] == [True, False, True]
     assert "checking sentences 1/3" in r.stderr
+
+
+def test_a_cited_summary_of_longcli_is_checked_without_its_markers_and_sources(run, tmp_path):
+    source = write(tmp_path, "minutes.txt", "\n".join(FACTS))
+    cited = (
+        f"# Summary\n\n{FACTS[0]} [1] {TRUE} [2]\n\nSources\n"
+        f"1. {source}, characters 0–60\n2. {source}, characters 61–120\n"
+    )
+    r = run("verify", "-", source, "--format", "json", input=cited)
+    assert r.returncode == 0, r.stdout
+    assert [i["sentence"] for i in json.loads(r.stdout)] == [FACTS[0], TRUE]

@@ -113,10 +113,11 @@ def verify(
 
     deliver(render_verification(result, fmt.value), output, out)
     total = len(result.sentences)
+    noun = "sentence" if total == 1 else "sentences"
     if result.unsupported:
-        out.note(f"{result.unsupported} of {total} sentences not supported by the sources")
+        out.note(f"{result.unsupported} of {total} {noun} not supported by the sources")
         raise typer.Exit(int(ExitCode.UNSUPPORTED))
-    out.note(f"all {total} sentences supported by the sources")
+    out.note(f"{'the' if total == 1 else f'all {total}'} {noun} supported by the sources")
 
 
 def _progress(out: Streams) -> Callable[[int, int], None]:
