@@ -77,7 +77,11 @@ _PRONOUNS = frozenset("he she they him her them his".split())  # English: its su
 MIN_NEGATION_TERMS = 2  # a clause with fewer content words is not compared for negation
 NEGATION_SHARE = 0.5  # of a clause's content words, in the evidence's clause it is held to
 _CLAUSE = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\band\b|\bbut\b|\bwhile\b|\bwhereas\b")
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+# A number standing as a word ("2", "40,000", "3rd" as text2num writes "third"), not the
+# digits of a name or code ("person42", "B12").
+# (Chinese and Japanese write numbers right against their words: "密码是4471".)
+_GLUED = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+_DIGITS = re.compile(rf"(?<![{_GLUED}])(\d+(?:[.,]\d+)*)(?:st|nd|rd|th)?(?![{_GLUED}])")
 # Quantifiers whose presence changes what a sentence claims. English only: the languages
 # text2num reads have their own, not yet listed here.
 _QUANTIFIERS = {
@@ -175,6 +179,10 @@ class SourceIndex:
         )
         self._all_words: set[str] = set().union(*self._words) if self._words else set()
         self._named = [set(subjects(s.text)) for s in self.sentences]
+        # names the source writes capitalised inside a sentence: a name for sure
+        self._mentioned = {
+            normal_token(m) for s in self.sentences for m in mentions(s.text) if m[:1].isalpha()
+        }
 
     def weight(self, term: str) -> float:
         return self._weight.get(term, self._absent)
@@ -229,15 +237,23 @@ class SourceIndex:
         return sorted(near)
 
     def support(
-        self, sentence: str, min_coverage: float = MIN_COVERAGE, doer: str | None = None
+        self,
+        sentence: str,
+        min_coverage: float = MIN_COVERAGE,
+        doer: str | None = None,
+        *,
+        strict: bool = True,
     ) -> Support:
         """Whether the source says what `sentence` says, with the evidence either way.
         `doer`: who a sentence that opens with "he", "she" or "they" is about (the name
-        its summary spoke of last), held to the source like a name."""
+        its summary spoke of last), held to the source like a name. Not `strict` (a model's
+        own summary, whose claims grounding/claims.py checks): only a number given to
+        another thing, a quantifier, an identity and a doer; names and numbers need only
+        be in the source somewhere (a summary of a chunk joins what it says far apart)."""
         if not any(ch.isalnum() for ch in sentence):
             return Support(sentence, Why.NOTHING, 0.0, ())
         coverage, chosen = self.align(sentence)
-        why, detail, chosen = self._slots(sentence, chosen, coverage, doer)
+        why, detail, chosen = self._slots(sentence, chosen, coverage, doer, strict)
         if why is Why.SUPPORTED and coverage < min_coverage:
             why, detail = Why.WORDS, self._missing(sentence, chosen)
         evidence = tuple(
@@ -307,19 +323,25 @@ class SourceIndex:
         return [i for i, bag in enumerate(self._words) if token[0] in bag]
 
     def _slots(
-        self, sentence: str, chosen: list[int], coverage: float, doer: str | None = None
+        self,
+        sentence: str,
+        chosen: list[int],
+        coverage: float,
+        doer: str | None = None,
+        strict: bool = True,
     ) -> tuple[Why, str, list[int]]:
         said = f" {' '.join(words(sentence))} "
         if any(said in f" {' '.join(self._tokens(i))} " for i in chosen):
             return Why.SUPPORTED, "", chosen  # its words in a row, as the source has them
-        name, chosen = self._names(sentence, chosen, coverage)
-        if name:
-            return Why.NAME, name, chosen
+        if strict:
+            name, chosen = self._names(sentence, chosen, coverage)
+            if name:
+                return Why.NAME, name, chosen
         evidence = [self.sentences[i].text for i in chosen]
         near_text = " ".join(self.sentences[i].text for i in self._neighbourhood(chosen))
         numbers = _numbers(sentence, self.language)
         missing = numbers - _numbers(near_text, self.language)
-        if missing:
+        if missing and strict:
             return Why.NUMBER, sorted(missing)[0], chosen
         moved = self._number_moved(sentence, evidence, numbers)
         if moved:
@@ -327,15 +349,17 @@ class SourceIndex:
         quantifier = self._quantifier(sentence, " ".join(evidence))
         if quantifier:
             return Why.QUANTIFIER, quantifier, chosen
-        negation = _negation_problem(sentence, evidence, self.language)
+        negation = _negation_problem(sentence, evidence, self.language) if strict else ""
         if negation:
             return Why.NEGATION, negation, chosen
         identity = self._identity(sentence, self._neighbourhood(chosen))
         if identity:
             return Why.ROLES, identity, chosen
-        subject = self._other_subject(sentence, chosen, doer)
+        subject = self._other_subject(sentence, chosen, doer, strict)
         if subject:
             return Why.ROLES, subject, chosen
+        if not strict:
+            return Why.SUPPORTED, "", chosen  # the rest is the claims check's (claims.py)
         apart = _names_apart(sentence, near_text)
         if apart:
             return Why.ROLES, apart, chosen
@@ -388,7 +412,9 @@ class SourceIndex:
                 return set()
         return set()
 
-    def _other_subject(self, sentence: str, chosen: Sequence[int], doer: str | None) -> str:
+    def _other_subject(
+        self, sentence: str, chosen: Sequence[int], doer: str | None, strict: bool = True
+    ) -> str:
         """A name the sentence makes do something that its evidence has someone else do
         ("Kayle plans his re-entry" where the source says "Granthan ... He planned")."""
         tokens = words(sentence)
@@ -399,6 +425,8 @@ class SourceIndex:
         for at, token in enumerate(tokens):
             if token not in named or tokens[at + 1 : at + 2] == ["s"]:
                 continue  # "Fweep's planet": a possessor, not a doer
+            if not strict and at == 0 and token not in self._mentioned:
+                continue  # a capital that only opens the sentence may be no name ("Part")
             verb = next(
                 (w for w in tokens[at + 1 : at + 1 + SUBJECT_WINDOW] if w not in CLAIM_STOPWORDS),
                 None,
@@ -436,9 +464,10 @@ class SourceIndex:
             for c in _CLAUSE.split(text)
             if (c_words := _numbered_tokens(c, self.language))
         ]
+        stated = set().union(*(n for _, n in clauses)) if clauses else set()
         for at, token in enumerate(tokens):
-            if token not in numbers:
-                continue
+            if token not in numbers or token not in stated:
+                continue  # a number the evidence never states is not moved; `strict` asks
             beside = [w for w in tokens[max(0, at - NUMBER_SLOT) : at] if terms(w, self.language)]
             for word in beside:
                 holding = [n for c, n in clauses if word in c]
@@ -526,6 +555,6 @@ _WRITTEN_KINDS = {Why.NUMBER: "number", Why.QUANTIFIER: "quantifier", Why.ROLES:
 def slot_problems(sentence: str, source: SourceIndex) -> list[tuple[str, str]]:
     """(kind, detail) for a written sentence whose numbers, quantifiers or who-is-what
     disagree with its passages; [] otherwise. Coverage is the claims check's business."""
-    verdict = source.support(sentence, min_coverage=0.0)
+    verdict = source.support(sentence, min_coverage=0.0, strict=False)
     kind = _WRITTEN_KINDS.get(verdict.why)
     return [(kind, verdict.detail)] if kind else []

@@ -68,7 +68,9 @@ def test_long_text_maps_every_chunk_in_order_then_merges():
     for level in result.levels:
         covered = [i for record in level for i in record.inputs]
         assert covered == list(range(below))
-        assert len(level) < below  # here the last merge level leaves 2 for the final one
+        # each level shrinks; the final one may take a last merge's one summary (answers
+        # the check refuses fall back to shorter extracts, so one merge can take them all)
+        assert len(level) < below or (level is result.levels[-1] and below == 1)
         below = len(level)
     assert len(result.levels[-1]) == 1
     assert result.summary == result.levels[-1][0].summary
