@@ -16,12 +16,14 @@ against the four human reference plot summaries of each story (question 1):
   with this run's measured speeds, against the measured time.
 
 Methods: `lead` (the first N words), `centrality` (the N words of sentences sharing most
-words with the rest of the story, in story order: the model-free baseline), longcli's
-`extractive`, `hybrid` and `abstractive`, and `langchain` (its map_reduce recipe,
-bench/langchain_recipe.py).
+words with the rest of the story, in story order: the model-free baseline), the model-free
+peers `sumy-lexrank`, `sumy-lsa` and `sumy-textrank` (sumy's rankings, filled to the same
+--words budget; `pip install -e '.[bench]'`), longcli's `extractive`, `hybrid` and
+`abstractive`, and `langchain` (its map_reduce recipe, bench/langchain_recipe.py).
 
     python bench/summarize_quality.py                         # every method, all 25 stories
     python bench/summarize_quality.py --stories 5 --methods hybrid,centrality
+    python bench/summarize_quality.py --half even --methods extractive,sumy-lexrank  # tune
     python bench/summarize_quality.py --save runs.jsonl       # keep every summary
     python bench/summarize_quality.py --rescore runs.jsonl    # score saved summaries again
     python bench/summarize_quality.py --prompt-file wording=my-prompts.yaml --methods hybrid
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -45,7 +48,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "squality-dev.jsonl"
 LONGCLI_METHODS = ("extractive", "hybrid", "abstractive", "extract-abstract")
-ALL_METHODS = ("lead", "centrality", *LONGCLI_METHODS, "langchain")
+SUMY_METHODS = ("sumy-lexrank", "sumy-lsa", "sumy-textrank")
+ALL_METHODS = ("lead", "centrality", *SUMY_METHODS, *LONGCLI_METHODS, "langchain")
+NO_SUMY = "summarize_quality: sumy is not installed (pip install -e '.[bench]'): skipping {methods}"
 
 
 MISSING = (
@@ -64,11 +69,15 @@ def load_smoke_story() -> list[dict[str, Any]]:
     return [{"id": story["passage_id"], **story}]
 
 
-def load_stories(n: int | None) -> list[dict[str, Any]]:
+def load_stories(n: int | None, half: str | None = None) -> list[dict[str, Any]]:
+    """The first `n` stories; `half` "even" or "odd": only those at even (0, 2, ...) or odd
+    line indices of the file, a split fixed before any tuning (tune on one, report both)."""
     if not DATA.is_file():
         sys.exit(MISSING.format(path=DATA))
     with open(DATA, encoding="utf-8") as f:
         stories = [json.loads(line) for line in f][:n]
+    if half is not None:
+        stories = stories[half == "odd" :: 2]
     for story in stories:
         plot = next(q for q in story["questions"] if q["question_number"] == 1)
         story["references"] = [r["response_text"] for r in plot["responses"]]
@@ -174,6 +183,59 @@ def centrality(text: str, words: int) -> str:
             kept.append(i)
             used += n
     return " ".join(sentences[i] for i in sorted(kept))
+
+
+class SumyTokenizer:
+    """sumy's tokenizer interface on longcli's own sentence splitter, so sumy needs no NLTK
+    data (its default tokenizer downloads punkt) and every method ranks the same sentences."""
+
+    language = "english"
+    _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        from longcli.text.sentences import split_sentences
+
+        return tuple(s.text for s in split_sentences(paragraph))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(self._WORD.findall(sentence))
+
+
+def sumy_summary(text: str, words: int, method: str) -> str:
+    """sumy's ranking of the text's sentences, the best kept while they fit `words` (the
+    rule `centrality` keeps), in text order."""
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.parsers.plaintext import PlaintextParser
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+    from sumy.utils import get_stop_words
+
+    kinds = {
+        "sumy-lexrank": LexRankSummarizer,
+        "sumy-lsa": LsaSummarizer,
+        "sumy-textrank": TextRankSummarizer,
+    }
+    summarizer = kinds[method](Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    document = PlaintextParser.from_string(text, SumyTokenizer()).document
+
+    def fill(ranked: list[Any]) -> list[Any]:  # best first: sumy's SentenceInfo tuples
+        kept, used = [], 0
+        for info in ranked:
+            n = len(str(info.sentence).split())
+            if used + n <= words:
+                kept.append(info)
+                used += n
+        return kept
+
+    return " ".join(str(sentence) for sentence in summarizer(document, fill))
+
+
+def sumy_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("sumy") is not None
 
 
 # -- model runs ---------------------------------------------------------------------------
@@ -349,6 +411,11 @@ def print_table(rows: list[dict[str, Any]], header: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=None, help="first N stories [all 25]")
+    parser.add_argument(
+        "--half",
+        choices=("even", "odd"),
+        help="only the stories at even or odd line indices (of the first --stories)",
+    )
     parser.add_argument("--methods", default=",".join(ALL_METHODS))
     parser.add_argument("--words", type=int, default=250)
     parser.add_argument("--model", help="a GGUF file to measure [default: the bundled model]")
@@ -376,15 +443,19 @@ def main() -> None:
         "--smoke",
         action="store_true",
         help="seconds: the first story's first 1,200 words (from ../shared, else the test "
-        "suite's own copy), lead, extractive and extract-abstract with the bundled model, "
+        "suite's own copy), lead, sumy-lexrank, extractive and extract-abstract with the "
+        "bundled model, "
         "--words 60 (CI)",
     )
     args = parser.parse_args()
     if args.smoke:
         args.stories, args.words, args.ctx = 1, 60, 4096
-        args.methods = "lead,extractive,extract-abstract"
+        args.methods = "lead,sumy-lexrank,extractive,extract-abstract"
 
-    stories = load_stories(args.stories) if DATA.is_file() or not args.smoke else load_smoke_story()
+    if DATA.is_file() or not args.smoke:
+        stories = load_stories(args.stories, args.half)
+    else:
+        stories = load_smoke_story()
     if args.smoke:
         stories[0]["document"] = " ".join(stories[0]["document"].split(" ")[:1200])
     by_id = {s["id"]: s for s in stories}
@@ -392,6 +463,10 @@ def main() -> None:
     unknown = set(methods) - set(ALL_METHODS)
     if unknown:
         sys.exit(f"summarize_quality: unknown methods {sorted(unknown)}")
+    skipped = [m for m in methods if m in SUMY_METHODS] if not sumy_installed() else []
+    if skipped:
+        print(NO_SUMY.format(methods=", ".join(skipped)), file=sys.stderr)
+        methods = [m for m in methods if m not in skipped]
     runs: list[dict[str, Any]] = []
     for path in args.rescore:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -435,6 +510,8 @@ def main() -> None:
                     run["summary"] = lead(story["document"], args.words)
                 elif method == "centrality":
                     run["summary"] = centrality(story["document"], args.words)
+                elif method in SUMY_METHODS:
+                    run["summary"] = sumy_summary(story["document"], args.words, method)
                 elif method == "langchain":
                     run.update(run_langchain(backend, story))
                 else:
@@ -468,7 +545,8 @@ def main() -> None:
     rows = summarize_rows(runs)
     print_table(
         rows,
-        f"{len(stories)} SQuALITY dev stories, --words {args.words}, "
+        f"{len(stories)} SQuALITY dev stories{f' ({args.half} half)' if args.half else ''}, "
+        f"--words {args.words}, "
         f"ctx {args.ctx}; means per story (ROUGE F1 x100, best of 4 references)",
     )
     if args.json:

@@ -260,6 +260,7 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
     heading = 0
     items = _ItemStarts(masked, layout.items)
     lone_numbers = sorted(layout.lone_numbers)
+    cut = False  # the unit before stopped mid-clause: a blank line broke its sentence
     for sentence, quoted in zip(found, inside, strict=True):
         while heading < len(layout.headings) and layout.headings[heading][0] <= sentence.start:
             heading += 1
@@ -268,12 +269,26 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
         body = _unit_text(masked[sentence.start : sentence.end], item, vocabulary)
         if _opens_speech(body):  # '"The first Strykalski won a medal.' (the speech goes on)
             body, quoted = body[1:].lstrip(), True
-        ok = not verdict(body, item, quoted)
+        ok = not verdict(body, item, quoted) and not (cut and not item)
+        cut = _breaks_off(body)  # "... the ancient city of" | "Kal-Jmar—a city of ..."
         number = bisect_left(lone_numbers, sentence.start)
         if ok and number < len(lone_numbers) and lone_numbers[number] < sentence.end:
             ok = False  # a page number or a superscript inside it: not one the reader can use
         units.append(Unit(sentence.start, sentence.end, body, ok, section))
     return _with_leads(units, title, layout, text) if at_start else units
+
+
+# Words no sentence or heading ends on: a unit that does was cut by a blank line.
+_DANGLING = frozenset(
+    "a an the of to in on at by for with from into onto and or but nor than that whose".split()
+)
+
+
+def _breaks_off(text: str) -> bool:
+    """Whether a unit stops where no sentence can: on a comma or a dangling word."""
+    tail = visible(text).rstrip()
+    words = tail.split()
+    return tail.endswith(",") or (bool(words) and words[-1] in _DANGLING)
 
 
 class _ItemStarts:

@@ -239,7 +239,8 @@ def test_an_epub_title_from_its_metadata_leads(run, tmp_path: Path):
 def test_words_are_kept_within_ten_percent(run, tmp_path: Path, words: int):
     for text in (story(0), shakespeare()):
         out = summarize(run, tmp_path, text, "--words", str(words))
-        assert 0.9 * words <= len(out.split()) <= words, (words, out)
+        # README: within 10%, at most 5% over (a last sentence that ends nearer)
+        assert 0.9 * words <= len(out.split()) <= 1.05 * words, (words, out)
 
 
 def test_chinese_sentences_end_at_their_own_marks(run, tmp_path: Path):
@@ -406,3 +407,19 @@ def test_a_logs_lines_stay_lines_and_none_is_taken_for_its_title(run, tmp_path: 
     summary = summarize(run, tmp_path, log, "--words", "60")
     written = set(log.splitlines())
     assert summary.splitlines() and all(line in written for line in summary.splitlines())
+
+
+def test_a_sentence_a_blank_line_broke_is_not_used_in_halves():
+    """SQuALITY 63392's subtitle: "... the ancient city of" | blank line | "Kal-Jmar—a city
+    of untold wealth ..." became a sentence of its own in a summary: a piece that follows
+    a unit stopping on a comma or on "of", "the", "and" ... is not used alone."""
+    from longcli.text.fragments import readable_units
+
+    text = (
+        "The raiders went looking for the ancient city of\n\n"
+        "Kal-Jmar, a city of untold wealth, hidden in the dunes.\n\n"
+        "The caravan crossed the desert in nine days. The guide knew every well."
+    )
+    ok = [u.text for u in readable_units(text) if u.readable]
+    assert not any(t.startswith("Kal-Jmar") for t in ok)
+    assert "The caravan crossed the desert in nine days." in ok
