@@ -189,6 +189,11 @@ def describe_place(marks: Sequence[Mark], start: int, end: int) -> str:
     if not covered:
         return f"characters {start:,}–{end:,}"
     kind = covered[0].kind
+    if kind == "text":  # after a title page, where the reader marked nothing
+        covered = [m for m in covered if m.kind != "text"]
+        if not covered or covered[0].offset > start:
+            return f"characters {start:,}–{end:,}"
+        kind = covered[0].kind
     labels = list(dict.fromkeys(m.label for m in covered if m.kind == kind))
     first, last = labels[0], labels[-1]
     if kind == "page":

@@ -13,6 +13,7 @@ wrongly refuses.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -151,6 +152,8 @@ def swapped_roles(sentence: str, passages: Passages) -> str | None:
             between = tokens[tokens.index(a) + 1 : tokens.index(b)]
             verbs = [prefix_stem(w) for w in between if w not in CLAIM_STOPWORDS]
             said_passive = "by" in between  # "A gratified B by admiring C": both have it
+            if a in CALENDAR or b in CALENDAR or (between[:1] and between[0] in _BE):
+                continue  # "in March" is no one; "A was elected ... B": A is not the doer
             if not verbs:
                 continue
             forward = reverse = False
@@ -214,6 +217,10 @@ def _other_subject(sentence: str, passages: Passages) -> str | None:
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?(\w+)\s+by\s+"
                       r"((?:\w+\s+){0,2}\w+)", re.IGNORECASE)  # fmt: skip
 _BE = frozenset("was were is are been being be".split())
+# Months and weekdays, capitalised like names (stdlib calendar, English as the rest here).
+CALENDAR = frozenset(
+    n.lower() for n in (*calendar.month_name, *calendar.day_name, *calendar.month_abbr) if n
+)
 
 
 def turned_round(sentence: str, passages: Passages) -> str | None:

@@ -40,6 +40,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from longcli.grounding.claims import (
+    CALENDAR as _CALENDAR,
+)
+from longcli.grounding.claims import (
     Passages,
     negated,
     subjects,
@@ -51,7 +54,7 @@ from longcli.text import language
 from longcli.text.names import NOT_NAMES, mentions, normal_token
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import terms
-from longcli.text.vocabulary import CLAIM_STOPWORDS, prefix_stem, words
+from longcli.text.vocabulary import CLAIM_STOPWORDS, prefix_stem, stem, words
 
 MIN_COVERAGE = 0.6  # weighted share of a sentence's content words its evidence must hold
 EVIDENCE_SENTENCES = 3  # source sentences one written sentence may draw on
@@ -71,6 +74,7 @@ _NAME_IS = re.compile(
     r"(?P<name>\b[A-Z][\w'’-]+)\s+(?:is|was)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}"
     r"(?P<noun>[a-z]+)\b"
 )
+_BE = frozenset("is are was were be been being".split())  # English: a passive's auxiliary
 _JOINERS = frozenset({"and", "or", "&"})  # words() drops commas: "A, B and C" reads "a b and c"
 SUBJECT_WINDOW = 4  # a name this close before a verb is taken as who does it
 _PRONOUNS = frozenset("he she they him her them his".split())  # English: its subjects' stand-ins
@@ -90,6 +94,11 @@ _QUANTIFIERS = {
     "none": frozenset({"none", "no", "nobody", "nothing", "neither"}),
     "always": frozenset({"always", "every", "ever", "forever"}),
 }
+# A thousands separator between digit groups ("30,000", "30.000", "20 000", "20 000").
+_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))")
+# Number words from this value up are read as numbers: "un", "ein", "uno" are articles too
+# (English "one" is read: "only one" is a count more often than "a" is).
+NUMBER_WORD_FROM = 2
 _NUMBER_LANGUAGES = frozenset({"en", "fr", "es", "de", "it", "pt", "nl"})  # what text2num reads
 
 
@@ -132,23 +141,26 @@ class Support:
         return self.why is Why.SUPPORTED
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 14)
 def _as_digits(text: str, lang: str) -> str:
     """`text` with its number words written as digits ("two" -> "2"), in the languages
     text2num reads; as it is in others, or where the reader fails on it."""
+    text = _THOUSANDS.sub("", text)  # "30,000", "30.000", "20 000": one number
     if lang not in _NUMBER_LANGUAGES:
         return text
     from text_to_num import alpha2digit
 
     try:
-        return str(alpha2digit(text, lang, threshold=0))
+        threshold = 0 if lang == "en" else NUMBER_WORD_FROM
+        text = str(alpha2digit(text, lang, threshold=threshold))
     except (ValueError, RuntimeError):
-        return text  # its digits still count
+        pass  # its digits still count
+    return text
 
 
 def _numbers(text: str, lang: str) -> frozenset[str]:
     """The numbers a text states, as digits: "two" and "2" alike."""
-    return frozenset(d.replace(",", "") for d in _DIGITS.findall(_as_digits(text, lang)))
+    return frozenset(d.replace(",", ".") for d in _DIGITS.findall(_as_digits(text, lang)))
 
 
 def _numbered_tokens(text: str, lang: str) -> list[str]:
@@ -163,7 +175,9 @@ class SourceIndex:
         self.text = text
         self.language = lang or language.detect(text[:20_000])
         self.sentences = split_sentences(text)
-        self._terms = [set(terms(s.text, self.language)) for s in self.sentences]
+        # number words as digits on both sides: "zwölf" is found for "12"
+        self._terms = [set(terms(_as_digits(s.text, self.language), self.language))
+                       for s in self.sentences]  # fmt: skip
         self._words = [set(words(s.text)) for s in self.sentences]
         self._where: dict[str, list[int]] = defaultdict(list)
         df: Counter[str] = Counter()
@@ -202,7 +216,9 @@ class SourceIndex:
     def align(self, sentence: str, within: set[int] | None = None) -> tuple[float, list[int]]:
         """The evidence sentences for `sentence` (indices, in source order; only among
         `within` when given) and the weighted share of its content words they hold."""
-        wanted = {self._spelled(t) for t in terms(sentence, self.language)}
+        wanted = {
+            self._spelled(t) for t in terms(_as_digits(sentence, self.language), self.language)
+        }
         total = sum(self.weight(t) for t in wanted)
         if not wanted or total == 0:
             return 0.0, []
@@ -264,7 +280,8 @@ class SourceIndex:
 
     def _missing(self, sentence: str, chosen: Sequence[int]) -> str:
         have = set().union(*(self._terms[i] for i in chosen)) if chosen else set()
-        missing = [t for t in dict.fromkeys(terms(sentence, self.language)) if t not in have]
+        said = terms(_as_digits(sentence, self.language), self.language)
+        missing = [t for t in dict.fromkeys(said) if t not in have]
         return " ".join(missing[:5])
 
     def _tokens(self, i: int) -> list[str]:
@@ -331,7 +348,8 @@ class SourceIndex:
         strict: bool = True,
     ) -> tuple[Why, str, list[int]]:
         said = f" {' '.join(words(sentence))} "
-        if any(said in f" {' '.join(self._tokens(i))} " for i in chosen):
+        pronoun = doer is not None and words(sentence)[:1] in ([p] for p in _PRONOUNS)
+        if not pronoun and any(said in f" {' '.join(self._tokens(i))} " for i in chosen):
             return Why.SUPPORTED, "", chosen  # its words in a row, as the source has them
         if strict:
             name, chosen = self._names(sentence, chosen, coverage)
@@ -402,13 +420,20 @@ class SourceIndex:
         """Who does what a source sentence says at a word, from the words `before` it: the
         nearest name there, or for a pronoun the names of the nearest sentence back that
         has any."""
-        for token in reversed(before[-SUBJECT_WINDOW:]):
-            if token in self._named[index]:
+        names = self._named[index] - _CALENDAR  # "In March, ... elected": no doer
+        for at in range(len(before) - 1, max(-1, len(before) - SUBJECT_WINDOW - 1), -1):
+            token = before[at]
+            if token in names:
                 return {token}
             if token in _PRONOUNS:
+                # the name the pronoun stands for: earlier in the sentence ("the story of
+                # Narcissus, who because he ..."), else in the nearest sentence back
+                earlier = [w for w in before[:at] if w in names]
+                if earlier:
+                    return {earlier[-1]}
                 for back in range(index - 1, max(-1, index - NEIGHBOURS - 1), -1):
-                    if self._named[back]:
-                        return set(self._named[back])
+                    if self._named[back] - _CALENDAR:
+                        return set(self._named[back] - _CALENDAR)
                 return set()
         return set()
 
@@ -433,6 +458,8 @@ class SourceIndex:
             )
             if verb is None or verb in named:
                 continue  # no verb, or a name of two words ("Sperm Whale"): its last counts
+            if any(w in _BE for w in tokens[at + 1 : tokens.index(verb, at + 1)]):
+                continue  # "Priya was elected": the name is who it was done to
             doers: set[str] = set()
             for i in self._neighbourhood(chosen):  # the evidence may leave out one that says it
                 theirs = words(self.sentences[i].text)
@@ -440,10 +467,16 @@ class SourceIndex:
                 if prefix_stem(verb) not in stems:
                     continue
                 v = stems.index(prefix_stem(verb))
-                if token in theirs[:v] or "by" in theirs[v : v + 4]:
+                if "by" in theirs[v : v + 4]:
                     doers = set()
-                    break  # the evidence has this name before the verb, or a passive
-                doers |= self._subjects_before(i, theirs[:v])
+                    break  # the evidence's passive: its doer follows the verb
+                nearest = self._subjects_before(i, theirs[:v])
+                if any(_same_name(token, d) for d in nearest) or (
+                    not nearest and token in theirs[:v]
+                ):
+                    doers = set()
+                    break  # the evidence has this name doing it
+                doers |= nearest
             group = _conjoined(tokens, at, named)  # "Peter and Danny went": either will do
             if doers and not any(_same_name(g, d) for g in group for d in doers):
                 return f"{token} {verb} (the source: {sorted(doers)[0]})"
@@ -459,9 +492,9 @@ class SourceIndex:
             return ""
         tokens = _numbered_tokens(sentence, self.language)
         clauses = [
-            (set(c_words), _numbers(" ".join(c_words), "und"))
+            ({prefix_stem(w) for w in c_words}, _numbers(" ".join(c_words), "und"))
             for text in evidence
-            for c in _CLAUSE.split(text)
+            for c in _CLAUSE.split(_THOUSANDS.sub("", text))
             if (c_words := _numbered_tokens(c, self.language))
         ]
         stated = set().union(*(n for _, n in clauses)) if clauses else set()
@@ -469,8 +502,8 @@ class SourceIndex:
             if token not in numbers or token not in stated:
                 continue  # a number the evidence never states is not moved; `strict` asks
             beside = [w for w in tokens[max(0, at - NUMBER_SLOT) : at] if terms(w, self.language)]
-            for word in beside:
-                holding = [n for c, n in clauses if word in c]
+            for word in beside:  # by prefix stem: "members" is found in "membership"
+                holding = [n for c, n in clauses if prefix_stem(word) in c]
                 if holding and all(n and token not in n for n in holding):
                     return f"{token} ({word}: {'/'.join(sorted(holding[0]))})"
         return ""
@@ -487,31 +520,34 @@ class SourceIndex:
 
 
 def _negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
-    """A clause of the sentence that says not where the evidence's clause saying the same
-    things affirms, or the reverse. Clause by clause: a source sentence denies one thing
-    and affirms the next."""
+    """A clause of the sentence whose polarity the evidence contradicts. Clause by clause,
+    with stemmed words: what the sentence shares only with the evidence's negated clauses
+    ("the board did not approve it", beside "Priya proposed a youth program") must be said
+    with a negation, and what it shares only with affirmed clauses without one (measured:
+    this refuses 78.6% of flipped negations against 60.2% without it, at 0.2 points of
+    the human summaries' support)."""
     if lang not in ("en", language.UNKNOWN):
         return ""  # the claims check's negation words are English
-    theirs = [(c, set(terms(c, lang))) for e in evidence for c in _CLAUSE.split(e)]
+    theirs = [(c, _stems(c, lang)) for e in evidence for c in _CLAUSE.split(e)]
+    denied = set().union(*(have for c, have in theirs if negated(c))) if theirs else set()
+    affirmed = set().union(*(have for c, have in theirs if not negated(c))) if theirs else set()
     for clause in _CLAUSE.split(sentence):
-        wanted = set(terms(clause, lang))
-        if len(wanted) < MIN_NEGATION_TERMS or not theirs:
+        wanted = _stems(clause, lang)
+        if len(wanted) < MIN_NEGATION_TERMS:
             continue
-        at = max(range(len(theirs)), key=lambda k: len(wanted & theirs[k][1]))
-        best, have = theirs[at]
-        if len(wanted & have) < max(MIN_NEGATION_TERMS, NEGATION_SHARE * len(wanted)):
-            continue  # no clause of the evidence says this: nothing to compare
-        if negated(clause) and not negated(best):
-            # a comma may part the negation from the rest ("he could not grasp the
-            # tormenting, mild image he saw"): the clause before may hold it
-            before = theirs[at - 1] if at > 0 else None
-            if before is None or not (negated(before[0]) and wanted & before[1]):
-                return f"the source: {best.strip()[:60]}"
-        elif negated(best) and not negated(clause):
-            return f"the source: {best.strip()[:60]}"
+        only_denied = wanted & denied - affirmed
+        only_affirmed = wanted & affirmed - denied
+        if not negated(clause) and len(only_denied) >= MIN_NEGATION_TERMS:
+            return f"the source says not: {' '.join(sorted(only_denied)[:3])}"
+        if negated(clause) and not only_denied and len(only_affirmed) >= MIN_NEGATION_TERMS:
+            return f"the source affirms: {' '.join(sorted(only_affirmed)[:3])}"
     if negated(sentence) and not any(negated(e) for e in evidence):
         return "the source does not say not"
     return ""
+
+
+def _stems(text: str, lang: str) -> set[str]:
+    return {stem(t) for t in terms(text, lang)}
 
 
 def _conjoined(tokens: Sequence[str], at: int, named: set[str]) -> set[str]:

@@ -96,10 +96,14 @@ class Pool:
         for hit in hits:
             if hit.score < ANSWER_MIN * hits[0].score:
                 break
-            if hit.index in taken or cost(self.sentences[hit.index]) > room:
+            size = cost(self.sentences[hit.index])
+            # the best answer may fill the whole budget: at --words 40 a 35-word answer
+            # is the summary asked for, not a sentence to leave out
+            fits = size <= room or (not chosen and size <= budget)
+            if hit.index in taken or not fits:
                 continue
             chosen.append(hit.index)
-            room -= cost(self.sentences[hit.index])
+            room -= size
         return chosen
 
     def _retrieved(

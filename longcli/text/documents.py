@@ -189,8 +189,7 @@ def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]
                     meta = pdf.get_metadata_dict()
                     document.work = work_from(meta.get("Title", ""), meta.get("Author", ""))
                     if cover := title_page(document.work):
-                        out.mark("title", "title page")
-                        yield out.block(cover)
+                        yield out.title_page(cover)
                 out.mark("page", str(number + 1))
                 if text.strip():
                     found_chars += sum(ch.isalnum() for ch in text)

@@ -37,7 +37,8 @@ class Mark:
     """Where a page, chapter, section or cue starts in a document's text."""
 
     offset: int  # character offset in the text the reader produced
-    kind: str  # page | chapter | section | time | title (a title page from metadata)
+    kind: str  # page | chapter | section | time | title (a title page from metadata) |
+    # text (the text after a title page, before any other mark: no place of its own)
     label: str  # "12", '4 "The Storm"', "00:14:03"
     end: str = ""  # where the place ends, when the reader knows: a cue's end time "00:14:05"
 
@@ -69,6 +70,8 @@ def describe_span(marks: list[Mark], start: int, end: int) -> str:
         return ""
     kind = covered[0].kind
     labels = [m.label for m in covered if m.kind == kind]
+    if kind == "text":
+        return ""
     if kind == "page":
         return f"p. {labels[0]}" if len(labels) == 1 else f"p. {labels[0]}-{labels[-1]}"
     if kind == "chapter":
@@ -90,6 +93,15 @@ class MarkedText:
 
     def mark(self, kind: str, label: str, end: str = "") -> None:
         self.document.marks.append(Mark(self.offset, kind, strip_escapes(label), end))
+
+    def title_page(self, cover: str) -> str:
+        """The title page made from metadata, as a block: marked as such, and the text
+        after it marked as unplaced until the reader marks a page, chapter or section
+        (else every later span would be placed on the title page)."""
+        self.mark("title", "title page")
+        text = self.block(cover)
+        self.mark("text", "")
+        return text
 
     def block(self, text: str) -> str:
         text = strip_escapes(text)

@@ -179,8 +179,7 @@ def read_html(document: Document, encoding: str | None, errors: str) -> Iterator
             text = _main_content(data, encoding) or html_text(data).text
             pieces = iter(line + "\n" for line in text.split("\n"))
         if cover := title_page(document.work):
-            out.mark("title", "title page")
-            yield out.block(cover)
+            yield out.title_page(cover)
         found = False
         for piece in pieces:
             piece = strip_controls(piece)  # first, so the headings' offsets count clean text

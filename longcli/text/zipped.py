@@ -162,8 +162,7 @@ def read_epub(document: Document, encoding: str | None, errors: str) -> Iterator
             if not out.offset:
                 document.work = _epub_work(package)
             if not out.offset and (cover := title_page(document.work)):
-                out.mark("title", "title page")
-                yield out.block(cover)
+                yield out.title_page(cover)
             if entries:  # chapters as the table of contents names them
                 for fragment, title in entries:
                     number += 1
@@ -275,8 +274,7 @@ def read_docx(document: Document, encoding: str | None, errors: str) -> Iterator
         properties = doc.core_properties
         document.work = work_from(properties.title or "", properties.author or "")
         if cover := title_page(document.work):
-            out.mark("title", "title page")
-            yield out.block(cover)
+            yield out.title_page(cover)
         table_type, paragraph_type = docx.table.Table, docx.text.paragraph.Paragraph
         found = False
         for element in doc.element.body.iterchildren():

@@ -153,3 +153,20 @@ def test_a_cited_summary_of_longcli_is_checked_without_its_markers_and_sources(r
     r = run("verify", "-", source, "--format", "json", input=cited)
     assert r.returncode == 0, r.stdout
     assert [i["sentence"] for i in json.loads(r.stdout)] == [FACTS[0], TRUE]
+
+
+def test_a_web_page_without_headings_is_not_all_its_title_page(run, tmp_path: Path):
+    """A new user's HTML report (its <h2> lost by the main-content reader) placed every
+    sentence on the "title page" made from its <title>; --cite did the same."""
+    page = write(
+        tmp_path,
+        "report.html",
+        "<html><head><title>Harbour Minutes</title></head><body><article>"
+        + "".join(f"<p>{f}</p>" for f in FACTS)
+        + "</article></body></html>",
+    )
+    summary = write(tmp_path, "summary.txt", TRUE)
+    r = run("verify", summary, page, "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    place = json.loads(r.stdout)[0]["evidence"][0]["place"]
+    assert place != "title page" and place.startswith("characters")

@@ -175,3 +175,59 @@ def test_chinese_is_aligned_by_character_pairs():
     source = "我的储物柜密码是4471。图书馆周一不开门。"
     assert supported(source, "储物柜密码是4471。")
     assert why(source, "储物柜密码是3298。") is Why.NUMBER
+
+
+# -- found by a new user (a made-up society report) ----------------------------------------
+
+REPORT = (
+    "In March, the society elected Priya Ramaswamy as its new chair. She replaced Gerald "
+    "Okonkwo, who had led the society for eleven years. The restoration cost 48,000 euros. "
+    "The regional council paid 30,000 euros of it, and members raised the remaining 18,000 "
+    "euros at a summer fair. Tomasz Wierzbicki, the treasurer, reported that membership grew "
+    "from 212 to 257. He also warned that insurance costs had doubled. Priya proposed a new "
+    "youth program, but the board did not approve it. Dr. Felix Aubert gave a lecture on "
+    "storms; Helen Marsh organised the winter photography exhibition."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The board approved Priya's youth program.", Why.NEGATION),
+        ("Dr. Felix Aubert organised the winter photography exhibition.", Why.ROLES),
+        ("Members raised 30,000 euros at a summer fair.", Why.NUMBER),
+    ],
+)
+def test_what_a_new_user_caught_passing_is_refused(sentence: str, kind: Why):
+    assert why(REPORT, sentence) is kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The board did not approve the youth program.",  # the negation in the other clause
+        "Priya Ramaswamy was elected chair in March.",  # a passive; a month is no doer
+        "Membership grew from 212 to 257.",
+        "Helen Marsh organised the winter photography exhibition.",
+    ],
+)
+def test_what_a_new_user_saw_refused_passes(sentence: str):
+    assert supported(REPORT, sentence)
+
+
+def test_he_after_a_sentence_about_another_is_held_to_the_source_even_word_for_word():
+    summary = (
+        "Gerald Okonkwo led the society for eleven years. "
+        "He also warned that insurance costs had doubled."
+    )
+    result = verify(summary, [Read("report.txt", REPORT, ())])
+    assert [c.supported for c in result.sentences] == [True, False]
+
+
+def test_numbers_in_words_and_with_separators_in_other_languages():
+    german = "Karl Hofer führte den Verein zwölf Jahre lang. Der Verein hat siebzig Mitglieder."
+    assert supported(german, "Karl Hofer führte den Verein 12 Jahre lang.")
+    assert supported(german, "Der Verein hat 70 Mitglieder.")
+    french = "La mairie a payé vingt mille euros. Le club possède un bateau à voile."
+    assert supported(french, "La mairie a payé 20 000 euros.")
+    assert why(french, "Le club possède un bateau à moteur.") is not Why.NUMBER  # "un": a

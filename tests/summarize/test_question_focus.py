@@ -63,3 +63,13 @@ def test_a_directive_or_a_question_about_the_whole_text_is_no_shortfall(run, tmp
     for asked in ("use a formal tone", "What happens in the story?"):
         r = summarize(run, f, "-i", asked)
         assert r.returncode == 0 and r.stderr == "", asked
+
+
+def test_a_long_answer_fills_a_short_summary_rather_than_being_left_out(run, tmp_path: Path):
+    """A new user's 35-word answer was missing at --words 40 and 60: the answers chosen
+    first had half the budget; the best one may now take all of it."""
+    f = story(tmp_path)
+    r = run("summarize", str(f), "--method", "extractive", "--words", "40",
+            "-i", "What happens to Captain Ahab and the Pequod at the end?")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert ANSWER in r.stdout

@@ -117,7 +117,8 @@ def verify(
     if result.unsupported:
         out.note(f"{result.unsupported} of {total} {noun} not supported by the sources")
         raise typer.Exit(int(ExitCode.UNSUPPORTED))
-    out.note(f"{'the' if total == 1 else f'all {total}'} {noun} supported by the sources")
+    said = "the sentence is" if total == 1 else f"all {total} sentences are"
+    out.note(f"{said} supported by the sources")
 
 
 def _progress(out: Streams) -> Callable[[int, int], None]:
