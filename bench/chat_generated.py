@@ -234,7 +234,23 @@ def _backend(fake: bool, ctx: int) -> Any:
     return LlamaBackend(describe_model(path), ctx)
 
 
-def play(conv: Conversation, backend: Any, reply_tokens: int) -> tuple[list[str], list[bool], int]:
+def _embedder(wanted: bool) -> Any:
+    """The chat's embedding model as `longcli chat` finds it (the GGUF in <data
+    dir>/embedding/, see bench/fetch_embedding_model.py); None without one, with
+    --no-embedding, or for code from before embeddings (--before)."""
+    if not wanted:
+        return None
+    try:
+        from longcli.backends.embedding import find_embedding_model, open_embedder
+    except ImportError:
+        return None
+    path = find_embedding_model(None)
+    return open_embedder(path) if path is not None else None
+
+
+def play(
+    conv: Conversation, backend: Any, reply_tokens: int, embedder: Any = None
+) -> tuple[list[str], list[bool], int]:
     from longcli.chat.conversation import Chat, ChatOptions
     from longcli.chat.session import Session
     from longcli.config import Fold
@@ -244,7 +260,8 @@ def play(conv: Conversation, backend: Any, reply_tokens: int) -> tuple[list[str]
     with tempfile.TemporaryDirectory() as tmp:
         session = Session.open(Path(tmp) / "s", create=True, writable=True)
         options = ChatOptions(reply_tokens=reply_tokens, fold=Fold.extractive)
-        chat = Chat(session, backend, load_templates(), options)
+        extra = {"embedder": embedder} if embedder is not None else {}
+        chat = Chat(session, backend, load_templates(), options, **extra)
         try:
             for message in conv.messages + [q.text for q in conv.questions]:
                 turn = chat.ask(message)
@@ -257,14 +274,14 @@ def play(conv: Conversation, backend: Any, reply_tokens: int) -> tuple[list[str]
 
 
 def run_family(
-    name: str, backend: Any, count: int, fillers: int, seed: int, show: bool
+    name: str, backend: Any, count: int, fillers: int, seed: int, show: bool, embedder: Any = None
 ) -> dict[str, int]:
     rng = random.Random(f"{seed}-{name}")
     kinds = family(name)
     total: dict[str, int] = {}
     for _ in range(count):
         conv = conversation(kinds, rng, fillers)
-        shown, by_model, folds = play(conv, backend, 64)
+        shown, by_model, folds = play(conv, backend, 64, embedder)
         result = score(conv, shown, by_model)
         result["folds"] = folds
         for k, v in result.items():
@@ -300,14 +317,22 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every message and reply")
     parser.add_argument("--smoke", action="store_true", help="fake model, 2 conversations")
     parser.add_argument("--before", help="a folder holding a copy of longcli/ to run instead")
+    parser.add_argument(
+        "--no-embedding", action="store_true", help="without the embedding model, if present"
+    )
     args = parser.parse_args()
     fake = args.fake or args.smoke
     count = 2 if args.smoke else args.conversations
     backend = _backend(fake, args.ctx)
+    embedder = _embedder(not args.no_embedding)
     started = time.perf_counter()
-    print(f"generated conversations: {count} per family, {'fake' if fake else 'bundled'} model")
+    print(
+        f"generated conversations: {count} per family, {'fake' if fake else 'bundled'} model, "
+        f"{'with' if embedder is not None else 'without'} an embedding model"
+    )
     for name in args.family.split(","):
-        print(line(name, run_family(name, backend, count, args.fillers, args.seed, args.show)))
+        t = run_family(name, backend, count, args.fillers, args.seed, args.show, embedder)
+        print(line(name, t))
     print(f"({time.perf_counter() - started:.0f} s)")
 
 

@@ -87,7 +87,10 @@ def cost(turns: int, ctx: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         backend = FakeBackend(n_ctx=ctx)
         session = Session.open(Path(tmp) / "s", create=True, writable=True)
-        chat = Chat(session, backend, load_templates(), ChatOptions())
+        embedder = _embedder()  # the chat's embedding model, when one is installed (issue 30)
+        extra = {"embedder": embedder} if embedder is not None else {}
+        chat = Chat(session, backend, load_templates(), ChatOptions(), **extra)
+        print(f"embedding model: {'yes' if embedder is not None else 'none'}")
         block: list[tuple[int, float]] = []
         facts_max = 0
         for i, (user, _, _) in enumerate(chat_turns):
@@ -112,6 +115,17 @@ def cost(turns: int, ctx: int) -> None:
             f"active facts in the ledger: {len(chat.ledger.active())}"
         )
         session.close()
+
+
+def _embedder() -> Any:
+    """The embedding model `longcli chat` would use (auto: <data dir>/embedding/), or None
+    (also for code from before embeddings existed)."""
+    try:
+        from longcli.backends.embedding import find_embedding_model, open_embedder
+    except ImportError:
+        return None
+    path = find_embedding_model(None)
+    return open_embedder(path) if path is not None else None
 
 
 # -- recall (model-free) --------------------------------------------------------------------

@@ -312,6 +312,12 @@ class Settings:
         "When the model's answer to a question about you misses a fact you stated, add "
         "your own words after it",
     )
+    embedding_model: str = _setting(
+        "auto",
+        "GGUF sentence-embedding model the chat uses to find which statement of yours a "
+        "question means, in any words (e.g. from bench/fetch_embedding_model.py). auto: "
+        "the GGUF in <data dir>/embedding/ if there is one; off: words only",
+    )
     fold: Fold = _setting(
         Fold.auto,
         "How old turns go into the chat's summary. model: the model rewrites it (checked "

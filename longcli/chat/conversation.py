@@ -17,6 +17,7 @@ from typing import cast
 
 from longcli import faults
 from longcli.backends.base import Backend, Stateful
+from longcli.backends.embedding import Embedder
 from longcli.calls import Message, Sampling
 from longcli.chat.budget import ChatBudget, chat_budget, fold_count
 from longcli.chat.exchange import Author, Exchange, FoldState
@@ -84,7 +85,8 @@ class Chat:
 
     `model` is the model file, when there is one (for the language advice and document
     gists); `after_turn` is run by settle(), e.g. to keep the model's KV cache for the next
-    process.
+    process; `embedder`, when an embedding model is present, finds which statements a
+    message means by meaning rather than by shared words (backends/embedding.py).
     """
 
     def __init__(
@@ -96,6 +98,7 @@ class Chat:
         *,
         model: ModelInfo | None = None,
         after_turn: Callable[[], None] | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.session = session
         self.backend = backend
@@ -103,6 +106,7 @@ class Chat:
         self.options = options
         self.model = model
         self._after_turn = after_turn
+        self.embedder = embedder
         self.system = session.meta.system or DEFAULT_SYSTEM
         self.calls = CallStats()
         self.budget = self._budget()
@@ -242,7 +246,7 @@ class Chat:
         budget holds (at most MAX_FACTS_SHOWN, each scoring near the best)."""
         if self.budget.facts_tokens <= 0:
             return []
-        scored = self.ledger.ranked(query)
+        scored = self.ledger.ranked(query, self.embedder)
         if not scored:
             return []
         floor = scored[0][1] * FACT_RELATIVE_SCORE
@@ -356,7 +360,7 @@ class Chat:
         passes none is asked for again once.
         """
         prompt = self.prepare(_message(user))
-        if not_told(prompt, self.ledger):
+        if not_told(prompt, self.ledger, self.embedder):
             turn = longcli_turn(prompt, NOT_TOLD, on_text)
         else:
             checks = Checks(
@@ -372,7 +376,8 @@ class Chat:
             answer, by = stream_checked(
                 self.backend, prompt, checks, o.sampling, reply_tokens, on_text
             )
-            turn = annotate(prompt, answer, by, checks, o.quote_facts, on_text)
+            quote = o.quote_facts
+            turn = annotate(prompt, answer, by, checks, quote, on_text, self.embedder)
         self._record(turn.user, turn.answer, turn.note, turn.by)
         return turn
 
@@ -395,7 +400,7 @@ class Chat:
             self.earlier.add(answer, user)
         self.state.turns = len(self.exchanges)
         self.session.save_state(self.state)
-        if self.ledger.add_message(user, exchange.n):
+        if self.ledger.add_message(user, exchange.n, self.embedder):
             self.session.save_ledger(self.ledger)
 
     def forget_fact(self, fact_id: int) -> Fact | None:

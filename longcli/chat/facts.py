@@ -14,6 +14,11 @@ replaced). Two statements are on the same matter when they share content words (
 two, and half of the shorter one's), and do not belong to different owners ("my cat" is
 not "my friend's cat"). Words that announce a change ("actually", "moved", "no longer")
 are a hint that lets one shared word do, never the mechanism.
+
+With a sentence-embedding model (backends/embedding.py, optional) both are also decided by
+meaning: what bears on a message is the statements closest to it (`by_meaning`), and a
+statement that shares no word with an older one still replaces it when the two are close
+in meaning and not about two different things of the user's (`same_meaning`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.recall import BM25, MIN_NEAR_LETTERS, NEAR_CUTOFF
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
@@ -34,6 +40,12 @@ MAX_FACT_CHARS = 300
 SAME_MATTER_WORDS = 2  # shared content words that make two statements one matter
 SAME_MATTER_SHARE = 0.5  # ... and at least this share of the shorter one's words
 CONCEPT_WEIGHT = 0.5  # a word that shares only a concept with the other statement
+# With an embedding model (backends/embedding.py): a statement at least this close in
+# meaning to a question may bear on it (all-MiniLM-L6-v2: "What do I do for a living?" /
+# "I work as a nurse" 0.36, an unrelated filler sentence under 0.15).
+MIN_MEANING = 0.25
+NEWER_SHARE = 0.8  # a newer statement this close to a question, relative to the best, comes first
+UPDATE_MEANING = 0.45  # a statement this close to an older one, in other words, updates it
 
 # A hint that a statement changes an earlier one: with one of these, one shared word is
 # enough. The matching itself is by content words, in any language.
@@ -76,8 +88,13 @@ def is_question(sentence: str) -> bool:
 # Where one sentence holds two statements: a comma or "and"/"but" before a new clause's
 # subject ("My sister Maria lives in Lisbon and I have a dog named Pixel"). Both parts stay
 # substrings of the message, so the journal's words can still be found and taken out.
+# A word before "my" ("... and fyi my ...", not "and now I'm ..."), or a few ending in ":"
+# or ",", may come between ("and note this down: my wifi ...", "and just so you know, my").
 _NEW_CLAUSE = re.compile(
-    r"(?:,\s*(?:and|but)?|\s+(?:and|but))\s+(?=(?:I|I'm|I’m|my|we|our|he|she|they|his|her)\b)",
+    r"(?:,\s*(?:and|but)?|\s+(?:and|but))\s+"
+    r"(?=(?:[^\W\d]+\s+(?:that\s+)?(?:my|our)\b)|(?:(?:[^\W\d]+\s+){0,3}[^\W\d]+[,:]\s+)?"
+    r"(?:I|I'm|I’m|my|we|our|he|she|they|his|her)\b)",
+    re.IGNORECASE,  # "... and Our dog Pixel is three", "and i live in ..."
 )
 
 
@@ -236,6 +253,77 @@ def _names_owned(newer: str, mine_new: set[str], older: list[Word], mine_old: se
     return bool(mine_old & said) and not mine_new & {w.stem for w in older}
 
 
+def by_meaning(
+    embedder: Embedder, query: str, facts: list[Fact], floor: float = MIN_MEANING
+) -> list[tuple[Fact, float]]:
+    """`facts` at least `floor` close to `query` in meaning (cosine), closest first (the
+    older first on a tie)."""
+    if not facts:
+        return []
+    vectors = embedder.embed([query, *(f.text for f in facts)])
+    scored = list(zip(facts, cosines(vectors[0], vectors[1:]), strict=True))
+    return sorted((p for p in scored if p[1] >= floor), key=lambda p: -p[1])
+
+
+def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
+    """`scored` with the newest statement nearly as close as the best (NEWER_SHARE) moved
+    first: two statements that both answer a question ("We have a red Volvo", later "I
+    upgraded to a blue Golf") are most often an update said in words too far apart to
+    be seen as one; the newer value is the current one. Not across two things of the
+    user's ("my dog" / "my cat")."""
+    if len(scored) < 2:
+        return scored
+    best, top = scored[0]
+    asked = possessions(query)
+
+    def apart(a: set[str], b: set[str]) -> bool:
+        return bool(a and b and not a & b)
+
+    newer = [
+        (fact, score)
+        for fact, score in scored[1:]
+        if fact.turn > best.turn
+        and score >= NEWER_SHARE * top
+        and not apart(possessions(fact.text), possessions(best.text))
+        and not apart(possessions(fact.text), asked)
+    ]
+    if not newer:
+        return scored
+    chosen = max(newer, key=lambda p: p[0].turn)
+    return [chosen, *(p for p in scored if p is not chosen)]
+
+
+def same_meaning(embedder: Embedder, newer: str, older: list[Fact]) -> list[tuple[float, Fact]]:
+    """The older statements `newer` may update by meaning ("I relocated to Porto" after "I
+    live in Lisbon"): close in meaning (UPDATE_MEANING), of the same owner, and giving
+    another value (a name or number the older one lacks), scored by cosine."""
+    if not older:
+        return []
+    vectors = embedder.embed([newer, *(f.text for f in older)])
+    mine = possessions(newer)
+    out = []
+    for fact, close in zip(older, cosines(vectors[0], vectors[1:]), strict=True):
+        theirs = possessions(fact.text)
+        if close < UPDATE_MEANING or (mine and theirs and not mine & theirs):
+            continue  # far apart, or "my sister's job" is not "my brother's job"
+        out.append((close, fact))
+    return out
+
+
+# What a speaker says is theirs: "my/our X", "I have a X". Unlike `owners`, not the verb
+# after "I" ("I live" / "I relocated" are one matter said in two words). English hints.
+_POSSESSION = re.compile(
+    r"\b(?:my|our)\s+(\w+)|\b(?:I|we)\s+(?:have|own|got)\s+(?:an?\s+|two\s+|three\s+)?(\w+)",
+    re.IGNORECASE,
+)
+
+
+def possessions(text: str) -> set[str]:
+    """The stems of what `text` calls the speaker's ("I have a dog named Pixel" -> dog):
+    two statements about two different things of theirs never update one another."""
+    return {stem((m.group(1) or m.group(2)).lower()) for m in _POSSESSION.finditer(text)}
+
+
 def _comparable(text: str) -> str:
     return " ".join(words(text))
 
@@ -254,13 +342,14 @@ class Ledger:
     def active(self) -> list[Fact]:
         return [f for f in self.facts if f.active]
 
-    def add_message(self, message: str, turn: int) -> list[Fact]:
-        """Read one user message; returns the facts it added."""
+    def add_message(self, message: str, turn: int, embedder: Embedder | None = None) -> list[Fact]:
+        """Read one user message; returns the facts it added. With `embedder`, a statement
+        also replaces one on the same matter said in other words (see `_replaced_by`)."""
         added: list[Fact] = []
         for text in statements(message):
             said = _comparable(text)
             fact = Fact(len(self.facts) + 1, turn, subject(text), text, "")
-            replaced = self._replaced_by(text, said, turn)
+            replaced = self._replaced_by(text, said, turn, embedder)
             for older in replaced:
                 older.replaced_by = fact.id
             fact.kind = (
@@ -271,13 +360,18 @@ class Ledger:
         self.through_turn = max(self.through_turn, turn)
         return added
 
-    def _replaced_by(self, text: str, said: str, turn: int) -> list[Fact]:
+    def _replaced_by(
+        self, text: str, said: str, turn: int, embedder: Embedder | None = None
+    ) -> list[Fact]:
         """The active statements of earlier messages that `text` restates or updates: every
-        one said in the same words, and the one on the same matter that shares most."""
+        one said in the same words, and the one on the same matter that shares most (with
+        `embedder`, failing that, the one closest in meaning: see `same_meaning`)."""
         earlier = [f for f in self.facts if f.active and f.turn < turn]
         replaced = [f for f in earlier if _comparable(f.text) == said]
         scored = [(same_matter(text, f.text), f) for f in earlier if f not in replaced]
         scored = [(s, f) for s, f in scored if s > 0]
+        if not scored and embedder is not None:
+            scored = same_meaning(embedder, text, [f for f in earlier if f not in replaced])
         if scored:
             best = max(s for s, _ in scored)
             replaced += [f for s, f in scored if s == best][-1:]  # the newest of the best
@@ -316,8 +410,11 @@ class Ledger:
                 return fact
         return None
 
-    def ranked(self, query: str) -> list[tuple[Fact, float]]:
-        """The active facts that share a term with `query`, best first."""
+    def ranked(self, query: str, embedder: Embedder | None = None) -> list[tuple[Fact, float]]:
+        """The active facts that share a term with `query`, best first; with `embedder`,
+        those close to it in meaning (cosine at least MIN_MEANING), closest first."""
+        if embedder is not None:
+            return newest_first(query, by_meaning(embedder, query, self.active()))
         active = self.active()
         key = (len(self.facts), *(f.id for f in active))
         if self._index is None or self._index[0] != key:

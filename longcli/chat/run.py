@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from longcli.backends.base import Backend, Stateful
+from longcli.backends.embedding import Embedder, find_embedding_model, open_embedder
 from longcli.backends.engine import open_engine
 from longcli.chat import kvstate
 from longcli.chat.conversation import Chat, ChatOptions
@@ -19,7 +20,7 @@ from longcli.chat.fold import unquote
 from longcli.chat.session import Session
 from longcli.chat.view import SessionView, session_view
 from longcli.config import Fold, Settings
-from longcli.errors import UsageError
+from longcli.errors import ModelError, UsageError
 from longcli.models.gguf import ModelInfo
 from longcli.places import cache_dir
 from longcli.prompts.templates import templates_for
@@ -80,6 +81,7 @@ def open_chat(
             options,
             model=engine.model,
             after_turn=context_keeper(engine.backend, session.path, streams),
+            embedder=chat_embedder(settings, streams),
         )
         for warning in session.warnings:  # e.g. a torn journal line, found while loading
             streams.warn(warning)
@@ -87,6 +89,22 @@ def open_chat(
         yield chat
     finally:
         session.close()
+
+
+def chat_embedder(settings: Settings, streams: Streams) -> Embedder | None:
+    """The embedding model the settings name or the data dir holds, loaded; None without
+    one (the chat then matches words, as it always did). One that fails to load is said
+    once and left out: the chat works without it."""
+    path = find_embedding_model(settings.embedding_model)
+    if path is None:
+        return None
+    try:
+        embedder = open_embedder(path, verbose=streams.llama_log)
+    except ModelError as exc:
+        streams.warn(f"{exc}; statements are found by their words only")
+        return None
+    streams.detail(f"embedding model: {path} (statements found by meaning)")
+    return embedder
 
 
 def restore_context(backend: Backend, directory: Path, streams: Streams) -> None:

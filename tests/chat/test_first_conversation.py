@@ -12,6 +12,7 @@ from longcli.chat.labels import label
 from longcli.chat.session import Session
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
+from tests.chat.embedders import REAL_MODEL, real_embedder
 from tests.support.fake_backend import FakeBackend, Scripted
 
 TEMPLATES = load_templates()
@@ -33,11 +34,25 @@ MEANING = pytest.mark.xfail(
     strict=True,
     reason="needs meaning, not shared words (issue 30: sentence embeddings; open)",
 )
+# The cases that need meaning, run twice: by words (still failing: xfail) and with the
+# embedding model, when this machine has one (bench/fetch_embedding_model.py).
+BY_MEANING = pytest.mark.parametrize(
+    "embedding",
+    [
+        pytest.param(False, marks=MEANING, id="words"),
+        pytest.param(
+            True,
+            marks=pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here"),
+            id="embedding",
+        ),
+    ],
+)
 
 
-def open_chat(path: Path, backend: FakeBackend) -> tuple[Chat, Session]:
+def open_chat(path: Path, backend: FakeBackend, embedding: bool = False) -> tuple[Chat, Session]:
     session = Session.open(path, create=True, writable=True)
-    return Chat(session, backend, TEMPLATES, ChatOptions()), session
+    embedder = real_embedder() if embedding else None
+    return Chat(session, backend, TEMPLATES, ChatOptions(), embedder=embedder), session
 
 
 def shown_answer(text: str) -> str:
@@ -70,9 +85,28 @@ def test_a_wrong_reply_about_maria_and_pixel_is_not_shown_twice_and_the_fact_is_
     session.close()
 
 
-@MEANING
-def test_a_job_said_as_i_teach_answers_what_i_do_for_a_living(tmp_path: Path):
-    chat, session = open_chat(tmp_path / "s", Scripted("Nice!", "Lovely.", "I am not sure."))
+@pytest.mark.parametrize(
+    "embedding",
+    [
+        pytest.param(False, marks=MEANING, id="words"),
+        pytest.param(
+            True,
+            marks=[
+                pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here"),
+                pytest.mark.xfail(
+                    strict=True,
+                    reason="all-MiniLM-L6-v2 gives the two a cosine of 0.28, under the quote's "
+                    "0.35 (chat/quotes.py QUOTE_MEANING); not 'not told' any more",
+                ),
+            ],
+            id="embedding",
+        ),
+    ],
+)
+def test_a_job_said_as_i_teach_answers_what_i_do_for_a_living(tmp_path: Path, embedding: bool):
+    chat, session = open_chat(
+        tmp_path / "s", Scripted("Nice!", "Lovely.", "I am not sure."), embedding
+    )
     chat.ask(MARIA_PIXEL)
     chat.ask("I teach chemistry at a high school in Leeds.")
     reply = chat.ask("What do I do for a living?")
@@ -81,9 +115,11 @@ def test_a_job_said_as_i_teach_answers_what_i_do_for_a_living(tmp_path: Path):
     session.close()
 
 
-@MEANING
-def test_a_flight_with_its_day_and_time_answers_when_do_i_fly_out(tmp_path: Path):
-    chat, session = open_chat(tmp_path / "s", Scripted("Have a good trip.", "Soon, I think."))
+@BY_MEANING
+def test_a_flight_with_its_day_and_time_answers_when_do_i_fly_out(tmp_path: Path, embedding: bool):
+    chat, session = open_chat(
+        tmp_path / "s", Scripted("Have a good trip.", "Soon, I think."), embedding
+    )
     chat.ask("My flight to Oslo leaves on Friday at 7:40.")
     reply = chat.ask("When do I fly out?")
     assert reply.answer != NOT_TOLD
@@ -91,10 +127,12 @@ def test_a_flight_with_its_day_and_time_answers_when_do_i_fly_out(tmp_path: Path
     session.close()
 
 
-@MEANING
-def test_moved_replaces_lives_in_and_now_gets_the_newest(tmp_path: Path):
+@BY_MEANING
+def test_moved_replaces_lives_in_and_now_gets_the_newest(tmp_path: Path, embedding: bool):
     chat, session = open_chat(
-        tmp_path / "s", Scripted("Nice.", "Oh, good for her.", "Your sister Maria lives in Lisbon.")
+        tmp_path / "s",
+        Scripted("Nice.", "Oh, good for her.", "Your sister Maria lives in Lisbon."),
+        embedding,
     )
     chat.ask("My sister Maria lives in Lisbon.")
     chat.ask("Actually, Maria moved to Porto last month.")
@@ -105,9 +143,11 @@ def test_moved_replaces_lives_in_and_now_gets_the_newest(tmp_path: Path):
     session.close()
 
 
-@MEANING
-def test_moved_to_toronto_answers_which_city_i_live_in_now(tmp_path: Path):
-    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "Congratulations!", "Hmm."))
+@BY_MEANING
+def test_moved_to_toronto_answers_which_city_i_live_in_now(tmp_path: Path, embedding: bool):
+    chat, session = open_chat(
+        tmp_path / "s", Scripted("OK.", "Congratulations!", "Hmm."), embedding
+    )
     chat.ask("I live in Montreal.")
     chat.ask("Actually, I moved to Toronto last month, I now work there.")
     reply = chat.ask("Which city do I live in now?")
@@ -187,9 +227,9 @@ def filler(i: int) -> str:
     return f"Turn {i}: " + " ".join(f"chatter{i}x{j}" for j in range(30))
 
 
-@MEANING
-def test_eight_plain_facts_after_thirty_filler_turns_are_answered(tmp_path: Path):
-    chat, session = open_chat(tmp_path / "s", FakeBackend(n_ctx=1024))
+@BY_MEANING
+def test_eight_plain_facts_after_thirty_filler_turns_are_answered(tmp_path: Path, embedding: bool):
+    chat, session = open_chat(tmp_path / "s", FakeBackend(n_ctx=1024), embedding)
     for i, (message, _) in enumerate(EIGHT_FACTS):
         chat.ask(message)
         for j in range(4):
