@@ -92,7 +92,7 @@ class Pool:
         (the Pequod sinking), which no weighting of centrality brings in."""
         q = retrieval.query(self.focus or "")
         hits = retrieval.ranked(q, self.sentences)
-        room, chosen = ANSWER_SHARE * budget, []
+        room, chosen = ANSWER_SHARE * budget, list[int]()
         for hit in hits:
             if hit.score < ANSWER_MIN * hits[0].score:
                 break
