@@ -33,7 +33,7 @@ from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.recall import BM25, MIN_NEAR_LETTERS, NEAR_CUTOFF
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
-from longcli.text.vocabulary import STOPWORDS, WORD, stem, words
+from longcli.text.vocabulary import STOPWORDS, WORD, stem, word_count, words
 
 LEDGER_SCHEME = 2  # 1: facts read by first-person patterns; 2: every statement
 MAX_FACT_CHARS = 300
@@ -127,8 +127,14 @@ def statements(message: str) -> list[str]:
         text = sentence.text.strip()
         if not text or len(text) > MAX_FACT_CHARS or is_question(text):
             continue
-        found += [part for part in clauses(text) if content_words(part)]
+        found += [part for part in clauses(text) if content_words(part) and _says(part)]
     return found
+
+
+def _says(part: str) -> bool:
+    """Whether a clause can state something: more than one word ("Hi!", "Thanks!" and
+    "Sure." alone were kept as facts, found by a new user in `memory facts`)."""
+    return word_count(part) > 1  # Chinese and Japanese by characters: "我的密码是4471" says
 
 
 _OWNER_WORDS = frozenset({"my", "our", "i", "we", "mine"})

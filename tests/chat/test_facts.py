@@ -94,7 +94,7 @@ def test_ledger_round_trips_and_catches_up_after_a_crash():
     # The journal got two more turns than the ledger file saw (a crash between writes).
     journal = [(0, "My dog is called Biscuit."), (1, "hello"), (2, "My car is a red Fiat.")]
     assert again.catch_up(journal)
-    assert texts(again) == ["hello", "My car is a red Fiat."]
+    assert texts(again) == ["My car is a red Fiat."]  # "hello" alone is no fact
     assert not again.catch_up(journal)  # nothing new the second time
 
 

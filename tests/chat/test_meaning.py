@@ -180,3 +180,13 @@ def test_an_embedding_model_that_does_not_load_is_said_once_and_left_out(
     assert chat_embedder(Settings(), Streams.from_sys()) is None
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "broken.gguf" in err[0] and "words only" in err[0]
+
+
+def test_a_greeting_alone_is_no_fact():
+    """A new user's `memory facts` listed '[1] turn 1, hi: "Hi!"'."""
+    from longcli.chat.facts import statements
+
+    assert statements("Hi!") == []
+    assert statements("Hi! My name is Priya Raman.") == ["My name is Priya Raman."]
+    assert statements("I'm vegan.") == ["I'm vegan."]
+    assert statements("我的储物柜密码是4471。") == ["我的储物柜密码是4471。"]
