@@ -134,6 +134,7 @@ def test_output_file_and_progress_lines(run, tmp_path: Path, monkeypatch):
     from longcli.cli.commands import verify as command
 
     monkeypatch.setattr(command, "PROGRESS_EVERY_S", 0.0)  # a line per sentence
+    monkeypatch.setattr(command, "LONG_SOURCES_CHARS", 10)  # and the sources said
     source = write(tmp_path, "minutes.txt", "\n".join(FACTS))
     summary = write(tmp_path, "summary.txt", f"{TRUE} {TRUE.replace('second', 'third')} {TRUE}")
     out = tmp_path / "verdicts.json"
@@ -142,6 +143,7 @@ def test_output_file_and_progress_lines(run, tmp_path: Path, monkeypatch):
     assert r.stdout == ""
     assert [i["supported"] for i in json.loads(out.read_text())] == [True, False, True]
     assert "checking sentences 1/3" in r.stderr
+    assert "indexing 221 characters of sources" in r.stderr
 
 
 def test_a_cited_summary_of_longcli_is_checked_without_its_markers_and_sources(run, tmp_path):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from longcli.streams import Streams
 
 PROGRESS_EVERY_S = 5.0  # a line on stderr this often while sentences are checked
+LONG_SOURCES_CHARS = 2_000_000  # sources this long are said before they are indexed
 
 
 class VerifyFormat(StrEnum):
@@ -107,6 +108,9 @@ def verify(
     text, read_sources = reads[0].text, reads[1:]
     if not text.strip():
         raise InputError(f"{reads[0].label} is empty: there is no summary to check")
+    size = sum(len(r.text) for r in read_sources)
+    if size >= LONG_SOURCES_CHARS:  # indexing a long book takes seconds before any sentence
+        out.note(f"indexing {size:,} characters of sources")
     progress = _progress(out)
     result = check(text, read_sources, min_coverage, progress)
     from longcli.cli.render_verify import render_verification
