@@ -20,6 +20,7 @@ from longcli.grounding.cite import describe_place
 from longcli.grounding.support import MIN_COVERAGE, SourceIndex, Support, Why
 from longcli.text.decode import Source
 from longcli.text.documents import InputFormat, Mark, open_document
+from longcli.text.layout import inline
 from longcli.text.names import NOT_NAMES
 from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import has_words
@@ -27,6 +28,7 @@ from longcli.text.vocabulary import has_words
 SOURCE_GAP = "\n\n"  # between two sources: no sentence runs across it
 _SOURCES_LIST = re.compile(r"\n[ \t]*Sources[ \t]*\n(?:[ \t]*\d+\.[ \t][^\n]*(?:\n|\Z))+\s*\Z")
 _CITE_MARKER = re.compile(r"[ \t]?\[\d+(?:,[ \t]*\d+)*\]")
+_LEADING_MARK = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+)")
 _HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t][^\n]*$", re.M)
 _OPENING_NAME = re.compile(r"[\"“‘'(]?([A-Z][\w’'-]+)\b")
 
@@ -109,6 +111,12 @@ def summary_sentences(text: str) -> list[str]:
     return out
 
 
+def readable(text: str) -> str:
+    """A source sentence as a reader sees it: without Markdown's emphasis, link targets
+    and a heading's or list item's mark ("**48,000 euros**" reads "48,000 euros")."""
+    return inline(_LEADING_MARK.sub("", text))
+
+
 def first_name(sentence: str) -> str | None:
     """The name a sentence speaks of first, if it opens with one ("Bob manages the shop."):
     whom its summary's next "he" or "she" is taken to mean."""
@@ -133,7 +141,7 @@ class Sources:
     def cite(self, start: int, end: int, text: str) -> Cited:
         i = bisect.bisect_right(self.starts, start) - 1
         read, base = self.reads[i], self.starts[i]
-        return Cited(read.label, read.place(start - base, end - base), text)
+        return Cited(read.label, read.place(start - base, end - base), readable(text))
 
 
 def verify(

@@ -172,3 +172,18 @@ def test_a_web_page_without_headings_is_not_all_its_title_page(run, tmp_path: Pa
     assert r.returncode == 0, r.stdout + r.stderr
     place = json.loads(r.stdout)[0]["evidence"][0]["place"]
     assert place != "title page" and place.startswith("characters")
+
+
+def test_evidence_reads_without_markdown_marks(run, tmp_path: Path):
+    """A new user's evidence read '"- The south lighthouse was *not* restored..."'."""
+    source = write(
+        tmp_path,
+        "notes.md",
+        "# Repairs\n\n- The south lighthouse was *not* restored.\n"
+        "- Repairs to the old pier will cost **40,000 euros**.\n",
+    )
+    summary = write(tmp_path, "summary.txt", "Repairs to the old pier will cost 40,000 euros.")
+    r = run("verify", summary, source, "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = json.loads(r.stdout)[0]["evidence"][0]["text"]
+    assert text == "Repairs to the old pier will cost 40,000 euros."
