@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import numpy as np  # llama-cpp-python's own dependency
 
 from longcli.errors import ModelError
+from longcli.models.gguf import is_gguf
 from longcli.places import data_dir
 
 Vector = tuple[float, ...]
@@ -37,7 +38,6 @@ OFF = "off"
 EMBEDDING_CTX = 512  # tokens: a statement or question is one sentence, BERT's limit is 512
 EMBEDDING_THREADS = 4  # a 22M-parameter model: more threads only wait on each other
 MEMO_TEXTS = 4096  # vectors kept per process (1.5 KiB each for a 384-dimension model)
-GGUF_MAGIC = b"GGUF"
 
 
 class Embedder(Protocol):
@@ -72,20 +72,12 @@ def find_embedding_model(setting: str | None) -> Path | None:
         return None
     if setting is not None and setting.strip() and setting.strip().lower() != AUTO:
         path = Path(setting).expanduser()
-        if not _is_gguf(path):
+        if not is_gguf(path):
             raise ModelError(f"embedding_model {path}: not a GGUF file")
         return path
     folder = data_dir() / EMBEDDING_DIR
     found = sorted(folder.glob("*.gguf")) if folder.is_dir() else []
-    return next((p for p in found if _is_gguf(p)), None)
-
-
-def _is_gguf(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(4) == GGUF_MAGIC
-    except OSError:
-        return False
+    return next((p for p in found if is_gguf(p)), None)
 
 
 class Memo:

@@ -149,6 +149,15 @@ class _Reader:
         raise ModelNotFoundError(f"{self.label}: corrupt GGUF header (value type {kind})")
 
 
+def is_gguf(path: Path) -> bool:
+    """Whether `path` is a readable file that starts as a GGUF file does."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == GGUF_MAGIC
+    except OSError:
+        return False
+
+
 def read_gguf_metadata(path: Path) -> dict[str, Any]:
     """The key/value metadata of a GGUF file; long arrays become their length."""
     label = str(path)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from longcli.models.gguf import GGUF_MAGIC
+from longcli.models.gguf import is_gguf
 from longcli.text.reader_libraries import extra_install
 
 OLLAMA_MODEL_LAYER = "application/vnd.ollama.image.model"
@@ -49,14 +49,6 @@ class Discovery:
 
 def _home() -> Path:
     return Path(os.environ.get("HOME") or Path.home())
-
-
-def _is_gguf(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(4) == GGUF_MAGIC
-    except OSError:
-        return False
 
 
 def _first_part(name: str) -> bool:
@@ -153,7 +145,7 @@ def _ollama_model(
         discovery.notes.append(f"skipped an unreadable Ollama manifest: {manifest}")
         return None
     blob = root / "blobs" / str(digest).replace(":", "-")
-    if not _is_gguf(blob):
+    if not is_gguf(blob):
         return None
     short = model if namespace == "library" else f"{namespace}/{model}"
     if registry != OLLAMA_DEFAULT_REGISTRY:
@@ -187,7 +179,7 @@ def _folder(discovery: Discovery, roots: list[Path], store: str, prefix: str) ->
             discovery.notes.append(f"could not read {store}'s folder {root}: {exc.strerror}")
             continue
         for path in files:
-            if path.is_file() and _first_part(path.name) and _is_gguf(path):
+            if path.is_file() and _first_part(path.name) and is_gguf(path):
                 relative = path.relative_to(root).as_posix()
                 yield Found(f"{prefix}:{relative}", path.stem, store, path)
 
