@@ -76,22 +76,26 @@ class Pool:
         readable = len(self.sentences) - len(self.rough | skip) > 0
         excluded = skip | self.rough if readable else skip
         leads = [i for i, g in enumerate(self.groups) if g == LEAD_GROUP]
-        if self.focus:
-            scored, positions = self._retrieved(scored, positions)
-            answers = self._answers(budget, cost, excluded | set(leads))
+        if self.focus:  # BM25 over the sentences once, for both uses of it
+            raw = retrieval.scores(retrieval.query(self.focus), self.sentences)
+            scored, positions = self._retrieved(raw, scored, positions)
+            answers = self._answers(raw, budget, cost, excluded | set(leads))
             leads = sorted(leads + answers)
         overshoot = LENGTH_OVERSHOOT if reader_length else 0.0  # --words, not a context
         return spread(self.sentences, budget, cost, scored, positions, leads, excluded, overshoot)
 
     def _answers(
-        self, budget: int, cost: Callable[[str], int], taken: Collection[int]
+        self,
+        raw: Sequence[float],
+        budget: int,
+        cost: Callable[[str], int],
+        taken: Collection[int],
     ) -> list[int]:
         """-i: the sentences that match it best (at least ANSWER_MIN of the best score),
         best first, within ANSWER_SHARE of the budget: chosen before any other, as the
         lead is, because the answer is often a sentence the rest of the text does not echo
         (the Pequod sinking), which no weighting of centrality brings in."""
-        q = retrieval.query(self.focus or "")
-        hits = retrieval.ranked(q, self.sentences)
+        hits = retrieval.hits(raw)
         room, chosen = ANSWER_SHARE * budget, list[int]()
         for hit in hits:
             if hit.score < ANSWER_MIN * hits[0].score:
@@ -107,13 +111,12 @@ class Pool:
         return chosen
 
     def _retrieved(
-        self, scored: list[Scored], positions: list[float]
+        self, raw: Sequence[float], scored: list[Scored], positions: list[float]
     ) -> tuple[list[Scored], list[float]]:
         """-i: the key-sentence scores raised where a sentence (or its neighbour) answers
         the query; and, when it matches anywhere, one part, so the answer is not crowded
         out by every tenth of the text taking its share."""
-        q = retrieval.query(self.focus or "")
-        relevance = retrieval.relevance(q, self.sentences)
+        relevance = retrieval.spread_relevance(raw)
         if not any(relevance):
             return scored, positions
         raised = [Scored(s.index, s.score * (1 + RETRIEVAL_WEIGHT * relevance[s.index]),

@@ -84,13 +84,16 @@ def scores(q: Query, sentences: Sequence[str]) -> list[float]:
 
 
 def relevance(q: Query, sentences: Sequence[str]) -> list[float]:
-    """Each sentence's relevance to the query, 0 to 1 (the best match): its own BM25
-    score's share of the best (to RELEVANCE_POWER), or NEIGHBOUR_SHARE of a neighbour's
-    when that is higher."""
-    raw = scores(q, sentences)
+    """Each sentence's relevance to the query, 0 to 1 (see `spread_relevance`)."""
+    return spread_relevance(scores(q, sentences))
+
+
+def spread_relevance(raw: Sequence[float]) -> list[float]:
+    """Relevance from BM25 `scores`: each sentence's own score's share of the best (to
+    RELEVANCE_POWER), or NEIGHBOUR_SHARE of a neighbour's when that is higher."""
     top = max(raw, default=0.0)
     if top <= 0:
-        return [0.0] * len(sentences)
+        return [0.0] * len(raw)
     own = [(x / top) ** RELEVANCE_POWER for x in raw]
     spread = list(own)
     for i, x in enumerate(own):
@@ -110,7 +113,12 @@ class Hit:
 
 def ranked(q: Query, sentences: Sequence[str], limit: int | None = None) -> list[Hit]:
     """The sentences that share a word with the query, best first (ties in text order)."""
-    found = [Hit(i, s) for i, s in enumerate(scores(q, sentences)) if s > 0]
+    return hits(scores(q, sentences), limit)
+
+
+def hits(raw: Sequence[float], limit: int | None = None) -> list[Hit]:
+    """The sentences with a BM25 score (`scores`) above 0, best first (ties in order)."""
+    found = [Hit(i, s) for i, s in enumerate(raw) if s > 0]
     found.sort(key=lambda h: (-h.score, h.index))
     return found[:limit] if limit is not None else found
 
