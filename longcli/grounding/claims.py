@@ -246,12 +246,22 @@ def subjects(passage: str) -> list[str]:
     """Names in a passage, with a capitalised first word that may be one ("Mara found"),
     which `mentions` leaves out (any sentence starts with a capital)."""
     found = _names(passage)
-    first = MENTION_TOKEN.match(passage.lstrip("\"“'‘( "))
-    if first and first.group()[0].isupper():
-        word = _normal(first.group())
-        if word not in _NOT_NAMES and word not in CLAIM_STOPWORDS and not word.endswith("ly"):
-            found.append(word)
+    first = opening_name(passage)
+    if first is not None:
+        found.append(first)
     return found
+
+
+def opening_name(passage: str) -> str | None:
+    """A passage's capitalised first word when it may be a name ("Mara found"; not "The",
+    "Later", "Finally"), as compared (lower case, no possessive); else None."""
+    first = MENTION_TOKEN.match(passage.lstrip("\"“'‘( "))
+    if first is None or not first.group()[0].isupper():
+        return None
+    word = _normal(first.group())
+    if word in _NOT_NAMES or word in CLAIM_STOPWORDS or word.endswith("ly"):
+        return None
+    return word
 
 
 def unsupported_reason(sentence: str, passages: Passages) -> str | None:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from longcli.errors import InputError
 from longcli.grounding.cite import describe_place
+from longcli.grounding.claims import opening_name
 from longcli.grounding.support import MIN_COVERAGE, SourceIndex, Support, Why
 from longcli.text.decode import Source
 from longcli.text.documents import InputFormat, Mark, open_document
 from longcli.text.layout import inline
-from longcli.text.names import NOT_NAMES
 from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import has_words
 
@@ -30,7 +30,6 @@ _SOURCES_LIST = re.compile(r"\n[ \t]*Sources[ \t]*\n(?:[ \t]*\d+\.[ \t][^\n]*(?:
 _CITE_MARKER = re.compile(r"[ \t]?\[\d+(?:,[ \t]*\d+)*\]")
 _LEADING_MARK = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+)")
 _HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t][^\n]*$", re.M)
-_OPENING_NAME = re.compile(r"[\"“‘'(]?([A-Z][\w’'-]+)\b")
 
 
 @dataclass(frozen=True)
@@ -117,15 +116,6 @@ def readable(text: str) -> str:
     return inline(_LEADING_MARK.sub("", text))
 
 
-def first_name(sentence: str) -> str | None:
-    """The name a sentence speaks of first, if it opens with one ("Bob manages the shop."):
-    whom its summary's next "he" or "she" is taken to mean."""
-    match = _OPENING_NAME.match(sentence)
-    if match is None or match.group(1).lower() in NOT_NAMES:
-        return None
-    return match.group(1)
-
-
 class Sources:
     """The sources joined in order, indexed once for the support check."""
 
@@ -161,7 +151,7 @@ def verify(
     doer: str | None = None
     for n, sentence in enumerate(sentences, 1):
         verdict: Support = sources.index.support(sentence, min_coverage, doer)
-        doer = first_name(sentence) or doer
+        doer = opening_name(sentence) or doer  # whom its next "he" or "she" is taken to mean
         cited = tuple(sources.cite(e.start, e.end, e.text) for e in verdict.evidence)
         checked.append(Checked(sentence, verdict.why, verdict.detail, verdict.coverage, cited))
         if progress is not None:
