@@ -28,6 +28,18 @@ from longcli.summarize.results import ChunkRecord
 from longcli.text.chunks import Chunk
 
 
+def chunk_grounds(ctx: RunContext, chunk: Chunk, previous: str | None = None) -> Grounds:
+    """What a summary of one chunk may draw on: the chunk and --instructions, with the
+    summary before it as context (allowed, not to be echoed); shorter than the chunk."""
+    return Grounds(
+        [chunk.text, ctx.opts.instructions or ""],
+        previous,
+        compress_from=chunk.text,
+        language=ctx.templates.target(),
+        summary=True,
+    )
+
+
 def map_one(ctx: RunContext, chunk: Chunk, previous: str | None) -> Node:
     """A chunk's summary, in the budget's summary size; `previous` the context."""
     b, o = ctx.budget, ctx.opts
@@ -42,13 +54,7 @@ def map_one(ctx: RunContext, chunk: Chunk, previous: str | None) -> Node:
         build=build,
         words=b.summary_words,
         max_tokens=b.summary_tokens,
-        grounds=Grounds(
-            [chunk.text, o.instructions or ""],
-            previous,
-            compress_from=chunk.text,
-            language=ctx.templates.target(),
-            summary=True,
-        ),
+        grounds=chunk_grounds(ctx, chunk, previous),
         fallback=fallback(ctx, pool, b.summary_tokens),
     )
     return ctx.ask(request, pool)
@@ -68,12 +74,7 @@ def single(ctx: RunContext, chunk: Chunk) -> Node:
         build=build,
         words=o.words,
         max_tokens=b.final_tokens,
-        grounds=Grounds(
-            [chunk.text, o.instructions or ""],
-            compress_from=chunk.text,
-            language=ctx.templates.target(),
-            summary=True,
-        ),
+        grounds=chunk_grounds(ctx, chunk),
         fallback=fallback(ctx, pool, o.words, final=True),
     )
     return ctx.ask(request, pool)
