@@ -90,11 +90,10 @@ ALWAYS_F32 = ("position_embd.weight", "token_types.weight")
 
 
 def default_out(ftype: str) -> Path:
-    from longcli.backends.embedding import EMBEDDING_DIR
-    from longcli.places import data_dir
+    from longcli.models.locate import embedding_dir
 
     # where the chat's `embedding_model: auto` looks (longcli/backends/embedding.py)
-    return data_dir() / EMBEDDING_DIR / MODEL_NAME.format(ftype=ftype)
+    return embedding_dir() / MODEL_NAME.format(ftype=ftype)
 
 
 # -- the checkpoint ------------------------------------------------------------------------

@@ -28,11 +28,10 @@ import numpy as np  # llama-cpp-python's own dependency
 
 from longcli.errors import ModelError
 from longcli.models.gguf import is_gguf
-from longcli.places import data_dir
+from longcli.models.locate import embedding_dir
 
 Vector = tuple[float, ...]
 
-EMBEDDING_DIR = "embedding"  # under the data dir: where `auto` looks for a model
 AUTO = "auto"
 OFF = "off"
 EMBEDDING_CTX = 512  # tokens: a statement or question is one sentence, BERT's limit is 512
@@ -66,7 +65,7 @@ def unit(vector: Sequence[float]) -> Vector:
 
 
 def find_embedding_model(setting: str | None) -> Path | None:
-    """The embedding GGUF to use: the setting's path; for `auto` (or unset) the first GGUF
+    """The embedding GGUF to use: the setting's path; for `auto` (or unset) the newest GGUF
     in `<data dir>/embedding/`, if any; None for `off` or when there is none."""
     if setting is not None and setting.strip().lower() == OFF:
         return None
@@ -75,9 +74,10 @@ def find_embedding_model(setting: str | None) -> Path | None:
         if not is_gguf(path):
             raise ModelError(f"embedding_model {path}: not a GGUF file")
         return path
-    folder = data_dir() / EMBEDDING_DIR
-    found = sorted(folder.glob("*.gguf")) if folder.is_dir() else []
-    return next((p for p in found if is_gguf(p)), None)
+    folder = embedding_dir()
+    found = [p for p in folder.glob("*.gguf") if is_gguf(p)] if folder.is_dir() else []
+    # the newest placed (`models pull --embedding` touches its link), then by name
+    return max(found, key=lambda p: (p.lstat().st_mtime, p.name), default=None)
 
 
 class Memo:

@@ -6,12 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from longcli.backends.tuning import TuningReport
-from longcli.models.catalog import ModelDescription, ModelEntry, Recommendation, language_name
+from longcli.models.catalog import (
+    EmbeddingRecommendation,
+    ModelDescription,
+    ModelEntry,
+    Recommendation,
+    language_name,
+)
 from longcli.models.footprint import KV_TYPES, format_bytes
 
 
-def pull_command(repo: str, file: str) -> str:
-    return f"longcli models pull {repo} {file}"
+def pull_command(repo: str, file: str, embedding: bool = False) -> str:
+    return f"longcli models pull {repo} {file}" + (" --embedding" if embedding else "")
 
 
 # -- models info ----------------------------------------------------------------------------
@@ -127,11 +133,11 @@ def recommendation_json(r: Recommendation) -> dict[str, Any]:
     }
 
 
-def _languages(r: Recommendation, shown: int = 6) -> str:
+def _languages(languages: tuple[str, ...], shown: int = 6) -> str:
     """'English', 'en de fr it pt hi es th', or 'en zh fr es pt de +18' (JSON has all)."""
-    if not r.multilingual:
-        return language_name(r.languages[0])
-    codes = list(r.languages)
+    if len(languages) <= 1:
+        return language_name(languages[0]) if languages else ""
+    codes = list(languages)
     more = f" +{len(codes) - shown}" if len(codes) > shown + 2 else ""
     return " ".join(codes if not more else codes[:shown]) + more
 
@@ -147,11 +153,46 @@ def render_recommended(rows: list[Recommendation]) -> str:
         lines.append(
             f"{r.name:<{width}} {format_bytes(r.size_bytes):>9} {r.context:>8} "
             f"{format_bytes(r.ram_bytes):>10}  {'yes' if r.fits else 'no':<4}  "
-            f"{r.license:<{licence}} {_languages(r):<24} {r.note}"
+            f"{r.license:<{licence}} {_languages(r.languages):<24} {r.note}"
         )
     lines += ["", "Pull one (it goes into the Hugging Face cache, shared with other tools):"]
     pulls = [f"  {pull_command(r.repo, r.file)}" for r in rows if r.fits]
     lines += pulls or ["  (none fits the memory here)"]
+    return "\n".join(lines) + "\n"
+
+
+def embedding_json(r: EmbeddingRecommendation) -> dict[str, Any]:
+    """One curated sentence-embedding model as recommended.yaml has it."""
+    return {
+        "name": r.name,
+        "repo": r.repo,
+        "file": r.file,
+        "size_gb": round(r.size_bytes / 1e9, 3),
+        "license": r.license,
+        "languages": list(r.languages),
+        "dimensions": r.dimensions,
+        "note": r.note,
+        "pull": pull_command(r.repo, r.file, embedding=True),
+    }
+
+
+def render_embedding(rows: list[EmbeddingRecommendation]) -> str:
+    """The embedding models, for the chat's memory: match what you said by meaning."""
+    width = max([5, *(len(r.name) for r in rows)])
+    licence = max([7, *(len(r.license) for r in rows)])
+    lines = [
+        "Sentence-embedding models (the chat finds what you told it by meaning; "
+        "setting embedding_model):",
+        f"{'model':<{width}} {'size':>9} {'dims':>5}  {'licence':<{licence}} "
+        f"{'languages':<24} note",
+    ]
+    for r in rows:
+        lines.append(
+            f"{r.name:<{width}} {format_bytes(r.size_bytes):>9} {r.dimensions:>5}  "
+            f"{r.license:<{licence}} {_languages(r.languages):<24} {r.note}"
+        )
+    lines += ["", "Pull one (auto then uses it):"]
+    lines += [f"  {pull_command(r.repo, r.file, embedding=True)}" for r in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -137,8 +137,26 @@ class Recommendation:
         return len(self.languages) > 1
 
 
+EMBEDDING_KIND = "embedding"  # recommended.yaml's `kind` of a sentence-embedding model
+
+
+@dataclass(frozen=True)
+class EmbeddingRecommendation:
+    """A curated sentence-embedding model (recommended.yaml, `kind: embedding`): what the
+    chat's memory matches meanings with. It writes nothing, so no context or KV cache."""
+
+    name: str
+    repo: str
+    file: str
+    size_bytes: int
+    license: str
+    languages: tuple[str, ...]
+    dimensions: int
+    note: str
+
+
 def curated() -> list[dict[str, Any]]:
-    """recommended.yaml as data."""
+    """recommended.yaml as data: writers and embedding models alike."""
     from importlib import resources
 
     from longcli.config import parse_yaml
@@ -154,6 +172,8 @@ def recommended(batch: int, budget_bytes: int | None) -> list[Recommendation]:
 
     rows = []
     for e in curated():
+        if e.get("kind") == EMBEDDING_KIND:
+            continue
         layers, kv_heads, head_dim, vocab = e["layers"], e["kv_heads"], e["head_dim"], e["vocab"]
         shape = KvShape(layers, (kv_heads,) * layers, head_dim, head_dim, vocab)
         size = int(e["size_gb"] * 1e9)
@@ -177,6 +197,25 @@ def recommended(batch: int, budget_bytes: int | None) -> list[Recommendation]:
             )
         )
     return rows
+
+
+def embedding_recommended() -> list[EmbeddingRecommendation]:
+    """The curated sentence-embedding models, smallest first."""
+    rows = [
+        EmbeddingRecommendation(
+            name=str(e["name"]),
+            repo=str(e["repo"]),
+            file=str(e["file"]),
+            size_bytes=int(e["size_gb"] * 1e9),
+            license=str(e["license"]),
+            languages=tuple(str(x) for x in e.get("languages") or ["en"]),
+            dimensions=int(e["dimensions"]),
+            note=str(e["note"]),
+        )
+        for e in curated()
+        if e.get("kind") == EMBEDDING_KIND
+    ]
+    return sorted(rows, key=lambda r: r.size_bytes)
 
 
 def suggest_for_language(language: str, model: ModelInfo | None = None) -> str | None:

@@ -33,6 +33,40 @@ def models_dir() -> Path:
     return data_dir() / "models"
 
 
+EMBEDDING_DIR = "embedding"  # under the data dir: where the `auto` embedding model is found
+
+
+def embedding_dir() -> Path:
+    """Where `embedding_model: auto` looks, and `models pull --embedding` puts a model."""
+    from longcli.places import data_dir
+
+    return data_dir() / EMBEDDING_DIR
+
+
+def place_embedding_model(path: Path) -> Path:
+    """Make the GGUF at `path` (a file in the hub cache) the one `auto` uses: a link to it
+    in embedding_dir(), newest there, so no second copy of hundreds of MB; a copy where
+    links cannot be made. Returns the placed path."""
+    import os
+    import shutil
+
+    folder = embedding_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.is_symlink() or target.exists():
+        if target.resolve() == path.resolve():
+            os.utime(target, follow_symlinks=False)  # newest again: auto takes it
+            return target
+        target.unlink()
+    try:
+        target.symlink_to(path.resolve())
+    except OSError:  # no links here (some Windows setups)
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(path, partial)
+        partial.replace(target)
+    return target
+
+
 STORE_PREFIXES = ("hf:", "ollama:", "lmstudio:", "llamacpp:")
 
 

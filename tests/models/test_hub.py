@@ -151,6 +151,33 @@ def test_pull_downloads_into_the_shared_cache_checks_it_and_aliases_it(
     assert [s for s in hub.seen if s.method == "GET" and "/resolve/" in s.path] == gets
 
 
+def test_pull_embedding_makes_it_the_model_auto_finds_newest_first(
+    run, hub: Hub, private_user_dirs
+):
+    from longcli.backends.embedding import find_embedding_model
+    from longcli.models.locate import embedding_dir
+
+    assert find_embedding_model("auto") is None
+    first = run("models", "pull", REPO, "tiny-Q4_K_M.gguf", "--embedding")
+    assert first.returncode == 0, first.stderr
+    assert "matches meanings with tiny-Q4_K_M.gguf" in first.stderr
+    placed = find_embedding_model("auto")
+    assert placed == embedding_dir() / "tiny-Q4_K_M.gguf"
+    assert placed.read_bytes() == hub_files()["tiny-Q4_K_M.gguf"]  # no second copy: a link
+    assert placed.resolve() == Path(first.stdout.strip()).resolve()
+    time.sleep(0.01)  # mtimes apart on coarse file systems
+    second = run("models", "pull", REPO, "tiny-Q8_0.gguf", "--embedding")
+    assert second.returncode == 0, second.stderr
+    assert find_embedding_model("auto") == embedding_dir() / "tiny-Q8_0.gguf"
+    time.sleep(0.01)
+    again = run("models", "pull", REPO, "tiny-Q4_K_M.gguf", "--embedding")  # back to the first
+    assert again.returncode == 0 and find_embedding_model("auto") == placed
+    assert sorted(p.name for p in embedding_dir().iterdir()) == [
+        "tiny-Q4_K_M.gguf",
+        "tiny-Q8_0.gguf",
+    ]
+
+
 def test_the_default_quant_and_a_split_model_fetched_whole(run, hub: Hub):
     one = run("models", "pull", REPO)  # Q4_K_M, but two files match: name it
     assert one.returncode == 2 and "2 files" in one.stderr and "match q4_k_m" in one.stderr
@@ -304,3 +331,19 @@ def test_recommendations_have_the_shape_the_table_needs(run):
         assert isinstance(row["fits"], bool) and row["ram_at_8k_bytes"] > row["size_gb"] * 1e9
     text = run("models", "recommend").stdout
     assert "RAM at 8k" in text and "longcli models pull" in text
+    assert "Sentence-embedding models" in text and "--embedding" in text
+
+
+def test_embedding_recommendations_include_a_multilingual_one_with_its_size(run):
+    r = run("models", "recommend", "--embedding", "--json")
+    rows = json.loads(r.stdout)
+    assert len(rows) >= 2 and [row["size_gb"] for row in rows] == sorted(
+        row["size_gb"] for row in rows
+    )
+    for row in rows:
+        assert row["repo"].count("/") == 1 and row["file"].endswith(".gguf")
+        assert row["dimensions"] > 0 and row["license"] and 0 < row["size_gb"] < 10
+        assert row["pull"] == f"longcli models pull {row['repo']} {row['file']} --embedding"
+    assert any(len(row["languages"]) > 10 for row in rows)  # one for the user's language
+    chat = json.loads(run("models", "recommend", "--json").stdout)
+    assert not {row["name"] for row in chat} & {row["name"] for row in rows}

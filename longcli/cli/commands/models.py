@@ -82,6 +82,14 @@ def models_pull(
     force: Annotated[
         bool, typer.Option("--force", help="Pull it even if it will not fit in memory here.")
     ] = False,
+    embedding: Annotated[
+        bool,
+        typer.Option(
+            "--embedding",
+            help="It is a sentence-embedding model: make it the one the chat matches "
+            "meanings with (embedding_model: auto).",
+        ),
+    ] = False,
     quiet: o.Quiet = False,
 ) -> None:
     """Download a GGUF model from the Hugging Face Hub, into the cache other tools share.
@@ -93,12 +101,14 @@ def models_pull(
     Examples:
       longcli models pull Qwen/Qwen2.5-3B-Instruct-GGUF --quant Q4_K_M --alias qwen
       longcli models pull bartowski/Llama-3.2-3B-Instruct-GGUF Llama-3.2-3B-Instruct-Q4_K_M.gguf
+      longcli models pull Qwen/Qwen3-Embedding-0.6B-GGUF Qwen3-Embedding-0.6B-Q8_0.gguf --embedding
     """
     from longcli.backends.engine import ram_budget
     from longcli.cli.render import DownloadProgress
     from longcli.models.catalog import add_alias
     from longcli.models.footprint import format_bytes
     from longcli.models.hub import plan_pull, pull, refuse_too_big
+    from longcli.models.locate import place_embedding_model
 
     out = streams(quiet)
     settings = o.load(Flags(), out)
@@ -112,26 +122,51 @@ def models_pull(
     if alias:
         add_alias(alias, path)
         out.note(f"'{alias}' now means {path}")
+    if embedding:
+        placed = place_embedding_model(path)
+        out.note(f"the chat now matches meanings with {placed.name} (embedding_model: auto)")
+        if settings.embedding_model not in (None, "", "auto"):
+            out.warn(f"embedding_model is set to {settings.embedding_model}: auto is not used")
     out.result(f"{path}\n")
 
 
 @app.command("recommend")
-def models_recommend(as_json: o.Json = False) -> None:
+def models_recommend(
+    as_json: o.Json = False,
+    embedding: Annotated[
+        bool,
+        typer.Option("--embedding", help="Only the sentence-embedding models (for chat memory)."),
+    ] = False,
+) -> None:
     """A short list of current small instruct models that summarize and chat well, with
     the languages each writes, the RAM each needs at an 8k context, whether it fits this
-    machine, and the line that pulls it."""
+    machine, and the line that pulls it; then the sentence-embedding models the chat's
+    memory can match meanings with."""
     import json
 
     from longcli.backends.engine import ram_budget
-    from longcli.cli.render_models import recommendation_json, render_recommended
-    from longcli.models.catalog import recommended
+    from longcli.cli.render_models import (
+        embedding_json,
+        recommendation_json,
+        render_embedding,
+        render_recommended,
+    )
+    from longcli.models.catalog import embedding_recommended, recommended
 
-    settings = o.load(Flags(), streams())
+    out = streams()
+    embedders = embedding_recommended()
+    if embedding:
+        if as_json:
+            out.result(json.dumps([embedding_json(r) for r in embedders], indent=2) + "\n")
+        else:
+            out.result(render_embedding(embedders))
+        return
+    settings = o.load(Flags(), out)
     rows = recommended(settings.batch, ram_budget(settings, offloaded=False))
     if as_json:
-        streams().result(json.dumps([recommendation_json(r) for r in rows], indent=2) + "\n")
+        out.result(json.dumps([recommendation_json(r) for r in rows], indent=2) + "\n")
     else:
-        streams().result(render_recommended(rows))
+        out.result(render_recommended(rows) + "\n" + render_embedding(embedders))
 
 
 @app.command("alias")
