@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from longcli.grounding.claims import Passages, claim_problems, claim_stems
 from longcli.grounding.commentary import assistant_phrase, licence_phrase, meta_phrase, quotations
@@ -54,6 +55,7 @@ __all__ = [
     "repeating", "restored_sentences", "words",
 ]  # fmt: skip
 
+INDEXED_SOURCES = 8  # the last texts indexed for the slot checks, kept for the next call
 PHRASE_WORDS = 8  # a repeated run of this many words is a loop
 # A summary's sentence is also held to its inputs' numbers, quantifiers and who-is-what
 # (grounding/support.py); a switch so the bench can measure it side by side.
@@ -218,12 +220,19 @@ def _slots(verdict: Verdict, texts: Sequence[str]) -> None:
     number given to another thing, a quantifier they lack, another doer, "X is NAME"."""
     if not SLOT_CHECKS:
         return
-    source = SourceIndex(SOURCE_GAP.join(t for t in texts if t))
+    source = source_index(SOURCE_GAP.join(t for t in texts if t))
     failing = verdict.failing()
     for i, sentence in enumerate(verdict.sentences):
         if i not in failing:
             for kind, detail in slot_problems(sentence, source):
                 verdict.problems.append(Problem(kind, i, detail))
+
+
+@lru_cache(maxsize=INDEXED_SOURCES)
+def source_index(text: str) -> SourceIndex:
+    """A text indexed for the support check, once: a retried call, the final summary's
+    check and `check_written` after `check` are held to the same inputs."""
+    return SourceIndex(text)
 
 
 def _translated(passages: Sequence[str], expected: str) -> bool:

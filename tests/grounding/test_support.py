@@ -231,3 +231,61 @@ def test_numbers_in_words_and_with_separators_in_other_languages():
     french = "La mairie a payé vingt mille euros. Le club possède un bateau à voile."
     assert supported(french, "La mairie a payé 20 000 euros.")
     assert why(french, "Le club possède un bateau à moteur.") is not Why.NUMBER  # "un": a
+
+
+# -- found by a fresh user: evidence stitched from far apart, a quantifier of another thing ----
+
+
+def test_evidence_for_one_sentence_comes_from_one_place_not_stitched_from_far_apart():
+    weather = " ".join(
+        f"On day {i} the gulls circled over the harbour in the grey wind." for i in range(40)
+    )
+    book = (
+        "Preface. The mill bakes bread every morning for the village. "
+        + weather
+        + " Chapter 3. Tom does not bake bread at the mill; he keeps the books."
+    )
+    index = SourceIndex(book)
+    flipped = index.support("Every morning, Tom bakes bread at the mill.")
+    assert not flipped.supported  # the preface's "every morning" no longer stands in for it
+    assert all(e.sentence > 40 for e in flipped.evidence) or all(
+        e.sentence < 5 for e in flipped.evidence
+    )  # one place: the preface or chapter 3, never both
+    assert index.support("Tom does not bake bread at the mill.").supported
+    near = index.support("Tom keeps the books and does not bake bread at the mill.")
+    assert near.supported
+
+
+def test_a_quantifier_must_belong_to_the_same_thing_in_the_source():
+    kitchen = (
+        "Alice and Tom run the kitchen. Alice plans to replace the deck oven, because both "
+        "ovens are old. Tom keeps the books."
+    )
+    index = SourceIndex(kitchen)
+    assert index.support("Alice and Tom both plan to replace the deck oven.").why is (
+        Why.QUANTIFIER
+    )
+    assert index.support("Both ovens are old.").supported
+    assert index.support(
+        "Alice plans to replace the deck oven because both ovens are old."
+    ).supported
+
+
+def test_a_summary_check_indexes_its_inputs_once(monkeypatch: pytest.MonkeyPatch):
+    from longcli.grounding import check as check_module
+
+    built: list[str] = []
+
+    class Counting(SourceIndex):
+        def __init__(self, text: str, lang: str | None = None) -> None:
+            built.append(text)
+            super().__init__(text, lang)
+
+    monkeypatch.setattr(check_module, "SourceIndex", Counting)
+    check_module.source_index.cache_clear()
+    grounds = check_module.Grounds([BAKERY], summary=True)
+    answer = "Alice plans to replace the deck oven. Tom keeps the books."
+    for _ in range(3):  # a retried call, then the final check: the same inputs
+        check_module.check(answer, grounds)
+        check_module.check_written(answer, [BAKERY], grounds)
+    assert len(built) == 1
