@@ -16,8 +16,12 @@ a dropped "not". This bench counts those, per document and method:
 - meaning changes: a summary sentence that is a shortening of its source sentence, where
   the deleted words hold a negation, a number or a name, or are not a whole clause
   (not set off by , ; : ( ) dashes or the sentence's end);
-- title named, tenths of the source represented, the source's 5 most frequent names
-  present, and length against --words (CJK counted in characters).
+- title named, tenths of the source (of a Project Gutenberg file: its body, less the licence)
+  represented, the source's 5 most frequent names
+  present, and length against --words (CJK counted in characters);
+- near-duplicates: summary sentences that repeat most of an earlier summary sentence's
+  content words (a reader reads the same thing twice);
+- for the long works of bench/works.py, the author named as well.
 
 Every summary sentence is aligned to its closest source sentence (most words in order,
 a word-level longest common subsequence), which feeds meaning changes and tenths.
@@ -26,18 +30,25 @@ a word-level longest common subsequence), which feeds meaning changes and tenths
     python bench/reader_quality.py --stories 3 --methods extractive --show
     python bench/reader_quality.py --methods extractive,auto --docs stories,readme --json
     python bench/reader_quality.py --smoke                  # seconds, built-in text, for CI
+    python bench/reader_quality.py --docs works-tune,works-heldout --methods extractive
+
+The long works (bench/works.py fetch) come in two halves: `works-tune`, the works rules may
+be tuned on, and `works-heldout`, reported but not read: --show prints no held-out summary
+unless --show-heldout is given too. The kinds are in the default --docs only when cached.
 
 Each summary comes from `python -m longcli summarize FILE --format json -q` in a fresh
 process with its own empty LONGCLI_CACHE_DIR, so seconds include start-up (~2 s) and no
 cached model calls. The metric functions are pure and importable.
 
 Data: ../shared/data (SQuALITY dev stories: Project Gutenberg texts, summaries CC BY 4.0;
-Pride and Prejudice; the sample PDFs and EPUB, CC-BY-SA) and this repository's README.md.
+Pride and Prejudice; the sample PDFs and EPUB, CC-BY-SA), this repository's README.md, and
+the long works that bench/works.py fetches into its cache.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -51,6 +62,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from xml.etree import ElementTree
 
@@ -59,7 +71,9 @@ from longcli.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
-DOC_KINDS = ("stories", "novel", "epub", "pdf", "readme")
+SHARED_KINDS = ("stories", "novel", "epub", "pdf", "readme")
+WORK_KINDS = ("works-tune", "works-heldout")  # bench/works.py's two halves
+DOC_KINDS = SHARED_KINDS + WORK_KINDS
 # Not readable by design (shared/data/docs/README.md): no text layer, encrypted.
 SKIPPED_DOCS = frozenset({"imagemagick-images.pdf", "libreoffice-writer-password.pdf"})
 
@@ -71,6 +85,8 @@ SPLICE_PIECE_SHARE = 0.8  # a leftover piece this well aligned elsewhere: a seco
 CANDIDATES = 8  # source sentences sharing most rare words, compared word by word
 TOP_NAMES = 5
 PARTS = 10
+NEAR_DUPLICATE_SHARE = 0.7  # this share of the shorter sentence's content words: a repeat
+NEAR_DUPLICATE_MIN_WORDS = 3  # fewer content words cannot say the same thing twice
 WRAPPED_LINE_CHARS = 50  # a line this long, ending in a letter, is hard-wrapped prose
 RUN_TIMEOUT_S = 3600
 
@@ -158,13 +174,16 @@ def fragment_reasons(
     author_lowercase: bool = False,
     starts_mid: bool = False,
     spliced: bool = False,
+    authored_end: bool = False,
 ) -> list[str]:
     """Why `sentence` is not a whole sentence to a reader ([] when it is).
 
     From the alignment with the source: `author_lowercase`, its source sentence itself
     starts with this lower-case word after a finished sentence ("longcli does not.");
     `starts_mid`, it starts inside a clause of its source sentence ("Earthman to go near
-    the place."); `spliced`, it joins pieces of two source sentences.
+    the place."); `spliced`, it joins pieces of two source sentences; `authored_end`, it
+    ends where its source sentence ends, so a last "an" is the author's ("Wüllersdorf sah
+    Innstetten an.", German), not a cut.
     """
     text = sentence.strip()
     reasons: list[str] = []
@@ -187,7 +206,7 @@ def fragment_reasons(
             reasons.append(f"ends on {last!r}")
         else:
             reasons.append("no end punctuation")
-    elif last in _ARTICLES:
+    elif last in _ARTICLES and not authored_end:
         reasons.append(f"ends on {last!r}")
     for opener, closer in ("()", "[]", "{}"):
         if text.count(opener) != text.count(closer):
@@ -736,6 +755,20 @@ def title_named(summary: str, titles: Sequence[str]) -> bool | None:
     return False
 
 
+_PG_START = re.compile(r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
+_PG_END = re.compile(r"^\s*(?:\*{3}\s*)?END OF (?:THE |THIS )?PROJECT GUTENBERG", re.I | re.M)
+
+
+def body_span(text: str) -> tuple[int, int]:
+    """Where the work itself lies: between a Project Gutenberg file's START and END lines
+    (its licence, a fifth of a short book, is no part a reader wants represented), else
+    the whole text."""
+    start = _PG_START.search(text)
+    begin = start.end() if start else 0
+    end = _PG_END.search(text, begin)
+    return begin, end.start() if end else len(text)
+
+
 def tenths_represented(offsets: Sequence[int], length: int, parts: int = PARTS) -> list[int]:
     """Which of `parts` equal parts of a text of `length` characters the offsets fall in."""
     if length <= 0:
@@ -776,6 +809,39 @@ def names_present(summary: str, names: Sequence[str]) -> list[str]:
     return [n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", summary)]
 
 
+def _content_words(sentence: str) -> set[str]:
+    keys = {token_key(t) for t in tokens(sentence)}
+    return {k for k in keys if k and k not in STOPWORDS and (len(k) > 2 or _CJK_CHAR.match(k))}
+
+
+def near_duplicates(sentences: Sequence[str], names: Sequence[str] = ()) -> list[str]:
+    """The sentences that repeat an earlier one: most of the shorter one's content words
+    (case-blind, CJK by character) are in the other. The source's main `names` do not
+    count: "Frau von Briest schwieg." does not repeat "Frau von Briest sah, daß ..."."""
+    left_out = {n.lower() for n in names}
+    seen: list[set[str]] = []
+    repeats = []
+    for sentence in sentences:
+        words = _content_words(sentence) - left_out
+        if len(words) >= NEAR_DUPLICATE_MIN_WORDS and any(
+            len(words & other) >= NEAR_DUPLICATE_SHARE * min(len(words), len(other))
+            for other in seen
+        ):
+            repeats.append(sentence)
+        if len(words) >= NEAR_DUPLICATE_MIN_WORDS:
+            seen.append(words)
+    return repeats
+
+
+def author_named(summary: str, author: str | None) -> bool | None:
+    """Whether the summary names the author (the last word of the name will do: "Fontane");
+    None when the document has no known author."""
+    if not author:
+        return None
+    last = author.split()[-1]
+    return re.search(rf"(?<!\w){re.escape(last)}(?!\w)", summary) is not None
+
+
 def summary_length(summary: str) -> int:
     """Words, or for a summary that is mostly CJK, CJK characters plus other words."""
     cjk = len(_CJK_CHAR.findall(summary))
@@ -813,6 +879,8 @@ class ReaderScore:
     target_words: int
     from_source: int  # summary sentences found in the source (>= 90% of words, in order)
     debris_kinds: dict[str, int] = field(default_factory=dict)
+    duplicates: list[str] = field(default_factory=list)
+    author_named: bool | None = None
 
     @property
     def tenths_share(self) -> float:
@@ -872,19 +940,30 @@ def after_title(sentence: str, titles: Sequence[str]) -> str | None:
         if not name or not lowered.startswith(name):
             continue
         rest = sentence[len(name) :]
-        if rest and rest[0] not in ":,;.—–":
+        if rest and rest.lstrip(" ")[:1] not in ":,;.—–":
             continue
+        dashed = rest.lstrip(" ")[:1] in "—–"
         rest = rest.lstrip(" :,;.—–-")
+        words = rest.split()
         if rest.startswith("by "):
-            words = rest.split()
-            i = 1  # a byline: capitalised names up to one ending a sentence ("Jr.", "Baum.")
-            while i < len(words) and words[i][:1].isupper():
-                i += 1
-                if words[i - 1].endswith(".") and not _INITIAL.fullmatch(words[i - 1]):
-                    break
-            rest = " ".join(words[i:])
+            rest = " ".join(words[_byline_end(words, 1) :])
+        elif dashed and words and _byline_end(words, 0) == len(words):
+            rest = ""  # "Effi Briest — Theodor Fontane.": the author's name alone
         return rest.strip()
     return None
+
+
+_NAME_PARTICLES = frozenset("de di da del von van der le la du".split())
+
+
+def _byline_end(words: Sequence[str], i: int) -> int:
+    """Where a byline's names end: capitalised words ("Mary", "(Godwin)") and particles
+    ("de", "von"), up to one ending a sentence ("Jr." is an initial, "Baum." an end)."""
+    while i < len(words) and (words[i].lstrip("(")[:1].isupper() or words[i] in _NAME_PARTICLES):
+        i += 1
+        if words[i - 1].endswith(".") and not _INITIAL.fullmatch(words[i - 1]):
+            break
+    return i
 
 
 def read_sentence(
@@ -907,13 +986,23 @@ def read_sentence(
         spliced = _spliced(sentence, "" if glued else head, tail, alignment, index)
         author_lowercase = _author_lowercase(index, alignment, sentence)
         starts_mid = _starts_mid(index, alignment)
+    from_source = bool(alignment and alignment.share >= EXTRACTED_SHARE)
+    authored_end = False
+    if alignment and from_source:
+        original = index.sentences[alignment.source][1]
+        authored_end = _ends_sentence(original) and (
+            _word_keys(original)[-1:] == _word_keys(sentence)[-1:]
+        )
     fragment = fragment_reasons(
-        sentence, author_lowercase=author_lowercase, starts_mid=starts_mid, spliced=spliced
+        sentence,
+        author_lowercase=author_lowercase,
+        starts_mid=starts_mid,
+        spliced=spliced,
+        authored_end=authored_end,
     )
     debris = debris_kinds(sentence, furniture, head)
     meaning: list[str] = []
     marked = ""
-    from_source = bool(alignment and alignment.share >= EXTRACTED_SHARE)
     # A fragment is a visible break, counted once; a meaning change is the one a reader
     # cannot see: a whole-looking sentence that no longer says what its source said.
     if alignment and from_source and not fragment:
@@ -933,6 +1022,7 @@ def score_summary(
     words: int = 250,
     furniture: Furniture | None = None,
     names: Sequence[str] | None = None,
+    author: str | None = None,
 ) -> ReaderScore:
     """Score `summary` of `source` as a reader would (pass a SourceIndex, the furniture and
     the names to score many summaries of one long source without recomputing them)."""
@@ -942,6 +1032,7 @@ def score_summary(
     sentences = [s.text for s in split_sentences(summary)]
     readings = [(s, read_sentence(s, index, furniture, titles)) for s in sentences]
     kinds = Counter(kind for _, r in readings for kind in r.debris)
+    begin, end = body_span(index.text)
     return ReaderScore(
         sentences=len(sentences),
         fragments=[Flag(s, r.fragment) for s, r in readings if r.fragment],
@@ -950,7 +1041,12 @@ def score_summary(
         title=next((t for t in titles if t), None),
         title_named=title_named(summary, titles),
         tenths=tenths_represented(
-            [r.offset for _, r in readings if r.offset is not None], len(index.text)
+            [
+                r.offset - begin
+                for _, r in readings
+                if r.offset is not None and begin <= r.offset < end
+            ],
+            end - begin,
         ),
         names=names,
         names_found=names_present(summary, names),
@@ -958,6 +1054,8 @@ def score_summary(
         target_words=words,
         from_source=sum(1 for _, r in readings if r.from_source),
         debris_kinds=dict(kinds),
+        duplicates=near_duplicates(sentences, names),
+        author_named=author_named(summary, author),
     )
 
 
@@ -975,14 +1073,16 @@ class Document:
     words: int
     titles: list[str]
     text: str = ""
+    author: str | None = None
+    encoding: str | None = None  # passed to longcli as --encoding when set
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, encoding: str | None = None) -> str:
     """The document's text as `longcli summarize` reads it (the same readers)."""
     from longcli.text.decode import Source
     from longcli.text.documents import open_document
 
-    return "".join(open_document(Source(str(path), path)).blocks)
+    return "".join(open_document(Source(str(path), path), encoding=encoding).blocks)
 
 
 def metadata_title(path: Path) -> str | None:
@@ -1008,10 +1108,51 @@ def metadata_title(path: Path) -> str | None:
     return None
 
 
-def _document(label: str, kind: str, path: Path, words: int) -> Document:
-    text = read_text(path)
+def _document(
+    label: str, kind: str, path: Path, words: int, encoding: str | None = None
+) -> Document:
+    text = read_text(path, encoding)
     titles = [t for t in (metadata_title(path), document_title(text)) if t]
-    return Document(label, kind, path, words, titles, text)
+    return Document(label, kind, path, words, titles, text, encoding=encoding)
+
+
+def works_module() -> ModuleType:
+    """bench/works.py, loaded by path (the benches are scripts, not a package)."""
+    name = "longcli_bench_works"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("works.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def cached_work_kinds() -> list[str]:
+    """The works halves whose files are all in the cache (default --docs adds them)."""
+    works = works_module()
+    cache = works.cache_dir()
+    return [
+        kind
+        for kind in WORK_KINDS
+        if all((cache / w.filename).is_file() for w in works.works_in(works.Half(kind[6:])))
+    ]
+
+
+def load_works(kind: str, words: int) -> list[Document]:
+    """One half of bench/works.py's long works, checked against the manifest; raises the
+    manifest's WorksMissing (one line to show) when the cache lacks them."""
+    works = works_module()
+    cache = works.cache_dir()
+    docs = []
+    for work in works.works_in(works.Half(kind.removeprefix("works-"))):
+        path = works.cached_path(work, cache)
+        doc = _document(work.id, kind, path, words, work.encoding)
+        doc.titles = list(dict.fromkeys([work.title, *doc.titles]))
+        doc.author = work.author
+        docs.append(doc)
+    return docs
 
 
 def load_documents(
@@ -1036,6 +1177,9 @@ def load_documents(
                     docs.append(_document(path.name, kind, path, words))
     if "readme" in kinds:
         docs.append(_document("README.md (longcli)", "readme", ROOT / "README.md", words))
+    for kind in WORK_KINDS:
+        if kind in kinds:
+            docs.extend(load_works(kind, words))
     return docs
 
 
@@ -1053,6 +1197,7 @@ class Run:
     summary: str
     error: str | None = None
     score: ReaderScore | None = None
+    kind: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "score"}
@@ -1060,18 +1205,24 @@ class Run:
         return data
 
 
-def summarize(doc: Document, method: str, timeout_s: float = RUN_TIMEOUT_S) -> Run:
-    """Run `python -m longcli summarize` on the document, fresh cache, timed."""
+def summarize(
+    doc: Document, method: str, timeout_s: float = RUN_TIMEOUT_S, root: Path = ROOT
+) -> Run:
+    """Run `python -m longcli summarize` on the document, fresh cache, timed; `root` is the
+    checkout whose longcli runs (another one measures a baseline with the same bench)."""
     command = [
         sys.executable, "-m", "longcli", "summarize", str(doc.path),
         "--words", str(doc.words), "--method", method, "--format", "json", "-q",
+        *(["--encoding", doc.encoding] if doc.encoding else []),
     ]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="longcli-reader-cache-") as cache:
         env = {**os.environ, "LONGCLI_CACHE_DIR": cache}
+        if root != ROOT:
+            env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")])
         started = time.perf_counter()
         try:
             done = subprocess.run(
-                command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout_s
+                command, cwd=root, env=env, capture_output=True, text=True, timeout=timeout_s
             )
         except subprocess.TimeoutExpired:
             return Run(doc.label, method, doc.words, timeout_s, "", f"timed out ({timeout_s}s)")
@@ -1090,7 +1241,8 @@ def summarize(doc: Document, method: str, timeout_s: float = RUN_TIMEOUT_S) -> R
 
 HEADER = (
     f"{'document':34} {'method':10} {'sents':>5} {'frag':>4} {'debris':>6} {'quote':>5} "
-    f"{'mean.':>5} {'title':>5} {'tenths':>6} {'names':>5} {'len':>5} {'sec':>6}"
+    f"{'mean.':>5} {'dup':>3} {'title':>5} {'auth':>5} {'tenths':>6} {'names':>5} {'len':>5} "
+    f"{'sec':>6}"
 )
 
 
@@ -1109,7 +1261,8 @@ def row_text(run: Run) -> str:
         return f"{start} error: {run.error}"
     return (
         f"{start} {s.sentences:5d} {len(s.fragments):4d} {s.debris_count:6d} {s.quote_count:5d} "
-        f"{len(s.meaning):5d} {_yes_no(s.title_named):>5} {_percent(s.tenths_share):>6} "
+        f"{len(s.meaning):5d} {len(s.duplicates):3d} {_yes_no(s.title_named):>5} "
+        f"{_yes_no(s.author_named):>5} {_percent(s.tenths_share):>6} "
         f"{_percent(s.names_share):>5} {s.length_ratio:5.2f} {run.seconds:6.1f}"
     )
 
@@ -1121,6 +1274,7 @@ def totals(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
     for method in dict.fromkeys(r.method for r in runs):
         scored = [r.score for r in runs if r.method == method and r.score]
         named = [s.title_named for s in scored if s.title_named is not None]
+        authors = [s.author_named for s in scored if s.author_named is not None]
         names = [s.names_share for s in scored if s.names_share is not None]
         kinds: Counter[str] = Counter()
         for s in scored:
@@ -1133,6 +1287,9 @@ def totals(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
             "debris": sum(s.debris_count for s in scored),
             "stray_quotes": sum(s.quote_count for s in scored),
             "meaning": sum(len(s.meaning) for s in scored),
+            "duplicates": sum(len(s.duplicates) for s in scored),
+            "authors_named": sum(authors),
+            "authors": len(authors),
             "titles_named": sum(named),
             "titles": len(named),
             "tenths": sum(s.tenths_share for s in scored) / max(len(scored), 1),
@@ -1152,11 +1309,12 @@ def print_table(runs: Sequence[Run]) -> None:
     for method, t in totals(runs).items():
         label = f"TOTAL ({t['documents']} docs)"
         titles = f"{t['titles_named']}/{t['titles']}"
+        authors = f"{t['authors_named']}/{t['authors']}" if t["authors"] else "-"
         print(
             f"{label:34} {method[:10]:10} {t['sentences']:5d} {t['fragments']:4d} "
-            f"{t['debris']:6d} {t['stray_quotes']:5d} {t['meaning']:5d} {titles:>5} "
-            f"{_percent(t['tenths']):>6} {_percent(t['names']):>5} {t['length_ratio']:5.2f} "
-            f"{t['seconds']:6.1f}"
+            f"{t['debris']:6d} {t['stray_quotes']:5d} {t['meaning']:5d} {t['duplicates']:3d} "
+            f"{titles:>5} {authors:>5} {_percent(t['tenths']):>6} {_percent(t['names']):>5} "
+            f"{t['length_ratio']:5.2f} {t['seconds']:6.1f}"
         )
         if t["debris_kinds"]:
             print(
@@ -1164,8 +1322,9 @@ def print_table(runs: Sequence[Run]) -> None:
                 + ", ".join(f"{k} {n}" for k, n in t["debris_kinds"].items())
             )
     print(
-        "frag, debris, quote, mean.: summary sentences with a fragment sign, with debris, "
-        "with a stray quote mark, with a meaning change\ntitle: named in the summary; "
+        "frag, debris, quote, mean., dup: summary sentences with a fragment sign, with debris, "
+        "with a stray quote mark, with a meaning change, repeating an earlier one\n"
+        "title, auth: the title, the author (long works) named in the summary; "
         "tenths: of the source, with a summary sentence from it; names: of the source's 5 "
         "most frequent, in the summary; len: words / --words; sec: wall time of the run"
     )
@@ -1186,6 +1345,8 @@ def show(run: Run) -> None:
             print(f"  [{label}] {'; '.join(flag.reasons)}\n      {flag.sentence}")
             if flag.source:
                 print(f"      source: {flag.source}")
+    for sentence in s.duplicates:
+        print(f"  [near-duplicate]\n      {sentence}")
 
 
 # -- smoke ----------------------------------------------------------------------------------
@@ -1283,11 +1444,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=5, help="first N SQuALITY dev stories")
     parser.add_argument("--methods", default="extractive,auto", help="longcli --method values")
-    parser.add_argument("--docs", default=",".join(DOC_KINDS), help="which: " + ",".join(DOC_KINDS))
+    parser.add_argument("--docs", help="which: " + ",".join(DOC_KINDS) + " [all cached]")
     parser.add_argument("--words", type=int, default=250, help="target words, long documents")
     parser.add_argument("--story-words", type=int, default=150, help="target words, stories")
     parser.add_argument("--timeout", type=float, default=RUN_TIMEOUT_S, help="seconds per run")
     parser.add_argument("--show", action="store_true", help="print every flagged sentence")
+    parser.add_argument(
+        "--show-heldout", action="store_true", help="with --show: held-out works' too"
+    )
+    parser.add_argument(
+        "--longcli-root", type=Path, default=ROOT, help="run longcli from this checkout"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object, printed last")
     parser.add_argument("--smoke", action="store_true", help="seconds: built-in text, extractive")
     parser.add_argument("--rescore", type=Path, help="score the summaries of a --json report again")
@@ -1308,13 +1475,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.smoke:
         return run_smoke(args.json)
-    kinds = [k for k in args.docs.split(",") if k]
+    docs = args.docs if args.docs is not None else ",".join([*SHARED_KINDS, *cached_work_kinds()])
+    kinds = [k for k in docs.split(",") if k]
     methods = [m for m in args.methods.split(",") if m]
     unknown = set(kinds) - set(DOC_KINDS)
     if unknown:
         print(f"reader_quality: unknown --docs {sorted(unknown)}", file=sys.stderr)
         return 2
-    if set(kinds) - {"readme"} and not SHARED.is_dir():
+    if set(kinds) & (set(SHARED_KINDS) - {"readme"}) and not SHARED.is_dir():
         print(
             f"reader_quality: {SHARED} is missing; the benchmark data lives in ../shared next "
             "to the repository (or run --smoke, or --docs readme)",
@@ -1325,28 +1493,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     saved = _saved_runs(args.rescore) if args.rescore else None
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="longcli-reader-") as workdir:
-        docs = load_documents(kinds, args.stories, args.words, args.story_words, Path(workdir))
-        for doc in docs:
+        try:
+            documents = load_documents(
+                kinds, args.stories, args.words, args.story_words, Path(workdir)
+            )
+        except works_module().WorksMissing as exc:
+            print(f"reader_quality: {exc}", file=sys.stderr)
+            return 2
+        for doc in documents:
             index, furniture, names = index_source(doc.text), page_furniture(doc.text), None
             names = top_names(doc.text)
             if saved is None:
-                todo = [summarize(doc, method, args.timeout) for method in methods]
+                todo = [
+                    summarize(doc, method, args.timeout, args.longcli_root) for method in methods
+                ]
             else:
                 todo = [r for r in saved if r.doc == doc.label and r.method in methods]
             for run in todo:
                 if run.error is None:
                     run.score = score_summary(
                         run.summary, index, titles=doc.titles, words=doc.words,
-                        furniture=furniture, names=names,
+                        furniture=furniture, names=names, author=doc.author,
                     )  # fmt: skip
+                run.kind = doc.kind
                 runs.append(run)
                 print(row_text(run), file=sys.stderr, flush=True)
     what = f"rescored from {args.rescore}" if saved is not None else "measured"
     print(f"\nreader's bench, {what} {started}, methods {','.join(methods)}\n")
-    print_table(runs)
+    groups = [k for k in WORK_KINDS if any(r.kind == k for r in runs)]
+    rest = [r for r in runs if r.kind not in WORK_KINDS]
+    if rest or not groups:
+        print_table(rest)
+    for kind in groups:
+        print(f"\n{kind}:")
+        print_table([r for r in runs if r.kind == kind])
     if args.show:
         for run in runs:
-            show(run)
+            if run.kind != "works-heldout" or args.show_heldout:
+                show(run)
     if args.json:
         print(json.dumps(
             {"started": started, "runs": [r.to_json() for r in runs], "totals": totals(runs)},

@@ -5,7 +5,8 @@ A sentence scores high when it shares weighted words with the rest of its text
 many sentences that are themselves like many (LexRank's graph centrality, blended in),
 names people or places, and is narration rather than dialogue or a fragment. Selection is
 greedy on that score with a penalty for repeating what is already kept (maximal marginal
-relevance), never a near-duplicate of a kept sentence, within a budget, and the kept
+relevance), never a near-duplicate of a kept sentence (alike as vectors, or most of its
+words in one), within a budget, and the kept
 sentences are returned in source order.
 `spread` does the same so that every part of a long text is represented in proportion to
 its length, after the lead (title, introduction) the caller names. A text of records (a
@@ -35,6 +36,14 @@ SHORT_SENTENCE_WORDS = 6
 SHORT_PENALTY = 0.5
 REDUNDANCY = 0.3  # weight of the similarity to what is already kept (MMR)
 NEAR_DUPLICATE = 0.8  # a sentence this like a kept one (cosine) is never kept as well
+# ... nor one whose content words are mostly in a kept one (or the other way round): "Mr.
+# Lorry's eyes were again attracted to his face." after "It attracted Mr. Lorry's eyes to
+# Carton's face.", which cosine keeps apart because the longer one says more.
+CONTAINED_SHARE = 0.8
+CONTAINED_MIN_TERMS = 3  # fewer content words cannot say the same thing twice
+# A sentence whose main names are all in this share of the kept sentences loses this much:
+# twenty sentences about "князь Андрей" leave Natasha out (issue 31).
+NAME_SATURATION = 0.3
 # LexRank (Erkan and Radev, 2004): sentences are linked when their cosine passes the
 # threshold, and a sentence's centrality is its PageRank in that graph. Blended into the
 # sum-of-similarities centrality, it scored 37.0 ROUGE-Lsum against 36.5 on the half of the
@@ -72,6 +81,7 @@ class Scored:
     index: int
     score: float
     vector: dict[str, float]
+    names: frozenset[str] = frozenset()  # its main names, when scored with main_names
 
 
 def _vectors(sentences: Sequence[str]) -> list[dict[str, float]]:
@@ -210,7 +220,8 @@ def score_sentences(
             score *= MARKUP_PENALTY
         if focus_vector:
             score *= 1 + FOCUS_WEIGHT * sum(w for t, w in focus_vector.items() if t in vector)
-        scored.append(Scored(i, score, vector))
+        main = frozenset(n for n in found[i] if weights.get(n, 0.0) > 0.0)
+        scored.append(Scored(i, score, vector, main))
     return scored
 
 
@@ -257,15 +268,16 @@ def select(
             if costs[index] > remaining or candidate.score / top <= best_value:
                 continue  # (likeness is never negative: this one cannot win)
             similar = likeness.to_chosen(candidate)
-            if similar >= NEAR_DUPLICATE:
+            if similar >= NEAR_DUPLICATE or likeness.repeats(candidate):
                 continue  # says nearly what a kept sentence says
             value = candidate.score / top - REDUNDANCY * similar
+            value -= NAME_SATURATION * likeness.saturation(candidate)
             if value > best_value:
                 best, best_value = index, value
         if best is None:
             break
         chosen.append(best)
-        likeness.chosen.append(pool.pop(best).vector)
+        likeness.add(pool.pop(best))
         remaining -= costs[best]
     return sorted(chosen)
 
@@ -278,6 +290,19 @@ class _Likeness:
     def __init__(self, chosen: list[dict[str, float]] | None = None) -> None:
         self.chosen = chosen if chosen is not None else []  # appended to by the chooser
         self._known: dict[int, tuple[float, int]] = {}  # index: (similarity, vectors seen)
+        self._repeated: dict[int, tuple[bool, int]] = {}  # index: (repeats, vectors seen)
+        self._names: Counter[str] = Counter()  # main names of the chosen, by how many name them
+
+    def add(self, chosen: Scored) -> None:
+        self.chosen.append(chosen.vector)
+        self._names.update(chosen.names)
+
+    def saturation(self, candidate: Scored) -> float:
+        """The least share of the chosen sentences naming one of the candidate's main names
+        (0 when it names none): near 1, it would be one more sentence about the same one."""
+        if not candidate.names or not self.chosen:
+            return 0.0
+        return min(self._names[n] for n in candidate.names) / len(self.chosen)
 
     def to_chosen(self, candidate: Scored) -> float:
         similar, seen = self._known.get(candidate.index, (0.0, 0))
@@ -285,6 +310,22 @@ class _Likeness:
             similar = max(similar, _dot(candidate.vector, vector))
         self._known[candidate.index] = (similar, len(self.chosen))
         return similar
+
+    def repeats(self, candidate: Scored) -> bool:
+        """Whether most of the content words of the candidate, or of a chosen sentence,
+        are in the other: a reader would read the same thing twice."""
+        repeated, seen = self._repeated.get(candidate.index, (False, 0))
+        words = candidate.vector.keys()
+        if not repeated and len(words) >= CONTAINED_MIN_TERMS:
+            for vector in self.chosen[seen:]:
+                smaller = min(len(words), len(vector))
+                if smaller < CONTAINED_MIN_TERMS:
+                    continue
+                if len(words & vector.keys()) >= CONTAINED_SHARE * smaller:
+                    repeated = True
+                    break
+        self._repeated[candidate.index] = (repeated, len(self.chosen))
+        return repeated
 
 
 def spread(
@@ -316,7 +357,9 @@ def spread(
     top = max((s.score for s in scored), default=0.0) or 1.0
     chosen = [i for i in leads if i not in skip]
     chosen = [i for n, i in enumerate(chosen) if sum(costs[j] for j in chosen[: n + 1]) <= budget]
-    likeness = _Likeness([by_index[i].vector for i in chosen])
+    likeness = _Likeness()
+    for i in chosen:
+        likeness.add(by_index[i])
     remaining = budget - sum(costs[i] for i in chosen)
     pool = [s for s in scored if s.index not in skip and s.index not in chosen]
     if not pool or remaining <= 0:
@@ -335,7 +378,7 @@ def spread(
         nonlocal remaining
         members[part] = [s for s in members[part] if s is not best]
         chosen.append(best.index)
-        likeness.chosen.append(best.vector)
+        likeness.add(best)
         used[part] += costs[best.index]
         remaining -= costs[best.index]
 
@@ -363,7 +406,11 @@ def spread(
             remaining -= costs[best.index]
         elif remaining > SHORT_SHARE * budget:  # still short: a longer sentence for one
             short, over = SHORT_SHARE * budget, overshoot * budget
-            distinct = [s for s in left if likeness.to_chosen(s) < NEAR_DUPLICATE]
+            distinct = [
+                s
+                for s in left
+                if likeness.to_chosen(s) < NEAR_DUPLICATE and not likeness.repeats(s)
+            ]
             _swap_for_length(chosen, distinct, costs, remaining, short, over, leads)
     return sorted(chosen)
 
@@ -407,9 +454,10 @@ def _best(
         if costs[candidate.index] > remaining or candidate.score / top <= best_value:
             continue  # (likeness is never negative: this one cannot win)
         similar = likeness.to_chosen(candidate)
-        if similar >= NEAR_DUPLICATE:
+        if similar >= NEAR_DUPLICATE or likeness.repeats(candidate):
             continue  # says nearly what a kept sentence says
         value = candidate.score / top - REDUNDANCY * similar
+        value -= NAME_SATURATION * likeness.saturation(candidate)
         if value > best_value:
             best, best_value = candidate, value
     return best
