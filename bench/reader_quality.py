@@ -41,8 +41,9 @@ process with its own empty LONGCLI_CACHE_DIR, so seconds include start-up (~2 s)
 cached model calls. The metric functions are pure and importable.
 
 Data: ../shared/data (SQuALITY dev stories: Project Gutenberg texts, summaries CC BY 4.0;
-Pride and Prejudice; the sample PDFs and EPUB, CC-BY-SA), this repository's README.md, and
-the long works that bench/works.py fetches into its cache.
+Pride and Prejudice; the sample PDFs and EPUB, CC-BY-SA; two Chinese Markdown articles in
+zh/, read at --words and at 60), this repository's README.md, and the long works that
+bench/works.py fetches into its cache.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ from longcli.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
-SHARED_KINDS = ("stories", "novel", "epub", "pdf", "readme")
+SHARED_KINDS = ("stories", "novel", "epub", "pdf", "readme", "zh")
+ZH_DOCS = ("long-context-overview.md", "long-term-context.md")  # ../shared/data/zh: Markdown
+ZH_SHORT_WORDS = 60  # the zh articles are read at --words and at this (issue 31's example)
 WORK_KINDS = ("works-tune", "works-heldout")  # bench/works.py's two halves
 DOC_KINDS = SHARED_KINDS + WORK_KINDS
 # Not readable by design (shared/data/docs/README.md): no text layer, encrypted.
@@ -715,17 +718,22 @@ def _author_lowercase(index: SourceIndex, alignment: Alignment, sentence: str) -
 
 _PG_TITLE = re.compile(r"^Title:\s*(.+)$", re.MULTILINE)
 _MD_TITLE = re.compile(r"^# +(.+?)\s*#*$", re.MULTILINE)
+_FENCED = re.compile(r"^[ \t]*```.*?^[ \t]*```[^\n]*$", re.MULTILINE | re.DOTALL)
+_MD_HEADING = re.compile(r"^#{1,6} +(.+?)\s*#*$", re.MULTILINE)
 
 
 def document_title(text: str) -> str | None:
     """The title a reader sees: a Project Gutenberg 'Title:' line, else the first Markdown
     '# ' heading, else the first of the first five lines that looks like a title (short,
     not a sentence, not a production credit or a generic heading such as 'Contents')."""
-    head = text[:20000]
+    head = _FENCED.sub("", text[:20000])  # "# load the model" in a code block is no title
     for pattern in (_PG_TITLE, _MD_TITLE):
         match = pattern.search(head)
         if match:
             return match.group(1).strip()
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    if heading := _MD_HEADING.match(first.strip()):  # no H1: a first "## " heading is the title
+        return heading.group(1).strip()
     lines = [line.strip() for line in head.splitlines() if line.strip()]
     for line in lines[:5]:
         if _CREDIT_LINE.search(line) or line.lower() in _GENERIC_HEADINGS:
@@ -1177,6 +1185,11 @@ def load_documents(
                     docs.append(_document(path.name, kind, path, words))
     if "readme" in kinds:
         docs.append(_document("README.md (longcli)", "readme", ROOT / "README.md", words))
+    if "zh" in kinds:
+        for name in ZH_DOCS:
+            docs.append(_document(name, "zh", SHARED / "zh" / name, words))
+            docs.append(_document(f"{name} @{ZH_SHORT_WORDS}", "zh", SHARED / "zh" / name,
+                                  ZH_SHORT_WORDS))  # fmt: skip
     for kind in WORK_KINDS:
         if kind in kinds:
             docs.extend(load_works(kind, words))
@@ -1488,6 +1501,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "to the repository (or run --smoke, or --docs readme)",
             file=sys.stderr,
         )
+        return 2
+    missing = [name for name in ZH_DOCS if not (SHARED / "zh" / name).is_file()]
+    if "zh" in kinds and missing:
+        print(f"reader_quality: {SHARED / 'zh'} lacks {', '.join(missing)}", file=sys.stderr)
         return 2
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     saved = _saved_runs(args.rescore) if args.rescore else None

@@ -54,6 +54,7 @@ _QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W\d_]+)")
 _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _LABEL = re.compile(r"^\s*(\*\*|__)([^*_\n]{1,40}?)\1\s*(:?)\s*(?=\S)")
+_BOLD_UNIT = re.compile(r"\s*(\*\*|__)(?=\S)(?:(?!\1)[^\n])+(?<=\S)\1\s*$")
 _INNER_END = re.compile(r"[.!?…。！？][\"'”’)\]]*\s")
 _KEEP_HYPHEN_BEFORE = frozenset("and or to nor und et ou".split())
 _SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to with from".split())
@@ -70,6 +71,9 @@ _REFERENCE = re.compile(
     r"^\[\d{1,3}\]|\bet al\.,?\s*\(?\d{4}|\bdoi:\s*10\.|\barxiv:\s*\d|\bpp\.\s*\d+\s*[-–]\s*\d",
     re.IGNORECASE,
 )
+# Inline TeX math ("$\\mathbf{x'}$", "$Q$"), as Pandoc tells it from money: the opening $ has
+# a non-space after it, the closing one a non-space before it and no digit after ("$5-$10").
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=[^\s$])(?:[^$\n\\]|\\.)*?(?<=[^\s\\])\$(?![\d$])")
 _SPEAKER = re.compile(r"\b(?:I|I'\w+|me|my|mine|we|us|our|ours|you|your|yours)\b", re.I)
 _CLOSERS = "\"'”’»」』）)]*_`"
 _OPENERS = "\"'“‘«「『（([*_"
@@ -191,6 +195,8 @@ def verdict(text: str, item: bool = False, inside_quote: bool = False) -> str:
         return "code"
     if _URL.search(stripped):
         return "link"
+    if _INLINE_MATH.search(stripped):
+        return "math"  # "$\\mathbf{x'}$" is markup to a reader, and the formula unread
     if _BOILERPLATE.search(stripped):
         return "boilerplate"
     if _BYLINE_SENTENCE.match(stripped):
@@ -270,6 +276,11 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
         if _opens_speech(body):  # '"The first Strykalski won a medal.' (the speech goes on)
             body, quoted = body[1:].lstrip(), True
         ok = not verdict(body, item, quoted) and not (cut and not item)
+        # A step of a numbered list ("1. Convert each word into a query vector.") says
+        # what to do at that point of a procedure the summary does not show.
+        ok = ok and not (item and items.line_start in layout.steps)
+        # "**What it cannot see.** It compares words": a run-in heading, bold as a whole
+        ok = ok and not _BOLD_UNIT.match(masked, sentence.start, sentence.end)
         cut = _breaks_off(body)  # "... the ancient city of" | "Kal-Jmar—a city of ..."
         number = bisect_left(lone_numbers, sentence.start)
         if ok and number < len(lone_numbers) and lone_numbers[number] < sentence.end:
@@ -300,6 +311,11 @@ class _ItemStarts:
     def __init__(self, text: str, items: frozenset[int]) -> None:
         self._text, self._items = text, items
         self._line_start, self._scanned, self._bare = 0, 0, True
+
+    @property
+    def line_start(self) -> int:
+        """Where the line of the sentence last asked about starts."""
+        return self._line_start
 
     def opens(self, start: int) -> bool:
         """Whether a sentence at `start` (not before the last asked) opens a list item:
@@ -372,6 +388,9 @@ def _opening_title(head: str, layout: Layout) -> _Title | None:
         end = pos + len(line)
         if atx is not None and len(atx.group(1)) == 1:
             return _with_byline(head, _Title(pos, end, heading[1], "", True), first)
+        if atx is not None and _names_the_work(heading[1]) and not _has_h1(head, layout):
+            # "## Extending an LLM's memory" first, and no "# " anywhere: the author's title
+            return _with_byline(head, _Title(pos, end, heading[1], "", True), first)
         underline = head[end:].split("\n", 1)[0]
         if atx is None and SETEXT.match(underline):  # a setext title: its underline goes too
             title = _Title(pos, end + len(underline), heading[1], "", True)
@@ -395,6 +414,27 @@ def _opening_title(head: str, layout: Layout) -> _Title | None:
     if _name_like(second) and not _name_like(candidate):  # "Emma" over "Jane Austen"
         return _Title(pos, end, _cased(candidate), _cased(second), False)
     return titled  # then a date, a place
+
+
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]+\.)(?:\s|$)")
+
+
+def _names_the_work(heading: str) -> bool:
+    """Whether a heading can be the document's title, rather than a numbered section's
+    ("1. Background"), an introduction's or a chapter's."""
+    return _title_like(heading) and not is_abstract(heading) and not _SECTION_NUMBER.match(heading)
+
+
+def _has_h1(head: str, layout: Layout) -> bool:
+    """Whether the text shows a first-level heading ("# Title", or one underlined with =)."""
+    for pos, _ in layout.headings:
+        line, _, rest = head[pos:].partition("\n")
+        atx = ATX.match(line)
+        if atx is not None and len(atx.group(1)) == 1:
+            return True
+        if atx is None and re.match(r"[ \t]{0,3}={3,}[ \t]*(?:\n|$)", rest):
+            return True
+    return False
 
 
 def _with_byline(head: str, title: _Title, first: list[tuple[int, str]]) -> _Title:
@@ -498,7 +538,9 @@ def _cased(text: str) -> str:
     """An all-capitals title or name in title case ("RETIEF OF THE RED-TAPE MOUNTAIN")."""
     text = visible(SPACE.sub(" ", text))  # a zero-width space or a BOM before it: gone
     letters = [ch for ch in text if ch.isalpha()]
-    if not letters or not all(ch.isupper() for ch in letters if ch.isupper() or ch.islower()):
+    cased = [ch for ch in letters if ch.isupper() or ch.islower()]
+    # "扩展LLM的记忆" is Han with an acronym in it, not a title set in capitals
+    if not letters or len(cased) * 2 < len(letters) or not all(ch.isupper() for ch in cased):
         return text
     words = []
     for i, word in enumerate(text.split()):

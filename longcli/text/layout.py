@@ -34,6 +34,9 @@ _LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+")
 _ABSTRACT = frozenset({"abstract", "summary", "摘要", "overview", "introduction"})
 
 ITEM = re.compile(r"^[ \t]*(?:[-*+•][ \t]+|\d{1,3}[.)][ \t]+)")
+STEP = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+")  # an item of a numbered list: a step
+# A line bold as a whole ("**Q1: What is it?**", "**Pros:**"): a heading in all but name.
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1[ \t]*[:：]?$")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _STRONG = re.compile(r"(?<![\w*])(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)(?![\w*])")
@@ -50,6 +53,7 @@ class Layout:
     text: str  # the chunk, structure turned into spaces
     headings: list[tuple[int, str]]  # (offset, heading text)
     items: frozenset[int]  # offsets of lines that start a list item
+    steps: frozenset[int] = frozenset()  # those of them that start a numbered list's item
     # offsets of a number alone on a line inside a paragraph: a page number pasted into a
     # sentence, or a superscript ("csc\n3\nx dx"); no one can tell which, so the sentence
     # holding it is not read as one
@@ -73,6 +77,7 @@ def layout_of(text: str) -> Layout:
     out: list[str] = []
     headings: list[tuple[int, str]] = []
     items: set[int] = set()
+    steps: set[int] = set()
     lone: set[int] = set()
     fenced = False
     previous_blank = True
@@ -90,6 +95,8 @@ def layout_of(text: str) -> Layout:
             headings.append((pos, inline(stripped)))
         elif SETEXT.match(line) or _RULE.match(line):
             pass
+        elif previous_blank and _bold_line(stripped, following):
+            headings.append((pos, inline(stripped)))
         elif is_abstract(stripped) or (
             previous_blank
             and stripped
@@ -111,10 +118,20 @@ def layout_of(text: str) -> Layout:
             out.append(line)
             if ITEM.match(line):
                 items.add(pos)
+                if STEP.match(line):
+                    steps.add(pos)
             if not fenced and _PAGE_NUMBER.match(line):
                 lone.add(pos)
         previous_blank = not stripped
-    return Layout("".join(out), headings, frozenset(items), frozenset(lone))
+    return Layout("".join(out), headings, frozenset(items), frozenset(steps), frozenset(lone))
+
+
+def _bold_line(stripped: str, following: str) -> bool:
+    """Whether a line, a paragraph of its own or over a list, is bold as a whole: an FAQ's
+    question, a "**Pros:**" over its points; a heading, never a sentence of the summary."""
+    return _BOLD_LINE.match(stripped) is not None and (
+        not following.strip() or ITEM.match(following) is not None
+    )
 
 
 def is_abstract(stripped: str) -> bool:
