@@ -17,6 +17,8 @@ half retrieval was tuned on, odd ones are held out; both halves are reported.
     python bench/question_focus.py --half even      # the tuning half only
     python bench/question_focus.py --words 120      # another length [the responses' median]
     python bench/question_focus.py --smoke          # seconds: two stories cut short (CI)
+    python bench/question_focus.py --embedding off  # BM25 alone (default: the installed
+                                                    # embedding model, as the CLI uses it)
 
 Data: ../shared/data/squality-dev.jsonl (SQuALITY v1.3, NYU, CC BY 4.0; the stories are
 Project Gutenberg texts). The model is used for its tokenizer only (the bundled one).
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import statistics
 import sys
 import time
@@ -122,7 +126,8 @@ class Runner:
     """longcli's extractive method on a text, blind or with -i, as `summarize` runs it
     (boilerplate removed, chunked for the bundled model), and whether it fell short of -i."""
 
-    def __init__(self, words: int) -> None:
+    def __init__(self, words: int, embedding: str) -> None:
+        from longcli.backends.embedding import find_embedding_model, open_embedder
         from longcli.backends.llama import LlamaBackend
         from longcli.models.gguf import describe_model
         from longcli.models.locate import bundled_model_path
@@ -131,20 +136,28 @@ class Runner:
         self.backend = LlamaBackend(describe_model(bundled_model_path()), CTX, vocab_only=True)
         self.templates = load_templates()
         self.words = words
+        path = find_embedding_model(embedding)  # one model, its vectors kept for the run
+        self.embedder = open_embedder(path) if path is not None else None
+        self.embedding = str(path.name) if path is not None else "none"
 
     def summary(self, text: str, question: str | None) -> tuple[str, bool]:
         from longcli.config import Method
         from longcli.summarize.budget import SummarizeOptions, default_chunk_cap
         from longcli.summarize.pipeline import Summarizer, chunk_sources
         from longcli.summarize.shortfall import Asked, shortfalls
+        from longcli.text import retrieval
 
         cap = default_chunk_cap(self.backend.model)
+        q = retrieval.query(question) if question else None
+        # as pool.question_meaning loads it: for a question that names no one
+        meaning = self.embedder if q is not None and q.question and not q.names else None
         opts = SummarizeOptions(self.words, instructions=question, method=Method.extractive,
-                                max_chunk_tokens=cap)  # fmt: skip
+                                max_chunk_tokens=cap, meaning=meaning)  # fmt: skip
         summarizer = Summarizer(self.backend, self.templates, opts)
         chunks = chunk_sources([[text]], summarizer.budget, self.backend.count_tokens)
         result = summarizer.run(chunks)
-        unmet = shortfalls(result, "", self.words, Method.extractive, question, 0)
+        unmet = shortfalls(result, "", self.words, Method.extractive, question, 0,
+                           meaning is not None)  # fmt: skip
         return result.summary, any(u.asked == Asked.instructions for u in unmet)
 
 
@@ -199,7 +212,16 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--verbose", action="store_true", help="each question's gain")
     parser.add_argument("--smoke", action="store_true", help="two stories cut short (CI)")
+    parser.add_argument(
+        "--embedding",
+        default=os.environ.get("LONGCLI_EMBEDDING_MODEL"),
+        help="the embedding model, as the embedding_model setting: a GGUF, auto (the one "
+        "installed) or off [LONGCLI_EMBEDDING_MODEL, else auto]",
+    )
     args = parser.parse_args()
+    import bm25s  # sets its own logger to DEBUG on import: one line per index
+
+    logging.getLogger(bm25s.__name__).setLevel(logging.WARNING)
     stories = load(args.smoke)
     if args.half != "both":
         stories = [s for s in stories if half_of(s.index) == args.half]
@@ -211,10 +233,11 @@ def main() -> None:
     if args.smoke:
         words = min(words, 60)
     started = time.perf_counter()
-    runner = Runner(words)
+    runner = Runner(words, args.embedding)
     rows = measure(stories, runner, args.verbose)
     seconds = time.perf_counter() - started
-    print(f"question_focus: {len(rows)} questions, --words {words}, extractive, {seconds:.0f}s")
+    print(f"question_focus: {len(rows)} questions, --words {words}, extractive, "
+          f"embedding model {runner.embedding}, {seconds:.0f}s")  # fmt: skip
     summaries = [report([r for r in rows if half_of(r.question.story) == h],
                         f"{h} ({'tuned on' if h == 'even' else 'held out'})")
                  for h in ("even", "odd")]  # fmt: skip

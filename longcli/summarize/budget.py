@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from longcli.backends.base import SLACK_TOKENS, Backend
 from longcli.calls import Sampling
@@ -18,6 +19,9 @@ from longcli.config import Method, Settings, Style
 from longcli.errors import InputError, UsageError
 from longcli.grounding.ask import TOKENS_PER_WORD, tokens_for_words
 from longcli.models.gguf import ModelInfo
+
+if TYPE_CHECKING:
+    from longcli.backends.embedding import Embedder
 from longcli.prompts.summary import fixed_prompt, shorten_prompt
 from longcli.prompts.templates import Templates
 
@@ -66,6 +70,7 @@ class SummarizeOptions:
     summary_tokens: int | None = None  # cap on each chunk's summary (None: from the chunk)
     sampling: Sampling = Sampling()
     parallel: int = Settings.parallel  # calls in flight at once (a server with several slots)
+    meaning: Embedder | None = None  # -i: an embedding model finds passages by meaning too
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def chunk_grounds(ctx: RunContext, chunk: Chunk, previous: str | None = None) ->
 def map_one(ctx: RunContext, chunk: Chunk, previous: str | None) -> Node:
     """A chunk's summary, in the budget's summary size; `previous` the context."""
     b, o = ctx.budget, ctx.opts
-    pool = chunk_pool(chunk, o.instructions)
+    pool = chunk_pool(chunk, o.instructions, o.meaning)
     if not ctx.writes:
         return extracted(ctx, pool, b.summary_tokens)
 
@@ -63,7 +63,7 @@ def map_one(ctx: RunContext, chunk: Chunk, previous: str | None) -> Node:
 def single(ctx: RunContext, chunk: Chunk) -> Node:
     """The final summary of a text that fits one call."""
     b, o = ctx.budget, ctx.opts
-    pool = chunk_pool(chunk, o.instructions)
+    pool = chunk_pool(chunk, o.instructions, o.meaning)
     if not ctx.writes:
         return final_choice(ctx, pool)
 

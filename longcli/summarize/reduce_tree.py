@@ -58,7 +58,7 @@ def groups_within(tokens: list[int], budget: int) -> list[list[int]]:
 def merge(ctx: RunContext, nodes: list[Node], words: int, max_tokens: int, final: bool) -> Node:
     """One node from `nodes`: written by the model (abstractive), else chosen."""
     o = ctx.opts
-    pool = nodes_pool(nodes, o.instructions)
+    pool = nodes_pool(nodes, o.instructions, o.meaning)
     if not ctx.writes:
         return final_choice(ctx, pool) if final else extracted(ctx, pool, max_tokens)
     texts = [n.text for n in nodes]

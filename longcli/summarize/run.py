@@ -45,6 +45,7 @@ from longcli.summarize.budget import (
 from longcli.summarize.eta import Recalibration, record_speed, speed_estimate
 from longcli.summarize.method import choose_method, method_for_run, resolve_method
 from longcli.summarize.pipeline import Summarizer, chunk_sources
+from longcli.summarize.pool import question_meaning
 from longcli.summarize.progress import ProgressEvent
 from longcli.summarize.results import SummaryResult
 from longcli.summarize.shortfall import Shortfall, shortfalls
@@ -392,7 +393,8 @@ def summarize(
     templates, opts = templates_for(settings), summarize_options(settings, engine.model)
     method = method_for_run(settings.method, engine.model, engine.backend, templates,
                             opts.sampling, streams.note)  # fmt: skip
-    opts = dataclasses.replace(opts, method=method)
+    meaning = question_meaning(settings, streams, sources)  # -i by meaning too, or None
+    opts = dataclasses.replace(opts, method=method, meaning=meaning)
     summarizer = Summarizer(backend, templates, opts, on_progress=on_progress)
     documents = [reading.open(s) for s in sources]
     counted = _CountedWords(_chunks(engine, documents, summarizer.budget))
@@ -432,7 +434,7 @@ def summarize(
     )
     asked = templates.language if templates.language != AUTO else ""
     unmet = shortfalls(result, asked, opts.words, settings.method, opts.instructions,
-                       counted.words)  # fmt: skip
+                       counted.words, opts.meaning is not None)  # fmt: skip
     return result, RunInfo(engine.describe(), settings, seconds, speed, unmet)
 
 

@@ -60,8 +60,10 @@ def shortfalls(
     method: Method,
     instructions: str | None,
     text_words: int,
+    by_meaning: bool = False,
 ) -> list[Shortfall]:
-    """The asks this result did not meet. `target` is the language asked ('' for auto)."""
+    """The asks this result did not meet. `target` is the language asked ('' for auto);
+    `by_meaning`: -i's passages were found by an embedding model too (pool.py)."""
     found: list[Shortfall] = []
     s = result.stats
     none_written = result.method == Method.extractive or (
@@ -84,7 +86,7 @@ def shortfalls(
     elif (
         instructions
         and (none_written or result.method == Method.hybrid)
-        and _unanswered(instructions, result.summary)
+        and _unanswered(instructions, result.summary, by_meaning)
     ):  # the text's own words (hybrid deletes some): they can be looked for
         found.append(Shortfall(Asked.instructions, instructions, "", Instead.whole_text))
     length = word_count(result.summary)
@@ -96,11 +98,13 @@ def shortfalls(
     return found
 
 
-def _unanswered(instructions: str, summary: str) -> bool:
+def _unanswered(instructions: str, summary: str, by_meaning: bool = False) -> bool:
     """Whether -i is a question that names something (not "what happens in the story?")
     and no sentence of the summary has a word of it: the sentences were chosen to answer
-    it, so none does where the text has no passage a search for its words finds."""
+    it, so none does where the text has no passage a search for its words finds. A
+    question that names no one, answered by meaning (`by_meaning`), is answered in other
+    words than its own ("describe the setting": "the colony on the third moon")."""
     q = retrieval.query(instructions)
-    if not q.question or not q.terms:
+    if not q.question or not q.terms or (by_meaning and not q.names):
         return False
     return not retrieval.answers(q, [s.text for s in split_sentences(summary)])

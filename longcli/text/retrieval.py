@@ -8,14 +8,17 @@ text/vocabulary.py), and a sentence beside a match shares some of its score, bec
 answer is often the sentence after the one that names the question's subject.
 
 Lexical only: a question in other words than its answer ("who won?" against "Ahab was
-defeated") finds nothing here; that is what an embedding model would add.
+defeated") finds nothing here; summarize/pool.py adds an embedding model's cosine where one
+is installed. What a query says besides its words is read here too: the names it asks
+about, and whether it asks about the ending (the last part of the text answers it, not
+the sentences that say "end").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from longcli.text.terms import terms
 from longcli.text.vocabulary import stem
@@ -26,6 +29,10 @@ B = 0.75  # ... counts little more than once; length normalisation as usual
 # Relevance is (score / best score) to this power: the sentence that holds the question's
 # rare words (the Pequod) well above the many that hold its common ones (Captain Ahab)
 RELEVANCE_POWER = 2.0
+# A question about the ending: a sentence's score is weighed by FLOOR + (1 - FLOOR) x its
+# place (0 to 1) to this power, so the last part of the text answers it
+ENDING_POWER = 2.0
+ENDING_FLOOR = 0.1
 # Words that ask rather than name what is asked about: matching them finds sentences that
 # say "happened" or "story", not the answer. Stems, as queries are stemmed.
 _ASKING = frozenset(
@@ -41,6 +48,15 @@ _QUESTION_START = re.compile(
     r"can|could|should|would|will|has|have|had|describe|explain|tell me|list)\b",
     re.IGNORECASE,
 )
+# Words that ask when (at the end) rather than what: matching "end" finds "at an end" and
+# "the end of a fortnight" all through a novel, while the answer stands in its last part.
+# Stems, as queries are stemmed; a few languages', since no structure of a question says it.
+_ENDING = frozenset(
+    stem(w)
+    for w in """end ends ending ended finally final eventually ultimately outcome fate
+    conclusion conclude concludes fin finalement enfin ende schließlich schluss endlich
+    finalmente конец конце концов итоге 最后 最終 最终 結局 结局 最後""".split()
+)
 _QUESTION_ENDS = ("?", "？")
 _QUESTION_OPENS = ("¿",)  # Spanish opens a question too
 
@@ -53,15 +69,31 @@ class Query:
     text: str
     terms: tuple[str, ...]
     question: bool
+    names: frozenset[str] = field(default=frozenset())  # terms the question writes as names
+    ending: bool = False  # it asks about the end of the text (how things end up)
 
 
 def query(instructions: str) -> Query:
     """The query of --instructions."""
     text = instructions.strip()
-    words = tuple(dict.fromkeys(w for w in _stems(text) if w not in _ASKING))
+    stems = _stems(text)
+    ending = any(w in _ENDING for w in stems)
+    words = tuple(dict.fromkeys(w for w in stems if w not in _ASKING and w not in _ENDING))
     question = text.endswith(_QUESTION_ENDS) or text.startswith(_QUESTION_OPENS)
     question = question or _QUESTION_START.match(text) is not None
-    return Query(text, words, question)
+    return Query(text, words, question, _names(text) & set(words), ending)
+
+
+def _names(text: str) -> frozenset[str]:
+    """The stems of the words a question capitalises past its first word ("Who is Ivy",
+    "How do Elizabeth and Darcy end up?"): names. A question about someone is answered
+    where the text names them, which words find; one that names no one ("describe the
+    setting") is answered in other words than its own, which meaning finds (pool.py)."""
+    found = set[str]()
+    for sentence in re.split(r"[.?!;:]\s+", text):
+        words = re.findall(r"[^\W\d_][\w'’-]*", sentence)
+        found.update(stem(t) for w in words[1:] if w[0].isupper() for t in terms(w))
+    return frozenset(found)
 
 
 def _stems(text: str) -> list[str]:
@@ -128,3 +160,12 @@ def answers(q: Query, sentences: Sequence[str]) -> bool:
     answer a lexical search can find in this text."""
     wanted = set(q.terms)
     return bool(wanted) and any(wanted.intersection(_stems(s)) for s in sentences)
+
+
+def toward_end(raw: Sequence[float], positions: Sequence[float]) -> list[float]:
+    """A question about the ending: each sentence's score weighed by how late it stands
+    (`positions`, 0 to 1); with no word to search for, by its place alone."""
+    if not any(raw):
+        raw = [1.0] * len(raw)
+    weights = [ENDING_FLOOR + (1 - ENDING_FLOOR) * p**ENDING_POWER for p in positions]
+    return [x * w for x, w in zip(raw, weights, strict=True)]

@@ -72,3 +72,31 @@ def test_a_paraphrased_question_is_beyond_bm25():
     q = retrieval.query("Who perished when the vessel went down?")
     hits = retrieval.ranked(q, VOYAGE)
     assert hits and hits[0].index == VOYAGE.index(ANSWER)
+
+
+def test_the_names_a_question_asks_about_are_known():
+    q = retrieval.query("How do Elizabeth and Darcy end up?")
+    assert q.names == {"elizabeth", retrieval.query("Darcy").terms[0]}
+    assert retrieval.query("Describe the setting of the story.").names == frozenset()
+    assert retrieval.query("Ahab").names == frozenset()  # a first word may be any word
+
+
+def test_a_question_about_the_ending_searches_for_its_names_not_for_end():
+    """`-i "How do Elizabeth and Darcy end up?"` matched Pride and Prejudice's sentences
+    on the word "end" ("at an end", "the end of a fortnight")."""
+    q = retrieval.query("How do Elizabeth and Darcy end up?")
+    assert q.ending and "end" not in q.terms
+    assert retrieval.query("What happens to Ahab in the end?").ending
+    assert retrieval.query("Qu'arrive-t-il à Emma à la fin ?").ending
+    assert not retrieval.query("Who is Strike?").ending
+    sentences = ["Their talk was at an end.", "Elizabeth met Darcy.", "Elizabeth wed Darcy."]
+    assert retrieval.ranked(q, sentences)[0].index in (1, 2)
+    assert 0 not in {h.index for h in retrieval.ranked(q, sentences)}
+
+
+def test_an_ending_weighs_late_sentences_more():
+    raw = [1.0, 1.0, 1.0]
+    later = retrieval.toward_end(raw, [0.0, 0.5, 1.0])
+    assert later[0] < later[1] < later[2] == 1.0
+    by_place = retrieval.toward_end([0.0, 0.0], [0.2, 0.9])  # "how does it end?"
+    assert 0 < by_place[0] < by_place[1]
