@@ -370,6 +370,8 @@ class Chat:
                 grounds=grounds(prompt),
                 facts=prompt.facts,
                 stale=self.stale_values(),
+                replaced=self.ledger.replacements(prompt.facts),
+                embedder=self.embedder,
             )
             o = self.options
             reply_tokens = self.budget.reply_tokens

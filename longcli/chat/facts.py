@@ -18,7 +18,10 @@ are a hint that lets one shared word do, never the mechanism.
 With a sentence-embedding model (backends/embedding.py, optional) both are also decided by
 meaning: what bears on a message is the statements closest to it (`by_meaning`), and a
 statement that shares no word with an older one still replaces it when the two are close
-in meaning and not about two different things of the user's (`same_meaning`).
+in meaning and not about two different things of the user's (`same_meaning`): as said,
+with the names and numbers of both left out ("We're now settled in X" / "I live in X":
+one attribute, two values), or, for a statement that names no value ("I sold the car."),
+a little less close. A contraction's tail ("re" of "we're") is never a word of either.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from rapidfuzz import fuzz
 
 from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.recall import BM25, MIN_NEAR_LETTERS, NEAR_CUTOFF
+from longcli.text.names import mentions
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
 from longcli.text.vocabulary import STOPWORDS, WORD, stem, word_count, words
@@ -46,6 +50,13 @@ CONCEPT_WEIGHT = 0.5  # a word that shares only a concept with the other stateme
 MIN_MEANING = 0.25
 NEWER_SHARE = 0.8  # a newer statement this close to a question, relative to the best, comes first
 UPDATE_MEANING = 0.45  # a statement this close to an older one, in other words, updates it
+# ... or this close with the names and numbers of both put as one placeholder (`unvalued`):
+# one attribute with two values ("We're now settled in X" / "I live in X": 0.66; raw 0.44;
+# "I relocated to X" 0.73; raw 0.28); unrelated statements of family A stay under 0.45.
+UNVALUED_UPDATE_MEANING = 0.5
+# ... or this close when the newer statement names no value at all: it takes the older
+# one's away ("I sold the car." / "I drive a blue Honda Civic.": 0.39; fillers under 0.25).
+VALUELESS_UPDATE_MEANING = 0.35
 
 # A hint that a statement changes an earlier one: with one of these, one shared word is
 # enough. The matching itself is by content words, in any language.
@@ -122,12 +133,17 @@ def clauses(sentence: str) -> list[str]:
 def statements(message: str) -> list[str]:
     """The statements of a user message: its sentences (and the clauses of one that says
     two things) that are not questions, with at least one content word."""
+    return [part for part, _ in statements_in(message)]
+
+
+def statements_in(message: str) -> list[tuple[str, str]]:
+    """(statement, the sentence it is part of) for each statement of `message`."""
     found = []
     for sentence in split_sentences(message, lowercase_starts=True):
         text = sentence.text.strip()
         if not text or len(text) > MAX_FACT_CHARS or is_question(text):
             continue
-        found += [part for part in clauses(text) if content_words(part) and _says(part)]
+        found += [(part, text) for part in clauses(text) if content_words(part) and _says(part)]
     return found
 
 
@@ -138,12 +154,21 @@ def _says(part: str) -> bool:
 
 
 _OWNER_WORDS = frozenset({"my", "our", "i", "we", "mine"})
+# The tail of a contraction or elision ("we're", "it's", "don't", "I'll"): one or two
+# letters after an apostrophe are a piece of the word before, never a word of their own
+# (the word rule took "re" of "We're now settled in Bristol." for its subject).
+_CONTRACTION_TAIL = re.compile(r"(?<=\w)['’]\w{1,2}\b")
+
+
+def uncontracted(text: str) -> str:
+    """`text` without the tails of its contractions ("We're settled" -> "We settled")."""
+    return _CONTRACTION_TAIL.sub("", text)
 
 
 def subject(text: str) -> str:
     """What a statement is about, for people to read: the first content word after "my",
     "our" or "I" ("My cat is called Tom" -> "cat"), else its first content word."""
-    words = WORD.findall(text.lower())
+    words = WORD.findall(uncontracted(text).lower())
     owner = next((i for i, w in enumerate(words) if w in _OWNER_WORDS), None)
     for start in (owner + 1, 0) if owner is not None else (0,):
         found = terms(" ".join(words[start:]))
@@ -161,7 +186,7 @@ class Word:
 def content_words(text: str) -> list[Word]:
     """The content words of `text`, each with its concept; "my:" owner marks left out."""
     out: list[Word] = []
-    for term in recall_terms(text):
+    for term in recall_terms(uncontracted(text)):
         if term.startswith("my:"):
             continue
         if term.startswith("~"):
@@ -174,7 +199,7 @@ def content_words(text: str) -> list[Word]:
 
 def owners(text: str) -> set[str]:
     """What the speaker owns in `text`: "my cat" -> {"cat"}, with its concept."""
-    return {t[3:] for t in recall_terms(text) if t.startswith("my:")}
+    return {t[3:] for t in recall_terms(uncontracted(text)) if t.startswith("my:")}
 
 
 # Words of a question that name the kind of value asked for rather than the thing it
@@ -263,11 +288,21 @@ def by_meaning(
     embedder: Embedder, query: str, facts: list[Fact], floor: float = MIN_MEANING
 ) -> list[tuple[Fact, float]]:
     """`facts` at least `floor` close to `query` in meaning (cosine), closest first (the
-    older first on a tie)."""
+    older first on a tie). A statement is as close as it is, or as it is with its names
+    and numbers put as one placeholder (`unvalued`), whichever is closer: a question does
+    not hold the value it asks for ("Do I have any siblings?" / "My older brother Tom is a
+    nurse." 0.30, with "X" for "Tom" 0.37)."""
     if not facts:
         return []
-    vectors = embedder.embed([query, *(f.text for f in facts)])
-    scored = list(zip(facts, cosines(vectors[0], vectors[1:]), strict=True))
+    texts = [f.text for f in facts]
+    vectors = embedder.embed([query, *texts, *map(unvalued, texts)])
+    close = cosines(vectors[0], vectors[1:])
+    mine = bool(possessions(query))
+    best = [  # "Which city do I live in?" is not "My sister X lives in X" (see same_meaning)
+        max(a, b) if bool(possessions(text)) == mine else a
+        for text, a, b in zip(texts, close[: len(texts)], close[len(texts) :], strict=True)
+    ]
+    scored = list(zip(facts, best, strict=True))
     return sorted((p for p in scored if p[1] >= floor), key=lambda p: -p[1])
 
 
@@ -299,21 +334,50 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
     return [chosen, *(p for p in scored if p is not chosen)]
 
 
-def same_meaning(embedder: Embedder, newer: str, older: list[Fact]) -> list[tuple[float, Fact]]:
+def same_meaning(
+    embedder: Embedder, newer: str, older: list[Fact], sentence: str = ""
+) -> list[tuple[float, Fact]]:
     """The older statements `newer` may update by meaning ("I relocated to Porto" after "I
-    live in Lisbon"): close in meaning (UPDATE_MEANING), of the same owner, and giving
-    another value (a name or number the older one lacks), scored by cosine."""
+    live in Lisbon"), scored by cosine: of the same owner, and close in meaning as said
+    (UPDATE_MEANING), with the values of both left out (UNVALUED_UPDATE_MEANING), or, for
+    a statement that names no value, VALUELESS_UPDATE_MEANING. `sentence`, the whole
+    sentence of a clause that names no value ("Actually it's a dog now, his name is Rex"),
+    is compared too: the clause alone has lost what it speaks of."""
     if not older:
         return []
-    vectors = embedder.embed([newer, *(f.text for f in older)])
+    said = [newer, *([sentence] if sentence and sentence != newer else [])]
+    texts = [f.text for f in older]
+    vectors = embedder.embed([*said, *map(unvalued, said), *texts, *map(unvalued, texts)])
+    n, m = len(said), len(texts)
     mine = possessions(newer)
+    valueless = not mentions(newer)
     out = []
-    for fact, close in zip(older, cosines(vectors[0], vectors[1:]), strict=True):
+    for i, fact in enumerate(older):
+        raw = max(cosines(vectors[n + n + i], vectors[:n]))
+        bare = max(cosines(vectors[n + n + m + i], vectors[n : n + n]))
         theirs = possessions(fact.text)
-        if close < UPDATE_MEANING or (mine and theirs and not mine & theirs):
-            continue  # far apart, or "my sister's job" is not "my brother's job"
-        out.append((close, fact))
+        if mine and theirs and not mine & theirs:
+            continue  # "my sister's job" is not "my brother's job"
+        if (
+            raw >= UPDATE_MEANING
+            # without its names, "My sister X lives in X" is "I live in X": only between
+            # two statements that both call something the speaker's, or neither
+            or (bare >= UNVALUED_UPDATE_MEANING and bool(mine) == bool(theirs))
+            or (valueless and raw >= VALUELESS_UPDATE_MEANING)
+        ):
+            out.append((max(raw, bare), fact))
     return out
+
+
+VALUE = "X"  # what `unvalued` puts for a name or number
+
+
+def unvalued(text: str) -> str:
+    """`text` with each name and number put as one placeholder: what it says of what, in
+    any language ("We're now settled in Bristol." -> "We're now settled in X.")."""
+    for value in sorted(set(mentions(text)), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", VALUE, text)
+    return text
 
 
 # What a speaker says is theirs: "my/our X", "I have a X". Unlike `owners`, not the verb
@@ -352,10 +416,10 @@ class Ledger:
         """Read one user message; returns the facts it added. With `embedder`, a statement
         also replaces one on the same matter said in other words (see `_replaced_by`)."""
         added: list[Fact] = []
-        for text in statements(message):
+        for text, sentence in statements_in(message):
             said = _comparable(text)
             fact = Fact(len(self.facts) + 1, turn, subject(text), text, "")
-            replaced = self._replaced_by(text, said, turn, embedder)
+            replaced = self._replaced_by(text, said, turn, embedder, sentence)
             for older in replaced:
                 older.replaced_by = fact.id
             fact.kind = (
@@ -367,7 +431,12 @@ class Ledger:
         return added
 
     def _replaced_by(
-        self, text: str, said: str, turn: int, embedder: Embedder | None = None
+        self,
+        text: str,
+        said: str,
+        turn: int,
+        embedder: Embedder | None = None,
+        sentence: str = "",
     ) -> list[Fact]:
         """The active statements of earlier messages that `text` restates or updates: every
         one said in the same words, and the one on the same matter that shares most (with
@@ -377,11 +446,28 @@ class Ledger:
         scored = [(same_matter(text, f.text), f) for f in earlier if f not in replaced]
         scored = [(s, f) for s, f in scored if s > 0]
         if not scored and embedder is not None:
-            scored = same_meaning(embedder, text, [f for f in earlier if f not in replaced])
+            context = sentence if not mentions(text) else ""
+            scored = same_meaning(
+                embedder, text, [f for f in earlier if f not in replaced], context
+            )
         if scored:
             best = max(s for s, _ in scored)
             replaced += [f for s, f in scored if s == best][-1:]  # the newest of the best
         return replaced
+
+    def replacements(self, shown: list[Fact]) -> list[tuple[Fact, Fact]]:
+        """(replaced statement, the current one that replaced it) for each of `shown`."""
+        by_id = {f.id: f for f in self.facts}
+        out = []
+        for fact in self.facts:
+            if fact.forgotten or fact.replaced_by is None:
+                continue
+            newer = by_id.get(fact.replaced_by)
+            while newer is not None and newer.replaced_by is not None:
+                newer = by_id.get(newer.replaced_by)
+            if newer is not None and any(newer is f for f in shown):
+                out.append((fact, newer))
+        return out
 
     def catch_up(self, messages: Iterable[tuple[int, str]]) -> bool:
         """Read the (turn, user message) pairs after `through_turn`; True if any were."""

@@ -6,7 +6,10 @@ another message (the same opening every turn, or most of a previous answer: a sm
 that sees its own replies copies them; answering the same question again the same way is
 no repeat), and, where the reply answers from a document or the user's facts, names no
 name or number that the prompt did not hold (as a summary's invented name is caught). A
-reply left empty by this is asked for again, once, hotter.
+reply left empty by this is asked for again, once, hotter. With an embedding model, a
+sentence that says an earlier reply's sentence again in other words is a repeat too, and
+one that says what a replaced statement said ("You have a cat." after "We swapped the cat
+for a dog") is stale.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from longcli.chat.facts import Fact, is_question
+from longcli.backends.embedding import Embedder, cosines
+from longcli.chat.facts import Fact, content_words, is_question, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
 from longcli.chat.prompt import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING, SUMMARY_HEADING
 from longcli.chat.questions import answer_states, asks_about
@@ -49,6 +53,19 @@ REPEAT_SHARE = 0.75  # ... this share of them in one earlier sentence (3 of 4), 
 
 
 SAME_QUESTION_SHARE = 0.5  # messages sharing this share of their content words ask the same
+# With an embedding model: a reply's opening sentence this close in meaning to a sentence
+# of an earlier reply to another message says it again in other words (all-MiniLM-L6-v2:
+# "That sounds lovely." / "How lovely that sounds!" 0.80, two paraphrases of a fact about
+# autumn 0.90; two answers about two things of the user's 0.44, two fun facts about two
+# animals 0.46).
+REPEAT_MEANING = 0.8
+REPEAT_MEANING_SENTENCES = 64  # the newest sentences compared so: a bound on the cost
+MIN_MEANING_WORDS = 2  # a sentence of one word ("Sure.") is left to the word rules
+MEANING_SHARED_WORDS = 2  # ... and one shares this many content words with those compared
+# A reply sentence this close to a replaced statement, giving a word of it and none only
+# the statement that replaced it says, gives the old value ("You have a cat." / "I have a
+# cat called Miso." 0.57, after "We swapped the cat for a dog").
+STALE_MEANING = 0.5
 
 
 def asked_terms(message: str) -> frozenset[str]:
@@ -78,6 +95,8 @@ class Earlier:
     said: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # word for word
     sentences: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     replies: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    # (sentence, its content words, the message) for the comparison by meaning
+    texts: list[tuple[str, frozenset[str], frozenset[str]]] = field(default_factory=list)
 
     def add(self, reply: str, message: str = "") -> None:
         text = LABEL.sub("", reply)
@@ -94,6 +113,28 @@ class Earlier:
             bag = frozenset(terms(sentence))
             if len(bag) >= MIN_OVERLAP_WORDS:
                 self.sentences.append((bag, asked))
+            if len(bare.split()) >= MIN_MEANING_WORDS:
+                self.texts.append((sentence.strip(), bag, asked))
+        del self.texts[:-REPEAT_MEANING_SENTENCES]
+
+    def means_again(self, embedder: Embedder, sentence: str, asked: frozenset[str]) -> bool:
+        """Whether `sentence` says in other words what a sentence of an earlier reply to
+        another message said (REPEAT_MEANING). Only sentences sharing a content word are
+        compared (two that say the same share two, or all of a shorter one's: "That sounds
+        lovely." / "How lovely that sounds!"), so most replies cost no embedding."""
+        if len(_bare(sentence).split()) < MIN_MEANING_WORDS:
+            return False
+        bag = frozenset(terms(sentence))
+        shared = min(MEANING_SHARED_WORDS, len(bag))
+        others = [
+            text
+            for text, b, q in self.texts
+            if shared and len(b & bag) >= shared and not same_question(asked, q)
+        ]
+        if not others:
+            return False
+        vectors = embedder.embed([sentence.strip(), *others])
+        return max(cosines(vectors[0], vectors[1:])) >= REPEAT_MEANING
 
     def mostly(self, bag: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether a reply's content words so far (REPLY_WORDS or more) are mostly those of
@@ -158,6 +199,7 @@ class Why(Enum):
     INVENTED = "names {}, which it was not given"
     LANGUAGE = "is not in the language of the message"
     STALE = "gives {}, which the user has since replaced"
+    STALE_MEANING = "says what the user has since replaced"
 
     @property
     def repeats(self) -> bool:
@@ -188,6 +230,10 @@ class Checks:
     grounds: list[str] | None = None  # when set: names and numbers must come from these
     facts: list[Fact] = field(default_factory=list)  # the user's statements shown with it
     stale: frozenset[str] = frozenset()  # values of replaced statements no current one holds
+    # (replaced statement, the one that replaced it) for the statements shown, and the
+    # embedding model that tells a sentence saying the old one (None: by words alone)
+    replaced: list[tuple[Fact, Fact]] = field(default_factory=list)
+    embedder: Embedder | None = None
     dropped: list[Dropped] = field(default_factory=list)  # sentences left out
     labels: list[str] = field(default_factory=list)  # real labels moved to the note
 
@@ -218,9 +264,18 @@ class Checks:
         old = sorted({m for m in mentions(text) if m.lower() in self.stale})
         if old:  # "Maria lives in Lisbon" after "Maria moved to Porto": another value
             return self._drop(text, Why.STALE, tuple(old))
+        if self._says_replaced(text):  # "You have a cat." after "We swapped the cat for a dog"
+            return self._drop(text, Why.STALE_MEANING)
         answers = self._answers_from_facts(text)
         bag = frozenset(terms(text))
-        if self.earlier.repeats(text, first, self._asked, bag) and not answers:
+        if not answers and (
+            self.earlier.repeats(text, first, self._asked, bag)
+            or (  # by meaning, the opening only: one sentence embedded per reply, not each
+                first
+                and self.embedder is not None
+                and self.earlier.means_again(self.embedder, text, self._asked)
+            )
+        ):
             return self._drop(text, Why.REPEAT)
         grown = self._bag | bag
         if self.earlier.mostly(grown, self._asked) and not answers:
@@ -236,6 +291,30 @@ class Checks:
         """Forget the sentences of the attempt before: asking again is a fresh reply."""
         self._seen = set()
         self._bag = frozenset()
+
+    def _says_replaced(self, text: str) -> bool:
+        """Whether `text` says what a replaced statement said rather than what replaced it:
+        it gives a word of the older one that the question lacks, none that only the newer
+        one says, and is STALE_MEANING close to the older one ("You have a cat." after "I
+        have a cat called Miso." and "We swapped the cat for a dog."; "You have a dog." is
+        kept)."""
+        if self.embedder is None or not self.replaced:
+            return False
+        said = stems(text)
+
+        def words_of(fact: Fact) -> set[str]:
+            return {w.stem for w in content_words(fact.text)}
+
+        asked = {w.stem for w in content_words(self.question)}
+        olds = [
+            old.text
+            for old, new in self.replaced
+            if (words_of(old) - asked) & said and not (words_of(new) - words_of(old)) & said
+        ]
+        if not olds:  # most sentences: no embedding
+            return False
+        vectors = self.embedder.embed([text, *olds])
+        return max(cosines(vectors[0], vectors[1:])) >= STALE_MEANING
 
     def _answers_from_facts(self, text: str) -> bool:
         """Whether `text` answers the question with a name or number of a statement shown

@@ -223,7 +223,9 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
         return 2 * sum(n in said for n in set(numbers)) >= len(set(numbers))
     new = [w for w in new if not _called_by(fact.text, w, asked)] or new
     if new:  # half of them at least ("At the Corner Cafe." for "meet at the Corner Cafe on
-        # Thursday"), so that one name the question points at is not taken for the answer
-        return 2 * sum(stem(w.lower()) in said for w in set(new)) >= len(set(new))
+        # Thursday"), so that one name the question points at is not taken for the answer,
+        # the first among them: "March" alone does not give "I relocated to York in March"
+        given = 2 * sum(stem(w.lower()) in said for w in set(new)) >= len(set(new))
+        return given and stem(new[0].lower()) in said
     wanted = [w for w in other if stem(w.lower()) not in asked]
     return not wanted or any(stem(w.lower()) in said for w in wanted)
