@@ -42,6 +42,7 @@ SUBJECT_WINDOW = 4  # a name this close before a verb is taken as who does it
 PRONOUN_BACK = 2  # passages back where the name a pronoun stands for is looked for
 LANGUAGE_CHARS = 20_000  # of the passages, read to tell their language
 MIN_NEGATION_TERMS = 2  # a clause with fewer content words is not compared for negation
+OBJECT_WINDOW = 3  # words after a verb where what it acts on stands ("led the opposition")
 PRONOUNS = frozenset("he she they him her them his".split())  # English: its subjects' stand-ins
 _JOINERS = frozenset({"and", "or", "&"})  # words() drops commas: "A, B and C" reads "a b and c"
 # Where a clause ends for the claims compared clause by clause (negation, a number's
@@ -332,8 +333,10 @@ def other_subject(
     if doer and tokens[:1] and tokens[0] in PRONOUNS:
         tokens[0] = _normal(doer)  # "He plans ..." after a sentence about Bob
         named.add(tokens[0])
-    theirs = [words(p) for p in passages]
-    their_names = [set(subjects(p)) - CALENDAR for p in passages]  # "In March, ...": no doer
+    # "Lind, who has fished from Kelby ..., said": Lind said, not Kelby
+    clauses = [c for p in passages for c in unfolded(p)]
+    theirs = [words(c) for c in clauses]
+    their_names = [set(subjects(c)) - CALENDAR for c in clauses]  # "In March, ...": no doer
     for at, token in enumerate(tokens):
         if token not in named or tokens[at + 1 : at + 2] == ["s"]:
             continue  # "Fweep's planet": a possessor, not a doer
@@ -347,31 +350,137 @@ def other_subject(
             continue  # no verb, or a name of two words ("Sperm Whale"): its last counts
         if any(w in _BE for w in tokens[at + 1 : tokens.index(verb, at + 1)]):
             continue  # "Priya was elected": the name is who it was done to
-        doers = _doers(theirs, their_names, token, prefix_stem(verb))
+        v = tokens.index(verb, at + 1)
+        reported = _reported(tokens, v)  # "... that Dermott told": not who tells Frank
+        doers = _doers(theirs, their_names, token, prefix_stem(verb), reported)
         group = _conjoined(tokens, at, named)  # "Peter and Danny went": either will do
         if doers and not any(same_name(g, d) for g in group for d in doers):
             return f"{token} {verb} (the source: {sorted(doers)[0]})"
     return None
 
 
+REPORTED_WORDS = 2  # words after "that" a reported clause must share to be the same one
+
+
+def other_reporter(sentence: str, passages: Sequence[str]) -> str | None:
+    """A name the sentence has report a clause ("Frank told Katrine that Dermott told a
+    story") that the passages have another report ("Katrine said, softly, that Dermott
+    told a story"): the nearest name before "that", unless a pronoun comes first."""
+    tokens = words(sentence)
+    if "that" not in tokens:
+        return None
+    k = tokens.index("that")
+    said = tokens[k + 1 : k + 1 + REPORTED_WORDS]
+    named = set(subjects(sentence)) - CALENDAR
+    speaker = next((w for w in tokens[:k] if w in named), None)
+    if speaker is None or len(said) < REPORTED_WORDS:
+        return None
+    reporters: set[str] = set()
+    for passage in passages:
+        theirs = words(passage)
+        their_names = set(subjects(passage)) - CALENDAR
+        for at, word in enumerate(theirs):
+            if word != "that" or theirs[at + 1 : at + 1 + REPORTED_WORDS] != said:
+                continue
+            reporter = doer_before(theirs, at, their_names)
+            if reporter is None:
+                return None  # "he said that ...": who, it does not say here
+            reporters.add(reporter)
+    if reporters and not any(same_name(speaker, r) for r in reporters):
+        return f"{speaker} ... that {' '.join(said)} (the source: {sorted(reporters)[0]})"
+    return None
+
+
+def _reported(tokens: Sequence[str], v: int) -> bool:
+    """Whether the verb at `v` stands in a reported clause ("said that Dermott told")."""
+    return "that" in tokens[max(0, v - SUBJECT_WINDOW - 1) : v]
+
+
 def _doers(
-    theirs: Sequence[list[str]], their_names: Sequence[set[str]], token: str, verb: str
+    theirs: Sequence[list[str]],
+    their_names: Sequence[set[str]],
+    token: str,
+    verb: str,
+    reported: bool = False,
 ) -> set[str]:
     """Who the passages have doing `verb`; none when one of them has `token` do it (or
-    says it in the passive, its doer after the verb)."""
+    says it in the passive, its doer after the verb). A verb in a reported clause is
+    compared only with one in a reported clause, a main one with a main one."""
     doers: set[str] = set()
     for i, passage in enumerate(theirs):
         stems = [prefix_stem(w) for w in passage]
         if verb not in stems:
             continue
         v = stems.index(verb)
+        if _reported(passage, v) != reported:
+            continue
         if "by" in passage[v : v + 4]:
             return set()  # the passage's passive: its doer follows the verb
+        if passive_at(passage, v):
+            continue  # "the documents ... had been burned": a name before it is no doer
         nearest = _subjects_before(their_names, i, passage[:v])
         if any(same_name(token, d) for d in nearest) or (not nearest and token in passage[:v]):
             return set()  # a passage has this name doing it
         doers |= nearest
     return doers
+
+
+# A clause set off by commas after a name: "Ines Varga, who led the opposition, said ...",
+# "Kane, the captain, ...". Its doer, and the doer of the verb after it, is that name.
+_SET_OFF = re.compile(
+    r"(?P<head>\b[A-Z][\w'’-]*)\s*,\s+(?P<kind>who|(?:a|an|the|his|her|their)(?=\s))\s+"
+    r"(?P<inner>[^,;:.!?\"“”]+?)\s*,\s*(?=[\w\"“])"
+)
+
+
+def unfolded(text: str) -> list[str]:
+    """`text` as its clauses about a name: the sentence without the relative clauses and
+    appositions set off after a name, then each of those with the name as its subject
+    ("Pavel Lind, who has fished ..., said X" is "Pavel Lind said X" and "Lind has
+    fished ..."). Unchanged, alone, when it has none."""
+    inner = [
+        f"{m.group('head')} {'is ' + m.group('kind') if m.group('kind') != 'who' else ''} "
+        f"{m.group('inner')}".replace("  ", " ")
+        for m in _SET_OFF.finditer(text)
+    ]
+    return [_SET_OFF.sub(lambda m: f"{m.group('head')} ", text), *inner] if inner else [text]
+
+
+def act_of(tokens: Sequence[str], at: int, named: set[str]) -> tuple[str, str] | None:
+    """(verb stem, the word it acts on) when tokens[at] is a name doing something to a
+    thing named by a content word within OBJECT_WINDOW words after the verb; else None."""
+    if tokens[at] not in named or tokens[at + 1 : at + 2] == ["s"]:
+        return None  # not a name, or a possessor ("Kane's ship")
+    after = tokens[at + 1 : at + 1 + SUBJECT_WINDOW]
+    verb_at = next((k for k, w in enumerate(after) if w not in CLAIM_STOPWORDS), None)
+    if verb_at is None or after[verb_at] in named or passive_at(after, verb_at):
+        return None  # no verb, a name of two words, or done to the name
+    v = at + 1 + verb_at
+    thing = next(
+        (w for w in tokens[v + 1 : v + 1 + OBJECT_WINDOW] if w not in CLAIM_STOPWORDS), None
+    )
+    return None if thing is None else (prefix_stem(tokens[v]), thing)
+
+
+def doer_before(tokens: Sequence[str], v: int, named: set[str]) -> str | None:
+    """The name doing the verb at `v`: the nearest one within SUBJECT_WINDOW words before
+    it; None when a pronoun comes first, none stands there, or the verb is a passive's."""
+    if passive_at(tokens, v):
+        return None
+    for token in reversed(tokens[max(0, v - SUBJECT_WINDOW) : v]):
+        if token in named:
+            return token
+        if token in PRONOUNS:
+            return None
+    return None
+
+
+def passive_at(tokens: Sequence[str], v: int) -> bool:
+    """Whether the verb at `v` is a passive's ("was burned", "had been quickly burned")."""
+    before = tokens[max(0, v - 2) : v]
+    if before[-1:] and before[-1].endswith("ly") and len(before) == 2:
+        before = before[:1]
+    return bool(before) and before[-1] in _BE
 
 
 def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:

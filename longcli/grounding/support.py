@@ -24,6 +24,9 @@ a source, `SourceIndex.support` decides in two steps:
      to: a negation the evidence lacks (or drops), who did what to whom turned round or
      given to another, names put together that the source keeps apart, a reason the
      source does not give.
+   - source-wide, who does a verb to a thing ("led the opposition") and who reports a
+     "that" clause: a name given what the source, wherever it says it, has only another
+     do; a clause set off by commas after a name ("Varga, who led ...,") is that name's.
 
 What it cannot see: a paraphrase that shares no words with its source ("rejected" for "did
 not approve" is refused, not passed), a negation, quantifier or role in another language
@@ -47,16 +50,24 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from longcli.grounding.claims import (
+    CALENDAR,
     CLAUSE,
     FUZZY_MIN_LETTERS,
     FUZZY_RATIO,
+    OBJECT_WINDOW,
     PRONOUNS,
     Passages,
+    act_of,
+    doer_before,
     names_apart,
     negation_problem,
+    other_reporter,
     other_subject,
+    same_name,
+    subjects,
     swapped_roles,
     turned_round,
+    unfolded,
     unsupported_reason,
 )
 from longcli.text import language
@@ -102,8 +113,16 @@ _QUANTIFIERS = {
 }
 _ALL_QUANTIFIERS = frozenset().union(*_QUANTIFIERS.values(), _QUANTIFIERS)
 QUANTIFIER_SLOT = 3  # words either side of a quantifier: the thing it quantifies
-# A thousands separator between digit groups ("30,000", "30.000", "20 000", "20 000").
-_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))")
+# A number written in groups of three ("30,000", "30.000", "20 000", "1,000,000"): one to
+# three digits first, one separator throughout. "12345 678 90" is three numbers, not one.
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}([,.\u00a0\u202f ])\d{3}(?:\1\d{3})*(?!\d)")
+
+
+def _ungrouped(text: str) -> str:
+    """`text` with the separators of its numbers written in groups of three taken out."""
+    return _GROUPED.sub(lambda m: m.group(0).replace(m.group(1), ""), text)
+
+
 # Number words from this value up are read as numbers: "un", "ein", "uno" are articles too
 # (English "one" is read: "only one" is a count more often than "a" is).
 NUMBER_WORD_FROM = 2
@@ -153,7 +172,7 @@ class Support:
 def _as_digits(text: str, lang: str) -> str:
     """`text` with its number words written as digits ("two" -> "2"), in the languages
     text2num reads; as it is in others, or where the reader fails on it."""
-    text = _THOUSANDS.sub("", text)  # "30,000", "30.000", "20 000": one number
+    text = _ungrouped(text)  # "30,000", "30.000", "20 000": one number
     if lang not in _NUMBER_LANGUAGES:
         return text
     from text_to_num import alpha2digit
@@ -200,6 +219,7 @@ class SourceIndex:
             None  # for misspelt words, made when needed  # a word the source never uses weighs most
         )
         self._all_words: set[str] = set().union(*self._words) if self._words else set()
+        self._holding_word: dict[str, list[int]] | None = None  # word -> sentences, when needed
         # names the source writes capitalised inside a sentence: a name for sure
         self._mentioned = {
             normal_token(m) for s in self.sentences for m in mentions(s.text) if m[:1].isalpha()
@@ -243,11 +263,21 @@ class SourceIndex:
         # opens one, the rest of the evidence is drawn from within it, the one covering most
         # wins.
         for first in candidates[:WINDOW_STARTS]:
-            near = [i for i in candidates if window is None or abs(i - first) <= window]
+            # Within a window every sentence holding one of its words may join, not only
+            # the CANDIDATES best overall: a "Frank asked" beside the line is found.
+            near = candidates if window is None else self._holding(wanted, first, window, within)
             found = self._greedy(wanted, total, [first], near)
             if found[0] > best[0]:
                 best = found
         return best
+
+    def _holding(
+        self, wanted: set[str], first: int, window: int, within: set[int] | None
+    ) -> list[int]:
+        """The sentences within `window` of `first` holding one of the `wanted` words
+        (and among `within` when given)."""
+        span = range(max(0, first - window), min(len(self.sentences), first + window + 1))
+        return [i for i in span if self._terms[i] & wanted and (within is None or i in within)]
 
     def _greedy(
         self, wanted: set[str], total: float, chosen: list[int], candidates: list[int]
@@ -417,13 +447,69 @@ class SourceIndex:
         if apart:
             return Why.ROLES, apart, chosen
         passages = Passages(evidence)
-        turned = swapped_roles(sentence, passages) or turned_round(sentence, passages)
+        turned = (
+            swapped_roles(sentence, passages)
+            or turned_round(sentence, passages)
+            or self._done_by_another(sentence)
+        )
         if turned:
             return Why.ROLES, turned, chosen
         reason = unsupported_reason(sentence, passages)
         if reason:
             return Why.REASON, reason, chosen
         return Why.SUPPORTED, "", chosen
+
+    def _done_by_another(self, sentence: str) -> str:
+        """A name made to do what the source, wherever it says it, has only others do: the
+        same verb on the same thing ("Lind led the opposition" where the source has
+        "Varga, who led the opposition, said ..."). Clauses set off after a name are read
+        with that name as their doer, in the sentence and the source alike. A passive, a
+        pronoun or no name before the verb in the source leaves its doer open: no verdict."""
+        tokens = words(sentence)
+        if "that" in tokens[:-1]:  # who reports a clause, wherever the source reports it
+            opening = tokens[tokens.index("that") + 1]
+            held = self._sentences_holding(opening)
+            reporter = other_reporter(sentence, [self.sentences[i].text for i in held])
+            if reporter:
+                return reporter
+        for clause in unfolded(sentence):
+            tokens = words(clause)
+            named = set(subjects(clause)) - CALENDAR
+            for at, token in enumerate(tokens):
+                act = act_of(tokens, at, named)
+                if act is None:
+                    continue
+                doers = self._doers_of(*act)
+                if doers and not any(same_name(token, d) for d in doers):
+                    return f"{token} {act[0]} {act[1]} (the source: {sorted(doers)[0]})"
+        return ""
+
+    def _sentences_holding(self, word: str) -> list[int]:
+        if self._holding_word is None:
+            self._holding_word = defaultdict(list)
+            for i, bag in enumerate(self._words):
+                for w in bag:
+                    self._holding_word[w].append(i)
+        return self._holding_word.get(word, [])
+
+    def _doers_of(self, verb: str, thing: str) -> set[str]:
+        """Who the source has doing `verb` (a prefix stem) to `thing`, by name; empty when
+        it never says so, or once leaves the doer open (passive, pronoun, no name)."""
+        doers: set[str] = set()
+        for i in self._sentences_holding(thing):
+            for clause in unfolded(self.sentences[i].text):
+                tokens = words(clause)
+                for v, token in enumerate(tokens):
+                    if (
+                        prefix_stem(token) != verb
+                        or thing not in tokens[v + 1 : v + 1 + OBJECT_WINDOW]
+                    ):
+                        continue
+                    doer = doer_before(tokens, v, set(subjects(clause)) - CALENDAR)
+                    if doer is None:
+                        return set()
+                    doers.add(doer)
+        return doers
 
     def _identity(self, sentence: str, near: Sequence[int]) -> str:
         """An identity ("X is Ahab", "Ahab is a whaler"): the source must put the name and the noun
@@ -463,7 +549,7 @@ class SourceIndex:
         clauses = [
             ({prefix_stem(w) for w in c_words}, _numbers(" ".join(c_words), "und"))
             for text in evidence
-            for c in CLAUSE.split(_THOUSANDS.sub("", text))
+            for c in CLAUSE.split(_ungrouped(text))
             if (c_words := _numbered_tokens(c, self.language))
         ]
         stated = set().union(*(n for _, n in clauses)) if clauses else set()

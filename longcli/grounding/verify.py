@@ -19,6 +19,7 @@ from longcli.errors import InputError
 from longcli.grounding.cite import describe_place
 from longcli.grounding.claims import opening_name
 from longcli.grounding.support import MIN_COVERAGE, SourceIndex, Support, Why
+from longcli.text.boilerplate import without_boilerplate
 from longcli.text.decode import Source
 from longcli.text.documents import InputFormat, Mark, open_document
 from longcli.text.layout import inline
@@ -126,7 +127,11 @@ class Sources:
         for read in self.reads:
             self.starts.append(at)
             at += len(read.text) + len(SOURCE_GAP)
-        self.index = SourceIndex(SOURCE_GAP.join(r.text for r in self.reads))
+        # What is not a source's own prose (a licence, scan credits, a transcriber's note:
+        # text/boilerplate.py) is blanked, never evidence; offsets and lines stay put.
+        self.index = SourceIndex(
+            SOURCE_GAP.join("".join(without_boilerplate([r.text])) for r in self.reads)
+        )
 
     def cite(self, start: int, end: int, text: str) -> Cited:
         i = bisect.bisect_right(self.starts, start) - 1

@@ -125,6 +125,13 @@ def test_a_changed_number_is_refused_in_digits_or_words():
     assert supported(LOOMINGS, "The poor poet of Tennessee received 2 handfuls of silver.")
 
 
+def test_only_a_number_in_groups_of_three_is_one_number():
+    source = "The crates were numbered 12345 678 90 on the quay. The cargo weighed 20 000 tons."
+    assert supported(source, "The crates were numbered 12345 678 90.")
+    assert why(source, "The crates were numbered 12345678.") is Why.NUMBER
+    assert supported(source, "The cargo weighed 20,000 tons.")
+
+
 def test_a_negation_added_or_dropped_is_refused():
     assert why(BAKERY, "Tom bakes bread.") is Why.NEGATION
     assert why(BAKERY, "Alice does not plan to replace the deck oven.") is Why.NEGATION
