@@ -247,13 +247,16 @@ class WordWatch:
         self.replaced = False  # held U+FFFD: bytes --errors replace could not decode
 
     def __iter__(self) -> Iterator[Chunk]:
-        shown = False  # white space alone is "the input is empty", said where it is found
+        shown = seen = False
         for chunk in self._chunks:
+            seen = True
             shown = shown or bool(chunk.text.strip())
             self.worded = self.worded or has_words(chunk.text)
             self.replaced = self.replaced or "\ufffd" in chunk.text
             yield chunk
-        if shown and not self.worded:
+        if not shown:  # the error names the file, as every other input error does
+            raise InputError(f"{self._names} is empty{' (only white space)' if seen else ''}")
+        if not self.worded:
             raise self.empty_summary()
 
     def empty_summary(self) -> InputError:

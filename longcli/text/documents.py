@@ -37,7 +37,6 @@ from longcli.text.decode import (
     peek,
     text_encoding,
 )
-from longcli.text.fragments import title_of
 from longcli.text.marks import (
     Document,
     InputFormat,
@@ -60,6 +59,7 @@ from longcli.text.reader_libraries import (
     extra_install,
     reader_status,
 )
+from longcli.text.titles import title_of
 from longcli.text.zipped import read_docx, read_epub
 
 # The readers' public face: what summarize/, chat/, cli/, doctor and the tests import.

@@ -232,5 +232,5 @@ def title_page(work: Work | None) -> str:
     stands even where the text opens with the title: fragments finds that repetition and
     leaves it out, so the metadata's author and whole title are kept."""
     if work is None or work.title[:1].islower() or work.title.endswith((".", ",", ";", ":")):
-        return ""  # not read as a title (text/fragments._title_like): it would be stray text
+        return ""  # not read as a title (text/titles._title_like): it would be stray text
     return f"{work.title}\nby {work.author}\n\n" if work.author else f"{work.title}\n\n"

@@ -172,11 +172,12 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
     pos = 0
     in_item = False  # the line belongs to a list item, whose wrapped lines are one unit
     ahead: re.Match[str] | None = None
+    line = ""  # the line before, once the loop has moved on
     while True:
         nl = block.find("\n", pos)
         if nl < 0:
             return
-        line = block[pos:nl].strip()
+        before, line = line, block[pos:nl].strip()
         in_item = in_item or _LIST_ITEM.match(block, pos) is not None
         if ahead is None or ahead.start() <= nl:  # else the lines up to it are all space:
             ahead = _VISIBLE.search(block, nl + 1)  # searched again, quadratic in them
@@ -194,7 +195,9 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
                 breaks = (
                     starts_unit
                     or line.endswith(":")
-                    or len(line) < SHORT_LINE_CHARS
+                    or (
+                        len(line) < SHORT_LINE_CHARS and not _wrapped_short(block, line, before, nl)
+                    )
                     or (following.isdigit() and _starts_record(block, line, nl))
                 )
                 joins = following.islower() and not line.endswith(":")
@@ -205,6 +208,16 @@ def _line_cuts(block: str, base: int) -> Iterator[int]:
         pos = nl + 1
         if ahead is None:
             return  # nothing visible follows: no line break can end a sentence
+
+
+def _wrapped_short(block: str, line: str, before: str, nl: int) -> bool:
+    """Whether a short line is prose wrapped early, not verse or a label: it stops on a
+    word, between two long lines of its paragraph ("...wartet.\\nEr ist mächtig. Ein Mann
+    geht vom\\nLande zum Tor und bittet um Eintritt...")."""
+    if not line[-1:].isalnum() or len(before) < SHORT_LINE_CHARS:
+        return False
+    after = block.find("\n", nl + 1)
+    return len(block[nl + 1 : after if after >= 0 else len(block)].strip()) >= SHORT_LINE_CHARS
 
 
 def _starts_record(block: str, line: str, nl: int) -> bool:

@@ -44,8 +44,8 @@ def write(tmp: Path, name: str, data: bytes) -> Path:
 CASES = {
     "binary file": (b"\x7fELF\x02\x01\x00\x00binary", 2, ["binary file", "offset 6"]),
     "invalid utf-8": (b"good text \xc3\x28 bad", 2, ["invalid utf-8 byte at offset 10"]),
-    "empty file": (b"", 2, ["empty"]),
-    "whitespace only": (b" \n\t\n   \r\n", 2, ["empty"]),
+    "empty file": (b"", 2, ["in.txt is empty"]),  # the file named (issue 31)
+    "whitespace only": (b" \n\t\n   \r\n", 2, ["in.txt is empty (only white space)"]),
 }
 
 

@@ -131,7 +131,7 @@ def test_pathological_line_without_spaces_does_linear_work(tokenizer):
     assert min(c.tokens for c in chunks[:-1]) > 400  # hard cuts still fill chunks
 
 
-def test_a_text_without_words_is_refused_once_read_and_white_space_is_left_to_say_so():
+def test_a_text_without_words_or_only_white_space_is_refused_once_read_naming_it():
     from longcli.errors import InputError
     from longcli.text.chunks import Chunk, WordWatch
 
@@ -140,7 +140,12 @@ def test_a_text_without_words_is_refused_once_read_and_white_space_is_left_to_sa
 
     with pytest.raises(InputError, match=r"^a\.txt has no readable text"):
         list(WordWatch(chunks("😀🎉 ", "\u200b🚀"), ["a.txt"]))
-    assert len(list(WordWatch(chunks("  \n", "\n"), ["a.txt"]))) == 2  # "the input is empty"
+    with pytest.raises(InputError) as blank:  # white space alone: named, said as empty
+        list(WordWatch(chunks("  \n", "\n"), ["a.txt"]))
+    assert blank.value.message == "a.txt is empty (only white space)"
+    with pytest.raises(InputError) as empty:
+        list(WordWatch([], ["b.txt"]))
+    assert empty.value.message == "b.txt is empty"
     watch = WordWatch(chunks("😀", "Ships sail."), ["a.txt", "b.txt"])
     assert len(list(watch)) == 2
     error = watch.empty_summary()

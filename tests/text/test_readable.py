@@ -255,7 +255,7 @@ def test_chinese_sentences_end_at_their_own_marks(run, tmp_path: Path):
     out = summarize(run, tmp_path, text, "--words", "60")
     found = sentences(out)
     assert len(found) >= 2 and all(s.endswith(("。", "！", "？")) for s in found)
-    assert word_count(out) <= 60
+    assert word_count(out) <= 63  # --words may be passed by 5% (summarize/pool.py)
 
 
 def test_what_cannot_stand_alone_is_said_why():
