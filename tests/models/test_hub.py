@@ -347,3 +347,20 @@ def test_embedding_recommendations_include_a_multilingual_one_with_its_size(run)
     assert any(len(row["languages"]) > 10 for row in rows)  # one for the user's language
     chat = json.loads(run("models", "recommend", "--json").stdout)
     assert not {row["name"] for row in chat} & {row["name"] for row in rows}
+    assert not any(row["installed"] for row in rows)
+    text = run("models", "recommend", "--embedding").stdout
+    assert "In use now: none" in text and "fetch_embedding_model.py" in text
+
+
+def test_an_installed_embedding_model_is_marked_and_named_in_use(run, private_user_dirs):
+    from longcli.models.locate import embedding_dir
+
+    rows = json.loads(run("models", "recommend", "--embedding", "--json").stdout)
+    folder = embedding_dir()
+    folder.mkdir(parents=True)
+    placed = folder / rows[0]["file"].upper().replace(".GGUF", ".gguf")  # any case
+    placed.write_bytes(make_gguf("embedder"))
+    again = json.loads(run("models", "recommend", "--embedding", "--json").stdout)
+    assert [row["installed"] for row in again] == [True] + [False] * (len(rows) - 1)
+    text = run("models", "recommend", "--embedding").stdout
+    assert f"In use now: {placed}" in text and "fetch_embedding_model.py" not in text

@@ -144,6 +144,7 @@ def models_recommend(
     memory can match meanings with."""
     import json
 
+    from longcli.backends.embedding import find_embedding_model
     from longcli.backends.engine import ram_budget
     from longcli.cli.render_models import (
         embedding_json,
@@ -151,22 +152,28 @@ def models_recommend(
         render_embedding,
         render_recommended,
     )
+    from longcli.errors import ModelError
     from longcli.models.catalog import embedding_recommended, recommended
 
     out = streams()
+    settings = o.load(Flags(), out)
     embedders = embedding_recommended()
+    try:
+        found = find_embedding_model(settings.embedding_model)
+        in_use = str(found) if found is not None else None
+    except ModelError as exc:  # a setting naming no GGUF: said here, not a failure
+        in_use = f"none: {exc.message}"
     if embedding:
         if as_json:
             out.result(json.dumps([embedding_json(r) for r in embedders], indent=2) + "\n")
         else:
-            out.result(render_embedding(embedders))
+            out.result(render_embedding(embedders, in_use))
         return
-    settings = o.load(Flags(), out)
     rows = recommended(settings.batch, ram_budget(settings, offloaded=False))
     if as_json:
         out.result(json.dumps([recommendation_json(r) for r in rows], indent=2) + "\n")
     else:
-        out.result(render_recommended(rows) + "\n" + render_embedding(embedders))
+        out.result(render_recommended(rows) + "\n" + render_embedding(embedders, in_use))
 
 
 @app.command("alias")
