@@ -39,6 +39,7 @@ passes of the human summaries themselves.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -249,15 +250,18 @@ class SourceIndex:
         wanted = {
             self._spelled(t) for t in terms(_as_digits(sentence, self.language), self.language)
         }
-        total = sum(self.weight(t) for t in wanted)
+        # Sums of weights with fsum, ties by position: a verdict never depends on the
+        # order a set is walked in (Python's string hashing differs from run to run).
+        total = math.fsum(self.weight(t) for t in wanted)
         if not wanted or total == 0:
             return 0.0, []
         rough: Counter[int] = Counter()
-        for term in wanted:
+        for term in sorted(wanted):
             for i in self._where.get(term, ()):
                 if within is None or i in within:
                     rough[i] += self.weight(term)  # type: ignore[assignment]
-        candidates = [i for i, _ in rough.most_common(CANDIDATES)]
+        best_first = heapq.nsmallest(CANDIDATES, rough.items(), key=lambda kv: (-kv[1], kv[0]))
+        candidates = [i for i, _ in best_first]
         best: tuple[float, list[int]] = (0.0, [])
         # With a window, evidence comes from one place: each of the best-scoring sentences
         # opens one, the rest of the evidence is drawn from within it, the one covering most
@@ -291,7 +295,7 @@ class SourceIndex:
             for i in candidates:
                 if i in chosen:
                     continue
-                g = sum(self.weight(t) for t in (wanted & self._terms[i]) - covered)
+                g = math.fsum(self.weight(t) for t in (wanted & self._terms[i]) - covered)
                 extra = len(self._terms[i] - wanted)  # of two equal, the one saying less else
                 if g > gain or (g == gain and g > 0 and extra < fewest):
                     best, gain, fewest = i, g, extra
@@ -299,7 +303,7 @@ class SourceIndex:
                 break
             chosen.append(best)
             covered |= wanted & self._terms[best]
-        return sum(self.weight(t) for t in covered) / total, chosen
+        return math.fsum(self.weight(t) for t in covered) / total, chosen
 
     def _neighbourhood(self, chosen: Sequence[int]) -> list[int]:
         near: set[int] = set()
