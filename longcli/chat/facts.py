@@ -57,6 +57,12 @@ UNVALUED_UPDATE_MEANING = 0.5
 # ... or this close when the newer statement names no value at all: it takes the older
 # one's away ("I sold the car." / "I drive a blue Honda Civic.": 0.39; fillers under 0.25).
 VALUELESS_UPDATE_MEANING = 0.35
+# The first and third only between statements about one thing (`_same_thing`): a word of
+# the newer one this close to the older one ("car" / "I drive a blue Honda Civic" 0.47, "cat" /
+# "I have a cat named Tom" 0.53; "kettle" / "I keep forgetting to water the plants" 0.23,
+# "peanuts" / "I'm vegan." 0.36), or the two this close as said (CLOSE_MEANING).
+THING_MEANING = 0.4
+CLOSE_MEANING = 0.55
 
 # A hint that a statement changes an earlier one: with one of these, one shared word is
 # enough. The matching itself is by content words, in any language.
@@ -120,7 +126,7 @@ def clauses(sentence: str) -> list[str]:
     start: int | None = None
     for begin, end in spans:
         start = begin if start is None else start
-        if len(content_words(sentence[start:end])) >= 2:
+        if _whole(sentence[start:end]):
             whole.append((start, end))
             start = None
     if start is not None and whole:  # a small last part joins the one before
@@ -128,6 +134,14 @@ def clauses(sentence: str) -> list[str]:
     if len(whole) > 1:
         return [sentence[b:e].strip() for b, e in whole]
     return [sentence]
+
+
+def _whole(part: str) -> bool:
+    """Whether a part of a sentence states something on its own: two content words, or one
+    beside a name or number ("I'm Marek and I work as a pharmacist": a later job change
+    must not take the name away with the job)."""
+    said = content_words(part)
+    return len(said) >= 2 or (bool(said) and bool(mentions(part)))
 
 
 def statements(message: str) -> list[str]:
@@ -147,10 +161,23 @@ def statements_in(message: str) -> list[tuple[str, str]]:
     return found
 
 
+SMALL_TALK_WORDS = 3  # a clause this short with no value and no concept is small talk
+
+
 def _says(part: str) -> bool:
     """Whether a clause can state something: more than one word ("Hi!", "Thanks!" and
-    "Sure." alone were kept as facts, found by a new user in `memory facts`)."""
-    return word_count(part) > 1  # Chinese and Japanese by characters: "我的密码是4471" says
+    "Sure." alone were kept as facts, found by a new user in `memory facts`), and, when it
+    is as short as a greeting, a value or a word about the user's life: "Hi there.",
+    "Funny thing", "Ugh, long day." are small talk (and "Funny thing" took the place of
+    the user's tea by meaning); "I'm vegan." and "Allergic to nuts." are not."""
+    if word_count(part) <= 1:  # Chinese and Japanese by characters: "我的密码是4471" says
+        return False
+    if word_count(part) > SMALL_TALK_WORDS or mentions(part) or _OF_THE_SPEAKER.search(part):
+        return True  # "I'm vegan."
+    return any(w.concept for w in content_words(part))
+
+
+_OF_THE_SPEAKER = re.compile(r"\b(?:I|my|we|our|me|us)\b", re.IGNORECASE)
 
 
 _OWNER_WORDS = frozenset({"my", "our", "i", "we", "mine"})
@@ -358,15 +385,40 @@ def same_meaning(
         theirs = possessions(fact.text)
         if mine and theirs and not mine & theirs:
             continue  # "my sister's job" is not "my brother's job"
-        if (
-            raw >= UPDATE_MEANING
-            # without its names, "My sister X lives in X" is "I live in X": only between
-            # two statements that both call something the speaker's, or neither
-            or (bare >= UNVALUED_UPDATE_MEANING and bool(mine) == bool(theirs))
-            or (valueless and raw >= VALUELESS_UPDATE_MEANING)
+        if not valueless and _numbered(newer) != _numbered(fact.text):
+            continue  # a date is no new value of a city ("I was born on March 3" / "I live in X")
+        # without its names, "My sister X lives in X" is "I live in X": only between two
+        # statements that both call something the speaker's, or neither
+        unvalued_update = bare >= UNVALUED_UPDATE_MEANING and bool(mine) == bool(theirs)
+        close = raw >= UPDATE_MEANING or (valueless and raw >= VALUELESS_UPDATE_MEANING)
+        if unvalued_update or (
+            close
+            and (raw >= CLOSE_MEANING or any(_same_thing(embedder, t, fact.text) for t in said))
         ):
             out.append((max(raw, bare), fact))
     return out
+
+
+def _numbered(text: str) -> bool:
+    """Whether the names and numbers of `text` hold a number: a value's shape."""
+    return any(any(c.isdigit() for c in value) for value in mentions(text))
+
+
+def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
+    """Whether `newer` speaks of the thing `older` does: they share a content word (or its
+    concept), or a word of `newer` is alone close in meaning to `older` ("car" / "I drive
+    a blue Honda Civic": 0.47). Two sentences of small talk and of a fact are often as
+    close as an update is ("The kettle broke this morning" / "I keep forgetting to water
+    the plants": 0.35, "I sold the car." / the Civic: 0.39); what tells them apart is
+    the thing ("kettle" / the plants: 0.23)."""
+    mine = content_words(_CHANGE_HINT.sub(" ", newer))
+    if _shared_words(mine, content_words(older)) > 0:
+        return True
+    said = [w for w in WORD.findall(uncontracted(_CHANGE_HINT.sub(" ", newer))) if terms(w)]
+    if not said:
+        return False
+    vectors = embedder.embed([older, *said])
+    return max(cosines(vectors[0], vectors[1:])) >= THING_MEANING
 
 
 VALUE = "X"  # what `unvalued` puts for a name or number
