@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from longcli.chat.prompt import exchange_text
+
 
 class Author(StrEnum):
     """Who wrote an exchange's `assistant` text (the journal's "by")."""
@@ -35,7 +37,7 @@ class Exchange:
     by: Author = Author.MODEL
 
     def as_text(self) -> str:
-        return f"User: {self.user}\nAssistant: {self.assistant}"
+        return exchange_text(self.user, self.assistant)
 
     @property
     def shown(self) -> str:

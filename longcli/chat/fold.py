@@ -17,6 +17,13 @@ from longcli.calls import Message, Sampling
 from longcli.chat.budget import ChatBudget
 from longcli.chat.exchange import Exchange
 from longcli.chat.facts import Fact, Ledger, holds, names, subject_phrase
+from longcli.chat.prompt import (
+    FOLDED_REPLY_LEAD,
+    FOLDED_USER_LEAD,
+    QUOTE_LEAD,
+    SUBJECTS_LEAD,
+    without_labels,
+)
 from longcli.config import Fold
 from longcli.grounding.ask import (
     TOKENS_PER_WORD,
@@ -35,8 +42,6 @@ from longcli.text.vocabulary import word_count
 
 KEPT_FACTS_SHARE = 0.35  # of the summary cap, at most this goes to facts a fold must keep
 SUBJECTS_SHARE = 0.4  # of the summary cap, at most this names the facts it cannot quote
-QUOTE_LEAD = "The user said: "  # a fact a fold kept in the user's words
-SUBJECTS_LEAD = "The user also told me about:"  # the facts a fold could only name
 ALIKE = 0.6  # word overlap (Jaccard) from which two sentences count as saying the same
 
 
@@ -59,6 +64,9 @@ class Folder:
             folded = extractive_fold(summary, exchanges, cap, self._sentence_tokens, dropped)
         else:
             folded = self._model_fold(summary, exchanges, ledger)
+        # The prompt's role and turn labels are its layout, never a summary's words (a
+        # model fold echoes them; an older session's summary holds "Assistant: ...").
+        folded = without_labels(folded)
         if self.budget.facts_tokens <= 0:  # the ledger is off
             return folded
         for fact in ledger.facts:
@@ -147,15 +155,20 @@ def extractive_fold(
     dropped: frozenset[str] = frozenset(),
 ) -> str:
     """A model-free fold: the key sentences of the old summary and the folded turns, each
-    marked with who said it; the assistant's count for less than the user's. Of sentences
-    that say nearly the same, only the newest is a candidate, and sentences in `dropped`
-    (facts the user corrected or asked to forget) are not."""
+    led by who said it (in prose, not the prompt's role labels); the assistant's count for
+    less than the user's. Of sentences that say nearly the same, only the newest is a
+    candidate, and sentences in `dropped` (facts the user corrected or asked to forget) are
+    not."""
+    summary = without_labels(summary)
     pool = [(s.text, 1.0) for s in split_sentences(summary) if _bare(s.text) not in dropped]
     for e in exchanges:
-        for speaker, text, weight in (("User", e.user, 1.0), ("Assistant", e.assistant, 0.5)):
-            for sentence in split_sentences(text, lowercase_starts=True):
+        for lead, text, weight in (
+            (FOLDED_USER_LEAD, e.user, 1.0),
+            (FOLDED_REPLY_LEAD, e.assistant, 0.5),
+        ):
+            for sentence in split_sentences(without_labels(text), lowercase_starts=True):
                 if _comparable(sentence.text) not in dropped:
-                    pool.append((f"{speaker}: {sentence.text}", weight))
+                    pool.append((f"{lead}{sentence.text}", weight))
     pool = _newest_of_alike(pool)
     if not pool:
         return ""
@@ -177,7 +190,13 @@ def _newest_of_alike(pool: list[tuple[str, float]]) -> list[tuple[str, float]]:
     return [pool[i] for i in sorted(kept)]
 
 
-_SPEAKER = re.compile(r"^(?:User|Assistant|The user said):\s*")
+_SPEAKER = re.compile(
+    "^(?:"
+    + "|".join(
+        re.escape(lead.strip()) for lead in (FOLDED_USER_LEAD, FOLDED_REPLY_LEAD, QUOTE_LEAD)
+    )
+    + r")\s*"
+)
 
 
 def _comparable(text: str) -> str:

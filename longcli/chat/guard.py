@@ -22,14 +22,24 @@ from enum import Enum
 from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.facts import Fact, content_words, is_question, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
-from longcli.chat.prompt import FACTS_HEADING, MESSAGE_HEADING, RECALL_HEADING, SUMMARY_HEADING
+from longcli.chat.prompt import HEADINGS, without_layout
 from longcli.chat.questions import answer_states, asks_about
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
 from longcli.text.terms import recall_terms, terms
 from longcli.text.vocabulary import stopwords, words
 
-_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*[ \t]+|\n+")
+# A sentence ends at an end mark and a space, a newline, or an ellipsis run straight into
+# the next sentence ("climate change...I'm so glad").
+_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*[ \t]+|\n+|(?:(?<=\.\.\.)|(?<=…))(?=[A-Z])")
+# A list item's number or bullet with nothing after it yet ("3. ", "- "): held until its
+# item comes, and dropped when none does ("1. 2. 3. 4. 5." is no reply).
+LIST_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|[-*•])\s*")
+LIST_ITEM = re.compile(r"\s*(?:\d{1,3}[.)]|[-*•])\s")
+# What may close a finished sentence after its last word: an end mark, a closing quote or
+# bracket, an emoji. A reply whose last sentence, after others, ends on a letter, digit,
+# comma or dash was cut off ("... ever since I was").
+_UNFINISHED_END = re.compile(r"[\w,;:\-–—]\s*[\"“(]?\s*$")
 
 
 def _bare(text: str) -> str:
@@ -37,19 +47,20 @@ def _bare(text: str) -> str:
 
 
 _TEMPLATE_LEFTOVERS = re.compile(r"<\|im_(?:start|end)\|>|<\|endoftext\|>|</s>|<s>")
-# The prompt's own headings, and the model's echo of them, are no answer: taken out.
-_HEADINGS = re.compile(
-    "|".join(
-        re.escape(h)
-        for h in (SUMMARY_HEADING, RECALL_HEADING, FACTS_HEADING, MESSAGE_HEADING, "Your message:")
-    ),
-    re.IGNORECASE,
-)
+# The last content word of each of the prompt's headings: a line of a reply that ends in a
+# colon on one of them echoes a heading in its own words ("Your message:", "A little bit
+# about yourself, in your own words:"), and the list under it echoes the prompt's lists.
+_HEADING_ENDS = frozenset(terms(h)[-1] for h in HEADINGS if terms(h))
 MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a repeat
+# A run of this many words said in an earlier reply to another message is a phrase said
+# again ("in the past few years because of climate change", in three replies); no answer
+# about the user's facts is cut by it.
+PHRASE_WORDS = 7
 MIN_OVERLAP_WORDS = 4  # a sentence with this many content words ...
 REPLY_WORDS = 5  # a reply with this many content words ...
 REPLY_SHARE = 0.8  # ... this share of them in one earlier reply, is that reply again
 REPEAT_SHARE = 0.75  # ... this share of them in one earlier sentence (3 of 4), is a repeat
+SAID_SHARE = 0.8  # ... this share of them said earlier in the same reply, says nothing new
 
 
 SAME_QUESTION_SHARE = 0.5  # messages sharing this share of their content words ask the same
@@ -75,14 +86,24 @@ def asked_terms(message: str) -> frozenset[str]:
     seedlings." is not "... 3 seedlings.")."""
     if not is_question(message):
         return frozenset({"=" + _bare(message)})
-    return frozenset(t for t in recall_terms(message) if not t.startswith("my:"))
+    return frozenset(recall_terms(message))
 
 
 def same_question(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two messages' content words mostly agree (asking again, in other words)."""
+    """Whether two messages' content words mostly agree (asking again, in other words),
+    about the same thing of the user's ("my sister's name" is not "my name": the 'my:'
+    terms, which say whose, must meet when both have them)."""
+    owned_a = {t for t in a if t.startswith(_OWNED)}
+    owned_b = {t for t in b if t.startswith(_OWNED)}
+    a, b = a - owned_a, b - owned_b
     if not a or not b:  # "and?", "tell me more": nothing says it is the same question
         return False
+    if owned_a and owned_b and not owned_a & owned_b:
+        return False
     return len(a & b) >= SAME_QUESTION_SHARE * len(a | b)
+
+
+_OWNED = "my:"
 
 
 @dataclass
@@ -97,6 +118,7 @@ class Earlier:
     replies: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     # (sentence, its content words, the message) for the comparison by meaning
     texts: list[tuple[str, frozenset[str], frozenset[str]]] = field(default_factory=list)
+    phrases: dict[tuple[str, ...], list[frozenset[str]]] = field(default_factory=dict)
 
     def add(self, reply: str, message: str = "") -> None:
         text = LABEL.sub("", reply)
@@ -115,6 +137,8 @@ class Earlier:
                 self.sentences.append((bag, asked))
             if len(bare.split()) >= MIN_MEANING_WORDS:
                 self.texts.append((sentence.strip(), bag, asked))
+            for phrase in _phrases(bare):
+                self.phrases.setdefault(phrase, []).append(asked)
         del self.texts[:-REPEAT_MEANING_SENTENCES]
 
     def means_again(self, embedder: Embedder, sentence: str, asked: frozenset[str]) -> bool:
@@ -147,6 +171,7 @@ class Earlier:
         first: bool,
         asked: frozenset[str] = frozenset(),
         bag: frozenset[str] | None = None,
+        users: frozenset[tuple[str, ...]] = frozenset(),
     ) -> bool:
         """Whether `sentence` says again what a reply to another message said: word for
         word, as the same opening, or most of its content words (`bag`, when the caller
@@ -160,8 +185,17 @@ class Earlier:
             return True  # the same opening, however short ("Ladripe, abositas!" eight times)
         if len(bare.split()) >= MIN_REPEAT_WORDS and other(self.said.get(bare, [])):
             return True
+        # a phrase of the user's own ("my name is Ada") is theirs to hear again
+        if any(other(self.phrases.get(p, [])) for p in _phrases(bare) - users):
+            return True
         bag = frozenset(terms(sentence)) if bag is None else bag
         return len(bag) >= MIN_OVERLAP_WORDS and _within(bag, self.sentences, REPEAT_SHARE, asked)
+
+
+def _phrases(bare: str) -> set[tuple[str, ...]]:
+    """The runs of PHRASE_WORDS words of a bare sentence."""
+    said = bare.split()
+    return {tuple(said[i : i + PHRASE_WORDS]) for i in range(len(said) - PHRASE_WORDS + 1)}
 
 
 def _within(
@@ -200,6 +234,9 @@ class Why(Enum):
     LANGUAGE = "is not in the language of the message"
     STALE = "gives {}, which the user has since replaced"
     STALE_MEANING = "says what the user has since replaced"
+    NO_WORDS = "holds no words"
+    UNFINISHED = "is cut off mid-sentence"
+    LAYOUT = "echoes the prompt's layout"
 
     @property
     def repeats(self) -> bool:
@@ -243,20 +280,30 @@ class Checks:
         self._vocabulary = Vocabulary(self.grounds) if self.grounds is not None else None
         self._seen: set[str] = set()
         self._bag: frozenset[str] = frozenset()  # the content words kept so far
+        self._in_echo = False  # the line before echoed a heading: its list is the prompt's
+        self._user_phrases = frozenset(p for m in self.said for p in _phrases(_bare(m)))
 
-    def keep(self, sentence: str, first: bool) -> str:
-        """`sentence` as it may be shown: without labels; "" when it must go."""
-        sentence = _HEADINGS.sub("", _TEMPLATE_LEFTOVERS.sub("", sentence))
+    def keep(self, sentence: str, first: bool, cut: bool = False) -> str:
+        """`sentence` as it may be shown: without labels; "" when it must go. `cut`: it is
+        the reply's last and does not end (the model stopped mid-sentence)."""
+        sentence = without_layout(_TEMPLATE_LEFTOVERS.sub("", sentence))
         text, labels = split_labels(sentence, self.said)
         self.labels += [lab for lab in labels if lab not in self.labels]
         if not text.strip():
             return ""
+        if LIST_MARKER.fullmatch(text):
+            return self._drop(text, Why.NO_WORDS)
+        if self._echoes_layout(text):
+            return self._drop(text, Why.LAYOUT)
         if false_claims(text, self.said):
             return self._drop(text, Why.FORGED_QUOTE)
         bare = _bare(text)
         if bare == _bare(self.question) and is_question(self.question):
             return self._drop(text, Why.ECHO)
-        if bare and bare in self._seen:
+        bag = frozenset(terms(text))
+        if (bare and bare in self._seen) or (
+            len(bag) >= MIN_OVERLAP_WORDS and len(bag & self._bag) >= SAID_SHARE * len(bag)
+        ):  # said in this reply already, word for word or all but a word or two
             return self._drop(text, Why.SAID_ALREADY)
         self._seen.add(bare)
         if self._expected and _other_language(text, self._expected):
@@ -267,9 +314,10 @@ class Checks:
         if self._says_replaced(text):  # "You have a cat." after "We swapped the cat for a dog"
             return self._drop(text, Why.STALE_MEANING)
         answers = self._answers_from_facts(text)
-        bag = frozenset(terms(text))
+        if cut and not answers:  # a value of the user's given in full stays, end mark or not
+            return self._drop(text, Why.UNFINISHED)
         if not answers and (
-            self.earlier.repeats(text, first, self._asked, bag)
+            self.earlier.repeats(text, first, self._asked, bag, self._user_phrases)
             or (  # by meaning, the opening only: one sentence embedded per reply, not each
                 first
                 and self.embedder is not None
@@ -291,6 +339,17 @@ class Checks:
         """Forget the sentences of the attempt before: asking again is a fresh reply."""
         self._seen = set()
         self._bag = frozenset()
+        self._in_echo = False
+
+    def _echoes_layout(self, text: str) -> bool:
+        """Whether `text` is a line echoing one of the prompt's headings in its own words
+        (it ends in a colon on a heading's last content word: "in your own words:"), or an
+        item of the list under such a line."""
+        if self._in_echo and LIST_ITEM.match(text):
+            return True
+        said = terms(text)
+        self._in_echo = text.rstrip().endswith(":") and bool(said) and said[-1] in _HEADING_ENDS
+        return self._in_echo
 
     def _says_replaced(self, text: str) -> bool:
         """Whether `text` says what a replaced statement said rather than what replaced it:
@@ -346,13 +405,19 @@ def _message_language(message: str) -> str:
 
 
 MIN_LANGUAGE_WORDS = 4  # a shorter sentence is too short to tell its language by
+_LATIN_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 
 
 def _other_language(text: str, expected: str) -> bool:
-    """Whether `text` is surely not in `expected`: text/language.py says so, or it is
-    MIN_LANGUAGE_WORDS words long, few of them stop words of `expected`, and reads as
+    """Whether `text` is surely not in `expected`: text/language.py says so, it holds
+    MIN_LANGUAGE_WORDS words of Latin letters where `expected` is written in characters, or
+    it is MIN_LANGUAGE_WORDS words long, few of them stop words of `expected`, and reads as
     another language ("Priya Raman ay mga kabataang nakatayada.")."""
     if languages.other_language(text, expected):
+        return True
+    if languages.counts_characters(expected) and len(_LATIN_WORD.findall(text)) >= (
+        MIN_LANGUAGE_WORDS
+    ):  # half Chinese, half English: "如果要使用中文字, you can use ... in Chinese characters"
         return True
     said = words(text)
     stops = stopwords(expected)
@@ -372,12 +437,15 @@ class Gate:
     """Passes a streamed reply on sentence by sentence, each once it is complete and
     checked; a label is held until it closes."""
 
-    def __init__(self, keep: Callable[[str, bool], str], emit: Callable[[str], None] | None):
+    def __init__(
+        self, keep: Callable[[str, bool, bool], str], emit: Callable[[str], None] | None
+    ) -> None:
         self._keep = keep
         self._emit = emit
         self._buffer = ""
         self._kept: list[str] = []
         self._first = True
+        self._marker = ""  # a list item's number, held until its item comes
 
     def feed(self, pieces: Iterable[str]) -> None:
         for piece in pieces:
@@ -396,15 +464,31 @@ class Gate:
                 text = text[: opened.start()]
             ends = list(_END.finditer(text))
             text = text[: ends[-1].end()] if ends else ""
-        for part in sentences_of(text):
+        parts = sentences_of(text)
+        for i, part in enumerate(parts):
             if not part.strip():
-                if self._kept:
+                if self._kept and not self._marker:
                     self._out(part)
                 continue
-            kept = self._keep(part, self._first)
+            if LIST_MARKER.fullmatch(part):  # an earlier number held had no item: it goes
+                self._marker = part
+                continue
+            # The tail after whole sentences only: a reply that is one sentence without an
+            # end mark ("Have a lovely day", a small model's "Tom") may be all it says.
+            cut = (
+                final
+                and i == len(parts) - 1
+                and bool(self._kept)
+                and _UNFINISHED_END.search(part) is not None
+            )
+            kept = self._keep(self._marker + part, self._first, cut)
+            self._marker = ""
             if kept:  # a dropped sentence leaves the next one to open the reply
                 self._first = False
                 self._out(kept)
+        if final and self._marker:  # a number with no item after it: checked, dropped
+            self._keep(self._marker, self._first, False)
+            self._marker = ""
         self._buffer = self._buffer[len(text) :]
 
     def _out(self, text: str) -> None:

@@ -3,17 +3,74 @@ was recalled for it and the facts that bear on it; and recall fitted to its shar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from longcli.calls import Message
-from longcli.chat.exchange import Exchange
+
+if TYPE_CHECKING:  # exchange.py lays its text out with this module's role labels
+    from longcli.chat.exchange import Exchange
 
 SUMMARY_HEADING = "Summary of the conversation so far:"
 RECALL_HEADING = "From earlier in this conversation (verbatim, may be relevant):"
 FACTS_HEADING = "What I told you before, in my own words:"
 MESSAGE_HEADING = "My message:"
+HEADINGS = (SUMMARY_HEADING, RECALL_HEADING, FACTS_HEADING, MESSAGE_HEADING)
+# How a recalled or folded exchange is laid out: "[turn 3] User: ...\nAssistant: ..."
+USER_ROLE = "User:"
+ASSISTANT_ROLE = "Assistant:"
+TURN_LABEL = "[turn {n}]"
+# The summary's own leads, where a fold keeps the user's facts (chat/fold.py)
+QUOTE_LEAD = "The user said: "
+SUBJECTS_LEAD = "The user also told me about:"
+# ... and where a fold without the model keeps the key sentences of the folded turns: in
+# prose, not as role labels a model would go on to write ("Assistant: [turn 3] User: ...")
+FOLDED_USER_LEAD = "The user wrote: "
+FOLDED_REPLY_LEAD = "I replied: "
+LEADS_OF_SUMMARY = (QUOTE_LEAD, SUBJECTS_LEAD, FOLDED_USER_LEAD, FOLDED_REPLY_LEAD)
+
+
+def turn_label(n: int) -> str:
+    """The label of the exchange at journal index `n` in a recalled passage."""
+    return TURN_LABEL.format(n=n + 1)
+
+
+def exchange_text(user: str, assistant: str) -> str:
+    """An exchange as recalled and folded passages lay it out."""
+    return f"{USER_ROLE} {user}\n{ASSISTANT_ROLE} {assistant}"
+
+
+def _marker(text: str) -> str:
+    """A layout marker as a pattern: its words, whatever the spacing and case."""
+    return r"\s*".join(re.escape(part) for part in text.strip().split())
+
+
+_TURN = _marker(TURN_LABEL.split("{")[0]) + r"\s*\d+\s*\]"
+# The layout's role and turn labels, anywhere (a model echoing a recalled passage writes
+# "[turn 3] User: ..."), and the summary's leads.
+LABELS = re.compile(
+    "|".join([_TURN, *(rf"\b{_marker(r)}" for r in (USER_ROLE, ASSISTANT_ROLE))]), re.IGNORECASE
+)
+LEADS = re.compile("|".join(_marker(lead) for lead in LEADS_OF_SUMMARY), re.IGNORECASE)
+HEADING_MARKS = re.compile("|".join(_marker(h) for h in HEADINGS), re.IGNORECASE)
+
+
+def without_labels(text: str) -> str:
+    """`text` without the layout's role and turn labels (what a fold may keep)."""
+    return " ".join(LABELS.sub(" ", text).split()) if LABELS.search(text) else text
+
+
+def without_layout(text: str) -> str:
+    """`text` without any marker of the prompt's layout: headings, role and turn labels,
+    the summary's leads (what a reply may show). Spacing is kept where nothing was found."""
+    found = False
+    for pattern in (HEADING_MARKS, LABELS, LEADS):
+        if pattern.search(text):
+            text = pattern.sub("", text)
+            found = True
+    return re.sub(r"[ \t]{2,}", " ", text) if found else text
 
 
 def system_text(system: str | None, summary: str) -> str:

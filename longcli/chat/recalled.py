@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from longcli.backends.base import Backend
 from longcli.chat.exchange import Exchange
+from longcli.chat.prompt import turn_label
 from longcli.chat.recall import BM25
 from longcli.chat.session import Passage
 from longcli.grounding.ask import truncate_to_tokens
@@ -35,7 +36,7 @@ def passage_entry(passage: Passage) -> Recalled:
 
 
 def exchange_entry(exchange: Exchange) -> Recalled:
-    return Recalled(f"[turn {exchange.n + 1}] {exchange.as_text()}", exchange.n)
+    return Recalled(f"{turn_label(exchange.n)} {exchange.as_text()}", exchange.n)
 
 
 class RecallIndex:

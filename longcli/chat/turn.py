@@ -104,11 +104,14 @@ def longcli_turn(prompt: Prompt, answer: str, on_text: Callable[[str], None] | N
 
 
 def grounds(prompt: Prompt) -> list[str] | None:
-    """What the reply's names and numbers must come from: the whole prompt, when it
-    answers from a document or from what the user said; None (anything goes) else."""
+    """What the reply's names and numbers must come from: the prompt but the model's own
+    replies, when it answers from a document or from what the user said; None (anything
+    goes) else."""
     if not prompt.from_document and not (prompt.facts and is_lookup(prompt.user)):
         return None
-    return [m.content for m in prompt.messages]
+    # Not the model's own earlier replies: a number it made up once ("your community of 10
+    # million") would ground the next it makes up ("teaching chemistry for 10 years").
+    return [m.content for m in prompt.messages if m.role != "assistant"]
 
 
 def stream_checked(
