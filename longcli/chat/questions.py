@@ -227,5 +227,12 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
         # the first among them: "March" alone does not give "I relocated to York in March"
         given = 2 * sum(stem(w.lower()) in said for w in set(new)) >= len(set(new))
         return given and stem(new[0].lower()) in said
-    wanted = [w for w in other if stem(w.lower()) not in asked]
+    # What the statement says of what is asked comes after the words the question shares
+    # with it ("fyi my blood type is O negative" for "what's my blood type?"): a word
+    # before them frames the statement, and a reply that echoes it ("how to use the
+    # 'fyi'") gives no answer.
+    keys = [stem(w.lower()) for w in other]
+    first = next((i for i, k in enumerate(keys) if k in asked), len(keys))
+    after = [w for w, k in zip(other[first:], keys[first:], strict=True) if k not in asked]
+    wanted = after or [w for w, k in zip(other, keys, strict=True) if k not in asked]
     return not wanted or any(stem(w.lower()) in said for w in wanted)

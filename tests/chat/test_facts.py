@@ -322,6 +322,16 @@ def test_a_reply_mentions_a_fact_by_its_words_not_by_pieces_of_them():
     assert answer_states("At the Corner Cafe.", cafe, question)
 
 
+def test_a_reply_echoing_a_word_that_frames_the_statement_gives_no_answer():
+    """A new user's generated conversation lost its quote: "fyi my blood type is O
+    negative", then a reply about using "fyi" counted as giving the blood type."""
+    blood = Fact(3, 2, "blood type", "fyi my blood type is O negative", "fact")
+    question = "whats my blood type?"
+    echo = 'Your message is a good example of how to use the "fyi" in your own words.'
+    assert not answer_states(echo, blood, question)
+    assert answer_states("Your blood type is O negative.", blood, question)
+
+
 def test_a_question_sharing_two_words_with_a_fact_asks_about_it():
     project = Fact(1, 4, "plan: name new", "We decided to name the new project Bluefinch.", "plan")
     assert asks_about("What is the new project named?", project)
