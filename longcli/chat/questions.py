@@ -17,11 +17,13 @@ from longcli.chat.facts import (
     Ledger,
     content_words,
     fact_words,
+    is_question,
     near,
     owners,
     stems,
 )
 from longcli.text.names import mentions, normal_token
+from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms
 from longcli.text.vocabulary import MENTION_TOKEN, stem
 
@@ -60,8 +62,17 @@ _ADVICE = re.compile(
 )
 
 
+def asked(message: str) -> str:
+    """The questions of a message, without what comes around them: "Morning! Where am I
+    living now?" asks "Where am I living now?" (the whole message when none is a
+    question)."""
+    found = [s.text for s in split_sentences(message) if is_question(s.text)]
+    return " ".join(found) if found else message
+
+
 def is_lookup(question: str) -> bool:
     """Whether `question` asks for something the user told (see _LOOKUP)."""
+    question = asked(question)
     return _LOOKUP.match(question) is not None and _ADVICE.search(question) is None
 
 
@@ -75,6 +86,7 @@ def looked_up(question: str) -> list[str]:
     """What a look-up question about the user asks for ("What is my brother's name?" ->
     brother, name; "How tall am I?" -> tall): its content words (stems); empty for a
     question that is not a look-up or not about the user."""
+    question = asked(question)
     if not is_lookup(question) or _ABOUT_THE_USER.search(question) is None:
         return []
     owned = owners(question)

@@ -322,6 +322,17 @@ def test_a_reply_mentions_a_fact_by_its_words_not_by_pieces_of_them():
     assert answer_states("At the Corner Cafe.", cafe, question)
 
 
+def test_a_greeting_before_a_question_leaves_it_the_same_question():
+    """A new user's "Morning! Where am I living now?" was no look-up: the greeting came
+    first."""
+    from longcli.chat.questions import is_lookup, looked_up
+
+    plain = "Where am I living now?"
+    for message in ("Morning! Where am I living now?", "Hi there! Where am I living now? Thanks."):
+        assert is_lookup(message) and looked_up(message) == looked_up(plain)
+    assert not is_lookup("Morning! Tell me about tea.")
+
+
 def test_a_reply_echoing_a_word_that_frames_the_statement_gives_no_answer():
     """A new user's generated conversation lost its quote: "fyi my blood type is O
     negative", then a reply about using "fyi" counted as giving the blood type."""

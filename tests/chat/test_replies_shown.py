@@ -37,7 +37,8 @@ def open_chat(path: Path, backend: FakeBackend) -> tuple[Chat, Session]:
 def test_a_reply_of_list_numbers_alone_is_asked_again_then_said_to_be_none(tmp_path: Path):
     backend = Scripted("1. \n2. \n3. \n4. \n5.", "2. \n3.")
     chat, session = open_chat(tmp_path / "s", backend)
-    reply = chat.ask("Good morning, it's a new day! Remind me, where does my brother live?")
+    # (not a look-up of the user's facts, which none answers: the model is asked)
+    reply = chat.ask("Good morning, it's a new day! What should I cook tonight?")
     assert reply.answer == NO_ANSWER and reply.by == Author.LONGCLI
     session.close()
 
