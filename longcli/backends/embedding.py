@@ -29,6 +29,7 @@ import numpy as np  # llama-cpp-python's own dependency
 from longcli.errors import ModelError
 from longcli.models.gguf import is_gguf
 from longcli.models.locate import embedding_dir
+from longcli.streams import Streams
 
 Vector = tuple[float, ...]
 
@@ -149,3 +150,16 @@ class LlamaEmbedder:
 def open_embedder(path: Path, *, verbose: bool = False) -> Embedder:
     """The embedding model at `path` (see find_embedding_model), loaded and memoised."""
     return Memo(LlamaEmbedder(path, verbose=verbose))
+
+
+def open_or_say(path: Path, streams: Streams, *, serves: str, without: str) -> Embedder | None:
+    """The embedding model at `path`, loaded, named under -v with what it `serves`; None
+    when it fails to load, said once as a warning with what is done `without` it (the
+    chat and -i work on words alone, as they did before there was one)."""
+    try:
+        embedder = open_embedder(path, verbose=streams.llama_log)
+    except ModelError as exc:
+        streams.warn(f"{exc}; {without}")
+        return None
+    streams.detail(f"embedding model: {path} ({serves})")
+    return embedder

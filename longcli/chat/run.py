@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from longcli.backends.base import Backend, Stateful
-from longcli.backends.embedding import Embedder, find_embedding_model, open_embedder
+from longcli.backends.embedding import Embedder, find_embedding_model, open_or_say
 from longcli.backends.engine import open_engine
 from longcli.chat import kvstate
 from longcli.chat.conversation import Chat, ChatOptions
@@ -20,7 +20,7 @@ from longcli.chat.fold import unquote
 from longcli.chat.session import Session
 from longcli.chat.view import SessionView, session_view
 from longcli.config import Fold, Settings
-from longcli.errors import ModelError, UsageError
+from longcli.errors import UsageError
 from longcli.models.gguf import ModelInfo
 from longcli.places import cache_dir
 from longcli.prompts.templates import templates_for
@@ -98,13 +98,12 @@ def chat_embedder(settings: Settings, streams: Streams) -> Embedder | None:
     path = find_embedding_model(settings.embedding_model)
     if path is None:
         return None
-    try:
-        embedder = open_embedder(path, verbose=streams.llama_log)
-    except ModelError as exc:
-        streams.warn(f"{exc}; statements are found by their words only")
-        return None
-    streams.detail(f"embedding model: {path} (statements found by meaning)")
-    return embedder
+    return open_or_say(
+        path,
+        streams,
+        serves="statements found by meaning",
+        without="statements are found by their words only",
+    )
 
 
 def restore_context(backend: Backend, directory: Path, streams: Streams) -> None:

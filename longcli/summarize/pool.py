@@ -188,7 +188,7 @@ def question_meaning(
     question that names no one (the only one it serves, see MEANING_SHARE) about texts of
     at most MEANING_MAX_BYTES; None without one, or when it fails to load (said once: the
     question is then searched by words)."""
-    from longcli.backends.embedding import find_embedding_model, open_embedder
+    from longcli.backends.embedding import find_embedding_model, open_or_say
 
     q = retrieval.query(settings.instructions) if settings.instructions else None
     if q is None or q.names or not q.question:
@@ -206,12 +206,15 @@ def question_meaning(
                 "sentence would take minutes)"
             )
             return None
-        embedder = open_embedder(path, verbose=streams.llama_log)
-    except ModelError as exc:
+    except ModelError as exc:  # a setting that names no GGUF
         streams.warn(f"{exc}; -i is searched for by its words only")
         return None
-    streams.detail(f"embedding model: {path} (-i's passages found by meaning too)")
-    return embedder
+    return open_or_say(
+        path,
+        streams,
+        serves="-i's passages found by meaning too",
+        without="-i is searched for by its words only",
+    )
 
 
 def _by_meaning(
