@@ -8,6 +8,7 @@ import pytest
 from longcli.text import keysentences
 from longcli.text.keysentences import score_sentences, select, spread
 from longcli.text.vocabulary import word_count
+from tests.support.vectors import sentence_cosine
 
 # 0 and 1: the second tells again, in fewer words, what the first says (issue 31's "three
 # near-identical sentences"); the rest is the story around them.
@@ -22,13 +23,8 @@ STORY = [
 ]
 
 
-def _cosine(a: str, b: str) -> float:
-    va, vb = (s.vector for s in score_sentences([a, b]))
-    return keysentences._dot(va, vb)
-
-
 def test_the_repeat_is_not_a_near_duplicate_as_vectors() -> None:
-    assert _cosine(STORY[0], STORY[1]) < keysentences.NEAR_DUPLICATE
+    assert sentence_cosine(STORY[0], STORY[1]) < keysentences.NEAR_DUPLICATE
 
 
 def test_select_never_keeps_a_sentence_and_its_shorter_repeat() -> None:

@@ -7,6 +7,7 @@ import pytest
 from longcli.text import keysentences
 from longcli.text.keysentences import graph_centrality, score_sentences, select, spread
 from longcli.text.vocabulary import word_count
+from tests.support.vectors import sentence_cosine
 
 # Two tellings of the same event, all but one word alike, and the most central sentences of
 # the story: greedy choice with only a redundancy penalty kept both.
@@ -21,13 +22,8 @@ STORY = [
 ]
 
 
-def _cosine(a: str, b: str) -> float:
-    va, vb = (s.vector for s in score_sentences([a, b]))
-    return keysentences._dot(va, vb)
-
-
 def test_the_two_tellings_are_near_duplicates():
-    assert _cosine(STORY[0], STORY[1]) >= keysentences.NEAR_DUPLICATE
+    assert sentence_cosine(STORY[0], STORY[1]) >= keysentences.NEAR_DUPLICATE
 
 
 def test_near_duplicate_sentences_are_never_both_chosen_by_select():
