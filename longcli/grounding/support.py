@@ -247,6 +247,13 @@ class SourceIndex:
         """The evidence sentences for `sentence` (indices, best first; only among `within`
         when given, and within `window` sentences of the first when given) and the
         weighted share of its content words they hold."""
+        return self.alignments(sentence, within, (window,))[0]
+
+    def alignments(
+        self, sentence: str, within: set[int] | None, windows: Sequence[int | None]
+    ) -> list[tuple[float, list[int]]]:
+        """`align` for each of `windows`, the sentence's words and the source sentences
+        holding them found once for all."""
         wanted = {
             self._spelled(t) for t in terms(_as_digits(sentence, self.language), self.language)
         }
@@ -254,7 +261,7 @@ class SourceIndex:
         # order a set is walked in (Python's string hashing differs from run to run).
         total = math.fsum(self.weight(t) for t in wanted)
         if not wanted or total == 0:
-            return 0.0, []
+            return [(0.0, []) for _ in windows]
         rough: Counter[int] = Counter()
         for term in sorted(wanted):
             for i in self._where.get(term, ()):
@@ -262,6 +269,17 @@ class SourceIndex:
                     rough[i] += self.weight(term)  # type: ignore[assignment]
         best_first = heapq.nsmallest(CANDIDATES, rough.items(), key=lambda kv: (-kv[1], kv[0]))
         candidates = [i for i, _ in best_first]
+        return [self._best(wanted, total, candidates, window, within) for window in windows]
+
+    def _best(
+        self,
+        wanted: set[str],
+        total: float,
+        candidates: list[int],
+        window: int | None,
+        within: set[int] | None,
+    ) -> tuple[float, list[int]]:
+        """The evidence covering most of `wanted`, grown from each of the best candidates."""
         best: tuple[float, list[int]] = (0.0, [])
         # With a window, evidence comes from one place: each of the best-scoring sentences
         # opens one, the rest of the evidence is drawn from within it, the one covering most
@@ -330,8 +348,9 @@ class SourceIndex:
         # Its words may stand anywhere in the source (a summary joins what a story says in
         # several places), but what it claims is compared with one place: slots checked
         # against evidence stitched from a preface and a chapter pass contradictions.
-        coverage = self.align(sentence)[0]
-        near_coverage, chosen = self.align(sentence, window=EVIDENCE_WINDOW)
+        (coverage, _), (near_coverage, chosen) = self.alignments(
+            sentence, None, (None, EVIDENCE_WINDOW)
+        )
         why, detail, chosen = self._slots(sentence, chosen, near_coverage, doer, strict)
         if why is Why.SUPPORTED and coverage < min_coverage:
             why, detail = Why.WORDS, self._missing(sentence, chosen)
