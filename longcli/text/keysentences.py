@@ -267,12 +267,8 @@ def select(
         for index, candidate in pool.items():
             if costs[index] > remaining or candidate.score / top <= best_value:
                 continue  # (likeness is never negative: this one cannot win)
-            similar = likeness.to_chosen(candidate)
-            if similar >= NEAR_DUPLICATE or likeness.repeats(candidate):
-                continue  # says nearly what a kept sentence says
-            value = candidate.score / top - REDUNDANCY * similar
-            value -= NAME_SATURATION * likeness.saturation(candidate)
-            if value > best_value:
+            value = likeness.value(candidate, top)
+            if value is not None and value > best_value:
                 best, best_value = index, value
         if best is None:
             break
@@ -287,11 +283,24 @@ class _Likeness:
     date when asked, so each pair is compared once: compared afresh at every choice, the
     20,000 one-word sentences of "0. 1. 2. ..." took a minute."""
 
-    def __init__(self, chosen: list[dict[str, float]] | None = None) -> None:
-        self.chosen = chosen if chosen is not None else []  # appended to by the chooser
+    def __init__(self) -> None:
+        self.chosen: list[dict[str, float]] = []  # the vectors of the chosen, by add()
         self._known: dict[int, tuple[float, int]] = {}  # index: (similarity, vectors seen)
         self._repeated: dict[int, tuple[bool, int]] = {}  # index: (repeats, vectors seen)
         self._names: Counter[str] = Counter()  # main names of the chosen, by how many name them
+
+    def value(self, candidate: Scored, top: float) -> float | None:
+        """What choosing `candidate` next is worth: its score (a share of the `top` one)
+        less its likeness to the chosen and its names' saturation; None for a near
+        duplicate, which is never chosen."""
+        if self.near_duplicate(candidate):
+            return None  # says nearly what a kept sentence says
+        value = candidate.score / top - REDUNDANCY * self.to_chosen(candidate)
+        return value - NAME_SATURATION * self.saturation(candidate)
+
+    def near_duplicate(self, candidate: Scored) -> bool:
+        """Alike as vectors (NEAR_DUPLICATE), or most of its words in a chosen one."""
+        return self.to_chosen(candidate) >= NEAR_DUPLICATE or self.repeats(candidate)
 
     def add(self, chosen: Scored) -> None:
         self.chosen.append(chosen.vector)
@@ -406,11 +415,7 @@ def spread(
             remaining -= costs[best.index]
         elif remaining > SHORT_SHARE * budget:  # still short: a longer sentence for one
             short, over = SHORT_SHARE * budget, overshoot * budget
-            distinct = [
-                s
-                for s in left
-                if likeness.to_chosen(s) < NEAR_DUPLICATE and not likeness.repeats(s)
-            ]
+            distinct = [s for s in left if not likeness.near_duplicate(s)]
             _swap_for_length(chosen, distinct, costs, remaining, short, over, leads)
     return sorted(chosen)
 
@@ -453,11 +458,7 @@ def _best(
     for candidate in candidates:
         if costs[candidate.index] > remaining or candidate.score / top <= best_value:
             continue  # (likeness is never negative: this one cannot win)
-        similar = likeness.to_chosen(candidate)
-        if similar >= NEAR_DUPLICATE or likeness.repeats(candidate):
-            continue  # says nearly what a kept sentence says
-        value = candidate.score / top - REDUNDANCY * similar
-        value -= NAME_SATURATION * likeness.saturation(candidate)
-        if value > best_value:
+        value = likeness.value(candidate, top)
+        if value is not None and value > best_value:
             best, best_value = candidate, value
     return best
