@@ -10,7 +10,8 @@ a dropped "not". This bench counts those, per document and method:
   ("PDF, EPUB,"), leave a bracket open, are under 4 words with no lower-case word after
   the first ("Strike.", "Really?"), or join pieces of two source sentences;
 - debris: Markdown headings, list markers, table rows, other markup (**, _x_,
-  [Illustration, HTML tags), code, URLs and links, reference-list entries, licence
+  [Illustration, HTML tags, Aozora Bunko's 《ruby》 and ［＃notes］), code, URLs and links,
+  reference-list entries (and a Wikipedia citation's "Archived from the original"), licence
   boilerplate, page furniture (page numbers, running heads, a heading glued to a
   sentence), hyphenation debris ("exam- ple"), stray quote marks, lost exponents ("R n");
 - meaning changes: a summary sentence that is a shortening of its source sentence, where
@@ -18,9 +19,10 @@ a dropped "not". This bench counts those, per document and method:
   (not set off by , ; : ( ) dashes or the sentence's end);
 - title named, tenths of the source (of a Project Gutenberg file: its body, less the licence)
   represented, the source's 5 most frequent names
-  present, and length against --words (CJK counted in characters);
+  present (names are found by their capitals: none for Chinese or Japanese), and length
+  against --words (CJK counted in characters);
 - near-duplicates: summary sentences that repeat most of an earlier summary sentence's
-  content words (a reader reads the same thing twice);
+  content words, CJK by pairs of characters (a reader reads the same thing twice);
 - for the long works of bench/works.py, the author named as well.
 
 Every summary sentence is aligned to its closest source sentence (most words in order,
@@ -241,7 +243,8 @@ _LICENCE = re.compile(
     r"\bGutenberg\b|\be-?books?\b|\bcopyright(?:ed|s)?\b|\blicen[cs](?:e|ed|es|ing)\b"
     r"|\bpublic domain\b|(?-i:\bProduced by\b)|distributed proofreading"
     r"|transcriber['’]s note|\betexts?\b|\*\*\*\s*(?:start|end) of|\ball rights reserved\b"
-    r"|\btrademark\b|\bCC[- ]BY\b",
+    r"|\btrademark\b|\bCC[- ]BY\b"
+    r"|版权声明|版权所有|正版图书|电子书",  # a Chinese download site's notice ("buy the real book")
     re.IGNORECASE,
 )
 _DEBRIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -254,6 +257,9 @@ _DEBRIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\*\*|__|(?<![\w*])\*(?=\S)[^*]+(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)[^_]+(?<=\S)_(?!\w)"
             r"|\[(?:Illustration|Footnote|Sidenote|Image|Figure)\b|<[a-zA-Z/][^>]*>|&[a-z]+;"
             r"|[{}^]"
+            # Aozora Bunko: ruby readings in kana 漢字《かんじ》 (a Chinese 《title》 is
+            # in hanzi), ｜ where ruby starts, ［＃editor's notes］
+            r"|《[\u3040-\u30ffー・]+》|｜|［＃[^］]*］"
         ),
     ),
     (
@@ -279,6 +285,8 @@ _DEBRIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bet al\.|\bProc\.|\bProceedings of\b|\bdoi:|\bdoi\.org\b|\barXiv\b|\bISBN\b"
             r"|\bpp\.\s?\d|\bvol\.\s?\d|[A-Z][\w.]*,?\s\(\d{4}[a-z]?\)\.|\b\d+\(\d+\),?\s?\d+[–-]\d+"
             r"|^\[\d{1,3}\]\s"
+            # a Wikipedia citation's tail: "Archived from the original on 9 November 2011."
+            r"|\bArchived from the original\b|^Retrieved (?:\d{1,2} )?[A-Z][a-z]+ \d"
         ),
     ),
     ("licence", _LICENCE),
@@ -796,13 +804,15 @@ def top_names(source: str, n: int = TOP_NAMES) -> list[str]:
     sentences in capitals or of licence boilerplate."""
     names: Counter[str] = Counter()
     lower: Counter[str] = Counter()
+    if _mostly_cjk(source):
+        return []  # no capitals in CJK scripts: its names are not found this way
     for sentence in split_sentences(source, max_words=SOURCE_SENTENCE_MAX_WORDS):
         if _shouted(sentence.text) or _LICENCE.search(sentence.text):
             continue
         words = sentence.text.split()
         for i, raw in enumerate(words):
             word = re.sub(r"['’]s$", "", _EDGE_PUNCT.sub("", raw))
-            if not word[:1].isalpha() or len(word) < 2:
+            if not word[:1].isalpha() or len(word) < 2 or _CJK_CHAR.search(word):
                 continue
             if word[0].islower():
                 lower[word.lower()] += 1
@@ -817,9 +827,17 @@ def names_present(summary: str, names: Sequence[str]) -> list[str]:
     return [n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", summary)]
 
 
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
+
+
 def _content_words(sentence: str) -> set[str]:
-    keys = {token_key(t) for t in tokens(sentence)}
-    return {k for k in keys if k and k not in STOPWORDS and (len(k) > 2 or _CJK_CHAR.match(k))}
+    """Content words, and for CJK text its character pairs: single characters (了, 人, 道)
+    are shared by most sentences, so two sentences sharing them do not say the same."""
+    keys = {token_key(t) for t in tokens(sentence) if not _CJK_CHAR.match(t)}
+    words = {k for k in keys if k and k not in STOPWORDS and len(k) > 2}
+    for run in _CJK_RUN.findall(sentence):
+        words |= {run[i : i + 2] for i in range(len(run) - 1)} or {run}
+    return words
 
 
 def near_duplicates(sentences: Sequence[str], names: Sequence[str] = ()) -> list[str]:
@@ -848,6 +866,10 @@ def author_named(summary: str, author: str | None) -> bool | None:
         return None
     last = author.split()[-1]
     return re.search(rf"(?<!\w){re.escape(last)}(?!\w)", summary) is not None
+
+
+def _mostly_cjk(text: str) -> bool:
+    return len(_CJK_CHAR.findall(text)) > 0.3 * max(len("".join(text.split())), 1)
 
 
 def summary_length(summary: str) -> int:
@@ -1093,6 +1115,17 @@ def read_text(path: Path, encoding: str | None = None) -> str:
     return "".join(open_document(Source(str(path), path), encoding=encoding).blocks)
 
 
+# A PDF "title" that is the name of the file it was printed from ("Microsoft Word -
+# SP800-84.doc"): no title a reader would look for, so naming it earns nothing.
+_FILE_NAME_TITLE = re.compile(r"^Microsoft \w+ - |\.(?:docx?|odt|rtf|tex|dvi|pdf)$", re.I)
+
+
+def usable_title(title: str) -> str | None:
+    """A metadata title a reader would look for, or None (empty, or a file's name)."""
+    title = title.strip("\x00 ")
+    return None if not title or _FILE_NAME_TITLE.search(title) else title
+
+
 def metadata_title(path: Path) -> str | None:
     """The title in an EPUB's package or a PDF's info dictionary, if any."""
     try:
@@ -1108,7 +1141,7 @@ def metadata_title(path: Path) -> str | None:
 
             pdf = pypdfium2.PdfDocument(str(path))
             try:
-                return pdf.get_metadata_dict().get("Title", "").strip("\x00 ") or None
+                return usable_title(pdf.get_metadata_dict().get("Title", ""))
             finally:
                 pdf.close()
     except Exception:  # a title is a nicety; the document itself is read by longcli
@@ -1158,7 +1191,7 @@ def load_works(kind: str, words: int) -> list[Document]:
         path = works.cached_path(work, cache)
         doc = _document(work.id, kind, path, words, work.encoding)
         doc.titles = list(dict.fromkeys([work.title, *doc.titles]))
-        doc.author = work.author
+        doc.author = work.author or None  # "": the document names no author
         docs.append(doc)
     return docs
 

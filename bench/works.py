@@ -16,21 +16,35 @@ its summaries are not read while working (reader_quality.py prints only its tabl
     python bench/reader_quality.py --docs works-tune,works-heldout --methods extractive
 
 The cache is ~/.cache/longcli-bench/works (LONGCLI_BENCH_WORKS overrides). Each file's
-sha256 is that of the bytes at its URL (a GITenberg mirror of the Project Gutenberg text,
-pinned to a commit), so a changed upstream file is refused, not silently measured. The
-texts are public domain in the USA; the Project Gutenberg licence's trademark terms apply
-to the files as distributed, which is one reason they stay out of this repository (their
-size, 9 MB, is the other). Exit 2 with one line when the data is missing or wrong.
+sha256 is that of the bytes at its URL, a file of a public GitHub repository pinned to a
+commit, so a changed upstream file is refused, not silently measured:
+
+- 13 Project Gutenberg novels in 5 European languages (GITenberg mirrors; public domain in
+  the USA, the Project Gutenberg licence's trademark terms on the files as distributed);
+- Chinese: 水浒传 in GB18030, as a reader downloads it (a site's banner on top); Japanese:
+  two Aozora Bunko novels by Natsume Soseki in Shift_JIS with 《ruby》 and ［＃notes］
+  markup (public domain). Each work's `encoding` is passed to longcli as --encoding;
+- long PDFs: two NIST Special Publications (97 and 52 pages; US government works), one
+  whose metadata title is the name of the Word file it was printed from;
+- HTML with real navigation: two saved Wikipedia pages (menus, sidebars, <nav>,
+  references; CC BY-SA 3.0) from Mozilla Readability's test pages.
+
+Their licences (each work's `licence` line) and their size (14 MB) keep them out of this
+repository. `--from DIR` finds a file by its name at the URL or by its cache name (the
+work's id and extension). Exit 2 with one line when the data is missing or wrong.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +58,19 @@ DOWNLOAD_TIMEOUT_S = 120
 EXIT_MISSING = 2
 _GITENBERG = "https://raw.githubusercontent.com/GITenberg"
 _PG_LICENCE = "public domain in the USA (Project Gutenberg; PG licence terms on the file)"
+_RAW = "https://raw.githubusercontent.com"
+_AOZORA = "0984f7dc18a2270bdfd2ff99bf14fd1b3ebb4f65"  # aozorahack/aozorabunko_text
+_AOZORA_LICENCE = "public domain (Natsume Soseki, died 1916; Aozora Bunko text)"
+_NIST = "60a85fcc609e6a79839079b21be53a97e611b1b2"  # fractional-ciso/NIST-Cybersecurity-...
+_NIST_LICENCE = "public domain in the USA (a NIST publication, a US government work)"
+_READABILITY = "ab4027a8b37669745016869a37a504727992b2ba"  # mozilla/readability
+_WIKIPEDIA_LICENCE = "CC BY-SA 3.0 (Wikipedia text; a saved page in mozilla/readability)"
+
+
+# A raw file pinned to a commit: https://raw.githubusercontent.com/OWNER/REPO/<40 hex>/PATH
+_PINNED_RAW = re.compile(rf"{re.escape(_RAW)}/[^/]+/[^/]+/[0-9a-f]{{40}}/.")
+# longcli reads a file by its extension, and the cache keeps the URL's.
+_SUFFIXES = {"txt": ("txt",), "html": ("html", "htm"), "pdf": ("pdf",), "epub": ("epub",)}
 
 
 class Half(StrEnum):
@@ -63,7 +90,7 @@ class Work:
 
     id: str
     title: str
-    author: str
+    author: str  # "" where the document names none (a Wikipedia page)
     language: str  # ISO 639-1
     format: str  # txt or html, as longcli reads it
     url: str
@@ -82,12 +109,17 @@ class Work:
 
     @property
     def source_name(self) -> str:
-        """The file's own name at its URL, as `--from DIR` looks for it."""
-        return Path(self.url).name
+        """The file's own name at its URL, as `--from DIR` looks for it ("水浒传.txt")."""
+        return urllib.parse.unquote(Path(self.url).name)
 
 
 def _gitenberg(repo: str, commit: str, path: str) -> str:
     return f"{_GITENBERG}/{repo}/{commit}/{path}"
+
+
+def _raw(repo: str, commit: str, path: str) -> str:
+    """A file of a GitHub repository at a commit (the path percent-encoded: "水浒传.txt")."""
+    return f"{_RAW}/{repo}/{commit}/{urllib.parse.quote(path)}"
 
 
 WORKS: tuple[Work, ...] = (
@@ -143,6 +175,50 @@ WORKS: tuple[Work, ...] = (
          _gitenberg("Don-Quijote_2000", "7879f2c1653ec515d125f49b177c3ef7f596bc3f",
                     "2000-8.txt"),
          "4973737f16b7e8b8972c08e54a95b7bc43b5d93d6738bc08f9256f9c2c68a2ba", "iso-8859-1"),
+    # Chinese: a 14th-century novel in GB18030, as a reader's download has it (a site's
+    # banner on top; the title and author in its first line).
+    Work("shi-naian-shuihu-zhuan", "水浒传", "施耐庵", "zh", "txt",
+         _raw("Liangwe/word-frequency-count", "ea2ec1d562e6cdc22511c996f9dbeef9baa55260",
+              "水浒传.txt"),
+         "03686c8f068eb2c1d5075efe025b64c213e37e558699e796ca91b354f95e0354", "gb18030",
+         "public domain (Shi Nai'an, 14th century; a plain-text edition shared on GitHub)"),
+    # Japanese: Aozora Bunko texts (Shift_JIS, with 《ruby》 and ［＃notes］ markup).
+    Work("natsume-kokoro", "こころ", "夏目漱石", "ja", "txt",
+         _raw("aozorahack/aozorabunko_text", _AOZORA,
+              "cards/000148/files/773_ruby_5968/773_ruby_5968.txt"),
+         "d0124c6a71ca3c8f6898dc84578134789fcbdf6a1133121d205ebdaf52274594", "shift_jis",
+         _AOZORA_LICENCE),
+    Work("natsume-sanshiro", "三四郎", "夏目漱石", "ja", "txt",
+         _raw("aozorahack/aozorabunko_text", _AOZORA,
+              "cards/000148/files/794_ruby_4237/794_ruby_4237.txt"),
+         "0bab653dbaf0e6a9293e98b8de4ab7770f7a246e2f63046fadd63b76d1af0910", "shift_jis",
+         _AOZORA_LICENCE),
+    # Long PDFs: NIST Special Publications (97 and 52 pages; SP 800-84's metadata title is
+    # "Microsoft Word - SP800-84.doc", its real title is on the cover).
+    Work("nist-sp800-84",
+         "Guide to Test, Training, and Exercise Programs for IT Plans and Capabilities",
+         "Tim Grance", "en", "pdf",
+         _raw("fractional-ciso/NIST-Cybersecurity-Documents", _NIST, "SP800-84.pdf"),
+         "2abbf8cb1cd13d04283805e2a4a98702be7b0b82b211a0d97d86caad07a5e24f",
+         licence=_NIST_LICENCE),
+    Work("nist-sp800-70r4",
+         "National Checklist Program for IT Products – Guidelines for Checklist Users and "
+         "Developers", "Stephen D. Quinn", "en", "pdf",
+         _raw("fractional-ciso/NIST-Cybersecurity-Documents", _NIST, "SP800-70r4.pdf"),
+         "cd9cd014e65a3b74d36d28b0d48f6854cbb32ad3c3bf85cf8d47c666a50497a5",
+         licence=_NIST_LICENCE),
+    # HTML with real navigation: saved Wikipedia pages (menus, sidebars, <nav>, references)
+    # kept as test pages by Mozilla's Readability. No author is named on the page.
+    Work("wikipedia-new-zealand", "New Zealand", "", "en", "html",
+         _raw("mozilla/readability", _READABILITY,
+              "test/test-pages/wikipedia-2/source.html"),
+         "2d49814707297841baa04e1332e19a9dc2aeb7a622c6f078960f27c37ed81f66",
+         licence=_WIKIPEDIA_LICENCE),
+    Work("wikipedia-time-loop-films", "List of films featuring time loops", "", "en", "html",
+         _raw("mozilla/readability", _READABILITY,
+              "test/test-pages/wikipedia-4/source.html"),
+         "925eb59966aa8b996f93df303b73f88eb65f0e224728a1b1f2e164af7b5d0056",
+         licence=_WIKIPEDIA_LICENCE),
 )  # fmt: skip
 
 
@@ -260,8 +336,18 @@ def manifest_problems(works: Sequence[Work] = WORKS) -> list[str]:
             ("https://raw.githubusercontent.com/", "https://www.gutenberg.org/")
         ):
             problems.append(f"{work.id}: URL is not a pinned public mirror")
+        elif work.url.startswith(_RAW) and not _PINNED_RAW.match(work.url):
+            problems.append(f"{work.id}: URL names a branch, not a commit")
         if work.format not in ("txt", "html", "pdf", "epub"):
             problems.append(f"{work.id}: unknown format {work.format}")
+        elif Path(work.url).suffix.lstrip(".") not in _SUFFIXES[work.format]:
+            problems.append(f"{work.id}: a {work.format} work's URL ends otherwise")
+        try:
+            codecs.lookup(work.encoding)
+        except LookupError:
+            problems.append(f"{work.id}: unknown encoding {work.encoding}")
+        if not work.licence.strip():
+            problems.append(f"{work.id}: no licence line")
     if {w.half for w in works} != set(Half):
         problems.append("one half is empty")
     return problems
