@@ -56,7 +56,7 @@ MISSING = (
 )
 KINDS = ("swap_names", "replace_name", "move_attribute", "change_number", "flip_negation",
          "add_both")  # fmt: skip
-CURVE = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
+CURVE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
 MIN_NAME_COUNT = 3  # a capitalised word this often in the story is one of its names
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve twenty "
                 "thirty forty fifty hundred thousand million").split()  # fmt: skip

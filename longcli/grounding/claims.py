@@ -348,7 +348,9 @@ def other_subject(
         )
         if verb is None or verb in named:
             continue  # no verb, or a name of two words ("Sperm Whale"): its last counts
-        if any(w in _BE for w in tokens[at + 1 : tokens.index(verb, at + 1)]):
+        if verb.endswith(_PARTICIPLE) and any(
+            w in _BE for w in tokens[at + 1 : tokens.index(verb, at + 1)]
+        ):
             continue  # "Priya was elected": the name is who it was done to
         v = tokens.index(verb, at + 1)
         reported = _reported(tokens, v)  # "... that Dermott told": not who tells Frank
@@ -357,6 +359,29 @@ def other_subject(
         if doers and not any(same_name(g, d) for g in group for d in doers):
             return f"{token} {verb} (the source: {sorted(doers)[0]})"
     return None
+
+
+# "... and are afraid", "... and has ...": a clause whose doer is the sentence's own
+# Endings of a past participle ("elected", "taken", "thrown", "sent", "bought"): after
+# "is" or "was" the name is who it was done to; "are afraid" still says what it is.
+_PARTICIPLE = ("ed", "en", "wn", "t", "ne")
+_ARTICLES = frozenset({"the", "a", "an"})
+_ELIDED = re.compile(
+    r"\band\s+(?=(?:is|are|was|were|has|have|had|also|then|later)\b)", re.IGNORECASE
+)
+
+
+def with_subjects(sentence: str, also: bool = True) -> list[str]:
+    """The sentence, then (when `also`) each clause joined by "and" that leaves its doer
+    out, with the doer the sentence opens with written in ("The Morlocks live below and
+    are afraid of light": also "The Morlocks are afraid of light")."""
+    opening = MENTION_TOKEN.findall(sentence)[:2]
+    if opening[:1] and opening[0].lower() in _ARTICLES:
+        opening = opening[1:]  # "The Morlocks live ..."
+    if not also or not opening or opening_name(opening[0]) is None:
+        return [sentence]
+    parts = _ELIDED.split(sentence)
+    return [sentence, *(f"{opening[0]} {part}" for part in parts[1:])]
 
 
 REPORTED_WORDS = 2  # words after "that" a reported clause must share to be the same one

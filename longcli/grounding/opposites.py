@@ -1,0 +1,69 @@
+"""Opposites: a sentence that says the reverse of its evidence with another word.
+
+A negation flips what a clause says with "not"; "approved" for "rejected", "won" for
+"lost", "daylight" for "the dark" flip it with a word of their own, and share every other
+word with the source. This check is a small measured list (English; WordNet's antonyms
+need a data download the bundled install cannot make, and a sentence embedding places
+"approved" and "rejected" close together): a clause of the sentence holding one word of
+a pair where the evidence clause it matches (OPPOSITE_CONTEXT content words in common)
+holds the other word and not the sentence's. On bench/contradictions.py (tune) it refuses
+no more human reference sentences than it catches walk cases: see its docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from longcli.grounding.claims import CLAUSE
+from longcli.text import language
+from longcli.text.vocabulary import CLAIM_STOPWORDS, prefix_stem, words
+
+OPPOSITE_CONTEXT = 2  # other content words a sentence clause shares with the evidence clause
+# Pairs whose words (cut to prefix_stem's five letters) are never the same word's forms.
+_PAIRS = (
+    ("approve", "reject"), ("accept", "refuse"), ("accept", "decline"), ("win", "lose"),
+    ("won", "lost"), ("victory", "defeat"), ("succeed", "fail"), ("success", "failure"),
+    ("arrive", "depart"), ("alive", "dead"), ("light", "dark"), ("daylight", "dark"),
+    ("day", "night"), ("above", "below"), ("surface", "underground"), ("upper", "lower"),
+    ("increase", "decrease"), ("rise", "fall"), ("raise", "lower"), ("love", "hate"),
+    ("friend", "enemy"), ("before", "after"), ("first", "last"), ("young", "old"),
+    ("rich", "poor"), ("strong", "weak"), ("large", "small"), ("true", "false"),
+    ("guilty", "innocent"), ("agree", "disagree"), ("allow", "forbid"), ("remember", "forget"),
+    ("open", "shut"), ("inside", "outside"), ("support", "oppose"), ("praise", "criticise"),
+    ("praise", "criticize"), ("save", "kill"), ("hot", "cold"), ("happy", "sad"),
+)  # fmt: skip
+
+
+def _opposites() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for a, b in _PAIRS:
+        table.setdefault(prefix_stem(a), set()).add(prefix_stem(b))
+        table.setdefault(prefix_stem(b), set()).add(prefix_stem(a))
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+OPPOSITES = _opposites()
+
+
+def _clause_stems(text: str) -> list[set[str]]:
+    return [
+        {prefix_stem(w) for w in words(c) if w not in CLAIM_STOPWORDS} for c in CLAUSE.split(text)
+    ]
+
+
+def opposite_word(sentence: str, evidence: Sequence[str], lang: str) -> str:
+    """A word of the sentence whose opposite the evidence says of the same things: the
+    clause of the evidence holding the opposite shares OPPOSITE_CONTEXT other content words
+    with the sentence's clause and lacks the sentence's word ("The council approved the
+    budget" against "The council rejected the budget"); '' when none."""
+    if lang not in ("en", language.UNKNOWN):
+        return ""
+    theirs = [c for text in evidence for c in _clause_stems(text)]
+    for mine in _clause_stems(sentence):
+        for word in mine & OPPOSITES.keys():
+            others = mine - {word} - OPPOSITES[word]
+            for clause in theirs:
+                flipped = clause & OPPOSITES[word]
+                if flipped and word not in clause and len(others & clause) >= OPPOSITE_CONTEXT:
+                    return f"{word}… (the source: {sorted(flipped)[0]}…)"
+    return ""

@@ -1,0 +1,169 @@
+"""Slots: what a sentence says of its evidence, compared word by word; no model.
+
+The support check (support.py) aligns a sentence to the source sentences that hold its
+words; this module compares what it claims with them: its numbers (number words read as
+numbers by text2num, in the languages it knows, so "802,701" is "Eight Hundred and Two
+Thousand Seven Hundred and One"), which thing a number belongs to, its quantifiers
+("both", "all", "only" ...), an identity ("the whale ... is Ahab"), and a word the
+evidence has the opposite of (grounding/opposites.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from longcli.grounding.claims import CLAUSE
+from longcli.text import language
+from longcli.text.names import NOT_NAMES, normal_token
+from longcli.text.terms import terms
+from longcli.text.vocabulary import CLAIM_STOPWORDS, prefix_stem, words
+
+NUMBER_SLOT = 3  # words before a number: who or what has it
+IDENTITY_WINDOW = 5  # words between a name and what the source says it is
+# "the whale that has been on the ship ... is Ahab", "Ahab is a grand old captain"
+_IS_NAME = re.compile(
+    r"^(?i:the|a|an)\s+(?P<noun>[a-z]+)\b[^.;:]*?\s(?:is|was)\s+(?P<name>[A-Z][\w'’-]+)\W*$"
+)
+_NAME_IS = re.compile(
+    r"(?P<name>\b[A-Z][\w'’-]+)\s+(?:is|was)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}"
+    r"(?P<noun>[a-z]+)\b"
+)
+# A number standing as a word ("2", "40,000", "3rd" as text2num writes "third"), not the
+# digits of a name or code ("person42", "B12").
+# (Chinese and Japanese write numbers right against their words: "密码是4471".)
+_GLUED = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+_DIGITS = re.compile(rf"(?<![{_GLUED}])(\d+(?:[.,]\d+)*)(?:st|nd|rd|th)?(?![{_GLUED}])")
+# Quantifiers whose presence changes what a sentence claims. English only: the languages
+# text2num reads have their own, not yet listed here.
+_QUANTIFIERS = {
+    "both": frozenset({"both", "either", "neither"}),
+    "every": frozenset({"all", "every", "everyone", "everybody", "each", "always"}),
+    "none": frozenset({"none", "no", "nobody", "nothing", "neither"}),
+    "always": frozenset({"always", "every", "ever", "forever"}),
+}
+_ALL_QUANTIFIERS = frozenset().union(*_QUANTIFIERS.values(), _QUANTIFIERS)
+QUANTIFIER_SLOT = 3  # words either side of a quantifier: the thing it quantifies
+# A number written in groups of three ("30,000", "30.000", "20 000", "1,000,000"): one to
+# three digits first, one separator throughout. "12345 678 90" is three numbers, not one.
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}([,.\u00a0\u202f ])\d{3}(?:\1\d{3})*(?!\d)")
+
+
+def ungrouped(text: str) -> str:
+    """`text` with the separators of its numbers written in groups of three taken out."""
+    return _GROUPED.sub(lambda m: m.group(0).replace(m.group(1), ""), text)
+
+
+# Number words from this value up are read as numbers: "un", "ein", "uno" are articles too
+# (English "one" is read: "only one" is a count more often than "a" is).
+NUMBER_WORD_FROM = 2
+_NUMBER_LANGUAGES = frozenset({"en", "fr", "es", "de", "it", "pt", "nl"})  # what text2num reads
+
+
+@lru_cache(maxsize=1 << 14)
+def as_digits(text: str, lang: str) -> str:
+    """`text` with its number words written as digits ("two" -> "2"), in the languages
+    text2num reads; as it is in others, or where the reader fails on it."""
+    text = ungrouped(text)  # "30,000", "30.000", "20 000": one number
+    if lang not in _NUMBER_LANGUAGES:
+        return text
+    from text_to_num import alpha2digit
+
+    try:
+        threshold = 0 if lang == "en" else NUMBER_WORD_FROM
+        text = str(alpha2digit(text, lang, threshold=threshold))
+    except (ValueError, RuntimeError):
+        pass  # its digits still count
+    return text
+
+
+def numbers(text: str, lang: str) -> frozenset[str]:
+    """The numbers a text states, as digits: "two" and "2" alike."""
+    return frozenset(d.replace(",", ".") for d in _DIGITS.findall(as_digits(text, lang)))
+
+
+def numbered_tokens(text: str, lang: str) -> list[str]:
+    """The text's lower-cased word tokens, with number words as digits."""
+    return words(as_digits(text, lang))
+
+
+def identity(sentence: str, near: Sequence[str]) -> str:
+    """An identity ("X is Ahab", "Ahab is a whaler"): the source must put the name and the noun
+    close together (as "Ahab, the captain," or "Captain Ahab" does), not only both in
+    one passage."""
+    pairs: list[tuple[str, str]] = []
+    for match in _IS_NAME.finditer(sentence):
+        pairs.append((match.group("name"), match.group("noun")))
+    for match in _NAME_IS.finditer(sentence):
+        pairs.append((match.group("name"), match.group("noun")))
+    for name, noun in pairs:
+        token, stem = normal_token(name), prefix_stem(noun.lower())
+        if noun.lower() in CLAIM_STOPWORDS or token in NOT_NAMES:
+            continue
+        close = False
+        for text in near:
+            theirs = words(text)
+            at = [k for k, w in enumerate(theirs) if w == token]
+            close |= any(
+                prefix_stem(w) == stem
+                for k in at
+                for w in theirs[max(0, k - IDENTITY_WINDOW) : k + IDENTITY_WINDOW + 1]
+            )
+        if not close:
+            return f"{noun} ... {name}"
+    return ""
+
+
+def number_moved(sentence: str, evidence: Sequence[str], said: frozenset[str], lang: str) -> str:
+    """A number of the sentence that the evidence gives to something else: a word
+    before it in the sentence (who or what has it; the counted thing after it may be
+    left out in the source, "... two spout-holes, the Sperm Whale only one") stands, in
+    the evidence, only in clauses stating other numbers ("the sperm whale has two
+    spout-holes" against "the Right Whale has two spout-holes, ...")."""
+    if not said or not evidence:
+        return ""
+    tokens = numbered_tokens(sentence, lang)
+    clauses = [
+        ({prefix_stem(w) for w in c_words}, numbers(" ".join(c_words), "und"))
+        for text in evidence
+        for c in CLAUSE.split(ungrouped(text))
+        if (c_words := numbered_tokens(c, lang))
+    ]
+    stated = set().union(*(n for _, n in clauses)) if clauses else set()
+    for at, token in enumerate(tokens):
+        if token not in said or token not in stated:
+            continue  # a number the evidence never states is not moved; `strict` asks
+        beside = [w for w in tokens[max(0, at - NUMBER_SLOT) : at] if terms(w, lang)]
+        for word in beside:  # by prefix stem: "members" is found in "membership"
+            holding = [n for c, n in clauses if prefix_stem(word) in c]
+            if holding and all(n and token not in n for n in holding):
+                return f"{token} ({word}: {'/'.join(sorted(holding[0]))})"
+    return ""
+
+
+def quantifier(sentence: str, evidence: Sequence[str], lang: str) -> str:
+    """A quantifier of the sentence the evidence does not say of the same thing: one of
+    its equivalents must stand there beside a word that stands beside it in the
+    sentence ("Alice and Tom both plan ..." is not "... because both ovens are old")."""
+    if lang not in ("en", language.UNKNOWN):
+        return ""
+    said = words(sentence)
+    theirs = [numbered_tokens(e, "en") for e in evidence]
+    for word, equivalents in _QUANTIFIERS.items():
+        if word not in said:
+            continue
+        wanted = _beside(said, {word})
+        if not any(wanted & _beside(tokens, equivalents) for tokens in theirs):
+            return word
+    return ""
+
+
+def _beside(tokens: Sequence[str], quantifiers: frozenset[str] | set[str]) -> set[str]:
+    """The content words (prefix stems) within QUANTIFIER_SLOT words of a quantifier."""
+    near: set[str] = set()
+    for at, token in enumerate(tokens):
+        if token in quantifiers:
+            span = tokens[max(0, at - QUANTIFIER_SLOT) : at + QUANTIFIER_SLOT + 1]
+            near.update(prefix_stem(w) for w in span if w not in CLAIM_STOPWORDS)
+    return near - {prefix_stem(q) for q in _ALL_QUANTIFIERS}

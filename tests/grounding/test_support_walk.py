@@ -1,0 +1,127 @@
+"""The support check on what a new user's walk found (issue 32), and on the names of a
+summary that joins several places of a story. Sources are short excerpts of The Time
+Machine (H. G. Wells, 1895, public domain) and small texts built for one rule each."""
+
+from __future__ import annotations
+
+from longcli.grounding.support import SourceIndex, Why
+from longcli.grounding.verify import Read, verify
+
+FILLER = " ".join(
+    f"The {thing} by the {place} stood quiet in the {time}."
+    for thing, place, time in [
+        ("cart", "mill", "morning"),
+        ("boat", "quay", "evening"),
+        ("lamp", "gate", "night"),
+        ("bell", "chapel", "noon"),
+        ("fence", "field", "rain"),
+        ("well", "square", "heat"),
+        ("barn", "hill", "fog"),
+        ("bridge", "river", "dusk"),
+    ]
+)
+YEAR = (
+    "I resolved to mount to the summit of a crest, perhaps a mile and a half away, from "
+    "which I could get a wider view of this our planet in the year Eight\nHundred and Two "
+    "Thousand Seven Hundred and One, A.D. For that, I should explain, was the date the "
+    "little dials of my machine recorded."
+)
+ELOI = (
+    "The Eloi were small and gentle people, some four feet high, clad in purple tunics. "
+    "They met me with laughter and garlands of flowers."
+)
+# Chapter 8 and chapter 10: "they" who fear the dark are the Eloi; the Morlocks live below
+# and cannot bear the daylit surface.
+DARK = (
+    "Then came troublesome doubts. Why had the Morlocks taken my Time Machine? For I felt "
+    "sure it was they who had taken it. Why, too, if the Eloi were masters, could they not "
+    "restore the machine to me? And why were they so terribly afraid of the dark?"
+)
+SURFACE = (
+    "The Eloi, like the Carlovignan kings, had decayed to a mere beautiful futility. They "
+    "still possessed the earth on sufferance: since the Morlocks, subterranean for "
+    "innumerable generations, had come at last to find the daylit surface intolerable."
+)
+
+
+def check(source: str, sentence: str) -> tuple[Why, str]:
+    verdict = SourceIndex(source).support(sentence)
+    return verdict.why, verdict.detail
+
+
+def test_an_attribute_given_to_the_wrong_people_is_refused():
+    source = f"{DARK} {FILLER} {SURFACE}"
+    why, detail = check(
+        source, "The Morlocks live in daylight on the surface and are afraid of the dark."
+    )
+    assert why is Why.ROLES and "eloi" in detail
+    assert check(source, "The Eloi are afraid of the dark.")[0] is Why.SUPPORTED
+
+
+def test_a_year_in_words_and_in_digits_match_both_ways():
+    source = f"{YEAR} {FILLER} {ELOI}"
+    joined = "He travels to the year 802,701, where he meets the Eloi, small and gentle people."
+    assert check(source, joined)[0] is Why.SUPPORTED
+    assert check(source, "He travels to the year 802,702.")[0] is Why.NUMBER
+    in_digits = "From the crest I saw our planet in the year 802,701, as the dials recorded."
+    said = "He saw the planet in the year eight hundred and two thousand seven hundred and one."
+    assert check(in_digits, said)[0] is Why.SUPPORTED
+
+
+def test_the_evidence_cited_is_the_line_that_states_the_number():
+    source = f"{YEAR}\n{FILLER}\n{ELOI}\n"
+    summary = "He travels to the year 802,701, where he meets the Eloi, small and gentle people."
+    result = verify(summary, [Read("timemachine.txt", source, ())])
+    (checked,) = result.sentences
+    assert checked.supported
+    places = [c.place for c in checked.evidence]
+    assert any(p in ("line 1", "lines 1–2", "line 2") for p in places), places
+
+
+def test_a_word_turned_into_its_opposite_is_refused():
+    source = "The council rejected the budget for the pier. The mayor won the vote on the ferry."
+    assert check(source, "The council approved the budget for the pier.")[0] is Why.NEGATION
+    assert check(source, "The mayor lost the vote on the ferry.")[0] is Why.NEGATION
+    assert check(source, "The council rejected the budget.")[0] is Why.SUPPORTED
+
+
+STORY = (
+    "Admiral Gorman gave Strike command of the Aphrodite, with Ivy Hendricks as its engineer. "
+    f"{FILLER} "
+    "On the bridge, Strike and Lieutenant Ivy Hendricks laughed with Celia at a joke about the "
+    "old ship. "
+    f"{FILLER} "
+    "Retief then announced that he would go out alone."
+)
+
+
+def test_a_title_and_an_abbreviation_are_not_names_to_look_for():
+    titled = "On the bridge, Strike and Lieutenant Hendricks laughed at a joke about the ship."
+    assert check(STORY, titled)[0] is Why.SUPPORTED
+    aka = "On the bridge, Strike and Hendricks, AKA the engineer, laughed at a joke about the ship."
+    assert check(STORY, aka)[0] is Why.SUPPORTED
+
+
+def test_each_name_stands_where_its_own_clause_does():
+    joined = (
+        "Gorman gave Strike the Aphrodite, and Hendricks and Celia laughed at a joke on the bridge."
+    )
+    assert check(STORY, joined)[0] is Why.SUPPORTED
+    replaced = (
+        "Gorman gave Strike the Aphrodite, and Hendricks and Retief laughed at a joke on the "
+        "bridge."
+    )
+    assert check(STORY, replaced)[0] is Why.NAME
+
+
+def test_a_name_opening_a_sentence_is_looked_for_too():
+    assert check(STORY, "Retief then announced that he would go out alone.")[0] is Why.SUPPORTED
+    assert check(STORY, "Gorman then announced that he would go out alone.")[0] is Why.NAME
+
+
+def test_two_names_made_one_the_source_never_writes_are_refused():
+    why, detail = check(STORY, "Admiral Ivy Gorman gave Strike command of the Aphrodite.")
+    assert why is Why.NAME and "Ivy Gorman" in detail
+    assert check(STORY, "Admiral Gorman gave Strike command of the Aphrodite.")[0] is (
+        Why.SUPPORTED
+    )
