@@ -213,6 +213,11 @@ def _matter_name(stripped: str) -> str | None:
     return name if name in _MATTER else None
 
 
+def matter_heading(line: str) -> bool:
+    """Whether a line names front or back matter ("Contents", "Index"), not a work."""
+    return _matter_name(line.strip()) is not None
+
+
 def is_heading_line(stripped: str) -> bool:
     if not stripped or len(stripped) > 90:
         return False
@@ -228,10 +233,63 @@ def is_heading_line(stripped: str) -> bool:
     )
 
 
+# A site's notice set between two rules: "----" / "更多TXT电子书下载,请访问..." /
+# "版权声明：..." / "----". A rule, a few lines holding a link or a word of licence, a rule.
+_RULE_LINE = re.compile(r"^\s*(?:[-=*_~─━]\s*){20,}$")
+_NOTICE_WORDS = re.compile(
+    r"https?://|www\.|copyright|all rights reserved|licen[cs]e|download|e-?book|"
+    r"版权|下载|电子书|正版|著作権|ダウンロード",
+    re.IGNORECASE,
+)
+NOTICE_MAX_LINES = 16
+LONG_RULE_CHARS = 40
+
+
+class _Notices:
+    """Holds the lines after a rule until the next rule: a notice between them (a link, a
+    word of licence) is turned into spaces, any other lines pass on as they were."""
+
+    def __init__(self) -> None:
+        self.held: list[str] = []
+        # the line before: a rule under a line of text underlines it as a heading, unless
+        # it is longer than a heading's underline would be
+        self.previous = ""
+
+    def feed(self, line: str) -> list[str]:
+        if not self.held:
+            rule = _RULE_LINE.match(line) is not None
+            opens = rule and (not self.previous.strip() or len(line.strip()) >= LONG_RULE_CHARS)
+            self.previous = line
+            if opens:
+                self.held = [line]
+                return []
+            return [line]
+        self.held.append(line)
+        if _RULE_LINE.match(line):
+            held, self.held = self.held, []
+            self.previous = line
+            notice = any(_NOTICE_WORDS.search(h) for h in held[1:-1])
+            return [blank(h) for h in held] if notice else held
+        if len(self.held) > NOTICE_MAX_LINES:
+            return self.flush()
+        return []
+
+    def flush(self) -> list[str]:
+        held, self.held = self.held, []
+        self.previous = held[-1] if held else self.previous
+        return held
+
+
 def without_boilerplate(blocks: Iterable[str]) -> Iterator[str]:
     """A source's text with its Gutenberg header and footer, credits, notes, illustration
-    blocks and front matter turned into spaces; the same length, read as a stream."""
+    blocks, a site's notices and front matter turned into spaces; the same length, read
+    as a stream."""
     state = _Boilerplate()
+    notices = _Notices()
+
+    def feed(line: str) -> str:
+        return "".join(state.feed(kept) for kept in notices.feed(line))
+
     pending = ""
     for block in blocks:
         pending += block
@@ -240,13 +298,14 @@ def without_boilerplate(blocks: Iterable[str]) -> Iterator[str]:
         if len(pending) > LONG_LINE_CHARS:
             lines.append(pending)  # a line this long is passed on whole, without its end
             pending = ""
-            out = "".join(state.feed(line + "\n") for line in lines[:-1])
-            out += state.feed(lines[-1])
+            out = "".join(feed(line + "\n") for line in lines[:-1])
+            out += feed(lines[-1])
         else:
-            out = "".join(state.feed(line + "\n") for line in lines)
+            out = "".join(feed(line + "\n") for line in lines)
         if out:
             yield out
-    tail = state.feed(pending) if pending else ""
+    tail = feed(pending) if pending else ""
+    tail += "".join(state.feed(held) for held in notices.flush())
     tail += state.release() if state.held is not None else ""
     if tail:
         yield tail

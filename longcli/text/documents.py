@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from longcli.errors import InputError
+from longcli.text.aozora import aozora_body, aozora_text
 from longcli.text.boilerplate import TITLE_SEARCH_CHARS
 from longcli.text.decode import (
     Source,
@@ -51,6 +52,7 @@ from longcli.text.marks import (
     work_from,
 )
 from longcli.text.markup import read_html
+from longcli.text.pdf_pages import cover_work, without_running_heads
 from longcli.text.reader_libraries import (
     FORMAT_NAMES,
     READER_MODULES,
@@ -140,17 +142,30 @@ def open_document(
 
 
 def _titled(document: Document, blocks: Iterator[str]) -> Iterator[str]:
-    """Plain text's blocks, passed on as they come, its work found in its first pages: the
-    title and author its lead names (it has no metadata to hold them)."""
+    """Plain text's blocks, its work found in its first pages: the title and author its
+    lead names (it has no metadata to hold them), or an Aozora Bunko file's title lines
+    (text/aozora.py), whose marks and notes are then taken out of its text."""
     head = ""
     for block in blocks:
-        if len(head) < TITLE_SEARCH_CHARS:
-            head += block
-            if len(head) >= TITLE_SEARCH_CHARS:
-                document.work = title_of(head)
-        yield block
-    if len(head) < TITLE_SEARCH_CHARS:
+        head += block
+        if len(head) >= TITLE_SEARCH_CHARS:
+            break
+    aozora = aozora_text(head)
+    if aozora is None:
         document.work = title_of(head)
+        yield head
+        yield from blocks
+        return
+    document.work = aozora.work
+    out = MarkedText(document)
+    yield out.title_page(title_page(aozora.work))
+    for text in aozora_body(head, aozora, blocks):
+        for heading in _MARKDOWN_HEADING_LINE.finditer(text):
+            document.marks.append(Mark(out.offset + heading.start(), "section", heading.group(1)))
+        yield out.block(text)
+
+
+_MARKDOWN_HEADING_LINE = re.compile(r"^#{1,6} (.+)$", re.M)
 
 
 def _head(source: Source) -> bytes:
@@ -179,20 +194,25 @@ def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]
             out = MarkedText(document)
             found_chars = 0
             lost: list[int] = []  # pages the page tree names but pdfium cannot load
-            for number in range(len(pdf)):
-                raw = _page_text(pdfium, pdf, number)
-                if raw is None:
-                    lost.append(number + 1)
-                    continue
-                text = _clean_pdf_text(raw)
+
+            def pages() -> Iterator[tuple[int, str]]:
+                nonlocal found_chars
+                for number in range(len(pdf)):
+                    raw = _page_text(pdfium, pdf, number)
+                    if raw is None:
+                        lost.append(number + 1)
+                        continue
+                    text = _clean_pdf_text(raw)
+                    found_chars += sum(ch.isalnum() for ch in text)
+                    yield number, text
+
+            for number, text in without_running_heads(pages()):
                 if not out.offset and text.strip():
-                    meta = pdf.get_metadata_dict()
-                    document.work = work_from(meta.get("Title", ""), meta.get("Author", ""))
+                    document.work = _pdf_work(pdfium, pdf, number)
                     if cover := title_page(document.work):
                         yield out.title_page(cover)
                 out.mark("page", str(number + 1))
                 if text.strip():
-                    found_chars += sum(ch.isalnum() for ch in text)
                     yield out.block(text.rstrip() + "\n\n")
             if lost:
                 _lost_pages(document, lost, len(pdf))
@@ -204,6 +224,33 @@ def _pdf(document: Document, encoding: str | None, errors: str) -> Iterator[str]
                 )
         finally:
             pdf.close()
+
+
+def _pdf_work(pdfium: Any, pdf: Any, number: int) -> Work | None:
+    """The work a PDF's metadata names; else, or for its author, the one its cover (page
+    `number`, the first with text) shows (text/pdf_pages.cover_work)."""
+    meta = pdf.get_metadata_dict()
+    work = work_from(meta.get("Title", ""), meta.get("Author", ""))
+    if work is not None and work.author:
+        return work
+    try:
+        page = pdf[number]
+        textpage = page.get_textpage()
+    except pdfium.PdfiumError:
+        return work
+    try:
+        cover = cover_work(textpage)
+    finally:
+        textpage.close()
+        page.close()
+    if cover is None:
+        return work
+    if work is None:
+        return cover
+    same = "".join(filter(str.isalnum, work.title.lower())) == "".join(
+        filter(str.isalnum, cover.title.lower())
+    )
+    return Work(work.title, cover.author) if same else work
 
 
 def _page_text(pdfium: Any, pdf: Any, number: int) -> str | None:

@@ -191,11 +191,36 @@ def verdict(text: str, item: bool = False, inside_quote: bool = False) -> str:
         return "reference"
     if _KEYED_NOTE.match(stripped):
         return "note"
+    if _PLACEHOLDER.search(stripped):
+        return "placeholder"  # a template's "[insert exercise name]": a form, not a text
+    if _bare_list(stripped):
+        return "a list"  # "关胜，秦明，朱仝，李应。": names, no sentence
     if _INNER_END.search(stripped) and any(
         word_count(s.text) < MIN_WORDS for s in split_sentences(stripped)
     ):
         return "short"  # "Resume. Every call is cached." holds a one-word sentence
     return ""
+
+
+# A template's blank to fill in: "[insert exercise name]", "<enter date>", "[Agency Name]".
+_PLACEHOLDER = re.compile(
+    r"[\[<{]\s*(?i:insert|enter|add|type|fill in|specify|describe|your|name of)\b"
+    r"[^\]>}\n]{0,60}[\]>}]"
+    r"|\[(?:[A-Z][\w-]*\s+){0,3}(?:Name|Date|Number|Title|Address)\]"
+)
+_LIST_SEPARATOR = re.compile(r"[，、；]")
+MIN_LIST_PARTS = 4
+LIST_PART_CJK = 4  # 鲁智深: a name or a word
+
+
+def _bare_list(text: str) -> bool:
+    """Whether a CJK unit is a bare list of names or words, no clause among them ("关胜，
+    秦明，朱仝，李应。"). A list in a spaced language keeps its "and" and reads as a
+    sentence ("Reuben, Simeon, Levi, and Judah"), the text's own."""
+    parts = [p.strip(_CLOSERS + "。！？… ") for p in _LIST_SEPARATOR.split(text)]
+    if len(parts) < MIN_LIST_PARTS or not all(parts) or not _CJK.search(text):
+        return False
+    return all(len(part) <= LIST_PART_CJK and _CJK.match(part) for part in parts)
 
 
 def _opens_speech(text: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from longcli.controls import strip_controls
 from longcli.errors import InputError
+from longcli.text.apparatus import without_apparatus
 from longcli.text.decode import open_binary
 from longcli.text.marks import Document, Mark, MarkedText, Work, title_page, work_from
 
@@ -176,7 +177,8 @@ def read_html(document: Document, encoding: str | None, errors: str) -> Iterator
             pieces = _streamed_html_text(data, stream, encoding)
         else:
             document.work = page_work(data, encoding)
-            text = _main_content(data, encoding) or html_text(data).text
+            article = _article(data, encoding)
+            text = _main_content(article, encoding) or html_text(data).text
             pieces = iter(line + "\n" for line in text.split("\n"))
         if cover := title_page(document.work):
             yield out.title_page(cover)
@@ -279,10 +281,24 @@ def _streamed_html_text(first: bytes, rest: BinaryIO, encoding: str | None = Non
         yield tail
 
 
-def _main_content(data: bytes, encoding: str | None) -> str:
+def _article(data: bytes, encoding: str | None) -> bytes | str:
+    """The page without what is not its article: navigation, footnote markers, reference
+    lists, closing apparatus sections (text/apparatus.py), as text decoded once (its
+    charset declaration no longer applies); as it was when it cannot be parsed."""
+    lxml_html: Any = importlib.import_module("lxml.html")
+    try:
+        root = lxml_html.fromstring(data, parser=lxml_html.HTMLParser(encoding=encoding))
+    except Exception:  # lxml's ParserError and friends: trafilatura reads it as it is
+        return data
+    return str(lxml_html.tostring(without_apparatus(root), encoding="unicode"))
+
+
+def _main_content(data: bytes | str, encoding: str | None) -> str:
     """The page's main content as Markdown-ish text (headings kept), by trafilatura."""
     trafilatura: Any = importlib.import_module("trafilatura")
-    markup: bytes | str = data.decode(encoding, errors="replace") if encoding else data
+    markup = (
+        data.decode(encoding, errors="replace") if encoding and isinstance(data, bytes) else data
+    )
     text = trafilatura.extract(
         markup,
         output_format="markdown",
@@ -292,4 +308,8 @@ def _main_content(data: bytes, encoding: str | None) -> str:
         include_images=False,
         favor_recall=True,
     )
-    return text or ""
+    # Markdown's escaped brackets ("Aotearoa \\[aɔˈtɛaɾɔa\\]") are the page's own brackets
+    return _ESCAPED_BRACKET.sub(r"\1", text or "")
+
+
+_ESCAPED_BRACKET = re.compile(r"\\([\[\]])")

@@ -32,6 +32,8 @@ from longcli.text.vocabulary import visible, word_count
 TITLE_MAX_WORDS = 14
 MIN_SENTENCE_WORDS = 4  # a sentence a reader could use (text/fragments.MIN_WORDS)
 _BYLINE = re.compile(r"^\s*by\s+(\S.{1,80}?)\s*$", re.IGNORECASE)
+# A Chinese book's first line: its 《title》, then the author after the label 作者 ("author")
+_LABELLED_TITLE = re.compile(r"^《([^《》\n]{1,40})》\s*(?:作者|著者)\s*[：:；;，,]?\s*(\S{1,20})$")
 _TITLE_FIELD = re.compile(r"^[ \t]*Title:[ \t]*(\S.*)$", re.IGNORECASE | re.MULTILINE)
 _AUTHOR_FIELD = re.compile(r"^[ \t]*Author:[ \t]*(\S.*)$", re.IGNORECASE | re.MULTILINE)
 _SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to with from".split())
@@ -94,6 +96,9 @@ def _opening_title(head: str, layout: Layout) -> Title | None:
     if not first:
         return None
     pos, line = first[0]
+    labelled = _LABELLED_TITLE.match(line.strip())
+    if labelled is not None:  # "《水浒传》作者；施耐庵": the author after a label, like "by"
+        return Title(pos, pos + len(line), labelled.group(1), labelled.group(2), False)
     heading = layout.headings[0] if layout.headings else None
     if heading is not None and heading[0] == pos:
         atx = ATX.match(line.rstrip("\n"))

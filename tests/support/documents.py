@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 
 
 def _pdf_string(text: str) -> str:
@@ -15,16 +16,27 @@ def _info_string(text: str) -> str:
     return _pdf_string(text) if text.isascii() else f"<FEFF{text.encode('utf-16-be').hex()}>"
 
 
-def make_pdf(pages: list[list[str]], info: dict[str, str] | None = None) -> bytes:
-    """A PDF with one page per entry, each line set in Helvetica (a real text layer), and
-    `info` (Title, Author) as its document information."""
+def _pdf_line(line: str | tuple[str, int]) -> str:
+    """A line set in 11 pt, or (text, size) set in that size (a cover's title), moved down
+    by its own size first, so that it does not reach up into the line above."""
+    if isinstance(line, str):
+        return f"{_pdf_string(line)} Tj"
+    text, size = line
+    return f"/F1 {size} Tf {size} TL T* {_pdf_string(text)} Tj /F1 11 Tf 14 TL"
+
+
+def make_pdf(
+    pages: Sequence[Sequence[str | tuple[str, int]]], info: dict[str, str] | None = None
+) -> bytes:
+    """A PDF with one page per entry, each line set in Helvetica (a real text layer; a
+    (text, size) line in that size), and `info` (Title, Author) as its document information."""
     objects: list[bytes] = []
     page_ids = []
     font_id = 3 + 2 * len(pages)
     for n, lines in enumerate(pages):
         page_id, content_id = 3 + 2 * n, 4 + 2 * n
         page_ids.append(page_id)
-        body = " T* ".join(f"{_pdf_string(line)} Tj" for line in lines)
+        body = " T* ".join(_pdf_line(line) for line in lines)
         stream = f"BT /F1 11 Tf 14 TL 72 740 Td {body} ET".encode("latin-1")
         objects.append(
             f"{page_id} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
