@@ -987,13 +987,20 @@ _NAME_PARTICLES = frozenset("de di da del von van der le la du".split())
 
 
 def _byline_end(words: Sequence[str], i: int) -> int:
-    """Where a byline's names end: capitalised words ("Mary", "(Godwin)") and particles
-    ("de", "von"), up to one ending a sentence ("Jr." is an initial, "Baum." an end)."""
-    while i < len(words) and (words[i].lstrip("(")[:1].isupper() or words[i] in _NAME_PARTICLES):
+    """Where a byline's names end: capitalised words ("Mary", "(Godwin)"), particles
+    ("de", "von") and names in a script without capitals ("施耐庵。", "夏目漱石。"), up to one
+    ending a sentence ("Jr." is an initial, "Baum." an end)."""
+    while i < len(words) and _name_word(words[i]):
         i += 1
-        if words[i - 1].endswith(".") and not _INITIAL.fullmatch(words[i - 1]):
+        if words[i - 1].endswith((".", "。")) and not _INITIAL.fullmatch(words[i - 1]):
             break
     return i
+
+
+def _name_word(word: str) -> bool:
+    first = word.lstrip("(")[:1]
+    uncased = first.isalpha() and not first.isupper() and not first.islower()  # 漢字, かな
+    return first.isupper() or uncased or word in _NAME_PARTICLES
 
 
 def read_sentence(

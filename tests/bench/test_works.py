@@ -99,10 +99,12 @@ def test_the_bench_says_in_one_line_when_the_works_are_not_fetched(
         "Effi Briest — Theodor Fontane.",
         "Frankenstein, by Mary Wollstonecraft (Godwin) Shelley.",
         "Don Quijote — Miguel de Cervantes Saavedra.",
+        "水浒传 — 施耐庵。",  # names in a script without capitals
+        "三四郎 — 夏目漱石。",
     ],
 )
 def test_a_title_lead_with_its_author_is_not_a_fragment(lead: str) -> None:
-    titles = ["Effi Briest", "Frankenstein", "Don Quijote"]
+    titles = ["Effi Briest", "Frankenstein", "Don Quijote", "水浒传", "三四郎"]
     assert rq.after_title(lead, titles) == ""
 
 
