@@ -9,7 +9,12 @@ answers a question ranks first 96-98% of the time by cosine, 77-79% by shared wo
 
 The model is optional and never downloaded at run time: the `embedding_model` setting
 names a GGUF, or (auto) the one in `<data dir>/embedding/` is used when present; without
-one the chat works on words alone, as before.
+one the chat works on words alone. The chat model every install brings is no stand-in:
+SmolLM2-135M's hidden states (mean-pooled, or its last token after a "means in one word"
+prompt, centred or not) rank the answering statement first at most 3 points more often
+than shared words on the tuning family (82% against 79% of 320 questions; another seed
+75% against 75%), at 270-420 ms a sentence on two CPUs, every statement again in each
+`longcli chat` process (bench/fetch_embedding_model.py --bundled).
 """
 
 from __future__ import annotations

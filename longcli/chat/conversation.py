@@ -32,6 +32,7 @@ from longcli.chat.prompt import (
     system_text,
     user_text,
 )
+from longcli.chat.questions import looked_up_facts
 from longcli.chat.recalled import Recalled, RecallIndex, focus
 from longcli.chat.session import Passage, Session
 from longcli.chat.turn import (
@@ -247,6 +248,11 @@ class Chat:
         if self.budget.facts_tokens <= 0:
             return []
         scored = self.ledger.ranked(query, self.embedder)
+        if self.embedder is None:  # by words, what a look-up asks for first, whatever
+            # words it shares with the question ("I'm Tomasz" for "What's my name?")
+            first = looked_up_facts(self.ledger, query)
+            top = scored[0][1] if scored else 1.0
+            scored = [(f, top) for f in first] + [p for p in scored if p[0] not in first]
         if not scored:
             return []
         floor = scored[0][1] * FACT_RELATIVE_SCORE

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from longcli.backends.embedding import Embedder, cosines
-from longcli.chat.facts import Fact, content_words, is_question, stems
+from longcli.chat.facts import Fact, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
 from longcli.chat.prompt import HEADINGS, without_layout
 from longcli.chat.questions import answer_states, asks_about
+from longcli.chat.statements import content_words, is_question
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
 from longcli.text.terms import recall_terms, terms

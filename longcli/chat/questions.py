@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import re
 
-from longcli.chat.facts import (
+from longcli.chat.facts import Fact, Ledger, fact_words, stems
+from longcli.chat.statements import (
     NAME_KIND,
     NUMBER_KIND,
-    Fact,
-    Ledger,
     content_words,
-    fact_words,
     is_question,
     near,
     owners,
-    stems,
+    possessed,
 )
 from longcli.text.names import mentions, normal_token
 from longcli.text.sentences import split_sentences
@@ -80,6 +78,17 @@ _ABOUT_THE_USER = re.compile(r"\b(?:I|my|mine|we|our|ours)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer
 _SAYS_OWN_NUMBER = re.compile(r"\bI(?:['’]m| am| was)\b[^.!?]*?\d")  # "I am 34.", "I'm 1.80 m"
+_NAME = stem("name")
+# "I'm Tomasz", "call me Tom": the user's own name said without the word "name".
+_SAYS_OWN_NAME = re.compile(r"\b(?:I['’]m|I am|call me)\s+([^\W\d_])", re.IGNORECASE)
+
+
+def says_own_name(statement: str) -> bool:
+    """Whether `statement` gives the user's name: "my name is ...", or "I'm" or "call me"
+    before a capitalised word ("I'm Tomasz", not "I'm vegan")."""
+    if _NAME in owners(statement):
+        return True
+    return any(m.group(1).isupper() for m in _SAYS_OWN_NAME.finditer(statement))
 
 
 def looked_up(question: str) -> list[str]:
@@ -110,6 +119,8 @@ def covers(statement: str, wanted: list[str]) -> bool:
     if not wanted:
         return False
     owned = _owned(wanted)  # the thing of the user's
+    if owned == {_NAME}:  # "What's my name?": not "a rabbit called Pickle"
+        return says_own_name(statement)
     wanted = [w.removeprefix("my:") for w in wanted]
     said = content_words(statement)
     stems = [w.stem for w in said]
@@ -170,6 +181,41 @@ def answering(ledger: Ledger, wanted: list[str]) -> list[Fact]:
     """The statements the user made (current or not, not forgotten) that hold what a
     question looks up of theirs (`wanted`, see `looked_up` and `covers`), oldest first."""
     return [f for f in ledger.facts if not f.forgotten and covers(f.text, wanted)]
+
+
+def looked_up_facts(ledger: Ledger, question: str) -> list[Fact]:
+    """The current statements that answer a look-up about the user (`answering`), newest
+    first: each that holds what is asked, or, replaced since, the one that replaced it
+    ("I moved from Leeds to Bristol." for "Where do I live now?" after "I live in Leeds.").
+    Shown to the model with the question, whatever words it shares with them."""
+    wanted = looked_up(question)
+    if not wanted:
+        return []
+    by_id = {f.id: f for f in ledger.facts}
+    out: list[Fact] = []
+    for fact in reversed(answering(ledger, wanted)):
+        while fact.replaced_by is not None and fact.replaced_by in by_id:
+            fact = by_id[fact.replaced_by]
+        if fact.active and fact not in out:
+            out.append(fact)
+    return out
+
+
+def thing_told(ledger: Ledger, question: str) -> bool:
+    """Whether, by words alone, the user may have told what a look-up asks, though no
+    statement holds all of it (`covers`): the question names no thing of theirs ("When was
+    I born?" after "My birthday is on 14 March": no word in common, and words cannot say
+    more), or a statement names that thing ("When is my dentist appointment?" after "I see
+    the dentist on Thursday at 10"), unless a name or number of it is asked, which only a
+    statement that holds one tells ("my brother's name" after "My brother is a dentist")."""
+    things = {t for t in possessed(asked(question)) if not t.startswith("~")}
+    if not things:
+        return True
+    wanted = looked_up(question)
+    if any(w in NAME_KIND | NUMBER_KIND for w in wanted):  # not "my:" marked: of the thing
+        return False
+    said = {w.stem for f in ledger.facts if not f.forgotten for w in content_words(f.text)}
+    return any(_alike(t, s) for t in things for s in said)
 
 
 def calls_theirs(statement: str, wanted: list[str]) -> bool:

@@ -4,8 +4,9 @@ they told), or the document's (the sentence of a recalled passage that answers).
 from __future__ import annotations
 
 from longcli.backends.embedding import Embedder
-from longcli.chat.facts import Fact, by_meaning, is_question
+from longcli.chat.facts import Fact
 from longcli.chat.labels import label
+from longcli.chat.meaning import by_meaning
 from longcli.chat.questions import (
     answer_states,
     asks_about,
@@ -15,6 +16,7 @@ from longcli.chat.questions import (
     shares_a_name,
 )
 from longcli.chat.recalled import Recalled, answer_terms, rarity
+from longcli.chat.statements import is_question
 from longcli.text.names import mentions as names_and_numbers
 from longcli.text.sentences import split_sentences
 

@@ -13,9 +13,10 @@ from longcli.backends.base import Backend
 from longcli.backends.embedding import Embedder
 from longcli.calls import Message, Sampling
 from longcli.chat.exchange import Author
-from longcli.chat.facts import Fact, Ledger, by_meaning
+from longcli.chat.facts import Fact, Ledger
 from longcli.chat.guard import Checks, Dropped, Gate, Why
-from longcli.chat.questions import answering, is_lookup, looked_up
+from longcli.chat.meaning import by_meaning
+from longcli.chat.questions import answering, is_lookup, looked_up, thing_told
 from longcli.chat.quotes import fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
 from longcli.grounding.ask import for_attempt
@@ -78,12 +79,15 @@ def not_told(prompt: Prompt, ledger: Ledger, embedder: Embedder | None = None) -
     """Whether the message looks up something of the user's that no statement they made
     (current or since replaced) holds ("my brother's name" when only his job was said),
     and no document passage was recalled. With `embedder`, a statement close to the
-    question in meaning holds it too ("When do I fly out?" / "My flight leaves Friday")."""
+    question in meaning holds it too ("When do I fly out?" / "My flight leaves Friday");
+    without, only a question about a thing the user calls theirs ("my wife") is."""
     wanted = looked_up(prompt.user)
     if not wanted or prompt.from_document or answering(ledger, wanted):
         return False
-    if embedder is None:
-        return True
+    if embedder is None:  # by words alone, only for a thing of the user's no statement
+        # names ("my wife's name"): "When was I born?" / "My birthday is on 14 March" share
+        # no word, and the model, shown what the user said, answers (checked as always)
+        return not thing_told(ledger, prompt.user)
     said = [f for f in ledger.facts if not f.forgotten]
     return not by_meaning(embedder, prompt.user, said, ANSWER_MEANING)
 
@@ -105,9 +109,11 @@ def longcli_turn(prompt: Prompt, answer: str, on_text: Callable[[str], None] | N
 
 def grounds(prompt: Prompt) -> list[str] | None:
     """What the reply's names and numbers must come from: the prompt but the model's own
-    replies, when it answers from a document or from what the user said; None (anything
-    goes) else."""
-    if not prompt.from_document and not (prompt.facts and is_lookup(prompt.user)):
+    replies, when it answers from a document or from what the user said (a look-up of
+    theirs, even with no statement shown: "When was I born?" is never given a date made
+    up); None (anything goes) else."""
+    about_facts = (prompt.facts and is_lookup(prompt.user)) or bool(looked_up(prompt.user))
+    if not prompt.from_document and not about_facts:
         return None
     # Not the model's own earlier replies: a number it made up once ("your community of 10
     # million") would ground the next it makes up ("teaching chemistry for 10 years").

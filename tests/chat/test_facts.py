@@ -6,11 +6,12 @@ from pathlib import Path
 
 from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.exchange import Exchange
-from longcli.chat.facts import LEDGER_SCHEME, Fact, Ledger, holds, names, same_matter, statements
+from longcli.chat.facts import LEDGER_SCHEME, Fact, Ledger, holds, names, same_matter
 from longcli.chat.fold import extractive_fold, fact_sentence, keep_facts
 from longcli.chat.prompt import FACTS_HEADING
 from longcli.chat.questions import answer_states, asks_about
 from longcli.chat.session import Session, ledger_record, read_ledger
+from longcli.chat.statements import statements
 from longcli.prompts.templates import load_templates
 from longcli.text.terms import recall_terms
 from longcli.text.vocabulary import stem
@@ -373,7 +374,7 @@ def test_a_greeting_stays_with_its_clause_and_two_facts_stay_two():
     """A greeting is too small a clause to stand alone: "Hi, my name is Tomasz and I live in
     Gdansk." was kept whole as one fact, and any of its values then "answered" either
     question (one reply was shown for both)."""
-    from longcli.chat.facts import clauses
+    from longcli.chat.statements import clauses
 
     assert clauses("Hi, my name is Tomasz and I live in Gdansk.") == [
         "Hi, my name is Tomasz",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from longcli.chat.facts import Ledger, statements
+from longcli.chat.facts import Ledger
+from longcli.chat.statements import statements
 from tests.chat.embedders import REAL_MODEL, real_embedder
 
 REAL = pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")

@@ -10,9 +10,10 @@ import pytest
 
 from longcli.backends.embedding import Embedder
 from longcli.chat.conversation import Chat, ChatOptions
-from longcli.chat.facts import Ledger, content_words, owners, subject
+from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
 from longcli.chat.session import Session
+from longcli.chat.statements import content_words, owners, subject
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import REAL_MODEL, FakeEmbedder, real_embedder

@@ -1,0 +1,172 @@
+"""Which statements a message means, by sentence embeddings (backends/embedding.py,
+optional).
+
+With an embedding model, what bears on a message is the statements closest to it
+(`by_meaning`), and a statement that shares no word with an older one still replaces it
+when the two are close in meaning and not about two different things of the user's
+(`same_meaning`): as said, with the names and numbers of both left out ("We're now
+settled in X" / "I live in X": one attribute, two values), or, for a statement that names
+no value ("I sold the car."), a little less close. A contraction's tail ("re" of "we're")
+is never a word of either.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from longcli.backends.embedding import Embedder, cosines
+from longcli.chat.statements import (
+    CHANGE_HINT,
+    content_words,
+    possessions,
+    shared_words,
+    uncontracted,
+)
+from longcli.text.names import mentions
+from longcli.text.terms import terms
+from longcli.text.vocabulary import WORD
+
+if TYPE_CHECKING:
+    from longcli.chat.facts import Fact
+
+# With an embedding model (backends/embedding.py): a statement at least this close in
+# meaning to a question may bear on it (all-MiniLM-L6-v2: "What do I do for a living?" /
+# "I work as a nurse" 0.36, an unrelated filler sentence under 0.15).
+MIN_MEANING = 0.25
+NEWER_SHARE = 0.8  # a newer statement this close to a question, relative to the best, comes first
+UPDATE_MEANING = 0.45  # a statement this close to an older one, in other words, updates it
+# ... or this close with the names and numbers of both put as one placeholder (`unvalued`):
+# one attribute with two values ("We're now settled in X" / "I live in X": 0.66; raw 0.44;
+# "I relocated to X" 0.73; raw 0.28); unrelated statements of family A stay under 0.45.
+UNVALUED_UPDATE_MEANING = 0.5
+# ... or this close when the newer statement names no value at all: it takes the older
+# one's away ("I sold the car." / "I drive a blue Honda Civic.": 0.39; fillers under 0.25).
+VALUELESS_UPDATE_MEANING = 0.35
+# The first and third only between statements about one thing (`_same_thing`): a word of
+# the newer one this close to the older one ("car" / "I drive a blue Honda Civic" 0.47, "cat" /
+# "I have a cat named Tom" 0.53; "kettle" / "I keep forgetting to water the plants" 0.23,
+# "peanuts" / "I'm vegan." 0.36), or the two this close as said (CLOSE_MEANING).
+THING_MEANING = 0.4
+CLOSE_MEANING = 0.55
+
+
+def by_meaning(
+    embedder: Embedder, query: str, facts: list[Fact], floor: float = MIN_MEANING
+) -> list[tuple[Fact, float]]:
+    """`facts` at least `floor` close to `query` in meaning (cosine), closest first (the
+    older first on a tie). A statement is as close as it is, or as it is with its names
+    and numbers put as one placeholder (`unvalued`), whichever is closer: a question does
+    not hold the value it asks for ("Do I have any siblings?" / "My older brother Tom is a
+    nurse." 0.30, with "X" for "Tom" 0.37)."""
+    if not facts:
+        return []
+    texts = [f.text for f in facts]
+    vectors = embedder.embed([query, *texts, *map(unvalued, texts)])
+    close = cosines(vectors[0], vectors[1:])
+    mine = bool(possessions(query))
+    best = [  # "Which city do I live in?" is not "My sister X lives in X" (see same_meaning)
+        max(a, b) if bool(possessions(text)) == mine else a
+        for text, a, b in zip(texts, close[: len(texts)], close[len(texts) :], strict=True)
+    ]
+    scored = list(zip(facts, best, strict=True))
+    return sorted((p for p in scored if p[1] >= floor), key=lambda p: -p[1])
+
+
+def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
+    """`scored` with the newest statement nearly as close as the best (NEWER_SHARE) moved
+    first: two statements that both answer a question ("We have a red Volvo", later "I
+    upgraded to a blue Golf") are most often an update said in words too far apart to
+    be seen as one; the newer value is the current one. Not across two things of the
+    user's ("my dog" / "my cat")."""
+    if len(scored) < 2:
+        return scored
+    best, top = scored[0]
+    asked = possessions(query)
+
+    def apart(a: set[str], b: set[str]) -> bool:
+        return bool(a and b and not a & b)
+
+    newer = [
+        (fact, score)
+        for fact, score in scored[1:]
+        if fact.turn > best.turn
+        and score >= NEWER_SHARE * top
+        and not apart(possessions(fact.text), possessions(best.text))
+        and not apart(possessions(fact.text), asked)
+    ]
+    if not newer:
+        return scored
+    chosen = max(newer, key=lambda p: p[0].turn)
+    return [chosen, *(p for p in scored if p is not chosen)]
+
+
+def same_meaning(
+    embedder: Embedder, newer: str, older: list[Fact], sentence: str = ""
+) -> list[tuple[float, Fact]]:
+    """The older statements `newer` may update by meaning ("I relocated to Porto" after "I
+    live in Lisbon"), scored by cosine: of the same owner, and close in meaning as said
+    (UPDATE_MEANING), with the values of both left out (UNVALUED_UPDATE_MEANING), or, for
+    a statement that names no value, VALUELESS_UPDATE_MEANING. `sentence`, the whole
+    sentence of a clause that names no value ("Actually it's a dog now, his name is Rex"),
+    is compared too: the clause alone has lost what it speaks of."""
+    if not older:
+        return []
+    said = [newer, *([sentence] if sentence and sentence != newer else [])]
+    texts = [f.text for f in older]
+    vectors = embedder.embed([*said, *map(unvalued, said), *texts, *map(unvalued, texts)])
+    n, m = len(said), len(texts)
+    mine = possessions(newer)
+    valueless = not mentions(newer)
+    out = []
+    for i, fact in enumerate(older):
+        raw = max(cosines(vectors[n + n + i], vectors[:n]))
+        bare = max(cosines(vectors[n + n + m + i], vectors[n : n + n]))
+        theirs = possessions(fact.text)
+        if mine and theirs and not mine & theirs:
+            continue  # "my sister's job" is not "my brother's job"
+        if not valueless and _numbered(newer) != _numbered(fact.text):
+            continue  # a date is no new value of a city ("I was born on March 3" / "I live in X")
+        # without its names, "My sister X lives in X" is "I live in X": only between two
+        # statements that both call something the speaker's, or neither
+        unvalued_update = bare >= UNVALUED_UPDATE_MEANING and bool(mine) == bool(theirs)
+        close = raw >= UPDATE_MEANING or (valueless and raw >= VALUELESS_UPDATE_MEANING)
+        if unvalued_update or (
+            close
+            and (raw >= CLOSE_MEANING or any(_same_thing(embedder, t, fact.text) for t in said))
+        ):
+            out.append((max(raw, bare), fact))
+    return out
+
+
+def _numbered(text: str) -> bool:
+    """Whether the names and numbers of `text` hold a number: a value's shape."""
+    return any(any(c.isdigit() for c in value) for value in mentions(text))
+
+
+def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
+    """Whether `newer` speaks of the thing `older` does: they share a content word (or its
+    concept), or a word of `newer` is alone close in meaning to `older` ("car" / "I drive
+    a blue Honda Civic": 0.47). Two sentences of small talk and of a fact are often as
+    close as an update is ("The kettle broke this morning" / "I keep forgetting to water
+    the plants": 0.35, "I sold the car." / the Civic: 0.39); what tells them apart is
+    the thing ("kettle" / the plants: 0.23)."""
+    mine = content_words(CHANGE_HINT.sub(" ", newer))
+    if shared_words(mine, content_words(older)) > 0:
+        return True
+    said = [w for w in WORD.findall(uncontracted(CHANGE_HINT.sub(" ", newer))) if terms(w)]
+    if not said:
+        return False
+    vectors = embedder.embed([older, *said])
+    return max(cosines(vectors[0], vectors[1:])) >= THING_MEANING
+
+
+VALUE = "X"  # what `unvalued` puts for a name or number
+
+
+def unvalued(text: str) -> str:
+    """`text` with each name and number put as one placeholder: what it says of what, in
+    any language ("We're now settled in Bristol." -> "We're now settled in X.")."""
+    for value in sorted(set(mentions(text)), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", VALUE, text)
+    return text
