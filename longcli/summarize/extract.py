@@ -41,7 +41,8 @@ def extracted(
     # to another file's sentence when a heading ran into it: see cite.placed.
     spans = placed(text, chosen, origins)
     rough = frozenset(k for k, i in enumerate(picked) if i in pool.rough)
-    units = Pool(chosen, origins, pool.tokens_per_word, groups, None, None, sections, rough)
+    units = Pool(chosen, origins, pool.tokens_per_word, groups, None, None, sections, rough,
+                 names=pool.names)  # fmt: skip
     return Node(text, ctx.backend.count_tokens(text), spans, outcome, units)
 
 
@@ -53,7 +54,7 @@ def picked_within(
     without a model's budget overrun either (the cost per word is an estimate)."""
     skip: frozenset[int] = frozenset()
     for _ in range(REPEAT_RETRIES):
-        picked = pool.indices(budget, by_words=final, skip=skip, reader_length=reader_length)
+        picked = pool.indices(budget, final, skip, reader_length, whole=final)
         repeats = repeating([pool.sentences[i] for i in picked])
         if not repeats:
             break

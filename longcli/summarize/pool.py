@@ -9,6 +9,7 @@ text in proportion to its length (text/keysentences.spread).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,7 +22,14 @@ from longcli.streams import Streams
 from longcli.text import fragments, retrieval
 from longcli.text.chunks import Chunk
 from longcli.text.decode import Source
-from longcli.text.keysentences import Scored, score_sentences, spread
+from longcli.text.keysentences import (
+    COVER_NAMES,
+    Scored,
+    most_named,
+    name_counts,
+    score_sentences,
+    spread,
+)
 from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import word_count
 
@@ -38,6 +46,10 @@ NOISE_SHARE = 0.5
 RETRIEVAL_WEIGHT = 8.0
 ANSWER_SHARE = 0.5  # -i: the best matches are chosen first, within this share of the budget
 ANSWER_MIN = 0.5  # ... those scoring at least this share of the best match
+# -i about the ending ("how does it end?"): the summary is chosen from the text's last
+# part, with at least this many times its length to choose from, the most important first
+ENDING_PART = 0.2
+ENDING_POOL = 1.5
 # -i with an embedding model, for a question that names no one ("describe the setting"):
 # relevance is this share cosine (above the pool's median, as a share of the best) and
 # the rest BM25 (as a share of the best). On the tuning half it raised -i's mean gain
@@ -78,6 +90,9 @@ class Pool:
     rough: frozenset[int] = frozenset()  # no reader could use these alone: chosen only
     # when nothing else is left (a chunk of code, a list of names)
     meaning: Embedder | None = None  # -i: sentences found by meaning too (see _matches)
+    # how many sentences of the whole text behind the pool name each name: a merge's pool
+    # holds chosen sentences only, and who the main people are is the text's to say
+    names: Counter[str] | None = None
 
     def cost(self, sentence: str) -> int:
         return max(1, math.ceil(word_count(sentence) * self.tokens_per_word))
@@ -88,11 +103,18 @@ class Pool:
         by_words: bool = False,
         skip: frozenset[int] = frozenset(),
         reader_length: bool = False,
+        whole: bool = False,
     ) -> list[int]:
         """The key sentences within a budget (of tokens, or words), in source order: the
-        lead first, then every part of the text in proportion to its length."""
+        lead first, then every part of the text in proportion to its length. `whole`: the
+        pool spans the whole text (the final choice), so its last part is the text's end."""
         cost = word_count if by_words else self.cost
-        scored = self.scored or score_sentences(self.sentences, self.focus, main_names=True)
+        # -i: the question says whom it is about; the main names (whole-text counts, each
+        # met in the summary) are for a summary of the whole work
+        known = None if self.focus else self.names
+        scored = self.scored or score_sentences(
+            self.sentences, self.focus, main_names=True, counts=known
+        )
         positions = self.positions()
         readable = len(self.sentences) - len(self.rough | skip) > 0
         excluded = skip | self.rough if readable else skip
@@ -100,11 +122,22 @@ class Pool:
         if self.focus:  # BM25 over the sentences once, for both uses of it
             q = retrieval.query(self.focus)
             raw = self._matches(q, positions)
+            # "how does it end?", no word to search for: the end, after the title alone,
+            # its key sentences first ("he has never returned"), not merely its last ones
+            # (issue 31); "what happens to Ahab at the end?" is answered where Ahab is
+            ending = q.ending and whole and not retrieval.answers(q, self.sentences)
+            if ending:
+                leads = leads[:1] if len(leads) > 1 else leads  # not the introduction's
+                excluded = excluded | self._before_end(positions, budget, cost, excluded, leads)
+            answering = _weighed(raw, scored) if ending else raw
             scored, positions = self._retrieved(raw, scored, positions)
-            answers = self._answers(raw, budget, cost, excluded | set(leads))
+            answers = self._answers(answering, budget, cost, excluded | set(leads))
             leads = sorted(leads + answers)
         overshoot = LENGTH_OVERSHOOT if reader_length else 0.0  # --words, not a context
-        return spread(self.sentences, budget, cost, scored, positions, leads, excluded, overshoot)
+        cover = most_named(known, COVER_NAMES) if known is not None else []
+        return spread(
+            self.sentences, budget, cost, scored, positions, leads, excluded, overshoot, cover
+        )
 
     def _matches(self, q: retrieval.Query, positions: list[float]) -> list[float]:
         """-i: how well each sentence answers the query: BM25; blended with the cosine of
@@ -114,6 +147,27 @@ class Pool:
         if self.meaning is not None and not q.names and q.question and self.sentences:
             raw = _by_meaning(self.meaning, q.text, raw, self.sentences)
         return retrieval.toward_end(raw, positions) if q.ending else raw
+
+    def _before_end(
+        self,
+        positions: Sequence[float],
+        budget: int,
+        cost: Callable[[str], int],
+        excluded: Collection[int],
+        leads: Collection[int],
+    ) -> set[int]:
+        """-i about the ending: the sentences before the text's end, which is its last
+        ENDING_PART (in this pool of the whole text), or more of its last sentences where
+        those do not hold ENDING_POOL times the budget."""
+        late = sorted(range(len(self.sentences)), key=lambda i: -positions[i])
+        kept, used = set(leads), 0
+        for i in late:
+            if used >= ENDING_POOL * budget and positions[i] < 1 - ENDING_PART:
+                break
+            if i not in excluded:
+                kept.add(i)
+                used += cost(self.sentences[i])
+        return set(range(len(self.sentences))) - kept
 
     def _answers(
         self,
@@ -181,6 +235,15 @@ class Pool:
         return positions
 
 
+def _weighed(raw: Sequence[float], scored: Sequence[Scored]) -> list[float]:
+    """Each sentence's match times its importance (as a share of the best)."""
+    top = max((s.score for s in scored), default=0.0) or 1.0
+    importance = [0.0] * len(raw)
+    for s in scored:
+        importance[s.index] = s.score / top
+    return [x * w for x, w in zip(raw, importance, strict=True)]
+
+
 def question_meaning(
     settings: Settings, streams: Streams, sources: Sequence[Source]
 ) -> Embedder | None:
@@ -246,9 +309,9 @@ def chunk_pool(chunk: Chunk, focus: str | None, meaning: Embedder | None = None)
     groups = [LEAD_GROUP if u.lead else 0 for u in units]
     rough = frozenset(i for i, u in enumerate(units) if not u.readable)
     sections = [u.section for u in units]
-    return Pool(
-        [u.text for u in units], spans, ratio, groups, focus, None, sections, rough, meaning
-    )
+    texts = [u.text for u in units]
+    counts = name_counts(texts)
+    return Pool(texts, spans, ratio, groups, focus, None, sections, rough, meaning, counts)
 
 
 def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | None = None) -> Pool:
@@ -259,9 +322,14 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
     groups: list[int] = []
     sections: list[str] = []
     rough: set[int] = set()
+    counts: Counter[str] | None = Counter()
     for g, node in enumerate(nodes):
         if node.units is not None:  # chosen without a model: its sentences as they were
             units = node.units
+            if counts is not None and units.names is not None:
+                counts.update(units.names)
+            else:  # a node whose text's names are not known: these sentences' own
+                counts = None
             rough.update(len(sentences) + i for i in units.rough)
             sentences.extend(units.sentences)
             origins.extend(units.origins)
@@ -269,6 +337,7 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
             sections.extend(units.sections or [""] * len(units.sentences))
             continue
         found = [s.text for s in split_sentences(node.text)]
+        counts = None
         sentences.extend(found)
         origins.extend(node.origins[i] if i < len(node.origins) else [] for i in range(len(found)))
         groups.extend([g] * len(found))
@@ -277,4 +346,6 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
         sections[i] = sections[i] or sections[i - 1]
     tokens = sum(n.tokens for n in nodes)
     ratio = tokens / max(sum(word_count(n.text) for n in nodes), 1)
-    return Pool(sentences, origins, ratio, groups, focus, None, sections, frozenset(rough), meaning)
+    return Pool(
+        sentences, origins, ratio, groups, focus, None, sections, frozenset(rough), meaning, counts
+    )

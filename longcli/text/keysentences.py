@@ -61,6 +61,11 @@ INFORMATIVE_POWER = 0.5  # ... this power of their share of INFORMATIVE_WORDS
 MAX_PARTS = 10  # a long text is represented by tenths (or by fewer parts, for short budgets)
 FLOOR_SHARE = 0.25  # each part of a long text first chooses until it has this much of its share
 SHARE_SLACK = 0.25  # ... with a sentence at most this far over its share
+# The main people and places a reader should meet (issue 31: no Weena, Eloi or Morlocks in
+# The Time Machine): this many of the text's most frequent names, each in a sentence of its
+# own where none chosen names it yet, within this share of the budget.
+COVER_NAMES = 10
+COVER_SHARE = 0.5
 SHORT_SHARE = 0.08  # a summary this far under --words swaps a sentence for a longer one
 # Titles and honorifics are capitalised but name no one: "Mr" is no main character.
 _NOT_MAIN_NAMES = frozenset(
@@ -170,35 +175,63 @@ def _focus_weights(focus: dict[str, float], vectors: list[dict[str, float]]) -> 
     return {t: w / total for t, w in present.items()} if total else {}
 
 
-def _main_names(found: list[set[str]]) -> dict[str, float]:
-    """Each name's weight: its count over the most frequent name's (the main characters
-    and places of a story weigh about 1, a name said once much less)."""
+def name_counts(sentences: Sequence[str]) -> Counter[str]:
+    """How many of the sentences name each name (numbers and titles such as "Mr" left
+    out): over a whole text, which people and places are its main ones."""
     counts: Counter[str] = Counter()
-    for names in found:
-        counts.update(n for n in names if n.lower() not in _NOT_MAIN_NAMES)
+    for sentence in sentences:
+        counts.update(_names_in(sentence))
+    return counts
+
+
+def _names_in(sentence: str) -> set[str]:
+    return {m for m in mentions(sentence) if not m[0].isdigit()}
+
+
+def most_named(counts: Counter[str], n: int) -> list[str]:
+    """The `n` names `counts` holds most often (at least twice, titles such as "Mr" left
+    out), most frequent first."""
+    ranked = [(name, c) for name, c in counts.most_common() if name.lower() not in _NOT_MAIN_NAMES]
+    return [name for name, c in ranked[:n] if c > 1]
+
+
+def _main_names(found: list[set[str]], known: Counter[str] | None = None) -> dict[str, float]:
+    """Each name's weight: its count over the most frequent name's (the main characters
+    and places of a story weigh about 1, a name said once much less), counted over these
+    sentences or, where `known`, over the whole text they were chosen from."""
+    counts: Counter[str] = Counter()
+    if known is not None:
+        counts.update({n: c for n, c in known.items() if n.lower() not in _NOT_MAIN_NAMES})
+    else:
+        for names in found:
+            counts.update(n for n in names if n.lower() not in _NOT_MAIN_NAMES)
     top = max(counts.values(), default=0)
     return {name: math.sqrt(c / top) for name, c in counts.items() if c > 1} if top else {}
 
 
 def score_sentences(
-    sentences: Sequence[str], focus: str | None = None, main_names: bool = False
+    sentences: Sequence[str],
+    focus: str | None = None,
+    main_names: bool = False,
+    counts: Counter[str] | None = None,
 ) -> list[Scored]:
     """Each sentence's importance in its text (higher is more central), with its vector.
 
     `focus` (the user's --instructions) raises sentences that share its words.
     `main_names`: a name counts by how often the text names it, so sentences about the
-    main people and places win over those naming someone in passing.
+    main people and places win over those naming someone in passing; `counts`: how often
+    the whole text names each (name_counts), where these sentences are chosen from it.
     """
     vectors = _vectors([*sentences, focus] if focus else sentences)
     focus_vector = _focus_weights(vectors.pop(), vectors) if focus else {}
+    found = [_names_in(sentence) for sentence in sentences]
+    weights = _main_names(found, counts) if main_names else {}
     total: dict[str, float] = {}
     for vector in vectors:
         for t, w in vector.items():
             total[t] = total.get(t, 0.0) + w
     others = max(len(sentences) - 1, 1)
     rarity = _record_rarity(sentences)
-    found = [set(m for m in mentions(sentence) if not m[0].isdigit()) for sentence in sentences]
-    weights = _main_names(found) if main_names else {}
     graph = graph_centrality(vectors) if rarity is None else [1.0] * len(vectors)
     scored = []
     for i, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
@@ -346,6 +379,7 @@ def spread(
     leads: Sequence[int] = (),
     skip: Collection[int] = (),
     overshoot: float = 0.0,
+    cover: Sequence[str] = (),
 ) -> list[int]:
     """Like `select`, but the leads first, then every part of the text, then the best;
     last, when what is left of the budget is short of the next sentence, one more that
@@ -356,8 +390,10 @@ def spread(
     cut into up to MAX_PARTS equal parts (fewer when the budget holds fewer sentences).
     First each part, the least filled first, chooses its most important sentence not
     like one already chosen, until it has FLOOR_SHARE of its share of the budget, a
-    sentence of at most (1 + SHARE_SLACK) shares; then the rest of the budget goes to the
-    most important sentences wherever they are, as `select` does.
+    sentence of at most (1 + SHARE_SLACK) shares; then each name of `cover` (the text's
+    most frequent, most frequent first) that no chosen sentence names gets the best
+    sentence naming it, within COVER_SHARE of the budget; then the rest of the budget goes
+    to the most important sentences wherever they are, as `select` does.
     """
     if not sentences or budget <= 0:
         return []
@@ -401,6 +437,15 @@ def spread(
                 break
         else:
             break
+    room = COVER_SHARE * budget  # then the main names no chosen sentence names
+    for name in cover:
+        if any(name in by_index[i].names for i in chosen if i in by_index):
+            continue
+        naming = [s for m in members for s in m if name in s.names]
+        best = _best(naming, costs, min(room, remaining), top, likeness)
+        if best is not None:
+            room -= costs[best.index]
+            take(best, min(parts - 1, int(positions[best.index] * parts)))
     while True:  # then the best of all
         best = _best([s for m in members for s in m], costs, remaining, top, likeness)
         if best is None:

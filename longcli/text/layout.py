@@ -81,6 +81,7 @@ def layout_of(text: str) -> Layout:
     lone: set[int] = set()
     fenced = False
     previous_blank = True
+    numbered = False  # the last non-blank line was a bare chapter number ("II")
     for n, (pos, line) in enumerate(lines):
         stripped = line.strip()
         following = lines[n + 1][1] if n + 1 < len(lines) else ""
@@ -89,6 +90,10 @@ def layout_of(text: str) -> Layout:
             fenced = not fenced
         elif fenced:
             pass
+        elif numbered and stripped and _chapter_name(stripped, following):
+            # "II", blank lines, "The Machine": one heading, "II. The Machine" (issue 31)
+            at, number = headings[-1]
+            headings[-1] = (at, f"{number.rstrip('.')}. {stripped}")
         elif atx := ATX.match(line.rstrip("\n")):
             headings.append((pos, inline(atx.group(2))))
         elif stripped and SETEXT.match(following) and not ITEM.match(line):
@@ -123,7 +128,30 @@ def layout_of(text: str) -> Layout:
             if not fenced and _PAGE_NUMBER.match(line):
                 lone.add(pos)
         previous_blank = not stripped
+        if stripped:
+            numbered = structure and bool(headings) and headings[-1][0] == pos
+            numbered = numbered and _CHAPTER_NUMBER.match(stripped) is not None
     return Layout("".join(out), headings, frozenset(items), frozenset(steps), frozenset(lone))
+
+
+# A chapter's number alone on its line ("II", "12.", "Chapter IV"), its name on a line of its
+# own after it; the name is short, ends without a sentence's stop and stands alone.
+_CHAPTER_NUMBER = re.compile(
+    r"^(?:(?:chapter|book|part|kapitel|chapitre|capitolo|cap[ií]tulo|глава)\s+)?"
+    r"(?:[IVXLC]+|\d{1,3})\.?$",
+    re.IGNORECASE,
+)
+CHAPTER_NAME_WORDS = 10
+
+
+def _chapter_name(stripped: str, following: str) -> bool:
+    return (
+        not following.strip()
+        and len(stripped.split()) <= CHAPTER_NAME_WORDS
+        and not stripped[0].islower()
+        and stripped[-1] not in f"{TERMINAL},;:"
+        and not ITEM.match(stripped)
+    )
 
 
 def _bold_line(stripped: str, following: str) -> bool:
@@ -135,7 +163,11 @@ def _bold_line(stripped: str, following: str) -> bool:
 
 
 def is_abstract(stripped: str) -> bool:
-    return len(stripped) < 20 and stripped.lstrip("#").strip(" .:").lower() in _ABSTRACT
+    name = _NUMBERED_NAME.sub("", stripped.lstrip("#").strip(" .:"))  # "I. Introduction" too
+    return len(name) < 20 and name.strip(" .:").lower() in _ABSTRACT
+
+
+_NUMBERED_NAME = re.compile(r"^(?:[IVXLC]+|\d{1,3})\.\s+")
 
 
 def _key(stripped: str) -> str:

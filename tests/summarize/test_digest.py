@@ -1,0 +1,120 @@
+"""A long novel's digest a reader can use (issue 31, The Time Machine as a new user read
+it): its main people all met, not one saturating name's stock narration; its chapters
+named as the text names them ("II. The Machine", not "II:"); a question about the ending
+answered from the end, not from the opening sentences. The novel is built here, long
+enough to be read in many chunks and merged, as a book is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from longcli.text.keysentences import name_counts, score_sentences, spread
+from longcli.text.layout import layout_of
+
+# The narrator's stock lines name the one saturating name and carry no event; each
+# chapter's events name its own people and places.
+STOCK = [
+    "“Why not?” said the Traveller.",
+    "The Traveller smiled round at us.",
+    "The Traveller looked at us, and then at the mechanism.",
+    "Then the Traveller asked us what we thought of it all.",
+    "After a time we looked only at the Traveller’s face.",
+]
+CHAPTERS = [
+    ("Introduction", "Filby", "the fire burnt brightly in the room of silver lamps"),
+    ("The Machine", "Psychologist", "the small model of brass and ivory vanished from the table"),
+    ("The Return", "Editor", "the dinner waited while the guests argued about the hour"),
+    ("Time Travelling", "Richmond", "the laboratory grew faint and the nights flapped past"),
+    ("The Golden Age", "Eloi", "the little people led the stranger into a great hall of fruit"),
+    ("The Sunset", "Weena", "the drowning girl was pulled from the shallow river"),
+    ("The Shock", "Morlocks", "the pale creatures stole the machine into the pedestal"),
+    ("The Palace", "Sphinx", "the green porcelain gallery held rusting engines and old books"),
+    ("The Darkness", "Camphor", "the forest caught fire and the hunters fled from the flames"),
+    ("After the Story", "Hettie", "the guests went home doubting every word of the tale"),
+]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+OPENING = "Our host was expounding a recondite matter to us in the warm dining room."
+LAST_EVENT = "The Traveller left with a camera and a knapsack, and he has never returned."
+
+
+GESTURES = ["smiled", "looked", "turned", "paused", "laughed", "nodded", "sighed", "waited"]
+PLACES = ["round at us", "at the fire", "to the window", "over his glass", "at the lamp"]
+
+
+def chapter(n: int) -> str:
+    name, who, event = CHAPTERS[n]
+    lines = [OPENING] if n == 0 else []
+    for k in range(12):
+        gesture = GESTURES[(n + k) % len(GESTURES)]
+        lines.append(f"The Traveller {gesture} {PLACES[(n * 3 + k) % len(PLACES)]}.")
+        if k in (2, 5, 8, 11):
+            lines.append(f"That night {who} saw that {event}.")
+    if n == len(CHAPTERS) - 1:
+        lines.append(LAST_EVENT)
+    paragraphs = [" ".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
+    return f"{ROMAN[n]}\n\n\n{name}\n\n" + "\n\n".join(paragraphs)
+
+
+def novel(tmp_path: Path) -> Path:
+    f = tmp_path / "engine.txt"
+    chapters = "\n\n\n\n".join(chapter(n) for n in range(len(CHAPTERS)))
+    f.write_text(f"The Time Engine\n\n\nby H. G. Smith\n\n\n\n{chapters}\n", encoding="utf-8")
+    return f
+
+
+def summary(run, f: Path, *options: str) -> str:
+    r = run("summarize", str(f), "--method", "extractive", "--chunk-tokens", "150", *options)
+    assert r.returncode == 0, r.stderr
+    return str(r.stdout)
+
+
+def test_the_main_names_are_met_not_one_name_s_stock_narration(run, tmp_path: Path):
+    """The Time Machine's summary was "“Why not?” said the Time Traveller.", "The Time
+    Traveller smiled round at us." ...: Weena, Eloi and Morlocks, each named dozens of
+    times, never appeared."""
+    out = summary(run, novel(tmp_path), "--words", "220")
+    people = [who for _, who, _ in CHAPTERS]
+    assert sum(who in out for who in people) >= 0.6 * len(people), out
+
+
+def test_spread_covers_the_most_frequent_names():
+    """Each of the names asked for that no chosen sentence names gets a sentence."""
+    sentences = [*STOCK * 3, "That day Weena was pulled from the river by the stranger."]
+    sentences += ["At night the Morlocks came up from their wells to hunt."]
+    sentences += ["Later Weena slept in the ruined hall.", "Then the Morlocks stole the machine."]
+    counts = name_counts(sentences)
+    scored = score_sentences(sentences, main_names=True, counts=counts)
+    positions = [i / len(sentences) for i in range(len(sentences))]
+    picked = spread(sentences, 60, lambda s: len(s.split()), scored, positions,
+                    cover=["Traveller", "Weena", "Morlocks"])  # fmt: skip
+    chosen = " ".join(sentences[i] for i in picked)
+    assert "Weena" in chosen and "Morlocks" in chosen
+
+
+def test_a_chapter_number_takes_the_name_on_the_line_after_it():
+    """ "II", blank lines, "The Machine": the heading is "II. The Machine"."""
+    text = "II\n\n\nThe Machine\n\nThe thing he held was a glittering framework of brass.\n"
+    assert [h for _, h in layout_of(text).headings] == ["II. The Machine"]
+    prose = "II\n\n\nThe thing he held was a glittering framework of brass.\n"
+    assert [h for _, h in layout_of(prose).headings] == ["II"]  # a sentence is no name
+
+
+def test_the_outline_names_each_chapter_as_the_text_does(run, tmp_path: Path):
+    out = summary(run, novel(tmp_path), "--words", "180", "--style", "outline")
+    headings = [line for line in out.splitlines() if line.endswith(":")]
+    assert headings, out
+    assert all(". " in h for h in headings), out  # "II. The Machine:", never "II:"
+    assert "II. The Machine:" in out or "V. The Golden Age:" in out, out
+
+
+def test_a_question_about_the_ending_leads_with_the_end(run, tmp_path: Path):
+    """`-i "how does it end?"` began with the same opening sentences as the summary
+    without it."""
+    out = summary(run, novel(tmp_path), "--words", "80", "-i", "how does it end?")
+    assert OPENING in summary(run, novel(tmp_path), "--words", "80")  # the lead, unasked
+    title = "The Time Engine, by H. G. Smith. "
+    assert out.startswith(title)
+    body = out[len(title) :]
+    assert OPENING not in body, out
+    first_half = [who for _, who, _ in CHAPTERS[:5]]
+    assert not any(who in body for who in first_half), out  # nothing of the first half
