@@ -24,6 +24,12 @@ evidence must reach).
     python bench/contradictions.py                 # all 25 stories, seed 32
     python bench/contradictions.py --smoke         # 2 stories: CI's check that it runs
     python bench/contradictions.py --json out.json --show 10
+    python bench/contradictions.py --embedding off  # words only, as without the model
+
+With the sentence-embedding model (`--embedding`: auto uses the one installed, as the
+chat does; off, or none installed: words only) each sentence's slots are compared where
+it means (grounding/meaning.py); its load time and seconds per 1000 sentences embedded are
+printed.
 
 Data: ../shared/data/squality-dev.jsonl. The stories are Project Gutenberg texts; the
 reference summaries are SQuALITY v1.3 (NYU), CC BY 4.0.
@@ -33,19 +39,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from longcli.grounding.support import MIN_COVERAGE, SourceIndex, Why  # noqa: E402
+from longcli.backends.embedding import (  # noqa: E402
+    Embedder,
+    Vector,
+    find_embedding_model,
+    open_embedder,
+)
+from longcli.grounding.support import MIN_COVERAGE, SourceIndex, Why, enough  # noqa: E402
 from longcli.text.names import mentions  # noqa: E402
 from longcli.text.sentences import split_sentences  # noqa: E402
 
@@ -224,21 +237,51 @@ class Scored:
     why: str  # the check's verdict at any setting but coverage
     coverage: float
     detail: str
+    meaning: float = 0.0  # cosine of the place found by meaning (0 without the model)
 
     def supported(self, setting: float) -> bool:
-        return self.why == Why.SUPPORTED and self.coverage >= setting
+        return self.why == Why.SUPPORTED and enough(self.coverage, self.meaning, setting)
 
 
-def score(items: list[Item], documents: list[str]) -> list[Scored]:
+class Counted:
+    """An embedder that counts the texts it embeds and the seconds it takes."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.texts = 0
+        self.seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> list[Vector]:
+        started = time.monotonic()
+        out = self.inner.embed(texts)
+        self.seconds += time.monotonic() - started
+        self.texts += len(texts)
+        return out
+
+
+def score(items: list[Item], documents: list[str], embedder: Embedder | None) -> list[Scored]:
     indexes: dict[int, SourceIndex] = {}
     out: list[Scored] = []
     for item in items:
         index = indexes.get(item.story)
         if index is None:
-            index = indexes[item.story] = SourceIndex(documents[item.story])
+            index = indexes[item.story] = SourceIndex(documents[item.story], embedder=embedder)
         verdict = index.support(item.sentence, min_coverage=0.0)
-        out.append(Scored(item, verdict.why.value, verdict.coverage, verdict.detail))
+        out.append(
+            Scored(item, verdict.why.value, verdict.coverage, verdict.detail, verdict.meaning)
+        )
     return out
+
+
+def load_embedder(setting: str) -> tuple[Counted | None, str]:
+    """The embedding model `setting` names (auto: the installed one, if any), and a line
+    saying which and its load time."""
+    path = find_embedding_model(setting)
+    if path is None:
+        return None, "embedding model: none (words only)"
+    started = time.monotonic()
+    embedder = Counted(open_embedder(path))
+    return embedder, f"embedding model: {path.name}, loaded in {time.monotonic() - started:.1f} s"
 
 
 def table(scored: list[Scored], setting: float) -> list[dict[str, object]]:
@@ -299,18 +342,29 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every item's verdict here")
     parser.add_argument("--show", type=int, default=0, help="print N wrong verdicts per kind")
     parser.add_argument("--family", default="tune", help="whose wrong verdicts --show prints")
+    parser.add_argument(
+        "--embedding",
+        default=os.environ.get("LONGCLI_EMBEDDING_MODEL", "auto"),
+        help="the sentence-embedding GGUF: auto (the installed one, if any), off or a path "
+        "[LONGCLI_EMBEDDING_MODEL, else auto]",
+    )
     args = parser.parse_args()
     if not DATA.exists():
         print(MISSING.format(path=DATA), file=sys.stderr)
         return 0
     with DATA.open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f][: 2 if args.smoke else args.stories]
+    embedder, said = load_embedder(args.embedding)
+    print(said)
     started = time.monotonic()
     items = build_items(rows, args.seed)
-    scored = score(items, [str(r["document"]) for r in rows])
+    scored = score(items, [str(r["document"]) for r in rows], embedder)
     elapsed = time.monotonic() - started
     print(f"{len(items)} items from {len(rows)} stories, seed {args.seed}, "
           f"setting {args.setting} ({elapsed:.1f} s)")  # fmt: skip
+    if embedder is not None and embedder.texts:
+        print(f"embedded {embedder.texts} sentences and clauses in {embedder.seconds:.1f} s "
+              f"({1000 * embedder.seconds / embedder.texts:.1f} s per 1000)")  # fmt: skip
     print(f"{'family':9} {'kind':15} {'items':>5}  {'supported':>9} {'refused':>8} "
           f"{'refused of supported':>21}")  # fmt: skip
     for row in table(scored, args.setting):
@@ -324,8 +378,8 @@ def main() -> int:
             f"\ncurve ({family}): setting  references supported  perturbations refused  "
             "refused of supported"
         )
-        for setting, sup, ref, fair in curve(scored, family):
-            print(f"  {setting:4.2f}  {100 * sup:5.1f}%  {100 * ref:5.1f}%  {100 * fair:5.1f}%")
+        for setting, sup, ref, of_sup in curve(scored, family):
+            print(f"  {setting:4.2f}  {100 * sup:5.1f}%  {100 * ref:5.1f}%  {100 * of_sup:5.1f}%")
     reasons = Counter(
         (s.item.kind == "reference", s.why) for s in scored if not s.supported(args.setting)
     )

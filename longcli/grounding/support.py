@@ -56,6 +56,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from longcli.grounding.align import EVIDENCE_SENTENCES, EVIDENCE_WINDOW, NEIGHBOURS, Aligned
 from longcli.grounding.claims import (
@@ -79,6 +80,7 @@ from longcli.grounding.claims import (
     unsupported_reason,
     with_subjects,
 )
+from longcli.grounding.meaning import Meanings, Place
 from longcli.grounding.opposites import opposite_word
 from longcli.grounding.slots import (
     as_digits,
@@ -90,6 +92,9 @@ from longcli.grounding.slots import (
 from longcli.text.names import mentions, normal_token
 from longcli.text.terms import terms
 from longcli.text.vocabulary import prefix_stem, words
+
+if TYPE_CHECKING:
+    from longcli.backends.embedding import Embedder
 
 MENTION_WORD = re.compile(r"[\w'’-]+")
 # An abbreviation ("AKA", "UN") the source lacks: never a name to look for.
@@ -103,6 +108,27 @@ MIN_COVERAGE = 0.55
 CLAUSE_WORDS = 3  # content words a clause aligned for its names needs (grown by its neighbours)
 CLAUSE_COVERAGE = 0.4  # of them its evidence must hold
 NAME_REALIGN_SHARE = 0.8  # evidence found again near the names must hold this much of it
+# With the embedding model (grounding/meaning.py): a source sentence at least this near in
+# meaning (cosine, the sentence's names left out) is where its slots are compared; a
+# sentence that near needs only MEANING_RELAX of the coverage its words would need.
+# Chosen on bench/contradictions.py's tune family (--embedding).
+MEANING_PLACE = 0.5
+# A place this near and MEANING_MARGIN nearer than where the words are is shown as the
+# evidence when the slots hold there too ("He saves Weena from drowning": 0.49 at the river
+# scene, 0.29 where "Weena" and "river" are).
+MEANING_FLOOR = 0.45
+MEANING_MARGIN = 0.15
+MEANING_CLOSE = 0.6
+MEANING_RELAX = 0.6
+CLAUSE_MEANING = 0.6  # a clause this near its place in meaning has found it (its names)
+
+
+def enough(coverage: float, meaning: float, min_coverage: float) -> bool:
+    """Whether a sentence's words are enough of it: `coverage` reaches `min_coverage`, or
+    a share of it when the source says something `meaning`-near (a paraphrase)."""
+    return coverage >= min_coverage or (
+        meaning >= MEANING_CLOSE and coverage >= MEANING_RELAX * min_coverage
+    )
 
 
 class Why(StrEnum):
@@ -138,6 +164,7 @@ class Support:
     coverage: float
     evidence: tuple[Evidence, ...]
     detail: str = ""  # the words, name, number ... that failed
+    meaning: float = 0.0  # cosine of the place found by meaning (0 without the model)
 
     @property
     def supported(self) -> bool:
@@ -145,7 +172,14 @@ class Support:
 
 
 class SourceIndex(Aligned):
-    """A source's sentences, indexed for aligning sentences to them and judging them."""
+    """A source's sentences, indexed for aligning sentences to them and judging them;
+    with an `embedder`, also placed by meaning (grounding/meaning.py)."""
+
+    def __init__(self, text: str, lang: str | None = None, embedder: Embedder | None = None):
+        super().__init__(text, lang)
+        self.meanings = (
+            None if embedder is None else Meanings(embedder, [s.text for s in self.sentences])
+        )
 
     def support(
         self,
@@ -169,14 +203,65 @@ class SourceIndex(Aligned):
         (coverage, _), (near_coverage, chosen) = self.alignments(
             sentence, None, (None, EVIDENCE_WINDOW)
         )
-        why, detail, chosen = self._slots(sentence, chosen, near_coverage, doer, strict)
-        if why is Why.SUPPORTED and coverage < min_coverage:
+        place = self._meant(sentence, chosen[0] if chosen else None) if strict else None
+        meaning = 0.0
+        if place is not None and place.cosine >= MEANING_PLACE:
+            meaning = place.cosine
+            near_coverage, chosen = self._at(sentence, place)
+            why, detail, chosen = self._slots(
+                sentence, chosen, near_coverage, doer, strict, by_meaning=True
+            )
+        else:
+            why, detail, chosen = self._slots(sentence, chosen, near_coverage, doer, strict)
+            if place is not None and why is Why.SUPPORTED:
+                # Only clearly nearer in meaning than where its words are: the verdict is
+                # the words' (measured: judged there instead, 4 points more negation flips
+                # passed); the evidence shown is where it means when it holds there too,
+                # or holds there but for a name, which the words' place then shows (the
+                # river scene where Weena is saved names her sentences later).
+                at_coverage, at = self._at(sentence, place)
+                there = self._slots(sentence, at, at_coverage, doer, strict, by_meaning=True)
+                if there[0] is Why.SUPPORTED:
+                    chosen = there[2]
+                elif there[0] is Why.NAME:
+                    chosen = list(dict.fromkeys([*at, *chosen]))[: EVIDENCE_SENTENCES + 2]
+        if why is Why.SUPPORTED and not enough(coverage, meaning, min_coverage):
             why, detail = Why.WORDS, self._missing(sentence, chosen)
         evidence = tuple(
             Evidence(i, self.sentences[i].start, self.sentences[i].end, self.sentences[i].text)
             for i in chosen
         )
-        return Support(sentence, why, coverage, evidence, detail)
+        return Support(sentence, why, coverage, evidence, detail, meaning)
+
+    def _meant(self, sentence: str, words_place: int | None) -> Place | None:
+        """The source sentence nearest `sentence` in meaning when the model is here and it
+        is MEANING_PLACE near, or MEANING_FLOOR near and MEANING_MARGIN nearer than where
+        its words are (`words_place`); else None (the words' place alone is used)."""
+        if self.meanings is None:
+            return None
+        near = self.meanings.closeness(sentence, self._checked_names(sentence))
+        if near is None:
+            return None
+        best = int(near.argmax())
+        place = Place(best, float(near[best]))
+        if place.cosine >= MEANING_PLACE or (
+            place.cosine >= MEANING_FLOOR
+            and words_place is not None
+            and place.cosine - float(near[words_place]) >= MEANING_MARGIN
+        ):
+            return place
+        return None
+
+    def _at(self, sentence: str, place: Place) -> tuple[float, list[int]]:
+        """The evidence at a place found by meaning: its sentence first, then those within
+        EVIDENCE_WINDOW of it holding most of the sentence's words; their coverage."""
+        span = range(
+            max(0, place.sentence - EVIDENCE_WINDOW),
+            min(len(self.sentences), place.sentence + EVIDENCE_WINDOW + 1),
+        )
+        coverage, found = self.align(sentence, within=set(span), window=EVIDENCE_WINDOW)
+        rest = [i for i in found if i != place.sentence]
+        return coverage, [place.sentence, *rest][:EVIDENCE_SENTENCES]
 
     def _missing(self, sentence: str, chosen: Sequence[int]) -> str:
         have = set().union(*(self._terms[i] for i in chosen)) if chosen else set()
@@ -184,9 +269,12 @@ class SourceIndex(Aligned):
         missing = [t for t in dict.fromkeys(said) if t not in have]
         return " ".join(missing[:5])
 
-    def _names(self, sentence: str, chosen: list[int], coverage: float) -> tuple[str, list[int]]:
+    def _names(
+        self, sentence: str, chosen: list[int], coverage: float, by_meaning: bool = False
+    ) -> tuple[str, list[int]]:
         """The first name of the sentence that is not beside its evidence (''), and the
-        evidence: where the words are found near the names, that evidence instead."""
+        evidence: where the words are found near the names, that evidence instead (not
+        when the evidence was placed `by_meaning`: there the names must follow it)."""
         names = self._checked_names(sentence)
         near_words = self._near_words(chosen)
         absent = [n for n in names if self._name_missing(n, near_words)]
@@ -206,7 +294,8 @@ class SourceIndex(Aligned):
         again_coverage, again = self.align(sentence, within=around, window=EVIDENCE_WINDOW)
         near_again = self._near_words(again)
         if (
-            again
+            not by_meaning
+            and again
             and again_coverage >= NAME_REALIGN_SHARE * coverage
             and not any(self._name_missing(n, near_again) for n in names)
         ):
@@ -246,9 +335,15 @@ class SourceIndex(Aligned):
             if lo == 0 and hi == len(pieces) - 1:
                 return None
             lo, hi = max(0, lo - 1), min(len(pieces) - 1, hi + 1)
-        coverage, found = self.align(content(lo, hi), window=EVIDENCE_WINDOW)
-        if not found or coverage < CLAUSE_COVERAGE:
-            return None
+        # With the model, the clause's place is where it means when that is near enough:
+        # its words alone would find "the river" where another name sits by one.
+        place = None if self.meanings is None else self.meanings.nearest(content(lo, hi), names)
+        if place is not None and place.cosine >= CLAUSE_MEANING:
+            found = self._at(content(lo, hi), place)[1]
+        else:
+            coverage, found = self.align(content(lo, hi), window=EVIDENCE_WINDOW)
+            if not found or coverage < CLAUSE_COVERAGE:
+                return None
         return None if self._name_missing(name, self._near_words(found)) else found
 
     def _number_place(self, sentence: str, number: str) -> int | None:
@@ -318,13 +413,14 @@ class SourceIndex(Aligned):
         coverage: float,
         doer: str | None = None,
         strict: bool = True,
+        by_meaning: bool = False,  # the evidence is where the sentence means (the model's)
     ) -> tuple[Why, str, list[int]]:
         said = f" {' '.join(words(sentence))} "
         pronoun = doer is not None and words(sentence)[:1] in ([p] for p in PRONOUNS)
         if not pronoun and any(said in f" {' '.join(self._tokens(i))} " for i in chosen):
             return Why.SUPPORTED, "", chosen  # its words in a row, as the source has them
         if strict:
-            name, chosen = self._names(sentence, chosen, coverage)
+            name, chosen = self._names(sentence, chosen, coverage, by_meaning)
             if name:
                 return Why.NAME, name, chosen
             joined = self._unknown_full_name(sentence)

@@ -14,6 +14,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from longcli.errors import InputError
 from longcli.grounding.cite import describe_place
@@ -25,6 +26,9 @@ from longcli.text.documents import InputFormat, Mark, open_document
 from longcli.text.layout import inline
 from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import has_words
+
+if TYPE_CHECKING:
+    from longcli.backends.embedding import Embedder
 
 SOURCE_GAP = "\n\n"  # between two sources: no sentence runs across it
 _SOURCES_LIST = re.compile(r"\n[ \t]*Sources[ \t]*\n(?:[ \t]*\d+\.[ \t][^\n]*(?:\n|\Z))+\s*\Z")
@@ -120,7 +124,7 @@ def readable(text: str) -> str:
 class Sources:
     """The sources joined in order, indexed once for the support check."""
 
-    def __init__(self, reads: Sequence[Read]) -> None:
+    def __init__(self, reads: Sequence[Read], embedder: Embedder | None = None) -> None:
         self.reads = list(reads)
         self.starts: list[int] = []
         at = 0
@@ -130,7 +134,8 @@ class Sources:
         # What is not a source's own prose (a licence, scan credits, a transcriber's note:
         # text/boilerplate.py) is blanked, never evidence; offsets and lines stay put.
         self.index = SourceIndex(
-            SOURCE_GAP.join("".join(without_boilerplate([r.text])) for r in self.reads)
+            SOURCE_GAP.join("".join(without_boilerplate([r.text])) for r in self.reads),
+            embedder=embedder,
         )
 
     def cite(self, start: int, end: int, text: str) -> Cited:
@@ -144,14 +149,16 @@ def verify(
     reads: Sequence[Read],
     min_coverage: float = MIN_COVERAGE,
     progress: Callable[[int, int], None] | None = None,
+    embedder: Embedder | None = None,
 ) -> Verification:
-    """Each sentence of `summary` against the sources, in order."""
+    """Each sentence of `summary` against the sources, in order; with `embedder`, each
+    compared where the sources say what it means (grounding/meaning.py)."""
     sentences = summary_sentences(summary)
     if not sentences:
         raise InputError("the summary has no sentence to check (no letters or digits)")
     if not any(has_words(r.text) for r in reads):
         raise InputError("the sources hold no text to check the summary against")
-    sources = Sources(reads)
+    sources = Sources(reads, embedder)
     checked: list[Checked] = []
     doer: str | None = None
     for n, sentence in enumerate(sentences, 1):

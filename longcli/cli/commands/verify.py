@@ -11,10 +11,13 @@ import typer
 
 from longcli.cli import options as o
 from longcli.cli.output import deliver, refuse_input_as_output, streams
+from longcli.config import Flags
 from longcli.errors import ExitCode, UsageError
+from longcli.grounding.support import MIN_COVERAGE
 from longcli.text.documents import InputFormat
 
 if TYPE_CHECKING:
+    from longcli.backends.embedding import Embedder
     from longcli.streams import Streams
 
 PROGRESS_EVERY_S = 5.0  # a line on stderr this often while sentences are checked
@@ -64,7 +67,7 @@ def verify(
             "evidence must hold. Lower passes more paraphrase and more invention; README's "
             "curve shows the trade-off.",
         ),
-    ] = 0.6,
+    ] = MIN_COVERAGE,
     output: o.Output = None,
     input_format: o.InputFormatOption = InputFormat.auto,
     encoding: Annotated[
@@ -74,14 +77,19 @@ def verify(
         ),
     ] = None,
     quiet: o.Quiet = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say on stderr whether meaning is used.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Tracebacks on errors.")] = False,
 ) -> None:
     """Check each sentence of SUMMARY against SOURCE: the place that supports it, or why none does.
 
     A sentence is supported when the sources hold its content words together (in one to
     three sentences) and its names, numbers, negations, quantifiers ("both", "every") and
-    who-did-what agree with theirs. No model is used. Exit status 0 when every sentence is
-    supported, 5 when any is not, 2 for bad input.
+    who-did-what agree with theirs. With the sentence-embedding model installed (the
+    chat's `embedding_model` setting), a sentence is compared where the sources say what it
+    means, and a close paraphrase needs fewer of their words; no other model is used. Exit
+    status 0 when every sentence is supported, 5 when any is not, 2 for bad input.
 
     \b
     Examples:
@@ -94,7 +102,7 @@ def verify(
     from longcli.grounding.verify import verify as check
     from longcli.text.decode import resolve_sources
 
-    out = streams(quiet, False, debug)
+    out = streams(quiet, verbose, debug)
     if not sources:
         raise UsageError("give the sources the summary is of: longcli verify SUMMARY SOURCE...")
     resolved = resolve_sources([summary, *sources], out.stdin_isatty)
@@ -112,7 +120,7 @@ def verify(
     if size >= LONG_SOURCES_CHARS:  # indexing a long book takes seconds before any sentence
         out.note(f"indexing {size:,} characters of sources")
     progress = _progress(out)
-    result = check(text, read_sources, min_coverage, progress)
+    result = check(text, read_sources, min_coverage, progress, _meaning(out))
     from longcli.cli.render_verify import render_verification
 
     deliver(render_verification(result, fmt.value), output, out)
@@ -123,6 +131,29 @@ def verify(
         raise typer.Exit(int(ExitCode.UNSUPPORTED))
     said = "the sentence is" if total == 1 else f"all {total} sentences are"
     out.note(f"{said} supported by the sources")
+
+
+def _meaning(out: Streams) -> Embedder | None:
+    """The sentence-embedding model the settings name or the data dir holds, loaded (said
+    under -v); None without one, or when it fails to load (said): words alone, as before."""
+    from longcli.backends.embedding import find_embedding_model, open_or_say
+    from longcli.errors import ModelError
+
+    settings = o.load(Flags(), out)
+    try:
+        path = find_embedding_model(settings.embedding_model)
+    except ModelError as exc:  # a setting that names no GGUF
+        out.warn(f"{exc}; sentences are compared where their words are")
+        return None
+    if path is None:
+        out.detail("embedding model: none (sentences are compared where their words are)")
+        return None
+    return open_or_say(
+        path,
+        out,
+        serves="sentences compared where the sources say what they mean",
+        without="sentences are compared where their words are",
+    )
 
 
 def _progress(out: Streams) -> Callable[[int, int], None]:
