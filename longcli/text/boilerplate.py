@@ -242,7 +242,22 @@ _NOTICE_WORDS = re.compile(
     re.IGNORECASE,
 )
 NOTICE_MAX_LINES = 16
+NOTICE_LINE_CHARS = 80  # a notice's line: a link, a banner (a paragraph is longer)
+NOTICE_SHARE = 0.5  # of the text between the rules, in notice lines
 LONG_RULE_CHARS = 40
+
+
+def _a_notice(lines: list[str]) -> bool:
+    """Whether the lines between two rules are a notice: most of their text, by length,
+    stands in short lines holding a link or a word of licence (a paragraph of prose that
+    mentions a download or a licence fee between two rules is the text's)."""
+    filled = [line.strip() for line in lines if line.strip()]
+    noticed = sum(
+        len(line)
+        for line in filled
+        if _NOTICE_WORDS.search(line) and len(line) <= NOTICE_LINE_CHARS
+    )
+    return noticed > 0 and noticed >= NOTICE_SHARE * sum(len(line) for line in filled)
 
 
 class _Notices:
@@ -268,7 +283,7 @@ class _Notices:
         if _RULE_LINE.match(line):
             held, self.held = self.held, []
             self.previous = line
-            notice = any(_NOTICE_WORDS.search(h) for h in held[1:-1])
+            notice = _a_notice(held[1:-1])
             return [blank(h) for h in held] if notice else held
         if len(self.held) > NOTICE_MAX_LINES:
             return self.flush()

@@ -204,7 +204,9 @@ def verdict(text: str, item: bool = False, inside_quote: bool = False) -> str:
 
 # A template's blank to fill in: "[insert exercise name]", "<enter date>", "[Agency Name]".
 _PLACEHOLDER = re.compile(
-    r"[\[<{]\s*(?i:insert|enter|add|type|fill in|specify|describe|your|name of)\b"
+    # an editor's "[your father]" in a quotation is text; "[your name]" is a blank
+    r"[\[<{]\s*(?i:insert|enter|add|type|fill in|specify|describe|name of"
+    r"|your (?:name|company|organi[sz]ation|address|e-?mail|title|agency))\b"
     r"[^\]>}\n]{0,60}[\]>}]"
     r"|\[(?:[A-Z][\w-]*\s+){0,3}(?:Name|Date|Number|Title|Address)\]"
 )

@@ -144,12 +144,20 @@ _CHAPTER_NUMBER = re.compile(
 CHAPTER_NAME_WORDS = 10
 
 
+_SPEECH_MARKS = "\"“”„«»‘’'‹›—–-"
+
+
 def _chapter_name(stripped: str, following: str) -> bool:
+    """Whether a line after a bare chapter number is the chapter's name: not a line of
+    speech or a sentence, however short ("“I have come back!”" opens the chapter)."""
+    bare = stripped.rstrip(_SPEECH_MARKS)
     return (
         not following.strip()
+        and bool(bare)
         and len(stripped.split()) <= CHAPTER_NAME_WORDS
         and not stripped[0].islower()
-        and stripped[-1] not in f"{TERMINAL},;:"
+        and stripped[0] not in _SPEECH_MARKS
+        and bare[-1] not in f"{TERMINAL},;:"
         and not ITEM.match(stripped)
     )
 

@@ -40,7 +40,11 @@ def _edges(text: str) -> list[str]:
     return [
         line
         for line in edge
-        if len(line.strip()) <= RUNNING_MAX_CHARS and line.strip()[-1] not in TERMINAL
+        if len(line.strip()) <= RUNNING_MAX_CHARS
+        and line.strip()[-1] not in TERMINAL
+        # "Chapter 2" atop its page is the chapter's heading, though "Chapter 1" and
+        # "Chapter 3" atop theirs give it the same key
+        and not heading_word(line.strip())
     ]
 
 

@@ -97,6 +97,10 @@ def test_a_chapter_number_takes_the_name_on_the_line_after_it():
     assert [h for _, h in layout_of(text).headings] == ["II. The Machine"]
     prose = "II\n\n\nThe thing he held was a glittering framework of brass.\n"
     assert [h for _, h in layout_of(prose).headings] == ["II"]  # a sentence is no name
+    speech = "II\n\n“I am the Time Traveller, and I have come back!”\n\nThe next day.\n"
+    speech_layout = layout_of(speech)
+    assert [h for _, h in speech_layout.headings] == ["II"]  # a line of speech is no name
+    assert "I have come back!" in speech_layout.text
 
 
 def test_the_outline_names_each_chapter_as_the_text_does(run, tmp_path: Path):

@@ -13,6 +13,7 @@ from longcli.text.decode import Source
 from longcli.text.documents import open_document
 from longcli.text.fragments import verdict
 from longcli.text.marks import Work
+from longcli.text.pdf_pages import without_running_heads
 from tests.support.documents import make_pdf
 
 
@@ -188,8 +189,22 @@ def test_a_pdf_titled_by_its_file_name_takes_its_cover_title_and_drops_its_runni
     assert "insert" not in out and _HEAD not in out
 
 
+def test_a_chapter_heading_atop_each_page_is_no_running_head():
+    # "Chapter 1" ... "Chapter 4" share a key once numbers are set aside; they are headings
+    pages = [
+        (n, f"Chapter {n}\nThe harbour was quiet on day {n} of the voyage, and we slept.\n{n}")
+        for n in range(1, 5)
+    ]
+    kept = "\n".join(text for _, text in without_running_heads(pages))
+    assert all(f"Chapter {n}" in kept for n in range(1, 5))
+
+
 def test_a_placeholder_and_a_bare_list_of_names_are_no_sentences():
     assert verdict("The [insert exercise name] provided information on the plan.") == "placeholder"
+    assert verdict("Fill this form in with [your name] and the date of the visit.") == (
+        "placeholder"
+    )
+    assert verdict("She wrote that [your father] had left the farm before the war.") == ""
     assert verdict("The [Agency Name] will test its plan every year.") == "placeholder"
     assert verdict("关胜，秦明，朱仝，李应，鲁智深，武松，李逵，鲍旭，项充，李衮。") == "a list"
     assert verdict("关胜、秦明、朱仝、李应。") == "a list"
@@ -238,3 +253,10 @@ def test_a_notice_between_rules_goes_but_rules_around_prose_and_a_heading_underl
     assert "".join(without_boilerplate([letter])) == letter
     setext = "Usage\n" + "-" * 24 + "\nSee https://example.org for more.\n" + "-" * 24 + "\n"
     assert "".join(without_boilerplate([setext])) == setext
+    # prose that mentions a download or a licence between two long rules is the text's
+    prose = (
+        f"\n{'-' * 40}\nThe survey found that 40% of households now download films every "
+        "week rather than renting them, and the licence fee fell by half over ten years.\n"
+        f"{'-' * 40}\n"
+    )
+    assert "".join(without_boilerplate([prose])) == prose
