@@ -63,8 +63,11 @@ class Meanings:
         import numpy as np  # only with the model: a run without one never loads it
 
         if self._matrix is None:
-            vectors = self.embedder.embed(self._passages) if self._passages else []
-            self._matrix = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
+            if not self._passages:  # a source whose every line was boilerplate
+                self._matrix = np.zeros((0, 0))
+            else:
+                vectors = self.embedder.embed(self._passages)
+                self._matrix = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
         return self._matrix
 
     def nearest(self, text: str, names: Sequence[str] = ()) -> Place | None:

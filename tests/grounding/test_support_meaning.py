@@ -112,6 +112,14 @@ def test_verify_uses_the_model_when_present_and_says_so_under_v(run, tmp_path: P
     assert '"line 1"' in meant.stdout and "seized with cramp" in meant.stdout
 
 
+def test_a_source_of_boilerplate_alone_is_checked_with_the_model_without_a_crash():
+    # every line of it goes as a site's notice: no sentence is left to embed
+    rule = "-" * 40
+    notice = f"{rule}\nDownload more e-books at www.example.com\n{rule}\n"
+    checked = verify(SAVES, [Read("s", notice, ())], embedder=FakeEmbedder(TOPICS))
+    assert not checked.sentences[0].supported
+
+
 @pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model installed")
 def test_the_real_model_places_the_rescue_at_the_river_scene():
     drowning = (
