@@ -295,15 +295,52 @@ class _Notices:
         return held
 
 
+# The line that closes a book ("THE END.", "FINIS", "Ende"): what follows it up to the end of
+# the file, or up to a Gutenberg footer, is a publisher's list of other books, not the text.
+_FINIS = re.compile(r"^\s*(?:the\s+end|finis|fin|ende|конец|终|完)\s*[.!]?\s*$", re.IGNORECASE)
+FINIS_HOLD_CHARS = 30_000  # more than this after it: another story follows (a collection)
+
+
+class _Finis:
+    """Holds the lines after a book's closing line: they are blanked when the file or its
+    Gutenberg footer ends within FINIS_HOLD_CHARS (advertisements, "Selections from ...'s
+    Books for Girls"), passed on as they were when more text or a chapter heading follows
+    (a collection's next story)."""
+
+    def __init__(self) -> None:
+        self.held: list[str] | None = None
+        self.held_chars = 0
+
+    def feed(self, line: str) -> list[str]:
+        if self.held is None:
+            if _FINIS.match(line):
+                self.held, self.held_chars = [], 0
+            return [line]
+        if _END.match(line) or _START.match(line):
+            return self.flush(at_end=True) + [line]
+        if heading_word(line) and not _FINIS.match(line):
+            return self.flush(at_end=False) + [line]
+        self.held.append(line)
+        self.held_chars += len(line)
+        return self.flush(at_end=False) if self.held_chars > FINIS_HOLD_CHARS else []
+
+    def flush(self, at_end: bool) -> list[str]:
+        held, self.held = self.held or [], None
+        return [blank(h) for h in held] if at_end else held
+
+
 def without_boilerplate(blocks: Iterable[str]) -> Iterator[str]:
     """A source's text with its Gutenberg header and footer, credits, notes, illustration
-    blocks, a site's notices and front matter turned into spaces; the same length, read
-    as a stream."""
+    blocks, a site's notices, front matter and a publisher's list after "THE END" turned
+    into spaces; the same length, read as a stream."""
     state = _Boilerplate()
     notices = _Notices()
+    finis = _Finis()
 
     def feed(line: str) -> str:
-        return "".join(state.feed(kept) for kept in notices.feed(line))
+        return "".join(
+            state.feed(after) for kept in notices.feed(line) for after in finis.feed(kept)
+        )
 
     pending = ""
     for block in blocks:
@@ -320,7 +357,8 @@ def without_boilerplate(blocks: Iterable[str]) -> Iterator[str]:
         if out:
             yield out
     tail = feed(pending) if pending else ""
-    tail += "".join(state.feed(held) for held in notices.flush())
+    tail += "".join(state.feed(after) for held in notices.flush() for after in finis.feed(held))
+    tail += "".join(state.feed(held) for held in finis.flush(at_end=True))
     tail += state.release() if state.held is not None else ""
     if tail:
         yield tail

@@ -148,15 +148,16 @@ _SPEECH_MARKS = "\"“”„«»‘’'‹›—–-"
 
 
 def _chapter_name(stripped: str, following: str) -> bool:
-    """Whether a line after a bare chapter number is the chapter's name: not a line of
-    speech or a sentence, however short ("“I have come back!”" opens the chapter)."""
+    """Whether a line after a bare chapter number is the chapter's name ("The Machine",
+    '"TAPS"'): not a line of speech or a sentence, however short ("“I have come back!”"
+    opens the chapter)."""
     bare = stripped.rstrip(_SPEECH_MARKS)
     return (
         not following.strip()
         and bool(bare)
         and len(stripped.split()) <= CHAPTER_NAME_WORDS
         and not stripped[0].islower()
-        and stripped[0] not in _SPEECH_MARKS
+        and stripped[0] not in "—–-"  # a line of dialogue; a quoted name ("TAPS") may be one
         and bare[-1] not in f"{TERMINAL},;:"
         and not ITEM.match(stripped)
     )

@@ -307,11 +307,13 @@ def cased(text: str, spelled: Mapping[str, str] | None = None) -> str:
     known = spelled or {}
     for i, word in enumerate(text.split()):
         core = word.strip(".,:;!?")
+        # a small word opening the title, or its part after a stop ("Chapter II. The Wonder")
+        opening = i == 0 or words[-1].endswith((".", ":", "!", "?"))
         if core.casefold() in known:
             words.append(word.replace(core, known[core.casefold()]))
         elif _ROMAN.match(word) and len(word) > 1 and word.rstrip(".,") not in {"I", "C", "L"}:
             words.append(word)
-        elif i and word.lower() in _SMALL_WORDS:
+        elif not opening and word.lower() in _SMALL_WORDS:
             words.append(word.lower())
         else:
             words.append("-".join(p[:1].upper() + p[1:].lower() for p in word.split("-")))

@@ -16,6 +16,7 @@ from longcli.text.keysentences import (
     spread,
 )
 from longcli.text.layout import layout_of
+from longcli.text.titles import cased
 
 # Each chapter's events name its own people and places.
 CHAPTERS = [
@@ -113,6 +114,16 @@ def test_a_chapter_number_takes_the_name_on_the_line_after_it():
     speech_layout = layout_of(speech)
     assert [h for _, h in speech_layout.headings] == ["II"]  # a line of speech is no name
     assert "I have come back!" in speech_layout.text
+    quoted = 'CHAPTER XVI.\n\n"TAPS"\n\nThe bugle sounded over the camp that night.\n'
+    assert [h for _, h in layout_of(quoted).headings] == ['CHAPTER XVI. "TAPS"']
+
+
+def test_a_chapter_name_in_capitals_is_cased_with_its_first_word_capital():
+    # Before: "Chapter II. the Wonder-Ball Begins to Unwind"
+    assert cased("CHAPTER II. THE WONDER-BALL BEGINS TO UNWIND") == (
+        "Chapter II. The Wonder-Ball Begins to Unwind"
+    )
+    assert cased("THE LORD OF THE RINGS") == "The Lord of the Rings"
 
 
 def test_the_outline_names_each_chapter_as_the_text_does(run, tmp_path: Path):

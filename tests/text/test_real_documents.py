@@ -260,3 +260,34 @@ def test_a_notice_between_rules_goes_but_rules_around_prose_and_a_heading_underl
         f"{'-' * 40}\n"
     )
     assert "".join(without_boilerplate([prose])) == prose
+
+
+# -- a novel with a publisher's list after its last line -----------------------------------
+
+_ENDING = '"Lights out" now for the faithful old Hero! The last bugle-call had sounded.\n'
+_ADVERTS = """
+THE END.
+
+Selections from L.C. Page & Company's Books for Girls
+
+A TEXAS BLUE BONNET
+  BY CAROLINE E. JACOBS.
+
+"Blue Bonnet has the very finest kind of wholesome, honest, lively girlishness."
+"""
+
+
+def test_a_publishers_list_after_the_end_is_not_the_book():
+    # Before: "-i 'how does it end?'" ended on the advertisements after "THE END."
+    book = _ENDING + _ADVERTS
+    kept = "".join(without_boilerplate([book]))
+    assert len(kept) == len(book) and "Lights out" in kept
+    assert "Blue Bonnet" not in kept and "Selections" not in kept
+    footer = "\n*** END OF THE PROJECT GUTENBERG EBOOK HERO ***\nlicence\n"
+    assert "Blue Bonnet" not in "".join(without_boilerplate([book + footer]))
+    # a collection: another story follows its "THE END", as text or under a chapter heading
+    story = "The second story begins with a long walk by the sea, and it goes on.\n"
+    collection = _ENDING + "\nTHE END\n\n" + story * 500
+    assert "".join(without_boilerplate([collection])).count("second story") == 500
+    chaptered = _ENDING + "\nTHE END\n\nCHAPTER I\n\n" + story
+    assert "second story" in "".join(without_boilerplate([chaptered]))
