@@ -193,7 +193,9 @@ class Aligned:
         """Whether a name (one or more words) is not among `near_words`; a name spelled
         one letter off counts as found (people misspell names they read)."""
         for word in words(normal_token(name)):
-            if word in near_words:
+            # a people named in the plural ("the Jaqs", "the Aga Kagans") the source may
+            # name in the singular ("a Jaq")
+            if word in near_words or (word.endswith("s") and word[:-1] in near_words):
                 continue
             if len(word) < FUZZY_MIN_LETTERS or not any(
                 abs(len(w) - len(word)) <= 2 and fuzz.ratio(word, w) >= FUZZY_RATIO

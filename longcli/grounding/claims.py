@@ -261,6 +261,10 @@ def same_name(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= FUZZY_MIN_LETTERS and fuzz.ratio(a, b) >= FUZZY_RATIO
 
 
+# Capitalised words side by side, nothing but a space between them: one full name.
+_FULL_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)+")
+
+
 def names_apart(sentence: str, texts: Sequence[str]) -> str | None:
     """Names a clause of the sentence puts together that no one of `texts` has together:
     a relation the source never states ("When Kriere and Lethla were filled with Rice",
@@ -271,14 +275,23 @@ def names_apart(sentence: str, texts: Sequence[str]) -> str | None:
     # one, its three names together
     for clause in _NAMES_CLAUSE.split(sentence):
         names = {_normal(m) for m in mentions(clause) if not m[0].isdigit()}
-        if len(names) < 2:
+        # the parts of one full name ("Admiral Gorman", "Eddie Kelly") are one person,
+        # found by any of them (whether the source writes them together is support.py's)
+        people = [{n} for n in sorted(names)]
+        for full in _FULL_NAME.findall(clause):
+            parts = {p for m in mentions(f"x {full}") if (p := _normal(m)) in names}
+            people = [*(p for p in people if not p <= parts), *([parts] if parts else [])]
+        if len(people) < 2:
             continue
-        wanted = [w for n in names for w in words(n)]
         if not any(
-            all(w in bag or any(same_name(w, h) for h in bag) for w in wanted) for bag in bags
+            all(any(_has_name(bag, n) for n in person) for person in people) for bag in bags
         ):
             return " + ".join(sorted(names))
     return None
+
+
+def _has_name(bag: set[str], name: str) -> bool:
+    return all(w in bag or any(same_name(w, h) for h in bag) for w in words(name))
 
 
 def _subjects_before(named: Sequence[set[str]], index: int, before: Sequence[str]) -> set[str]:
@@ -520,6 +533,9 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
     theirs = [(c, _stems(c, lang)) for e in evidence for c in CLAUSE.split(e)]
     denied = set().union(*(have for c, have in theirs if negated(c))) if theirs else set()
     affirmed = set().union(*(have for c, have in theirs if not negated(c))) if theirs else set()
+    # Names are who a clause is about, not what it affirms: "They've been waiting for
+    # help ... to battle the Flap-jacks" is not denied by "no Flap-jack ..." alone.
+    named = {stem(w) for m in _named(sentence) for w in words(_normal(m))}
     for clause in CLAUSE.split(sentence):
         wanted = _stems(clause, lang)
         if len(wanted) < MIN_NEGATION_TERMS:
@@ -532,13 +548,21 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
             for c, have in theirs
             if negated(c)
         )
-        if not negated(clause) and (len(only_denied) >= MIN_NEGATION_TERMS or short):
+        if not negated(clause) and (
+            (len(only_denied) >= MIN_NEGATION_TERMS and only_denied - named) or short
+        ):
             return f"the source says not: {' '.join(sorted(only_denied)[:3])}"
         if negated(clause) and not only_denied and len(only_affirmed) >= MIN_NEGATION_TERMS:
             return f"the source affirms: {' '.join(sorted(only_affirmed)[:3])}"
     if negated(sentence) and not any(negated(e) for e in evidence):
         return "the source does not say not"
     return ""
+
+
+def _named(sentence: str) -> list[str]:
+    """The sentence's names, its opening word too when it may be one."""
+    first = opening_name(sentence)
+    return [*mentions(sentence), *([first] if first else [])]
 
 
 def _stems(text: str, lang: str) -> set[str]:

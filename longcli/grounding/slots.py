@@ -55,6 +55,13 @@ def ungrouped(text: str) -> str:
     return _GROUPED.sub(lambda m: m.group(0).replace(m.group(1), ""), text)
 
 
+# English words text2num reads as numbers that count nothing: "one" after "no", "the",
+# "every" ... or before "another" (not after "that": "that one ship"), and the ordinal
+# "first".
+_NOT_COUNTS = re.compile(
+    r"\b(?:(?P<by>no|the|every|any|each) one|one(?= another)|first)\b",
+    re.IGNORECASE,
+)
 # Number words from this value up are read as numbers: "un", "ein", "uno" are articles too
 # (English "one" is read: "only one" is a count more often than "a" is).
 NUMBER_WORD_FROM = 2
@@ -79,7 +86,11 @@ def as_digits(text: str, lang: str) -> str:
 
 
 def numbers(text: str, lang: str) -> frozenset[str]:
-    """The numbers a text states, as digits: "two" and "2" alike."""
+    """The numbers a text states, as digits: "two" and "2" alike; not "one" as a pronoun
+    ("no one", "the one her father designed") nor "first" (an order, "at first", "the
+    first week", as often as a count)."""
+    if lang in ("en", language.UNKNOWN):
+        text = _NOT_COUNTS.sub(lambda m: m.group("by") or "", text)
     return frozenset(d.replace(",", ".") for d in _DIGITS.findall(as_digits(text, lang)))
 
 

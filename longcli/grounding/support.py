@@ -14,14 +14,19 @@ a source, `SourceIndex.support` decides in two steps:
    opposites in grounding/slots.py and grounding/opposites.py:
    - every name stands in the neighbourhood, not only somewhere in the source, or where
      its own clause of the sentence aligns (found without that name, so a name put in
-     another's place does not find its own place); the sentence's opening word too when
-     the source writes it as a name. Not names: an abbreviation the source lacks ("AKA"),
-     an initial, a word the source writes mostly in lower case (a title, "Earth" where
-     the story says "the earth"). Two names written as one ("Ivy Strike") the source
-     must write together;
+     another's place does not find its own place), or is the one a "he", "she" or
+     "they" of the evidence stands for (the last named before it), or is part of a full
+     name another part of which stands there ("Harper Breen" where it says "Harper";
+     grounding/naming.py); the sentence's opening word too when the source writes it as
+     a name. A people named in the plural ("the Jaqs") is found in the singular. Not
+     names: an abbreviation the source lacks ("AKA"), an initial, a word the source
+     writes mostly in lower case (a title, "Earth" where the story says "the earth").
+     Two names written as one ("Ivy Strike", nothing but a space between them) the
+     source must write together;
    - every number (number words read as numbers by text2num, in the languages it knows:
-     "802,701" is "Eight Hundred and Two Thousand Seven Hundred and One") stands in the
-     neighbourhood, or in a source sentence holding half the words of its clause;
+     "802,701" is "Eight Hundred and Two Thousand Seven Hundred and One"; not "no one",
+     "the one ..." nor "first") stands in the neighbourhood, or in a source sentence
+     holding half the words of its clause;
    - a number belongs to the same things: the content words beside it in the sentence
      that the evidence has must stand in the evidence's clause that holds the number
      ("the sperm whale has two spout-holes" against "the Right Whale has two spout-holes,
@@ -51,14 +56,13 @@ passes of the human summaries themselves.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from longcli.grounding.align import EVIDENCE_SENTENCES, EVIDENCE_WINDOW, NEIGHBOURS, Aligned
+from longcli.grounding.align import EVIDENCE_SENTENCES, EVIDENCE_WINDOW, NEIGHBOURS
 from longcli.grounding.claims import (
     CALENDAR,
     CLAUSE,
@@ -81,6 +85,7 @@ from longcli.grounding.claims import (
     with_subjects,
 )
 from longcli.grounding.meaning import Meanings, Place
+from longcli.grounding.naming import MENTION_WORD, Named
 from longcli.grounding.opposites import opposite_word
 from longcli.grounding.slots import (
     as_digits,
@@ -96,7 +101,6 @@ from longcli.text.vocabulary import prefix_stem, words
 if TYPE_CHECKING:
     from longcli.backends.embedding import Embedder
 
-MENTION_WORD = re.compile(r"[\w'’-]+")
 # An abbreviation ("AKA", "UN") the source lacks: never a name to look for.
 _ABBREVIATION = re.compile(r"^[A-Z]{1,4}$")
 # Weighted share of a sentence's content words its evidence must hold. Chosen on
@@ -171,7 +175,7 @@ class Support:
         return self.why is Why.SUPPORTED
 
 
-class SourceIndex(Aligned):
+class SourceIndex(Named):
     """A source's sentences, indexed for aligning sentences to them and judging them;
     with an `embedder`, also placed by meaning (grounding/meaning.py)."""
 
@@ -277,7 +281,11 @@ class SourceIndex(Aligned):
         when the evidence was placed `by_meaning`: there the names must follow it)."""
         names = self._checked_names(sentence)
         near_words = self._near_words(chosen)
-        absent = [n for n in names if self._name_missing(n, near_words)]
+        absent = [
+            n
+            for n in names
+            if self._name_missing(n, near_words) and not self._other_part(sentence, n, near_words)
+        ]
         if not absent:
             return "", chosen
         for name in absent:
@@ -307,9 +315,9 @@ class SourceIndex(Aligned):
         placed: list[int] = []
         for name in absent:
             own = self._own_place(sentence, name, names)
-            if own is None:
+            if own is None and not self._spoken_of(name, chosen):
                 return f"{name} (not where the source says this)", chosen
-            placed += own
+            placed += own or []
         return "", list(dict.fromkeys([*chosen, *placed]))[: EVIDENCE_SENTENCES + 2]
 
     def _own_place(self, sentence: str, name: str, names: Sequence[str]) -> list[int] | None:
@@ -365,29 +373,6 @@ class SourceIndex(Aligned):
             if wanted and 2 * len(wanted & have) >= len(wanted):
                 return i
         return None
-
-    def _unknown_full_name(self, sentence: str) -> str:
-        """Two of the source's names written as one ("Ivy Strike", "Consul Retief") that
-        the source never writes together (side by side, or one word apart): a first name,
-        title or surname given to another person. '' when every such pair stands there."""
-        if self._pairs is None:
-            # a word before the next or the one after it: "Lieutenant Hendricks" for
-            # "Lieutenant Ivy Hendricks"
-            self._pairs = {
-                (tokens[k], tokens[j])
-                for s in self.sentences
-                for tokens in [words(s.text)]
-                for k in range(len(tokens))
-                for j in range(k + 1, min(k + 3, len(tokens)))
-            }
-        tokens = MENTION_WORD.findall(sentence)
-        for a, b in itertools.pairwise(tokens):
-            if not (a[:1].isupper() and b[:1].isupper()):
-                continue
-            pair = (normal_token(a), normal_token(b))
-            if all(w in self._mentioned for w in pair) and pair not in self._pairs:
-                return f"{a} {b}"
-        return ""
 
     def _checked_names(self, sentence: str) -> list[str]:
         """The sentence's names to look for beside its evidence: not a number, an
