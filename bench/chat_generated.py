@@ -4,6 +4,7 @@
     python bench/chat_generated.py --family B      # family B: held out, read at the end only
     python bench/chat_generated.py --family A,B --conversations 8
     python bench/chat_generated.py --smoke         # fake model, two short conversations (CI)
+    python bench/chat_generated.py --model "$(python bench/fetch_bench_model.py)"  # Qwen
 
 Each conversation (seeded) states four facts of kinds drawn from the family's templates
 (bench/chat_generated_a.py, chat_generated_b.py: 30+ kinds, 5 phrasings of each
@@ -220,7 +221,7 @@ def score(conv: Conversation, shown: list[str], by_model: list[bool]) -> dict[st
 # -- running ---------------------------------------------------------------------------------
 
 
-def _backend(fake: bool, ctx: int) -> Any:
+def _backend(fake: bool, ctx: int, model: str | None = None) -> Any:
     if fake:
         from tests.support.fake_backend import FakeBackend
 
@@ -229,8 +230,8 @@ def _backend(fake: bool, ctx: int) -> Any:
     from longcli.models.gguf import describe_model
     from longcli.models.locate import bundled_model_path
 
-    path = bundled_model_path()
-    assert path is not None, "the bundled model is not installed"
+    path = Path(model) if model else bundled_model_path()
+    assert path is not None and path.is_file(), f"no model file at {path}"
     return LlamaBackend(describe_model(path), ctx)
 
 
@@ -284,6 +285,7 @@ def run_family(
         shown, by_model, folds = play(conv, backend, 64, embedder)
         result = score(conv, shown, by_model)
         result["folds"] = folds
+        result["turns"] = len(shown)
         for k, v in result.items():
             total[k] = total.get(k, 0) + v
         if show:
@@ -314,6 +316,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=30)
     parser.add_argument("--ctx", type=int, default=1024)
     parser.add_argument("--fake", action="store_true", help="the deterministic fake model")
+    parser.add_argument(
+        "--model",
+        help="a GGUF chat model instead of the bundled one, e.g. the path "
+        "bench/fetch_bench_model.py prints (Qwen2.5-Coder-0.5B)",
+    )
     parser.add_argument("--show", action="store_true", help="print every message and reply")
     parser.add_argument("--smoke", action="store_true", help="fake model, 2 conversations")
     parser.add_argument("--before", help="a folder holding a copy of longcli/ to run instead")
@@ -323,17 +330,21 @@ def main() -> None:
     args = parser.parse_args()
     fake = args.fake or args.smoke
     count = 2 if args.smoke else args.conversations
-    backend = _backend(fake, args.ctx)
+    backend = _backend(fake, args.ctx, args.model)
     embedder = _embedder(not args.no_embedding)
     started = time.perf_counter()
     print(
-        f"generated conversations: {count} per family, {'fake' if fake else 'bundled'} model, "
+        f"generated conversations: {count} per family, "
+        f"{'fake' if fake else Path(args.model).name if args.model else 'bundled'} model, "
         f"{'with' if embedder is not None else 'without'} an embedding model"
     )
+    turns = 0
     for name in args.family.split(","):
         t = run_family(name, backend, count, args.fillers, args.seed, args.show, embedder)
+        turns += t["turns"]
         print(line(name, t))
-    print(f"({time.perf_counter() - started:.0f} s)")
+    seconds = time.perf_counter() - started
+    print(f"({seconds:.0f} s, {seconds / max(turns, 1):.2f} s a turn over {turns} turns)")
 
 
 if __name__ == "__main__":

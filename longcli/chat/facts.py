@@ -35,6 +35,7 @@ from longcli.chat.statements import (
     NAME_KIND,
     NUMBER_KIND,
     Word,
+    apart,
     content_words,
     of_someone_else,
     owners,
@@ -84,7 +85,7 @@ def same_matter(newer: str, older: str) -> float:
     renamed = hinted and _names_owned(newer, mine_a, b, mine_b)  # "we have a new landlord"
     # "I quit nursing" / "I work as a nurse": two verbs after "I", one matter
     verbs = not _POSSESSIVE.search(newer) and not _POSSESSIVE.search(older)
-    if mine_a and mine_b and not mine_a & mine_b and not renamed and not verbs:
+    if apart(mine_a, mine_b) and not renamed and not verbs:
         return 0  # "my sister's job" is not "my brother's job", nor "the locker I borrowed"
     shared = shared_words(a, b)
     # A hint lets one word do, unless one speaks of the user's own and the other not
@@ -98,10 +99,18 @@ def same_matter(newer: str, older: str) -> float:
     alike = bool(had_a) == bool(had_b) or not of_someone_else(newer if had_b else older)
     if hinted and shared_words(things, b) >= 1 and alike:
         return shared
-    smaller = min(len({w.stem for w in a}), len({w.stem for w in b}))
+    # of the shorter one's words, its values do not count: an update's value is new ("my
+    # wifi password is tulip-90" / "my wifi password became ember-12": 2 of 3, not of 5)
+    values = {w.stem for t in (newer, older) for w in content_words(" ".join(mentions(t)))}
+    smaller = min(len(_unvalued(a, values)), len(_unvalued(b, values)))
     if shared >= SAME_MATTER_WORDS and shared >= SAME_MATTER_SHARE * smaller:
         return shared
     return 0
+
+
+def _unvalued(said: list[Word], values: set[str]) -> set[str]:
+    """The stems of `said` that are no value: no name (`values`), no number."""
+    return {w.stem for w in said if w.stem not in values and not w.stem[0].isdigit()}
 
 
 def _shared_names(newer: str, older: str) -> bool:

@@ -27,6 +27,7 @@ from longcli.chat.questions import answer_states, asks_about
 from longcli.chat.statements import content_words, is_question
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
+from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
 from longcli.text.vocabulary import stopwords, words
 
@@ -52,6 +53,7 @@ _TEMPLATE_LEFTOVERS = re.compile(r"<\|im_(?:start|end)\|>|<\|endoftext\|>|</s>|<
 # colon on one of them echoes a heading in its own words ("Your message:", "A little bit
 # about yourself, in your own words:"), and the list under it echoes the prompt's lists.
 _HEADING_ENDS = frozenset(terms(h)[-1] for h in HEADINGS if terms(h))
+_HEADED = re.compile(r"\W*((?:[^\W\d_]+\s+){0,3}[^\W\d_]+)\s*:\s*(.+)", re.DOTALL)
 MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a repeat
 # A run of this many words said in an earlier reply to another message is a phrase said
 # again ("in the past few years because of climate change", in three replies); no answer
@@ -227,7 +229,7 @@ class Why(Enum):
     """Why a sentence of a reply was left out."""
 
     FORGED_QUOTE = "quotes words the user never said"
-    ECHO = "echoes the question"
+    ECHO = "says back the user's words"
     SAID_ALREADY = "repeats itself"
     REPEAT = "repeats an earlier reply to another message"
     MOSTLY_EARLIER = "makes the reply mostly an earlier one to another message"
@@ -283,6 +285,9 @@ class Checks:
         self._bag: frozenset[str] = frozenset()  # the content words kept so far
         self._in_echo = False  # the line before echoed a heading: its list is the prompt's
         self._user_phrases = frozenset(p for m in self.said for p in _phrases(_bare(m)))
+        self._user_sentences = frozenset(  # each sentence of each message, as said
+            _bare(s.text) for m in self.said for s in split_sentences(m)
+        ) | {_bare(m) for m in self.said}
 
     def keep(self, sentence: str, first: bool, cut: bool = False) -> str:
         """`sentence` as it may be shown: without labels; "" when it must go. `cut`: it is
@@ -299,7 +304,7 @@ class Checks:
         if false_claims(text, self.said):
             return self._drop(text, Why.FORGED_QUOTE)
         bare = _bare(text)
-        if bare == _bare(self.question) and is_question(self.question):
+        if self._echoes_user(bare, text):
             return self._drop(text, Why.ECHO)
         bag = frozenset(terms(text))
         if (bare and bare in self._seen) or (
@@ -341,6 +346,23 @@ class Checks:
         self._seen = set()
         self._bag = frozenset()
         self._in_echo = False
+
+    def _echoes_user(self, bare: str, text: str) -> bool:
+        """Whether `text` only says back a sentence of the user's: the question asked, a
+        statement of this message (the reply to "My favourite colour is teal." is not
+        "My favourite colour is teal.", which the answer to a later question about it
+        would then repeat), or an earlier message when it answers nothing of what is
+        asked now ("Remind me what my sister is called." for "What date is my
+        birthday?")."""
+        headed = _HEADED.match(text)  # "Your message: What can't I have ...?": the prompt's
+        # heading in the model's words, then the message
+        if headed and (terms(headed.group(1)) or [""])[-1] in _HEADING_ENDS:
+            bare = _bare(headed.group(2))
+        if bare == _bare(self.question):
+            return is_question(self.question) or len(bare.split()) >= MIN_REPEAT_WORDS
+        if len(bare.split()) < MIN_REPEAT_WORDS or bare not in self._user_sentences:
+            return False
+        return not self._answers_from_facts(text)
 
     def _echoes_layout(self, text: str) -> bool:
         """Whether `text` is a line echoing one of the prompt's headings in its own words

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.statements import (
     CHANGE_HINT,
+    apart,
     content_words,
     possessions,
     shared_words,
@@ -84,9 +85,6 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
     best, top = scored[0]
     asked = possessions(query)
 
-    def apart(a: set[str], b: set[str]) -> bool:
-        return bool(a and b and not a & b)
-
     newer = [
         (fact, score)
         for fact, score in scored[1:]
@@ -123,7 +121,7 @@ def same_meaning(
         raw = max(cosines(vectors[n + n + i], vectors[:n]))
         bare = max(cosines(vectors[n + n + m + i], vectors[n : n + n]))
         theirs = possessions(fact.text)
-        if mine and theirs and not mine & theirs:
+        if apart(mine, theirs):
             continue  # "my sister's job" is not "my brother's job"
         if not valueless and _numbered(newer) != _numbered(fact.text):
             continue  # a date is no new value of a city ("I was born on March 3" / "I live in X")

@@ -292,5 +292,10 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
     keys = [stem(w.lower()) for w in other]
     first = next((i for i, k in enumerate(keys) if k in asked), len(keys))
     after = [w for w, k in zip(other[first:], keys[first:], strict=True) if k not in asked]
-    wanted = after or [w for w, k in zip(other, keys, strict=True) if k not in asked]
-    return not wanted or any(stem(w.lower()) in said for w in wanted)
+    if after:
+        return any(stem(w.lower()) in said for w in after)
+    # All of it before them ("peanuts make me sick, I'm allergic" for "What is my
+    # allergy?"): the first (what it is about), or most of them; one common word alone
+    # ("make sure not to ...") gives no answer.
+    before = [stem(w.lower()) for w, k in zip(other, keys, strict=True) if k not in asked]
+    return not before or before[0] in said or 2 * sum(k in said for k in before) > len(before)

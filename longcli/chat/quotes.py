@@ -3,6 +3,8 @@ they told), or the document's (the sentence of a recalled passage that answers).
 
 from __future__ import annotations
 
+import re
+
 from longcli.backends.embedding import Embedder
 from longcli.chat.facts import Fact
 from longcli.chat.labels import label
@@ -16,9 +18,10 @@ from longcli.chat.questions import (
     shares_a_name,
 )
 from longcli.chat.recalled import Recalled, answer_terms, rarity
-from longcli.chat.statements import is_question
+from longcli.chat.statements import content_words, is_question
 from longcli.text.names import mentions as names_and_numbers
 from longcli.text.sentences import split_sentences
+from longcli.text.vocabulary import stem
 
 ANSWER_SHARE = 0.5  # a passage's sentence quoted as the answer holds this share of the question
 # With an embedding model: a fact this close to a question is quoted. On family A (480
@@ -49,9 +52,45 @@ def fact_quote(user: str, reply: str, facts: list[Fact], embedder: Embedder | No
         best = best or (holding[0] if holding else None)
     else:  # about someone or something else: the best on the same matter or name
         best = next((f for f in facts if asks_about(user, f) or shares_a_name(user, f.text)), None)
-    if best is None or answer_states(reply, best, user):
+    if best is None or answer_states(reply, best, user) or not same_use(user, best.text):
         return ""
     return label(best.turn, best.text)
+
+
+# A word's use told by the word before it, where that word is a closed-class one: after
+# an article or a possessive a noun ("for a living", "my meeting"), after a subject
+# pronoun or an auxiliary a verb ("I live", "do you live"). English only; elsewhere the
+# use is unknown and words are taken as they match.
+_NOUN_BEFORE = frozenset("a an the my our your his her their its".split())
+# (not after a form of "be": "I'm allergic" is no verb, "I'm living" may be either)
+_VERB_BEFORE = frozenset(
+    "i we you he she they do does did don't doesn't didn't will would can".split()
+)
+
+
+def _uses(text: str) -> dict[str, set[str]]:
+    """The stems of `text` with the uses the word before each tells ("noun", "verb")."""
+    tokens = [t.lower() for t in re.findall(r"[\w'’]+", text)]
+    out: dict[str, set[str]] = {}
+    for before, word in zip(tokens, tokens[1:], strict=False):
+        use = "noun" if before in _NOUN_BEFORE else "verb" if before in _VERB_BEFORE else ""
+        if use:
+            out.setdefault(stem(word), set()).add(use)
+    return out
+
+
+def same_use(question: str, statement: str) -> bool:
+    """Whether `statement` holds what `question` asks by a word used as the question uses
+    it, not only by the same stem in another use ("What do I do for a living?" asks a
+    job: "I live in Leeds." shares only the stem "liv", a verb there, a noun here). False
+    when every content word both share is known to be used otherwise: words alone then
+    cannot tell that the statement answers, and no quote beats a wrong one. (The
+    statement still goes to the model with the question: this decides the quote only.)"""
+    asked, said = _uses(question), _uses(statement)
+    shared = {w.stem for w in content_words(question)} & {w.stem for w in content_words(statement)}
+    if not shared:
+        return True  # held by a concept or a value's shape: nothing to compare
+    return any(not asked.get(s) or not said.get(s) or asked[s] & said[s] for s in shared)
 
 
 def _closest(embedder: Embedder, user: str, facts: list[Fact]) -> Fact | None:

@@ -59,14 +59,17 @@ _NEW_CLAUSE = re.compile(
 
 def clauses(sentence: str) -> list[str]:
     """The statements of one sentence: each part that states something on its own. A part
-    too small to (a greeting: "Hi, my name is Tomasz and I live in Gdansk.") stays with
-    the part after it, as its text runs in the message."""
-    cuts = [(m.start(), m.end()) for m in _NEW_CLAUSE.finditer(sentence)]
-    bounds = [0, *(c for cut in cuts for c in cut), len(sentence)]
-    spans = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    too small to stays with the statement before it ("peanuts make me sick, I'm
+    allergic"), or, opening the sentence (a greeting: "Hi, my name is Tomasz and I live in
+    Gdansk."), with the part after it, as its text runs in the message."""
     whole: list[tuple[int, int]] = []
     start: int | None = None
-    for begin, end in spans:
+    for begin, end in _spans(sentence):
+        if start is None and whole and not _whole(sentence[begin:end]):
+            # a small part after a statement says more of it ("peanuts make me sick, I'm
+            # allergic"): with it, not with the next statement ("and fyi my colour ...")
+            whole[-1] = (whole[-1][0], end)
+            continue
         start = begin if start is None else start
         if _whole(sentence[start:end]):
             whole.append((start, end))
@@ -76,6 +79,20 @@ def clauses(sentence: str) -> list[str]:
     if len(whole) > 1:
         return [sentence[b:e].strip() for b, e in whole]
     return [sentence]
+
+
+def parts(statement: str) -> list[str]:
+    """Every part of `statement` that opens a new clause, small ones too ("My allergy is
+    shellfish" and "I'm vegetarian."); the statement itself when it has one."""
+    found = [statement[b:e].strip() for b, e in _spans(statement)]
+    return [p for p in found if p] if len(found) > 1 else [statement]
+
+
+def _spans(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each part of `sentence` between the cuts before a new clause."""
+    cuts = [(m.start(), m.end()) for m in _NEW_CLAUSE.finditer(sentence)]
+    bounds = [0, *(c for cut in cuts for c in cut), len(sentence)]
+    return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
 
 
 def _whole(part: str) -> bool:
@@ -256,6 +273,13 @@ def near(a: str, b: str) -> bool:
     if min(len(a), len(b)) < MIN_NEAR_LETTERS or a[0] != b[0]:
         return False
     return fuzz.ratio(a, b) >= NEAR_CUTOFF * 100  # recall's bar for a typo, too
+
+
+def apart(mine: set[str], theirs: set[str]) -> bool:
+    """Whether two statements' things of the user's (`owners`, `possessions`) are two
+    different things: both name one, and none of one is one of the other, even misspelt
+    ("my locekr code" is "my locker code")."""
+    return bool(mine and theirs) and not any(near(a, b) for a in mine for b in theirs)
 
 
 def shared_words(newer: list[Word], older: list[Word]) -> float:

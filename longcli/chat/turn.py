@@ -7,7 +7,7 @@ then the note that annotates it. The result is a `Turn`, which the caller record
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from longcli.backends.base import Backend
 from longcli.backends.embedding import Embedder
@@ -19,6 +19,7 @@ from longcli.chat.meaning import by_meaning
 from longcli.chat.questions import answering, is_lookup, looked_up, thing_told
 from longcli.chat.quotes import fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
+from longcli.chat.statements import parts
 from longcli.grounding.ask import for_attempt
 from longcli.grounding.cleanup import strip_artifacts
 
@@ -89,6 +90,9 @@ def not_told(prompt: Prompt, ledger: Ledger, embedder: Embedder | None = None) -
         # no word, and the model, shown what the user said, answers (checked as always)
         return not thing_told(ledger, prompt.user)
     said = [f for f in ledger.facts if not f.forgotten]
+    # each clause too: a statement of two ("My allergy is shellfish and I'm vegetarian.")
+    # is further from a question about one ("What diet do I follow?": 0.22; its clause 0.32)
+    said += [replace(f, text=p) for f in said for p in parts(f.text) if p != f.text]
     return not by_meaning(embedder, prompt.user, said, ANSWER_MEANING)
 
 

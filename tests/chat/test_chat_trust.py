@@ -107,7 +107,7 @@ def test_a_repeat_on_the_same_topic_as_another_message_is_still_a_repeat(tmp_pat
     chat.ask("Correction: my locker code is now 5814.")
     reply = chat.ask("My bike lock code is 2210.")
     assert reply.answer == "A bike lock code is worth keeping safe."
-    chat.ask("The parsley on the balcony is growing fast.")
+    chat.ask("My parsley is doing well.")  # (a reply that only says a message back is no reply)
     reply = chat.ask("The basil on the balcony needs more sun.")
     assert reply.answer == "Basil likes the sun."
     session.close()

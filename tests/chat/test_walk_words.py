@@ -119,3 +119,14 @@ def test_what_is_my_name_quotes_the_name_not_the_rabbit(tmp_path: Path):
 )
 def test_a_statement_is_about_a_thing_not_its_verb_or_adjective(statement: str, about: str):
     assert subject(statement) == about
+
+
+def test_a_job_question_does_not_quote_where_the_user_lives(tmp_path: Path):
+    """ "for a living" shares only a stem with "I live in Leeds" (a noun there, a verb
+    here): words alone cannot tell that it answers, so no quote rather than a wrong one;
+    "Where do I live?" still quotes it."""
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "Something.", "Somewhere."))
+    chat.ask("I live in Leeds.")
+    assert chat.ask("What do I do for a living?").quoted == ""
+    assert chat.ask("Where do I live?").quoted == label(0, "I live in Leeds.")
+    session.close()

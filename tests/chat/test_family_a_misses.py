@@ -1,0 +1,152 @@
+"""The misses of the generated bench's family A (issue 30, bench/chat_generated.py, seed
+30), each a case of its own: a small clause split from what it speaks of, an update of a
+misspelt thing of the user's, and "not told" for a question about one clause of two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from longcli.backends.embedding import Embedder
+from longcli.chat.conversation import Chat, ChatOptions
+from longcli.chat.facts import Ledger
+from longcli.chat.labels import label
+from longcli.chat.session import Session
+from longcli.chat.statements import apart, clauses, parts
+from longcli.chat.turn import NOT_TOLD
+from longcli.prompts.templates import load_templates
+from tests.chat.embedders import REAL_MODEL, real_embedder
+from tests.support.fake_backend import FakeBackend, Scripted
+
+TEMPLATES = load_templates()
+REAL = pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")
+PEANUTS = "peanuts make me sick, I'm allergic and fyi my favourite colour is mustard"
+
+
+def open_chat(path: Path, backend: FakeBackend, embedder: Embedder | None) -> tuple[Chat, Session]:
+    session = Session.open(path, create=True, writable=True)
+    return Chat(session, backend, TEMPLATES, ChatOptions(), embedder=embedder), session
+
+
+def test_a_small_clause_stays_with_the_statement_before_it():
+    assert clauses(PEANUTS) == [
+        "peanuts make me sick, I'm allergic",
+        "fyi my favourite colour is mustard",
+    ]
+    # opening the sentence, a greeting still goes with the statement after it
+    assert clauses("Hi, my name is Tomasz and I live in Gdansk.") == [
+        "Hi, my name is Tomasz",
+        "I live in Gdansk.",
+    ]
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_an_allergy_question_quotes_what_the_user_is_allergic_to(
+    tmp_path: Path, embedder: str | None
+):
+    chat, session = open_chat(
+        tmp_path / "s",
+        Scripted("OK.", "Sorry for the confusion."),
+        real_embedder() if embedder else None,
+    )
+    chat.ask(PEANUTS)
+    reply = chat.ask("What is my allergy?")
+    assert reply.quoted == label(0, "peanuts make me sick, I'm allergic")
+    session.close()
+
+
+def test_a_misspelt_thing_of_the_users_is_updated():
+    """ "my locekr code" is "my locker code" misspelt: one thing of the user's."""
+    ledger = Ledger()
+    ledger.add_message("Remember that my locekr code is 8812.", 0)
+    ledger.add_message("Actually my locker code changed, it is 2045 these days.", 2)
+    assert [f.active for f in ledger.facts] == [False, True]
+    assert ledger.facts[-1].kind == "update"
+
+
+def test_things_of_the_user_not_alike_stay_apart():
+    assert apart({"cat"}, {"car"})
+    assert not apart({"locker"}, {"locekr"})
+    assert not apart(set(), {"car"})
+
+
+def test_a_statement_of_two_is_cut_into_its_clauses_for_meaning():
+    assert parts("My allergy is shellfish and I'm vegetarian.") == [
+        "My allergy is shellfish",
+        "I'm vegetarian.",
+    ]
+
+
+@REAL
+def test_a_question_about_one_clause_of_two_is_never_answered_not_told(tmp_path: Path):
+    """ "What diet do I follow?" is 0.22 from the whole statement (all-MiniLM-L6-v2), 0.32
+    from its clause "I'm vegetarian."."""
+    chat, session = open_chat(
+        tmp_path / "s", Scripted("OK.", "OK.", "Let me think."), real_embedder()
+    )
+    chat.ask("My allergy is shellfish and I'm vegetarian.")
+    chat.ask("I gave that up and went pescatarian.")
+    assert chat.ask("what diet do i follow?").answer != NOT_TOLD
+    session.close()
+
+
+# -- Qwen2.5-Coder-0.5B on family A: replies that say the user's words back ----------------
+
+
+def test_a_reply_that_says_the_statement_back_is_no_reply(tmp_path: Path):
+    """Seen: "My favourite colour is teal." answered "My favourite colour is teal.", so
+    that the later answer from it was a reply shown twice."""
+    said = "My favourite colour is teal."
+    chat, session = open_chat(tmp_path / "s", Scripted(said, "Teal is a calm colour."), None)
+    assert chat.ask(said).answer == "Teal is a calm colour."
+    session.close()
+
+
+def test_an_earlier_message_said_back_answers_only_a_question_about_it(tmp_path: Path):
+    sister = "Remind me what my sister is called."
+    backend = Scripted("OK.", "Lena.", sister, "Your birthday is March 3.", sister)
+    chat, session = open_chat(tmp_path / "s", backend, None)
+    chat.ask("My sister is called Lena and my birthday is March 3.")
+    chat.ask(sister)
+    assert chat.ask("What date is my birthday?").answer == "Your birthday is March 3."
+    session.close()
+    statement = "From today my wifi password is larch-77."
+    chat, session = open_chat(tmp_path / "t", Scripted("Noted.", statement), None)
+    chat.ask(statement)
+    assert chat.ask("whats my wifi password?").answer == statement
+    session.close()
+
+
+def test_the_question_said_back_under_a_heading_is_no_reply(tmp_path: Path):
+    """Seen (Qwen): "Your message: What cant I have becuase of allergies?"."""
+    backend = Scripted("OK.", "Your message: What can I not eat?", "Not shellfish.")
+    chat, session = open_chat(tmp_path / "s", backend, None)
+    chat.ask("My allergy is shellfish.")
+    assert chat.ask("What can I not eat?").answer == "Not shellfish."
+    session.close()
+
+
+def test_a_common_word_of_the_statement_is_no_answer(tmp_path: Path):
+    """Seen: "I can only suggest that you avoid it and make sure ..." for "What is my
+    allergy?" was taken to give "peanuts make me sick, I'm allergic" by "make"."""
+    reply = "I can only suggest that you avoid it and make sure not to cross over."
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", reply), None)
+    chat.ask("peanuts make me sick, I'm allergic")
+    assert chat.ask("What is my allergy?").quoted == label(0, "peanuts make me sick, I'm allergic")
+    session.close()
+
+
+def test_an_update_with_a_new_value_is_the_same_matter_by_words():
+    """Seen without the embedding model: "Scratch that, my wifi password became ember-12."
+    shares 2 words with "fyi my wifi password is tulip-90", under half of 5 only because
+    the values were counted."""
+    ledger = Ledger()
+    ledger.add_message("fyi my wifi password is tulip-90 and fyi my lokcer code is 8812", 0)
+    ledger.add_message("Scratch that, my wifi password became ember-12.", 2)
+    assert [f.active for f in ledger.facts] == [False, True, True]
+    # a name is a value too, and what is left must still be one matter
+    ledger = Ledger()
+    ledger.add_message("My sister Maria lives in Lisbon.", 0)
+    ledger.add_message("My sister is called Ana.", 2)
+    assert all(f.active for f in ledger.facts)
