@@ -303,7 +303,7 @@ def cased(text: str, spelled: Mapping[str, str] | None = None) -> str:
         or not all(ch.isupper() for ch in with_case)
     ):
         return text
-    words = []
+    words: list[str] = []
     known = spelled or {}
     for i, word in enumerate(text.split()):
         core = word.strip(".,:;!?")
