@@ -60,10 +60,8 @@ class Aligned:
                 self._where[term].append(i)
         n = len(self.sentences)
         self._weight = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-        self._absent = math.log((n + 1) / 0.5)
-        self._vocabulary: list[str] | None = (
-            None  # for misspelt words, made when needed  # a word the source never uses weighs most
-        )
+        self._absent = math.log((n + 1) / 0.5)  # a word the source never uses weighs most
+        self._vocabulary: list[str] | None = None  # for misspelt words, made when needed
         self._all_words: set[str] = set().union(*self._words) if self._words else set()
         self._pairs: set[tuple[str, str]] | None = None  # words side by side, when needed
         self._holding_word: dict[str, list[int]] | None = None  # word -> sentences, when needed
@@ -107,22 +105,32 @@ class Aligned:
     ) -> list[tuple[float, list[int]]]:
         """`align` for each of `windows`, the sentence's words and the source sentences
         holding them found once for all."""
-        wanted = {
-            self._spelled(t) for t in terms(as_digits(sentence, self.language), self.language)
-        }
+        wanted = self._wanted(sentence)
         # Sums of weights with fsum, ties by position: a verdict never depends on the
         # order a set is walked in (Python's string hashing differs from run to run).
         total = math.fsum(self.weight(t) for t in wanted)
         if not wanted or total == 0:
             return [(0.0, []) for _ in windows]
+        candidates = self._rough(wanted, within, CANDIDATES)
+        return [self._best(wanted, total, candidates, window, within) for window in windows]
+
+    def places(self, text: str, count: int) -> list[int]:
+        """The `count` source sentences holding the most weight of `text`'s words, best
+        first (a first rough pass: where the text may be said)."""
+        return self._rough(self._wanted(text), None, count)
+
+    def _wanted(self, sentence: str) -> set[str]:
+        return {self._spelled(t) for t in terms(as_digits(sentence, self.language), self.language)}
+
+    def _rough(self, wanted: set[str], within: set[int] | None, count: int) -> list[int]:
+        """The `count` sentences (among `within`) holding most weight of `wanted`."""
         rough: Counter[int] = Counter()
         for term in sorted(wanted):
             for i in self._where.get(term, ()):
                 if within is None or i in within:
                     rough[i] += self.weight(term)  # type: ignore[assignment]
-        best_first = heapq.nsmallest(CANDIDATES, rough.items(), key=lambda kv: (-kv[1], kv[0]))
-        candidates = [i for i, _ in best_first]
-        return [self._best(wanted, total, candidates, window, within) for window in windows]
+        best_first = heapq.nsmallest(count, rough.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [i for i, _ in best_first]
 
     def _best(
         self,

@@ -3,12 +3,14 @@
 The support check's words (grounding/align.py) find a paraphrase only where it keeps the
 source's words; most human summaries do not ("He saves Weena from drowning" for a page
 that says "I caught the poor mite and drew her safe to land"). With the optional
-embedding model (backends/embedding.py: all-MiniLM-L6-v2, the chat's), every source
-sentence is embedded once, in one batch, the first time a sentence is checked against it;
-a sentence (or one of its clauses) is then placed at the source sentence nearest in
-meaning. The slots (names, numbers, negation, opposites, quantifiers, roles)
-are compared there as they are at the place the words find: a model says which place,
-never whether a claim holds.
+embedding model (backends/embedding.py: all-MiniLM-L6-v2, the chat's), a sentence (or
+one of its clauses) is placed at the source sentence nearest in meaning among those the
+caller names (support.py: around the places holding some of its words), each source
+passage embedded once, when first compared, and kept. Not the whole source: a 346 kB
+novel's every passage took 4 minutes on two CPUs before the first sentence was judged.
+The slots (names, numbers, negation, opposites, quantifiers, roles) are compared there as
+they are at the place the words find: a model says which place, never whether a claim
+holds.
 
 What is embedded, measured on bench/contradictions.py's tune family and The Time Machine:
 - of the source, each sentence with the one before and after it (PASSAGE): a summary's
@@ -48,8 +50,8 @@ class Place:
 
 
 class Meanings:
-    """A source's sentences, each with its neighbours (PASSAGE), as unit vectors: embedded
-    once, lazily, in one batch."""
+    """A source's sentences, each with its neighbours (PASSAGE), as unit vectors: each
+    passage embedded once, when a text is first compared with it, and kept."""
 
     def __init__(self, embedder: Embedder, sentences: Sequence[str]) -> None:
         self.embedder = embedder
@@ -57,42 +59,54 @@ class Meanings:
             " ".join(sentences[max(0, i - PASSAGE) : i + PASSAGE + 1])
             for i in range(len(sentences))
         ]
-        self._matrix: np.ndarray | None = None
+        self._kept: dict[int, np.ndarray] = {}
 
-    def _vectors(self) -> np.ndarray:
+    def __len__(self) -> int:
+        return len(self._passages)
+
+    def _matrix(self, among: Sequence[int]) -> np.ndarray:
+        """The unit vectors of the passages `among`, one row each; those not yet embedded
+        are, in one call."""
         import numpy as np  # only with the model: a run without one never loads it
 
-        if self._matrix is None:
-            if not self._passages:  # a source whose every line was boilerplate
-                self._matrix = np.zeros((0, 0))
-            else:
-                vectors = self.embedder.embed(self._passages)
-                self._matrix = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
-        return self._matrix
+        missing = [i for i in dict.fromkeys(among) if i not in self._kept]
+        if missing:
+            vectors = self.embedder.embed([self._passages[i] for i in missing])
+            for i, vector in zip(missing, vectors, strict=True):
+                self._kept[i] = np.asarray(vector, dtype=np.float64)
+        return np.stack([self._kept[i] for i in among])
 
-    def nearest(self, text: str, names: Sequence[str] = ()) -> Place | None:
+    def nearest(
+        self, text: str, names: Sequence[str] = (), among: Sequence[int] | None = None
+    ) -> Place | None:
         """The source sentence nearest `text` in meaning (see `closeness`); None for a
         source without sentences or a text without words."""
-        near = self.closeness(text, names)
+        near = self.closeness(text, names, among)
         if near is None:
             return None
         best = int(near.argmax())  # the first of equals: a verdict never depends on ties
         return Place(best, float(near[best]))
 
-    def closeness(self, text: str, names: Sequence[str] = ()) -> np.ndarray | None:
+    def closeness(
+        self, text: str, names: Sequence[str] = (), among: Sequence[int] | None = None
+    ) -> np.ndarray | None:
         """Each source sentence's closeness to `text`: the mean of its passage's cosines
-        with `text` and with `text` less its names (and `names`); None for a source
-        without sentences or a text without words."""
+        with `text` and with `text` less its names (and `names`); only the sentences
+        `among` are compared when given (the rest -1, the least a cosine can be: a novel's
+        every passage embedded takes minutes). None for a source without sentences or a
+        text without words."""
         import numpy as np
 
-        matrix = self._vectors()
-        if not words(text) or matrix.shape[0] == 0:
+        rows = sorted(set(range(len(self._passages)) if among is None else among))
+        if not words(text) or not rows:
             return None
         said = [text, without_names(text, names)]
         if not words(said[1]):
             said = said[:1]
         vectors = np.asarray(self.embedder.embed(said), dtype=np.float64)
-        return (matrix @ vectors.T).mean(axis=1)
+        near = np.full(len(self._passages), -1.0)
+        near[rows] = (self._matrix(rows) @ vectors.T).mean(axis=1)
+        return near
 
 
 def without_names(text: str, names: Sequence[str] = ()) -> str:

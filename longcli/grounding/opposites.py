@@ -6,8 +6,10 @@ word with the source. This check is a small measured list (English; WordNet's an
 need a data download the bundled install cannot make, and a sentence embedding places
 "approved" and "rejected" close together): a clause of the sentence holding one word of
 a pair where the evidence clause it matches (OPPOSITE_CONTEXT content words in common)
-holds the other word and not the sentence's. On bench/contradictions.py (tune) it refuses
-no more human reference sentences than it catches walk cases: see its docstring.
+holds the other word and not the sentence's, nor does the evidence sentence the clause
+aligns to (a sentence may join two places of the source). On bench/contradictions.py
+(tune) it refuses no more human reference sentences than it catches walk cases: see its
+docstring.
 """
 
 from __future__ import annotations
@@ -55,15 +57,31 @@ def opposite_word(sentence: str, evidence: Sequence[str], lang: str) -> str:
     """A word of the sentence whose opposite the evidence says of the same things: the
     clause of the evidence holding the opposite shares OPPOSITE_CONTEXT other content words
     with the sentence's clause and lacks the sentence's word ("The council approved the
-    budget" against "The council rejected the budget"); '' when none."""
+    budget" against "The council rejected the budget"), and the evidence sentence the
+    clause aligns to (most of its other words) lacks it too; '' when none."""
     if lang not in ("en", language.UNKNOWN):
         return ""
     theirs = [c for text in evidence for c in _clause_stems(text)]
+    places = [set().union(*_clause_stems(text)) for text in evidence]
     for mine in _clause_stems(sentence):
         for word in mine & OPPOSITES.keys():
             others = mine - {word} - OPPOSITES[word]
+            # A sentence joining two places ("rejected the budget on the first day but
+            # approved it on the last") says each clause of the evidence sentence it
+            # aligns to: its word there is no opposite of another sentence's.
+            if _said_where_aligned(word, others, places):
+                continue
             for clause in theirs:
                 flipped = clause & OPPOSITES[word]
                 if flipped and word not in clause and len(others & clause) >= OPPOSITE_CONTEXT:
                     return f"{word}… (the source: {sorted(flipped)[0]}…)"
     return ""
+
+
+def _said_where_aligned(word: str, others: set[str], places: Sequence[set[str]]) -> bool:
+    """Whether an evidence sentence sharing the most of a clause's `others` (of equals,
+    any) holds the clause's `word`."""
+    shared = [len(others & place) for place in places]
+    if not shared or max(shared) < OPPOSITE_CONTEXT:
+        return False
+    return any(word in place for place, n in zip(places, shared, strict=True) if n == max(shared))

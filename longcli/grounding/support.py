@@ -1,4 +1,4 @@
-"""Support: does a source say what a sentence says? Alignment, then slots compared; no model.
+"""Support: does a source say what a sentence says? Alignment, then slots compared.
 
 For any sentence (a summary's, a person's, another tool's, a model's written sentence) and
 a source, `SourceIndex.support` decides in two steps:
@@ -8,7 +8,10 @@ a source, `SourceIndex.support` decides in two steps:
    the sentence's content words found in them, wherever they stand (a summary's sentence
    joins what a story says in several places); below `min_coverage` the sentence says
    something the source does not. The *evidence* the slots are compared with comes from
-   one place: within EVIDENCE_WINDOW sentences of its first sentence.
+   one place: within EVIDENCE_WINDOW sentences of its first sentence. With the optional
+   embedding model (grounding/meaning.py) the place may instead be where the sentence
+   means what it says, looked for around the places holding some of its words
+   (MEANING_PLACES); a model says which place, never whether a claim holds.
 2. **Compare slots** against the evidence and its neighbourhood (NEIGHBOURS sentences either
    side, where a pronoun's name usually is); numbers, quantifiers, identities and
    opposites in grounding/slots.py and grounding/opposites.py:
@@ -44,8 +47,9 @@ a source, `SourceIndex.support` decides in two steps:
      "that" clause: a name given what the source, wherever it says it, has only another
      do; a clause set off by commas after a name ("Varga, who led ...,") is that name's.
 
-What it cannot see: a paraphrase that shares few words with its source (most human
-summaries: see the curve in README), an opposite outside its list, a negation,
+What it cannot see: without the model, a paraphrase that shares few words with its source
+(most human summaries: see the curve in README); with it, one that shares none with the
+place it means nor with what stands beside it; an opposite outside its list, a negation,
 quantifier or role in another language than English (numbers and names are compared in
 every language; the negation, quantifier, opposite and role rules are English words),
 meaning carried by word order alone beyond the roles above, and a contradiction of what
@@ -84,7 +88,7 @@ from longcli.grounding.claims import (
     unsupported_reason,
     with_subjects,
 )
-from longcli.grounding.meaning import Meanings, Place
+from longcli.grounding.meaning import Meanings, Place, without_names
 from longcli.grounding.naming import MENTION_WORD, Named
 from longcli.grounding.opposites import opposite_word
 from longcli.grounding.slots import (
@@ -125,6 +129,12 @@ MEANING_MARGIN = 0.15
 MEANING_CLOSE = 0.6
 MEANING_RELAX = 0.6
 CLAUSE_MEANING = 0.6  # a clause this near its place in meaning has found it (its names)
+# Where a sentence's meaning is looked for: around the MEANING_PLACES source sentences
+# holding most of its words (with its names and without), MEANING_SPREAD either side, and
+# its evidence. Embedding a 346 kB novel's every passage took 4 minutes on two CPUs
+# for the first sentence checked; these take a few seconds a sentence.
+MEANING_PLACES = 16
+MEANING_SPREAD = 2
 
 
 def enough(coverage: float, meaning: float, min_coverage: float) -> bool:
@@ -243,7 +253,9 @@ class SourceIndex(Named):
         its words are (`words_place`); else None (the words' place alone is used)."""
         if self.meanings is None:
             return None
-        near = self.meanings.closeness(sentence, self._checked_names(sentence))
+        names = self._checked_names(sentence)
+        among = self._around(sentence, names, [] if words_place is None else [words_place])
+        near = self.meanings.closeness(sentence, names, among)
         if near is None:
             return None
         best = int(near.argmax())
@@ -255,6 +267,22 @@ class SourceIndex(Named):
         ):
             return place
         return None
+
+    def _around(self, text: str, names: Sequence[str], also: Sequence[int]) -> list[int]:
+        """The source sentences where `text` may mean what it says (see MEANING_PLACES)."""
+        starts = [
+            *also,
+            *self.places(text, MEANING_PLACES),
+            *self.places(without_names(text, names), MEANING_PLACES),
+        ]
+        last = len(self.sentences) - 1
+        return sorted(
+            {
+                j
+                for i in starts
+                for j in range(max(0, i - MEANING_SPREAD), min(last, i + MEANING_SPREAD) + 1)
+            }
+        )
 
     def _at(self, sentence: str, place: Place) -> tuple[float, list[int]]:
         """The evidence at a place found by meaning: its sentence first, then those within
@@ -345,7 +373,12 @@ class SourceIndex(Named):
             lo, hi = max(0, lo - 1), min(len(pieces) - 1, hi + 1)
         # With the model, the clause's place is where it means when that is near enough:
         # its words alone would find "the river" where another name sits by one.
-        place = None if self.meanings is None else self.meanings.nearest(content(lo, hi), names)
+        clause = content(lo, hi)
+        place = (
+            None
+            if self.meanings is None
+            else self.meanings.nearest(clause, names, self._around(clause, names, []))
+        )
         if place is not None and place.cosine >= CLAUSE_MEANING:
             found = self._at(content(lo, hi), place)[1]
         else:

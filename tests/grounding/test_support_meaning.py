@@ -63,12 +63,15 @@ def test_a_paraphrase_is_compared_where_it_means_not_where_its_words_are():
 
 
 def test_slots_still_hold_where_the_meaning_is():
+    # Meaning is looked for around the places holding some of the sentence's words (a
+    # novel's every passage embedded took minutes): "shallow" is the rescue scene's.
     index = SourceIndex(SOURCE, embedder=FakeEmbedder(TOPICS))
-    another = index.support("He saves Filby from drowning in the river.")
+    another = index.support("He saves Filby from drowning in the shallow river.")
     assert another.why is Why.NAME and "Filby" in another.detail
-    counted = index.support("He saves three children from drowning in the river.")
+    counted = index.support("He saves three children from drowning in the shallow river.")
     assert counted.why is Why.NUMBER
-    assert index.support("He saves no one from drowning in the river.").why is not Why.SUPPORTED
+    no_one = index.support("He saves no one from drowning in the shallow river.")
+    assert no_one.why is not Why.SUPPORTED
 
 
 def test_a_close_paraphrase_needs_fewer_of_the_words_but_a_far_one_as_many():
@@ -88,6 +91,23 @@ def test_without_the_model_the_check_is_the_words_as_before():
     assert verdict.meaning == 0.0
     checked = verify(SAVES, [Read("s", SOURCE, ())]).sentences[0]
     assert [e.text for e in checked.evidence] == [e.text for e in verdict.evidence]
+
+
+def test_a_long_source_is_embedded_only_around_the_sentences_words():
+    # Issue 32's walk: a 346 kB novel's every passage embedded for the first sentence took
+    # minutes; meaning is looked for around the places holding some of its words.
+    long_source = " ".join(
+        f"The keeper of lamp {n} walked to the mill at dawn." for n in range(2000)
+    )
+    embedder = FakeEmbedder(TOPICS)
+    index = SourceIndex(f"{long_source} {RESCUE} {long_source}", embedder=embedder)
+    verdict = index.support(SAVES)
+    passages = [t for t in embedder.embedded if t.count(".") >= 2]
+    assert 0 < len(passages) < 200, len(passages)
+    assert verdict.meaning > 0.9 and verdict.evidence[0].text.startswith("It happened that")
+    again = len(embedder.embedded)
+    index.support(SAVES)  # each passage embedded once, and kept
+    assert [t for t in embedder.embedded[again:] if t.count(".") >= 2] == []
 
 
 def test_a_sentence_is_placed_without_its_names():

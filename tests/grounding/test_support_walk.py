@@ -85,6 +85,21 @@ def test_a_word_turned_into_its_opposite_is_refused():
     assert check(source, "The council rejected the budget.")[0] is Why.SUPPORTED
 
 
+def test_a_sentence_joining_two_places_is_no_opposite():
+    source = (
+        "On the first day of the session, the council rejected the budget. The mayor spoke "
+        "for an hour. On the last day of the session, the council approved the budget."
+    )
+    joined = (
+        "The council rejected the budget on the first day of the session but approved the "
+        "budget on the last day."
+    )
+    assert check(source, joined)[0] is Why.SUPPORTED
+    # each word still held to the clause it is said of
+    flipped = "The council approved the budget on the first day of the session."
+    assert check(source, flipped)[0] is Why.NEGATION
+
+
 STORY = (
     "Admiral Gorman gave Strike command of the Aphrodite, with Ivy Hendricks as its engineer. "
     f"{FILLER} "
