@@ -83,10 +83,20 @@ def same_matter(newer: str, older: str) -> float:
     if hinted and _shared_names(newer, older):  # "Actually, Maria moved to Porto" after
         return shared_words(a, b)  # "My sister Maria lives in Lisbon": the same person
     renamed = hinted and _names_owned(newer, mine_a, b, mine_b)  # "we have a new landlord"
-    # "I quit nursing" / "I work as a nurse": two verbs after "I", one matter
-    verbs = not _POSSESSIVE.search(newer) and not _POSSESSIVE.search(older)
-    if apart(mine_a, mine_b) and not renamed and not verbs:
+    # "I quit nursing, these days I teach" / "I work as a nurse": two verbs after "I", one
+    # matter, when the newer one says it changes something; without a hint two doings are
+    # two matters ("I run in the park every morning" / "I walk the dog in the park ...")
+    verbs = hinted and not _POSSESSIVE.search(newer) and not _POSSESSIVE.search(older)
+    if apart(mine_a, mine_b) and not verbs and not renamed:
         return 0  # "my sister's job" is not "my brother's job", nor "the locker I borrowed"
+    if apart(mine_a, mine_b) and verbs:
+        # what they share must be a thing, not the verb of one ("I bike to work now" is no
+        # change of "I work as a nurse")
+        doings = mine_a | mine_b
+        a = [w for w in a if w.stem not in doings]
+        b = [w for w in b if w.stem not in doings]
+        if not a or not b:
+            return 0
     shared = shared_words(a, b)
     # A hint lets one word do, unless one speaks of the user's own and the other not
     # ("Priya takes her coffee black" / "these days I take my tea with milk"), or the word

@@ -192,6 +192,10 @@ class Earlier:
         if any(other(self.phrases.get(p, [])) for p in _phrases(bare) - users):
             return True
         bag = frozenset(terms(sentence)) if bag is None else bag
+        if len(bag) >= MIN_MEANING_WORDS and any(
+            b == bag and not same_question(asked, q) for _, b, q in self.texts
+        ):  # a short one with the same words, in any order ("Zdrowie, zwolikowne." again)
+            return True
         return len(bag) >= MIN_OVERLAP_WORDS and _within(bag, self.sentences, REPEAT_SHARE, asked)
 
 
@@ -240,6 +244,7 @@ class Why(Enum):
     NO_WORDS = "holds no words"
     UNFINISHED = "is cut off mid-sentence"
     LAYOUT = "echoes the prompt's layout"
+    ASIDE = "is a remark in brackets, not an answer"
 
     @property
     def repeats(self) -> bool:
@@ -284,6 +289,8 @@ class Checks:
         self._seen: set[str] = set()
         self._bag: frozenset[str] = frozenset()  # the content words kept so far
         self._in_echo = False  # the line before echoed a heading: its list is the prompt's
+        said_words = {w.lower() for m in self.said for w in words(m)}
+        self._users = frozenset(said_words | {ch for w in said_words for ch in w})
         self._user_phrases = frozenset(p for m in self.said for p in _phrases(_bare(m)))
         self._user_sentences = frozenset(  # each sentence of each message, as said
             _bare(s.text) for m in self.said for s in split_sentences(m)
@@ -312,7 +319,9 @@ class Checks:
         ):  # said in this reply already, word for word or all but a word or two
             return self._drop(text, Why.SAID_ALREADY)
         self._seen.add(bare)
-        if self._expected and _other_language(text, self._expected):
+        if _ASIDE.fullmatch(text.strip()):  # "(The message is in German)": no answer
+            return self._drop(text, Why.ASIDE)
+        if self._expected and _other_language(text, self._expected, self._users):
             return self._drop(text, Why.LANGUAGE)
         old = sorted({m for m in mentions(text) if m.lower() in self.stale})
         if old:  # "Maria lives in Lisbon" after "Maria moved to Porto": another value
@@ -427,15 +436,18 @@ def _message_language(message: str) -> str:
     return "" if found == languages.UNKNOWN else found
 
 
-MIN_LANGUAGE_WORDS = 4  # a shorter sentence is too short to tell its language by
+MIN_LANGUAGE_WORDS = 4  # a shorter sentence is too short for the stop-word share
+_ASIDE = re.compile(r"\([^()]*\)[.!]?")
 _LATIN_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 
 
-def _other_language(text: str, expected: str) -> bool:
+def _other_language(text: str, expected: str, users: frozenset[str] = frozenset()) -> bool:
     """Whether `text` is surely not in `expected`: text/language.py says so, it holds
     MIN_LANGUAGE_WORDS words of Latin letters where `expected` is written in characters, or
     it is MIN_LANGUAGE_WORDS words long, few of them stop words of `expected`, and reads as
-    another language ("Priya Raman ay mga kabataang nakatayada.")."""
+    another language ("Priya Raman ay mga kabataang nakatayada.") or has more stop words of
+    that language than of `expected`; one of any length, for English, that writes a letter
+    no English word nor message of the user's (`users`: their words and letters) does."""
     if languages.other_language(text, expected):
         return True
     if languages.counts_characters(expected) and len(_LATIN_WORD.findall(text)) >= (
@@ -444,11 +456,35 @@ def _other_language(text: str, expected: str) -> bool:
         return True
     said = words(text)
     stops = stopwords(expected)
-    if not stops or len(said) < MIN_LANGUAGE_WORDS:
+    if not stops:
         return False
-    if sum(w in stops for w in said) >= languages.STOP_SHARE_AGREES * len(said):
-        return False  # prose of `expected` is a fifth to a half its stop words
-    return languages.detect(text) not in (expected, languages.UNKNOWN)
+    if expected == languages.ENGLISH and _foreign_letters(text, users):
+        return True  # "Pamączem póżnie.": letters English does not write, nor the user
+    if len(said) < MIN_LANGUAGE_WORDS:
+        return False
+    found = languages.detect(text)
+    if found in (expected, languages.UNKNOWN):
+        return False
+    hits = sum(w in stops for w in said)
+    if hits < sum(w in stopwords(found) for w in said):
+        return True  # "Martha is das Leben des Weiberners.": more of its stop words than ours
+    # prose of `expected` is a fifth to a half its stop words
+    return hits < languages.STOP_SHARE_AGREES * len(said)
+
+
+# Letters English borrows with its loanwords (café, naïve, façade, jalapeño, über): a reply
+# using them may still be English; any other letter outside A-Z is another orthography's.
+_ENGLISH_LOAN_LETTERS = frozenset("éèêëïîôöüûàâçñ")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _foreign_letters(text: str, users: frozenset[str]) -> bool:
+    """Whether `text` writes a letter outside the English alphabet (and its loanwords'
+    accents) that no message of the user's writes (their "Łódź" is theirs to hear)."""
+    return any(
+        not ch.isascii() and ch not in _ENGLISH_LOAN_LETTERS and ch not in users
+        for ch in _LETTERS.findall(text.lower())
+    )
 
 
 def _trailing(sentence: str) -> str:

@@ -32,7 +32,10 @@ CHANGE_HINT = re.compile(
 )
 _QUESTION_START = re.compile(
     r"^\s*(?:what|who|whom|whose|where|when|why|how|which|do|does|did|can|could|would|will|"
-    r"should|is|are|am|was|were|have|has|tell me|remind me)\b",
+    r"should|is|are|am|was|were|have|has|tell me|remind me|"
+    # a request to the assistant asks, it states nothing of the user ("Summarize everything
+    # you know about me.")
+    r"summari[sz]e|recap|list|describe|explain|repeat|give me|show me)\b",
     re.IGNORECASE,
 )
 

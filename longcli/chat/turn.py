@@ -154,6 +154,9 @@ def stream_checked(
 def no_answer(reasons: list[Dropped]) -> str:
     """longcli's words for a reply left empty, by why its sentences were left out: it
     repeated, or it made things up."""
+    # a remark in brackets ("(The message is in German)") comes with the others: it says
+    # nothing of why the answer itself went
+    reasons = [r for r in reasons if r.why != Why.ASIDE] or reasons
     if reasons and all(r.why.repeats for r in reasons):
         return NO_NEW_ANSWER
     if any(r.why == Why.INVENTED for r in reasons):
