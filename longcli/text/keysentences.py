@@ -191,7 +191,10 @@ def _names_in(sentence: str) -> set[str]:
 def most_named(counts: Counter[str], n: int) -> list[str]:
     """The `n` names `counts` holds most often (at least twice, titles such as "Mr" left
     out), most frequent first."""
-    ranked = [(name, c) for name, c in counts.most_common() if name.lower() not in _NOT_MAIN_NAMES]
+    # ties by name: a Counter keeps insertion order, which a set of names (hash-seeded)
+    # decides, and a summary must not change with Python's hash seed
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ranked = [(name, c) for name, c in ordered if name.lower() not in _NOT_MAIN_NAMES]
     return [name for name, c in ranked[:n] if c > 1]
 
 

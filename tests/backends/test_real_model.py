@@ -80,7 +80,9 @@ def test_hybrid_only_ever_deletes_words_from_the_story(real_backend):
         chunk_stream([text], summarizer.budget.chunk_tokens, backend.count_tokens)
     )
     assert result.method == "hybrid" and 0 < backend.calls <= 120 * 1.6 / 8 + 1
-    assert len(result.summary.split()) <= 120
+    # README's length promise for a selection: at most 5% over --words (a last sentence
+    # that ends nearer the request), and hybrid only deletes words from one
+    assert len(result.summary.split()) <= 120 * 1.05
     # Sentences in story order, each the story's own with words deleted: so the whole
     # summary, word by word, is the story with words deleted.
     assert _deleted_from(words(result.summary), words(text))

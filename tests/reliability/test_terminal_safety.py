@@ -275,7 +275,9 @@ def test_rich_progress_still_writes_its_own_codes_to_a_terminal():
 
 def test_a_reply_full_of_escapes_is_shown_without_them(run, tmp_path: Path):
     s = tmp_path / "s"
-    echo = {"LONGCLI_FAKE_MODE": "echo"}  # the fake model repeats the message: escapes too
+    # the fake model replies with the message's words, escapes too (a reply that is only
+    # the message said back is dropped: chat/guard.py)
+    echo = {"LONGCLI_FAKE_MODE": "answer"}
     message = "My name is Ada " + "".join(ATTACKS.values()) + " and I like " + REAL
     r = run("chat", "--memory", str(s), *FAKE, "--message", message, env=echo)
     assert r.returncode == 0, r.stderr

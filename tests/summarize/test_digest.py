@@ -6,6 +6,7 @@ enough to be read in many chunks and merged, as a book is."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from longcli.text.keysentences import (
@@ -145,3 +146,10 @@ def test_a_question_about_the_ending_leads_with_the_end(run, tmp_path: Path):
     assert OPENING not in body, out
     first_half = [who for _, who, _ in CHAPTERS[:5]]
     assert not any(who in body for who in first_half), out  # nothing of the first half
+
+
+def test_the_main_names_of_equal_count_come_in_one_order_whatever_the_hash_seed():
+    # A Counter filled from sets kept their hash-seeded order among equal counts, so the
+    # names a summary met (and the summary) changed with PYTHONHASHSEED
+    counts = Counter({"Weena": 3, "Filby": 3, "Eloi": 3, "Traveller": 9})
+    assert most_named(counts, 3) == ["Traveller", "Eloi", "Filby"]

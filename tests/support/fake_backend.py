@@ -24,7 +24,7 @@ DEFAULT_CTX = 2048
 
 
 _FAKE_TOKEN = re.compile(r"\w+|[^\w\s]")
-FAKE_MODES = ("extract", "echo", "loop", "copy")
+FAKE_MODES = ("extract", "echo", "answer", "loop", "copy")
 
 
 class FakeBackend:
@@ -68,6 +68,8 @@ class FakeBackend:
         words = source.split()
         if self.mode == "echo":
             out = words
+        elif self.mode == "answer":  # the message's words in a reply of its own: no echo
+            out = ["Noted:", *words]
         elif self.mode == "loop":
             out = ["The", "story", "goes", "on", "and", "on."] * sampling.max_tokens
         elif self.mode == "copy":
