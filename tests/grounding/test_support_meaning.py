@@ -17,6 +17,7 @@ from longcli.grounding.meaning import without_names
 from longcli.grounding.support import SourceIndex, Why
 from longcli.grounding.verify import Read, verify
 from tests.chat.embedders import REAL_MODEL, FakeEmbedder, real_embedder
+from tests.support.filler import filler
 
 RESCUE = (
     "It happened that, as I was watching some of the little people bathing in a shallow, "
@@ -25,16 +26,7 @@ RESCUE = (
     "caught the poor mite and drew her safe to land. Then I tried talk, and found that "
     "her name was Weena, which somehow seemed appropriate enough."
 )
-FILLER = " ".join(
-    f"The {thing} by the {place} stood quiet in the {time}."
-    for thing, place, time in [
-        ("cart", "mill", "morning"),
-        ("boat", "quay", "evening"),
-        ("lamp", "gate", "night"),
-        ("bell", "chapel", "noon"),
-        ("fence", "field", "rain"),
-    ]
-)
+FILLER = filler(5)
 NIGHT = (
     "Weena's fears and her fatigue grew upon her. I took her in my arms and talked to "
     "her. So we went down a long slope into a valley, and there in the dimness I almost "

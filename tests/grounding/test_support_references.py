@@ -8,18 +8,9 @@ from __future__ import annotations
 from longcli.grounding.claims import names_apart, negation_problem
 from longcli.grounding.slots import numbers
 from longcli.grounding.support import SourceIndex, Why
+from tests.support.filler import filler
 
-FILLER = " ".join(
-    f"The {thing} by the {place} stood quiet in the {time}."
-    for thing, place, time in [
-        ("cart", "mill", "morning"),
-        ("boat", "quay", "evening"),
-        ("lamp", "gate", "night"),
-        ("bell", "chapel", "noon"),
-        ("fence", "field", "rain"),
-        ("well", "square", "heat"),
-    ]
-)
+FILLER = filler(6)
 
 
 def check(source: str, sentence: str) -> tuple[Why, str]:

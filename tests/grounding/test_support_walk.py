@@ -6,20 +6,9 @@ from __future__ import annotations
 
 from longcli.grounding.support import SourceIndex, Why
 from longcli.grounding.verify import Read, verify
+from tests.support.filler import filler
 
-FILLER = " ".join(
-    f"The {thing} by the {place} stood quiet in the {time}."
-    for thing, place, time in [
-        ("cart", "mill", "morning"),
-        ("boat", "quay", "evening"),
-        ("lamp", "gate", "night"),
-        ("bell", "chapel", "noon"),
-        ("fence", "field", "rain"),
-        ("well", "square", "heat"),
-        ("barn", "hill", "fog"),
-        ("bridge", "river", "dusk"),
-    ]
-)
+FILLER = filler(8)
 YEAR = (
     "I resolved to mount to the summit of a crest, perhaps a mile and a half away, from "
     "which I could get a wider view of this our planet in the year Eight\nHundred and Two "
