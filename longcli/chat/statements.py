@@ -134,12 +134,16 @@ def _says(part: str) -> bool:
     the user's tea by meaning); "I'm vegan." and "Allergic to nuts." are not."""
     if word_count(part) <= 1:  # Chinese and Japanese by characters: "我的密码是4471" says
         return False
-    if word_count(part) > SMALL_TALK_WORDS or mentions(part) or _OF_THE_SPEAKER.search(part):
-        return True  # "I'm vegan."
+    if word_count(part) > SMALL_TALK_WORDS or mentions(part) or _OF_A_PERSON.search(part):
+        return True  # "I'm vegan.", "... and she teaches maths."
     return any(w.concept for w in content_words(part))
 
 
-_OF_THE_SPEAKER = re.compile(r"\b(?:I|my|we|our|me|us)\b", re.IGNORECASE)
+# the speaker, or a person the sentence goes on about ("My sister Priya lives in Bristol
+# and she teaches maths.": the second clause was dropped as small talk)
+_OF_A_PERSON = re.compile(
+    r"\b(?:I|my|we|our|me|us|he|she|his|her|they|their|them)\b", re.IGNORECASE
+)
 
 
 _OWNER_WORDS = frozenset({"my", "our", "i", "we", "mine"})

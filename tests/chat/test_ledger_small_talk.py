@@ -24,6 +24,12 @@ def test_a_short_statement_about_the_user_is_kept():
 
 
 @REAL
+def test_a_short_clause_about_the_person_just_named_is_kept():
+    # a new user's walk: "she teaches maths." was dropped as small talk (three words)
+    said = statements("My sister Priya lives in Bristol and she teaches maths.")
+    assert said == ["My sister Priya lives in Bristol", "she teaches maths."]
+
+
 def test_funny_thing_never_replaces_the_tea_the_switch_does():
     ledger = Ledger()
     tea = "I'd always pick tea over coffee, strong with a splash of milk."
