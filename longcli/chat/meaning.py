@@ -40,7 +40,7 @@ UPDATE_MEANING = 0.45  # a statement this close to an older one, in other words,
 # ... or this close with the names and numbers of both put as one placeholder (`unvalued`):
 # one attribute with two values ("We're now settled in X" / "I live in X": 0.66; raw 0.44;
 # "I relocated to X" 0.73; raw 0.28); unrelated statements of family A stay under 0.45.
-UNVALUED_UPDATE_MEANING = 0.5
+UNVALUED_UPDATE_MEANING = 0.55
 # ... or this close when the newer statement names no value at all: it takes the older
 # one's away ("I sold the car." / "I drive a blue Honda Civic.": 0.39; fillers under 0.25).
 VALUELESS_UPDATE_MEANING = 0.35
@@ -127,7 +127,14 @@ def same_meaning(
             continue  # a date is no new value of a city ("I was born on March 3" / "I live in X")
         # without its names, "My sister X lives in X" is "I live in X": only between two
         # statements that both call something the speaker's, or neither
-        unvalued_update = bare >= UNVALUED_UPDATE_MEANING and bool(mine) == bool(theirs)
+        # ... and both say something of the value: "I'm X." says nothing but the value
+        # ("I'm Dana." / "I'm living in Glasgow now." were one attribute: 0.55)
+        unvalued_update = (
+            bare >= UNVALUED_UPDATE_MEANING
+            and bool(mine) == bool(theirs)
+            and _says_more(newer)
+            and _says_more(fact.text)
+        )
         close = raw >= UPDATE_MEANING or (valueless and raw >= VALUELESS_UPDATE_MEANING)
         if unvalued_update or (
             close
@@ -135,6 +142,11 @@ def same_meaning(
         ):
             out.append((max(raw, bare), fact))
     return out
+
+
+def _says_more(text: str) -> bool:
+    """Whether `text` has a content word besides its names and numbers."""
+    return bool(content_words(unvalued(text).replace(VALUE, " ")))
 
 
 def _numbered(text: str) -> bool:

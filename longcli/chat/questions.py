@@ -23,7 +23,7 @@ from longcli.chat.statements import (
 from longcli.text.names import mentions, normal_token
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms
-from longcli.text.vocabulary import MENTION_TOKEN, stem
+from longcli.text.vocabulary import MENTION_TOKEN, STOPWORDS, WORD, stem
 
 _ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" asks our memory
     r"\b(?:I|my|mine|we|our|ours|us)\b|(?<!tell )(?<!show )(?<!give )\bme\b", re.IGNORECASE
@@ -68,10 +68,43 @@ def asked(message: str) -> str:
     return " ".join(found) if found else message
 
 
+# A few words before a comma or colon that open a question without asking anything
+# ("Quick question, where do I live?", "Reimnd me, what is my dentist?": a typo of
+# "remind me" hid the look-up after it).
+_LEAD_IN = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*[,:]\s*")
+
+
 def is_lookup(question: str) -> bool:
-    """Whether `question` asks for something the user told (see _LOOKUP)."""
+    """Whether `question` asks for something the user told (see _LOOKUP), after a
+    lead-in or not."""
     question = asked(question)
-    return _LOOKUP.match(question) is not None and _ADVICE.search(question) is None
+    if _ADVICE.search(question) is not None:
+        return False
+    return any(
+        _LOOKUP.match(q) is not None for q in (question, _LEAD_IN.sub("", question, count=1))
+    )
+
+
+# Where a sentence asks a second question: "and" or a comma before a question word
+# ("Where does my sister live and what is my dog's name?").
+_ANOTHER_QUESTION = re.compile(
+    r"\s*,\s*(?:and\s+)?(?=(?:what|what's|where|when|who|whose|how|which)\b)|"
+    r"\s+and\s+(?=(?:what|what's|where|when|who|whose|how|which|do|does|did|is|are|am)\s)",
+    re.IGNORECASE,
+)
+
+
+def questions_of(message: str) -> list[str]:
+    """Each question `message` asks, one by one: its question sentences, and each of two
+    a sentence joins. Two questions asked at once were one look-up that held neither
+    ("Where does my sister live and what is my dog's name?" wanted four words of one
+    statement), and the one quote under the reply answered one at most."""
+    found = []
+    for sentence in split_sentences(message):
+        if is_question(sentence.text):
+            pieces = [p.strip() for p in _ANOTHER_QUESTION.split(sentence.text)]
+            found += [p for p in pieces if p and is_question(p)] or [sentence.text]
+    return found
 
 
 _ABOUT_THE_USER = re.compile(r"\b(?:I|my|mine|we|our|ours)\b", re.IGNORECASE)
@@ -80,15 +113,23 @@ ONE_MISSING_FROM = 3  # a question with this many content words may miss one in 
 _SAYS_OWN_NUMBER = re.compile(r"\bI(?:['’]m| am| was)\b[^.!?]*?\d")  # "I am 34.", "I'm 1.80 m"
 _NAME = stem("name")
 # "I'm Tomasz", "call me Tom": the user's own name said without the word "name".
-_SAYS_OWN_NAME = re.compile(r"\b(?:I['’]m|I am|call me)\s+([^\W\d_])", re.IGNORECASE)
+_SAYS_OWN_NAME = re.compile(r"\b(?:I['’]m|I am|call me)\s+([^\W\d_]\w*)", re.IGNORECASE)
+
+
+# A capitalised word after "I'm" that says where one is from, not who ("I'm English",
+# "I'm Japanese"): the endings of nationalities and languages that no given name has.
+_NATIONALITY = re.compile(r"(?:ish|ese)$", re.IGNORECASE)
 
 
 def says_own_name(statement: str) -> bool:
     """Whether `statement` gives the user's name: "my name is ...", or "I'm" or "call me"
-    before a capitalised word ("I'm Tomasz", not "I'm vegan")."""
+    before a capitalised word ("I'm Tomasz", not "I'm vegan" nor "I'm English")."""
     if _NAME in owners(statement):
         return True
-    return any(m.group(1).isupper() for m in _SAYS_OWN_NAME.finditer(statement))
+    return any(
+        m.group(1)[0].isupper() and _NATIONALITY.search(m.group(1)) is None
+        for m in _SAYS_OWN_NAME.finditer(statement)
+    )
 
 
 def looked_up(question: str) -> list[str]:
@@ -134,7 +175,7 @@ def covers(statement: str, wanted: list[str]) -> bool:
         return literal(word) or by_concept.get(word, "") in concepts - {""}
 
     def shaped(word: str) -> bool:
-        return (word in NAME_KIND and bool(_names(statement))) or (
+        return (word in NAME_KIND and bool(_names(statement) or _opening_name(statement))) or (
             word in NUMBER_KIND and _NUMBER.search(statement) is not None
         )
 
@@ -188,16 +229,17 @@ def looked_up_facts(ledger: Ledger, question: str) -> list[Fact]:
     first: each that holds what is asked, or, replaced since, the one that replaced it
     ("I moved from Leeds to Bristol." for "Where do I live now?" after "I live in Leeds.").
     Shown to the model with the question, whatever words it shares with them."""
-    wanted = looked_up(question)
-    if not wanted:
-        return []
     by_id = {f.id: f for f in ledger.facts}
     out: list[Fact] = []
-    for fact in reversed(answering(ledger, wanted)):
-        while fact.replaced_by is not None and fact.replaced_by in by_id:
-            fact = by_id[fact.replaced_by]
-        if fact.active and fact not in out:
-            out.append(fact)
+    for asked_one in questions_of(question) or [question]:
+        wanted = looked_up(asked_one)
+        if not wanted:
+            continue
+        for fact in reversed(answering(ledger, wanted)):
+            while fact.replaced_by is not None and fact.replaced_by in by_id:
+                fact = by_id[fact.replaced_by]
+            if fact.active and fact not in out:
+                out.append(fact)
     return out
 
 
@@ -215,7 +257,24 @@ def thing_told(ledger: Ledger, question: str) -> bool:
     if any(w in NAME_KIND | NUMBER_KIND for w in wanted):  # not "my:" marked: of the thing
         return False
     said = {w.stem for f in ledger.facts if not f.forgotten for w in content_words(f.text)}
-    return any(_alike(t, s) for t in things for s in said)
+    if any(_alike(t, s) for t in things for s in said):
+        return True
+    # A typo's stem is no stem of the word meant ("denitst" / "dentist": "denitst" /
+    # "dent"): the words as written, then.
+    written = {w for f in ledger.facts if not f.forgotten for w in WORD.findall(f.text.lower())}
+    asked_words = [w for w in WORD.findall(question.lower()) if stem(w) in things]
+    return any(near(a, w) or _shortened(a, w) for a in asked_words for w in written)
+
+
+def _shortened(a: str, b: str) -> bool:
+    """Whether one written word is the other shortened ("bday" / "birthday"): four letters
+    or more, the same first and last, all of them in the other in order. Only where it
+    spares a wrong "You haven't told me that."."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < MIN_PREFIX_STEM or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long)
+    return all(letter in rest for letter in short)
 
 
 def calls_theirs(statement: str, wanted: list[str]) -> bool:
@@ -240,6 +299,19 @@ def _names(text: str) -> set[str]:
     """The names `text` holds ("Juniper", "KL1234", "Toronto"), lower case: the mentions
     the grounding check holds answers to, less the numbers."""
     return {m.lower() for m in mentions(text) if not m[0].isdigit()}
+
+
+def _opening_name(statement: str) -> bool:
+    """Whether `statement` opens with a name ("Lena is my sister."): a capitalised word,
+    not a function word, not a lead-in before a colon ("Note: ..."). `mentions` leaves the
+    first word of a sentence out, as any sentence's first word is capitalised."""
+    first = re.match(r"\s*([^\W\d_]{2,})\b(?!\s*[:,])", statement)
+    return (
+        first is not None
+        and first.group(1)[0].isupper()
+        and first.group(1).lower() not in STOPWORDS
+        and len(statement.split()) > 2
+    )
 
 
 def shares_a_name(question: str, statement: str) -> bool:

@@ -15,6 +15,7 @@ from longcli.chat.questions import (
     calls_theirs,
     covers,
     looked_up,
+    questions_of,
     shares_a_name,
 )
 from longcli.chat.recalled import Recalled, answer_terms, rarity
@@ -38,8 +39,18 @@ def fact_quote(user: str, reply: str, facts: list[Fact], embedder: Embedder | No
     A, a little better than the word rules first: 144 against 143 of 160 questions quoted
     right, 4 stale quotes against 5 in 39 updates); failing that, by words: about
     themselves, all of it; about someone else, the same matter or name."""
-    if not facts or not is_question(user):
-        return ""
+    asked = questions_of(user) or ([user] if is_question(user) else [])
+    quotes: list[str] = []
+    for question in asked if facts else []:  # each its own ("Where does my sister live
+        # and what is my dog's name?": two statements, two quotes)
+        quote = _quote_for(question, reply, facts, embedder)
+        if quote and quote not in quotes:
+            quotes.append(quote)
+    return "\n\n".join(quotes)
+
+
+def _quote_for(user: str, reply: str, facts: list[Fact], embedder: Embedder | None) -> str:
+    """`fact_quote` for one question."""
     if embedder is not None:  # `facts` come closest first (Ledger.ranked): the first close
         best = _closest(embedder, user, facts)
         if best is not None:
@@ -67,13 +78,17 @@ _VERB_BEFORE = frozenset(
     "i we you he she they do does did don't doesn't didn't will would can".split()
 )
 
+# ... unless a form of "be" comes before the pronoun: "am I *allergic*" asks no verb
+_BE = frozenset("am is are was were".split())
+
 
 def _uses(text: str) -> dict[str, set[str]]:
     """The stems of `text` with the uses the word before each tells ("noun", "verb")."""
     tokens = [t.lower() for t in re.findall(r"[\w'’]+", text)]
     out: dict[str, set[str]] = {}
-    for before, word in zip(tokens, tokens[1:], strict=False):
-        use = "noun" if before in _NOUN_BEFORE else "verb" if before in _VERB_BEFORE else ""
+    for i, (before, word) in enumerate(zip(tokens, tokens[1:], strict=False)):
+        verb = before in _VERB_BEFORE and (i == 0 or tokens[i - 1] not in _BE)
+        use = "noun" if before in _NOUN_BEFORE else "verb" if verb else ""
         if use:
             out.setdefault(stem(word), set()).add(use)
     return out

@@ -16,7 +16,7 @@ from longcli.chat.exchange import Author
 from longcli.chat.facts import Fact, Ledger
 from longcli.chat.guard import Checks, Dropped, Gate, Why
 from longcli.chat.meaning import by_meaning
-from longcli.chat.questions import answering, is_lookup, looked_up, thing_told
+from longcli.chat.questions import answering, is_lookup, looked_up, questions_of, thing_told
 from longcli.chat.quotes import fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
 from longcli.chat.statements import parts
@@ -82,18 +82,25 @@ def not_told(prompt: Prompt, ledger: Ledger, embedder: Embedder | None = None) -
     and no document passage was recalled. With `embedder`, a statement close to the
     question in meaning holds it too ("When do I fly out?" / "My flight leaves Friday");
     without, only a question about a thing the user calls theirs ("my wife") is."""
-    wanted = looked_up(prompt.user)
-    if not wanted or prompt.from_document or answering(ledger, wanted):
+    asked = questions_of(prompt.user) or [prompt.user]
+    # two questions at once: longcli answers for the model only when neither was told
+    return not prompt.from_document and all(_not_told(q, ledger, embedder) for q in asked)
+
+
+def _not_told(question: str, ledger: Ledger, embedder: Embedder | None) -> bool:
+    """`not_told` for one question."""
+    wanted = looked_up(question)
+    if not wanted or answering(ledger, wanted):
         return False
     if embedder is None:  # by words alone, only for a thing of the user's no statement
         # names ("my wife's name"): "When was I born?" / "My birthday is on 14 March" share
         # no word, and the model, shown what the user said, answers (checked as always)
-        return not thing_told(ledger, prompt.user)
+        return not thing_told(ledger, question)
     said = [f for f in ledger.facts if not f.forgotten]
     # each clause too: a statement of two ("My allergy is shellfish and I'm vegetarian.")
     # is further from a question about one ("What diet do I follow?": 0.22; its clause 0.32)
     said += [replace(f, text=p) for f in said for p in parts(f.text) if p != f.text]
-    return not by_meaning(embedder, prompt.user, said, ANSWER_MEANING)
+    return not by_meaning(embedder, question, said, ANSWER_MEANING)
 
 
 def longcli_turn(prompt: Prompt, answer: str, on_text: Callable[[str], None] | None) -> Turn:

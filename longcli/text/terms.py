@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from rapidfuzz.distance import OSA
+
 from longcli.text.vocabulary import CJK_LANGUAGES, STOPWORDS, WORD, stem, stop_language, stopwords
 
 # Han and katakana (content); hiragana runs are grammar and split them.
@@ -48,7 +50,7 @@ def _units(text: str) -> list[str]:
     """Lower-cased word tokens in text order, a CJK run kept whole (hiragana splitting
     runs), a Korean word whole."""
     out: list[str] = []
-    for piece in _SCRIPT_SPLIT.findall(text.lower()):
+    for piece in _SCRIPT_SPLIT.findall(text.casefold()):  # "heißt" is "heisst"
         if _HIRAGANA.search(piece) or _CJK_RUN.match(piece):
             out.extend(_CJK_RUN.findall(piece))
         else:
@@ -123,6 +125,43 @@ for _concept, _words in _CONCEPT_WORDS.items():
         _CONCEPTS.setdefault(stem(_word), f"~{_concept}")
 _OWNER = frozenset({"my", "our", "mine", "i", "we"})
 RECALL_CACHE = 1 << 15  # texts whose recall terms are kept (a long chat's statements)
+MIN_SWAPPED_LETTERS = 6  # a stop word this long with two letters swapped is still it
+
+
+@cache
+def _typed_stops() -> frozenset[str]:
+    """English stop words as people type them in a chat without the apostrophe ("dont",
+    "im", "whats", "youre"): the stop-words package's forms ending in 't, 's, 'm, 're or
+    've (not 'll or 'd, whose bare forms are words: "well", "ill", "wed")."""
+    try:
+        from stop_words import get_stop_words
+    except ImportError:
+        return frozenset()
+    return frozenset(
+        w.replace("'", "")
+        for w in get_stop_words("english")
+        if re.search(r"'(?:t|s|m|re|ve)$", w) and w.index("'") > 0
+    )
+
+
+@lru_cache(maxsize=RECALL_CACHE)
+def typed_stop(word: str) -> bool:
+    """Whether `word` (lower case) is an English stop word as typed in a hurry: without
+    its apostrophe ("whats"), or, of MIN_SWAPPED_LETTERS letters or more, with two
+    neighbouring letters swapped ("becuase"). Such a word taken for a content word made
+    "what cant i have becuase of allergies?" ask about the user's "becuase"."""
+    if word in _typed_stops():
+        return True
+    if len(word) < MIN_SWAPPED_LETTERS:
+        return False
+    letters = sorted(word)
+    return any(
+        len(s) == len(word) and sorted(s) == letters and OSA.distance(word, s) == 1
+        for s in _LONG_STOPS
+    )
+
+
+_LONG_STOPS = tuple(w for w in STOPWORDS if len(w) >= MIN_SWAPPED_LETTERS)
 
 
 def recall_terms(text: str, language: str | None = None) -> list[str]:
@@ -147,6 +186,8 @@ def _recall_terms(text: str, language: str | None) -> tuple[str, ...]:
             out.extend(_content([word], language))
             continue
         if word in stops or word in STOPWORDS or len(word) < 2:
+            continue
+        if stops is STOPWORDS and typed_stop(word):
             continue
         root = stem(word)
         out.append(root)
