@@ -11,7 +11,7 @@ evidence has the opposite of (grounding/opposites.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from functools import lru_cache
 
 from longcli.grounding.claims import CLAUSE
@@ -178,3 +178,51 @@ def _beside(tokens: Sequence[str], quantifiers: frozenset[str] | set[str]) -> se
             span = tokens[max(0, at - QUANTIFIER_SLOT) : at + QUANTIFIER_SLOT + 1]
             near.update(prefix_stem(w) for w in span if w not in CLAIM_STOPWORDS)
     return near - {prefix_stem(q) for q in _ALL_QUANTIFIERS}
+
+
+# Who did it, said in the passive: "was poisoned by a train conductor", "had been taken
+# by the Morlocks". The agent ends at a mark, a clause's word, or after AGENT_WORDS words.
+AGENT_WORDS = 4
+_BY_AGENT = re.compile(
+    r"\b(?:was|were|is|are|been|being|be|got|gets|get)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|t)"
+    r"\s+by\s+(?P<agent>[^.,;:!?()\"“”]+)",
+    re.IGNORECASE,
+)
+_AGENT_END = re.compile(
+    r"\s(?:and|or|but|who|whom|which|that|when|while|after|before|because|as|in|at|on|"
+    r"with|to|for|from|during|since|until|so|he|she|they|it|we|i|you)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def missing_agent(sentence: str, near_terms: set[str], known: Container[str], lang: str) -> str:
+    """The doer a passive sentence names ("was poisoned by a train conductor") that the
+    source never names, near the evidence (`near_terms`, its content terms) or anywhere
+    (`known`): the agent's last word before "of" (its head: "the rest of their crew" ->
+    "rest"). A sentence may say in its own words what was done, and who did it in another
+    word the source uses elsewhere ("his boss" for "the chief"); a doer the whole source
+    never names is made up: "conductor" is in no sentence of the book where the dog
+    "escaped the fate of an ordinary dog -- been poisoned, or mangled, by a train".
+    English only."""
+    if lang != language.ENGLISH:
+        return ""
+    for match in _BY_AGENT.finditer(sentence):
+        agent = _AGENT_END.sub("", match.group("agent"))
+        doer = _DOER.match(agent)
+        if doer is None:
+            continue
+        said = [t for t in terms(doer.group("words"), lang) if not t[0].isdigit()]
+        head = said[-1] if said else ""
+        if head and head not in near_terms and head not in known:
+            return f"{agent.strip()} (the source never names {head!r})"
+    return ""
+
+
+# A doer introduced as one ("a train conductor", "the inquisitor"), up to AGENT_WORDS
+# words, ending before "of" or a word in -ing; not a state's cause ("surprised by his
+# proposal", "worried by Dorr's demeanor", "confused by what he saw"), which a
+# paraphrase names in its own words.
+_DOER = re.compile(
+    rf"\s*(?:a|an|the)\s+(?P<words>(?:(?!of\b)(?![a-z]+ing\b)[a-z][\w'’-]*\s*){{1,{AGENT_WORDS}}})",
+    re.IGNORECASE,
+)

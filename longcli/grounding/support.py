@@ -94,6 +94,7 @@ from longcli.grounding.opposites import opposite_word
 from longcli.grounding.slots import (
     as_digits,
     identity,
+    missing_agent,
     number_moved,
     numbers,
     quantifier,
@@ -444,6 +445,10 @@ class SourceIndex(Named):
             joined = self._unknown_full_name(sentence)
             if joined:
                 return Why.NAME, f"{joined} (the source never writes these together)", chosen
+            near_terms = set().union(*(self._terms[i] for i in self._neighbourhood(chosen)))
+            agent = missing_agent(sentence, near_terms, self._where, self.language)
+            if agent:
+                return Why.ROLES, agent, chosen
         evidence = [self.sentences[i].text for i in chosen]
         near_text = " ".join(self.sentences[i].text for i in self._neighbourhood(chosen))
         said_numbers = numbers(sentence, self.language)

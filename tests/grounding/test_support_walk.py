@@ -129,3 +129,19 @@ def test_two_names_made_one_the_source_never_writes_are_refused():
     assert check(STORY, "Admiral Gorman gave Strike command of the Aphrodite.")[0] is (
         Why.SUPPORTED
     )
+
+
+# The Little Colonel's Hero (Annie Fellows Johnston, 1902, public domain), its last chapter.
+HERO = (
+    "How much better it was for Hero to have been shot by a soldier and brought home with "
+    "military honours, than to have met the fate of an ordinary dog--been poisoned, or "
+    "mangled, by a train, as might have happened. He was buried under the locust."
+)
+
+
+def test_a_doer_the_source_never_names_is_refused():
+    # planted in a walk, and passed: every word but "conductor" is in the source
+    why, detail = check(f"{FILLER} {HERO} {FILLER}", "Hero was poisoned by a train conductor.")
+    assert why is Why.ROLES and "conductor" in detail
+    # the source's own doer, and a state's cause in other words, still pass
+    assert check(f"{FILLER} {HERO} {FILLER}", "Hero was shot by a soldier.")[0] is Why.SUPPORTED
