@@ -34,16 +34,17 @@ from longcli.chat.statements import (
     CHANGE_HINT,
     NAME_KIND,
     NUMBER_KIND,
+    Thing,
     Word,
     apart,
     content_words,
     of_someone_else,
-    owners,
-    possessed,
+    owned,
     shared_words,
     statements_in,
     subject,
 )
+from longcli.chat.statements import things as possessions
 from longcli.text.names import mentions
 from longcli.text.terms import terms
 from longcli.text.vocabulary import STOPWORDS, WORD, stem, words
@@ -79,7 +80,7 @@ def same_matter(newer: str, older: str) -> float:
     a, b = content_words(CHANGE_HINT.sub(" ", newer)), content_words(older)
     if not a or not b:
         return 0
-    mine_a, mine_b = owners(newer), owners(older)
+    mine_a, mine_b = owned(newer), owned(older)
     if hinted and _shared_names(newer, older):  # "Actually, Maria moved to Porto" after
         return shared_words(a, b)  # "My sister Maria lives in Lisbon": the same person
     renamed = hinted and _names_owned(newer, mine_a, b, mine_b)  # "we have a new landlord"
@@ -92,7 +93,7 @@ def same_matter(newer: str, older: str) -> float:
     if apart(mine_a, mine_b) and verbs:
         # what they share must be a thing, not the verb of one ("I bike to work now" is no
         # change of "I work as a nurse")
-        doings = mine_a | mine_b
+        doings = {w for t in mine_a | mine_b for w in t.words}
         a = [w for w in a if w.stem not in doings]
         b = [w for w in b if w.stem not in doings]
         if not a or not b:
@@ -105,7 +106,7 @@ def same_matter(newer: str, older: str) -> float:
     things = [w for w in a if w.stem not in NAME_KIND | NUMBER_KIND]
     # A statement that names no owner, and no one else, is the speaker's ("Sold one of the
     # bikes" after "I've got 3 bikes").
-    had_a, had_b = possessed(newer), possessed(older)
+    had_a, had_b = possessions(newer), possessions(older)
     alike = bool(had_a) == bool(had_b) or not of_someone_else(newer if had_b else older)
     if hinted and shared_words(things, b) >= 1 and alike:
         return shared
@@ -134,14 +135,17 @@ def _shared_names(newer: str, older: str) -> bool:
     return bool(named(newer) & named(older))
 
 
-def _names_owned(newer: str, mine_new: set[str], older: list[Word], mine_old: set[str]) -> bool:
+def _names_owned(
+    newer: str, mine_new: frozenset[Thing], older: list[Word], mine_old: frozenset[Thing]
+) -> bool:
     """Whether `newer`, an announced change that calls another word the user's ("we have a
     *new* landlord now"), speaks of the thing the older statement calls theirs ("my
     landlord"): it names that thing, and its own is no possessor ("my *friend's* cat")."""
-    if any(re.search(rf"\b{re.escape(w)}\w*['’]s\b", newer, re.IGNORECASE) for w in mine_new):
+    new_words = {w for t in mine_new for w in t.words}
+    if any(re.search(rf"\b{re.escape(w)}\w*['’]s\b", newer, re.IGNORECASE) for w in new_words):
         return False
     said = {w.stem for w in content_words(newer)}
-    return bool(mine_old & said) and not mine_new & {w.stem for w in older}
+    return bool({t.head for t in mine_old} & said) and not new_words & {w.stem for w in older}
 
 
 def _comparable(text: str) -> str:

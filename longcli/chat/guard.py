@@ -29,7 +29,7 @@ from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
-from longcli.text.vocabulary import stopwords, words
+from longcli.text.vocabulary import common_english, stopwords, words
 
 # A sentence ends at an end mark and a space, a newline, or an ellipsis run straight into
 # the next sentence ("climate change...I'm so glad").
@@ -429,7 +429,9 @@ def _message_language(message: str) -> str:
     English stop words is English ("Hi! My name is Priya Raman." reads as Tagalog to the
     detector)."""
     said = words(message)
-    english = stopwords(languages.ENGLISH)
+    # ... by the wider list of common English words: "hello, quick test" read as Latin
+    # (at 0.18), and a Latin reply passed for the user's language
+    english = stopwords(languages.ENGLISH) | common_english()
     if said and sum(w in english for w in said) >= languages.ENGLISH_STOP_SHARE * len(said):
         return languages.ENGLISH
     found = languages.detect(message)
@@ -468,6 +470,8 @@ def _other_language(text: str, expected: str, users: frozenset[str] = frozenset(
     hits = sum(w in stops for w in said)
     if hits < sum(w in stopwords(found) for w in said):
         return True  # "Martha is das Leben des Weiberners.": more of its stop words than ours
+    if hits <= max(1, languages.STOP_SHARE_AGREES * len(said)) and languages.surely(text) == found:
+        return True  # "Nunquilum est in Latio quidamus.": one stop word, and surely Latin
     # prose of `expected` is a fifth to a half its stop words
     return hits < languages.STOP_SHARE_AGREES * len(said)
 

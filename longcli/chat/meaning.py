@@ -20,8 +20,9 @@ from longcli.chat.statements import (
     CHANGE_HINT,
     apart,
     content_words,
-    possessions,
+    opens_with_name,
     shared_words,
+    things,
     uncontracted,
 )
 from longcli.text.names import mentions
@@ -65,9 +66,9 @@ def by_meaning(
     texts = [f.text for f in facts]
     vectors = embedder.embed([query, *texts, *map(unvalued, texts)])
     close = cosines(vectors[0], vectors[1:])
-    mine = bool(possessions(query))
+    mine = bool(things(query))
     best = [  # "Which city do I live in?" is not "My sister X lives in X" (see same_meaning)
-        max(a, b) if bool(possessions(text)) == mine else a
+        max(a, b) if bool(things(text)) == mine else a
         for text, a, b in zip(texts, close[: len(texts)], close[len(texts) :], strict=True)
     ]
     scored = list(zip(facts, best, strict=True))
@@ -83,15 +84,15 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
     if len(scored) < 2:
         return scored
     best, top = scored[0]
-    asked = possessions(query)
+    asked = things(query)
 
     newer = [
         (fact, score)
         for fact, score in scored[1:]
         if fact.turn > best.turn
         and score >= NEWER_SHARE * top
-        and not apart(possessions(fact.text), possessions(best.text))
-        and not apart(possessions(fact.text), asked)
+        and not apart(things(fact.text), things(best.text))
+        and not apart(things(fact.text), asked)
     ]
     if not newer:
         return scored
@@ -114,13 +115,13 @@ def same_meaning(
     texts = [f.text for f in older]
     vectors = embedder.embed([*said, *map(unvalued, said), *texts, *map(unvalued, texts)])
     n, m = len(said), len(texts)
-    mine = possessions(newer)
-    valueless = not mentions(newer)
+    mine = things(newer)
+    valueless = not mentions(newer) and not opens_with_name(newer)
     out = []
     for i, fact in enumerate(older):
         raw = max(cosines(vectors[n + n + i], vectors[:n]))
         bare = max(cosines(vectors[n + n + m + i], vectors[n : n + n]))
-        theirs = possessions(fact.text)
+        theirs = things(fact.text)
         if apart(mine, theirs):
             continue  # "my sister's job" is not "my brother's job"
         if not valueless and _numbered(newer) != _numbered(fact.text):
@@ -161,14 +162,27 @@ def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
     close as an update is ("The kettle broke this morning" / "I keep forgetting to water
     the plants": 0.35, "I sold the car." / the Civic: 0.39); what tells them apart is
     the thing ("kettle" / the plants: 0.23)."""
-    mine = content_words(CHANGE_HINT.sub(" ", newer))
-    if shared_words(mine, content_words(older)) > 0:
+    # not by a name both hold: two things said of one person are two matters ("Agata is
+    # pregnant" / "my sister Agata is a vet in Krakow")
+    names = {w.stem for t in (newer, older) for w in content_words(" ".join(_names_in(t)))}
+    mine = [w for w in content_words(CHANGE_HINT.sub(" ", newer)) if w.stem not in names]
+    if shared_words(mine, [w for w in content_words(older) if w.stem not in names]) > 0:
         return True
-    said = [w for w in WORD.findall(uncontracted(CHANGE_HINT.sub(" ", newer))) if terms(w)]
+    said = [
+        w
+        for w in WORD.findall(uncontracted(CHANGE_HINT.sub(" ", newer)))
+        if terms(w) and not set(terms(w)) & names
+    ]
     if not said:
         return False
     vectors = embedder.embed([older, *said])
     return max(cosines(vectors[0], vectors[1:])) >= THING_MEANING
+
+
+def _names_in(text: str) -> list[str]:
+    """The names and numbers of `text`, with a name opening it ("Agata is ...")."""
+    opening = text.split()[:1] if opens_with_name(text) else []
+    return [*mentions(text), *(w.strip(",.!?;:'’") for w in opening)]
 
 
 VALUE = "X"  # what `unvalued` puts for a name or number

@@ -17,13 +17,14 @@ from longcli.chat.statements import (
     content_words,
     is_question,
     near,
+    opens_with_name,
     owners,
-    possessed,
+    things,
 )
 from longcli.text.names import mentions, normal_token
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms
-from longcli.text.vocabulary import MENTION_TOKEN, STOPWORDS, WORD, stem
+from longcli.text.vocabulary import MENTION_TOKEN, WORD, stem
 
 _ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" asks our memory
     r"\b(?:I|my|mine|we|our|ours|us)\b|(?<!tell )(?<!show )(?<!give )\bme\b", re.IGNORECASE
@@ -49,7 +50,8 @@ def asks_about(question: str, fact: Fact) -> bool:
 # question may be answered "you haven't told me". An English hint; other languages get
 # the model's own answer.
 _LOOKUP = re.compile(
-    r"^\s*(?:what|what's|whats|who|who's|whom|whose|where|where's|when|when's|which|"
+    r"^\s*(?:what|what's|whats|who|who's|whos|whom|whose|where|where's|wheres|when|when's|"
+    r"whens|which|"
     r"how (?:old|tall|many|much|long|far|big)|do i|did i|am i|have i|is my|are my|was my|"
     r"were my|remind me|do you (?:know|remember))\b",
     re.IGNORECASE,
@@ -175,7 +177,7 @@ def covers(statement: str, wanted: list[str]) -> bool:
         return literal(word) or by_concept.get(word, "") in concepts - {""}
 
     def shaped(word: str) -> bool:
-        return (word in NAME_KIND and bool(_names(statement) or _opening_name(statement))) or (
+        return (word in NAME_KIND and bool(_names(statement) or opens_with_name(statement))) or (
             word in NUMBER_KIND and _NUMBER.search(statement) is not None
         )
 
@@ -250,19 +252,19 @@ def thing_told(ledger: Ledger, question: str) -> bool:
     more), or a statement names that thing ("When is my dentist appointment?" after "I see
     the dentist on Thursday at 10"), unless a name or number of it is asked, which only a
     statement that holds one tells ("my brother's name" after "My brother is a dentist")."""
-    things = {t for t in possessed(asked(question)) if not t.startswith("~")}
-    if not things:
+    owned = {w for t in things(asked(question)) for w in t.words}
+    if not owned:
         return True
     wanted = looked_up(question)
     if any(w in NAME_KIND | NUMBER_KIND for w in wanted):  # not "my:" marked: of the thing
         return False
     said = {w.stem for f in ledger.facts if not f.forgotten for w in content_words(f.text)}
-    if any(_alike(t, s) for t in things for s in said):
+    if any(_alike(t, s) for t in owned for s in said):
         return True
     # A typo's stem is no stem of the word meant ("denitst" / "dentist": "denitst" /
     # "dent"): the words as written, then.
     written = {w for f in ledger.facts if not f.forgotten for w in WORD.findall(f.text.lower())}
-    asked_words = [w for w in WORD.findall(question.lower()) if stem(w) in things]
+    asked_words = [w for w in WORD.findall(question.lower()) if stem(w) in owned]
     return any(near(a, w) or _shortened(a, w) for a in asked_words for w in written)
 
 
@@ -299,19 +301,6 @@ def _names(text: str) -> set[str]:
     """The names `text` holds ("Juniper", "KL1234", "Toronto"), lower case: the mentions
     the grounding check holds answers to, less the numbers."""
     return {m.lower() for m in mentions(text) if not m[0].isdigit()}
-
-
-def _opening_name(statement: str) -> bool:
-    """Whether `statement` opens with a name ("Lena is my sister."): a capitalised word,
-    not a function word, not a lead-in before a colon ("Note: ..."). `mentions` leaves the
-    first word of a sentence out, as any sentence's first word is capitalised."""
-    first = re.match(r"\s*([^\W\d_]{2,})\b(?!\s*[:,])", statement)
-    return (
-        first is not None
-        and first.group(1)[0].isupper()
-        and first.group(1).lower() not in STOPWORDS
-        and len(statement.split()) > 2
-    )
 
 
 def shares_a_name(question: str, statement: str) -> bool:

@@ -10,15 +10,17 @@ sister Maria lives in Lisbon and I have a dog named Pixel") is two. The ledger
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from longcli.chat.recall import MIN_NEAR_LETTERS, NEAR_CUTOFF
+from longcli.grounding.slots import as_digits
 from longcli.text.names import mentions
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
-from longcli.text.vocabulary import WORD, stem, word_count
+from longcli.text.vocabulary import ENGLISH, STOPWORDS, WORD, stem, stop_language, word_count
 
 MAX_FACT_CHARS = 300
 CONCEPT_WEIGHT = 0.5  # a word that shares only a concept with the other statement
@@ -31,7 +33,9 @@ CHANGE_HINT = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_START = re.compile(
-    r"^\s*(?:what|who|whom|whose|where|when|why|how|which|do|does|did|can|could|would|will|"
+    # ("whats the alarm code", "wheres my passport": the "'s" typed without its mark)
+    r"^\s*(?:whats|whos|wheres|whens|hows|"
+    r"what|who|whom|whose|where|when|why|how|which|do|does|did|can|could|would|will|"
     r"should|is|are|am|was|were|have|has|tell me|remind me|"
     # a request to the assistant asks, it states nothing of the user ("Summarize everything
     # you know about me.")
@@ -128,21 +132,54 @@ SMALL_TALK_WORDS = 3  # a clause this short with no value and no concept is smal
 
 def _says(part: str) -> bool:
     """Whether a clause can state something: more than one word ("Hi!", "Thanks!" and
-    "Sure." alone were kept as facts, found by a new user in `memory facts`), and, when it
-    is as short as a greeting, a value or a word about the user's life: "Hi there.",
-    "Funny thing", "Ugh, long day." are small talk (and "Funny thing" took the place of
-    the user's tea by meaning); "I'm vegan." and "Allergic to nuts." are not."""
+    "Sure." alone were kept as facts, found by a new user in `memory facts`), and a value,
+    a word of a person ("I", "my", "she" ...) or a word about one's life; failing those,
+    in a language other than English (whose person words are not known here), more than
+    SMALL_TALK_WORDS words. "Hi there.", "Ugh, long day.", "thanks, thats all for today"
+    and "ok so big news" are small talk (and "Funny thing" took the place of the user's
+    tea by meaning, "ok so big news" of where they live); "I'm vegan.", "Allergic to
+    nuts." and "Mi comida favorita es la gazpacho." are not."""
     if word_count(part) <= 1:  # Chinese and Japanese by characters: "我的密码是4471" says
         return False
-    if word_count(part) > SMALL_TALK_WORDS or mentions(part) or _OF_A_PERSON.search(part):
-        return True  # "I'm vegan.", "... and she teaches maths."
-    return any(w.concept for w in content_words(part))
+    if mentions(part) or _OF_A_PERSON.search(part) or opens_with_name(part):
+        return True  # "I'm vegan.", "... and she teaches maths.", "Agata is pregnant"
+    if any(w.concept for w in content_words(part)):
+        return True
+    if not _english(part):
+        return word_count(part) > SMALL_TALK_WORDS
+    # a number in words ("Sold one of the bikes, so only two left now."): a value
+    return any(ch.isdigit() for ch in as_digits(part, ENGLISH))
+
+
+# A sentence's first word is capitalised whatever it is; before "is", "was", "has" or "'s"
+# it is most often a name ("Lena is my sister.", "Agata is pregnant, due in july!").
+_OPENING_NAME = re.compile(r"\s*([^\W\d_]{2,})(?:\s+(?:is|was|has)\b|['’]s\b)")
+
+
+def opens_with_name(text: str) -> bool:
+    """Whether `text` opens with a name before what it says of it: a capitalised word, no
+    function word, before "is", "was", "has" or "'s" (`mentions` leaves a sentence's
+    first word out)."""
+    first = _OPENING_NAME.match(text)
+    return (
+        first is not None
+        and first.group(1)[0].isupper()
+        and first.group(1).lower() not in STOPWORDS
+    )
+
+
+def _english(text: str) -> bool:
+    """Whether `text` is English by its stop words: it has one, and no other language's
+    stop list holds more of its words."""
+    tokens = WORD.findall(text.lower())
+    return any(t in STOPWORDS for t in tokens) and stop_language(tokens) == ENGLISH
 
 
 # the speaker, or a person the sentence goes on about ("My sister Priya lives in Bristol
 # and she teaches maths.": the second clause was dropped as small talk)
+# ... or a thing it goes on about ("Actually it's a dog now")
 _OF_A_PERSON = re.compile(
-    r"\b(?:I|my|we|our|me|us|he|she|his|her|they|their|them)\b", re.IGNORECASE
+    r"\b(?:I|my|we|our|me|us|he|she|his|her|they|their|them|it|its)\b", re.IGNORECASE
 )
 
 
@@ -238,22 +275,78 @@ def owners(text: str) -> set[str]:
     return {t[3:] for t in recall_terms(uncontracted(text)) if t.startswith("my:")}
 
 
-_POSSESSIVE = re.compile(r"\b(?:my|our)\b|\b(?:I|we)\s+(?:have|own|got)\b", re.IGNORECASE)
 _SOMEONE_ELSE = re.compile(r"\b(?:he|she|his|her|hers|they|their|them)\b", re.IGNORECASE)
 
 
-def possessed(text: str) -> set[str]:
-    """What `text` calls the speaker's: the first content word after "my", "our", "I have",
-    "we got" ... ("my cat" -> {"cat", its concept}; "I've got 3 bikes" -> {"bike"}).
-    Unlike `owners`, not the verb after "I" or "we": "I quit nursing" and "I work as a
-    nurse" are one matter said with two verbs, not two things of the user's."""
-    found: set[str] = set()
-    bare = uncontracted(text)
-    for match in _POSSESSIVE.finditer(bare):
-        said = [w for w in content_words(bare[match.end() :]) if not w.stem[0].isdigit()]
-        if said:
-            found.update(x for x in (said[0].stem, said[0].concept) if x)
-    return found
+@dataclass(frozen=True)
+class Thing:
+    """A thing a statement calls the speaker's: the words naming it, in order ("my next
+    dentist appointment": next, dent, appoint), and their concepts ("" for none)."""
+
+    words: tuple[str, ...]
+    concepts: tuple[str, ...] = ()
+
+    @property
+    def head(self) -> str:
+        return self.words[-1]
+
+
+# What a speaker calls theirs: "my/our X", "I have/own/got (a) X". English hints.
+_THEIRS = re.compile(
+    r"\b(?:my|our)\s+|\b(?:I|we)(?:\s+(?:have|own|got)|'ve(?:\s+got)?)\s+"
+    r"(?:an?\s+|\d+\s+|two\s+|three\s+)?",
+    re.IGNORECASE,
+)
+THING_WORDS = 3  # words of a thing's name at most ("gym membership number")
+LEADING_STOPS = 2  # function words before them ("I have *any* siblings", "my *own* car")
+# A word shaped like a verb after the first of a thing's name ends it ("my brother *lives*
+# in Leeds", "my appointment *moved*"); a plural ends it after itself ("my *parents* live").
+_VERB_SHAPED = re.compile(r"(?:[^su]s|ed)$")
+_PLURAL = re.compile(r"[^su]s$")
+
+
+def things(text: str) -> frozenset[Thing]:
+    """The things `text` calls the speaker's, each named by the run of content words after
+    "my", "our", "I have" ... up to a word that is no content word, a mark, a name, a
+    number, a possessor's "'s" ("my *sister*'s job") or a verb's shape."""
+    bare = text.replace("’", "'")
+    found: set[Thing] = set()
+    for match in _THEIRS.finditer(bare):
+        run: list[Word] = []
+        skipped = 0
+        for word in WORD.finditer(bare, match.end()):
+            token = word.group()
+            if run and bare[word.start() - 1] not in " -":
+                break  # a mark between ("my brother, Tom")
+            if (token[0].isupper() and run) or token[0].isdigit():
+                break  # a name or number after the thing ("my sister Maria")
+            said = content_words(token)
+            if not said and not run and skipped < LEADING_STOPS:
+                skipped += 1
+                continue
+            if not said or (run and _VERB_SHAPED.search(token.lower())):
+                break
+            run.append(said[0])
+            possessor = bare.startswith("'s", word.end())
+            plural = len(run) == 1 and _PLURAL.search(token.lower()) is not None
+            if possessor or plural or len(run) == THING_WORDS:
+                break
+        if run:
+            found.add(Thing(tuple(w.stem for w in run), tuple(w.concept for w in run)))
+    return frozenset(found)
+
+
+def owned(text: str) -> frozenset[Thing]:
+    """The `things` `text` calls the speaker's, and what they do: the first content word
+    after "I" or "we" ("I work as a nurse" -> work), as `owners` reads it."""
+    found = things(text)
+    held = {w for t in found for w in t.words}
+    concepts = {w.stem: w.concept for w in content_words(text)}
+    return found | {
+        Thing((o,), (concepts.get(o, ""),))
+        for o in owners(text)
+        if not o.startswith("~") and o not in held
+    }
 
 
 def of_someone_else(text: str) -> bool:
@@ -282,11 +375,28 @@ def near(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= NEAR_CUTOFF * 100  # recall's bar for a typo, too
 
 
-def apart(mine: set[str], theirs: set[str]) -> bool:
-    """Whether two statements' things of the user's (`owners`, `possessions`) are two
-    different things: both name one, and none of one is one of the other, even misspelt
-    ("my locekr code" is "my locker code")."""
-    return bool(mine and theirs) and not any(near(a, b) for a in mine for b in theirs)
+def apart(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
+    """Whether two statements' things of the user's (`things`, `doings`) are two different
+    things: both name one, and none of one is one of the other (`alike`)."""
+    mine, theirs = list(mine), list(theirs)
+    return bool(mine and theirs) and not any(alike(a, b) for a in mine for b in theirs)
+
+
+def alike(a: Thing, b: Thing) -> bool:
+    """Whether two things are one: each word naming the one with fewer is one of the
+    other's, even misspelt ("my locekr code" is "my locker code") or by its concept
+    ("code" / "combination"). "My favourite colour" is not "my favourite food", nor "my
+    locker code" "my gym code"; "my dentist appointment" is "my next dentist appointment",
+    and "my wifi password" is what "my wifi password became ..." names (a verb not shaped
+    like one, "became", is read as a word of the thing's name: no list of verbs)."""
+    fewer, more = sorted((a, b), key=lambda t: len(t.words))
+    return all(
+        any(
+            near(w, v) or (c != "" and c == d)
+            for v, d in zip(more.words, more.concepts, strict=True)
+        )
+        for w, c in zip(fewer.words, fewer.concepts, strict=True)
+    )
 
 
 def shared_words(newer: list[Word], older: list[Word]) -> float:
@@ -301,17 +411,3 @@ def shared_words(newer: list[Word], older: list[Word]) -> float:
         elif w.concept and w.concept in concepts:
             shared += CONCEPT_WEIGHT
     return shared
-
-
-# What a speaker says is theirs: "my/our X", "I have a X". Unlike `owners`, not the verb
-# after "I" ("I live" / "I relocated" are one matter said in two words). English hints.
-_POSSESSION = re.compile(
-    r"\b(?:my|our)\s+(\w+)|\b(?:I|we)\s+(?:have|own|got)\s+(?:an?\s+|two\s+|three\s+)?(\w+)",
-    re.IGNORECASE,
-)
-
-
-def possessions(text: str) -> set[str]:
-    """The stems of what `text` calls the speaker's ("I have a dog named Pixel" -> dog):
-    two statements about two different things of theirs never update one another."""
-    return {stem((m.group(1) or m.group(2)).lower()) for m in _POSSESSION.finditer(text)}

@@ -551,12 +551,27 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
         if not negated(clause) and (
             (len(only_denied) >= MIN_NEGATION_TERMS and only_denied - named) or short
         ):
-            return f"the source says not: {' '.join(sorted(only_denied)[:3])}"
+            return f"the source says not: {_as_written(clause, only_denied, lang)}"
         if negated(clause) and not only_denied and len(only_affirmed) >= MIN_NEGATION_TERMS:
-            return f"the source affirms: {' '.join(sorted(only_affirmed)[:3])}"
+            return f"the source affirms: {_as_written(clause, only_affirmed, lang)}"
     if negated(sentence) and not any(negated(e) for e in evidence):
-        return "the source does not say not"
+        return f'"{_negation(sentence)}": the source does not say so here'
     return ""
+
+
+def _as_written(clause: str, stems: set[str], lang: str) -> str:
+    """The first three words of `clause` whose stems are `stems`, as written there: the
+    words a reader sees ("bed inn"), not stems ("mic thre")."""
+    shown = [w for w in re.findall(r"[\w'’-]+", clause) if _stems(w, lang) & stems]
+    return " ".join(dict.fromkeys(shown[:3])) or " ".join(sorted(stems)[:3])
+
+
+def _negation(sentence: str) -> str:
+    """The sentence's first negation word ("never", "not", "didn't")."""
+    for word in re.findall(r"[\w'’]+", sentence):
+        if word.lower() in _CLAIM_NEGATIONS or _NOT.search(word):
+            return word
+    return "not"
 
 
 def _named(sentence: str) -> list[str]:

@@ -226,3 +226,38 @@ _DOER = re.compile(
     rf"\s*(?:a|an|the)\s+(?P<words>(?:(?!of\b)(?![a-z]+ing\b)[a-z][\w'’-]*\s*){{1,{AGENT_WORDS}}})",
     re.IGNORECASE,
 )
+
+
+def possessor_only(sentence: str, names: Sequence[str], near: Sequence[str], lang: str) -> str:
+    """A name the sentence has do something itself that the evidence's neighbourhood
+    (`near`, its sentences) only writes as a possessor, in a sentence saying that same
+    doing: "The Farmer cut off their tails" where the source has "the Farmer's Wife, / Who
+    cut off their tails" (a walk's planted error, passed: every word is there). The name
+    and what the source gives it, or ""."""
+    for name in names:
+        if re.search(rf"(?<!\w){re.escape(name)}['’]s\b", sentence):
+            continue  # the sentence makes it a possessor too
+        # what the name does: the word right after it, a content word in lower case
+        doing = re.search(
+            rf"(?:^|[,;]\s*|\b(?i:the|and)\s+){re.escape(name)}\s+([a-z]\w*)", sentence
+        )
+        if doing is None or doing.group(1) in CLAIM_STOPWORDS:
+            continue
+        verb = terms(doing.group(1), lang)[:1]
+        owned = rf"(?<!\w){re.escape(name)}(?!\w)((?:['’]s\s+[\w-]+)?)"
+        found = [(m, t) for t in near for m in re.findall(owned, t, re.IGNORECASE)]
+        # "Fweep's my friend", "Kriere's not": an "is", the name itself
+        found = [("" if _is_said(m) else m, t) for m, t in found]
+        if (
+            verb
+            and found
+            and all(m for m, _ in found)
+            and any(verb[0] in terms(t, lang) for _, t in found)
+        ):
+            return f"{name} (the source: {name}{found[0][0]})"
+    return ""
+
+
+def _is_said(owned: str) -> bool:
+    """Whether "'s" and the word after it (`owned`) are an "is" or "has" ("'s not")."""
+    return bool(owned) and owned.split()[-1].lower() in CLAIM_STOPWORDS

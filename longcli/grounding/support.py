@@ -97,6 +97,7 @@ from longcli.grounding.slots import (
     missing_agent,
     number_moved,
     numbers,
+    possessor_only,
     quantifier,
 )
 from longcli.text.names import mentions, normal_token
@@ -449,6 +450,13 @@ class SourceIndex(Named):
             agent = missing_agent(sentence, near_terms, self._where, self.language)
             if agent:
                 return Why.ROLES, agent, chosen
+            around = [self.sentences[i].text for i in self._neighbourhood(chosen)]
+            # its names, those the source mostly writes in lower case too ("the farmer's
+            # wife", "the Farmer's Wife")
+            named_here = [*mentions(sentence), *filter(None, [opening_name(sentence)])]
+            owner = possessor_only(sentence, named_here, around, self.language)
+            if owner:
+                return Why.ROLES, owner, chosen
         evidence = [self.sentences[i].text for i in chosen]
         near_text = " ".join(self.sentences[i].text for i in self._neighbourhood(chosen))
         said_numbers = numbers(sentence, self.language)

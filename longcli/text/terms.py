@@ -17,7 +17,15 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 
-from longcli.text.vocabulary import CJK_LANGUAGES, STOPWORDS, WORD, stem, stop_language, stopwords
+from longcli.text.vocabulary import (
+    CJK_LANGUAGES,
+    STOPWORDS,
+    WORD,
+    common_english,
+    stem,
+    stop_language,
+    stopwords,
+)
 
 # Han and katakana (content); hiragana runs are grammar and split them.
 _CJK_RUN = re.compile(
@@ -133,13 +141,9 @@ def _typed_stops() -> frozenset[str]:
     """English stop words as people type them in a chat without the apostrophe ("dont",
     "im", "whats", "youre"): the stop-words package's forms ending in 't, 's, 'm, 're or
     've (not 'll or 'd, whose bare forms are words: "well", "ill", "wed")."""
-    try:
-        from stop_words import get_stop_words
-    except ImportError:
-        return frozenset()
     return frozenset(
         w.replace("'", "")
-        for w in get_stop_words("english")
+        for w in common_english()
         if re.search(r"'(?:t|s|m|re|ve)$", w) and w.index("'") > 0
     )
 

@@ -147,6 +147,18 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in get_stop_words(name))
 
 
+@cache
+def common_english() -> frozenset[str]:
+    """The stop-words package's English list (1,333 words, "hello", "thanks", "ok" and
+    "don't" among them): wider than STOPWORDS, for telling a short message's language;
+    empty in an install without the package."""
+    try:
+        from stop_words import get_stop_words
+    except ImportError:
+        return frozenset()
+    return frozenset(w.lower() for w in get_stop_words("english"))
+
+
 def stop_language(tokens: list[str]) -> str:
     """The language whose stop list the (lower-cased) tokens hit most; English unless
     another beats it by VOTE_MARGIN (a short or mixed text stays English)."""

@@ -13,7 +13,7 @@ from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
 from longcli.chat.session import Session
-from longcli.chat.statements import apart, clauses, parts
+from longcli.chat.statements import apart, clauses, parts, things
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import REAL_MODEL, real_embedder
@@ -66,9 +66,9 @@ def test_a_misspelt_thing_of_the_users_is_updated():
 
 
 def test_things_of_the_user_not_alike_stay_apart():
-    assert apart({"cat"}, {"car"})
-    assert not apart({"locker"}, {"locekr"})
-    assert not apart(set(), {"car"})
+    assert apart(things("my cat"), things("my car"))
+    assert not apart(things("my locker code"), things("my locekr code"))
+    assert not apart(set(), things("my car"))
 
 
 def test_a_statement_of_two_is_cut_into_its_clauses_for_meaning():

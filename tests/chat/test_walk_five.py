@@ -9,6 +9,7 @@ from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
 from longcli.chat.questions import is_lookup, questions_of, says_own_name
 from longcli.chat.session import Session
+from longcli.chat.statements import things
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
 from longcli.text.terms import recall_terms
@@ -104,3 +105,65 @@ def test_a_shortened_word_is_no_reason_to_say_not_told(tmp_path: Path):
     assert (
         shown_after(tmp_path / "s", ["My bday: March 3."], "What date is my birthday?") != NOT_TOLD
     )
+
+
+@pytest.mark.parametrize(
+    ("older", "newer", "replaced"),
+    [
+        # the first word after "my" was the thing: a new food replaced the colour
+        ("My favourite colour is teal.", "My favourite food is now sushi.", False),
+        ("My big brother Tom lives in Leeds.", "My big sister now lives in York.", False),
+        ("My locker code is 8812.", "My gym code is now 4410.", False),
+        # ... and "next" kept the appointment from its update
+        (
+            "My next dentist appointment is on March 3.",
+            "My dentist appointment moved to April 2.",
+            True,
+        ),
+        ("My favourite colour is teal.", "Actually my favourite colour is mustard now.", True),
+    ],
+)
+def test_a_thing_of_the_users_is_named_by_its_last_word(older: str, newer: str, replaced: bool):
+    ledger = Ledger()
+    ledger.add_message(older, 0)
+    ledger.add_message(newer, 1)
+    assert (not ledger.facts[0].active) is replaced
+    assert [t.head for t in things("My next dentist appointment is on March 3.")] == ["appoint"]
+
+
+def test_a_question_typed_without_its_mark_is_no_statement():
+    # "whats the alarm code" was kept as a fact and replaced the code itself
+    ledger = Ledger()
+    ledger.add_message("the alarm code got changed, its 4407 now", 0)
+    ledger.add_message("whats the alarm code", 1)
+    assert [f.text for f in ledger.active()] == ["the alarm code got changed, its 4407 now"]
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("thanks, thats all for today", []),
+        ("hey there, just installed you.", []),
+        ("ok so big news, we moved to Wroclaw last week", ["we moved to Wroclaw last week"]),
+        ("Agata is pregnant, due in july!", ["Agata is pregnant, due in july!"]),
+        ("Mi comida favorita es la gazpacho.", ["Mi comida favorita es la gazpacho."]),
+    ],
+)
+def test_english_small_talk_is_no_statement(message: str, kept: list[str]):
+    ledger = Ledger()
+    ledger.add_message(message, 0)
+    assert [f.text for f in ledger.facts] == kept
+
+
+def test_a_new_thing_said_of_a_named_person_does_not_replace_the_old():
+    # the name alone made the two one matter by meaning: the sister's job was replaced
+    embedder = FakeEmbedder({"agata": "agata", "vet": "vet", "pregnant": "pregnant"})  # 0.5
+    ledger = Ledger()
+    ledger.add_message("my sister Agata is a vet in Krakow", 0, embedder)
+    ledger.add_message("Agata is pregnant, due in july!", 1, embedder)
+    assert len(ledger.active()) == 2
+
+
+def test_a_reply_surely_in_latin_is_not_shown(tmp_path: Path):
+    text = shown_after(tmp_path / "s", [], "hello, quick test", "Nunquilum est in Latio quidamus.")
+    assert "Nunquilum" not in text

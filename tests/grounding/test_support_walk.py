@@ -145,3 +145,26 @@ def test_a_doer_the_source_never_names_is_refused():
     assert why is Why.ROLES and "conductor" in detail
     # the source's own doer, and a state's cause in other words, still pass
     assert check(f"{FILLER} {HERO} {FILLER}", "Hero was shot by a soldier.")[0] is Why.SUPPORTED
+
+
+# "Three Blind Mice" as a new user fetched it (a nursery rhyme, public domain).
+MICE = (
+    "Three blind mice, see how they run! They all ran after the farmer's wife, who cut off "
+    "their tails with a carving knife. Did you ever see such a sight in your life?"
+)
+
+
+def test_a_possessor_made_the_doer_is_refused():
+    # planted in a walk, and passed: the farmer's wife cut off the tails, not the farmer
+    why, detail = check(f"{FILLER} {MICE} {FILLER}", "The Farmer cut off their tails.")
+    assert why is Why.ROLES and "farmer's wife" in detail.lower()
+    assert check(f"{FILLER} {MICE} {FILLER}", "The farmer's wife cut off their tails.")[0] is (
+        Why.SUPPORTED
+    )
+
+
+def test_a_negation_verdict_names_the_words_as_written():
+    source = f"{FILLER} The mice asked for a bed at the inn and got one. {FILLER}"
+    why, detail = check(source, "The mice did not get a bed at the inn.")
+    assert why is Why.NEGATION
+    assert "mic" not in detail.split() and "bed" in detail  # words, not stems
