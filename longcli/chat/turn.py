@@ -19,7 +19,7 @@ from longcli.chat.meaning import by_meaning
 from longcli.chat.questions import answering, is_lookup, looked_up, questions_of, thing_told
 from longcli.chat.quotes import fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
-from longcli.chat.statements import parts
+from longcli.chat.statements import parts, statements
 from longcli.grounding.ask import for_attempt
 from longcli.grounding.cleanup import strip_artifacts
 
@@ -27,6 +27,9 @@ NOT_TOLD = "You haven't told me that."  # longcli's answer when nothing said bea
 NO_NEW_ANSWER = "(no new answer: the model only repeated what it said before)"
 NO_GROUNDED_ANSWER = "(no answer: what the model wrote was not in what it was given)"
 NO_ANSWER = "(no answer from the model)"
+# ... after a message that only states something: "(no answer from the model)" to "the
+# dentist moved my appointment to march 21" read as if it were lost
+NOTED = "(no reply from the model; what you said is kept)"
 NO_ANSWER_IN_LANGUAGE = "(no answer: the model did not write in the language of your message)"
 ATTEMPTS = 2  # a reply that passes no check is asked for again, once
 # With an embedding model: a statement this close to a look-up question may answer it, so
@@ -152,7 +155,9 @@ def stream_checked(
         reasons = checks.dropped[dropped_before:]
         if answer:
             return answer, Author.MODEL
-    answer = no_answer(reasons)  # say why, from the last attempt
+    # say why, from the last attempt; after a statement, that it is kept
+    told = not questions_of(prompt.user) and bool(statements(prompt.user))
+    answer = NOTED if told else no_answer(reasons)
     if on_text is not None:
         on_text(answer)
     return answer, Author.LONGCLI

@@ -15,6 +15,7 @@ times, else the span's characters), numbered 1..k in document order (`number_ref
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -179,20 +180,24 @@ def number_references(origins: Origins, where: Callable[[Span], str]) -> Citatio
     return Citations(references, [sorted(number[k] for k in keys) for keys in cited])
 
 
-def describe_place(marks: Sequence[Mark], start: int, end: int) -> str:
+def describe_place(
+    marks: Sequence[Mark], start: int, end: int, newlines: Sequence[int] | None = None
+) -> str:
     """The most specific place a span of a source covers, as --cite names it: "p. 7",
     "pp. 7–9", 'chapter "The Ship"', 'section "Prices"', "00:01:02–00:01:30", or, where
-    the source has no marks there (plain text), its characters: "characters 1,204–1,530"."""
+    the source has no marks there (plain text), its lines when the offsets of its newlines
+    are known ("lines 12–14", as `verify` names them and `sed -n 12,14p` prints them),
+    else its characters: "characters 1,204–1,530"."""
     ordered = sorted(marks, key=lambda m: m.offset)
     before = [m for m in ordered if m.offset <= start]
     covered = before[-1:] + [m for m in ordered if start < m.offset < end]
     if not covered:
-        return f"characters {start:,}–{end:,}"
+        return _unmarked(start, end, newlines)
     kind = covered[0].kind
     if kind == "text":  # after a title page, where the reader marked nothing
         covered = [m for m in covered if m.kind != "text"]
         if not covered or covered[0].offset > start:
-            return f"characters {start:,}–{end:,}"
+            return _unmarked(start, end, newlines)
         kind = covered[0].kind
     labels = list(dict.fromkeys(m.label for m in covered if m.kind == kind))
     first, last = labels[0], labels[-1]
@@ -208,6 +213,15 @@ def describe_place(marks: Sequence[Mark], start: int, end: int) -> str:
     else:
         first, last = f'section "{first}"', f'section "{last}"'
     return first if first == last else f"{first} to {last}"
+
+
+def _unmarked(start: int, end: int, newlines: Sequence[int] | None) -> str:
+    """A span of a source with no marks: its lines (1-based), or its characters."""
+    if newlines is None:
+        return f"characters {start:,}–{end:,}"
+    first = bisect.bisect_left(newlines, start) + 1
+    last = bisect.bisect_left(newlines, max(start, end - 1)) + 1
+    return f"line {first:,}" if first == last else f"lines {first:,}–{last:,}"
 
 
 _CHAPTER_LABEL = re.compile(r'(\d+) "(.*)"\Z', re.S)  # the readers' '4 "The Storm"'

@@ -5,7 +5,7 @@ JSON); nothing here chooses wording."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -102,12 +102,15 @@ class SummaryResult:
     sources: list[str] = field(default_factory=list)
     places: list[list[Mark]] = field(default_factory=list)  # per source: pages, chapters
     works: list[Work | None] = field(default_factory=list)  # per source: title and author
+    # per source: the offsets of a plain text's newlines (its lines for --cite), else None
+    newlines: list[Sequence[int] | None] = field(default_factory=list)
 
     def where(self, source: int, start: int, end: int) -> str:
         """The most specific place a span of a source covers: "pp. 7–9", 'chapter "The
         Ship"', 'section "Prices"', "00:01:02–00:01:30", else "characters 0–1,180"."""
         marks = self.places[source] if source < len(self.places) else []
-        return describe_place(marks, start, end)
+        newlines = self.newlines[source] if source < len(self.newlines) else None
+        return describe_place(marks, start, end, newlines)
 
     def citations(self) -> Citations:
         """The passages the summary cites, numbered as --cite shows them."""

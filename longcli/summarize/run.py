@@ -11,6 +11,7 @@ import math
 import os
 import re
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,8 +88,29 @@ def summarize_options(settings: Settings, model: ModelInfo | None = None) -> Sum
     )
 
 
-def _chunks(engine: Engine, documents: list[Document], budget: Budget) -> Iterator[Chunk]:
-    return chunk_sources((d.blocks for d in documents), budget, engine.backend.count_tokens)
+class _Lines:
+    """Where a plain text's lines end, recorded as its blocks go by (a source is read
+    once): the offsets of its newlines, for --cite to name a passage's lines."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.newlines: array[int] | None = (
+            array("q") if document.format == InputFormat.text else None
+        )
+
+    @property
+    def blocks(self) -> Iterator[str]:
+        if self.newlines is None:
+            yield from self.document.blocks
+            return
+        at = 0
+        for block in self.document.blocks:
+            found = block.find("\n")
+            while found >= 0:
+                self.newlines.append(at + found)
+                found = block.find("\n", found + 1)
+            at += len(block)
+            yield block
 
 
 def _estimated_chunks(sources: list[Source], budget: Budget) -> int:
@@ -397,7 +419,10 @@ def summarize(
     opts = dataclasses.replace(opts, method=method, meaning=meaning)
     summarizer = Summarizer(backend, templates, opts, on_progress=on_progress)
     documents = [reading.open(s) for s in sources]
-    counted = _CountedWords(_chunks(engine, documents, summarizer.budget))
+    lines = [_Lines(d) for d in documents]
+    counted = _CountedWords(
+        chunk_sources((n.blocks for n in lines), summarizer.budget, engine.backend.count_tokens)
+    )
     chunks = WordWatch(counted, [s.label for s in sources])
     result = summarizer.run(chunks, _estimated_chunks(sources, summarizer.budget))
     if not result.summary.strip():  # never an empty summary with exit 0: say why
@@ -406,6 +431,7 @@ def summarize(
     result.sources = [s.label for s in sources]
     result.places = [d.marks for d in documents]
     result.works = [d.work for d in documents]
+    result.newlines = [n.newlines for n in lines]
     for document in documents:
         for warning in document.warnings:
             streams.warn(warning)

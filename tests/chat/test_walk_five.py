@@ -10,7 +10,7 @@ from longcli.chat.facts import Ledger
 from longcli.chat.questions import is_lookup, questions_of, says_own_name
 from longcli.chat.session import Session
 from longcli.chat.statements import things
-from longcli.chat.turn import NOT_TOLD
+from longcli.chat.turn import NOT_TOLD, NOTED
 from longcli.prompts.templates import load_templates
 from longcli.text.terms import recall_terms
 from tests.chat.embedders import REAL_MODEL, FakeEmbedder, real_embedder
@@ -167,3 +167,13 @@ def test_a_new_thing_said_of_a_named_person_does_not_replace_the_old():
 def test_a_reply_surely_in_latin_is_not_shown(tmp_path: Path):
     text = shown_after(tmp_path / "s", [], "hello, quick test", "Nunquilum est in Latio quidamus.")
     assert "Nunquilum" not in text
+
+
+def test_a_statement_whose_reply_is_dropped_is_said_to_be_kept(tmp_path: Path):
+    # "(no answer from the model)" after "the dentist moved my appointment to march 21"
+    said = "the dentist moved my appointment to march 21"
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    chat = Chat(session, Scripted("1. \n2.", "1. \n2."), TEMPLATES, ChatOptions())
+    assert chat.ask(said).answer == NOTED
+    assert [f.text for f in chat.ledger.active()] == [said]
+    session.close()

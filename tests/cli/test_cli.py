@@ -263,13 +263,15 @@ def test_cite_marks_every_sentence_with_its_chunk(run, tmp_path: Path):
 
     marks = re.findall(r"\[(\d+)\]", body)
     assert marks and len(marks) == len(re.findall(r"[.!?] \[", body))
-    entries = dict(re.findall(r"^(\d+)\. .*story\.txt, (characters .+)$", legend, re.M))
+    # a plain text's place is its lines, as `verify` names them and `sed -n` prints them
+    entries = dict(re.findall(r"^(\d+)\. .*story\.txt, (lines? .+)$", legend, re.M))
     assert set(marks) == set(entries)
+    lines = STORY.split("\n")
     for n in set(marks):
-        start, end = (int(x.replace(",", "")) for x in re.findall(r"[\d,]+", entries[n]))
-        # the sentences cited as n are found in its character range
+        first, last = ([int(x.replace(",", "")) for x in re.findall(r"[\d,]+", entries[n])] * 2)[:2]
+        # the sentences cited as n are found in its lines
         for sentence in re.findall(rf"([^.\]]+\.) \[{n}\]", body):
-            assert sentence.strip() in STORY[start:end]
+            assert sentence.strip() in "\n".join(lines[first - 1 : last])
 
 
 def test_styles_and_instructions_without_a_model(run, tmp_path: Path):

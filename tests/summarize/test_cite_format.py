@@ -55,6 +55,10 @@ class Input:
         if place.startswith("characters "):
             start, end = (int(n.replace(",", "")) for n in re.findall(r"[\d,]+", place))
             return {int(u) for u in re.findall(r"Town(\d+)", source[start:end])}
+        if place.startswith("line"):  # a plain text's lines, 1-based
+            first, last = ([int(n.replace(",", "")) for n in re.findall(r"[\d,]+", place)] * 2)[:2]
+            held = "\n".join(source.split("\n")[first - 1 : last])
+            return {int(u) for u in re.findall(r"Town(\d+)", held)}
         if re.match(r"\d\d:", place):
             return {int(m) for m in re.findall(r"\d\d:(\d\d):\d\d", place)}
         numbers = [int(n) for n in re.findall(r"\d+", place)]
@@ -63,7 +67,7 @@ class Input:
 
 def _text_input() -> Input:
     body = "\n\n".join(" ".join(sentences(u)) for u in UNITS) + "\n"
-    return Input("notes.txt", body, r"characters [\d,]+–[\d,]+")
+    return Input("notes.txt", body, r"lines? [\d,]+(?:–[\d,]+)?")
 
 
 def _markdown_input() -> Input:
@@ -280,6 +284,9 @@ def test_places_are_named_by_kind():
     assert describe_place([Mark(0, "section", "Prices")], 3, 9) == 'section "Prices"'
     assert describe_place([], 1204, 1530) == "characters 1,204–1,530"
     assert describe_place(pages[1:], 10, 50) == "characters 10–50"  # before the first mark
+    # a plain text whose newlines are known: its lines ("line 2": after the first newline)
+    assert describe_place([], 12, 30, newlines=[10, 40, 80]) == "line 2"
+    assert describe_place([], 0, 45, newlines=[10, 40, 80]) == "lines 1–3"
 
 
 def _epub_contents(path: Path) -> list[str]:
