@@ -32,7 +32,7 @@ from longcli.chat.prompt import (
     system_text,
     user_text,
 )
-from longcli.chat.questions import looked_up_facts
+from longcli.chat.questions import looked_up_facts, questions_of
 from longcli.chat.recalled import Recalled, RecallIndex, focus
 from longcli.chat.session import Passage, Session
 from longcli.chat.turn import (
@@ -248,6 +248,12 @@ class Chat:
         if self.budget.facts_tokens <= 0:
             return []
         scored = self.ledger.ranked(query, self.embedder)
+        asked = questions_of(query)
+        if len(asked) > 1 and scored:  # the best for each question first ("which city am I
+            # in now and who has my cat?": the whole message is closest to the cat alone)
+            bests = [r[0][0] for r in (self.ledger.ranked(q, self.embedder) for q in asked) if r]
+            firsts = list({f.id: f for f in bests}.values())
+            scored = [(f, scored[0][1]) for f in firsts] + [p for p in scored if p[0] not in firsts]
         if self.embedder is None:  # by words, what a look-up asks for first, whatever
             # words it shares with the question ("I'm Tomasz" for "What's my name?")
             first = looked_up_facts(self.ledger, query)

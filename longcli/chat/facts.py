@@ -260,13 +260,28 @@ class Ledger:
         """The active facts that share a term with `query`, best first; with `embedder`,
         those close to it in meaning (cosine at least MIN_MEANING), closest first."""
         if embedder is not None:
-            return newest_first(query, by_meaning(embedder, query, self.active()))
+            said = [f for f in self.facts if not f.forgotten]
+            return newest_first(query, self._current(by_meaning(embedder, query, said)))
         active = self.active()
         key = (len(self.facts), *(f.id for f in active))
         if self._index is None or self._index[0] != key:
             self._index = (key, active, BM25([f.text for f in active]))
         active, index = self._index[1], self._index[2]
         return [(active[i], score) for i, score in index.top(query, len(active), fuzzy=True)]
+
+    def _current(self, scored: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
+        """`scored` with each replaced statement standing for the one that replaced it
+        (as close as the closer of the two), best first: "Where do I live now?" is closest
+        to "I live in Gdansk." (0.54), which "we moved to Wroclaw last week" (0.34)
+        replaced; the current value is the newer one's."""
+        by_id = {f.id: f for f in self.facts}
+        best: dict[int, tuple[Fact, float]] = {}
+        for fact, score in scored:
+            while fact.replaced_by is not None and fact.replaced_by in by_id:
+                fact = by_id[fact.replaced_by]
+            if fact.active and (fact.id not in best or best[fact.id][1] < score):
+                best[fact.id] = (fact, score)
+        return sorted(best.values(), key=lambda p: -p[1])
 
     def rebuilt(self, messages: Iterable[tuple[int, str]]) -> Ledger:
         """A ledger of the current scheme read from the journal's (turn, message) pairs,

@@ -76,6 +76,10 @@ def asked(message: str) -> str:
 _LEAD_IN = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*[,:]\s*")
 
 
+# ... or a word that only leads in ("so which city am I in now")
+_LEAD_WORD = re.compile(r"^\s*(?:so|and|but|ok|okay|also|then|well|oh|hey)\b[,\s]+", re.IGNORECASE)
+
+
 def is_lookup(question: str) -> bool:
     """Whether `question` asks for something the user told (see _LOOKUP), after a
     lead-in or not."""
@@ -83,7 +87,8 @@ def is_lookup(question: str) -> bool:
     if _ADVICE.search(question) is not None:
         return False
     return any(
-        _LOOKUP.match(q) is not None for q in (question, _LEAD_IN.sub("", question, count=1))
+        _LOOKUP.match(q) is not None
+        for q in (question, _LEAD_IN.sub("", question, count=1), _LEAD_WORD.sub("", question))
     )
 
 

@@ -4,6 +4,7 @@ they told), or the document's (the sentence of a recalled passage that answers).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from longcli.backends.embedding import Embedder
 from longcli.chat.facts import Fact
@@ -32,7 +33,13 @@ ANSWER_SHARE = 0.5  # a passage's sentence quoted as the answer holds this share
 QUOTE_MEANING = 0.35
 
 
-def fact_quote(user: str, reply: str, facts: list[Fact], embedder: Embedder | None = None) -> str:
+def fact_quote(
+    user: str,
+    reply: str,
+    facts: list[Fact],
+    embedder: Embedder | None = None,
+    replaced: Sequence[tuple[Fact, Fact]] = (),
+) -> str:
     """The user's own words, when they asked about what they told, the best fact shown
     that holds what the question asks and the reply does not give its value. With
     `embedder`, the first shown close to it in meaning (on the generated bench's family
@@ -43,16 +50,22 @@ def fact_quote(user: str, reply: str, facts: list[Fact], embedder: Embedder | No
     quotes: list[str] = []
     for question in asked if facts else []:  # each its own ("Where does my sister live
         # and what is my dog's name?": two statements, two quotes)
-        quote = _quote_for(question, reply, facts, embedder)
+        quote = _quote_for(question, reply, facts, embedder, replaced)
         if quote and quote not in quotes:
             quotes.append(quote)
     return "\n\n".join(quotes)
 
 
-def _quote_for(user: str, reply: str, facts: list[Fact], embedder: Embedder | None) -> str:
+def _quote_for(
+    user: str,
+    reply: str,
+    facts: list[Fact],
+    embedder: Embedder | None,
+    replaced: Sequence[tuple[Fact, Fact]],
+) -> str:
     """`fact_quote` for one question."""
     if embedder is not None:  # `facts` come closest first (Ledger.ranked): the first close
-        best = _closest(embedder, user, facts)
+        best = _closest(embedder, user, facts, replaced)
         if best is not None:
             return "" if answer_states(reply, best, user) else label(best.turn, best.text)
     wanted = looked_up(user)
@@ -108,11 +121,18 @@ def same_use(question: str, statement: str) -> bool:
     return any(not asked.get(s) or not said.get(s) or asked[s] & said[s] for s in shared)
 
 
-def _closest(embedder: Embedder, user: str, facts: list[Fact]) -> Fact | None:
-    """The first of `facts` (as shown) at least QUOTE_MEANING close to `user`. (Quoting
-    the closest when far ahead of the rest gained nothing on family A: the wrong
-    statement for a question never answered is as often far ahead.)"""
-    close = {id(f) for f, _ in by_meaning(embedder, user, facts, QUOTE_MEANING)}
+def _closest(
+    embedder: Embedder, user: str, facts: list[Fact], replaced: Sequence[tuple[Fact, Fact]] = ()
+) -> Fact | None:
+    """The first of `facts` (as shown) at least QUOTE_MEANING close to `user`, itself or
+    a statement it replaced ("we moved to Wroclaw last week" for "Where do I live now?",
+    close to the "I live in Gdansk" it replaced). (Quoting the closest when far ahead of
+    the rest gained nothing on family A: the wrong statement for a question never
+    answered is as often far ahead.)"""
+    shown = {id(f) for f in facts}
+    older = [old for old, new in replaced if id(new) in shown]
+    close = {id(f) for f, _ in by_meaning(embedder, user, [*facts, *older], QUOTE_MEANING)}
+    close |= {id(new) for old, new in replaced if id(old) in close}
     return next((f for f in facts if id(f) in close), None)
 
 

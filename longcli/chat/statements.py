@@ -34,7 +34,8 @@ CHANGE_HINT = re.compile(
 )
 _QUESTION_START = re.compile(
     # ("whats the alarm code", "wheres my passport": the "'s" typed without its mark)
-    r"^\s*(?:whats|whos|wheres|whens|hows|"
+    # (after a word that only leads in: "so which city am I in now")
+    r"^\s*(?:(?:so|and|but|ok|okay|also|then|well|oh|hey)[,\s]+)?(?:whats|whos|wheres|whens|hows|"
     r"what|who|whom|whose|where|when|why|how|which|do|does|did|can|could|would|will|"
     r"should|is|are|am|was|were|have|has|tell me|remind me|"
     # a request to the assistant asks, it states nothing of the user ("Summarize everything

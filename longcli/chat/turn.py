@@ -189,7 +189,11 @@ def annotate(
 ) -> Turn:
     """The turn with longcli's note: the quote labels the checks moved out of the reply,
     and, when the reply missed it, the user's or the document's own words."""
-    quoted = fact_quote(prompt.user, answer, prompt.facts, embedder) if quote_facts else ""
+    quoted = (
+        fact_quote(prompt.user, answer, prompt.facts, embedder, checks.replaced)
+        if quote_facts
+        else ""
+    )
     if not quoted and quote_facts:
         quoted = passage_quote(prompt.user, answer, prompt.recalled)
     notes = [*checks.labels, quoted] if quoted not in checks.labels else checks.labels

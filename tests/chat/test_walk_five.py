@@ -177,3 +177,26 @@ def test_a_statement_whose_reply_is_dropped_is_said_to_be_kept(tmp_path: Path):
     assert chat.ask(said).answer == NOTED
     assert [f.text for f in chat.ledger.active()] == [said]
     session.close()
+
+
+def test_a_question_about_a_replaced_statement_quotes_the_one_that_replaced_it():
+    # "Where do I live now?" is closest to "I live in Gdansk" (replaced), not to the move
+    from longcli.chat.quotes import fact_quote
+
+    embedder = FakeEmbedder({"live": "live"})
+    ledger = Ledger()
+    ledger.add_message("I live in Gdansk", 0, embedder)
+    ledger.add_message("we moved to Wroclaw last week", 1, embedder)
+    ledger.facts[0].replaced_by = 2  # (the embedding model replaces it by meaning)
+    shown = [f for f, _ in ledger.ranked("where do i live now?", embedder)]
+    assert [f.text for f in shown][:1] == ["we moved to Wroclaw last week"]
+    quote = fact_quote("where do i live now?", "Nice.", shown, embedder, ledger.replacements(shown))
+    assert "Wroclaw" in quote
+
+
+def test_a_question_after_a_leading_so_is_a_question():
+    assert questions_of("so which city am I in now and who has my cat?") == [
+        "so which city am I in now",
+        "who has my cat?",
+    ]
+    assert is_lookup("so which city am I in now")
