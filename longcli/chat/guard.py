@@ -345,7 +345,8 @@ class Checks:
             return self._drop(text, Why.MOSTLY_EARLIER)
         self._bag = grown
         if self._vocabulary is not None:
-            invented = [m for m in mentions(text) if not self._vocabulary.supports(m)]
+            said = [*mentions(text), *_CODES.findall(text)]
+            invented = [m for m in dict.fromkeys(said) if not self._vocabulary.supports(m)]
             if invented:
                 return self._drop(text, Why.INVENTED, tuple(invented))
         return sentence if not labels and text == sentence else text + _trailing(sentence)
@@ -437,6 +438,11 @@ def _message_language(message: str) -> str:
     found = languages.detect(message)
     return "" if found == languages.UNKNOWN else found
 
+
+# A code in lower case with digits in it ("ember-804359", "b12"): a value, which `mentions`
+# (capitalised words and numbers) leaves out; "ember-804359" was shown as the user's
+# password, made up beside the "ember-12" they said.
+_CODES = re.compile(r"(?<![\w-])[^\W\d_][\w]*(?:-\w+)*\d[\w-]*(?<!-)")
 
 MIN_LANGUAGE_WORDS = 4  # a shorter sentence is too short for the stop-word share
 _ASIDE = re.compile(r"\([^()]*\)[.!]?")

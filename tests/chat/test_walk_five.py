@@ -200,3 +200,14 @@ def test_a_question_after_a_leading_so_is_a_question():
         "who has my cat?",
     ]
     assert is_lookup("so which city am I in now")
+
+
+def test_a_code_in_lower_case_the_user_never_said_is_not_shown(tmp_path: Path):
+    # family A: "ember-804359" was shown as the password, beside the "ember-12" said
+    said = [
+        "Note this down: my wifi password is tulip-90.",
+        "Actually my wifi password changed, it is ember-12 these days.",
+    ]
+    reply = "I'll remember that, and it's also ember-804359 in the future!"
+    text = shown_after(tmp_path / "s", said, "whats my wifi password?", reply)
+    assert "804359" not in text and "ember-12" in text
