@@ -72,7 +72,12 @@ def clauses(sentence: str) -> list[str]:
     Gdansk."), with the part after it, as its text runs in the message."""
     whole: list[tuple[int, int]] = []
     start: int | None = None
+    before = 0
     for begin, end in _spans(sentence):
+        joined, before = sentence[before:begin], end
+        if start is None and whole and _own_clause(joined, sentence[begin:end]):
+            whole.append((begin, end))  # "... and I'm vegetarian": a statement of its own
+            continue
         if start is None and whole and not _whole(sentence[begin:end]):
             # a small part after a statement says more of it ("peanuts make me sick, I'm
             # allergic"): with it, not with the next statement ("and fyi my colour ...")
@@ -87,6 +92,21 @@ def clauses(sentence: str) -> list[str]:
     if len(whole) > 1:
         return [sentence[b:e].strip() for b, e in whole]
     return [sentence]
+
+
+_SPEAKER_OPENS = re.compile(r"\s*(?:I|I['’]m|I am|we|we['’]re|my|our)\b", re.IGNORECASE)
+
+
+def _own_clause(joined: str, part: str) -> bool:
+    """Whether a small part after "and" or "but" that opens with the speaker states
+    something of its own ("My allergy is shellfish and *I'm vegetarian*": one word, yet
+    a diet, which "I went pescatarian" later replaces, not the allergy); after a comma it
+    says more of the statement before ("peanuts make me sick, I'm allergic")."""
+    return (
+        re.search(r"\b(?:and|but)\b", joined, re.IGNORECASE) is not None
+        and _SPEAKER_OPENS.match(part) is not None
+        and bool(content_words(part))
+    )
 
 
 def parts(statement: str) -> list[str]:

@@ -221,7 +221,7 @@ def _unmarked(start: int, end: int, newlines: Sequence[int] | None) -> str:
         return f"characters {start:,}–{end:,}"
     first = bisect.bisect_left(newlines, start) + 1
     last = bisect.bisect_left(newlines, max(start, end - 1)) + 1
-    return f"line {first:,}" if first == last else f"lines {first:,}–{last:,}"
+    return f"line {first}" if first == last else f"lines {first}–{last}"
 
 
 _CHAPTER_LABEL = re.compile(r'(\d+) "(.*)"\Z', re.S)  # the readers' '4 "The Storm"'

@@ -136,6 +136,25 @@ def chunk_sources(
     index = 0
     for source, blocks in enumerate(texts):
         clean = boilerplate.without_boilerplate(blocks)
-        for chunk in chunk_stream(clean, budget.chunk_tokens, count, source, index):
+        chunks = chunk_stream(clean, budget.chunk_tokens, count, source, index)
+        for chunk in _ending_marked(chunks):
             yield chunk
             index = chunk.index + 1
+
+
+def _ending_marked(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """`chunks` of one source, its last one with words marked `closes`: the one that holds
+    its ending (a licence after it is blanked, not words). One chunk is held back."""
+    pending: Chunk | None = None
+    blank: list[Chunk] = []
+    for chunk in chunks:
+        if not any(ch.isalnum() for ch in chunk.text):
+            blank.append(chunk)
+            continue
+        if pending is not None:
+            yield pending
+        yield from blank
+        pending, blank = chunk, []
+    if pending is not None:
+        yield dataclasses.replace(pending, closes=True)
+    yield from blank

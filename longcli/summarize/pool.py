@@ -49,6 +49,7 @@ ANSWER_MIN = 0.5  # ... those scoring at least this share of the best match
 # -i about the ending ("how does it end?"): the summary is chosen from the text's last
 # part, with at least this many times its length to choose from, the most important first
 ENDING_PART = 0.2
+CLOSING_PART = 0.03  # a whole text's summary takes a sentence of its last 3% (its ending)
 ENDING_POOL = 1.5
 # -i with an embedding model, for a question that names no one ("describe the setting"):
 # relevance is this share cosine (above the pool's median, as a share of the best) and
@@ -93,6 +94,7 @@ class Pool:
     # how many sentences of the whole text behind the pool name each name: a merge's pool
     # holds chosen sentences only, and who the main people are is the text's to say
     names: Counter[str] | None = None
+    closes: bool = False  # it holds a text's ending (its last chunk): see `_closing`
 
     def cost(self, sentence: str) -> int:
         return max(1, math.ceil(word_count(sentence) * self.tokens_per_word))
@@ -133,6 +135,8 @@ class Pool:
             scored, positions = self._retrieved(raw, scored, positions)
             answers = self._answers(answering, budget, cost, excluded | set(leads))
             leads = sorted(leads + answers)
+        elif whole or self.closes:
+            leads = sorted(leads + self._closing(scored, positions, excluded | set(leads)))
         overshoot = LENGTH_OVERSHOOT if reader_length else 0.0  # --words, not a context
         cover = most_named(known, COVER_NAMES) if known is not None else []
         return spread(
@@ -147,6 +151,19 @@ class Pool:
         if self.meaning is not None and not q.names and q.question and self.sentences:
             raw = _by_meaning(self.meaning, q.text, raw, self.sentences)
         return retrieval.toward_end(raw, positions) if q.ending else raw
+
+    def _closing(
+        self, scored: Sequence[Scored], positions: Sequence[float], taken: Collection[int]
+    ) -> list[int]:
+        """The whole text's summary, and its last chunk's: its most important sentence in
+        the last CLOSING_PART of the text, chosen as the lead is. The tenths each get a
+        sentence, but the last tenth's best may stand before its end: Ethan Frome's
+        summary stopped at "He drew her back to him.", before the sled crash and the
+        epilogue that are its ending."""
+        end = min(1 - CLOSING_PART, max(positions, default=0.0))  # the last sentence at least
+        late = [s for s in scored if positions[s.index] >= end]
+        late = [s for s in late if s.index not in taken]
+        return [max(late, key=lambda s: s.score).index] if late else []
 
     def _before_end(
         self,
@@ -311,7 +328,9 @@ def chunk_pool(chunk: Chunk, focus: str | None, meaning: Embedder | None = None)
     sections = [u.section for u in units]
     texts = [u.text for u in units]
     counts = name_counts(texts)
-    return Pool(texts, spans, ratio, groups, focus, None, sections, rough, meaning, counts)
+    return Pool(
+        texts, spans, ratio, groups, focus, None, sections, rough, meaning, counts, chunk.closes
+    )
 
 
 def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | None = None) -> Pool:

@@ -49,6 +49,7 @@ class Chunk:
     end: int
     tokens: int
     text: str
+    closes: bool = False  # the last chunk of its source: it holds the text's ending
 
 
 @dataclass(frozen=True)

@@ -211,3 +211,15 @@ def test_a_code_in_lower_case_the_user_never_said_is_not_shown(tmp_path: Path):
     reply = "I'll remember that, and it's also ember-804359 in the future!"
     text = shown_after(tmp_path / "s", said, "whats my wifi password?", reply)
     assert "804359" not in text and "ember-12" in text
+
+
+def test_a_small_clause_after_and_with_its_own_speaker_is_its_own_statement():
+    # "... and I'm vegetarian" went with the allergy: a later diet took both away
+    ledger = Ledger()
+    ledger.add_message("My allergy is shellfish and I'm vegetarian.", 0)
+    ledger.add_message("peanuts make me sick, I'm allergic", 1)
+    assert [f.text for f in ledger.facts] == [
+        "My allergy is shellfish",
+        "I'm vegetarian.",
+        "peanuts make me sick, I'm allergic",
+    ]

@@ -153,3 +153,20 @@ def test_the_main_names_of_equal_count_come_in_one_order_whatever_the_hash_seed(
     # names a summary met (and the summary) changed with PYTHONHASHSEED
     counts = Counter({"Weena": 3, "Filby": 3, "Eloi": 3, "Traveller": 9})
     assert most_named(counts, 3) == ["Traveller", "Eloi", "Filby"]
+
+
+def test_a_whole_works_summary_takes_a_sentence_of_its_ending(run, tmp_path: Path):
+    """Ethan Frome's summary stopped at "He drew her back to him.": its last tenth's best
+    sentence stood before the crash and the epilogue that are its ending."""
+    words = "mill barn orchard river church school road hill field bridge".split()
+    body = [
+        f"Ethan walked past the {words[i % 10]} of Town{i} in the cold {words[(i * 3) % 10]}."
+        for i in range(188)
+    ]
+    body[180] = "Ethan and Mattie and Zeena walked past the mill, the barn and the road."
+    ending = [f"Years later the farm stood grey, snow number {k} on its roof." for k in range(10)]
+    f = tmp_path / "farm.txt"
+    f.write_text("\n\n".join(body + ending) + "\n", encoding="utf-8")
+    r = run("summarize", str(f), "--method", "extractive", "--words", "120")  # one chunk
+    assert r.returncode == 0, r.stderr
+    assert "Years later the farm" in r.stdout, r.stdout
