@@ -181,23 +181,29 @@ def number_references(origins: Origins, where: Callable[[Span], str]) -> Citatio
 
 
 def describe_place(
-    marks: Sequence[Mark], start: int, end: int, newlines: Sequence[int] | None = None
+    marks: Sequence[Mark],
+    start: int,
+    end: int,
+    newlines: Sequence[int] | None = None,
+    length: int = 0,
 ) -> str:
     """The most specific place a span of a source covers, as --cite names it: "p. 7",
     "pp. 7–9", 'chapter "The Ship"', 'section "Prices"', "00:01:02–00:01:30", or, where
     the source has no marks there (plain text), its lines when the offsets of its newlines
-    are known ("lines 12–14", as `verify` names them and `sed -n 12,14p` prints them),
-    else its characters: "characters 1,204–1,530"."""
+    are known ("lines 12–14", as `verify` names them and `sed -n 12,14p` prints them);
+    elsewhere (a web page with no heading there), how far in, when the text's `length` is
+    known ("about 45% in": its characters are no place a reader can find); else its
+    characters: "characters 1,204–1,530"."""
     ordered = sorted(marks, key=lambda m: m.offset)
     before = [m for m in ordered if m.offset <= start]
     covered = before[-1:] + [m for m in ordered if start < m.offset < end]
     if not covered:
-        return _unmarked(start, end, newlines)
+        return _unmarked(start, end, newlines, length)
     kind = covered[0].kind
     if kind == "text":  # after a title page, where the reader marked nothing
         covered = [m for m in covered if m.kind != "text"]
         if not covered or covered[0].offset > start:
-            return _unmarked(start, end, newlines)
+            return _unmarked(start, end, newlines, length)
         kind = covered[0].kind
     labels = list(dict.fromkeys(m.label for m in covered if m.kind == kind))
     first, last = labels[0], labels[-1]
@@ -215,9 +221,12 @@ def describe_place(
     return first if first == last else f"{first} to {last}"
 
 
-def _unmarked(start: int, end: int, newlines: Sequence[int] | None) -> str:
-    """A span of a source with no marks: its lines (1-based), or its characters."""
+def _unmarked(start: int, end: int, newlines: Sequence[int] | None, length: int = 0) -> str:
+    """A span of a source with no marks: its lines (1-based), how far in, or its
+    characters."""
     if newlines is None:
+        if length > 0:
+            return f"about {min(100, round(100 * start / length))}% in"
         return f"characters {start:,}–{end:,}"
     first = bisect.bisect_left(newlines, start) + 1
     last = bisect.bisect_left(newlines, max(start, end - 1)) + 1

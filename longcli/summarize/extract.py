@@ -103,19 +103,21 @@ def styled(
         if groups[i] == LEAD_GROUP:  # the lead opens the first part
             keys[i] = keys[i + 1]
     parts: list[str] = []
+    headings = 0
     for i, (sentence, key) in enumerate(zip(sentences, keys, strict=True)):
         if i == 0 or key != keys[i - 1]:
             spans = [s for j in range(i, len(keys)) if keys[j] == key for s in origins[j]]
-            if key[0]:
-                heading = f"{key[0].rstrip('.:')}:"
-            else:
-                heading = _span_heading(spans) if spans else f"Part {len(parts) + 1}"
+            headings += 1
+            heading = f"{key[0].rstrip('.:')}:" if key[0] else _part_heading(spans, headings)
             parts.append(f"{'' if i == 0 else chr(10)}{heading}")
         parts.append(f"- {sentence}")
     return "\n".join(parts)
 
 
-def _span_heading(spans: list[Span]) -> str:
-    start, end = min(s.start for s in spans), max(s.end for s in spans)
-    source = f"input {spans[0].source + 1}, " if any(s.source for s in spans) else ""
-    return f"{source}characters {start:,}-{end:,}:"
+def _part_heading(spans: list[Span], number: int) -> str:
+    """A part of a text with no chapters or sections there: "Part 3:" (its character
+    offsets, which outlines gave before, are no place a reader can find), "input 2, part
+    3:" among several inputs; --cite names its lines or pages."""
+    if spans and any(s.source for s in spans):
+        return f"input {spans[0].source + 1}, part {number}:"
+    return f"Part {number}:"

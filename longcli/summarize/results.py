@@ -104,13 +104,15 @@ class SummaryResult:
     works: list[Work | None] = field(default_factory=list)  # per source: title and author
     # per source: the offsets of a plain text's newlines (its lines for --cite), else None
     newlines: list[Sequence[int] | None] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)  # per source: its text's characters
 
     def where(self, source: int, start: int, end: int) -> str:
         """The most specific place a span of a source covers: "pp. 7–9", 'chapter "The
         Ship"', 'section "Prices"', "00:01:02–00:01:30", else "characters 0–1,180"."""
         marks = self.places[source] if source < len(self.places) else []
         newlines = self.newlines[source] if source < len(self.newlines) else None
-        return describe_place(marks, start, end, newlines)
+        length = self.lengths[source] if source < len(self.lengths) else 0
+        return describe_place(marks, start, end, newlines, length)
 
     def citations(self) -> Citations:
         """The passages the summary cites, numbered as --cite shows them."""

@@ -97,19 +97,17 @@ class _Lines:
         self.newlines: array[int] | None = (
             array("q") if document.format == InputFormat.text else None
         )
+        self.length = 0  # characters so far: how far in a passage stands, elsewhere
 
     @property
     def blocks(self) -> Iterator[str]:
-        if self.newlines is None:
-            yield from self.document.blocks
-            return
-        at = 0
         for block in self.document.blocks:
-            found = block.find("\n")
-            while found >= 0:
-                self.newlines.append(at + found)
-                found = block.find("\n", found + 1)
-            at += len(block)
+            if self.newlines is not None:
+                found = block.find("\n")
+                while found >= 0:
+                    self.newlines.append(self.length + found)
+                    found = block.find("\n", found + 1)
+            self.length += len(block)
             yield block
 
 
@@ -432,6 +430,7 @@ def summarize(
     result.places = [d.marks for d in documents]
     result.works = [d.work for d in documents]
     result.newlines = [n.newlines for n in lines]
+    result.lengths = [n.length for n in lines]
     for document in documents:
         for warning in document.warnings:
             streams.warn(warning)

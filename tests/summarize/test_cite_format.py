@@ -287,6 +287,8 @@ def test_places_are_named_by_kind():
     # a plain text whose newlines are known: its lines ("line 2": after the first newline)
     assert describe_place([], 12, 30, newlines=[10, 40, 80]) == "line 2"
     assert describe_place([], 0, 45, newlines=[10, 40, 80]) == "lines 1–3"
+    # a web page with no heading there: how far in (its characters are no place to find)
+    assert describe_place([], 500, 600, length=1000) == "about 50% in"
 
 
 def _epub_contents(path: Path) -> list[str]:
