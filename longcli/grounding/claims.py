@@ -159,7 +159,11 @@ def swapped_roles(sentence: str, passages: Passages) -> str | None:
             if a == b or a not in tokens or b not in tokens:
                 continue
             between = tokens[tokens.index(a) + 1 : tokens.index(b)]
-            verbs = [prefix_stem(w) for w in between if w not in CLAIM_STOPWORDS]
+            # the verb: the first word after A that is neither a function word nor a name
+            # (any word between was taken: "Frome works a poor farm near Starkfield and is
+            # married to Zeena" was "turned round" by "Zeena ... Starkfield ... Frome")
+            content = [w for w in between if w not in CLAIM_STOPWORDS]
+            verbs = [prefix_stem(content[0])] if content and content[0] not in names else []
             said_passive = "by" in between  # "A gratified B by admiring C": both have it
             if a in CALENDAR or b in CALENDAR or (between[:1] and between[0] in _BE):
                 continue  # "in March" is no one; "A was elected ... B": A is not the doer

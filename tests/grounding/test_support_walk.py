@@ -4,6 +4,7 @@ Machine (H. G. Wells, 1895, public domain) and small texts built for one rule ea
 
 from __future__ import annotations
 
+from longcli.grounding.claims import Passages, swapped_roles
 from longcli.grounding.support import SourceIndex, Why
 from longcli.grounding.verify import Read, verify
 from tests.support.filler import filler
@@ -168,3 +169,15 @@ def test_a_negation_verdict_names_the_words_as_written():
     why, detail = check(source, "The mice did not get a bed at the inn.")
     assert why is Why.NEGATION
     assert "mic" not in detail.split() and "bed" in detail  # words, not stems
+
+
+def test_a_name_between_two_names_is_no_verb_turned_round():
+    # a new user's true sentence about Ethan Frome was refused as "frome ... zeena": the
+    # source's "Zeena ... Starkfield ... Frome" counted "Starkfield" as the verb between
+    evidence = Passages(
+        ["Zeena had always been what Starkfield called sickly, and Frome had to admit it."]
+    )
+    sentence = "Ethan Frome works a poor farm near Starkfield and is married to Zeena."
+    assert swapped_roles(sentence, evidence) is None
+    # the verb right after the first name still turns round
+    assert swapped_roles("Ethan Frome admired Zeena.", Passages(["Then Zeena admired Frome."]))
