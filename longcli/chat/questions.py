@@ -23,7 +23,7 @@ from longcli.chat.statements import (
 )
 from longcli.text.names import mentions, normal_token
 from longcli.text.sentences import split_sentences
-from longcli.text.terms import recall_terms
+from longcli.text.terms import concepts_of, recall_terms
 from longcli.text.vocabulary import MENTION_TOKEN, WORD, stem
 
 _ABOUT_ME = re.compile(  # "tell me about X" is not about me; "remind me of X" asks our memory
@@ -257,8 +257,17 @@ def thing_told(ledger: Ledger, question: str) -> bool:
     more), or a statement names that thing ("When is my dentist appointment?" after "I see
     the dentist on Thursday at 10"), unless a name or number of it is asked, which only a
     statement that holds one tells ("my brother's name" after "My brother is a dentist")."""
-    owned = {w for t in things(asked(question)) for w in t.words}
+    asked_things = things(asked(question))
+    owned = {w for t in asked_things for w in t.words}
     if not owned:
+        return True
+    # a word of the same concept: "my birthday" after "I was born on March 3"
+    concepts = {c for t in asked_things for c in concepts_of(t.head)}  # of the thing itself
+    said_concepts = {
+        c for f in ledger.facts if not f.forgotten for w in content_words(f.text)
+        for c in concepts_of(w.stem)
+    }  # fmt: skip
+    if concepts & said_concepts:
         return True
     wanted = looked_up(question)
     if any(w in NAME_KIND | NUMBER_KIND for w in wanted):  # not "my:" marked: of the thing

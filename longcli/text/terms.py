@@ -128,9 +128,18 @@ _CONCEPT_WORDS = {
 
 
 _CONCEPTS: dict[str, str] = {}
+_ALL_CONCEPTS: dict[str, set[str]] = {}  # every concept a stem has ("born": birthplace, age)
 for _concept, _words in _CONCEPT_WORDS.items():
     for _word in _words.split():
         _CONCEPTS.setdefault(stem(_word), f"~{_concept}")
+        _ALL_CONCEPTS.setdefault(stem(_word), set()).add(f"~{_concept}")
+
+
+def concepts_of(word_stem: str) -> frozenset[str]:
+    """Every concept a stem belongs to (a recall term carries only its first)."""
+    return frozenset(_ALL_CONCEPTS.get(word_stem, ()))
+
+
 _OWNER = frozenset({"my", "our", "mine", "i", "we"})
 RECALL_CACHE = 1 << 15  # texts whose recall terms are kept (a long chat's statements)
 MIN_SWAPPED_LETTERS = 6  # a stop word this long with two letters swapped is still it

@@ -223,3 +223,10 @@ def test_a_small_clause_after_and_with_its_own_speaker_is_its_own_statement():
         "I'm vegetarian.",
         "peanuts make me sick, I'm allergic",
     ]
+
+
+def test_a_birthday_asked_after_a_birth_date_said_is_not_not_told(tmp_path: Path):
+    # family A, seed 31: "What date is my birthday?" after "I was born on March 3." was
+    # answered "You haven't told me that." ("born" and "birthday" share a concept)
+    said = ["Note this down: my licence plate is KX-472-B and I was born on March 3."]
+    assert shown_after(tmp_path / "s", said, "What date is my birthday?") != NOT_TOLD
