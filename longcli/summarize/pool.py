@@ -135,12 +135,23 @@ class Pool:
             scored, positions = self._retrieved(raw, scored, positions)
             answers = self._answers(answering, budget, cost, excluded | set(leads))
             leads = sorted(leads + answers)
-        elif whole or self.closes:
-            leads = sorted(leads + self._closing(scored, positions, excluded | set(leads)))
+        closing: list[int] = []
+        if not self.focus and (whole or self.closes):
+            closing = self._closing(scored, positions, excluded | set(leads))
+            leads = sorted(leads + closing)
         overshoot = LENGTH_OVERSHOOT if reader_length else 0.0  # --words, not a context
         cover = most_named(known, COVER_NAMES) if known is not None else []
         return spread(
-            self.sentences, budget, cost, scored, positions, leads, excluded, overshoot, cover
+            self.sentences,
+            budget,
+            cost,
+            scored,
+            positions,
+            leads,
+            excluded,
+            overshoot,
+            cover,
+            closing,
         )
 
     def _matches(self, q: retrieval.Query, positions: list[float]) -> list[float]:

@@ -383,6 +383,7 @@ def spread(
     skip: Collection[int] = (),
     overshoot: float = 0.0,
     cover: Sequence[str] = (),
+    credited: Collection[int] = (),
 ) -> list[int]:
     """Like `select`, but the leads first, then every part of the text, then the best;
     last, when what is left of the budget is short of the next sentence, one more that
@@ -396,7 +397,8 @@ def spread(
     sentence of at most (1 + SHARE_SLACK) shares; then each name of `cover` (the text's
     most frequent, most frequent first) that no chosen sentence names gets the best
     sentence naming it, within COVER_SHARE of the budget; then the rest of the budget goes
-    to the most important sentences wherever they are, as `select` does.
+    to the most important sentences wherever they are, as `select` does. A lead in
+    `credited` (the text's closing sentence) counts toward its part's floor.
     """
     if not sentences or budget <= 0:
         return []
@@ -421,6 +423,9 @@ def spread(
         members[min(parts - 1, int(positions[s.index] * parts))].append(s)
     share = remaining / max(1, sum(1 for m in members if m))
     used = [0] * parts
+    for i in credited:  # a lead that is its part's own (a closing sentence) fills its floor
+        if i in chosen:
+            used[min(parts - 1, int(positions[i] * parts))] += costs[i]
 
     def take(best: Scored, part: int) -> None:
         nonlocal remaining
