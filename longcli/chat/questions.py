@@ -250,6 +250,9 @@ def looked_up_facts(ledger: Ledger, question: str) -> list[Fact]:
     return out
 
 
+_SAID_WITH_THEIR_WORD = frozenset({"~code", "~name"})
+
+
 def thing_told(ledger: Ledger, question: str) -> bool:
     """Whether, by words alone, the user may have told what a look-up asks, though no
     statement holds all of it (`covers`): the question names no thing of theirs ("When was
@@ -261,8 +264,15 @@ def thing_told(ledger: Ledger, question: str) -> bool:
     owned = {w for t in asked_things for w in t.words}
     if not owned:
         return True
-    # a word of the same concept: "my birthday" after "I was born on March 3"
+    # A thing of the user's that a concept names (a job, an allergy, an age, a home) is
+    # often said without its word ("I've been a dentist for years" for "What is my job?",
+    # answered "You haven't told me that."): by words alone it may have been told.
+    # (Not a code or a name: values said with their word, "my locker code is 4471".)
     concepts = {c for t in asked_things for c in concepts_of(t.head)}  # of the thing itself
+    if concepts - _SAID_WITH_THEIR_WORD and not any(
+        w in NAME_KIND | NUMBER_KIND for w in looked_up(question)
+    ):
+        return True
     said_concepts = {
         c for f in ledger.facts if not f.forgotten for w in content_words(f.text)
         for c in concepts_of(w.stem)

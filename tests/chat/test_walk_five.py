@@ -230,3 +230,10 @@ def test_a_birthday_asked_after_a_birth_date_said_is_not_not_told(tmp_path: Path
     # answered "You haven't told me that." ("born" and "birthday" share a concept)
     said = ["Note this down: my licence plate is KX-472-B and I was born on March 3."]
     assert shown_after(tmp_path / "s", said, "What date is my birthday?") != NOT_TOLD
+
+
+def test_a_job_said_without_the_word_is_not_not_told(tmp_path: Path):
+    # family A, seed 31: "What is my job?" after "I've been a dentist for years." was
+    # answered "You haven't told me that."
+    said = ["fyi my favourite colour is teal and I've been a dentist for years."]
+    assert shown_after(tmp_path / "s", said, "What is my job?") != NOT_TOLD
