@@ -18,7 +18,7 @@ a dropped "not". This bench counts those, per document and method:
   the deleted words hold a negation, a number or a name, or are not a whole clause
   (not set off by , ; : ( ) dashes or the sentence's end);
 - title named, tenths of the source (of a Project Gutenberg file: its body, less the licence)
-  represented, the source's 5 most frequent names
+  represented, the ending (a sentence from the body's last 5%), the source's 5 most frequent names
   present (names are found by their capitals: none for Chinese or Japanese), and length
   against --words (CJK counted in characters);
 - near-duplicates: summary sentences that repeat most of an earlier summary sentence's
@@ -785,6 +785,9 @@ def body_span(text: str) -> tuple[int, int]:
     return begin, end.start() if end else len(text)
 
 
+ENDING_SHARE = 0.05  # the ending: the body's last 5% (a novel's last chapter or epilogue)
+
+
 def tenths_represented(offsets: Sequence[int], length: int, parts: int = PARTS) -> list[int]:
     """Which of `parts` equal parts of a text of `length` characters the offsets fall in."""
     if length <= 0:
@@ -911,6 +914,7 @@ class ReaderScore:
     debris_kinds: dict[str, int] = field(default_factory=dict)
     duplicates: list[str] = field(default_factory=list)
     author_named: bool | None = None
+    ending: bool = False  # a summary sentence from the body's last ENDING_SHARE
 
     @property
     def tenths_share(self) -> float:
@@ -1084,6 +1088,10 @@ def score_summary(
                 if r.offset is not None and begin <= r.offset < end
             ],
             end - begin,
+        ),
+        ending=any(
+            r.offset is not None and end - ENDING_SHARE * (end - begin) <= r.offset < end
+            for _, r in readings
         ),
         names=names,
         names_found=names_present(summary, names),
@@ -1294,8 +1302,8 @@ def summarize(
 
 HEADER = (
     f"{'document':34} {'method':10} {'sents':>5} {'frag':>4} {'debris':>6} {'quote':>5} "
-    f"{'mean.':>5} {'dup':>3} {'title':>5} {'auth':>5} {'tenths':>6} {'names':>5} {'len':>5} "
-    f"{'sec':>6}"
+    f"{'mean.':>5} {'dup':>3} {'title':>5} {'auth':>5} {'tenths':>6} {'end':>5} {'names':>5} "
+    f"{'len':>5} {'sec':>6}"
 )
 
 
@@ -1315,7 +1323,7 @@ def row_text(run: Run) -> str:
     return (
         f"{start} {s.sentences:5d} {len(s.fragments):4d} {s.debris_count:6d} {s.quote_count:5d} "
         f"{len(s.meaning):5d} {len(s.duplicates):3d} {_yes_no(s.title_named):>5} "
-        f"{_yes_no(s.author_named):>5} {_percent(s.tenths_share):>6} "
+        f"{_yes_no(s.author_named):>5} {_percent(s.tenths_share):>6} {_yes_no(s.ending):>5} "
         f"{_percent(s.names_share):>5} {s.length_ratio:5.2f} {run.seconds:6.1f}"
     )
 
@@ -1346,6 +1354,7 @@ def totals(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
             "titles_named": sum(named),
             "titles": len(named),
             "tenths": sum(s.tenths_share for s in scored) / max(len(scored), 1),
+            "endings": sum(s.ending for s in scored),
             "names": sum(names) / len(names) if names else None,
             "length_ratio": sum(s.length_ratio for s in scored) / max(len(scored), 1),
             "seconds": sum(r.seconds for r in runs if r.method == method),
@@ -1366,7 +1375,8 @@ def print_table(runs: Sequence[Run]) -> None:
         print(
             f"{label:34} {method[:10]:10} {t['sentences']:5d} {t['fragments']:4d} "
             f"{t['debris']:6d} {t['stray_quotes']:5d} {t['meaning']:5d} {t['duplicates']:3d} "
-            f"{titles:>5} {authors:>5} {_percent(t['tenths']):>6} {_percent(t['names']):>5} "
+            f"{titles:>5} {authors:>5} {_percent(t['tenths']):>6} "
+            f"{str(t['endings']) + '/' + str(t['documents']):>5} {_percent(t['names']):>5} "
             f"{t['length_ratio']:5.2f} {t['seconds']:6.1f}"
         )
         if t["debris_kinds"]:
@@ -1378,7 +1388,8 @@ def print_table(runs: Sequence[Run]) -> None:
         "frag, debris, quote, mean., dup: summary sentences with a fragment sign, with debris, "
         "with a stray quote mark, with a meaning change, repeating an earlier one\n"
         "title, auth: the title, the author (long works) named in the summary; "
-        "tenths: of the source, with a summary sentence from it; names: of the source's 5 "
+        "tenths: of the source, with a summary sentence from it; end: one from its last 5%; "
+        "names: of the source's 5 "
         "most frequent, in the summary; len: words / --words; sec: wall time of the run"
     )
 
