@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -319,6 +320,8 @@ _THEIRS = re.compile(
     re.IGNORECASE,
 )
 THING_WORDS = 3  # words of a thing's name at most ("gym membership number")
+# statements whose things are kept: a new statement is compared with every older one
+THINGS_CACHE = 1 << 14
 LEADING_STOPS = 2  # function words before them ("I have *any* siblings", "my *own* car")
 # A word shaped like a verb after the first of a thing's name ends it ("my brother *lives*
 # in Leeds", "my appointment *moved*"); a plural ends it after itself ("my *parents* live").
@@ -326,6 +329,7 @@ _VERB_SHAPED = re.compile(r"(?:[^su]s|ed)$")
 _PLURAL = re.compile(r"[^su]s$")
 
 
+@lru_cache(maxsize=THINGS_CACHE)
 def things(text: str) -> frozenset[Thing]:
     """The things `text` calls the speaker's, each named by the run of content words after
     "my", "our", "I have" ... up to a word that is no content word, a mark, a name, a
@@ -357,6 +361,7 @@ def things(text: str) -> frozenset[Thing]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=THINGS_CACHE)
 def owned(text: str) -> frozenset[Thing]:
     """The `things` `text` calls the speaker's, and what they do: the first content word
     after "I" or "we" ("I work as a nurse" -> work), as `owners` reads it."""
