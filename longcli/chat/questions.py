@@ -12,6 +12,7 @@ import re
 
 from longcli.chat.facts import Fact, Ledger, fact_words, stems
 from longcli.chat.statements import (
+    LEAD_IN,
     NAME_KIND,
     NUMBER_KIND,
     content_words,
@@ -66,7 +67,7 @@ def asked(message: str) -> str:
     """The questions of a message, without what comes around them: "Morning! Where am I
     living now?" asks "Where am I living now?" (the whole message when none is a
     question)."""
-    found = [s.text for s in split_sentences(message) if is_question(s.text)]
+    found = [s.text for s in split_sentences(message, lowercase_starts=True) if is_question(s.text)]
     return " ".join(found) if found else message
 
 
@@ -77,7 +78,7 @@ _LEAD_IN = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,2}[^\W\d_]+\s*[,:]\s*")
 
 
 # ... or a word that only leads in ("so which city am I in now")
-_LEAD_WORD = re.compile(r"^\s*(?:so|and|but|ok|okay|also|then|well|oh|hey)\b[,\s]+", re.IGNORECASE)
+_LEAD_WORD = re.compile(rf"^\s*{LEAD_IN}", re.IGNORECASE)
 
 
 def is_lookup(question: str) -> bool:
@@ -107,7 +108,7 @@ def questions_of(message: str) -> list[str]:
     ("Where does my sister live and what is my dog's name?" wanted four words of one
     statement), and the one quote under the reply answered one at most."""
     found = []
-    for sentence in split_sentences(message):
+    for sentence in split_sentences(message, lowercase_starts=True):
         if is_question(sentence.text):
             pieces = [p.strip() for p in _ANOTHER_QUESTION.split(sentence.text)]
             found += [p for p in pieces if p and is_question(p)] or [sentence.text]

@@ -33,11 +33,15 @@ CHANGE_HINT = re.compile(
     r"any more|update|rescheduled|switched|new)\b",
     re.IGNORECASE,
 )
+LEAD_IN = r"(?:(?!(?:i|we|you|he|she|they|it|my|our)\b)[^\W\d_]{1,4}[,.!]?\s+){0,2}"
 _QUESTION_START = re.compile(
     # ("whats the alarm code", "wheres my passport": the "'s" typed without its mark)
-    # (after a word that only leads in: "so which city am I in now")
-    r"^\s*(?:(?:so|and|but|ok|okay|also|then|well|oh|hey)[,\s]+)?(?:whats|whos|wheres|whens|hows|"
-    r"what|who|whom|whose|where|when|why|how|which|do|does|did|can|could|would|will|"
+    # (after a word or two that only lead in, short and no pronoun: "so which city am I in
+    # now", "btw what's my sister's name", kept as a statement that replaced her name)
+    # (a lead-in only before a question word: "Her son is called Tiago." asks nothing)
+    rf"^\s*(?:{LEAD_IN}(?:whats|whos|wheres|whens|hows|what|who|whom|whose|where|when|why|"
+    r"how|which)\b|"
+    r"do|does|did|can|could|would|will|"
     r"should|is|are|am|was|were|have|has|tell me|remind me|"
     # a request to the assistant asks, it states nothing of the user ("Summarize everything
     # you know about me.")
@@ -64,6 +68,10 @@ _NEW_CLAUSE = re.compile(
     r"(?:I|I'm|I’m|my|we|our|he|she|they|his|her)\b)",
     re.IGNORECASE,  # "... and Our dog Pixel is three", "and i live in ..."
 )
+
+
+_JOINED = re.compile(r"\b(?:and|but)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"(?:he|she|they)\b", re.IGNORECASE)  # not "his name is ..."
 
 
 def clauses(sentence: str) -> list[str]:
@@ -119,7 +127,14 @@ def parts(statement: str) -> list[str]:
 
 def _spans(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each part of `sentence` between the cuts before a new clause."""
-    cuts = [(m.start(), m.end()) for m in _NEW_CLAUSE.finditer(sentence)]
+    cuts = [
+        (m.start(), m.end())
+        for m in _NEW_CLAUSE.finditer(sentence)
+        # a comma alone before "he", "she" ... goes on about who was just named ("we gave
+        # Pickles to my neighbour Arne, he has a big garden": cut, "he" lost Arne, and the
+        # garden replaced the tortoise)
+        if _JOINED.search(m.group()) or not _THIRD_PERSON.match(sentence, m.end())
+    ]
     bounds = [0, *(c for cut in cuts for c in cut), len(sentence)]
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
 

@@ -9,7 +9,7 @@ from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
 from longcli.chat.questions import is_lookup, questions_of, says_own_name
 from longcli.chat.session import Session
-from longcli.chat.statements import things
+from longcli.chat.statements import statements, things
 from longcli.chat.turn import NOT_TOLD, NOTED
 from longcli.prompts.templates import load_templates
 from longcli.text.terms import recall_terms
@@ -237,3 +237,24 @@ def test_a_job_said_without_the_word_is_not_not_told(tmp_path: Path):
     # answered "You haven't told me that."
     said = ["fyi my favourite colour is teal and I've been a dentist for years."]
     assert shown_after(tmp_path / "s", said, "What is my job?") != NOT_TOLD
+
+
+def test_a_question_after_a_short_lead_in_is_no_statement():
+    # a new user's "ok cool. btw what's my sister's name" was kept as a statement, and by
+    # meaning it replaced "my sister is called Ingrid"
+    ledger = Ledger()
+    ledger.add_message("my sister is called Ingrid", 0)
+    ledger.add_message("ok cool. btw what's my sister's name", 1)
+    assert [f.text for f in ledger.active()] == ["my sister is called Ingrid"]
+    assert questions_of("ok cool. btw what's my sister's name") == ["btw what's my sister's name"]
+    assert statements("Her son is called Tiago.") == ["Her son is called Tiago."]
+
+
+def test_a_clause_after_a_comma_about_who_was_just_named_stays_with_it():
+    # "he has a big garden", cut off, lost Arne, and replaced the tortoise by meaning
+    said = "we gave Pickles to my neighbour Arne, he has a big garden"
+    assert statements(said) == [said]
+    assert statements("Actually it's a dog now, his name is Rex.") == [
+        "Actually it's a dog now",
+        "his name is Rex.",
+    ]
