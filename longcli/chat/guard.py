@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 
 from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.facts import Fact, stems
@@ -345,7 +346,8 @@ class Checks:
             return self._drop(text, Why.MOSTLY_EARLIER)
         self._bag = grown
         if self._vocabulary is not None:
-            said = [*mentions(text), *_CODES.findall(text)]
+            codes = [c for c in _CODES.findall(text) if any(ch.isdigit() for ch in c)]
+            said = [*mentions(text), *codes]
             invented = [m for m in dict.fromkeys(said) if not self._vocabulary.supports(m)]
             if invented:
                 return self._drop(text, Why.INVENTED, tuple(invented))
@@ -432,7 +434,7 @@ def _message_language(message: str) -> str:
     said = words(message)
     # ... by the wider list of common English words: "hello, quick test" read as Latin
     # (at 0.18), and a Latin reply passed for the user's language
-    english = stopwords(languages.ENGLISH) | common_english()
+    english = stopwords(languages.ENGLISH) | _only_english()
     if said and sum(w in english for w in said) >= languages.ENGLISH_STOP_SHARE * len(said):
         return languages.ENGLISH
     found = languages.detect(message)
@@ -442,7 +444,17 @@ def _message_language(message: str) -> str:
 # A code in lower case with digits in it ("ember-804359", "b12"): a value, which `mentions`
 # (capitalised words and numbers) leaves out; "ember-804359" was shown as the user's
 # password, made up beside the "ember-12" they said.
-_CODES = re.compile(r"(?<![\w-])[^\W\d_][\w]*(?:-\w+)*\d[\w-]*(?<!-)")
+_CODES = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w-])")
+
+
+@cache
+def _only_english() -> frozenset[str]:
+    """The common English words (the stop-words package's list) that no other language's
+    stop list holds: its "de", "es", "la", "je" and "io" made "hola, me llamo Ana y vivo
+    en Madrid" English, and a Spanish reply was dropped."""
+    others = frozenset().union(*(stopwords(c) for c in languages.NAMES if c != "en"))
+    return common_english() - others
+
 
 MIN_LANGUAGE_WORDS = 4  # a shorter sentence is too short for the stop-word share
 _ASIDE = re.compile(r"\([^()]*\)[.!]?")

@@ -22,6 +22,7 @@ from longcli.chat.statements import (
     owners,
     things,
 )
+from longcli.text import language as languages
 from longcli.text.names import mentions, normal_token
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import concepts_of, recall_terms
@@ -125,8 +126,9 @@ _SAYS_OWN_NAME = re.compile(r"\b(?:I['’]m|I am|call me)\s+([^\W\d_]\w*)", re.I
 
 
 # A capitalised word after "I'm" that says where one is from, not who ("I'm English",
-# "I'm Japanese"): the endings of nationalities and languages that no given name has.
-_NATIONALITY = re.compile(r"(?:ish|ese)$", re.IGNORECASE)
+# "I'm Japanese"): a language's name (text/language.py), most of which are also their
+# speakers' (an ending rule refused "I'm Ashish." and "I'm Reese." as names).
+_NATIONALITY = frozenset(n.lower() for n in languages.NAMES.values())
 
 
 def says_own_name(statement: str) -> bool:
@@ -135,7 +137,7 @@ def says_own_name(statement: str) -> bool:
     if _NAME in owners(statement):
         return True
     return any(
-        m.group(1)[0].isupper() and _NATIONALITY.search(m.group(1)) is None
+        m.group(1)[0].isupper() and m.group(1).lower() not in _NATIONALITY
         for m in _SAYS_OWN_NAME.finditer(statement)
     )
 

@@ -21,7 +21,15 @@ from longcli.grounding.slots import as_digits
 from longcli.text.names import mentions
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
-from longcli.text.vocabulary import ENGLISH, STOPWORDS, WORD, stem, stop_language, word_count
+from longcli.text.vocabulary import (
+    ENGLISH,
+    STOPWORDS,
+    WORD,
+    common_english,
+    stem,
+    stop_language,
+    word_count,
+)
 
 MAX_FACT_CHARS = 300
 CONCEPT_WEIGHT = 0.5  # a word that shares only a concept with the other statement
@@ -34,13 +42,23 @@ CHANGE_HINT = re.compile(
     re.IGNORECASE,
 )
 LEAD_IN = r"(?:(?!(?:i|we|you|he|she|they|it|my|our)\b)[^\W\d_]{1,4}[,.!]?\s+){0,2}"
+# A question word that asks: contracted, or before a verb that asks ("where do", "what
+# is", "which city am I"), not a clause's ("Rome is where I was born.", "when I was 5").
+_ASKING = (
+    r"(?:['’]s|['’]re|\s+(?:(?!(?:i|we|you|he|she|they|it)\b)\w+\s+)?(?:is|are|was|were|am|"
+    r"do|does|did|can|could|will|would|should|has|have|had)\b)"
+)
 _QUESTION_START = re.compile(
     # ("whats the alarm code", "wheres my passport": the "'s" typed without its mark)
     # (after a word or two that only lead in, short and no pronoun: "so which city am I in
     # now", "btw what's my sister's name", kept as a statement that replaced her name)
     # (a lead-in only before a question word: "Her son is called Tiago." asks nothing)
-    rf"^\s*(?:{LEAD_IN}(?:whats|whos|wheres|whens|hows|what|who|whom|whose|where|when|why|"
-    r"how|which)\b|"
+    rf"^\s*(?:{LEAD_IN}(?:whats|whos|wheres|whens|hows|(?:what|who|whom|whose|where|when|"
+    rf"why|how|which){_ASKING})\b|"
+    # first in the sentence, a question word asks unless a clause's subject follows it
+    # ("When I was 5 I broke my arm.", "What my sister said was funny.")
+    r"(?:what|who|whom|whose|where|when|why|how|which)\b(?!\s+(?:i|we|you|he|she|they|"
+    r"my|our|his|her|their)\b)|"
     r"do|does|did|can|could|would|will|"
     r"should|is|are|am|was|were|have|has|tell me|remind me|"
     # a request to the assistant asks, it states nothing of the user ("Summarize everything
@@ -160,32 +178,42 @@ def statements_in(message: str) -> list[tuple[str, str]]:
         text = sentence.text.strip()
         if not text or len(text) > MAX_FACT_CHARS or is_question(text):
             continue
-        found += [(part, text) for part in clauses(text) if content_words(part) and _says(part)]
+        found += [
+            (part, text)
+            for part in clauses(text)
+            if content_words(part) and _says(part, alone=part == text)
+        ]
     return found
 
 
 SMALL_TALK_WORDS = 3  # a clause this short with no value and no concept is small talk
 
 
-def _says(part: str) -> bool:
+def _says(part: str, alone: bool = True) -> bool:
     """Whether a clause can state something: more than one word ("Hi!", "Thanks!" and
-    "Sure." alone were kept as facts, found by a new user in `memory facts`), and a value,
-    a word of a person ("I", "my", "she" ...) or a word about one's life; failing those,
-    in a language other than English (whose person words are not known here), more than
-    SMALL_TALK_WORDS words. "Hi there.", "Ugh, long day.", "thanks, thats all for today"
-    and "ok so big news" are small talk (and "Funny thing" took the place of the user's
-    tea by meaning, "ok so big news" of where they live); "I'm vegan.", "Allergic to
-    nuts." and "Mi comida favorita es la gazpacho." are not."""
+    "Sure." alone were kept as facts, found by a new user in `memory facts`); a value, a
+    word of a person or thing ("I", "my", "she", "it" ...) or a word about one's life, or
+    else more than SMALL_TALK_WORDS words, unless (in English) every content word is a
+    common one ("thanks, thats all for today") or the clause only leads in to another one
+    ("ok so big news, we moved to Wroclaw": it took the place of where they live by
+    meaning). "Hi there.", "Ugh, long day." are small talk (and "Funny thing" took the
+    place of the user's tea); "I'm vegan.", "Allergic to nuts.", "The kettle broke this
+    morning." and "Mi comida favorita es la gazpacho." are not."""
     if word_count(part) <= 1:  # Chinese and Japanese by characters: "我的密码是4471" says
         return False
     if mentions(part) or _OF_A_PERSON.search(part) or opens_with_name(part):
         return True  # "I'm vegan.", "... and she teaches maths.", "Agata is pregnant"
-    if any(w.concept for w in content_words(part)):
+    said = content_words(part)
+    if any(w.concept for w in said):
         return True
+    if any(ch.isdigit() for ch in as_digits(part, ENGLISH)):
+        return True  # a number in words: "Sold one of the bikes, so only two left now."
+    if word_count(part) <= SMALL_TALK_WORDS:
+        return False
     if not _english(part):
-        return word_count(part) > SMALL_TALK_WORDS
-    # a number in words ("Sold one of the bikes, so only two left now."): a value
-    return any(ch.isdigit() for ch in as_digits(part, ENGLISH))
+        return True
+    common = common_english()
+    return alone and not all(w in common for w in WORD.findall(part.lower()) if terms(w))
 
 
 # A sentence's first word is capitalised whatever it is; before "is", "was", "has" or "'s"

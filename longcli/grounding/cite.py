@@ -226,7 +226,8 @@ def _unmarked(start: int, end: int, newlines: Sequence[int] | None, length: int 
     characters."""
     if newlines is None:
         if length > 0:
-            return f"about {min(100, round(100 * start / length))}% in"
+            share = min(100, round(100 * start / length))
+            return f"about {share}% in" if share else "at the start"
         return f"characters {start:,}–{end:,}"
     first = bisect.bisect_left(newlines, start) + 1
     last = bisect.bisect_left(newlines, max(start, end - 1)) + 1

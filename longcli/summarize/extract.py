@@ -11,7 +11,7 @@ from collections.abc import Callable
 from longcli.config import Style
 from longcli.grounding.ask import Outcome, truncate_to_tokens
 from longcli.grounding.check import repeating
-from longcli.grounding.cite import Origins, Span, placed
+from longcli.grounding.cite import Origins, placed
 from longcli.summarize.context import RunContext
 from longcli.summarize.pool import LEAD_GROUP, Node, Pool
 from longcli.text import fragments
@@ -103,21 +103,24 @@ def styled(
         if groups[i] == LEAD_GROUP:  # the lead opens the first part
             keys[i] = keys[i + 1]
     parts: list[str] = []
-    headings = 0
+    several = len({s.source for spans in origins for s in spans}) > 1
+    numbered: dict[int, int] = {}  # unnamed parts so far, per input
     for i, (sentence, key) in enumerate(zip(sentences, keys, strict=True)):
         if i == 0 or key != keys[i - 1]:
             spans = [s for j in range(i, len(keys)) if keys[j] == key for s in origins[j]]
-            headings += 1
-            heading = f"{key[0].rstrip('.:')}:" if key[0] else _part_heading(spans, headings)
+            if key[0]:
+                heading = f"{key[0].rstrip('.:')}:"
+            else:
+                source = spans[0].source if spans else 0
+                numbered[source] = numbered.get(source, 0) + 1
+                heading = _part_heading(source, numbered[source], several)
             parts.append(f"{'' if i == 0 else chr(10)}{heading}")
         parts.append(f"- {sentence}")
     return "\n".join(parts)
 
 
-def _part_heading(spans: list[Span], number: int) -> str:
+def _part_heading(source: int, number: int, several: bool) -> str:
     """A part of a text with no chapters or sections there: "Part 3:" (its character
     offsets, which outlines gave before, are no place a reader can find), "input 2, part
-    3:" among several inputs; --cite names its lines or pages."""
-    if spans and any(s.source for s in spans):
-        return f"input {spans[0].source + 1}, part {number}:"
-    return f"Part {number}:"
+    1:" among several inputs, numbered within each; --cite names its lines or pages."""
+    return f"input {source + 1}, part {number}:" if several else f"Part {number}:"
