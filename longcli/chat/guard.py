@@ -307,7 +307,7 @@ class Checks:
             return ""
         if LIST_MARKER.fullmatch(text):
             return self._drop(text, Why.NO_WORDS)
-        if self._echoes_layout(text):
+        if self._echoes_layout(text) or _LONGCLI_LINE.search(text):
             return self._drop(text, Why.LAYOUT)
         if false_claims(text, self.said):
             return self._drop(text, Why.FORGED_QUOTE)
@@ -455,6 +455,15 @@ def _only_english() -> frozenset[str]:
     others = frozenset().union(*(stopwords(c) for c in languages.NAMES if c != "en"))
     return common_english() - others
 
+
+# longcli's own lines, which the model sees as its earlier turns and may copy ("No reply
+# from the model; what you said is kept." was the model's answer to a question about a
+# birthday): never the model's to say.
+_LONGCLI_LINE = re.compile(
+    r"\bno (?:new )?(?:reply|answer) from the model\b|\bwhat you said is kept\b|"
+    r"\bthe model (?:only repeated|did not write)\b",
+    re.IGNORECASE,
+)
 
 MIN_LANGUAGE_WORDS = 4  # a shorter sentence is too short for the stop-word share
 _ASIDE = re.compile(r"\([^()]*\)[.!]?")

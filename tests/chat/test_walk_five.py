@@ -289,3 +289,11 @@ def test_a_chinese_reply_with_the_users_number_is_kept(tmp_path: Path):
     said = ["我的wifi密码是4471。"]
     text = shown_after(tmp_path / "s", said, "我的密码是多少？", "你的wifi密码是4471。")
     assert "4471" in text
+
+
+def test_the_model_copying_longclis_own_line_is_not_shown(tmp_path: Path):
+    # Qwen, family A: "No reply from the model; what you said is kept." answered a question
+    said = ["My birthday is on March 3."]
+    copied = "No reply from the model; what you said is kept."
+    text = shown_after(tmp_path / "s", said, "What date is my birthday?", copied)
+    assert "what you said is kept" not in text.lower() and "March 3" in text
