@@ -119,6 +119,13 @@ def same_matter(newer: str, older: str) -> float:
     return 0
 
 
+def current_of(fact: Fact, by_id: dict[int, Fact]) -> Fact:
+    """The statement that stands for `fact` now: the last of those that replaced it."""
+    while fact.replaced_by is not None and fact.replaced_by in by_id:
+        fact = by_id[fact.replaced_by]
+    return fact
+
+
 def _unvalued(said: list[Word], values: set[str]) -> set[str]:
     """The stems of `said` that are no value: no name (`values`), no number."""
     return {w.stem for w in said if w.stem not in values and not w.stem[0].isdigit()}
@@ -276,9 +283,8 @@ class Ledger:
         replaced; the current value is the newer one's."""
         by_id = {f.id: f for f in self.facts}
         best: dict[int, tuple[Fact, float]] = {}
-        for fact, score in scored:
-            while fact.replaced_by is not None and fact.replaced_by in by_id:
-                fact = by_id[fact.replaced_by]
+        for said, score in scored:
+            fact = current_of(said, by_id)
             if fact.active and (fact.id not in best or best[fact.id][1] < score):
                 best[fact.id] = (fact, score)
         return sorted(best.values(), key=lambda p: -p[1])

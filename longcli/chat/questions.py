@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from longcli.chat.facts import Fact, Ledger, fact_words, stems
+from longcli.chat.facts import Fact, Ledger, current_of, fact_words, stems
 from longcli.chat.statements import (
     LEAD_IN,
     NAME_KIND,
@@ -245,9 +245,8 @@ def looked_up_facts(ledger: Ledger, question: str) -> list[Fact]:
         wanted = looked_up(asked_one)
         if not wanted:
             continue
-        for fact in reversed(answering(ledger, wanted)):
-            while fact.replaced_by is not None and fact.replaced_by in by_id:
-                fact = by_id[fact.replaced_by]
+        for said in reversed(answering(ledger, wanted)):
+            fact = current_of(said, by_id)
             if fact.active and fact not in out:
                 out.append(fact)
     return out
@@ -272,9 +271,9 @@ def thing_told(ledger: Ledger, question: str) -> bool:
     # answered "You haven't told me that."): by words alone it may have been told.
     # (Not a code or a name: values said with their word, "my locker code is 4471".)
     concepts = {c for t in asked_things for c in concepts_of(t.head)}  # of the thing itself
-    if concepts - _SAID_WITH_THEIR_WORD and not any(
-        w in NAME_KIND | NUMBER_KIND for w in looked_up(question)
-    ):
+    wanted = looked_up(question)
+    kind_asked = any(w in NAME_KIND | NUMBER_KIND for w in wanted)  # not "my:" marked: of it
+    if concepts - _SAID_WITH_THEIR_WORD and not kind_asked:
         return True
     said_concepts = {
         c for f in ledger.facts if not f.forgotten for w in content_words(f.text)
@@ -282,8 +281,7 @@ def thing_told(ledger: Ledger, question: str) -> bool:
     }  # fmt: skip
     if concepts & said_concepts:
         return True
-    wanted = looked_up(question)
-    if any(w in NAME_KIND | NUMBER_KIND for w in wanted):  # not "my:" marked: of the thing
+    if kind_asked:
         return False
     said = {w.stem for f in ledger.facts if not f.forgotten for w in content_words(f.text)}
     if any(_alike(t, s) for t in owned for s in said):

@@ -42,6 +42,7 @@ CHANGE_HINT = re.compile(
     re.IGNORECASE,
 )
 LEAD_IN = r"(?:(?!(?:i|we|you|he|she|they|it|my|our)\b)[^\W\d_]{1,4}[,.!]?\s+){0,2}"
+_WH = "what|who|whom|whose|where|when|why|how|which"
 # A question word that asks: contracted, or before a verb that asks ("where do", "what
 # is", "which city am I"), not a clause's ("Rome is where I was born.", "when I was 5").
 _ASKING = (
@@ -53,12 +54,10 @@ _QUESTION_START = re.compile(
     # (after a word or two that only lead in, short and no pronoun: "so which city am I in
     # now", "btw what's my sister's name", kept as a statement that replaced her name)
     # (a lead-in only before a question word: "Her son is called Tiago." asks nothing)
-    rf"^\s*(?:{LEAD_IN}(?:whats|whos|wheres|whens|hows|(?:what|who|whom|whose|where|when|"
-    rf"why|how|which){_ASKING})\b|"
+    rf"^\s*(?:{LEAD_IN}(?:whats|whos|wheres|whens|hows|(?:{_WH}){_ASKING})\b|"
     # first in the sentence, a question word asks unless a clause's subject follows it
     # ("When I was 5 I broke my arm.", "What my sister said was funny.")
-    r"(?:what|who|whom|whose|where|when|why|how|which)\b(?!\s+(?:i|we|you|he|she|they|"
-    r"my|our|his|her|their)\b)|"
+    rf"(?:{_WH})\b(?!\s+(?:i|we|you|he|she|they|my|our|his|her|their)\b)|"
     r"do|does|did|can|could|would|will|"
     r"should|is|are|am|was|were|have|has|tell me|remind me|"
     # a request to the assistant asks, it states nothing of the user ("Summarize everything
@@ -130,7 +129,7 @@ def _own_clause(joined: str, part: str) -> bool:
     a diet, which "I went pescatarian" later replaces, not the allergy); after a comma it
     says more of the statement before ("peanuts make me sick, I'm allergic")."""
     return (
-        re.search(r"\b(?:and|but)\b", joined, re.IGNORECASE) is not None
+        _JOINED.search(joined) is not None
         and _SPEAKER_OPENS.match(part) is not None
         and bool(content_words(part))
     )
