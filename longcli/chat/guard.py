@@ -23,9 +23,10 @@ from functools import cache
 from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.facts import Fact, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
+from longcli.chat.meaning import values_in
 from longcli.chat.prompt import HEADINGS, without_layout
 from longcli.chat.questions import answer_states, asks_about
-from longcli.chat.statements import content_words, is_question
+from longcli.chat.statements import apart, content_words, is_question, things
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
 from longcli.text.sentences import split_sentences
@@ -242,6 +243,7 @@ class Why(Enum):
     LANGUAGE = "is not in the language of the message"
     STALE = "gives {}, which the user has since replaced"
     STALE_MEANING = "says what the user has since replaced"
+    OTHER_VALUE = "gives {}, where the user said another"
     NO_WORDS = "holds no words"
     UNFINISHED = "is cut off mid-sentence"
     LAYOUT = "echoes the prompt's layout"
@@ -329,6 +331,9 @@ class Checks:
             return self._drop(text, Why.STALE, tuple(old))
         if self._says_replaced(text):  # "You have a cat." after "We swapped the cat for a dog"
             return self._drop(text, Why.STALE_MEANING)
+        other = self._other_value(text)
+        if other:  # "Your brother is called Agnieszka." after "my brother is Tomek"
+            return self._drop(text, Why.OTHER_VALUE, tuple(other))
         answers = self._answers_from_facts(text)
         if cut and not answers:  # a value of the user's given in full stays, end mark or not
             return self._drop(text, Why.UNFINISHED)
@@ -410,6 +415,29 @@ class Checks:
         vectors = self.embedder.embed([text, *olds])
         return max(cosines(vectors[0], vectors[1:])) >= STALE_MEANING
 
+    def _other_value(self, text: str) -> list[str]:
+        """The names and numbers `text` gives a thing of the user's ("your brother") that
+        the statements shown about that thing give another value ("my brother is Tomek"),
+        when it gives none of theirs; [] else (the issue's rule: a sentence giving another
+        city, number or name for the same thing is not shown)."""
+        common = common_english()  # "Please", "Sure" are capitalised words, no values
+        given = [v for v in values_in(text) if v.lower() not in common]
+        if not given or not self.facts:
+            return []
+        mine = things(_YOURS.sub(lambda m: _MINE[m.group().lower()], text))
+        if not mine:
+            return []
+        held = {
+            v.lower()
+            for fact in self.facts
+            if not apart(mine, things(fact.text)) and things(fact.text)
+            for v in values_in(fact.text)
+        }
+        if not held or any(v.lower() in held for v in given):
+            return []
+        asked = {v.lower() for v in values_in(self.question)}
+        return [v for v in dict.fromkeys(given) if v.lower() not in asked]
+
     def _answers_from_facts(self, text: str) -> bool:
         """Whether `text` answers the question with a name or number of a statement shown
         to the model: giving it again, to another question, is an answer, not a repeat."""
@@ -425,6 +453,11 @@ class Checks:
     def _drop(self, text: str, why: Why, invented: tuple[str, ...] = ()) -> str:
         self.dropped.append(Dropped(why, text, invented))
         return ""
+
+
+# A reply speaks of the user's things as "your": read as the user says them (`things`).
+_MINE = {"your": "my", "you have": "I have", "you've": "I've", "you’ve": "I’ve"}
+_YOURS = re.compile(r"\b(?:your|you have|you['’]ve)\b", re.IGNORECASE)
 
 
 def _message_language(message: str) -> str:

@@ -20,6 +20,7 @@ from longcli.chat.statements import (
     CHANGE_HINT,
     apart,
     content_words,
+    counterparts,
     opens_with_name,
     shared_words,
     things,
@@ -27,7 +28,7 @@ from longcli.chat.statements import (
 )
 from longcli.text.names import mentions
 from longcli.text.terms import terms
-from longcli.text.vocabulary import WORD
+from longcli.text.vocabulary import STOPWORDS, WORD
 
 if TYPE_CHECKING:
     from longcli.chat.facts import Fact
@@ -75,6 +76,17 @@ def by_meaning(
     return sorted((p for p in scored if p[1] >= floor), key=lambda p: -p[1])
 
 
+def about_the_asked(question: str, facts: list[Fact]) -> list[Fact]:
+    """Those of `facts` that may speak of the thing of the user's `question` asks about:
+    all but those about its counterpart (`counterparts`: "What's my brother's name?" is
+    close in meaning to "My sister is called Agnieszka"; a sister is no brother). Other
+    things named in other words may be the one asked about: one word's meaning does not
+    tell a kind from another of its kind ("kid" / "son" 0.65 is as close as "brother" /
+    "sister"), so they stay."""
+    asked = things(question)
+    return [f for f in facts if not counterparts(asked, things(f.text))]
+
+
 def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
     """`scored` with the newest statement nearly as close as the best (NEWER_SHARE) moved
     first: two statements that both answer a question ("We have a red Volvo", later "I
@@ -111,7 +123,7 @@ def same_meaning(
     is compared too: the clause alone has lost what it speaks of."""
     if not older:
         return []
-    said = [newer, *([sentence] if sentence and sentence != newer else [])]
+    said = [newer, *([sentence] if sentence and sentence != newer else []), *doings(newer)]
     texts = [f.text for f in older]
     vectors = embedder.embed([*said, *map(unvalued, said), *texts, *map(unvalued, texts)])
     n, m = len(said), len(texts)
@@ -145,6 +157,22 @@ def same_meaning(
     return out
 
 
+# "we packed everything and relocated to X": a second doing of the speaker, its "we" left out
+_SECOND_DOING = re.compile(r"^\s*(I|we)\b.*?\band\s+([^\W\d_]+)\b", re.IGNORECASE)
+
+
+def doings(text: str) -> list[str]:
+    """The second doing of a statement that leaves out its speaker, with the speaker put
+    back ("we packed everything and relocated to Gdansk last week" -> "we relocated to
+    Gdansk last week"): alone it is an update's meaning (0.62 to "we live in X, near the
+    river"; the whole, 0.48); [] when there is none (the word after "and" is a function
+    word: "I have a dog and a cat")."""
+    found = _SECOND_DOING.match(text)
+    if found is None or found.group(2).lower() in STOPWORDS:
+        return []
+    return [f"{found.group(1)} {text[found.start(2) :]}"]
+
+
 def _says_more(text: str) -> bool:
     """Whether `text` has a content word besides its names and numbers."""
     return bool(content_words(unvalued(text).replace(VALUE, " ")))
@@ -164,7 +192,7 @@ def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
     the thing ("kettle" / the plants: 0.23)."""
     # not by a name both hold: two things said of one person are two matters ("Agata is
     # pregnant" / "my sister Agata is a vet in Krakow")
-    names = {w.stem for t in (newer, older) for w in content_words(" ".join(_names_in(t)))}
+    names = {w.stem for t in (newer, older) for w in content_words(" ".join(values_in(t)))}
     mine = [w for w in content_words(CHANGE_HINT.sub(" ", newer)) if w.stem not in names]
     if shared_words(mine, [w for w in content_words(older) if w.stem not in names]) > 0:
         return True
@@ -179,7 +207,7 @@ def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
     return max(cosines(vectors[0], vectors[1:])) >= THING_MEANING
 
 
-def _names_in(text: str) -> list[str]:
+def values_in(text: str) -> list[str]:
     """The names and numbers of `text`, with a name opening it ("Agata is ...")."""
     opening = text.split()[:1] if opens_with_name(text) else []
     return [*mentions(text), *(w.strip(",.!?;:'’") for w in opening)]

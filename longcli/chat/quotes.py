@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from longcli.backends.embedding import Embedder
 from longcli.chat.facts import Fact
 from longcli.chat.labels import label
-from longcli.chat.meaning import by_meaning
+from longcli.chat.meaning import about_the_asked, by_meaning
 from longcli.chat.questions import (
     answer_states,
     asks_about,
@@ -133,7 +133,8 @@ def _closest(
     older = [old for old, new in replaced if id(new) in shown]
     close = {id(f) for f, _ in by_meaning(embedder, user, [*facts, *older], QUOTE_MEANING)}
     close |= {id(new) for old, new in replaced if id(old) in close}
-    return next((f for f in facts if id(f) in close), None)
+    # not a statement about the counterpart of what is asked ("my sister" for "my brother")
+    return next((f for f in about_the_asked(user, facts) if id(f) in close), None)
 
 
 def passage_quote(question: str, reply: str, recalled: list[Recalled]) -> str:

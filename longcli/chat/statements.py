@@ -450,6 +450,29 @@ def apart(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
     return bool(mine and theirs) and not any(alike(a, b) for a in mine for b in theirs)
 
 
+# Kin of one kind told apart by sex: a closed class in English, which sentence embeddings
+# cannot tell from synonyms ("brother" / "sister" 0.65, "kid" / "son" 0.65; MiniLM).
+_COUNTERPARTS = {
+    stem(a): stem(b)
+    for pair in (
+        "brother sister", "son daughter", "husband wife", "father mother", "dad mum",
+        "dad mom", "uncle aunt", "nephew niece", "boyfriend girlfriend", "grandson granddaughter",
+        "grandfather grandmother", "grandpa grandma", "stepson stepdaughter",
+        "stepfather stepmother", "king queen",
+    )
+    for a, b in (pair.split(), pair.split()[::-1])
+}  # fmt: skip
+
+
+def counterparts(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
+    """Whether one statement's thing of the user's is the other's counterpart of the other
+    sex ("my brother" / "my sister"), and neither names the same thing as the other."""
+    mine, theirs = list(mine), list(theirs)
+    return apart(mine, theirs) and any(
+        _COUNTERPARTS.get(a.head) == b.head for a in mine for b in theirs
+    )
+
+
 def alike(a: Thing, b: Thing) -> bool:
     """Whether two things are one: each word naming the one with fewer is one of the
     other's, even misspelt ("my locekr code" is "my locker code") or by its concept

@@ -15,13 +15,14 @@ from longcli.calls import Message, Sampling
 from longcli.chat.exchange import Author
 from longcli.chat.facts import Fact, Ledger
 from longcli.chat.guard import Checks, Dropped, Gate, Why
-from longcli.chat.meaning import by_meaning
+from longcli.chat.meaning import about_the_asked, by_meaning
 from longcli.chat.questions import answering, is_lookup, looked_up, questions_of, thing_told
 from longcli.chat.quotes import fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
 from longcli.chat.statements import parts, statements
 from longcli.grounding.ask import for_attempt
 from longcli.grounding.cleanup import strip_artifacts
+from longcli.text.vocabulary import word_count
 
 NOT_TOLD = "You haven't told me that."  # longcli's answer when nothing said bears on it
 NO_NEW_ANSWER = "(no new answer: the model only repeated what it said before)"
@@ -102,8 +103,14 @@ def _not_told(question: str, ledger: Ledger, embedder: Embedder | None) -> bool:
     said = [f for f in ledger.facts if not f.forgotten]
     # each clause too: a statement of two ("My allergy is shellfish and I'm vegetarian.")
     # is further from a question about one ("What diet do I follow?": 0.22; its clause 0.32)
-    said += [replace(f, text=p) for f in said for p in parts(f.text) if p != f.text]
-    return not by_meaning(embedder, question, said, ANSWER_MEANING)
+    said += [  # (not a greeting's "hi" of "hi, I'm Ola.": close to any question of names)
+        replace(f, text=p) for f in said for p in parts(f.text) if p != f.text and word_count(p) > 1
+    ]
+    # ... of the thing asked about, as the whole statement names it ("she is a nurse" of
+    # "My sister is Ada and she is a nurse" is no answer to "how old is my daughter")
+    whole = {f.id: f for f in ledger.facts}
+    close = {f.id: whole[f.id] for f, _ in by_meaning(embedder, question, said, ANSWER_MEANING)}
+    return not about_the_asked(question, list(close.values()))
 
 
 def longcli_turn(prompt: Prompt, answer: str, on_text: Callable[[str], None] | None) -> Turn:

@@ -1,0 +1,96 @@
+"""Cases a new user's walk on the sixth session's final tree found (issue 30): a move said
+after another doing, and a question about a sibling never told answered from the other."""
+
+from pathlib import Path
+
+import pytest
+
+from longcli.chat.conversation import Chat, ChatOptions
+from longcli.chat.facts import Ledger
+from longcli.chat.meaning import doings
+from longcli.chat.session import Session
+from longcli.chat.statements import counterparts, things
+from longcli.chat.turn import NOT_TOLD
+from longcli.prompts.templates import load_templates
+from tests.chat.embedders import REAL_MODEL, FakeEmbedder, real_embedder
+from tests.support.fake_backend import Scripted
+
+TEMPLATES = load_templates()
+WROCLAW = "we live in Wroclaw, near the river"
+MOVED = "big news, we packed everything and relocated to Gdansk last week"
+SISTER = "my sister is called Agnieszka and she is a nurse"
+
+
+def shown_after(path: Path, said: list[str], question: str, embedder: object) -> str:
+    session = Session.open(path, create=True, writable=True)
+    replies = ["OK."] * len(said) + ["Your brother is called Agnieszka."] * 3
+    chat = Chat(session, Scripted(*replies), TEMPLATES, ChatOptions(), embedder=embedder)  # type: ignore[arg-type]
+    for message in said:
+        chat.ask(message)
+    text = chat.ask(question).text
+    session.close()
+    return text
+
+
+def test_a_second_doing_is_read_with_the_speaker_put_back():
+    assert doings("we packed everything and relocated to Gdansk last week") == [
+        "we relocated to Gdansk last week"
+    ]
+    assert doings("I sold the car and bought a bike") == ["I bought a bike"]
+    assert doings("I have a dog and a cat") == []  # "a cat" is no doing
+    assert doings("My sister and I live in Oslo") == []  # not the speaker's opening
+    assert doings("we live in Wroclaw") == []
+
+
+@pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")
+def test_a_move_after_another_doing_replaces_where_we_live_with_the_real_model():
+    # the walk: "where do i live now" quoted Wroclaw; the whole was 0.48 from it in
+    # meaning (values left out), the move alone 0.62
+    embedder = real_embedder()
+    ledger = Ledger()
+    ledger.add_message(WROCLAW, 0, embedder)
+    ledger.add_message(MOVED, 1, embedder)
+    assert [f.text for f in ledger.active()] == [
+        "we packed everything and relocated to Gdansk last week"
+    ]
+
+
+def test_a_brother_is_not_a_sister_but_a_dog_may_be_a_pet():
+    assert counterparts(things("what's my brother's name?"), things(SISTER))
+    assert counterparts(things("how old is my daughter"), things("my son Jakub is five"))
+    assert not counterparts(things("what's my pet's name?"), things("my dog is named Rex"))
+    assert not counterparts(things("what's my sister's job?"), things(SISTER))
+    assert not counterparts(things("what's my brother's name?"), things("I live in Oslo"))
+
+
+def test_a_question_about_a_brother_never_told_is_not_answered_from_the_sister(tmp_path: Path):
+    # the walk, with the embedding model: "what's my brother's name?" got "my brother is
+    # called Agnieszka" under the sister's quote; here brother and sister mean the same
+    embedder = FakeEmbedder({"sibling": "brother sister"})
+    text = shown_after(tmp_path / "a", [SISTER], "what's my brother's name?", embedder)
+    assert text == NOT_TOLD
+    told = shown_after(
+        tmp_path / "b", [SISTER, "my brother is Tomek"], "what's my brother's name?", embedder
+    )
+    assert told != NOT_TOLD and "Tomek" in told and "Agnieszka" not in told
+
+
+@pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")
+def test_a_question_about_a_brother_never_told_with_the_real_model(tmp_path: Path):
+    said = ["hi, I'm Ola. " + WROCLAW, SISTER, MOVED, "thanks a lot, bye"]
+    text = shown_after(tmp_path / "s", said, "what's my brother's name?", real_embedder())
+    assert text == NOT_TOLD
+
+
+def test_a_reply_giving_another_value_for_a_thing_of_the_users_is_not_shown(tmp_path: Path):
+    # the issue's rule: a model sentence that gives another name, city or number for the
+    # same thing is not shown (by words alone; "Agnieszka" was said, of the sister)
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    wrong = "Your brother is called Agnieszka."
+    chat = Chat(session, Scripted("OK.", "OK.", wrong, wrong), TEMPLATES, ChatOptions())
+    chat.ask(SISTER)
+    chat.ask("my brother is Tomek")
+    turn = chat.ask("what's my brother's name?")
+    session.close()
+    assert "Agnieszka" not in turn.text and "Tomek" in turn.text
+    assert turn.dropped and all(d.startswith("gives Agnieszka, where") for d in turn.dropped)
