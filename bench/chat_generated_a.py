@@ -67,6 +67,8 @@ KINDS = [
             "We packed up and went to {v}.",
             "Big news: my new place is in {v}.",
             "I've settled in {v} since spring.",
+            # a new user's walk: the move as a second doing, its "we" left out
+            "big news, we packed everything and relocated to {v} last week",
         ),
     ),
     Kind(

@@ -80,7 +80,8 @@ def same_matter(newer: str, older: str) -> float:
     a, b = content_words(CHANGE_HINT.sub(" ", newer)), content_words(older)
     if not a or not b:
         return 0
-    mine_a, mine_b = owned(newer), owned(older)
+    # a change hint is no doing of the speaker's ("i *changed* the bike lock")
+    mine_a, mine_b = owned(CHANGE_HINT.sub(" ", newer)), owned(older)
     if hinted and _shared_names(newer, older):  # "Actually, Maria moved to Porto" after
         return shared_words(a, b)  # "My sister Maria lives in Lisbon": the same person
     renamed = hinted and _names_owned(newer, mine_a, b, mine_b)  # "we have a new landlord"

@@ -94,3 +94,14 @@ def test_a_reply_giving_another_value_for_a_thing_of_the_users_is_not_shown(tmp_
     session.close()
     assert "Agnieszka" not in turn.text and "Tomek" in turn.text
     assert turn.dropped and all(d.startswith("gives Agnieszka, where") for d in turn.dropped)
+
+
+def test_a_changed_lock_combination_replaces_the_lock_code_by_words():
+    # the seventh walk, words alone: "changed" was read as the user's doing, a thing apart
+    # from "my bike lock code", and the old code was quoted after the change
+    ledger = Ledger()
+    ledger.add_message("my bike lock code is 5829 btw dont tell anyone", 0)
+    ledger.add_message("i changed the bike lock, the new combination is 3306", 1)
+    assert [f.text for f in ledger.active()] == [
+        "i changed the bike lock, the new combination is 3306"
+    ]
