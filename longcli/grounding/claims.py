@@ -75,6 +75,20 @@ def negated(text: str) -> bool:
     return _NOT.search(text) is not None or any(w in _CLAIM_NEGATIONS for w in words(text))
 
 
+def _denied_part(clause: str) -> str:
+    """A negated clause from its negation on ("do not lap over the needs"): what it
+    denies. The whole clause when the negation cannot be placed."""
+    found = _NOT.search(clause)
+    at = clause.rfind(" ", 0, found.start()) + 1 if found else len(clause)  # "didn't" whole
+    for word in re.finditer(r"[\w'’-]+", clause):
+        if word.start() >= at:
+            break
+        if word.group().lower() in _CLAIM_NEGATIONS:
+            at = word.start()
+            break
+    return clause[at:] if at < len(clause) else clause
+
+
 def _names(sentence: str) -> list[str]:
     return [_normal(m) for m in mentions(sentence) if not m[0].isdigit()]
 
@@ -536,6 +550,13 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
         return ""
     theirs = [(c, _stems(c, lang)) for e in evidence for c in CLAUSE.split(e)]
     denied = set().union(*(have for c, have in theirs if negated(c))) if theirs else set()
+    # what a negated clause denies follows its negation; who it is about ("the board did
+    # not approve it") only with that: "the wages of a gardener's helper do not lap over
+    # the needs ..." denies no gardener's helper ("Manuel, one of the gardener's helpers,
+    # sold Buck ..." was refused)
+    predicates = set().union(
+        *(_stems(_denied_part(c), lang) for c, _ in theirs if negated(c)), set()
+    )
     affirmed = set().union(*(have for c, have in theirs if not negated(c))) if theirs else set()
     # Names are who a clause is about, not what it affirms: "They've been waiting for
     # help ... to battle the Flap-jacks" is not denied by "no Flap-jack ..." alone.
@@ -553,7 +574,12 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
             if negated(c)
         )
         if not negated(clause) and (
-            (len(only_denied) >= MIN_NEGATION_TERMS and only_denied - named) or short
+            (
+                len(only_denied) >= MIN_NEGATION_TERMS
+                and only_denied - named
+                and only_denied & predicates
+            )
+            or short
         ):
             return f"the source says not: {_as_written(clause, only_denied, lang)}"
         if negated(clause) and not only_denied and len(only_affirmed) >= MIN_NEGATION_TERMS:

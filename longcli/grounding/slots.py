@@ -11,7 +11,7 @@ evidence has the opposite of (grounding/opposites.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Collection, Container, Sequence
 from functools import lru_cache
 
 from longcli.grounding.claims import CLAUSE
@@ -150,6 +150,46 @@ def number_moved(sentence: str, evidence: Sequence[str], said: frozenset[str], l
             holding = [n for c, n in clauses if prefix_stem(word) in c]
             if holding and all(n and token not in n for n in holding):
                 return f"{token} ({word}: {'/'.join(sorted(holding[0]))})"
+    return ""
+
+
+UNIT_WINDOW = 2  # words after a number where what it counts stands ("1600 *dollars*")
+
+
+def number_replaced(
+    sentence: str, evidence: Sequence[str], missing: Collection[str], lang: str
+) -> str:
+    """A number of the sentence the evidence does not state, where the evidence states
+    another of the same thing in the same words: "earned six hundred dollars in five
+    minutes for John Thornton" against "earned sixteen hundred dollars in five minutes for
+    John Thornton" (found elsewhere, "six hundred" bet on another dog passed). The thing
+    is the content word after the number; the evidence's clause must hold half the
+    sentence clause's content words too."""
+    if not missing or not evidence:
+        return ""
+    tokens = numbered_tokens(sentence, lang)
+    for at, token in enumerate(tokens):
+        if token not in missing:
+            continue
+        unit = next((w for w in tokens[at + 1 : at + 1 + UNIT_WINDOW] if terms(w, lang)), None)
+        if unit is None:
+            continue
+        wanted = {prefix_stem(w) for w in tokens if terms(w, lang) and not w[0].isdigit()}
+        for text in evidence:
+            theirs = numbered_tokens(text, lang)
+            have = {prefix_stem(w) for w in theirs}
+            if 2 * len(wanted & have) < len(wanted):
+                continue
+            for k, other in enumerate(theirs):
+                if (
+                    other != token
+                    and other[0].isdigit()
+                    and any(
+                        prefix_stem(w) == prefix_stem(unit)
+                        for w in theirs[k + 1 : k + 1 + UNIT_WINDOW]
+                    )
+                ):
+                    return f"{token} {unit} (the source: {other} {unit})"
     return ""
 
 

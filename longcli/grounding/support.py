@@ -88,7 +88,7 @@ from longcli.grounding.claims import (
     unsupported_reason,
     with_subjects,
 )
-from longcli.grounding.meaning import Meanings, Place, without_names
+from longcli.grounding.meaning import PASSAGE, Meanings, Place, without_names
 from longcli.grounding.naming import MENTION_WORD, Named
 from longcli.grounding.opposites import opposite_word
 from longcli.grounding.slots import (
@@ -96,6 +96,7 @@ from longcli.grounding.slots import (
     identity,
     missing_agent,
     number_moved,
+    number_replaced,
     numbers,
     possessor_only,
     quantifier,
@@ -129,6 +130,7 @@ MEANING_PLACE = 0.5
 MEANING_FLOOR = 0.45
 MEANING_MARGIN = 0.15
 MEANING_CLOSE = 0.6
+MEANING_TIE = 0.05  # places this much less near than the nearest are as near (see `_meant`)
 MEANING_RELAX = 0.6
 CLAUSE_MEANING = 0.6  # a clause this near its place in meaning has found it (its names)
 # Where a sentence's meaning is looked for: around the MEANING_PLACES source sentences
@@ -261,6 +263,17 @@ class SourceIndex(Named):
         if near is None:
             return None
         best = int(near.argmax())
+        # A passage is a sentence with its neighbours: the chapter heading before the
+        # sentence meant is as near ("The Sounding of the Call" 0.63 before "When Buck
+        # earned sixteen hundred dollars ..."); of those as near, the one holding most of
+        # its words is the place.
+        said = set(terms(as_digits(sentence, self.language), self.language))
+        tied = [
+            j
+            for j in range(max(0, best - PASSAGE), min(len(near), best + PASSAGE + 1))
+            if near[j] >= near[best] - MEANING_TIE
+        ]
+        best = max(tied, key=lambda j: (len(said & set(self._terms[j])), j == best))
         place = Place(best, float(near[best]))
         if place.cosine >= MEANING_PLACE or (
             place.cosine >= MEANING_FLOOR
@@ -461,6 +474,9 @@ class SourceIndex(Named):
         near_text = " ".join(self.sentences[i].text for i in self._neighbourhood(chosen))
         said_numbers = numbers(sentence, self.language)
         missing = said_numbers - numbers(near_text, self.language)
+        replaced = number_replaced(sentence, evidence, missing, self.language) if strict else ""
+        if replaced:
+            return Why.NUMBER, replaced, chosen
         placed = {n: self._number_place(sentence, n) for n in sorted(missing)} if strict else {}
         if any(found is None for found in placed.values()):
             return Why.NUMBER, next(n for n, found in placed.items() if found is None), chosen

@@ -181,3 +181,39 @@ def test_a_name_between_two_names_is_no_verb_turned_round():
     assert swapped_roles(sentence, evidence) is None
     # the verb right after the first name still turns round
     assert swapped_roles("Ethan Frome admired Zeena.", Passages(["Then Zeena admired Frome."]))
+
+
+# A new user's walk on The Call of the Wild (Jack London, 1903, public domain): excerpts
+# put together for one rule each.
+BET = (
+    "At the end of half an hour one man stated that his dog could start a sled with five "
+    "hundred pounds and walk off with it; a second bragged six hundred for his dog; and a "
+    "third, seven hundred. John Thornton said nothing. Buck lay at his feet. The men drank. "
+    "Snow fell on the town all night. The dogs slept in the snow. Morning came. "
+    "When Buck earned sixteen hundred dollars in five minutes for John Thornton, he made it "
+    "possible for his master to pay off certain debts."
+)
+WAGES = (
+    "Manuel loved to gamble. The wages of a gardener's helper do not lap over the needs of "
+    "a wife and numerous progeny. One night he led Buck through the orchard and sold him to "
+    "a stranger."
+)
+
+
+def test_a_number_where_the_source_counts_the_same_thing_otherwise_is_refused():
+    # "six hundred" was found in another man's bet; the place that says it says sixteen
+    source = SourceIndex(BET)
+    wrong = source.support("Buck earned six hundred dollars in five minutes for John Thornton.")
+    assert wrong.why is Why.NUMBER and wrong.detail == "600 dollars (the source: 1600 dollars)"
+    right = source.support("Buck earned sixteen hundred dollars in five minutes for John Thornton.")
+    assert right.supported
+
+
+def test_a_negation_denies_what_follows_it_not_whom_its_clause_is_about():
+    # "... the wages of a gardener's helper do not lap over ..." denies no gardener's helper
+    source = SourceIndex(WAGES)
+    assert source.support(
+        "Manuel, one of the gardener's helpers, sold Buck to a stranger."
+    ).supported
+    flipped = source.support("The wages of a gardener's helper lap over the needs of a wife.")
+    assert flipped.why is Why.NEGATION and flipped.detail.startswith("the source says not")
