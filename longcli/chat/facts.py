@@ -38,6 +38,7 @@ from longcli.chat.statements import (
     Word,
     apart,
     content_words,
+    doings,
     of_someone_else,
     owned,
     shared_words,
@@ -205,7 +206,12 @@ class Ledger:
         `embedder`, failing that, the one closest in meaning: see `same_meaning`)."""
         earlier = [f for f in self.facts if f.active and f.turn < turn]
         replaced = [f for f in earlier if _comparable(f.text) == said]
-        scored = [(same_matter(text, f.text), f) for f in earlier if f not in replaced]
+        # the statement, or its second doing alone ("we packed up and now live in Oulu":
+        # "we now live in Oulu" restates "I live in Tampere")
+        said_as = [text, *doings(text)]
+        scored = [
+            (max(same_matter(t, f.text) for t in said_as), f) for f in earlier if f not in replaced
+        ]
         scored = [(s, f) for s, f in scored if s > 0]
         if not scored and embedder is not None:
             context = sentence if not mentions(text) else ""

@@ -25,7 +25,7 @@ from longcli.chat.facts import Fact, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
 from longcli.chat.meaning import values_in
 from longcli.chat.prompt import HEADINGS, without_layout
-from longcli.chat.questions import answer_states, asks_about
+from longcli.chat.questions import answer_states, asks_about, asks_the_past
 from longcli.chat.statements import apart, content_words, is_question, things
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
@@ -397,7 +397,7 @@ class Checks:
         one says, and is STALE_MEANING close to the older one ("You have a cat." after "I
         have a cat called Miso." and "We swapped the cat for a dog."; "You have a dog." is
         kept)."""
-        if self.embedder is None or not self.replaced:
+        if self.embedder is None or not self.replaced or asks_the_past(self.question):
             return False
         said = stems(text)
 

@@ -21,6 +21,7 @@ from longcli.chat.statements import (
     apart,
     content_words,
     counterparts,
+    doings,
     opens_with_name,
     shared_words,
     things,
@@ -28,7 +29,7 @@ from longcli.chat.statements import (
 )
 from longcli.text.names import mentions
 from longcli.text.terms import terms
-from longcli.text.vocabulary import STOPWORDS, WORD
+from longcli.text.vocabulary import WORD
 
 if TYPE_CHECKING:
     from longcli.chat.facts import Fact
@@ -155,22 +156,6 @@ def same_meaning(
         ):
             out.append((max(raw, bare), fact))
     return out
-
-
-# "we packed everything and relocated to X": a second doing of the speaker, its "we" left out
-_SECOND_DOING = re.compile(r"^\s*(I|we)\b.*?\band\s+([^\W\d_]+)\b", re.IGNORECASE)
-
-
-def doings(text: str) -> list[str]:
-    """The second doing of a statement that leaves out its speaker, with the speaker put
-    back ("we packed everything and relocated to Gdansk last week" -> "we relocated to
-    Gdansk last week"): alone it is an update's meaning (0.62 to "we live in X, near the
-    river"; the whole, 0.48); [] when there is none (the word after "and" is a function
-    word: "I have a dog and a cat")."""
-    found = _SECOND_DOING.match(text)
-    if found is None or found.group(2).lower() in STOPWORDS:
-        return []
-    return [f"{found.group(1)} {text[found.start(2) :]}"]
 
 
 def _says_more(text: str) -> bool:

@@ -149,8 +149,30 @@ def looked_up(question: str) -> list[str]:
     question = asked(question)
     if not is_lookup(question) or _ABOUT_THE_USER.search(question) is None:
         return []
+    question = _NOW.sub(" ", question)  # "these days" is when, not what: no "day" to find
     owned = owners(question)
     return [f"my:{w.stem}" if w.stem in owned else w.stem for w in content_words(question)]
+
+
+# Words asking for a value since replaced ("what city did i live in before"): answered
+# from the statement the newest replaced, not the newest. English, like the look-ups.
+_PAST = re.compile(
+    r"\b(?:before|previously|formerly|used to|originally|back then|prior to)\b", re.IGNORECASE
+)
+
+
+def asks_the_past(question: str) -> bool:
+    """Whether `question` asks what was so before an update ("which city was I in
+    before", "what did my lock code used to be")."""
+    return _PAST.search(question) is not None
+
+
+# Words asking for the value now (the newest: see Ledger.ranked), never a thing of the user's
+# to look for: "tell me what my work is these days" looked for a "day", "do I still have
+# the cat" for a thing called "still" (a new user's walk).
+_NOW = re.compile(
+    r"\b(?:now|these days|nowadays|currently|at the moment|any ?more|still)\b", re.IGNORECASE
+)
 
 
 def covers(statement: str, wanted: list[str]) -> bool:

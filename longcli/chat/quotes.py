@@ -13,6 +13,7 @@ from longcli.chat.meaning import about_the_asked, by_meaning
 from longcli.chat.questions import (
     answer_states,
     asks_about,
+    asks_the_past,
     calls_theirs,
     covers,
     looked_up,
@@ -63,7 +64,25 @@ def _quote_for(
     embedder: Embedder | None,
     replaced: Sequence[tuple[Fact, Fact]],
 ) -> str:
-    """`fact_quote` for one question."""
+    """`fact_quote` for one question: what answers it now, or, for one about the past
+    ("what city did i live in before"), the statement that one replaced."""
+    quote = _now_quote_for(user, reply, facts, embedder, replaced)
+    if not quote or not asks_the_past(user):
+        return quote
+    for old, new in reversed(replaced):
+        if label(new.turn, new.text) == quote:
+            return label(old.turn, old.text)
+    return quote
+
+
+def _now_quote_for(
+    user: str,
+    reply: str,
+    facts: list[Fact],
+    embedder: Embedder | None,
+    replaced: Sequence[tuple[Fact, Fact]],
+) -> str:
+    """The quote of what answers `user` now (see `_quote_for`)."""
     if embedder is not None:  # `facts` come closest first (Ledger.ranked): the first close
         best = _closest(embedder, user, facts, replaced)
         if best is not None:
@@ -72,6 +91,9 @@ def _quote_for(
     if wanted:  # about the user: the best fact that holds all the question asks,
         # one that calls the thing theirs first
         holding = [f for f in facts if covers(f.text, wanted)]
+        # ... or the one that replaced a statement holding it ("also i quit driving trams,
+        # now i'm a baker" for "tell me what my work is these days" after "i work as ...")
+        holding += [new for old, new in replaced if covers(old.text, wanted) and new in facts]
         best = next((f for f in holding if calls_theirs(f.text, wanted)), None)
         best = best or (holding[0] if holding else None)
     else:  # about someone or something else: the best on the same matter or name

@@ -7,9 +7,9 @@ import pytest
 
 from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
-from longcli.chat.meaning import doings
+from longcli.chat.questions import asks_the_past, looked_up
 from longcli.chat.session import Session
-from longcli.chat.statements import counterparts, things
+from longcli.chat.statements import counterparts, doings, things
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import REAL_MODEL, FakeEmbedder, real_embedder
@@ -105,3 +105,40 @@ def test_a_changed_lock_combination_replaces_the_lock_code_by_words():
     assert [f.text for f in ledger.active()] == [
         "i changed the bike lock, the new combination is 3306"
     ]
+
+
+def walk_seven(path: Path, questions: list[str]) -> list[str]:
+    """The seventh walk's statements (words alone), then `questions`: what is shown."""
+    said = [
+        "I live in Tampere, finland",
+        "i work as a tram driver for the city, been doing it 6 years",
+        "ok big news, we packed up and now live in Oulu",
+        "also i quit driving trams, now i'm a baker at a small bakery",
+    ]
+    session = Session.open(path, create=True, writable=True)
+    chat = Chat(session, Scripted(*(["Noted."] * 20)), TEMPLATES, ChatOptions())
+    for message in said:
+        chat.ask(message)
+    shown = [chat.ask(q).text for q in questions]
+    session.close()
+    return shown
+
+
+def test_the_seventh_walks_move_job_and_past_are_answered_by_words(tmp_path: Path):
+    # "we packed up and now live in Oulu" did not replace Tampere ("packed" was the doing);
+    # "these days" was looked up as a "day"; "before" got the current city
+    now, work, before = walk_seven(
+        tmp_path / "s",
+        [
+            "where do i live now?",
+            "tell me what my work is these days",
+            "what city did i live in before",
+        ],
+    )
+    assert "Oulu" in now and "Tampere" not in now
+    assert "baker" in work
+    assert "Tampere" in before and "Oulu" not in before
+    assert looked_up("do I still have the cat") == ["my:cat"]
+    assert asks_the_past("what did my lock code used to be") and not asks_the_past(
+        "where do i live"
+    )
