@@ -21,6 +21,9 @@ a dropped "not". This bench counts those, per document and method:
   represented, the ending (a sentence from the body's last 5%), the source's 5 most frequent names
   present (names are found by their capitals: none for Chinese or Japanese), and length
   against --words (CJK counted in characters);
+- leaning: summary sentences opening with a third person's pronoun ("He lay where he had
+  fallen") whose source sentence before is not the summary sentence before (who "he" is
+  was left out; English pronouns);
 - near-duplicates: summary sentences that repeat most of an earlier summary sentence's
   content words, CJK by pairs of characters (a reader reads the same thing twice);
 - for the long works of bench/works.py, the author named as well.
@@ -51,6 +54,7 @@ bench/works.py fetches into its cache.
 from __future__ import annotations
 
 import argparse
+import bisect
 import importlib.util
 import json
 import math
@@ -843,6 +847,23 @@ def _content_words(sentence: str) -> set[str]:
     return words
 
 
+_LEANS_BACK = re.compile(r"^\W*(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+
+
+def leaning(readings: Sequence[tuple[str, Any]], index: SourceIndex) -> list[str]:
+    """Summary sentences that open with a third person's pronoun while the summary sentence
+    before them is not their source sentence's predecessor: who is meant was left out."""
+    starts = [start for start, _ in index.sentences]
+    at = [
+        None if r.offset is None else bisect.bisect_right(starts, r.offset) - 1 for _, r in readings
+    ]
+    return [
+        text
+        for k, (text, _) in enumerate(readings)
+        if _LEANS_BACK.match(text) and (k == 0 or at[k] is None or at[k - 1] != at[k] - 1)
+    ]
+
+
 def near_duplicates(sentences: Sequence[str], names: Sequence[str] = ()) -> list[str]:
     """The sentences that repeat an earlier one: most of the shorter one's content words
     (case-blind, CJK by character) are in the other. The source's main `names` do not
@@ -913,6 +934,7 @@ class ReaderScore:
     from_source: int  # summary sentences found in the source (>= 90% of words, in order)
     debris_kinds: dict[str, int] = field(default_factory=dict)
     duplicates: list[str] = field(default_factory=list)
+    leaning: list[str] = field(default_factory=list)  # "He ..." without who he is before it
     author_named: bool | None = None
     ending: bool = False  # a summary sentence from the body's last ENDING_SHARE
 
@@ -1100,6 +1122,7 @@ def score_summary(
         from_source=sum(1 for _, r in readings if r.from_source),
         debris_kinds=dict(kinds),
         duplicates=near_duplicates(sentences, names),
+        leaning=leaning(readings, index),
         author_named=author_named(summary, author),
     )
 
@@ -1302,8 +1325,8 @@ def summarize(
 
 HEADER = (
     f"{'document':34} {'method':10} {'sents':>5} {'frag':>4} {'debris':>6} {'quote':>5} "
-    f"{'mean.':>5} {'dup':>3} {'title':>5} {'auth':>5} {'tenths':>6} {'end':>5} {'names':>5} "
-    f"{'len':>5} {'sec':>6}"
+    f"{'mean.':>5} {'dup':>3} {'lean':>4} {'title':>5} {'auth':>5} {'tenths':>6} {'end':>5} "
+    f"{'names':>5} {'len':>5} {'sec':>6}"
 )
 
 
@@ -1322,7 +1345,8 @@ def row_text(run: Run) -> str:
         return f"{start} error: {run.error}"
     return (
         f"{start} {s.sentences:5d} {len(s.fragments):4d} {s.debris_count:6d} {s.quote_count:5d} "
-        f"{len(s.meaning):5d} {len(s.duplicates):3d} {_yes_no(s.title_named):>5} "
+        f"{len(s.meaning):5d} {len(s.duplicates):3d} {len(s.leaning):4d} "
+        f"{_yes_no(s.title_named):>5} "
         f"{_yes_no(s.author_named):>5} {_percent(s.tenths_share):>6} {_yes_no(s.ending):>5} "
         f"{_percent(s.names_share):>5} {s.length_ratio:5.2f} {run.seconds:6.1f}"
     )
@@ -1349,6 +1373,7 @@ def totals(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
             "stray_quotes": sum(s.quote_count for s in scored),
             "meaning": sum(len(s.meaning) for s in scored),
             "duplicates": sum(len(s.duplicates) for s in scored),
+            "leaning": sum(len(s.leaning) for s in scored),
             "authors_named": sum(authors),
             "authors": len(authors),
             "titles_named": sum(named),
@@ -1375,6 +1400,7 @@ def print_table(runs: Sequence[Run]) -> None:
         print(
             f"{label:34} {method[:10]:10} {t['sentences']:5d} {t['fragments']:4d} "
             f"{t['debris']:6d} {t['stray_quotes']:5d} {t['meaning']:5d} {t['duplicates']:3d} "
+            f"{t['leaning']:4d} "
             f"{titles:>5} {authors:>5} {_percent(t['tenths']):>6} "
             f"{str(t['endings']) + '/' + str(t['documents']):>5} {_percent(t['names']):>5} "
             f"{t['length_ratio']:5.2f} {t['seconds']:6.1f}"
@@ -1385,8 +1411,9 @@ def print_table(runs: Sequence[Run]) -> None:
                 + ", ".join(f"{k} {n}" for k, n in t["debris_kinds"].items())
             )
     print(
-        "frag, debris, quote, mean., dup: summary sentences with a fragment sign, with debris, "
-        "with a stray quote mark, with a meaning change, repeating an earlier one\n"
+        "frag, debris, quote, mean., dup, lean: summary sentences with a fragment sign, with "
+        "debris, with a stray quote mark, with a meaning change, repeating an earlier one, "
+        'opening with "he" ... after a sentence that does not say who\n'
         "title, auth: the title, the author (long works) named in the summary; "
         "tenths: of the source, with a summary sentence from it; end: one from its last 5%; "
         "names: of the source's 5 "

@@ -66,13 +66,14 @@ def _quote_for(
 ) -> str:
     """`fact_quote` for one question: what answers it now, or, for one about the past
     ("what city did i live in before"), the statement that one replaced."""
-    quote = _now_quote_for(user, reply, facts, embedder, replaced)
-    if not quote or not asks_the_past(user):
-        return quote
+    if not asks_the_past(user):
+        return _now_quote_for(user, reply, facts, embedder, replaced)
+    # the statement that answers now, whatever the reply says (it may give the new value)
+    now = _now_quote_for(user, "", facts, embedder, replaced)
     for old, new in reversed(replaced):
-        if label(new.turn, new.text) == quote:
-            return label(old.turn, old.text)
-    return quote
+        if now and label(new.turn, new.text) == now:
+            return "" if answer_states(reply, old, user) else label(old.turn, old.text)
+    return _now_quote_for(user, reply, facts, embedder, replaced)  # nothing was replaced
 
 
 def _now_quote_for(

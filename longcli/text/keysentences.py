@@ -58,6 +58,9 @@ FOCUS_WEIGHT = 2.0  # a sentence with every word of --instructions scores up to 
 MARKUP_PENALTY = 0.1  # code, tables and headings keep this share: prose says what happens
 INFORMATIVE_WORDS = 15  # summaries: shorter sentences count for less, down to ...
 INFORMATIVE_POWER = 0.5  # ... this power of their share of INFORMATIVE_WORDS
+# A sentence opening with a third person's pronoun ("He lay where he had fallen") says who
+# only through the sentence before it: kept only after that one (English's pronouns).
+_LEANS_BACK = re.compile(r"^\W*(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 MAX_PARTS = 10  # a long text is represented by tenths (or by fewer parts, for short budgets)
 FLOOR_SHARE = 0.25  # each part of a long text first chooses until it has this much of its share
 SHARE_SLACK = 0.25  # ... with a sentence at most this far over its share
@@ -427,6 +430,13 @@ def spread(
         if i in chosen:
             used[min(parts - 1, int(positions[i] * parts))] += costs[i]
 
+    # "He lay where he had fallen" opened a summary (a new user's walk): a sentence that
+    # leans back on the one before it is a candidate once that one is chosen
+    leaning = {i for i, text in enumerate(sentences) if _LEANS_BACK.match(text)}
+
+    def free(candidates: list[Scored]) -> list[Scored]:
+        return [s for s in candidates if s.index not in leaning or s.index - 1 in chosen]
+
     def take(best: Scored, part: int) -> None:
         nonlocal remaining
         members[part] = [s for s in members[part] if s is not best]
@@ -439,7 +449,7 @@ def spread(
         hungry = sorted((used[p], p) for p in range(parts) if used[p] < FLOOR_SHARE * share)
         for _, part in hungry:
             room = min(remaining, (1 + SHARE_SLACK) * share - used[part])
-            best = _best(members[part], costs, room, top, likeness)
+            best = _best(free(members[part]), costs, room, top, likeness)
             if best is not None:
                 take(best, part)
                 break
@@ -449,19 +459,19 @@ def spread(
     for name in cover:
         if any(name in by_index[i].names for i in chosen if i in by_index):
             continue
-        naming = [s for m in members for s in m if name in s.names]
+        naming = free([s for m in members for s in m if name in s.names])
         best = _best(naming, costs, min(room, remaining), top, likeness)
         if best is not None:
             room -= costs[best.index]
             take(best, min(parts - 1, int(positions[best.index] * parts)))
     while True:  # then the best of all
-        best = _best([s for m in members for s in m], costs, remaining, top, likeness)
+        best = _best(free([s for m in members for s in m]), costs, remaining, top, likeness)
         if best is None:
             break
         take(best, min(parts - 1, int(positions[best.index] * parts)))
     if overshoot > 0 and remaining > 0:  # stop short, or end a little over but nearer
         over = min(remaining, overshoot * budget)  # over by less than short by
-        left = [s for m in members for s in m]
+        left = free([s for m in members for s in m])
         best = _best(left, costs, remaining + over, top, likeness)
         if best is not None:
             chosen.append(best.index)

@@ -262,3 +262,17 @@ def test_a_coordination_left_without_its_verb_is_flagged() -> None:
         "Retief relaxed, released his hold and got to his feet, breathing hard.",
     )
     assert harmless == []
+
+
+def test_a_sentence_opening_with_he_after_one_that_does_not_say_who_is_leaning() -> None:
+    source = (
+        "Buck lived at a big house in the sun-kissed Santa Clara Valley. He was the king of "
+        "the place. Manuel was one of the gardener's helpers. He sold Buck to a stranger. "
+        "The dogs slept in the snow."
+    )
+    leaning = rq.score_summary("He sold Buck to a stranger. The dogs slept in the snow.", source)
+    assert leaning.leaning == ["He sold Buck to a stranger."]
+    told = rq.score_summary(
+        "Manuel was one of the gardener's helpers. He sold Buck to a stranger.", source
+    )
+    assert told.leaning == []

@@ -142,3 +142,16 @@ def test_the_seventh_walks_move_job_and_past_are_answered_by_words(tmp_path: Pat
     assert asks_the_past("what did my lock code used to be") and not asks_the_past(
         "where do i live"
     )
+
+
+def test_a_question_about_before_quotes_the_old_value_though_the_reply_gives_the_new(
+    tmp_path: Path,
+):
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    replies = ["Nice.", "Congratulations!", "You live in Oulu now."]
+    chat = Chat(session, Scripted(*replies), TEMPLATES, ChatOptions())
+    chat.ask("I live in Tampere, finland")
+    chat.ask("ok big news, we packed up and now live in Oulu")
+    text = chat.ask("what city did i live in before").text
+    session.close()
+    assert '"I live in Tampere, finland"' in text
