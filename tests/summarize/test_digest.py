@@ -170,3 +170,25 @@ def test_a_whole_works_summary_takes_a_sentence_of_its_ending(run, tmp_path: Pat
     r = run("summarize", str(f), "--method", "extractive", "--words", "120")  # one chunk
     assert r.returncode == 0, r.stderr
     assert "Years later the farm" in r.stdout, r.stdout
+
+
+def test_a_sentence_opening_with_he_comes_only_after_the_one_before_it():
+    """The Call of the Wild's summary opened "He lay where he had fallen, and from there he
+    watched the man in the red sweater." (a new user's walk): who "he" is was left out. A
+    sentence leaning back on the one before it is chosen only after that one."""
+    sentences = [
+        "Buck was carried off in a crate by the express company.",
+        "The man in the red sweater struck him with the club again and again.",
+        "He lay where he had fallen, and from there he watched the man in the red sweater.",
+        "The dogs were harnessed to the long sled at the edge of the frozen river.",
+        "Francois and Perrault drove the team north through the snow toward Dawson.",
+    ]
+    scored = score_sentences(sentences)
+    # the leaning sentence is the best by far; its predecessor the least
+    scored = [
+        type(s)(**{**s.__dict__, "score": {2: 9.0, 1: 0.1}.get(s.index, 1.0)}) for s in scored
+    ]
+    positions = [i / len(sentences) for i in range(len(sentences))]
+    picked = spread(sentences, 30, lambda s: len(s.split()), scored, positions)
+    assert picked, "nothing chosen"
+    assert 2 not in picked or 1 in picked, [sentences[i] for i in picked]
