@@ -20,9 +20,9 @@ from longcli.chat.statements import (
     CHANGE_HINT,
     apart,
     content_words,
-    counterparts,
     doings,
     opens_with_name,
+    other_kin,
     shared_words,
     things,
     uncontracted,
@@ -79,13 +79,13 @@ def by_meaning(
 
 def about_the_asked(question: str, facts: list[Fact]) -> list[Fact]:
     """Those of `facts` that may speak of the thing of the user's `question` asks about:
-    all but those about its counterpart (`counterparts`: "What's my brother's name?" is
-    close in meaning to "My sister is called Agnieszka"; a sister is no brother). Other
+    all but those about other kin (`other_kin`: "What's my brother's name?" is close in
+    meaning to "My sister is called Agnieszka"; a sister is no brother, nor a wife). Other
     things named in other words may be the one asked about: one word's meaning does not
     tell a kind from another of its kind ("kid" / "son" 0.65 is as close as "brother" /
     "sister"), so they stay."""
     asked = things(question)
-    return [f for f in facts if not counterparts(asked, things(f.text))]
+    return [f for f in facts if not other_kin(asked, things(f.text))]
 
 
 def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
@@ -129,11 +129,26 @@ def same_meaning(
     vectors = embedder.embed([*said, *map(unvalued, said), *texts, *map(unvalued, texts)])
     n, m = len(said), len(texts)
     mine = things(newer)
-    valueless = not mentions(newer) and not opens_with_name(newer)
+    # a name typed in lower case is still a value where an older statement writes it as
+    # one ("so ingrid just had a baby" named no value, and took "my sister is called
+    # Ingrid" away as "I sold the car" takes the car)
+    known = {w.lower() for f in older for v in values_in(f.text) for w in WORD.findall(v)}
+    valueless = (
+        not mentions(newer)
+        and not opens_with_name(newer)
+        and not known & {w.lower() for w in WORD.findall(newer)}
+    )
+    typed = {w.lower() for w in WORD.findall(newer)}
     out = []
     for i, fact in enumerate(older):
         raw = max(cosines(vectors[n + n + i], vectors[:n]))
         bare = max(cosines(vectors[n + n + m + i], vectors[n : n + n]))
+        named = {w.lower() for v in values_in(fact.text) for w in WORD.findall(v)} & typed
+        if named and not mentions(newer):
+            # the name both hold, typed in lower case, made them close (0.66 for the baby
+            # and the sister's name): compared as said, that name left out of both
+            pair = embedder.embed([_masked(newer, named), _masked(fact.text, named)])
+            raw = float(cosines(pair[0], pair[1:])[0])
         theirs = things(fact.text)
         if apart(mine, theirs):
             continue  # "my sister's job" is not "my brother's job"
@@ -156,6 +171,12 @@ def same_meaning(
         ):
             out.append((max(raw, bare), fact))
     return out
+
+
+def _masked(text: str, names: set[str]) -> str:
+    """`text` with each of `names` (lower case), in any case, put as the placeholder."""
+    pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", VALUE, text, flags=re.IGNORECASE)
 
 
 def _says_more(text: str) -> bool:

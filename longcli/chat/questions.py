@@ -96,9 +96,11 @@ def is_lookup(question: str) -> bool:
 
 # Where a sentence asks a second question: "and" or a comma before a question word
 # ("Where does my sister live and what is my dog's name?").
+# ... a question word as typed in a hurry too ("... and whats my sisters name?")
 _ANOTHER_QUESTION = re.compile(
-    r"\s*,\s*(?:and\s+)?(?=(?:what|what's|where|when|who|whose|how|which)\b)|"
-    r"\s+and\s+(?=(?:what|what's|where|when|who|whose|how|which|do|does|did|is|are|am)\s)",
+    r"\s*,\s*(?:and\s+)?(?=(?:what|where|when|who|how)(?:['’]?s)?\b|(?:whose|which)\b)|"
+    r"\s+and\s+(?=(?:(?:what|where|when|who|how)(?:['’]?s)?|whose|which|do|does|did|is|are"
+    r"|am)\s)",
     re.IGNORECASE,
 )
 

@@ -471,27 +471,43 @@ def doings(text: str) -> list[str]:
     return [f"{found.group(1)} {text[found.start(2) :]}"]
 
 
-# Kin of one kind told apart by sex: a closed class in English, which sentence embeddings
-# cannot tell from synonyms ("brother" / "sister" 0.65, "kid" / "son" 0.65; MiniLM).
-_COUNTERPARTS = {
-    stem(a): stem(b)
-    for pair in (
-        "brother sister", "son daughter", "husband wife", "father mother", "dad mum",
-        "dad mom", "uncle aunt", "nephew niece", "boyfriend girlfriend", "grandson granddaughter",
-        "grandfather grandmother", "grandpa grandma", "stepson stepdaughter",
-        "stepfather stepmother", "king queen",
-    )
-    for a, b in (pair.split(), pair.split()[::-1])
+# Kin, a closed class in English, which sentence embeddings cannot tell from synonyms
+# ("brother" / "sister" 0.65 is as close as "kid" / "son"; MiniLM): each word with its
+# kind and, unless it is the kind's general word ("sibling", "kid", "partner"), who it is.
+_KIN = {
+    stem(word): (kind, None if who == "-" else who)
+    for kind, members in {
+        "parent": "parent:- mother:mother mum:mother mom:mother father:father dad:father",
+        "sibling": "sibling:- brother:brother sister:sister",
+        "child": "child:- kid:- son:son daughter:daughter",
+        "spouse": "spouse:- partner:- wife:wife husband:husband boyfriend:boyfriend "
+        "girlfriend:girlfriend fiance:fiance fiancee:fiancee",
+        "grandparent": "grandparent:- grandmother:grandmother grandma:grandmother "
+        "granny:grandmother grandfather:grandfather grandpa:grandfather grandad:grandfather",
+        "grandchild": "grandchild:- grandkid:- grandson:grandson granddaughter:granddaughter",
+        "pibling": "uncle:uncle aunt:aunt auntie:aunt",
+        "nibling": "nephew:nephew niece:niece",
+        "cousin": "cousin:-",
+    }.items()
+    for word, who in (m.split(":") for m in members.split())
 }  # fmt: skip
 
 
-def counterparts(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
-    """Whether one statement's thing of the user's is the other's counterpart of the other
-    sex ("my brother" / "my sister"), and neither names the same thing as the other."""
+def _other_kin(a: str, b: str) -> bool:
+    """Whether two stems name two different kin ("brother" / "sister", "wife" / "sister");
+    not a kind and one of it ("sibling" / "brother"), nor two words for one ("mum" /
+    "mother")."""
+    if a not in _KIN or b not in _KIN:
+        return False
+    (kind_a, who_a), (kind_b, who_b) = _KIN[a], _KIN[b]
+    return kind_a != kind_b or (who_a is not None and who_b is not None and who_a != who_b)
+
+
+def other_kin(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
+    """Whether one statement's thing of the user's is another of their kin than the other
+    statement's ("my brother" / "my sister"), and neither names the same thing."""
     mine, theirs = list(mine), list(theirs)
-    return apart(mine, theirs) and any(
-        _COUNTERPARTS.get(a.head) == b.head for a in mine for b in theirs
-    )
+    return apart(mine, theirs) and any(_other_kin(a.head, b.head) for a in mine for b in theirs)
 
 
 def alike(a: Thing, b: Thing) -> bool:
