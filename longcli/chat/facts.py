@@ -204,7 +204,17 @@ class Ledger:
         """The active statements of earlier messages that `text` restates or updates: every
         one said in the same words, and the one on the same matter that shares most (with
         `embedder`, failing that, the one closest in meaning: see `same_meaning`)."""
-        earlier = [f for f in self.facts if f.active and f.turn < turn]
+        # ... and those another statement of this message replaced: "also I quit driving
+        # trams, I'm a bakery apprentice these days" is one change in two statements, and
+        # the one that says the new value takes it over
+        this_turn = {f.id for f in self.facts if f.turn == turn}
+        earlier = [
+            f
+            for f in self.facts
+            if f.turn < turn
+            and not f.forgotten
+            and (f.replaced_by is None or f.replaced_by in this_turn)
+        ]
         replaced = [f for f in earlier if _comparable(f.text) == said]
         # the statement, or its second doing alone ("we packed up and now live in Oulu":
         # "we now live in Oulu" restates "I live in Tampere")

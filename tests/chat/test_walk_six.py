@@ -175,3 +175,24 @@ def test_two_questions_typed_in_a_hurry_are_two_and_a_wife_is_no_sister():
     assert other_kin(things("what's my wife's name"), things(SISTER))
     assert not other_kin(things("what's my sibling's name"), things(SISTER))
     assert not other_kin(things("what's my mum's name"), things("my mother is Ada"))
+
+
+@pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")
+def test_a_change_said_in_two_statements_is_taken_over_by_the_new_value():
+    # the ninth walk: "also I quit driving trams, I'm a bakery apprentice these days" is
+    # two statements; the first replaced the job, and "what is my work now" quoted it
+    embedder = real_embedder()
+    ledger = Ledger()
+    ledger.add_message("i work as a tram driver for the city transit company", 0, embedder)
+    ledger.add_message("also I quit driving trams, I'm a bakery apprentice these days", 1, embedder)
+    job = ledger.facts[0]
+    assert job.replaced_by is not None
+    assert ledger.facts[job.replaced_by - 1].text == "I'm a bakery apprentice these days"
+
+
+def test_a_statement_takes_over_what_another_of_its_message_replaced():
+    embedder = FakeEmbedder({"job": "driver trams apprentice"})
+    ledger = Ledger()
+    ledger.add_message("i work as a tram driver for the city transit company", 0, embedder)
+    ledger.add_message("also I quit driving trams, I'm a bakery apprentice these days", 1, embedder)
+    assert ledger.facts[0].replaced_by == 3  # before: 2, "also I quit driving trams"
