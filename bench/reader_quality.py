@@ -74,6 +74,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from longcli.text import vocabulary
+from longcli.text.keysentences import LEANS_BACK  # the rule's own definition
 from longcli.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -847,9 +848,6 @@ def _content_words(sentence: str) -> set[str]:
     return words
 
 
-_LEANS_BACK = re.compile(r"^\W*(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
-
-
 def leaning(readings: Sequence[tuple[str, Any]], index: SourceIndex) -> list[str]:
     """Summary sentences that open with a third person's pronoun while the summary sentence
     before them is not their source sentence's predecessor: who is meant was left out."""
@@ -860,7 +858,7 @@ def leaning(readings: Sequence[tuple[str, Any]], index: SourceIndex) -> list[str
     return [
         text
         for k, (text, _) in enumerate(readings)
-        if _LEANS_BACK.match(text) and (k == 0 or at[k] is None or at[k - 1] != at[k] - 1)
+        if LEANS_BACK.match(text) and (k == 0 or at[k] is None or at[k - 1] != at[k] - 1)
     ]
 
 

@@ -32,7 +32,7 @@ from longcli.chat.prompt import (
     system_text,
     user_text,
 )
-from longcli.chat.questions import asks_the_past, looked_up_facts, questions_of
+from longcli.chat.questions import looked_up_facts, questions_of
 from longcli.chat.recalled import Recalled, RecallIndex, focus
 from longcli.chat.session import Passage, Session
 from longcli.chat.turn import (
@@ -381,8 +381,7 @@ class Chat:
                 question=prompt.user,
                 grounds=grounds(prompt),
                 facts=prompt.facts,
-                # a question about what was so before an update wants those values
-                stale=frozenset() if asks_the_past(prompt.user) else self.stale_values(),
+                stale=self.stale_values(),
                 replaced=self.ledger.replacements(prompt.facts),
                 embedder=self.embedder,
             )

@@ -287,6 +287,9 @@ class Checks:
 
     def __post_init__(self) -> None:
         self._asked = asked_terms(self.question)
+        # a question about what was so before an update wants the values since replaced:
+        # neither they nor a sentence saying a replaced statement is stale for it
+        self._past = asks_the_past(self.question)
         self._expected = _message_language(self.question)
         self._vocabulary = Vocabulary(self.grounds) if self.grounds is not None else None
         self._seen: set[str] = set()
@@ -326,7 +329,7 @@ class Checks:
             return self._drop(text, Why.ASIDE)
         if self._expected and _other_language(text, self._expected, self._users):
             return self._drop(text, Why.LANGUAGE)
-        old = sorted({m for m in mentions(text) if m.lower() in self.stale})
+        old = [] if self._past else sorted({m for m in mentions(text) if m.lower() in self.stale})
         if old:  # "Maria lives in Lisbon" after "Maria moved to Porto": another value
             return self._drop(text, Why.STALE, tuple(old))
         if self._says_replaced(text):  # "You have a cat." after "We swapped the cat for a dog"
@@ -397,7 +400,7 @@ class Checks:
         one says, and is STALE_MEANING close to the older one ("You have a cat." after "I
         have a cat called Miso." and "We swapped the cat for a dog."; "You have a dog." is
         kept)."""
-        if self.embedder is None or not self.replaced or asks_the_past(self.question):
+        if self.embedder is None or not self.replaced or self._past:
             return False
         said = stems(text)
 

@@ -132,19 +132,17 @@ def same_meaning(
     # a name typed in lower case is still a value where an older statement writes it as
     # one ("so ingrid just had a baby" named no value, and took "my sister is called
     # Ingrid" away as "I sold the car" takes the car)
-    known = {w.lower() for f in older for v in values_in(f.text) for w in WORD.findall(v)}
-    valueless = (
-        not mentions(newer)
-        and not opens_with_name(newer)
-        and not known & {w.lower() for w in WORD.findall(newer)}
-    )
     typed = {w.lower() for w in WORD.findall(newer)}
+    named_in = [  # the names each older statement writes that `newer` types, in any case
+        {w.lower() for v in values_in(f.text) for w in WORD.findall(v)} & typed for f in older
+    ]
+    capitalised = bool(mentions(newer))
+    valueless = not capitalised and not opens_with_name(newer) and not any(named_in)
     out = []
-    for i, fact in enumerate(older):
+    for i, (fact, named) in enumerate(zip(older, named_in, strict=True)):
         raw = max(cosines(vectors[n + n + i], vectors[:n]))
         bare = max(cosines(vectors[n + n + m + i], vectors[n : n + n]))
-        named = {w.lower() for v in values_in(fact.text) for w in WORD.findall(v)} & typed
-        if named and not mentions(newer):
+        if named and not capitalised:
             # the name both hold, typed in lower case, made them close (0.66 for the baby
             # and the sister's name): compared as said, that name left out of both
             pair = embedder.embed([_masked(newer, named), _masked(fact.text, named)])

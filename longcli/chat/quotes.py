@@ -64,30 +64,34 @@ def _quote_for(
     embedder: Embedder | None,
     replaced: Sequence[tuple[Fact, Fact]],
 ) -> str:
-    """`fact_quote` for one question: what answers it now, or, for one about the past
-    ("what city did i live in before"), the statement that one replaced."""
-    if not asks_the_past(user):
-        return _now_quote_for(user, reply, facts, embedder, replaced)
-    # the statement that answers now, whatever the reply says (it may give the new value)
-    now = _now_quote_for(user, "", facts, embedder, replaced)
-    for old, new in reversed(replaced):
-        if now and label(new.turn, new.text) == now:
-            return "" if answer_states(reply, old, user) else label(old.turn, old.text)
-    return _now_quote_for(user, reply, facts, embedder, replaced)  # nothing was replaced
+    """`fact_quote` for one question: the statement that answers it now, or, for one about
+    the past ("what city did i live in before"), the one that statement replaced; none
+    when the reply already gives its value."""
+    best = _answering_now(user, facts, embedder, replaced)
+    if best is None:
+        return ""
+    if asks_the_past(user):  # whatever the reply says (it may give the new value)
+        best = next(
+            (
+                old
+                for old, new in reversed(replaced)
+                if (new.turn, new.text) == (best.turn, best.text)
+            ),
+            best,
+        )
+    return "" if answer_states(reply, best, user) else label(best.turn, best.text)
 
 
-def _now_quote_for(
-    user: str,
-    reply: str,
-    facts: list[Fact],
-    embedder: Embedder | None,
-    replaced: Sequence[tuple[Fact, Fact]],
-) -> str:
-    """The quote of what answers `user` now (see `_quote_for`)."""
+def _answering_now(
+    user: str, facts: list[Fact], embedder: Embedder | None, replaced: Sequence[tuple[Fact, Fact]]
+) -> Fact | None:
+    """The statement of `facts` that answers `user` now. With `embedder`, the first shown
+    close to it in meaning; failing that, by words: about themselves, all of it; about
+    someone else, the same matter or name."""
     if embedder is not None:  # `facts` come closest first (Ledger.ranked): the first close
         best = _closest(embedder, user, facts, replaced)
         if best is not None:
-            return "" if answer_states(reply, best, user) else label(best.turn, best.text)
+            return best
     wanted = looked_up(user)
     if wanted:  # about the user: the best fact that holds all the question asks,
         # one that calls the thing theirs first
@@ -99,9 +103,7 @@ def _now_quote_for(
         best = best or (holding[0] if holding else None)
     else:  # about someone or something else: the best on the same matter or name
         best = next((f for f in facts if asks_about(user, f) or shares_a_name(user, f.text)), None)
-    if best is None or answer_states(reply, best, user) or not same_use(user, best.text):
-        return ""
-    return label(best.turn, best.text)
+    return None if best is None or not same_use(user, best.text) else best
 
 
 # A word's use told by the word before it, where that word is a closed-class one: after

@@ -548,16 +548,15 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
     the human summaries' support). English only: `negated` knows English's negations."""
     if lang not in ("en", language.UNKNOWN):
         return ""
-    theirs = [(c, _stems(c, lang)) for e in evidence for c in CLAUSE.split(e)]
-    denied = set().union(*(have for c, have in theirs if negated(c))) if theirs else set()
+    polar = [(c, negated(c)) for e in evidence for c in CLAUSE.split(e)]
+    said_not = [(c, _stems(c, lang)) for c, no in polar if no]
+    denied = set().union(*(have for _, have in said_not))
     # what a negated clause denies follows its negation; who it is about ("the board did
     # not approve it") only with that: "the wages of a gardener's helper do not lap over
     # the needs ..." denies no gardener's helper ("Manuel, one of the gardener's helpers,
     # sold Buck ..." was refused)
-    predicates = set().union(
-        *(_stems(_denied_part(c), lang) for c, _ in theirs if negated(c)), set()
-    )
-    affirmed = set().union(*(have for c, have in theirs if not negated(c))) if theirs else set()
+    predicates = set().union(*(_stems(_denied_part(c), lang) for c, _ in said_not))
+    affirmed = set().union(*(_stems(c, lang) for c, no in polar if not no))
     # Names are who a clause is about, not what it affirms: "They've been waiting for
     # help ... to battle the Flap-jacks" is not denied by "no Flap-jack ..." alone.
     named = {stem(w) for m in _named(sentence) for w in words(_normal(m))}
@@ -570,8 +569,7 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
         # a short negated clause ("... but did not attack") counts whole: all it denies
         short = any(
             0 < len(have - affirmed) < MIN_NEGATION_TERMS and have - affirmed <= wanted
-            for c, have in theirs
-            if negated(c)
+            for _, have in said_not
         )
         if not negated(clause) and (
             (

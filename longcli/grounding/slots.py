@@ -168,13 +168,13 @@ def number_replaced(
     if not missing or not evidence:
         return ""
     tokens = numbered_tokens(sentence, lang)
+    wanted = {prefix_stem(w) for w in tokens if terms(w, lang) and not w[0].isdigit()}
     for at, token in enumerate(tokens):
         if token not in missing:
             continue
         unit = next((w for w in tokens[at + 1 : at + 1 + UNIT_WINDOW] if terms(w, lang)), None)
         if unit is None:
             continue
-        wanted = {prefix_stem(w) for w in tokens if terms(w, lang) and not w[0].isdigit()}
         for text in evidence:
             theirs = numbered_tokens(text, lang)
             have = {prefix_stem(w) for w in theirs}

@@ -60,7 +60,7 @@ INFORMATIVE_WORDS = 15  # summaries: shorter sentences count for less, down to .
 INFORMATIVE_POWER = 0.5  # ... this power of their share of INFORMATIVE_WORDS
 # A sentence opening with a third person's pronoun ("He lay where he had fallen") says who
 # only through the sentence before it: kept only after that one (English's pronouns).
-_LEANS_BACK = re.compile(r"^\W*(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+LEANS_BACK = re.compile(r"^\W*(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 MAX_PARTS = 10  # a long text is represented by tenths (or by fewer parts, for short budgets)
 FLOOR_SHARE = 0.25  # each part of a long text first chooses until it has this much of its share
 SHARE_SLACK = 0.25  # ... with a sentence at most this far over its share
@@ -432,7 +432,7 @@ def spread(
 
     # "He lay where he had fallen" opened a summary (a new user's walk): a sentence that
     # leans back on the one before it is a candidate once that one is chosen
-    leaning = {i for i, text in enumerate(sentences) if _LEANS_BACK.match(text)}
+    leaning = {i for i, text in enumerate(sentences) if LEANS_BACK.match(text)}
 
     def free(candidates: list[Scored]) -> list[Scored]:
         return [s for s in candidates if s.index not in leaning or s.index - 1 in chosen]
