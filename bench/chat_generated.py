@@ -275,7 +275,14 @@ def play(
 
 
 def run_family(
-    name: str, backend: Any, count: int, fillers: int, seed: int, show: bool, embedder: Any = None
+    name: str,
+    backend: Any,
+    count: int,
+    fillers: int,
+    seed: int,
+    show: bool,
+    embedder: Any = None,
+    misses: bool = False,
 ) -> dict[str, int]:
     rng = random.Random(f"{seed}-{name}")
     kinds = family(name)
@@ -288,6 +295,13 @@ def run_family(
         result["turns"] = len(shown)
         for k, v in result.items():
             total[k] = total.get(k, 0) + v
+        if misses:  # the tuning family's only: the held-out one is never read
+            n = len(conv.messages)
+            for q, text in zip(conv.questions, shown[n:], strict=False):
+                if q.kind.key(q.value) not in text.lower():
+                    print(f"  miss {q.text!r} wants {q.value!r}: {text!r}")
+                    said = [m for m in conv.messages if q.kind.key(q.value) in m.lower()]
+                    print(f"       said {said!r}")
         if show:
             for message, text in zip(
                 conv.messages + [q.text for q in conv.questions], shown, strict=False
@@ -322,6 +336,9 @@ def main() -> None:
         "bench/fetch_bench_model.py prints (Qwen2.5-Coder-0.5B)",
     )
     parser.add_argument("--show", action="store_true", help="print every message and reply")
+    parser.add_argument(
+        "--misses", action="store_true", help="print each question answered wrong (family A only)"
+    )
     parser.add_argument("--smoke", action="store_true", help="fake model, 2 conversations")
     parser.add_argument("--before", help="a folder holding a copy of longcli/ to run instead")
     parser.add_argument(
@@ -340,7 +357,8 @@ def main() -> None:
     )
     turns = 0
     for name in args.family.split(","):
-        t = run_family(name, backend, count, args.fillers, args.seed, args.show, embedder)
+        misses = args.misses and name == "A"
+        t = run_family(name, backend, count, args.fillers, args.seed, args.show, embedder, misses)
         turns += t["turns"]
         print(line(name, t))
     seconds = time.perf_counter() - started

@@ -25,6 +25,7 @@ from longcli.chat.facts import Fact, Ledger, fact_words
 from longcli.chat.fold import Folder, unquote
 from longcli.chat.guard import Checks, Earlier
 from longcli.chat.labels import split_labels
+from longcli.chat.meaning import asks_all_told
 from longcli.chat.prompt import (
     build_messages,
     context_messages,
@@ -32,13 +33,15 @@ from longcli.chat.prompt import (
     system_text,
     user_text,
 )
-from longcli.chat.questions import looked_up_facts, questions_of
+from longcli.chat.questions import looked_up_facts, questions_of, shaped_first
 from longcli.chat.recalled import Recalled, RecallIndex, focus
 from longcli.chat.session import Passage, Session
+from longcli.chat.statements import another_thing, things
 from longcli.chat.turn import (
     NOT_TOLD,
     Prompt,
     Turn,
+    all_told,
     annotate,
     grounds,
     longcli_turn,
@@ -251,9 +254,11 @@ class Chat:
         asked = questions_of(query)
         if len(asked) > 1 and scored:  # the best for each question first ("which city am I
             # in now and who has my cat?": the whole message is closest to the cat alone)
-            bests = [r[0][0] for r in (self.ledger.ranked(q, self.embedder) for q in asked) if r]
-            firsts = list({f.id: f for f in bests}.values())
+            found = [_best_for(q, self.ledger.ranked(q, self.embedder)) for q in asked]
+            firsts = list({f.id: f for f in found if f is not None}.values())
             scored = [(f, scored[0][1]) for f in firsts] + [p for p in scored if p[0] not in firsts]
+        elif scored:  # one question: a statement holding the shape of value it asks for
+            scored = shaped_first(query, scored)  # first ("when": a date, not a name)
         if self.embedder is None:  # by words, what a look-up asks for first, whatever
             # words it shares with the question ("I'm Tomasz" for "What's my name?")
             first = looked_up_facts(self.ledger, query)
@@ -372,7 +377,10 @@ class Chat:
         passes none is asked for again once.
         """
         prompt = self.prepare(_message(user))
-        if not_told(prompt, self.ledger, self.embedder):
+        if self.embedder is not None and asks_all_told(self.embedder, prompt.user):
+            answer, note = all_told(self.ledger.active())
+            turn = longcli_turn(prompt, answer, on_text, note)
+        elif not_told(prompt, self.ledger, self.embedder):
             turn = longcli_turn(prompt, NOT_TOLD, on_text)
         else:
             checks = Checks(
@@ -494,6 +502,15 @@ class Chat:
         self.ledger = Ledger()
         self.exchanges = []
         self.recall.replace_passages([])
+
+
+def _best_for(question: str, ranked: list[tuple[Fact, float]]) -> Fact | None:
+    """The best of `ranked` for one question of several: the first not about another
+    thing of the user's ("my sister is called Marguerite" is closer to "whats my name"
+    than "hey there, I'm Tobias Wrenfield"), else the first."""
+    asked = things(question)
+    fitting = (f for f, _ in ranked if not another_thing(asked, things(f.text)))
+    return next(fitting, ranked[0][0] if ranked else None)
 
 
 def _message(user: str) -> str:

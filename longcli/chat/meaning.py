@@ -23,6 +23,8 @@ from longcli.chat.statements import (
     doings,
     opens_with_name,
     other_kin,
+    parts,
+    says,
     shared_words,
     things,
     uncontracted,
@@ -59,22 +61,82 @@ def by_meaning(
     embedder: Embedder, query: str, facts: list[Fact], floor: float = MIN_MEANING
 ) -> list[tuple[Fact, float]]:
     """`facts` at least `floor` close to `query` in meaning (cosine), closest first (the
-    older first on a tie). A statement is as close as it is, or as it is with its names
-    and numbers put as one placeholder (`unvalued`), whichever is closer: a question does
-    not hold the value it asks for ("Do I have any siblings?" / "My older brother Tom is a
-    nurse." 0.30, with "X" for "Tom" 0.37)."""
+    older first on a tie). A statement is as close as the closest of its `pieces`, each as
+    it is or with its names and numbers put as one placeholder (`unvalued`), whichever is
+    closer: a question does not hold the value it asks for ("Do I have any siblings?" /
+    "My older brother Tom is a nurse." 0.30, with "X" for "Tom" 0.37), and asks about one
+    of the things a statement says ("whats my name" / "hey there, I'm Tobias Wrenfield,
+    nice to meet u" 0.27, its piece "I'm Tobias Wrenfield" 0.31, unvalued 0.36)."""
     if not facts:
         return []
-    texts = [f.text for f in facts]
+    each = [pieces(f.text) for f in facts]
+    texts = [p for found in each for p in found]
     vectors = embedder.embed([query, *texts, *map(unvalued, texts)])
     close = cosines(vectors[0], vectors[1:])
     mine = bool(things(query))
-    best = [  # "Which city do I live in?" is not "My sister X lives in X" (see same_meaning)
+    # "Which city do I live in?" is not "My sister X lives in X" (see same_meaning)
+    piece = [
         max(a, b) if bool(things(text)) == mine else a
         for text, a, b in zip(texts, close[: len(texts)], close[len(texts) :], strict=True)
     ]
+    best, at = [], 0
+    for found in each:
+        best.append(max(piece[at : at + len(found)]))
+        at += len(found)
     scored = list(zip(facts, best, strict=True))
     return sorted((p for p in scored if p[1] >= floor), key=lambda p: -p[1])
+
+
+# A piece that opens on someone named before it ("she's a vet nurse in Galway") is no
+# statement alone: it would answer "what's my job?" for the sister
+_LEANS_BACK = re.compile(r"\W*(?:he|she|they|his|her|their|it)\b", re.IGNORECASE)
+_PIECE_CUT = re.compile(r"\s*[,;:–—]\s+|\s+-\s+")
+PIECE_WORDS = 2  # a piece of a statement says something alone from this many words
+_ENDS = " ,.;:!?"
+# where the speaker's own clause opens after a lead-in ("Remember that *my* locker ...")
+_SPEAKER = re.compile(r"(?<![\w'’])(?:I|my|we|our)(?![\w'’])", re.IGNORECASE)
+
+
+def pieces(text: str) -> list[str]:
+    """`text`, then each of its clauses (`parts`), second doings (`doings`), pieces
+    between commas and what follows a lead-in (from the speaker's first "I", "my", "we"
+    or "our") that says something alone: at least PIECE_WORDS words, no small talk
+    (`says`: "hey there"), not opening on someone named before it. A statement of two
+    things is far from a question or an update about one ("we relocated to Kraków last
+    week" / "I live in Lübeck, up in the north of germany" 0.52 with the values left out;
+    its piece "I live in Lübeck" 0.64)."""
+    found = [text]
+    seen = {text.strip(_ENDS)}
+    speaker = _SPEAKER.search(text, 1)  # "Keep in mind I react badly to peanuts": 0.23
+    said = [text[speaker.start() :]] if speaker else []  # from "What is my allergy?"; 0.27
+    for piece in [*parts(text), *_PIECE_CUT.split(text), *doings(text), *said]:
+        piece = piece.strip(_ENDS)
+        if (
+            piece not in seen
+            and len(piece.split()) >= PIECE_WORDS
+            and says(piece)
+            and not _LEANS_BACK.match(piece)
+        ):
+            found.append(piece)
+            seen.add(piece)
+    return found
+
+
+# A question for all that was told ("what do you know about me?", "remind me everything
+# you know about me", "what did I tell you about myself"): this close to one of these,
+# and naming no thing of the user's ("what did I tell you about my car?" 0.59 is a look-up).
+# all-MiniLM-L6-v2, 13 such questions and 20 others: 11 at least 0.45 (not "tell me all my
+# facts" 0.32, "who am I?" 0.36), the others at most 0.39 ("how old am I?").
+ALL_TOLD = ("What do you know about me?", "What have I told you about myself?")
+ALL_TOLD_MEANING = 0.45
+
+
+def asks_all_told(embedder: Embedder, question: str) -> bool:
+    """Whether `question` asks for everything the user told, by meaning (`ALL_TOLD`)."""
+    if things(question):
+        return False
+    vectors = embedder.embed([question, *ALL_TOLD])
+    return max(cosines(vectors[0], vectors[1:])) >= ALL_TOLD_MEANING
 
 
 def about_the_asked(question: str, facts: list[Fact]) -> list[Fact]:
@@ -93,7 +155,7 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
     first: two statements that both answer a question ("We have a red Volvo", later "I
     upgraded to a blue Golf") are most often an update said in words too far apart to
     be seen as one; the newer value is the current one. Not across two things of the
-    user's ("my dog" / "my cat")."""
+    user's ("my dog" / "my cat"), nor a value with a number for one without."""
     if len(scored) < 2:
         return scored
     best, top = scored[0]
@@ -106,6 +168,9 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
         and score >= NEWER_SHARE * top
         and not apart(things(fact.text), things(best.text))
         and not apart(things(fact.text), asked)
+        # a value of another shape is another attribute ("my sisters birthday is on 14
+        # March" / "my sister is called Marguerite, she's a vet nurse": for her job)
+        and _numbered(fact.text) == _numbered(best.text)
     ]
     if not newer:
         return scored
@@ -124,10 +189,13 @@ def same_meaning(
     is compared too: the clause alone has lost what it speaks of."""
     if not older:
         return []
-    said = [newer, *([sentence] if sentence and sentence != newer else []), *doings(newer)]
-    texts = [f.text for f in older]
+    said = pieces(newer)  # with its second doing
+    said += [sentence] if sentence and sentence not in said else []
+    each = [pieces(f.text) for f in older]  # "I live in Lübeck, up in the north of germany"
+    texts = [p for found in each for p in found]
     vectors = embedder.embed([*said, *map(unvalued, said), *texts, *map(unvalued, texts)])
     n, m = len(said), len(texts)
+    starts = [sum(len(found) for found in each[:i]) for i in range(len(each))]
     mine = things(newer)
     # a name typed in lower case is still a value where an older statement writes it as
     # one ("so ingrid just had a baby" named no value, and took "my sister is called
@@ -140,8 +208,23 @@ def same_meaning(
     valueless = not capitalised and not opens_with_name(newer) and not any(named_in)
     out = []
     for i, (fact, named) in enumerate(zip(older, named_in, strict=True)):
-        raw = max(cosines(vectors[n + n + i], vectors[:n]))
-        bare = max(cosines(vectors[n + n + m + i], vectors[n : n + n]))
+        own = range(starts[i], starts[i] + len(each[i]))  # its pieces, the whole first
+        raw = max(max(cosines(vectors[n + n + j], vectors[:n])) for j in own)
+        # without its names, "My sister X lives in X" is "I live in X": only between two
+        # pieces that both call something the speaker's, or neither, and both say something
+        # of the value: "I'm X." says nothing but the value ("I'm Dana." / "I'm living in
+        # Glasgow now." were one attribute: 0.55; "I'm Tobias" / "I live in Lübeck" 0.6)
+        bare = max(
+            (
+                float(cosines(vectors[n + n + m + j], [vectors[n + k]])[0])
+                for j in own
+                for k in range(n)
+                if bool(things(texts[j])) == bool(things(said[k]))
+                and _says_more(texts[j])
+                and _says_more(said[k])
+            ),
+            default=0.0,
+        )
         if named and not capitalised:
             # the name both hold, typed in lower case, made them close (0.66 for the baby
             # and the sister's name): compared as said, that name left out of both
@@ -152,16 +235,7 @@ def same_meaning(
             continue  # "my sister's job" is not "my brother's job"
         if not valueless and _numbered(newer) != _numbered(fact.text):
             continue  # a date is no new value of a city ("I was born on March 3" / "I live in X")
-        # without its names, "My sister X lives in X" is "I live in X": only between two
-        # statements that both call something the speaker's, or neither
-        # ... and both say something of the value: "I'm X." says nothing but the value
-        # ("I'm Dana." / "I'm living in Glasgow now." were one attribute: 0.55)
-        unvalued_update = (
-            bare >= UNVALUED_UPDATE_MEANING
-            and bool(mine) == bool(theirs)
-            and _says_more(newer)
-            and _says_more(fact.text)
-        )
+        unvalued_update = bare >= UNVALUED_UPDATE_MEANING
         close = raw >= UPDATE_MEANING or (valueless and raw >= VALUELESS_UPDATE_MEANING)
         if unvalued_update or (
             close

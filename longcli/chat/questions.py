@@ -8,6 +8,7 @@ best statement says. Both turn on these tests.
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from longcli.chat.facts import Fact, Ledger, current_of, fact_words, stems
@@ -344,6 +345,56 @@ def asks_a_number(question: str) -> bool:
     if _ASKS_WHEN.match(question):
         return True
     return any(w.stem in NUMBER_KIND for w in content_words(question))
+
+
+# Names of months and weekdays (Python's calendar, English): a date's words, no one's name
+_CALENDAR = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name) if w)
+_ASKS_TIME = re.compile(
+    r"\bwhen\b|\bwhat (?:time|day|date)\b|\bwhich (?:day|date)\b", re.IGNORECASE
+)
+_ASKS_WHO = re.compile(r"^\W*(?:\w+\W+){0,2}?who\b", re.IGNORECASE)
+
+
+def shape_asked(question: str) -> str:
+    """The shape of the value `question` asks for, from its English question words:
+    "time" ("when is Marguerite's birthday"), "number" ("what's the gate code", "how
+    old"), "name" ("what's my sister's name", "which city", "who has my tortoise"), or
+    "" (unknown: any statement may answer)."""
+    if _ASKS_TIME.search(question):
+        return "time"
+    said = {w.stem for w in content_words(question)}
+    if said & NUMBER_KIND:
+        return "number"
+    if said & NAME_KIND or _ASKS_WHO.match(question):
+        return "name"
+    return ""
+
+
+def holds_shape(statement: str, shape: str) -> bool:
+    """Whether `statement` holds a value of `shape` (see `shape_asked`): a time or date (a
+    number, a month's or weekday's name), a number, or a name (not a month's)."""
+    if shape == "time":
+        return _NUMBER.search(statement) is not None or bool(_names(statement) & _CALENDAR)
+    if shape == "number":
+        return _NUMBER.search(statement) is not None
+    if shape == "name":
+        return bool(_names(statement) - _CALENDAR) or opens_with_name(statement)
+    return True
+
+
+def shaped_first(question: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
+    """`scored` (best first) with the first statement holding a value of the shape
+    `question` asks for (`shape_asked`) moved first, as close as the best, when the best
+    holds none: "when is Marguerite's birthday" is closest to "my sister is called
+    Marguerite, she's a vet nurse in Galway" (0.62), and answered by "my sisters birthday
+    is on 14 March" (0.36)."""
+    shape = shape_asked(question)
+    if not shape or not scored or holds_shape(scored[0][0].text, shape):
+        return scored
+    at = next((i for i, (f, _) in enumerate(scored) if holds_shape(f.text, shape)), None)
+    if at is None:
+        return scored
+    return [(scored[at][0], scored[0][1]), *(p for i, p in enumerate(scored) if i != at)]
 
 
 def _names(text: str) -> set[str]:

@@ -16,12 +16,15 @@ from longcli.chat.questions import (
     asks_the_past,
     calls_theirs,
     covers,
+    holds_shape,
     looked_up,
     questions_of,
+    shape_asked,
+    shaped_first,
     shares_a_name,
 )
 from longcli.chat.recalled import Recalled, answer_terms, rarity
-from longcli.chat.statements import content_words, is_question
+from longcli.chat.statements import another_thing, content_words, is_question, things
 from longcli.text.names import mentions as names_and_numbers
 from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import stem
@@ -99,6 +102,8 @@ def _answering_now(
         # ... or the one that replaced a statement holding it ("also i quit driving trams,
         # now i'm a baker" for "tell me what my work is these days" after "i work as ...")
         holding += [new for old, new in replaced if covers(old.text, wanted) and new in facts]
+        shape = shape_asked(user)
+        holding = [f for f in holding if holds_shape(f.text, shape)] or holding
         best = next((f for f in holding if calls_theirs(f.text, wanted)), None)
         best = best or (holding[0] if holding else None)
     else:  # about someone or something else: the best on the same matter or name
@@ -158,8 +163,26 @@ def _closest(
     older = [old for old, new in replaced if id(new) in shown]
     close = {id(f) for f, _ in by_meaning(embedder, user, [*facts, *older], QUOTE_MEANING)}
     close |= {id(new) for old, new in replaced if id(old) in close}
-    # not a statement about the counterpart of what is asked ("my sister" for "my brother")
-    return next((f for f in about_the_asked(user, facts) if id(f) in close), None)
+    # not a statement about the counterpart of what is asked ("my sister" for "my brother"),
+    # nor one about another thing of the user's ("my sister is called Marguerite" is 0.44
+    # from "whats my name"; the words' own-name rule finds "I'm Tobias Wrenfield")
+    asked = things(user)
+    return _shaped_first(
+        user,
+        [
+            f
+            for f in about_the_asked(user, facts)
+            if id(f) in close and not another_thing(asked, things(f.text))
+        ],
+    )
+
+
+def _shaped_first(question: str, candidates: list[Fact]) -> Fact | None:
+    """The first of `candidates` that holds a value of the shape `question` asks for, else
+    the first: "whats my sisters name" is as close to "my sisters birthday is on 14 March"
+    (newer, so shown first) as to "my sister is called Marguerite" (0.54 each)."""
+    first = shaped_first(question, [(f, 0.0) for f in candidates])
+    return first[0][0] if first else None
 
 
 def passage_quote(question: str, reply: str, recalled: list[Recalled]) -> str:

@@ -180,7 +180,7 @@ def statements_in(message: str) -> list[tuple[str, str]]:
         found += [
             (part, text)
             for part in clauses(text)
-            if content_words(part) and _says(part, alone=part == text)
+            if content_words(part) and says(part, alone=part == text)
         ]
     return found
 
@@ -188,7 +188,7 @@ def statements_in(message: str) -> list[tuple[str, str]]:
 SMALL_TALK_WORDS = 3  # a clause this short with no value and no concept is small talk
 
 
-def _says(part: str, alone: bool = True) -> bool:
+def says(part: str, alone: bool = True) -> bool:
     """Whether a clause can state something: more than one word ("Hi!", "Thanks!" and
     "Sure." alone were kept as facts, found by a new user in `memory facts`); a value, a
     word of a person or thing ("I", "my", "she", "it" ...) or a word about one's life, or
@@ -474,8 +474,8 @@ def doings(text: str) -> list[str]:
 # Kin, a closed class in English, which sentence embeddings cannot tell from synonyms
 # ("brother" / "sister" 0.65 is as close as "kid" / "son"; MiniLM): each word with its
 # kind and, unless it is the kind's general word ("sibling", "kid", "partner"), who it is.
-_KIN = {
-    stem(word): (kind, None if who == "-" else who)
+_KIN = {  # each word as one and as many ("sibling" and "siblings" stem apart: sibl, sibling)
+    stem(form): (kind, None if who == "-" else who)
     for kind, members in {
         "parent": "parent:- mother:mother mum:mother mom:mother father:father dad:father",
         "sibling": "sibling:- brother:brother sister:sister",
@@ -490,6 +490,7 @@ _KIN = {
         "cousin": "cousin:-",
     }.items()
     for word, who in (m.split(":") for m in members.split())
+    for form in (word, word + "s")
 }  # fmt: skip
 
 
@@ -508,6 +509,19 @@ def other_kin(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
     statement's ("my brother" / "my sister"), and neither names the same thing."""
     mine, theirs = list(mine), list(theirs)
     return apart(mine, theirs) and any(_other_kin(a.head, b.head) for a in mine for b in theirs)
+
+
+def another_thing(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
+    """Whether one statement's thing of the user's is another thing than the other's
+    (`apart`), and not kin of the kind it asks about ("my older brother" for "any
+    siblings")."""
+    mine, theirs = list(mine), list(theirs)
+    kin = any(
+        a.head in _KIN and b.head in _KIN and not _other_kin(a.head, b.head)
+        for a in mine
+        for b in theirs
+    )
+    return apart(mine, theirs) and not kin
 
 
 def alike(a: Thing, b: Thing) -> bool:

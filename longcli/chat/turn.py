@@ -15,6 +15,7 @@ from longcli.calls import Message, Sampling
 from longcli.chat.exchange import Author
 from longcli.chat.facts import Fact, Ledger
 from longcli.chat.guard import Checks, Dropped, Gate, Why
+from longcli.chat.labels import label
 from longcli.chat.meaning import about_the_asked, by_meaning
 from longcli.chat.questions import answering, is_lookup, looked_up, questions_of, thing_told
 from longcli.chat.quotes import fact_quote, passage_quote
@@ -113,10 +114,30 @@ def _not_told(question: str, ledger: Ledger, embedder: Embedder | None) -> bool:
     return not about_the_asked(question, list(close.values()))
 
 
-def longcli_turn(prompt: Prompt, answer: str, on_text: Callable[[str], None] | None) -> Turn:
-    """longcli's own answer, without the model."""
+ALL_TOLD_SHOWN = 20  # "what do you know about me?": the newest statements, at most this many
+
+
+def all_told(facts: list[Fact]) -> tuple[str, str]:
+    """longcli's answer to a question for everything the user told (`asks_all_told`), and
+    its note: each statement that holds now, newest last, as the user's own words."""
+    if not facts:
+        return "You haven't told me anything about yourself yet.", ""
+    shown = sorted(facts, key=lambda f: (f.turn, f.id))[-ALL_TOLD_SHOWN:]
+    more = len(facts) - len(shown)
+    answer = "Here is what you told me that still holds" + (
+        f" (the newest {len(shown)} of {len(facts)}; `longcli memory facts` lists them all):"
+        if more
+        else ":"
+    )
+    return answer, "\n".join(label(f.turn, f.text) for f in shown)
+
+
+def longcli_turn(
+    prompt: Prompt, answer: str, on_text: Callable[[str], None] | None, note: str = ""
+) -> Turn:
+    """longcli's own answer, without the model, and its `note` (the user's own words)."""
     if on_text is not None:
-        on_text(answer)
+        on_text(answer + (f"\n\n{note}" if note else ""))
     return Turn(
         prompt.user,
         answer,
@@ -125,6 +146,7 @@ def longcli_turn(prompt: Prompt, answer: str, on_text: Callable[[str], None] | N
         prompt.folded,
         [r.text for r in prompt.recalled],
         prompt.facts,
+        note=note,
     )
 
 
