@@ -42,7 +42,7 @@ def extracted(
     spans = placed(text, chosen, origins)
     rough = frozenset(k for k, i in enumerate(picked) if i in pool.rough)
     units = Pool(chosen, origins, pool.tokens_per_word, groups, None, None, sections, rough,
-                 names=pool.names)  # fmt: skip
+                 names=pool.names, closes=pool.closes)  # fmt: skip
     return Node(text, ctx.backend.count_tokens(text), spans, outcome, units)
 
 

@@ -133,11 +133,25 @@ class Pool:
                 excluded = excluded | self._before_end(positions, budget, cost, excluded, leads)
             answering = _weighed(raw, scored) if ending else raw
             scored, positions = self._retrieved(raw, scored, positions)
-            answers = self._answers(answering, budget, cost, excluded | set(leads))
-            leads = sorted(leads + answers)
-        closing: list[int] = []
-        if not self.focus and (whole or self.closes):
-            closing = self._closing(scored, positions, excluded | set(leads))
+            taken = excluded | set(leads)
+            answers = self._answers(answering, budget, cost, taken)
+            closing = self._last(taken) if q.ending and (whole or self.closes) else []
+            if set(closing) - set(answers):
+                # "what happens to Miles at the end?": the sentences naming Miles stop
+                # before the text's last, "... and his little heart, dispossessed, had
+                # stopped.": it follows them, its room kept from theirs (leads are taken
+                # in order while they fit)
+                kept = sum(cost(self.sentences[i]) for i in closing)
+                answers = self._answers(answering, budget - kept, cost, taken | set(closing))
+            else:
+                closing = []
+            leads = [*leads, *answers, *closing]
+        else:
+            closing = (
+                self._closing(scored, positions, excluded | set(leads))
+                if whole or self.closes
+                else []
+            )
             leads = sorted(leads + closing)
         overshoot = LENGTH_OVERSHOOT if reader_length else 0.0  # --words, not a context
         cover = most_named(known, COVER_NAMES) if known is not None else []
@@ -175,6 +189,11 @@ class Pool:
         late = [s for s in scored if positions[s.index] >= end]
         late = [s for s in late if s.index not in taken]
         return [max(late, key=lambda s: s.score).index] if late else []
+
+    def _last(self, taken: Collection[int]) -> list[int]:
+        """The text's last sentence that may be chosen: how a story ends."""
+        last = next((i for i in reversed(range(len(self.sentences))) if i not in taken), None)
+        return [] if last is None else [last]
 
     def _before_end(
         self,
@@ -340,7 +359,17 @@ def chunk_pool(chunk: Chunk, focus: str | None, meaning: Embedder | None = None)
     texts = [u.text for u in units]
     counts = name_counts(texts)
     return Pool(
-        texts, spans, ratio, groups, focus, None, sections, rough, meaning, counts, chunk.closes
+        texts,
+        spans,
+        ratio,
+        groups,
+        focus,
+        None,
+        sections,
+        rough,
+        meaning,
+        counts,
+        chunk.closes,
     )
 
 
@@ -376,6 +405,19 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
         sections[i] = sections[i] or sections[i - 1]
     tokens = sum(n.tokens for n in nodes)
     ratio = tokens / max(sum(word_count(n.text) for n in nodes), 1)
+    # the last node holds the text's ending: so does the merge (-i about the ending keeps
+    # its last sentence up the tree)
+    closes = bool(nodes) and nodes[-1].units is not None and nodes[-1].units.closes
     return Pool(
-        sentences, origins, ratio, groups, focus, None, sections, frozenset(rough), meaning, counts
+        sentences,
+        origins,
+        ratio,
+        groups,
+        focus,
+        None,
+        sections,
+        frozenset(rough),
+        meaning,
+        counts,
+        closes,
     )

@@ -81,3 +81,16 @@ def test_a_main_character_is_followed_through_the_whole_work(run, tmp_path: Path
     r = ask(run, novel(tmp_path), "Who is Elizabeth and what happens to her?", "80")
     firsts, lasts = NOVEL[: len(NOVEL) // 3], NOVEL[-len(NOVEL) // 3 :]
     assert any(s in r.stdout for s in firsts) and any(s in r.stdout for s in lasts)
+
+
+def test_what_happens_to_someone_at_the_end_takes_the_works_last_sentence(run, tmp_path: Path):
+    """A new user's walk: "what happens to Miles at the end?" on The Turn of the Screw gave
+    the sentences naming Miles, the last of them before its end ("... and his little heart,
+    dispossessed, had stopped.", which names no one, was dropped on the way up the tree)."""
+    last = "In the second winter she fell ill of a fever, and by the spring she was dead."
+    f = tmp_path / "novel.txt"
+    told = [*NOVEL[:-1], last]
+    f.write_text("\n\n".join(" ".join(told[i : i + 2]) for i in range(0, len(told), 2)) + "\n")
+    r = ask(run, f, "What happens to Lydia at the end?", "60")
+    assert r.stdout.rstrip().endswith(last)
+    assert LYDIA_LAST in r.stdout  # after the answer, as the budget holds it
