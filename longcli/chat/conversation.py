@@ -377,7 +377,7 @@ class Chat:
         passes none is asked for again once.
         """
         prompt = self.prepare(_message(user))
-        if self.embedder is not None and asks_all_told(self.embedder, prompt.user):
+        if asks_all_told(self.embedder, prompt.user):
             answer, note = all_told(self.ledger.active())
             turn = longcli_turn(prompt, answer, on_text, note)
         elif not_told(prompt, self.ledger, self.embedder):

@@ -559,9 +559,14 @@ def _trailing(sentence: str) -> str:
     return sentence[len(stripped) :]
 
 
+_ANNOUNCES = (":", "：")  # a sentence ending so announces what follows it
+
+
 class Gate:
     """Passes a streamed reply on sentence by sentence, each once it is complete and
-    checked; a label is held until it closes."""
+    checked; a label is held until it closes, and a sentence that announces what follows
+    ("So here is what you told me:") until something follows it (a new user saw replies
+    end on "So in a nutshell:", what followed dropped by the checks)."""
 
     def __init__(
         self, keep: Callable[[str, bool, bool], str], emit: Callable[[str], None] | None
@@ -572,6 +577,7 @@ class Gate:
         self._kept: list[str] = []
         self._first = True
         self._marker = ""  # a list item's number, held until its item comes
+        self._held = ""  # a kept sentence ending in a colon, held until what it announces
 
     def feed(self, pieces: Iterable[str]) -> None:
         for piece in pieces:
@@ -593,7 +599,9 @@ class Gate:
         parts = sentences_of(text)
         for i, part in enumerate(parts):
             if not part.strip():
-                if self._kept and not self._marker:
+                if self._held:
+                    self._held += part
+                elif self._kept and not self._marker:
                     self._out(part)
                 continue
             if LIST_MARKER.fullmatch(part):  # an earlier number held had no item: it goes
@@ -611,10 +619,18 @@ class Gate:
             self._marker = ""
             if kept:  # a dropped sentence leaves the next one to open the reply
                 self._first = False
+                if kept.rstrip().endswith(_ANNOUNCES):
+                    self._held += kept
+                    continue
+                if self._held:
+                    self._out(self._held)
+                    self._held = ""
                 self._out(kept)
         if final and self._marker:  # a number with no item after it: checked, dropped
             self._keep(self._marker, self._first, False)
             self._marker = ""
+        if final:  # what it announced never came: not shown
+            self._held = ""
         self._buffer = self._buffer[len(text) :]
 
     def _out(self, text: str) -> None:

@@ -131,10 +131,23 @@ ALL_TOLD = ("What do you know about me?", "What have I told you about myself?")
 ALL_TOLD_MEANING = 0.45
 
 
-def asks_all_told(embedder: Embedder, question: str) -> bool:
-    """Whether `question` asks for everything the user told, by meaning (`ALL_TOLD`)."""
+# ... without an embedding model, its commonest English forms: knowing, remembering or
+# being told about the user, or everything said (no meaning to go by: a new user's walk
+# asked "what do you know about me" with none and got small talk)
+_ALL_TOLD_WORDS = re.compile(
+    r"\b(?:know|remember|told you|tell you|said|learned)\b[^.?!]*\babout (?:me|myself)\b"
+    r"|\beverything (?:you know|you remember|i (?:told|said))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_all_told(embedder: Embedder | None, question: str) -> bool:
+    """Whether `question` asks for everything the user told: by meaning (`ALL_TOLD`), or
+    without `embedder` by its commonest English words."""
     if things(question):
         return False
+    if embedder is None:
+        return _ALL_TOLD_WORDS.search(question) is not None
     vectors = embedder.embed([question, *ALL_TOLD])
     return max(cosines(vectors[0], vectors[1:])) >= ALL_TOLD_MEANING
 

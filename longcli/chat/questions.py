@@ -56,7 +56,8 @@ _LOOKUP = re.compile(
     r"^\s*(?:what|what's|whats|who|who's|whos|whom|whose|where|where's|wheres|when|when's|"
     r"whens|which|"
     r"how (?:old|tall|many|much|long|far|big)|do i|did i|am i|have i|is my|are my|was my|"
-    r"were my|remind me|do you (?:know|remember))\b",
+    r"were my|remind me|tell me (?:the|my|what|where|when|who|which|how)|"
+    r"do you (?:know|remember))\b",
     re.IGNORECASE,
 )
 _ADVICE = re.compile(

@@ -20,7 +20,7 @@ from longcli.chat.meaning import about_the_asked, by_meaning
 from longcli.chat.questions import answering, is_lookup, looked_up, questions_of, thing_told
 from longcli.chat.quotes import fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
-from longcli.chat.statements import parts, statements
+from longcli.chat.statements import kin_never_named, parts, statements, things
 from longcli.grounding.ask import for_attempt
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.text.vocabulary import word_count
@@ -102,6 +102,8 @@ def _not_told(question: str, ledger: Ledger, embedder: Embedder | None) -> bool:
         # no word, and the model, shown what the user said, answers (checked as always)
         return not thing_told(ledger, question)
     said = [f for f in ledger.facts if not f.forgotten]
+    if kin_never_named(things(question), [things(f.text) for f in said]):
+        return True  # "what's my brother's name?": the own name is as close as any (0.34)
     # each clause too: a statement of two ("My allergy is shellfish and I'm vegetarian.")
     # is further from a question about one ("What diet do I follow?": 0.22; its clause 0.32)
     said += [  # (not a greeting's "hi" of "hi, I'm Ola.": close to any question of names)
@@ -154,9 +156,12 @@ def grounds(prompt: Prompt) -> list[str] | None:
     """What the reply's names and numbers must come from: the prompt but the model's own
     replies, when it answers from a document or from what the user said (a look-up of
     theirs, even with no statement shown: "When was I born?" is never given a date made
-    up); None (anything goes) else."""
+    up), or replies to a message that states something; None (anything goes) else."""
     about_facts = (prompt.facts and is_lookup(prompt.user)) or bool(looked_up(prompt.user))
-    if not prompt.from_document and not about_facts:
+    # ... or to a message that only states something: the reply acknowledges it ("the wifi
+    # code at my place is 7731-KESTREL" got "789-KESTREL is a pretty unique code")
+    stating = bool(statements(prompt.user)) and not questions_of(prompt.user)
+    if not prompt.from_document and not about_facts and not stating:
         return None
     # Not the model's own earlier replies: a number it made up once ("your community of 10
     # million") would ground the next it makes up ("teaching chemistry for 10 years").

@@ -241,7 +241,7 @@ def test_not_told_means_nothing_said_holds_what_the_question_asks(tmp_path: Path
 
 
 def test_a_question_naming_someone_is_answered_with_what_was_said_of_them(tmp_path: Path):
-    backend = Scripted("Your answer:")
+    backend = Scripted("Let me think about that.")
     chat, session = open_chat(tmp_path / "s", backend)
     chat.record("Grandpa Ewald turns 91 on Sunday.", "Noted.")
     reply = chat.ask("How old will Ewald be?")
@@ -346,8 +346,8 @@ def test_a_reply_made_mostly_of_an_earlier_one_is_cut_where_it_becomes_that(tmp_
     """No sentence repeats one said before, but together they are mostly an earlier reply
     to another message (as the bench counts): the sentence that makes it so goes."""
     backend = Scripted(
-        "Priya Raman loves Lisbon trams on sunny hills with coffee.",
-        "Priya Raman, hello. Lisbon trams are sunny. Coffee is good.",
+        "Priya Raman loves old trams on sunny hills with coffee.",
+        "Priya Raman, hello. Old trams are sunny. Coffee is good.",
     )
     chat, session = open_chat(tmp_path / "s", backend)
     chat.ask("My name is Priya Raman.")
