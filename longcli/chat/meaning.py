@@ -13,6 +13,7 @@ is never a word of either.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from longcli.backends.embedding import Embedder, cosines
@@ -208,7 +209,7 @@ def same_meaning(
     texts = [p for found in each for p in found]
     vectors = embedder.embed([*said, *map(unvalued, said), *texts, *map(unvalued, texts)])
     n, m = len(said), len(texts)
-    starts = [sum(len(found) for found in each[:i]) for i in range(len(each))]
+    starts = [0, *accumulate(len(found) for found in each)]  # where each one's pieces start
     mine = things(newer)
     # a name typed in lower case is still a value where an older statement writes it as
     # one ("so ingrid just had a baby" named no value, and took "my sister is called

@@ -92,7 +92,14 @@ def _field_title(head: str) -> Title | None:
 def _opening_title(head: str, layout: Layout) -> Title | None:
     """The title the first lines show: a first heading, or a short line under or over a
     byline, a name, or a blank line."""
-    first = [(pos, line) for pos, line in lines_of(head) if line.strip()][:4]
+    # not a kept "Author:" field: where Gutenberg's "Title:" line ran into the notice
+    # before it ("...www.gutenberg.orgTitle: The Yellow Wallpaper") that field stood first,
+    # and "Author: Charlotte Perkins Gilman, by Charlotte Perkins Gilman." led the summary
+    first = [
+        (pos, line)
+        for pos, line in lines_of(head)
+        if line.strip() and not _AUTHOR_FIELD.match(line)
+    ][:4]
     if not first:
         return None
     pos, line = first[0]

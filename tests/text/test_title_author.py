@@ -181,3 +181,28 @@ def test_prose_right_under_a_repeated_title_stays_whole():
         "Einführung in die Topologie — Martin Thoma.",
         "Ein topologischer Raum ist eine Menge mit einer Familie offener Teilmengen.",
     ]
+
+
+def test_a_gutenberg_title_field_run_into_the_notice_leaves_no_author_field_as_title(
+    run, tmp_path: Path
+):
+    # A new user's walk (The Yellow Wallpaper, GITenberg): "...www.gutenberg.orgTitle: The
+    # Yellow Wallpaper" hid the Title: field, and the summary opened "Author: Charlotte
+    # Perkins Gilman, by Charlotte Perkins Gilman."
+    story = tmp_path / "yellow.txt"
+    story.write_text(
+        "Project Gutenberg's The Yellow Wallpaper, by Charlotte Perkins Gilman\n\n"
+        "This eBook is for the use of anyone anywhere at no cost and with\n"
+        "re-use it under the terms of the Project Gutenberg License included\n"
+        "with this eBook or online at www.gutenberg.orgTitle: The Yellow Wallpaper\n\n"
+        "Author: Charlotte Perkins Gilman\n\nRelease Date: November 25, 2008 [EBook #1952]\n\n"
+        "*** START OF THIS PROJECT GUTENBERG EBOOK THE YELLOW WALLPAPER ***\n\n\n"
+        "THE YELLOW WALLPAPER\n\nBy Charlotte Perkins Gilman\n\n\n"
+        "It is very seldom that mere ordinary people like John and myself secure ancestral "
+        "halls for the summer.\n\nA colonial mansion, a hereditary estate, I would say a "
+        "haunted house, and reach the height of romantic felicity.\n\n"
+        "Still I will proudly declare that there is something queer about it.\n",
+        encoding="utf-8",
+    )
+    out = summary(run, story)
+    assert out.startswith("The Yellow Wallpaper, by Charlotte Perkins Gilman."), out
