@@ -22,6 +22,7 @@ from longcli.chat.statements import (
     apart,
     content_words,
     doings,
+    is_question,
     opens_with_name,
     other_kin,
     parts,
@@ -144,8 +145,9 @@ _ALL_TOLD_WORDS = re.compile(
 
 def asks_all_told(embedder: Embedder | None, question: str) -> bool:
     """Whether `question` asks for everything the user told: by meaning (`ALL_TOLD`), or
-    without `embedder` by its commonest English words."""
-    if things(question):
+    without `embedder` by its commonest English words. Never a statement ("I told my boss
+    about me quitting") nor a question about a thing of the user's."""
+    if things(question) or not is_question(question):
         return False
     if embedder is None:
         return _ALL_TOLD_WORDS.search(question) is not None

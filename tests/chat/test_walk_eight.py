@@ -111,6 +111,7 @@ def test_tell_me_about_my_thing_is_a_look_up(tmp_path: Path):
         ("tell me about cats", False),
         ("what do you know about my car?", False),  # a thing of mine: a look-up
         ("do you know a good recipe?", False),
+        ("you know, I said the same about me", False),  # no question
     ],
 )
 def test_a_question_for_all_that_was_told_by_words(question: str, all_told: bool):
