@@ -186,6 +186,10 @@ def statements_in(message: str) -> list[tuple[str, str]]:
 
 
 SMALL_TALK_WORDS = 3  # a clause this short with no value and no concept is small talk
+# Thanks, a farewell or a laugh (English and chat shorthand): with no person, value or
+# concept beside them, what a clause says is social ("thank you so much, bye for now"
+# was a fact a new user saw listed under "what do you know about me")
+_SOCIAL = re.compile(r"\b(?:thanks?|thx|bye|goodbye|cheers|lol|haha+)\b", re.IGNORECASE)
 
 
 def says(part: str, alone: bool = True) -> bool:
@@ -197,7 +201,8 @@ def says(part: str, alone: bool = True) -> bool:
     ("ok so big news, we moved to Wroclaw": it took the place of where they live by
     meaning). "Hi there.", "Ugh, long day." are small talk (and "Funny thing" took the
     place of the user's tea); "I'm vegan.", "Allergic to nuts.", "The kettle broke this
-    morning." and "Mi comida favorita es la gazpacho." are not."""
+    morning." and "Mi comida favorita es la gazpacho." are not; thanks, a farewell or a
+    laugh with nothing of anyone's beside them are ("ok thanks, talk later")."""
     if word_count(part) <= 1:  # Chinese and Japanese by characters: "我的密码是4471" says
         return False
     if mentions(part) or _OF_A_PERSON.search(part) or opens_with_name(part):
@@ -209,6 +214,8 @@ def says(part: str, alone: bool = True) -> bool:
         return True  # a number in words: "Sold one of the bikes, so only two left now."
     if word_count(part) <= SMALL_TALK_WORDS:
         return False
+    if _SOCIAL.search(part):  # "ok thanks, talk later", "haha life is busy.": no one's
+        return False  # thing, value or doing beside thanks, a farewell or a laugh
     if not _english(part):
         return True
     common = common_english()

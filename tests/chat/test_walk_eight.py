@@ -13,7 +13,7 @@ from longcli.chat.labels import label
 from longcli.chat.meaning import asks_all_told
 from longcli.chat.questions import is_lookup, looked_up
 from longcli.chat.session import Session
-from longcli.chat.statements import kin_never_named, things
+from longcli.chat.statements import kin_never_named, statements, things
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import REAL_MODEL, FakeEmbedder, real_embedder
@@ -137,3 +137,24 @@ def test_a_reply_to_a_statement_gives_no_number_never_said(tmp_path: Path):
     turn = chat.ask("the wifi code at my place is 7731-KESTREL btw")
     assert turn.answer == "Got it."
     session.close()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "thank you so much, bye for now",
+        "ok thanks, talk later",
+        "cool thanks for keeping track",
+        "thanks, that's a lot to remember lol",
+        "haha life is busy.",
+    ],
+)
+def test_thanks_a_farewell_or_a_laugh_alone_is_no_statement(said: str):
+    # the walks: each was a fact, listed under "what do you know about me"
+    assert statements(said) == []
+
+
+def test_thanks_beside_something_said_keeps_it():
+    assert statements("thanks, my new number is 555") == ["thanks, my new number is 555"]
+    assert statements("thanks! I moved to Oslo") == ["I moved to Oslo"]
+    assert statements("Cheers, the blue Volvo is sold.") == ["Cheers, the blue Volvo is sold."]
