@@ -222,25 +222,27 @@ def same_meaning(
     ]
     capitalised = bool(mentions(newer))
     valueless = not capitalised and not opens_with_name(newer) and not any(named_in)
+    # without its names, "My sister X lives in X" is "I live in X": only between two
+    # pieces that both call something the speaker's, or neither, and both say something
+    # of the value: "I'm X." says nothing but the value ("I'm Dana." / "I'm living in
+    # Glasgow now." were one attribute: 0.55; "I'm Tobias" / "I live in Lübeck" 0.6).
+    # Each piece read once: (calls something the speaker's, says more than the value)
+    said_reads = [(bool(things(t)), _says_more(t)) for t in said]
+    texts_reads = [(bool(things(t)), _says_more(t)) for t in texts]
     out = []
     for i, (fact, named) in enumerate(zip(older, named_in, strict=True)):
         own = range(starts[i], starts[i] + len(each[i]))  # its pieces, the whole first
         raw = max(max(cosines(vectors[n + n + j], vectors[:n])) for j in own)
-        # without its names, "My sister X lives in X" is "I live in X": only between two
-        # pieces that both call something the speaker's, or neither, and both say something
-        # of the value: "I'm X." says nothing but the value ("I'm Dana." / "I'm living in
-        # Glasgow now." were one attribute: 0.55; "I'm Tobias" / "I live in Lübeck" 0.6)
-        bare = max(
-            (
-                float(cosines(vectors[n + n + m + j], [vectors[n + k]])[0])
-                for j in own
-                for k in range(n)
-                if bool(things(texts[j])) == bool(things(said[k]))
-                and _says_more(texts[j])
-                and _says_more(said[k])
-            ),
-            default=0.0,
-        )
+        comparable: list[float] = []
+        for j in own:
+            theirs_owned, theirs_more = texts_reads[j]
+            alike = [
+                vectors[n + k]
+                for k, (owned, more) in enumerate(said_reads)
+                if owned == theirs_owned and more and theirs_more
+            ]
+            comparable += cosines(vectors[n + n + m + j], alike)
+        bare = max(comparable, default=0.0)
         if named and not capitalised:
             # the name both hold, typed in lower case, made them close (0.66 for the baby
             # and the sister's name): compared as said, that name left out of both

@@ -518,13 +518,18 @@ def other_kin(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
     return apart(mine, theirs) and any(_other_kin(a.head, b.head) for a in mine for b in theirs)
 
 
+def _one_kin(a: str, b: str) -> bool:
+    """Whether two stems are both kin and not two different kin ("sibling" / "brother")."""
+    return a in _KIN and b in _KIN and not _other_kin(a, b)
+
+
 def kin_never_named(asked: Iterable[Thing], said: Iterable[Iterable[Thing]]) -> bool:
     """Whether `asked` (a question's things) names kin ("my brother") that none of `said`
     (each statement's things) names as kin of that kind or as that one ("my sister" is no
     brother; "my siblings" may be)."""
     kin = [a.head for a in asked if a.head in _KIN]
     return bool(kin) and not any(
-        b.head in _KIN and not _other_kin(a, b.head) for a in kin for theirs in said for b in theirs
+        _one_kin(a, b.head) for a in kin for theirs in said for b in theirs
     )
 
 
@@ -533,11 +538,7 @@ def another_thing(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
     (`apart`), and not kin of the kind it asks about ("my older brother" for "any
     siblings")."""
     mine, theirs = list(mine), list(theirs)
-    kin = any(
-        a.head in _KIN and b.head in _KIN and not _other_kin(a.head, b.head)
-        for a in mine
-        for b in theirs
-    )
+    kin = any(_one_kin(a.head, b.head) for a in mine for b in theirs)
     return apart(mine, theirs) and not kin
 
 
