@@ -55,6 +55,7 @@ FILLER = (
 )
 OWNERS = (("my", "My"), ("my brother's", "My brother's"), ("Priya's", "Priya's"))
 QUOTE = "(You told me at turn"
+NOT_TOLD = "You haven't told me"
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Conversation:
     messages: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    untold: Question | None = None  # about a kind never stated: asked last
 
 
 def _typo(text: str, rng: random.Random, keep: str) -> str:
@@ -139,7 +141,22 @@ def conversation(kinds: list[Kind], rng: random.Random, fillers: int) -> Convers
         if rng.random() < 0.2:
             ask = _typo(ask, rng, value)
         conv.questions.append(Question(ask, kind, value, old))
+    conv.untold = _untold(kinds, chosen, conv)
     return conv
+
+
+def _untold(kinds: list[Kind], chosen: list[Kind], conv: Conversation) -> Question | None:
+    """A question about an English kind of fact the conversation never states, one that
+    shares no word of its name with those stated ("door code" is not asked after "locker
+    code"), drawn by its own generator (seeded by the messages) so that the conversation's
+    own draw stays as it was."""
+    told = {w for k in chosen for w in k.t.lower().split()}
+    others = [k for k in kinds if k.lang == "en" and not told & set(k.t.lower().split())]
+    if not others:
+        return None
+    draw = random.Random(" ".join(conv.messages))
+    kind = draw.choice(others)
+    return Question(_fill(draw.choice(kind.asks), kind, OWNERS[0], kind.values[0]), kind, "")
 
 
 def family(name: str) -> list[Kind]:
@@ -165,16 +182,18 @@ def repeats(messages: list[str], answers: list[str]) -> int:
     """Replies (or opening sentences) equal or nearly equal to one shown for another message."""
     from rapidfuzz import fuzz
 
+    def body(text: str) -> str:  # its words; a reply of emoji alone ("🌟") as it is
+        return " ".join(re.findall(r"\w+", text.lower())) or text.strip()
+
     count = 0
     for i, a in enumerate(answers):
-        body = " ".join(re.findall(r"\w+", a.lower()))
-        if not body:
+        if not body(a):
             continue
         for j in range(i):
             if messages[j] == messages[i] or not answers[j]:
                 continue
-            other = " ".join(re.findall(r"\w+", answers[j].lower()))
-            if fuzz.ratio(body, other) >= 90 or (
+            mine, other = body(a), body(answers[j])
+            if fuzz.ratio(mine, other) >= 90 or (
                 len(_opening(a).split()) >= 2
                 and fuzz.ratio(_opening(a), _opening(answers[j])) >= 90
             ):
@@ -192,10 +211,17 @@ def in_language(answer: str, lang: str) -> bool:
     return found in (lang, UNKNOWN) or other_language(answer, lang) is None and found == lang
 
 
+def asked(conv: Conversation) -> list[str]:
+    """Every message of `conv` in order: statements, filler, questions, the untold one."""
+    untold = [conv.untold.text] if conv.untold is not None else []
+    return conv.messages + [q.text for q in conv.questions] + untold
+
+
 def score(conv: Conversation, shown: list[str], by_model: list[bool]) -> dict[str, int]:
     n = len(conv.messages)
     said = " ".join(conv.messages + [q.text for q in conv.questions])
     out = {"questions": 0, "right": 0, "updates": 0, "stale": 0, "invented": 0}
+    out |= {"untold": 0, "untold_quoted": 0, "untold_not_told": 0}
     for q, text in zip(conv.questions, shown[n:], strict=False):
         low = text.lower()
         out["questions"] += 1
@@ -207,8 +233,18 @@ def score(conv: Conversation, shown: list[str], by_model: list[bool]) -> dict[st
         unsaid_numbers = [m for m in _NUMBER.findall(model) if m not in said]
         others = [v for v in q.kind.values if v.lower() in model and v.lower() not in said.lower()]
         out["invented"] += bool(unsaid_numbers or others)
-    users = conv.messages + [q.text for q in conv.questions]
+    if conv.untold is not None and len(shown) > n + len(conv.questions):
+        at = n + len(conv.questions)
+        text = shown[at]
+        out["untold"] += 1
+        out["untold_quoted"] += QUOTE in text  # the user's words for what they never said
+        out["untold_not_told"] += NOT_TOLD in text
+        model = _answer(text).lower() if by_model[at] else ""
+        others = [v for v in conv.untold.kind.values if v.lower() in model]
+        out["invented"] += bool([m for m in _NUMBER.findall(model) if m not in said] or others)
+    users = asked(conv)
     langs = conv.languages + [q.kind.lang for q in conv.questions]
+    langs += [conv.untold.kind.lang] if conv.untold is not None else []
     answers = [_answer(t) if m else "" for t, m in zip(shown, by_model, strict=False)]
     out["repeated"] = repeats(users, answers)
     out["replies"] = sum(by_model)
@@ -264,7 +300,7 @@ def play(
         extra = {"embedder": embedder} if embedder is not None else {}
         chat = Chat(session, backend, load_templates(), options, **extra)
         try:
-            for message in conv.messages + [q.text for q in conv.questions]:
+            for message in asked(conv):
                 turn = chat.ask(message)
                 shown.append(turn.text)
                 by_model.append(str(turn.by) == "model")
@@ -302,10 +338,12 @@ def run_family(
                     print(f"  miss {q.text!r} wants {q.value!r}: {text!r}")
                     said = [m for m in conv.messages if q.kind.key(q.value) in m.lower()]
                     print(f"       said {said!r}")
+            if conv.untold is not None and len(shown) > n + len(conv.questions):
+                text = shown[n + len(conv.questions)]
+                if QUOTE in text:
+                    print(f"  quoted, never told {conv.untold.text!r}: {text!r}")
         if show:
-            for message, text in zip(
-                conv.messages + [q.text for q in conv.questions], shown, strict=False
-            ):
+            for message, text in zip(asked(conv), shown, strict=False):
                 print(f"  > {message}\n    {text!r}")
             print(f"  {result}")
     return total
@@ -319,6 +357,8 @@ def line(name: str, t: dict[str, int]) -> str:
         f"{name:>8} right {pct(t['right'], t['questions']):>14}  stale {t['stale']}/{t['updates']}"
         f"  repeated {t['repeated']}/{t['replies']}  never said {t['invented']}"
         f"  in language {pct(t['in_language'], t['replies']):>14}  folds {t['folds']}"
+        f"\n{'':>8} never told: quoted {t['untold_quoted']}/{t['untold']}"
+        f'  "not told" {t["untold_not_told"]}/{t["untold"]}'
     )
 
 

@@ -51,6 +51,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if "--before" in sys.argv:  # longcli from a copy of the code before a change, same run
+    sys.path.insert(0, sys.argv[sys.argv.index("--before") + 1])
 
 from longcli.backends.embedding import (  # noqa: E402
     Embedder,
@@ -61,6 +63,7 @@ from longcli.backends.embedding import (  # noqa: E402
 from longcli.grounding.support import MIN_COVERAGE, SourceIndex, Why, enough  # noqa: E402
 from longcli.text.names import mentions  # noqa: E402
 from longcli.text.sentences import split_sentences  # noqa: E402
+from longcli.text.titles import title_of  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "squality-dev.jsonl"
 MISSING = (
@@ -259,13 +262,23 @@ class Counted:
         return out
 
 
+def source_index(document: str, embedder: Embedder | None) -> SourceIndex:
+    """The story indexed as `longcli verify` indexes a source: its author, from its title
+    block, is whom its "I" means (code from before that took no author: none)."""
+    work = title_of(document)
+    try:
+        return SourceIndex(document, embedder=embedder, authors=work.author if work else "")
+    except TypeError:  # --before: a copy of the code that took no author
+        return SourceIndex(document, embedder=embedder)
+
+
 def score(items: list[Item], documents: list[str], embedder: Embedder | None) -> list[Scored]:
     indexes: dict[int, SourceIndex] = {}
     out: list[Scored] = []
     for item in items:
         index = indexes.get(item.story)
         if index is None:
-            index = indexes[item.story] = SourceIndex(documents[item.story], embedder=embedder)
+            index = indexes[item.story] = source_index(documents[item.story], embedder)
         verdict = index.support(item.sentence, min_coverage=0.0)
         out.append(
             Scored(item, verdict.why.value, verdict.coverage, verdict.detail, verdict.meaning)
@@ -339,6 +352,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=32)
     parser.add_argument("--setting", type=float, default=MIN_COVERAGE)
     parser.add_argument("--smoke", action="store_true", help="2 stories: check that it runs")
+    parser.add_argument("--before", help="a folder holding a copy of longcli/ to run instead")
     parser.add_argument("--json", type=Path, help="write every item's verdict here")
     parser.add_argument("--show", type=int, default=0, help="print N wrong verdicts per kind")
     parser.add_argument("--family", default="tune", help="whose wrong verdicts --show prints")
