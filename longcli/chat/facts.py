@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from longcli.backends.embedding import Embedder
-from longcli.chat.meaning import by_meaning, newest_first, same_meaning
+from longcli.chat.meaning import MIN_MEANING, by_meaning, newest_first, same_meaning
 from longcli.chat.recall import BM25
 from longcli.chat.statements import (
     CHANGE_HINT,
@@ -285,7 +285,14 @@ class Ledger:
         those close to it in meaning (cosine at least MIN_MEANING), closest first."""
         if embedder is not None:
             said = [f for f in self.facts if not f.forgotten]
-            return newest_first(query, self._current(by_meaning(embedder, query, said)))
+            close = self._current(by_meaning(embedder, query, said))
+            found = {f.id for f, _ in close}
+            worded = [(f, MIN_MEANING) for f, _ in self._by_words(query) if f.id not in found]
+            return newest_first(query, close + worded)
+        return self._by_words(query)
+
+    def _by_words(self, query: str) -> list[tuple[Fact, float]]:
+        """The active facts that share a term with `query` (BM25, typos allowed)."""
         active = self.active()
         key = (len(self.facts), *(f.id for f in active))
         if self._index is None or self._index[0] != key:

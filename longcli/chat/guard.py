@@ -15,6 +15,7 @@ for a dog") is stale.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -310,8 +311,9 @@ class Checks:
         self.labels += [lab for lab in labels if lab not in self.labels]
         if not text.strip():
             return ""
-        if LIST_MARKER.fullmatch(text):
+        if LIST_MARKER.fullmatch(text) or not _bare(text):
             return self._drop(text, Why.NO_WORDS)
+        text = undecorated(text)
         if self._echoes_layout(text) or _LONGCLI_LINE.search(text):
             return self._drop(text, Why.LAYOUT)
         if false_claims(text, self.said):
@@ -552,6 +554,47 @@ def _foreign_letters(text: str, users: frozenset[str]) -> bool:
         not ch.isascii() and ch not in _ENGLISH_LOAN_LETTERS and ch not in users
         for ch in _LETTERS.findall(text.lower())
     )
+
+
+# A smiley typed in ASCII at a sentence's end or start: ":)", ";-)", ":D", "<3", "xD"
+_EMOTICON = re.compile(r"(?:[:;=][-'^]?[()DPpOo3/\\|*\]\[]|<3|\b[xX]D)")
+# Symbols (emoji, dingbats), their joiners and variation selectors, marks that lean on them
+_DECORATION = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
+
+
+def undecorated(text: str) -> str:
+    """`text` without the emoji, symbols and ASCII smileys at its start and end (its
+    trailing white space kept): decoration, no words. A small model copies a reply's
+    closing emoji into every later reply (a new user's REPL session: "... sci-fi episode
+    series. 🌟", then "🌟" alone to each of the next 25 messages)."""
+    body = text.rstrip()
+    tail = text[len(body) :]
+    start, end = 0, len(body)
+    while True:
+        before = (start, end)
+        while start < end and (body[start].isspace() or _decoration(body[start])):
+            start += 1
+        while end > start and (body[end - 1].isspace() or _decoration(body[end - 1])):
+            end -= 1
+        if opening := _EMOTICON.match(body, start, end):
+            start = opening.end()
+        if (closing := _last_emoticon(body, start, end)) is not None:
+            end = closing
+        if (start, end) == before:
+            break
+    return body[start:end] + tail if (start, end) != (0, len(body)) else text
+
+
+def _decoration(char: str) -> bool:
+    return unicodedata.category(char) in _DECORATION
+
+
+def _last_emoticon(body: str, start: int, end: int) -> int | None:
+    """Where a smiley ending `body[start:end]` and set off by a space begins."""
+    for found in _EMOTICON.finditer(body, start, end):
+        if found.end() == end and (found.start() == start or body[found.start() - 1].isspace()):
+            return found.start()
+    return None
 
 
 def _trailing(sentence: str) -> str:

@@ -21,6 +21,7 @@ from longcli.chat.statements import (
     near,
     opens_with_name,
     owners,
+    retyped,
     things,
 )
 from longcli.text import language as languages
@@ -87,7 +88,7 @@ _LEAD_WORD = re.compile(rf"^\s*{LEAD_IN}", re.IGNORECASE)
 def is_lookup(question: str) -> bool:
     """Whether `question` asks for something the user told (see _LOOKUP), after a
     lead-in or not."""
-    question = asked(question)
+    question = retyped(asked(question))
     if _ADVICE.search(question) is not None:
         return False
     return any(

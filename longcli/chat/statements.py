@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from longcli.chat.recall import MIN_NEAR_LETTERS, NEAR_CUTOFF
 from longcli.grounding.slots import as_digits
@@ -70,8 +71,27 @@ _QUESTION_START = re.compile(
 def is_question(sentence: str) -> bool:
     # "?", the full-width "？" of Chinese and Japanese, the Arabic "؟"
     return (
-        sentence.rstrip().endswith(("?", "？", "؟")) or _QUESTION_START.match(sentence) is not None
+        sentence.rstrip().endswith(("?", "？", "؟"))
+        or _QUESTION_START.match(retyped(sentence)) is not None
     )
+
+
+# The long words a request opens with, as `retyped` puts them back when mistyped
+ASKING_WORDS = ("remind", "summarize", "summarise", "describe", "explain", "wheres")
+_FIRST_WORD = re.compile(r"^(\s*)([^\W\d_]+)")
+
+
+def retyped(sentence: str) -> str:
+    """`sentence` with its first word put right where it is one of ASKING_WORDS (six
+    letters or more) with two letters swapped, one letter wrong, missing or too many
+    ("Rmeind me where I live.", "Remnid me of my occupation.": read as statements, the
+    question went unanswered and was kept as something the user told)."""
+    found = _FIRST_WORD.match(sentence)
+    if found is None or len(found.group(2)) < 5:
+        return sentence
+    typed = found.group(2).lower()
+    right = next((w for w in ASKING_WORDS if OSA.distance(typed, w) == 1), None)
+    return sentence if right is None else f"{found.group(1)}{right}{sentence[found.end() :]}"
 
 
 # Where one sentence holds two statements: a comma or "and"/"but" before a new clause's
