@@ -368,6 +368,7 @@ def other_subject(
     clauses = [c for p in passages for c in unfolded(p)]
     theirs = [words(c) for c in clauses]
     their_names = [set(subjects(c)) - CALENDAR for c in clauses]  # "In March, ...": no doer
+    speech = [_QUOTE_MARK.search(c) is not None for c in clauses]  # a speaker's "I"
     for at, token in enumerate(tokens):
         if token not in named or tokens[at + 1 : at + 2] == ["s"]:
             continue  # "Fweep's planet": a possessor, not a doer
@@ -385,7 +386,7 @@ def other_subject(
             continue  # "Priya was elected": the name is who it was done to
         v = tokens.index(verb, at + 1)
         reported = _reported(tokens, v)  # "... that Dermott told": not who tells Frank
-        doers = _doers(theirs, their_names, token, prefix_stem(verb), reported)
+        doers = _doers(theirs, their_names, token, verb, reported, speech)
         group = _conjoined(tokens, at, named)  # "Peter and Danny went": either will do
         if doers and not any(same_name(g, d) for g in group for d in doers):
             return f"{token} {verb} (the source: {sorted(doers)[0]})"
@@ -458,16 +459,21 @@ def _doers(
     token: str,
     verb: str,
     reported: bool = False,
+    speech: Sequence[bool] = (),
 ) -> set[str]:
     """Who the passages have doing `verb`; none when one of them has `token` do it (or
     says it in the passive, its doer after the verb). A verb in a reported clause is
-    compared only with one in a reported clause, a main one with a main one."""
+    compared only with one in a reported clause, a main one with a main one. A form of
+    the verb is one with its first letters or its stem ("locks" / "locked")."""
     doers: set[str] = set()
+    short, stemmed = prefix_stem(verb), stem(verb)
     for i, passage in enumerate(theirs):
-        stems = [prefix_stem(w) for w in passage]
-        if verb not in stems:
+        v = next(
+            (k for k, w in enumerate(passage) if prefix_stem(w) == short or stem(w) == stemmed),
+            None,
+        )
+        if v is None:
             continue
-        v = stems.index(verb)
         if _reported(passage, v) != reported:
             continue
         if "by" in passage[v : v + 4]:
@@ -477,8 +483,29 @@ def _doers(
         nearest = _subjects_before(their_names, i, passage[:v])
         if any(same_name(token, d) for d in nearest) or (not nearest and token in passage[:v]):
             return set()  # a passage has this name doing it
+        quoted = speech[i] if i < len(speech) else True
+        if not nearest and not quoted and token not in passage and _said_by_i(passage[:v]):
+            nearest = {NARRATOR}  # "I have locked the door": not Jennie, whom it names
         doers |= nearest
     return doers
+
+
+NARRATOR = "I"  # who does what a passage says in the first person, outside quotation marks
+_QUOTE_MARK = re.compile(r"[\"“”«»„]|(?<!\w)['‘’]|['‘’](?!\w)")
+_FIRST_PERSON = frozenset({"i", "we"})
+
+
+def _said_by_i(before: Sequence[str]) -> bool:
+    """Whether the nearest subject within SUBJECT_WINDOW words before a verb is "I" or
+    "we" (English). A name the passage writes may be its speaker ("'I locked it,' said
+    Mary"), and one nearby that of speech in quotation marks: the caller asks this only
+    of narration that does not hold the name."""
+    for token in reversed(before[-SUBJECT_WINDOW:]):
+        if token in _FIRST_PERSON:
+            return True
+        if token in PRONOUNS:
+            return False
+    return False
 
 
 # A clause set off by commas after a name: "Ines Varga, who led the opposition, said ...",

@@ -24,19 +24,35 @@ MENTION_WORD = re.compile(r"[\w'’-]+")
 PRONOUN_REACH = 12
 
 
+# How a source's author speaks of themselves (English): "I recorded ...", "our visit"
+FIRST_PERSON = frozenset("i me my we us our".split())
+
+
 class Named(Aligned):
     """A source's sentences, with what the support check asks of the names in them."""
+
+    def __init__(self, text: str, lang: str | None = None, authors: str = "") -> None:
+        super().__init__(text, lang)
+        # the author's names (its title block's byline: "by J. Walter Fewkes"), for whom
+        # the source says "I" or "we": initials are no name
+        self._authors = {w for w in words(normal_token(authors)) if len(w) > 1}
 
     def _spoken_of(self, name: str, chosen: Sequence[int]) -> bool:
         """Whether the evidence speaks of `name` as "he", "she" or "they": it has one of those
         and, walking back from it (up to PRONOUN_REACH sentences), the first sentence that
         names anyone names `name` (a story names its hero once, then says "he" for pages;
-        a name put in another's place is not the last one named there)."""
+        a name put in another's place is not the last one named there). Or `name` is the
+        source's author and the evidence, or a sentence beside it, says "I" or "we"
+        ("Fewkes recorded the songs on wax cylinders" where his report says "I recorded
+        ..."; a story's narrator is no author, and a summary calls them "the narrator",
+        not by the author's name)."""
         if not chosen:
             return False
         said = words(normal_token(name))[:1]
         first = min(chosen)
         near = range(max(0, first - NEIGHBOURS), min(len(self.sentences), first + NEIGHBOURS + 1))
+        if said and said[0] in self._authors and any(self._words[i] & FIRST_PERSON for i in near):
+            return True
         if not said or not any(self._words[i] & PRONOUNS for i in near):
             return False
         for i in range(first, max(-1, first - PRONOUN_REACH), -1):

@@ -193,8 +193,14 @@ class SourceIndex(Named):
     """A source's sentences, indexed for aligning sentences to them and judging them;
     with an `embedder`, also placed by meaning (grounding/meaning.py)."""
 
-    def __init__(self, text: str, lang: str | None = None, embedder: Embedder | None = None):
-        super().__init__(text, lang)
+    def __init__(
+        self,
+        text: str,
+        lang: str | None = None,
+        embedder: Embedder | None = None,
+        authors: str = "",
+    ):
+        super().__init__(text, lang, authors)
         self.meanings = (
             None if embedder is None else Meanings(embedder, [s.text for s in self.sentences])
         )

@@ -25,6 +25,7 @@ from longcli.text.decode import Source
 from longcli.text.documents import InputFormat, Mark, open_document
 from longcli.text.layout import inline
 from longcli.text.sentences import split_sentences
+from longcli.text.titles import title_of
 from longcli.text.vocabulary import has_words
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ class Sources:
         self.index = SourceIndex(
             SOURCE_GAP.join("".join(without_boilerplate([r.text])) for r in self.reads),
             embedder=embedder,
+            authors=" ".join(work.author for r in self.reads if (work := title_of(r.text))),
         )
 
     def cite(self, start: int, end: int, text: str) -> Cited:

@@ -191,6 +191,8 @@ def verdict(text: str, item: bool = False, inside_quote: bool = False) -> str:
         return "reference"
     if _KEYED_NOTE.match(stripped):
         return "note"
+    if _POINTS_AWAY.search(stripped):
+        return "points elsewhere"  # "The words of one of these songs are given below."
     if _PLACEHOLDER.search(stripped):
         return "placeholder"  # a template's "[insert exercise name]": a form, not a text
     if _bare_list(stripped):
@@ -200,6 +202,16 @@ def verdict(text: str, item: bool = False, inside_quote: bool = False) -> str:
     ):
         return "short"  # "Resume. Every call is cached." holds a one-word sentence
     return ""
+
+
+# A sentence that hands the reader to the text next to it, which a summary does not hold
+# (English): "The words of the song are given below.", "... as follows:", "see above".
+_POINTS_AWAY = re.compile(
+    r"\b(?:given|shown|listed|quoted|printed|reproduced|described|set (?:out|forth)|"
+    r"illustrated|presented|copied)\s+(?:below|above(?!\s+all\b)|herewith)\b|\bas follows\W*$|"
+    r"\b(?:see|cf\.?)\s+(?:below|above)\b",
+    re.IGNORECASE,
+)
 
 
 # A template's blank to fill in: "[insert exercise name]", "<enter date>", "[Agency Name]".

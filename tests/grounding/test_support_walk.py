@@ -217,3 +217,49 @@ def test_a_negation_denies_what_follows_it_not_whom_its_clause_is_about():
     ).supported
     flipped = source.support("The wages of a gardener's helper lap over the needs of a wife.")
     assert flipped.why is Why.NEGATION and flipped.detail.startswith("the source says not")
+
+
+# A report in the first person under its author's byline (after a new user's walk on J.
+# Walter Fewkes's "Contribution to Passamaquoddy Folk-Lore", 1890: "Fewkes recorded the
+# songs ..." was refused, the name "not where the source says this").
+REPORT = (
+    "Songs of the Harbour People\n\nby J. Walter Marlow\n\n"
+    f"{filler(3)}\n"
+    "I was particularly anxious to secure the old songs. The songs and stories were taken "
+    "from the singers themselves, on the wax cylinders of the phonograph.\n"
+    f"{filler(4)}\nLater we visited Pleasant Point with Hendry, who kept the boats.\n"
+)
+
+
+def test_the_author_is_whom_the_report_calls_i():
+    result = verify(
+        "Marlow recorded the songs and stories on wax phonograph cylinders.\n"
+        "Hendry recorded the songs and stories on wax phonograph cylinders.",
+        [Read("report.txt", REPORT, ())],
+    )
+    author, other = result.sentences
+    assert author.supported
+    assert not other.supported and other.why is Why.NAME
+
+
+# A story told in the first person (after a new user's walk on "The Yellow Wallpaper",
+# 1892: "Jennie locks the door and throws the key down" passed, where the narrator does it)
+NARRATION = (
+    f"{filler(3)}\nJennie sees the paper and laughs at me. I’ve got a rope up here that "
+    "even Jennie did not find. I have locked the door and thrown the key down into the "
+    f"front path.\n{filler(3)}\n"
+)
+
+
+def test_what_the_narrator_does_is_no_named_persons_doing():
+    assert (
+        check(NARRATION, "Jennie locks the door and throws the key down into the front path.")[0]
+        is Why.ROLES
+    )
+    said = "The narrator locks the door and throws the key down into the front path."
+    assert check(NARRATION, said)[0] is Why.SUPPORTED
+
+
+def test_a_speakers_i_in_quotation_marks_is_the_speaker():
+    source = f"{filler(3)}\n“I have locked the door and thrown the key away,” said Mary.\n"
+    assert check(source, "Mary locks the door and throws the key away.")[0] is Why.SUPPORTED

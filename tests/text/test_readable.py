@@ -423,3 +423,15 @@ def test_a_sentence_a_blank_line_broke_is_not_used_in_halves():
     ok = [u.text for u in readable_units(text) if u.readable]
     assert not any(t.startswith("Kal-Jmar") for t in ok)
     assert "The caravan crossed the desert in nine days." in ok
+
+
+def test_a_sentence_handing_the_reader_to_the_text_beside_it_is_no_summary_sentence():
+    # a new user's summary of Fewkes's "Contribution to Passamaquoddy Folk-Lore" (1890)
+    # kept "The words of one of these songs are given below." with nothing below it
+    assert verdict("The words of one of these songs are given below.") == "points elsewhere"
+    assert verdict("The order of the dance was as follows:") != ""
+    assert verdict("See below for the words of the second song.") == "points elsewhere"
+    # ... but "below" and "above" as places, and "above all", are the story's
+    assert verdict("He looked down at the frozen river below.") == ""
+    assert verdict("The stars shone brightly above the old harbour.") == ""
+    assert verdict("She loved the sea above all the other things she knew.") == ""
