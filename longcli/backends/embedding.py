@@ -20,6 +20,7 @@ than shared words on the tuning family (82% against 79% of 320 questions; anothe
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import math
 import os
@@ -42,7 +43,12 @@ AUTO = "auto"
 OFF = "off"
 EMBEDDING_CTX = 512  # tokens: a statement or question is one sentence, BERT's limit is 512
 EMBEDDING_THREADS = 4  # a 22M-parameter model: more threads only wait on each other
-MEMO_TEXTS = 4096  # vectors kept per process (1.5 KiB each for a 384-dimension model)
+# Vectors kept per process (float32: 1.5 KiB each for a 384-dimension model, 75 MiB in
+# all). A chat with 2,000 statements compares about 12,000 texts (each statement's pieces,
+# as said and with its names left out) with every question: a smaller memo would embed
+# them all again each turn (4,096 did, past some 700 statements).
+MEMO_TEXTS = 50_000
+KEY_BYTES = 16
 
 
 class Embedder(Protocol):
@@ -87,25 +93,54 @@ def find_embedding_model(setting: str | None) -> Path | None:
 
 
 class Memo:
-    """Vectors by text, the newest MEMO_TEXTS kept: a statement is embedded once per
-    process however many questions it is compared with."""
+    """Vectors by text, the newest MEMO_TEXTS kept (as float32, 1.5 KiB for 384
+    dimensions): a statement is embedded once per process however many questions it is
+    compared with, and, with `preload`, once per session (chat/vectors.py). Every vector
+    it gives is rounded to float32, whether new or kept, so a verdict never depends on
+    whether a vector came from the model or from the session's file."""
 
     def __init__(self, embedder: Embedder) -> None:
         self.inner = embedder
-        self._kept: OrderedDict[str, Vector] = OrderedDict()
+        self._kept: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._used: dict[bytes, None] = {}  # asked for since this process began, in order
+        self.computed = 0  # texts the model embedded in this process
+        self.loaded: frozenset[bytes] = frozenset()  # the keys `preload` gave
 
     def embed(self, texts: Sequence[str]) -> list[Vector]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._kept))
+        keys = [text_key(t) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._kept}
         if missing:
-            for text, vector in zip(missing, self.inner.embed(missing), strict=True):
-                self._kept[text] = vector
+            vectors = self.inner.embed(list(missing.values()))
+            for key, vector in zip(missing, vectors, strict=True):
+                self._kept[key] = np.asarray(vector, dtype=np.float32)
+            self.computed += len(missing)
         out = []
-        for text in texts:
-            self._kept.move_to_end(text)
-            out.append(self._kept[text])
+        for key in keys:
+            self._kept.move_to_end(key)
+            self._used[key] = None
+            out.append(tuple(self._kept[key].tolist()))
         while len(self._kept) > MEMO_TEXTS:
-            self._kept.popitem(last=False)
+            dropped, _ = self._kept.popitem(last=False)
+            self._used.pop(dropped, None)
         return out
+
+    def preload(self, keys: Sequence[bytes], vectors: np.ndarray) -> None:
+        """Vectors kept from an earlier process (`used` then), oldest first."""
+        for key, row in zip(keys[-MEMO_TEXTS:], vectors[-MEMO_TEXTS:], strict=True):
+            self._kept[key] = row
+        self.loaded = frozenset(keys[-MEMO_TEXTS:])
+
+    def used(self) -> tuple[list[bytes], np.ndarray | None]:
+        """The keys and vectors of the texts asked for in this process, in order."""
+        keys = [k for k in self._used if k in self._kept]
+        if not keys:
+            return [], None
+        return keys, np.stack([self._kept[k] for k in keys])
+
+
+def text_key(text: str) -> bytes:
+    """What a text's vector is kept under: 16 bytes of its SHA-256 (never the text)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:KEY_BYTES]
 
 
 class LlamaEmbedder:

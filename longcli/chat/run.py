@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import cast
 
 from longcli.backends.base import Backend, Stateful
-from longcli.backends.embedding import Embedder, find_embedding_model, open_or_say
+from longcli.backends.embedding import Embedder, Memo, find_embedding_model, open_or_say
 from longcli.backends.engine import open_engine
-from longcli.chat import kvstate
+from longcli.chat import kvstate, vectors
 from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.exchange import Exchange
 from longcli.chat.facts import Fact
@@ -74,6 +74,8 @@ def open_chat(
             meta.model = engine.backend.identity
         session.save_meta(meta)
         options = chat_options(settings, engine.model)
+        embedder = chat_embedder(settings, streams)
+        kept = _kept_vectors(embedder, settings, session.path, streams)
         chat = Chat(
             session,
             engine.backend,
@@ -81,14 +83,39 @@ def open_chat(
             options,
             model=engine.model,
             after_turn=context_keeper(engine.backend, session.path, streams),
-            embedder=chat_embedder(settings, streams),
+            embedder=embedder,
         )
         for warning in session.warnings:  # e.g. a torn journal line, found while loading
             streams.warn(warning)
         restore_context(engine.backend, session.path, streams)
-        yield chat
+        try:
+            yield chat
+        finally:
+            if kept is not None:
+                _keep_vectors(*kept, session.path, streams)
     finally:
         session.close()
+
+
+def _kept_vectors(
+    embedder: Embedder | None, settings: Settings, directory: Path, streams: Streams
+) -> tuple[Memo, str] | None:
+    """The embedder's memo with the vectors the session kept for its model loaded (see
+    chat/vectors.py), and that model's identity; None without an embedding model."""
+    path = find_embedding_model(settings.embedding_model)
+    if not isinstance(embedder, Memo) or path is None:
+        return None
+    model = vectors.model_identity(path)
+    why_not = vectors.load(embedder, directory, model)
+    streams.detail(f"vectors: {why_not}" if why_not else "vectors: kept ones loaded")
+    return embedder, model
+
+
+def _keep_vectors(memo: Memo, model: str, directory: Path, streams: Streams) -> None:
+    try:
+        vectors.save(memo, directory, model)
+    except OSError as exc:  # a speed-up only: every turn is already stored
+        streams.warn(f"could not keep the statements' vectors for the next run: {exc}")
 
 
 def chat_embedder(settings: Settings, streams: Streams) -> Embedder | None:

@@ -9,6 +9,7 @@
     lock           held (flock) by the one process that may write
     history        the REPL's readline history
     kv-state.*     the model's KV cache and its fingerprint (kvstate.py)
+    vectors.bin    the embedding model's vectors of the texts the last run compared (vectors.py)
 
 No file in the directory is ever a symbolic link: every one is opened, created and
 replaced through storage.py's no-follow functions, and a session holding a link under one
@@ -56,6 +57,7 @@ from longcli.chat.records import (
     record,
     version_of,
 )
+from longcli.chat.vectors import VECTORS_FILE
 from longcli.errors import OutputError, SessionError, SessionLockedError
 from longcli.storage import (
     ensure_private_dir,
@@ -87,6 +89,7 @@ SESSION_FILES = (
     HISTORY,
     KV_STATE_FILE,
     KV_FINGERPRINT_FILE,
+    VECTORS_FILE,
 )
 
 
@@ -389,7 +392,8 @@ class Session:
         """Forget the conversation: journal, state, facts and documents. Keeps the system
         prompt."""
         self._require_writable()
-        for name in (STATE, DOCS, FACTS, JOURNAL, HISTORY, KV_STATE_FILE, KV_FINGERPRINT_FILE):
+        for name in (STATE, DOCS, FACTS, JOURNAL, HISTORY, KV_STATE_FILE, KV_FINGERPRINT_FILE,
+                     VECTORS_FILE):  # fmt: skip
             # unlink removes a link itself, never its target
             self._writing(name, functools.partial((self.path / name).unlink, missing_ok=True))
         self._torn_tail_at = None

@@ -67,6 +67,7 @@ SESSION_NAMES = [
     "history",
     "kv-state.bin",
     "kv-state.json",
+    "vectors.bin",
 ]
 
 
@@ -281,3 +282,24 @@ def test_the_kept_kv_state_is_never_written_or_read_through_a_link(tmp_path: Pat
     with pytest.raises(SessionError, match=LINK_REFUSAL):
         kvstate.save(_Stateful(), s)
     assert untouched(target, data) and (s / name).is_symlink()
+
+
+def test_the_kept_vectors_are_never_written_or_read_through_a_link(tmp_path: Path):
+    from longcli.backends.embedding import Memo
+    from longcli.chat import vectors
+    from longcli.errors import SessionError
+    from tests.chat.embedders import FakeEmbedder
+
+    target, data = outside_file(tmp_path)
+    s = tmp_path / "s"
+    s.mkdir()
+    memo = Memo(FakeEmbedder({"home": "live"}))
+    memo.embed(["I live in Leeds."])
+    assert vectors.save(memo, s, "m") == 1
+    (s / vectors.VECTORS_FILE).unlink()
+    (s / vectors.VECTORS_FILE).symlink_to(target)
+    with pytest.raises(SessionError, match=LINK_REFUSAL):
+        vectors.load(Memo(FakeEmbedder({})), s, "m")
+    with pytest.raises(SessionError, match=LINK_REFUSAL):
+        vectors.save(memo, s, "m")
+    assert untouched(target, data) and (s / vectors.VECTORS_FILE).is_symlink()
