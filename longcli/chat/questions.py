@@ -57,9 +57,16 @@ _LOOKUP = re.compile(
     r"^\s*(?:what|what's|whats|who|who's|whos|whom|whose|where|where's|wheres|when|when's|"
     r"whens|which|"
     r"how (?:old|tall|many|much|long|far|big)|do i|did i|am i|have i|is my|are my|was my|"
-    r"were my|remind me|tell me (?:the|my|what|where|when|who|which|how)|"
+    r"were my|remind me|tell me (?:the|my|what|where|when|who|which|"
+    r"how (?:old|tall|many|much|long|far|big))|"
     r"do you (?:know|remember))\b",
     re.IGNORECASE,
+)
+# A request put politely asks as the request does: "Can you tell me my favourite colour?"
+# (read as asking for advice, its reply was not held to what the user said, and gave
+# "GX-7812", a number never said)
+_POLITE = re.compile(
+    r"^\s*(?:can|could|would|will) you (?:please )?(?=remind me|tell me)", re.IGNORECASE
 )
 _ADVICE = re.compile(
     r"\b(?:should|could|can|would|recommend|suggest|ideas?|tips?|advice|good|best|better)\b",
@@ -88,7 +95,7 @@ _LEAD_WORD = re.compile(rf"^\s*{LEAD_IN}", re.IGNORECASE)
 def is_lookup(question: str) -> bool:
     """Whether `question` asks for something the user told (see _LOOKUP), after a
     lead-in or not."""
-    question = retyped(asked(question))
+    question = _POLITE.sub("", retyped(asked(question)))
     if _ADVICE.search(question) is not None:
         return False
     return any(

@@ -75,3 +75,13 @@ def test_a_statement_with_a_typo_is_found_by_words_where_meaning_misses_it():
     found = [f.text for f, _ in ledger.ranked("What is my landlord?", embedder)]
     assert found == ["fyi my lnadlord is Mrs Petrov"]
     assert [f.text for f, _ in ledger.ranked("Where do I live?", embedder)][0] == "I live in Leeds."
+
+
+def test_a_polite_request_for_what_was_told_is_a_look_up():
+    # the generated bench (seed 41): "Can you tell me my favourite colour?" was read as a
+    # request for advice, so its reply was held to nothing and gave "GX-7812", never said
+    assert is_lookup("Can you tell me my favourite colour?")
+    assert is_lookup("Could you remind me where I live?")
+    assert not is_lookup("Can you tell me how to boil an egg?")  # advice, numbers welcome
+    assert not is_lookup("Tell me how to relax.")
+    assert is_lookup("tell me how old I am")
