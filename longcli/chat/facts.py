@@ -73,6 +73,22 @@ class Fact:
         return self.replaced_by is None and not self.forgotten
 
 
+# English: a preposition of place and the words after it (an article between)
+_PLACE_PHRASE = re.compile(
+    r"\b(?:at|in|on|near|from|by|inside|outside)\s+(?:(?:the|a|an|my|our|his|her|their|"
+    r"this|that)\s+)?([^\W\d_]+)(?:\s+([^\W\d_]+))?",
+    re.IGNORECASE,
+)
+
+
+def _placed(text: str) -> set[str]:
+    """The stems of the words `text` puts after a preposition of place (two at most,
+    "at a small clinic"): where a thing is, not the thing ("clinic" in "the wifi password
+    at the clinic is ...")."""
+    found = (w.lower() for m in _PLACE_PHRASE.finditer(text) for w in m.groups() if w)
+    return {stem(w) for w in found if w not in STOPWORDS}
+
+
 def same_matter(newer: str, older: str) -> float:
     """How strongly `newer` restates the matter of `older`: the content words they share,
     or 0 when they are not one matter."""
@@ -110,7 +126,11 @@ def same_matter(newer: str, older: str) -> float:
     # bikes" after "I've got 3 bikes").
     had_a, had_b = possessions(newer), possessions(older)
     alike = bool(had_a) == bool(had_b) or not of_someone_else(newer if had_b else older)
-    if hinted and shared_words(things, b) >= 1 and alike:
+    # ... and the word is what the older one is about, not where or whose it is ("the
+    # wifi password at the clinic is TULIP-8821" is not changed by "I quit the dental
+    # clinic, these days I teach biology")
+    about = [w for w in b if w.stem not in _placed(older)]
+    if hinted and shared_words(things, about) >= 1 and alike:
         return shared
     # of the shorter one's words, its values do not count: an update's value is new ("my
     # wifi password is tulip-90" / "my wifi password became ember-12": 2 of 3, not of 5)

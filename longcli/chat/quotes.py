@@ -106,8 +106,13 @@ def _answering_now(
         holding = [f for f in holding if holds_shape(f.text, shape)] or holding
         best = next((f for f in holding if calls_theirs(f.text, wanted)), None)
         best = best or (holding[0] if holding else None)
-    else:  # about someone or something else: the best on the same matter or name
+    else:  # about someone or something else: the best on the same matter or name, or
+        # the one that replaced such a statement ("the wifi code got changed to HERON-4410"
+        # for "what's the wifi password now" after "the wifi password ... is TULIP-8821")
         best = next((f for f in facts if asks_about(user, f) or shares_a_name(user, f.text)), None)
+        best = best or next(
+            (new for old, new in replaced if new in facts and asks_about(user, old)), None
+        )
     return None if best is None or not same_use(user, best.text) else best
 
 

@@ -85,3 +85,34 @@ def test_a_polite_request_for_what_was_told_is_a_look_up():
     assert not is_lookup("Can you tell me how to boil an egg?")  # advice, numbers welcome
     assert not is_lookup("Tell me how to relax.")
     assert is_lookup("tell me how old I am")
+
+
+def test_a_change_of_job_leaves_a_password_kept_at_the_workplace_alone():
+    # the last walk: "also i quit the dental clinic, these days i teach biology ..." was
+    # marked as replacing "the wifi password at the clinic is TULIP-8821" (a shared
+    # "clinic"), and the later "the wifi code got changed to HERON-4410" replaced nothing
+    ledger = Ledger()
+    said = [
+        "i'm a dentist at a small clinic",
+        "the wifi password at the clinic is TULIP-8821",
+        "also i quit the dental clinic, these days i teach biology at a high school",
+        "the wifi code got changed to HERON-4410 btw",
+    ]
+    for turn, message in enumerate(said, 1):
+        ledger.add_message(message, turn, None)
+    by_text = {f.text: f for f in ledger.facts}
+    replaced = by_text["the wifi password at the clinic is TULIP-8821"].replaced_by
+    assert replaced == by_text["the wifi code got changed to HERON-4410 btw"].id
+
+
+def test_a_question_in_the_old_words_quotes_the_statement_that_replaced_them(tmp_path: Path):
+    # the last walk, words only: "what's the wifi password now" quoted nothing, the
+    # current statement saying "code", the replaced one "password"
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    chat = Chat(session, Scripted(*(["Sure thing, happy to help."] * 6)), TEMPLATES, ChatOptions())
+    chat.ask("the wifi password at the clinic is TULIP-8821")
+    chat.ask("the wifi code got changed to HERON-4410 btw")
+    turn = chat.ask("what's the wifi password now")
+    assert 'You told me at turn 2: "the wifi code got changed to HERON-4410 btw"' in turn.text
+    assert "TULIP" not in turn.text
+    session.close()
