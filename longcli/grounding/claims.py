@@ -374,6 +374,8 @@ def other_subject(
             continue  # "Fweep's planet": a possessor, not a doer
         if named_in_source is not None and at == 0 and token not in named_in_source:
             continue
+        if _after_preposition(tokens, at, named):
+            continue  # "the hand of Princess Winsome and half ...": no doer
         verb = next(
             (w for w in tokens[at + 1 : at + 1 + SUBJECT_WINDOW] if w not in CLAIM_STOPWORDS),
             None,
@@ -451,6 +453,22 @@ def other_reporter(sentence: str, passages: Sequence[str]) -> str | None:
 def _reported(tokens: Sequence[str], v: int) -> bool:
     """Whether the verb at `v` stands in a reported clause ("said that Dermott told")."""
     return "that" in tokens[max(0, v - SUBJECT_WINDOW - 1) : v]
+
+
+# English prepositions: a name after one (its title between) is what a verb or noun
+# before it governs, not who does the next verb
+_PREPOSITIONS = frozenset(
+    "of to for with from by at in on into onto upon about over under toward towards".split()
+)
+
+
+def _after_preposition(tokens: Sequence[str], at: int, named: set[str]) -> bool:
+    """Whether the name at `at` (with the names just before it: "Princess Winsome")
+    follows a preposition."""
+    k = at - 1
+    while k >= 0 and tokens[k] in named:
+        k -= 1
+    return k >= 0 and tokens[k] in _PREPOSITIONS
 
 
 def _doers(
@@ -534,6 +552,8 @@ def act_of(tokens: Sequence[str], at: int, named: set[str]) -> tuple[str, str] |
     thing named by a content word within OBJECT_WINDOW words after the verb; else None."""
     if tokens[at] not in named or tokens[at + 1 : at + 2] == ["s"]:
         return None  # not a name, or a possessor ("Kane's ship")
+    if _after_preposition(tokens, at, named):
+        return None  # "the hand of Princess Winsome and half of his kingdom"
     after = tokens[at + 1 : at + 1 + SUBJECT_WINDOW]
     verb_at = next((k for k, w in enumerate(after) if w not in CLAIM_STOPWORDS), None)
     if verb_at is None or after[verb_at] in named or passive_at(after, verb_at):

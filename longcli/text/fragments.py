@@ -274,6 +274,8 @@ def _unit_text(raw: str, item: bool, vocabulary: tuple[set[str], set[str]] | Non
     if "-" in raw and "\n" in raw:
         raw = _dehyphenated(raw, vocabulary)
     text = inline(raw)
+    if text.startswith("[") and "]" not in text:  # a play's stage direction: "[Princess
+        text = text[1:].lstrip()  # drops the ball, ..." opens a bracket it never closes
     if item and text and text.rstrip(_CLOSERS)[-1:].isalnum():
         text += _full_stop(text)  # an item read as a sentence ends like one
     return text

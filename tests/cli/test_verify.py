@@ -187,3 +187,15 @@ def test_evidence_reads_without_markdown_marks(run, tmp_path: Path):
     assert r.returncode == 0, r.stdout + r.stderr
     text = json.loads(r.stdout)[0]["evidence"][0]["text"]
     assert text == "Repairs to the old pier will cost 40,000 euros."
+
+
+def test_a_summary_longer_than_its_sources_is_said_to_come_first(run, tmp_path: Path):
+    # a new user gave the book first and their five sentences second: 913 sentences were
+    # checked against the five before anything said the order was the other way round
+    book = write(tmp_path, "book.txt", " ".join(FACTS * 40))
+    summary = write(tmp_path, "summary.txt", f"{TRUE}\n")
+    r = run("verify", book, summary)
+    assert "is longer than its sources" in r.stderr and "SUMMARY SOURCE" in r.stderr
+    assert "longer than its sources" not in run("verify", summary, book).stderr
+    short = write(tmp_path, "short.txt", "The council met.")
+    assert "longer" not in run("verify", summary, short).stderr  # short: never said

@@ -263,3 +263,14 @@ def test_what_the_narrator_does_is_no_named_persons_doing():
 def test_a_speakers_i_in_quotation_marks_is_the_speaker():
     source = f"{filler(3)}\n“I have locked the door and thrown the key away,” said Mary.\n"
     assert check(source, "Mary locks the door and throws the key away.")[0] is Why.SUPPORTED
+
+
+def test_a_name_after_a_preposition_does_no_verb():
+    # a new user's walk on "The Rescue of the Princess Winsome" (1908): "... the hand of
+    # Princess Winsome and half of his kingdom" was refused, "half" read as her doing
+    source = (
+        f"{filler(3)}\nThe Princess Winsome spins a golden thread. They bind the Ogre in "
+        "it. King gives the Knight the hand of the Princess and half of his Kingdom.\n"
+    )
+    said = "The King gives the Knight the hand of Princess Winsome and half of his kingdom."
+    assert check(source, said)[0] is Why.SUPPORTED

@@ -435,3 +435,16 @@ def test_a_sentence_handing_the_reader_to_the_text_beside_it_is_no_summary_sente
     assert verdict("He looked down at the frozen river below.") == ""
     assert verdict("The stars shone brightly above the old harbour.") == ""
     assert verdict("She loved the sea above all the other things she knew.") == ""
+
+
+def test_a_stage_direction_loses_the_bracket_it_never_closes():
+    # a new user's summary of a play ("The Rescue of the Princess Winsome", 1908) showed
+    # "[First messenger appears at window, dressed as a Morning-glory." as written
+    play = (
+        "The Queen waits in the garden of the old castle by the sea.\n\n"
+        "[_First messenger appears at window, dressed as a Morning-glory._\n\n"
+        "The King hides the golden key under the silver apple-tree.\n"
+    )
+    texts = [u.text for u in readable_units(play, at_start=False)]
+    assert "First messenger appears at window, dressed as a Morning-glory." in texts
+    assert not any(t.startswith("[") for t in texts)

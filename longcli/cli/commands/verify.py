@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 PROGRESS_EVERY_S = 5.0  # a line on stderr this often while sentences are checked
 LONG_SOURCES_CHARS = 2_000_000  # sources this long are said before they are indexed
+SHORT_SUMMARY_CHARS = 2_000  # a summary shorter than this is never said to be too long
 
 
 class VerifyFormat(StrEnum):
@@ -117,6 +118,12 @@ def verify(
     if not text.strip():
         raise InputError(f"{reads[0].label} is empty: there is no summary to check")
     size = sum(len(r.text) for r in read_sources)
+    if len(text) > max(size, SHORT_SUMMARY_CHARS):  # a new user checked a book against
+        # their 5 lines, 913 sentences, before seeing what was what
+        out.warn(
+            f"the summary ({reads[0].label}, {len(text):,} characters) is longer than its "
+            f"sources ({size:,}): the summary comes first, longcli verify SUMMARY SOURCE..."
+        )
     if size >= LONG_SOURCES_CHARS:  # indexing a long book takes seconds before any sentence
         out.note(f"indexing {size:,} characters of sources")
     progress = _progress(out)
