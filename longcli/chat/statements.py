@@ -292,7 +292,9 @@ def subject(text: str) -> str:
     (`_object`: "We have a grey rabbit called Pickle" -> "rabbit", "I've got 3 bikes" ->
     "bike", not "grey" or "got"); else the first content word after the speaker, or of the
     statement."""
-    bare = uncontracted(text)
+    # "i'm Tomasz": the verb is "am", not the name after it (a new user's first fact was
+    # labelled "nice", from "hey there, i'm Tomasz, nice to meet u")
+    bare = uncontracted(_BE_AFTER_SPEAKER.sub(_be_spelt_out, text))
     words = WORD.findall(bare.lower())
     owner = next((i for i, w in enumerate(words) if w in _OWNER_WORDS), None)
     if owner is not None and words[owner] in _SPEAKERS:
@@ -307,6 +309,13 @@ def subject(text: str) -> str:
 
 
 _SPEAKERS = frozenset({"i", "we"})
+_BE_AFTER_SPEAKER = re.compile(r"\b(i|we)['’](m|re)\b", re.IGNORECASE)
+
+
+def _be_spelt_out(found: re.Match[str]) -> str:
+    return f"{found.group(1)} {'am' if found.group(2).lower() == 'm' else 'are'}"
+
+
 _BETWEEN = re.compile(r"[^\w\s'’]")  # a mark between two words ends a phrase ("nursing, these")
 
 

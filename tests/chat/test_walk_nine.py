@@ -10,7 +10,7 @@ from longcli.chat.facts import Ledger
 from longcli.chat.guard import undecorated
 from longcli.chat.questions import is_lookup
 from longcli.chat.session import Session
-from longcli.chat.statements import is_question, retyped
+from longcli.chat.statements import is_question, retyped, subject
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import FakeEmbedder
 from tests.support.fake_backend import Scripted
@@ -116,3 +116,10 @@ def test_a_question_in_the_old_words_quotes_the_statement_that_replaced_them(tmp
     assert 'You told me at turn 2: "the wifi code got changed to HERON-4410 btw"' in turn.text
     assert "TULIP" not in turn.text
     session.close()
+
+
+def test_an_introduction_is_labelled_by_the_name():
+    # the last walk's `memory facts`: '[1] turn 1, nice: "hey there, i'm Tomasz, nice ..."'
+    assert subject("hey there, i'm Tomasz, nice to meet u") == "tomasz"
+    assert subject("hi, I'm Priya Raman") == "priya raman"
+    assert subject("I'm a dentist at a small clinic") == "dentist"
