@@ -32,6 +32,7 @@ from longcli.chat.meaning import MIN_MEANING, by_meaning, newest_first, same_mea
 from longcli.chat.recall import BM25
 from longcli.chat.statements import (
     CHANGE_HINT,
+    LEAD_IN,
     NAME_KIND,
     NUMBER_KIND,
     Thing,
@@ -73,6 +74,7 @@ class Fact:
         return self.replaced_by is None and not self.forgotten
 
 
+_LEADING = re.compile(rf"^\s*{LEAD_IN}(?=(?:i|we|my|our)\b)", re.IGNORECASE)
 # English: a preposition of place and the words after it (an article between)
 _PLACE_PHRASE = re.compile(
     r"\b(?:at|in|on|near|from|by|inside|outside)\s+(?:(?:the|a|an|my|our|his|her|their|"
@@ -93,6 +95,10 @@ def same_matter(newer: str, older: str) -> float:
     """How strongly `newer` restates the matter of `older`: the content words they share,
     or 0 when they are not one matter."""
     hinted = CHANGE_HINT.search(newer) is not None
+    # a word or two leading in before the speaker ("also i left the logistics place",
+    # "also we have a cat named Pierogi") is no matter of either: one shared "also" and
+    # the change hint had the job replace the cat (a new user's walk)
+    newer, older = _LEADING.sub("", newer, count=1), _LEADING.sub("", older, count=1)
     # the hint is no shared word
     a, b = content_words(CHANGE_HINT.sub(" ", newer)), content_words(older)
     if not a or not b:

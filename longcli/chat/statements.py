@@ -309,11 +309,12 @@ def subject(text: str) -> str:
 
 
 _SPEAKERS = frozenset({"i", "we"})
-_BE_AFTER_SPEAKER = re.compile(r"\b(i|we)['’](m|re)\b", re.IGNORECASE)
+_BE_AFTER_SPEAKER = re.compile(r"\b(?:(i|we)['’](m|re)|(i)(m))\b", re.IGNORECASE)  # "im" typed too
 
 
 def _be_spelt_out(found: re.Match[str]) -> str:
-    return f"{found.group(1)} {'am' if found.group(2).lower() == 'm' else 'are'}"
+    speaker, tail = (found.group(1), found.group(2)) if found.group(1) else found.group(3, 4)
+    return f"{speaker} {'am' if tail.lower() == 'm' else 'are'}"
 
 
 _BETWEEN = re.compile(r"[^\w\s'’]")  # a mark between two words ends a phrase ("nursing, these")

@@ -123,3 +123,28 @@ def test_an_introduction_is_labelled_by_the_name():
     assert subject("hey there, i'm Tomasz, nice to meet u") == "tomasz"
     assert subject("hi, I'm Priya Raman") == "priya raman"
     assert subject("I'm a dentist at a small clinic") == "dentist"
+
+
+def test_a_lead_in_word_both_open_with_is_no_shared_matter():
+    # the final walk: "also i left the logistics place, these days i teach programming"
+    # replaced "also we have a cat named Pierogi" (one shared "also", and "these days")
+    ledger = Ledger()
+    said = [
+        "i write backend software for a logistics company, mostly go and postgres",
+        "also we have a cat named Pierogi, hes orange and very fat",
+        "also i left the logistics place, these days i teach programming at a bootcamp",
+    ]
+    for turn, message in enumerate(said, 1):
+        ledger.add_message(message, turn, None)
+    active = [f.text for f in ledger.active()]
+    assert said[1] in active and said[0] not in active
+    assert subject("hey there, im Tomasz") == "tomasz"
+
+
+def test_a_short_english_farewell_is_english():
+    # the final walk: "bye for now" read as Norwegian; the chat asked for Norwegian and
+    # suggested a model that writes it
+    from longcli.text.language import detect
+
+    assert detect("bye for now") == "en"
+    assert detect("Wo wohne ich?") == "de" and detect("Waar is mijn kat?") == "nl"
