@@ -61,6 +61,7 @@ passes of the human summaries themselves.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -201,6 +202,7 @@ class SourceIndex(Named):
         authors: str = "",
     ):
         super().__init__(text, lang, authors)
+        self._numbers: defaultdict[str, list[int]] | None = None  # made when first asked
         self.meanings = (
             None if embedder is None else Meanings(embedder, [s.text for s in self.sentences])
         )
@@ -422,11 +424,22 @@ class SourceIndex(Named):
             "",
         )
         wanted = set(terms(clause, self.language)) - {number}
-        for i in self._where.get(number, ()):
+        for i in self._stating(number):
             have = set().union(*(self._terms[j] for j in self._neighbourhood([i])[::1]))
             if wanted and 2 * len(wanted & have) >= len(wanted):
                 return i
         return None
+
+    def _stating(self, number: str) -> list[int]:
+        """The source sentences that state `number` (as `numbers` reads them: one digit
+        too, which the word index leaves out: "dead these seven years" for "Marley had
+        been dead for seven years when the story begins" was not found)."""
+        if self._numbers is None:
+            self._numbers = defaultdict(list)
+            for i, s in enumerate(self.sentences):
+                for n in numbers(s.text, self.language):
+                    self._numbers[n].append(i)
+        return self._numbers.get(number, [])
 
     def _checked_names(self, sentence: str) -> list[str]:
         """The sentence's names to look for beside its evidence: not a number, an

@@ -274,3 +274,16 @@ def test_a_name_after_a_preposition_does_no_verb():
     )
     said = "The King gives the Knight the hand of Princess Winsome and half of his kingdom."
     assert check(source, said)[0] is Why.SUPPORTED
+
+
+def test_a_number_of_one_digit_is_found_where_the_source_states_it():
+    # the final walk on A Christmas Carol (1843): "Marley had been dead for seven years
+    # when the story begins" aligned to "Marley was dead: to begin with." and was refused
+    # for its 7, which the word index (no one-letter terms) never held
+    source = (
+        f"Marley was dead: to begin with.\n{filler(6)}\n"
+        "“Mr. Marley has been dead these seven years,” Scrooge replied.\n"
+    )
+    said = "Marley had been dead for seven years when the story begins."
+    assert check(source, said)[0] is Why.SUPPORTED
+    assert check(source, said.replace("seven", "twelve"))[0] is Why.NUMBER
