@@ -46,7 +46,7 @@ EMBEDDING_THREADS = 4  # a 22M-parameter model: more threads only wait on each o
 # Vectors kept per process (float32: 1.5 KiB each for a 384-dimension model, 75 MiB in
 # all). A chat with 2,000 statements compares about 12,000 texts (each statement's pieces,
 # as said and with its names left out) with every question: a smaller memo would embed
-# them all again each turn (4,096 did, past some 700 statements).
+# them all again each turn (4,096 did, past several hundred statements).
 MEMO_TEXTS = 50_000
 KEY_BYTES = 16
 

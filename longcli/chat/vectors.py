@@ -4,8 +4,9 @@ new `longcli chat` process does not embed every statement again.
 With an embedding model, each question is compared with every statement the user made
 (each of its pieces, as said and with its names left out: chat/meaning.py). In the REPL
 each text is embedded once (backends/embedding.py's Memo); a one-shot `longcli chat
---memory DIR "..."` is a new process each time, and embedded them all again: 300
-statements took about 5 s a turn on two cores, 2,000 would take minutes. So the vectors a
+--memory DIR "..."` is a new process each time, and embedded them all again: with 300
+statements a turn took 7.6-8.0 s on two busy cores, with 1,000 21-23 s (1.6-1.9 s with
+the file). So the vectors a
 process used are kept in `vectors.bin`, and the next process starts from them.
 
     vectors.bin   a JSON header line {"format", "model", "dims", "count"}, then `count`
@@ -22,12 +23,14 @@ written through storage.py's no-follow functions, as every file in a session dir
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from longcli.backends.embedding import KEY_BYTES, MEMO_TEXTS, Memo
-from longcli.storage import read_nofollow, refuse_link, write_nofollow
+from longcli.storage import open_nofollow, refuse_link, write_nofollow
 
 VECTORS_FILE = "vectors.bin"
 VECTORS_FORMAT = 1
@@ -43,36 +46,56 @@ def model_identity(path: Path) -> str:
 
 def load(memo: Memo, directory: Path, model: str) -> str:
     """Put the vectors kept in `directory` for `model` into `memo`; "" when they were,
-    else why not (said under -v: the chat embeds them again)."""
+    else why not (said under -v: the chat embeds them again). Its header is read first,
+    and the rest only when the file is exactly as long as the header says: a file planted
+    in a session from elsewhere is never read whole for nothing."""
     path = directory / VECTORS_FILE
     try:
         refuse_link(path)
-        data = read_nofollow(path)
+        fd = open_nofollow(path, os.O_RDONLY)
     except FileNotFoundError:
         return "no vectors kept yet"
     except OSError as exc:
         return f"vectors unreadable ({exc.strerror or exc})"
-    end = data.find(b"\n", 0, HEADER_BYTES)
-    try:
-        header = json.loads(data[:end]) if end > 0 else None
-    except ValueError:
-        header = None
-    if not isinstance(header, dict) or header.get("format") != VECTORS_FORMAT:
-        return "vectors of an unknown format"
-    if header.get("model") != model:
-        return "vectors of another embedding model"
-    count, dims = header.get("count"), header.get("dims")
-    if not (isinstance(count, int) and isinstance(dims, int)):
-        return "vectors with a torn header"
-    if not (0 <= count <= MEMO_TEXTS and 0 < dims <= MAX_DIMS):
-        return "vectors with a torn header"
-    body = memoryview(data)[end + 1 :]
-    if len(body) != count * (KEY_BYTES + 4 * dims):
-        return "vectors file torn"
-    keys = [bytes(body[i * KEY_BYTES : (i + 1) * KEY_BYTES]) for i in range(count)]
-    rows = np.frombuffer(body[count * KEY_BYTES :], dtype="<f4").reshape(count, dims)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            head = f.read(HEADER_BYTES)
+            end = head.find(b"\n")
+            header = _header(head[:end]) if end > 0 else None
+            if header is None:
+                return "vectors of an unknown format"
+            if header["model"] != model:
+                return "vectors of another embedding model"
+            count, dims = header["count"], header["dims"]
+            if size != end + 1 + count * (KEY_BYTES + 4 * dims):
+                return "vectors file torn"
+            f.seek(end + 1)
+            body = f.read()
+        except OSError as exc:
+            return f"vectors unreadable ({exc.strerror or exc})"
+    keys = [body[i * KEY_BYTES : (i + 1) * KEY_BYTES] for i in range(count)]
+    rows = np.frombuffer(body, dtype="<f4", offset=count * KEY_BYTES).reshape(count, dims)
     memo.preload(keys, rows.astype(np.float32))
     return ""
+
+
+def _header(line: bytes) -> dict[str, Any] | None:
+    """The header line's fields when it is one of this format, within bounds; else None."""
+    try:
+        header = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or header.get("format") != VECTORS_FORMAT:
+        return None
+    count, dims = header.get("count"), header.get("dims")
+    if not (
+        isinstance(count, int) and isinstance(dims, int) and isinstance(header.get("model"), str)
+    ):
+        return None
+    if not (0 <= count <= MEMO_TEXTS and 0 < dims <= MAX_DIMS):
+        return None
+    return header
 
 
 def save(memo: Memo, directory: Path, model: str) -> int:
