@@ -105,7 +105,10 @@ def layout_of(text: str) -> Layout:
         elif is_abstract(stripped) or (
             previous_blank
             and stripped
-            and (heading_word(stripped) or (is_heading_line(stripped) and not following.strip()))
+            and (
+                (heading_word(stripped) and not _runs_on(stripped, following))
+                or (is_heading_line(stripped) and not following.strip())
+            )
         ):
             headings.append((pos, stripped))
         elif not (
@@ -160,6 +163,18 @@ def _chapter_name(stripped: str, following: str) -> bool:
         and stripped[0] not in "—–-"  # a line of dialogue; a quoted name ("TAPS") may be one
         and bare[-1] not in f"{TERMINAL},;:"
         and not ITEM.match(stripped)
+    )
+
+
+def _runs_on(stripped: str, following: str) -> bool:
+    """Whether a line that opens with a heading's word is the start of a paragraph: long,
+    no stop at its end, and the paragraph goes on in the next line (a play's "SCENE I. In
+    the Witch's Orchard. Frog-eye Fearsome drags the captive" / "Prince and Princess to
+    the Ogre's tower."; taken for a heading, the sentence lost its start)."""
+    return (
+        bool(following.strip())
+        and len(stripped.split()) > CHAPTER_NAME_WORDS
+        and stripped.rstrip(_SPEECH_MARKS)[-1:] not in TERMINAL
     )
 
 

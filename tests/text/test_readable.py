@@ -11,6 +11,7 @@ import pytest
 
 from longcli.text.boilerplate import without_boilerplate
 from longcli.text.fragments import readable_units, verdict
+from longcli.text.layout import layout_of
 from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import word_count
 from tests.conftest import shakespeare, squality_stories
@@ -448,3 +449,18 @@ def test_a_stage_direction_loses_the_bracket_it_never_closes():
     texts = [u.text for u in readable_units(play, at_start=False)]
     assert "First messenger appears at window, dressed as a Morning-glory." in texts
     assert not any(t.startswith("[") for t in texts)
+
+
+def test_a_line_opening_with_a_heading_word_that_runs_on_is_prose():
+    # a new user's summary of a play kept "Prince and Princess to the Ogre's tower.": its
+    # line "SCENE I. In the Witch's Orchard. Frog-eye Fearsome drags the captive" was
+    # taken for a heading, and the sentence lost its start
+    play = (
+        "ACT I.\n\nSCENE I. In the Witch's Orchard. Frog-eye Fearsome drags the captive\n"
+        "Prince and Princess to the Ogre's tower. At the Ogre's command the Witch brews a\n"
+        "spell to change the Prince into a dog.\n\nSCENE II.\n\nThe Queen waits in the hall.\n"
+    )
+    texts = [u.text for u in readable_units(play, at_start=False)]
+    assert "Prince and Princess to the Ogre's tower." not in texts
+    assert any(t.startswith("Frog-eye Fearsome drags the captive Prince") for t in texts)
+    assert layout_of(play).headings[-1][1] == "SCENE II."  # a short one is still a heading
