@@ -99,8 +99,9 @@ class Memo:
     it gives is rounded to float32, whether new or kept, so a verdict never depends on
     whether a vector came from the model or from the session's file."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, model: Path | None = None) -> None:
         self.inner = embedder
+        self.model = model  # the GGUF the vectors come from, when one file does
         self._kept: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._used: dict[bytes, None] = {}  # asked for since this process began, in order
         self.computed = 0  # texts the model embedded in this process
@@ -189,7 +190,7 @@ class LlamaEmbedder:
 
 def open_embedder(path: Path, *, verbose: bool = False) -> Embedder:
     """The embedding model at `path` (see find_embedding_model), loaded and memoised."""
-    return Memo(LlamaEmbedder(path, verbose=verbose))
+    return Memo(LlamaEmbedder(path, verbose=verbose), path)
 
 
 def open_or_say(path: Path, streams: Streams, *, serves: str, without: str) -> Embedder | None:

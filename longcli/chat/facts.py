@@ -135,7 +135,8 @@ def same_matter(newer: str, older: str) -> float:
     # ... and the word is what the older one is about, not where or whose it is ("the
     # wifi password at the clinic is TULIP-8821" is not changed by "I quit the dental
     # clinic, these days I teach biology")
-    about = [w for w in b if w.stem not in _placed(older)]
+    placed = _placed(older)
+    about = [w for w in b if w.stem not in placed]
     if hinted and shared_words(things, about) >= 1 and alike:
         return shared
     # of the shorter one's words, its values do not count: an update's value is new ("my

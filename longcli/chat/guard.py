@@ -311,9 +311,9 @@ class Checks:
         self.labels += [lab for lab in labels if lab not in self.labels]
         if not text.strip():
             return ""
+        typed, text = text, undecorated(text)  # a smiley, ":D", holds a letter, no word
         if LIST_MARKER.fullmatch(text) or not _bare(text):
-            return self._drop(text, Why.NO_WORDS)
-        text = undecorated(text)
+            return self._drop(typed, Why.NO_WORDS)
         if self._echoes_layout(text) or _LONGCLI_LINE.search(text):
             return self._drop(text, Why.LAYOUT)
         if false_claims(text, self.said):

@@ -75,7 +75,7 @@ def open_chat(
         session.save_meta(meta)
         options = chat_options(settings, engine.model)
         embedder = chat_embedder(settings, streams)
-        kept = _kept_vectors(embedder, settings, session.path, streams)
+        kept = _kept_vectors(embedder, session.path, streams)
         chat = Chat(
             session,
             engine.backend,
@@ -98,14 +98,13 @@ def open_chat(
 
 
 def _kept_vectors(
-    embedder: Embedder | None, settings: Settings, directory: Path, streams: Streams
+    embedder: Embedder | None, directory: Path, streams: Streams
 ) -> tuple[Memo, str] | None:
     """The embedder's memo with the vectors the session kept for its model loaded (see
     chat/vectors.py), and that model's identity; None without an embedding model."""
-    path = find_embedding_model(settings.embedding_model)
-    if not isinstance(embedder, Memo) or path is None:
+    if not isinstance(embedder, Memo) or embedder.model is None:
         return None
-    model = vectors.model_identity(path)
+    model = vectors.model_identity(embedder.model)
     why_not = vectors.load(embedder, directory, model)
     streams.detail(f"vectors: {why_not}" if why_not else "vectors: kept ones loaded")
     return embedder, model

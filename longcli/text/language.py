@@ -90,21 +90,15 @@ def _script_language(sample: str) -> str | None:
 
 def _clearly_english(sample: str) -> bool:
     """Whether English stop words are a large share of the words, more than any other
-    language's: English prose is about half stop words, other languages' a tenth."""
+    language's: English prose is about half stop words, other languages' a tenth. A text
+    too short to vote (a chat message) is English when half its words or more are English
+    function words: the detector read "bye for now" as Norwegian, and the chat asked the
+    model for Norwegian and suggested a model that writes it."""
     words = vocabulary.LETTERS.findall(sample.lower())
+    english = sum(w in vocabulary.STOPWORDS for w in words)
     if len(words) < MIN_VOTE_WORDS:
-        return False
-    english = sum(w in vocabulary.STOPWORDS for w in words)
+        return bool(words) and 2 * english >= len(words)
     return english >= ENGLISH_STOP_SHARE * len(words) and vocabulary.stop_language(words) == ENGLISH
-
-
-def _short_and_english(sample: str) -> bool:
-    """Whether a text too short to vote (a chat message) is half English function words
-    or more: the detector read "bye for now" as Norwegian, and the chat asked the model
-    for Norwegian and suggested a model that writes it."""
-    words = vocabulary.LETTERS.findall(sample.lower())
-    english = sum(w in vocabulary.STOPWORDS for w in words)
-    return 0 < len(words) < MIN_VOTE_WORDS and 2 * english >= len(words)
 
 
 @cache
@@ -132,7 +126,7 @@ def detect(text: str) -> str:
     by_script = _script_language(sample)
     if by_script is not None:
         return by_script
-    if _clearly_english(sample) or _short_and_english(sample):
+    if _clearly_english(sample):
         return ENGLISH  # most texts: no need to load the model
     try:
         code, _ = _identifier().classify(sample)

@@ -139,8 +139,7 @@ def test_one_shot_chats_keep_the_vectors_between_processes(run, tmp_path: Path, 
     fake = FakeEmbedder(TOPICS)
     model = tmp_path / "mini.gguf"
     model.write_bytes(b"GGUF" + bytes(60))
-    monkeypatch.setattr(chat_run, "chat_embedder", lambda settings, streams: Memo(fake))
-    monkeypatch.setattr(chat_run, "find_embedding_model", lambda setting: model)
+    monkeypatch.setattr(chat_run, "chat_embedder", lambda settings, streams: Memo(fake, model))
     memory = str(tmp_path / "s")
     for message in SAID:
         assert run("chat", "--backend", "fake", "--memory", memory, message).returncode == 0
