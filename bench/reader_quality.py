@@ -18,7 +18,8 @@ a dropped "not". This bench counts those, per document and method:
   the deleted words hold a negation, a number or a name, or are not a whole clause
   (not set off by , ; : ( ) dashes or the sentence's end);
 - title named, tenths of the source (of a Project Gutenberg file: its body, less the licence)
-  represented, the ending (a sentence from the body's last 5%), the source's 5 most frequent names
+  represented, the ending (a sentence from the body's last 5%) and the final scene (its last
+  1%), the source's 5 most frequent names
   present (names are found by their capitals: none for Chinese or Japanese), and length
   against --words (CJK counted in characters);
 - leaning: summary sentences opening with a third person's pronoun ("He lay where he had
@@ -791,6 +792,10 @@ def body_span(text: str) -> tuple[int, int]:
 
 
 ENDING_SHARE = 0.05  # the ending: the body's last 5% (a novel's last chapter or epilogue)
+# the final scene: the body's last 1% (Carton's "far, far better thing" in A Tale of Two
+# Cities, the creature lost in darkness in Frankenstein; the last 5% also holds the fight
+# with Madame Defarge and Walton's letters before it)
+FINAL_SHARE = 0.01
 
 
 def tenths_represented(offsets: Sequence[int], length: int, parts: int = PARTS) -> list[int]:
@@ -935,6 +940,7 @@ class ReaderScore:
     leaning: list[str] = field(default_factory=list)  # "He ..." without who he is before it
     author_named: bool | None = None
     ending: bool = False  # a summary sentence from the body's last ENDING_SHARE
+    final: bool = False  # ... from its last FINAL_SHARE
 
     @property
     def tenths_share(self) -> float:
@@ -1111,6 +1117,10 @@ def score_summary(
         ),
         ending=any(
             r.offset is not None and end - ENDING_SHARE * (end - begin) <= r.offset < end
+            for _, r in readings
+        ),
+        final=any(
+            r.offset is not None and end - FINAL_SHARE * (end - begin) <= r.offset < end
             for _, r in readings
         ),
         names=names,
@@ -1324,7 +1334,7 @@ def summarize(
 HEADER = (
     f"{'document':34} {'method':10} {'sents':>5} {'frag':>4} {'debris':>6} {'quote':>5} "
     f"{'mean.':>5} {'dup':>3} {'lean':>4} {'title':>5} {'auth':>5} {'tenths':>6} {'end':>5} "
-    f"{'names':>5} {'len':>5} {'sec':>6}"
+    f"{'final':>5} {'names':>5} {'len':>5} {'sec':>6}"
 )
 
 
@@ -1346,7 +1356,8 @@ def row_text(run: Run) -> str:
         f"{len(s.meaning):5d} {len(s.duplicates):3d} {len(s.leaning):4d} "
         f"{_yes_no(s.title_named):>5} "
         f"{_yes_no(s.author_named):>5} {_percent(s.tenths_share):>6} {_yes_no(s.ending):>5} "
-        f"{_percent(s.names_share):>5} {s.length_ratio:5.2f} {run.seconds:6.1f}"
+        f"{_yes_no(s.final):>5} {_percent(s.names_share):>5} {s.length_ratio:5.2f} "
+        f"{run.seconds:6.1f}"
     )
 
 
@@ -1378,6 +1389,7 @@ def totals(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
             "titles": len(named),
             "tenths": sum(s.tenths_share for s in scored) / max(len(scored), 1),
             "endings": sum(s.ending for s in scored),
+            "finals": sum(s.final for s in scored),
             "names": sum(names) / len(names) if names else None,
             "length_ratio": sum(s.length_ratio for s in scored) / max(len(scored), 1),
             "seconds": sum(r.seconds for r in runs if r.method == method),
@@ -1400,7 +1412,8 @@ def print_table(runs: Sequence[Run]) -> None:
             f"{t['debris']:6d} {t['stray_quotes']:5d} {t['meaning']:5d} {t['duplicates']:3d} "
             f"{t['leaning']:4d} "
             f"{titles:>5} {authors:>5} {_percent(t['tenths']):>6} "
-            f"{str(t['endings']) + '/' + str(t['documents']):>5} {_percent(t['names']):>5} "
+            f"{str(t['endings']) + '/' + str(t['documents']):>5} "
+            f"{str(t['finals']) + '/' + str(t['documents']):>5} {_percent(t['names']):>5} "
             f"{t['length_ratio']:5.2f} {t['seconds']:6.1f}"
         )
         if t["debris_kinds"]:
@@ -1414,6 +1427,7 @@ def print_table(runs: Sequence[Run]) -> None:
         'opening with "he" ... after a sentence that does not say who\n'
         "title, auth: the title, the author (long works) named in the summary; "
         "tenths: of the source, with a summary sentence from it; end: one from its last 5%; "
+        "final: one from its last 1%; "
         "names: of the source's 5 "
         "most frequent, in the summary; len: words / --words; sec: wall time of the run"
     )

@@ -21,7 +21,7 @@ from longcli.backends.embedding import Embedder
 from longcli.calls import Message, Sampling
 from longcli.chat.budget import ChatBudget, chat_budget, fold_count
 from longcli.chat.exchange import Author, Exchange, FoldState
-from longcli.chat.facts import Fact, Ledger, fact_words
+from longcli.chat.facts import Fact, Ledger, fact_words, named_again
 from longcli.chat.fold import Folder, unquote
 from longcli.chat.guard import Checks, Earlier
 from longcli.chat.labels import split_labels
@@ -266,6 +266,11 @@ class Chat:
             scored = [(f, top) for f in first] + [p for p in scored if p[0] not in first]
         if not scored:
             return []
+        # what was told later of one the best names, right after it: the cat given away
+        # for "what's my cat called"
+        news = named_again(scored[0][0], self.ledger.active())
+        if news is not None and news is not scored[0][0]:
+            scored = [scored[0], (news, scored[0][1])] + [p for p in scored[1:] if p[0] is not news]
         floor = scored[0][1] * FACT_RELATIVE_SCORE
         chosen: list[Fact] = []
         used = 0

@@ -112,9 +112,9 @@ def same_matter(newer: str, older: str) -> float:
     # matter, when the newer one says it changes something; without a hint two doings are
     # two matters ("I run in the park every morning" / "I walk the dog in the park ...")
     verbs = hinted and not _POSSESSIVE.search(newer) and not _POSSESSIVE.search(older)
-    if apart(mine_a, mine_b) and not verbs and not renamed:
+    if apart(mine_a, mine_b, exact=True) and not verbs and not renamed:
         return 0  # "my sister's job" is not "my brother's job", nor "the locker I borrowed"
-    if apart(mine_a, mine_b) and verbs:
+    if apart(mine_a, mine_b, exact=True) and verbs:
         # what they share must be a thing, not the verb of one ("I bike to work now" is no
         # change of "I work as a nurse")
         doings = {w for t in mine_a | mine_b for w in t.words}
@@ -122,7 +122,10 @@ def same_matter(newer: str, older: str) -> float:
         b = [w for w in b if w.stem not in doings]
         if not a or not b:
             return 0
-    shared = shared_words(a, b)
+    # a name both hold is whom they speak of, not what they say of them ("btw Ottilie is
+    # getting married to a guy called Ravi" / "my sister is called Ottilie": two matters)
+    both = _named_stems(newer) & _named_stems(older)
+    shared = shared_words([w for w in a if w.stem not in both], b)
     # A hint lets one word do, unless one speaks of the user's own and the other not
     # ("Priya takes her coffee black" / "these days I take my tea with milk"), or the word
     # names only a kind of value many things have ("the office door code changed" is not
@@ -146,6 +149,25 @@ def same_matter(newer: str, older: str) -> float:
     if shared >= SAME_MATTER_WORDS and shared >= SAME_MATTER_SHARE * smaller:
         return shared
     return 0
+
+
+def _named_stems(text: str) -> set[str]:
+    """The stems of the names `text` writes."""
+    return {w.stem for w in content_words(" ".join(mentions(text)))}
+
+
+def named_again(fact: Fact, facts: Iterable[Fact]) -> Fact | None:
+    """The newest of `facts` told after `fact` that names someone or something `fact`
+    names, in any case ("sadly pumpernickel went to live with my neighbour Greta" after
+    "we have a grey cat named Pumpernickel"): news of what it told, which a question
+    answered by `fact` should see too. None when there is none."""
+    held = {
+        w.lower() for v in mentions(fact.text) if not v[0].isdigit() for w in WORD.findall(v)
+    } - STOPWORDS
+    later = [
+        f for f in facts if f.turn > fact.turn and held & {w.lower() for w in WORD.findall(f.text)}
+    ]
+    return max(later, key=lambda f: (f.turn, f.id), default=None)
 
 
 def current_of(fact: Fact, by_id: dict[int, Fact]) -> Fact:

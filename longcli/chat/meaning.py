@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.statements import (
     CHANGE_HINT,
+    NAME_KIND,
     apart,
     content_words,
     doings,
@@ -182,16 +183,19 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
         for fact, score in scored[1:]
         if fact.turn > best.turn
         and score >= NEWER_SHARE * top
-        and not apart(things(fact.text), things(best.text))
+        and not apart(things(fact.text), things(best.text), exact=True)
         and not apart(things(fact.text), asked)
         # a value of another shape is another attribute ("my sisters birthday is on 14
         # March" / "my sister is called Marguerite, she's a vet nurse": for her job)
         and _numbered(fact.text) == _numbered(best.text)
+        # ... nor a name alone for what another says of them ("my sister is called
+        # Ottilie" / "my sister is a nurse in Leeds", for her job)
+        and _names_only(fact.text) == _names_only(best.text)
     ]
     if not newer:
         return scored
     chosen = max(newer, key=lambda p: p[0].turn)
-    return [chosen, *(p for p in scored if p is not chosen)]
+    return [chosen, *(p for p in scored if p[0] is not chosen[0])]
 
 
 def same_meaning(
@@ -229,9 +233,26 @@ def same_meaning(
     # Each piece read once: (calls something the speaker's, says more than the value)
     said_reads = [(bool(things(t)), _says_more(t)) for t in said]
     texts_reads = [(bool(things(t)), _says_more(t)) for t in texts]
+    numbered = _numbered(newer)
+    naming = _names_only(newer)
     out = []
     for i, (fact, named) in enumerate(zip(older, named_in, strict=True)):
-        own = range(starts[i], starts[i] + len(each[i]))  # its pieces, the whole first
+        own = list(range(starts[i], starts[i] + len(each[i])))  # its pieces, the whole first
+        if not valueless:
+            # a date is no new value of a city ("I was born on March 3" / "I live in X"),
+            # piece by piece: "i live in Leeds, moved here in 2019" has a city too
+            own = [j for j in own if _numbered(texts[j]) == numbered]
+        # a statement about someone the older one only introduces is no new name for them
+        # ("btw Ottilie is getting married ..." / "my sister is called Ottilie": 0.46),
+        # and one that only gives a name is none for what another says of them ("my
+        # sister is called Ottilie" / "my sister is a nurse in Leeds")
+        own = [
+            j
+            for j in own
+            if not _introduces(texts[j], typed) and (not naming or _names_only(texts[j]))
+        ]
+        if not own:
+            continue
         raw = max(max(cosines(vectors[n + n + j], vectors[:n])) for j in own)
         comparable: list[float] = []
         for j in own:
@@ -249,10 +270,8 @@ def same_meaning(
             pair = embedder.embed([_masked(newer, named), _masked(fact.text, named)])
             raw = float(cosines(pair[0], pair[1:])[0])
         theirs = things(fact.text)
-        if apart(mine, theirs):
-            continue  # "my sister's job" is not "my brother's job"
-        if not valueless and _numbered(newer) != _numbered(fact.text):
-            continue  # a date is no new value of a city ("I was born on March 3" / "I live in X")
+        if apart(mine, theirs, exact=True):
+            continue  # "my sister's job" is not "my brother's job", nor her birthday her name
         unvalued_update = bare >= UNVALUED_UPDATE_MEANING
         close = raw >= UPDATE_MEANING or (valueless and raw >= VALUELESS_UPDATE_MEANING)
         if unvalued_update or (
@@ -261,6 +280,25 @@ def same_meaning(
         ):
             out.append((max(raw, bare), fact))
     return out
+
+
+def _introduces(piece: str, typed: set[str]) -> bool:
+    """Whether `piece` only gives a name (`_names_only`) that the words `typed` (lower
+    case) hold."""
+    held = {w.lower() for v in values_in(piece) for w in WORD.findall(v)}
+    return bool(held & typed) and _names_only(piece)
+
+
+def _names_only(text: str) -> bool:
+    """Whether `text` only gives a thing of the user's a name: beside its things and
+    names, no content word but one saying it is a name ("my sister is called Ottilie",
+    "my dog's name is Rex"); it names something ("I'm tired" does not)."""
+    mine = things(text)
+    if not mine or not values_in(text):
+        return False
+    thing_words = {w for t in mine for w in t.words}
+    said = content_words(unvalued(text).replace(VALUE, " "))
+    return all(w.stem in thing_words or w.stem in NAME_KIND for w in said)
 
 
 def _masked(text: str, names: set[str]) -> str:

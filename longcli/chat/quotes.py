@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from longcli.backends.embedding import Embedder
-from longcli.chat.facts import Fact
+from longcli.chat.facts import Fact, named_again
 from longcli.chat.labels import label
 from longcli.chat.meaning import about_the_asked, by_meaning
 from longcli.chat.questions import (
@@ -82,7 +82,12 @@ def _quote_for(
             ),
             best,
         )
-    return "" if answer_states(reply, best, user) else label(best.turn, best.text)
+    if answer_states(reply, best, user):
+        return ""
+    news = named_again(best, facts)  # what was told of it since ("... went to live with
+    # my neighbour Greta" under the cat's name)
+    later = f"\n{label(news.turn, news.text)}" if news is not None else ""
+    return label(best.turn, best.text) + later
 
 
 def _answering_now(

@@ -386,6 +386,9 @@ class Thing:
 
     words: tuple[str, ...]
     concepts: tuple[str, ...] = ()
+    # what of it a possessor's "'s" names ("my sister's *birthday*": birthday); "" for the
+    # thing itself, and for its name ("my dog's name", "my dog's called Rex")
+    of: str = ""
 
     @property
     def head(self) -> str:
@@ -436,8 +439,37 @@ def things(text: str) -> frozenset[Thing]:
             if possessor or plural or len(run) == THING_WORDS:
                 break
         if run:
-            found.add(Thing(tuple(w.stem for w in run), tuple(w.concept for w in run)))
+            of = _possessed(bare, match.end()) if possessor else ""
+            found.add(Thing(tuple(w.stem for w in run), tuple(w.concept for w in run), of))
     return frozenset(found)
+
+
+# After "'s", a word shaped like a verb is the "is" or "has" of a contraction ("my sister's
+# getting married", "my dog's moved in"), not a thing of hers.
+_VERB_FORM = re.compile(r"(?:ing|ed|en)$")
+
+
+def _possessed(bare: str, start: int) -> str:
+    """The stem of what a possessor's "'s" after `start` names: the last of the content
+    words after it, up to a word that is none or is shaped like a verb ("my sister's
+    *birthday* is ...", "my sister's new *job* starts ..."); "" when the first is shaped
+    like a verb (a contraction) or it is a kind of name ("my dog's name is ...")."""
+    at = bare.find("'s", start)
+    last, end = "", at + 2
+    for k, word in enumerate(WORD.finditer(bare, at + 2) if at >= 0 else ()):
+        token = word.group()
+        said = content_words(token)
+        if bare[end : word.start()].strip(" "):
+            break  # a mark between ("my sister's, well, ...")
+        end = word.end()
+        if not said or token[0].isdigit() or (k and _VERB_SHAPED.search(token.lower())):
+            break
+        if not k and _VERB_FORM.search(token.lower()):
+            return ""
+        last = said[0].stem
+        if k + 1 == THING_WORDS:
+            break
+    return "" if last in NAME_KIND else last
 
 
 @lru_cache(maxsize=THINGS_CACHE)
@@ -480,11 +512,14 @@ def near(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= NEAR_CUTOFF * 100  # recall's bar for a typo, too
 
 
-def apart(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
+def apart(mine: Iterable[Thing], theirs: Iterable[Thing], exact: bool = False) -> bool:
     """Whether two statements' things of the user's (`things`, `doings`) are two different
-    things: both name one, and none of one is one of the other (`alike`)."""
+    things: both name one, and none of one is one of the other (`alike`). `exact`, for
+    whether one statement replaces another: what of it each speaks of (`Thing.of`) is the
+    same too ("my sister's birthday is ..." is not "my sister is a nurse"); else only
+    two named differ ("what is my sister's job?" asks what "my sister is a nurse" says)."""
     mine, theirs = list(mine), list(theirs)
-    return bool(mine and theirs) and not any(alike(a, b) for a in mine for b in theirs)
+    return bool(mine and theirs) and not any(alike(a, b, exact) for a in mine for b in theirs)
 
 
 # "we packed everything and relocated to X": a second doing of the speaker's, its "we" left
@@ -572,13 +607,15 @@ def another_thing(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
     return apart(mine, theirs) and not kin
 
 
-def alike(a: Thing, b: Thing) -> bool:
+def alike(a: Thing, b: Thing, exact: bool = False) -> bool:
     """Whether two things are one: each word naming the one with fewer is one of the
     other's, even misspelt ("my locekr code" is "my locker code") or by its concept
     ("code" / "combination"). "My favourite colour" is not "my favourite food", nor "my
     locker code" "my gym code"; "my dentist appointment" is "my next dentist appointment",
     and "my wifi password" is what "my wifi password became ..." names (a verb not shaped
     like one, "became", is read as a word of the thing's name: no list of verbs)."""
+    if a.of != b.of and (exact or (a.of and b.of)):
+        return False  # "my sister's birthday" is not "my sister's job", nor, `exact`, "my sister"
     fewer, more = sorted((a, b), key=lambda t: len(t.words))
     return all(
         any(

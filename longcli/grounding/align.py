@@ -76,6 +76,7 @@ class Aligned:
         # earth"): not a name of its own to look for beside the evidence.
         lower = Counter(w for w in _LOWER_WORD.findall(text))
         self._common = {w for w, n in capitalised.items() if lower[w] >= n}
+        self._lower = set(lower)
 
     def weight(self, term: str) -> float:
         return self._weight.get(term, self._absent)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -353,12 +353,15 @@ def other_subject(
     passages: Sequence[str],
     doer: str | None = None,
     named_in_source: frozenset[str] | set[str] | None = None,
+    is_name: Callable[[str], bool] | None = None,
 ) -> str | None:
     """A name the sentence makes do something that its passages (in source order) have
     someone else do ("Kayle plans his re-entry" where they say "Granthan ... He planned").
     `doer`: whom a sentence opening with "he", "she" or "they" means. `named_in_source`,
     when given: a capital that only opens the sentence is taken for a name only if the
-    source writes it as one ("Part" is no one)."""
+    source writes it as one ("Part" is no one). `is_name`, when given: whether a capital
+    that opens a clause, of the sentence or the passages, may be a name ("Well, I will
+    ignore it" has no one called Well ignore it)."""
     tokens = words(sentence)
     named = set(subjects(sentence))  # "Bob plans ...": the first word may be a name too
     if doer and tokens[:1] and tokens[0] in PRONOUNS:
@@ -367,12 +370,17 @@ def other_subject(
     # "Lind, who has fished from Kelby ..., said": Lind said, not Kelby
     clauses = [c for p in passages for c in unfolded(p)]
     theirs = [words(c) for c in clauses]
-    their_names = [set(subjects(c)) - CALENDAR for c in clauses]  # "In March, ...": no doer
+    their_names = [  # "In March, ...": no doer; "Well, I ...": no name
+        {n for n in subjects(c) if is_name is None or is_name(n)} - CALENDAR for c in clauses
+    ]
     speech = [_QUOTE_MARK.search(c) is not None for c in clauses]  # a speaker's "I"
     for at, token in enumerate(tokens):
         if token not in named or tokens[at + 1 : at + 2] == ["s"]:
             continue  # "Fweep's planet": a possessor, not a doer
-        if named_in_source is not None and at == 0 and token not in named_in_source:
+        if at == 0 and (
+            (named_in_source is not None and token not in named_in_source)
+            or (is_name is not None and not is_name(token))
+        ):
             continue
         if _after_preposition(tokens, at, named):
             continue  # "the hand of Princess Winsome and half ...": no doer

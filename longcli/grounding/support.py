@@ -520,14 +520,14 @@ class SourceIndex(Named):
         named = None if strict else self._mentioned
         # "The Morlocks live ... and are afraid of the dark": the second clause's doer is
         # the sentence's, held to the source like the first's.
-        subject = other_subject(sentence, near_texts, doer, named)
+        subject = other_subject(sentence, near_texts, doer, named, self._may_be_name)
         for clause in with_subjects(sentence, strict)[1:]:
             if subject:
                 break
             # compared where that clause aligns: the sentence may join two places
             own = self.align(clause, window=EVIDENCE_WINDOW)[1]
             theirs = [self.sentences[i].text for i in self._neighbourhood([*chosen, *own])]
-            subject = other_subject(clause, theirs, doer, named)
+            subject = other_subject(clause, theirs, doer, named, self._may_be_name)
         if subject:
             return Why.ROLES, subject, chosen
         if not strict:
@@ -563,7 +563,7 @@ class SourceIndex(Named):
                 return reporter
         for clause in unfolded(sentence):
             tokens = words(clause)
-            named = set(subjects(clause)) - CALENDAR
+            named = {w for w in subjects(clause) if self._may_be_name(w)} - CALENDAR
             for at, token in enumerate(tokens):
                 act = act_of(tokens, at, named)
                 if act is None:
@@ -586,7 +586,9 @@ class SourceIndex(Named):
                         or thing not in tokens[v + 1 : v + 1 + OBJECT_WINDOW]
                     ):
                         continue
-                    doer = doer_before(tokens, v, set(subjects(clause)) - CALENDAR)
+                    doer = doer_before(
+                        tokens, v, {w for w in subjects(clause) if self._may_be_name(w)} - CALENDAR
+                    )
                     if doer is None:
                         return set()
                     doers.add(doer)

@@ -61,6 +61,11 @@ def picked_within(
         skip |= {picked[k] for k in repeats}
     picked = [p for k, p in enumerate(picked) if k not in repeats]
     leads = [p for p in picked if pool.groups[p] == LEAD_GROUP]
+    if pool.closes:
+        # the ending its closing sentence is (Pool._closing), often the longest: dropped
+        # here, it never reached the final summary (Carmilla ended on "Carmilla did
+        # this; so did Millarca.", 65 lines before the book's last paragraph)
+        leads += pool.closing_of(picked)
     while not final and len(picked) > len(leads) + 1:
         if ctx.backend.count_tokens(" ".join(pool.sentences[i] for i in picked)) <= budget:
             break

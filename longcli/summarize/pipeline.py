@@ -35,6 +35,7 @@ is told by progress.py, and results.py holds what a run returns.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -142,13 +143,21 @@ def chunk_sources(
             index = chunk.index + 1
 
 
+# A sentence's end in prose: its mark after a word's last letter that is no capital (not
+# an initial: "Other books by J. Sheridan LeFanu"), a closing quote or bracket maybe,
+# then a space or the end ("... at the drawing room door."); a list of titles has none.
+_PROSE_END = re.compile(r"(?:[^\W\d_A-Z]|\d)[.!?。！？][\"'”’»)\]]*(?:\s|$)")
+
+
 def _ending_marked(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
-    """`chunks` of one source, its last one with words marked `closes`: the one that holds
-    its ending (a licence after it is blanked, not words). One chunk is held back."""
+    """`chunks` of one source, its last one with prose marked `closes`: the one that holds
+    its ending (a licence after it is blanked, not words; a list after it, such as a
+    book's "Other books by J. Sheridan LeFanu", ends no sentence). One chunk is held
+    back, and those after it."""
     pending: Chunk | None = None
     blank: list[Chunk] = []
     for chunk in chunks:
-        if not any(ch.isalnum() for ch in chunk.text):
+        if not _PROSE_END.search(chunk.text):
             blank.append(chunk)
             continue
         if pending is not None:

@@ -276,3 +276,12 @@ def test_a_sentence_opening_with_he_after_one_that_does_not_say_who_is_leaning()
         "Manuel was one of the gardener's helpers. He sold Buck to a stranger.", source
     )
     assert told.leaning == []
+
+
+def test_the_final_scene_is_the_bodys_last_hundredth() -> None:
+    body = [f"Day {k} the keeper climbed the tower and lit the lamp." for k in range(300)]
+    source = " ".join([*body, "At last the keeper put out the lamp and went down to the sea."])
+    early = rq.score_summary("Day 290 the keeper climbed the tower and lit the lamp.", source)
+    assert early.ending and not early.final  # the last 5%, not the last 1%
+    last = rq.score_summary("At last the keeper put out the lamp and went down to the sea.", source)
+    assert last.ending and last.final

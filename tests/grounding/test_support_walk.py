@@ -287,3 +287,24 @@ def test_a_number_of_one_digit_is_found_where_the_source_states_it():
     said = "Marley had been dead for seven years when the story begins."
     assert check(source, said)[0] is Why.SUPPORTED
     assert check(source, said.replace("seven", "twelve"))[0] is Why.NUMBER
+
+
+def test_a_capital_that_only_opens_a_sentence_is_no_doer():
+    # bench/contradictions.py's human summaries were refused for "Well, I will ignore ..."
+    # (Well did it, not Manet) and "Instead he wanted ..." (the narrator's "I", not
+    # "Instead"): words the source never writes as names are no one.
+    box = (
+        f"Manet dragged the big box into the solarium and sat down beside it. {filler(4)} "
+        '"Well, I will ignore the box for now," he said, and went to his checker game. '
+        f"{filler(4)} Well over an hour later, Manet opened the box and took out the manual."
+    )
+    assert check(box, "Manet ignores the box for a while, then opens it.")[0] is Why.SUPPORTED
+    stars = (
+        f"Jonathan Fawkes was the name on my licence. {filler(4)} I never wanted a quiet desk "
+        "job at the company; I wanted adventure and action out among the stars instead."
+    )
+    said = "Instead he wanted adventure and action out among the stars."
+    verdict = SourceIndex(stars).support(said, doer="Fawkes")
+    assert verdict.why is Why.SUPPORTED, verdict.detail
+    # a name the source has doing it is still held to it
+    assert check(box, "Fawkes ignores the box for a while.")[0] is not Why.SUPPORTED

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from longcli.grounding.cite import Span
+from longcli.summarize.pool import Pool
 from longcli.text.keysentences import (
     COVER_NAMES,
+    Scored,
     most_named,
     name_counts,
     score_sentences,
@@ -192,3 +195,47 @@ def test_a_sentence_opening_with_he_comes_only_after_the_one_before_it():
     picked = spread(sentences, 30, lambda s: len(s.split()), scored, positions)
     assert picked, "nothing chosen"
     assert 2 not in picked or 1 in picked, [sentences[i] for i in picked]
+
+
+FINAL = (
+    "It was long before the terror of those years subsided; and to this hour the Traveller "
+    "returns to memory at the fire and at the lamp, sometimes smiling round at us over his "
+    "glass, sometimes pausing at the window, and often from a reverie I have started, "
+    "fancying I heard him laugh at the fire."
+)
+
+
+def test_a_books_summary_ends_on_its_last_paragraph_before_a_list_of_other_books(
+    run, tmp_path: Path
+):
+    """Carmilla's summary (a new user's walk) ended 65 lines before the book's last
+    paragraph: the "Other books by ..." list after it was taken for the text's last chunk,
+    a merge passed on only its last node's ending, and the long closing sentence was the
+    first dropped to fit a chunk's budget."""
+    f = novel(tmp_path)
+    titles = [f"The {a} of the {b}" for a in ("Cock", "House", "Tower") for b in ("Moor", "Mill")]
+    others = "\n\n".join(["Other books by H. G. Smith", *titles * 6])
+    f.write_text(f"{f.read_text(encoding='utf-8')}\n\n{FINAL}\n\n\n{others}\n", encoding="utf-8")
+    out = summary(run, f, "--words", "150")
+    assert out.rstrip().endswith(FINAL), out
+
+
+def test_the_closing_sentence_is_weighed_toward_the_very_end():
+    """A Tale of Two Cities' summary closed on the fight with Madame Defarge, the most
+    important sentence of its last 3%, not on the scaffold pages after it: the last
+    sentence, a third as important, is the closing one now; one a twentieth as important
+    is not; a list after it ("Other books by ...") is no ending."""
+    sentences = [f"Chapter {k} tells of the road." for k in range(200)]
+    sentences[196] = "Miss Pross fought Madame Defarge in the empty rooms."
+    sentences += ["It is a far, far better thing that I do.", "Other books by Charles Dickens"]
+    spans = [[Span(0, 0, i * 100, i * 100 + 90)] for i in range(len(sentences))]
+    p = Pool(sentences, spans, 1.3, [0] * len(sentences), closes=True)
+    scores = {196: 1.0}
+
+    def closing(last: float) -> str:
+        scored = [Scored(i, {**scores, 200: last}.get(i, 0.01), {}) for i in range(len(sentences))]
+        (index,) = p._closing(scored, p.positions(), set())
+        return p.sentences[index]
+
+    assert closing(0.3) == "It is a far, far better thing that I do."
+    assert closing(0.05) == "Miss Pross fought Madame Defarge in the empty rooms."

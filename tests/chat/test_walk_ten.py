@@ -1,0 +1,127 @@
+"""Cases a new user's walk found (issue 30, tenth session): a sister's birthday took her
+name away ("my sister's birthday is ..." replaced "my sister is called Ottilie ..."), a
+sentence about her by name did too without the embedding model ("btw Ottilie is getting
+married ... to a guy called Ravi": the shared "called"), and a move was no update of where
+the user lived when that statement also held a year ("i live in Leeds, moved here in
+2019")."""
+
+from pathlib import Path
+
+import pytest
+
+from longcli.chat.conversation import Chat, ChatOptions
+from longcli.chat.facts import Fact, Ledger, named_again
+from longcli.chat.meaning import newest_first
+from longcli.chat.session import Session
+from longcli.chat.statements import Thing, things
+from longcli.prompts.templates import load_templates
+from tests.chat.embedders import REAL_MODEL, real_embedder
+from tests.support.fake_backend import Scripted
+
+REAL = pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")
+SISTER = "my sister is called Ottilie, she's 2 years older than me"
+CAT = "we have a grey cat named Pumpernickel, he's fat and lazy lol"
+GIVEN = "sadly pumpernickel went to live with my neighbour Greta, she adores him"
+TEMPLATES = load_templates()
+
+
+def test_what_a_possessor_has_is_another_thing_than_the_possessor():
+    assert things("my sister's birthday is on 14 march") == {Thing(("sister",), ("",), "birthda")}
+    assert things("when is my sister's birthday") == things("my sister's birthday is on 14 march")
+    assert things("my sister's new job starts monday") == {Thing(("sister",), ("",), "job")}
+    # her name is her, and a contraction's "'s" is no possessor
+    for same in ("my sister's name is Otti", "my sister's getting married", "my sister's, well"):
+        assert things(same) == things(SISTER) == {Thing(("sister",), ("",), "")}
+
+
+def ledger_after(messages: list[str], embedder: object = None) -> Ledger:
+    ledger = Ledger()
+    for turn, message in enumerate(messages, 1):
+        ledger.add_message(message, turn, embedder)  # type: ignore[arg-type]
+    return ledger
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_sisters_birthday_or_wedding_keeps_her_name(embedder: str | None):
+    meaning = real_embedder() if embedder else None
+    ledger = ledger_after(
+        [
+            SISTER,
+            "my sister's birthday is on 14 march",
+            "btw Ottilie is getting married in october to a guy called Ravi",
+        ],
+        meaning,
+    )
+    assert len(ledger.active()) == 3
+
+
+@REAL
+def test_a_move_replaces_a_city_said_with_the_year_of_moving_there():
+    ledger = ledger_after(
+        [
+            "i live in Leeds, moved here in 2019",
+            "we packed up and relocated to Bristol last weekend",
+        ],
+        real_embedder(),
+    )
+    assert [f.text for f in ledger.active()] == [
+        "we packed up and relocated to Bristol last weekend"
+    ]
+
+
+def test_what_was_told_later_of_a_name_is_quoted_under_it(tmp_path: Path):
+    # the walk: "tell me the name of my cat" quoted the cat alone, after "sadly pumpernickel
+    # went to live with my neighbour Greta" (no rule retires a pet given away; the news is
+    # shown beside it)
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    chat = Chat(session, Scripted(*(["Okay."] * 3), "Cats are lovely."), TEMPLATES, ChatOptions())
+    chat.ask(CAT)
+    chat.ask("i work as a nurse")
+    chat.ask(GIVEN)
+    text = chat.ask("tell me the name of my cat").text
+    assert f'(You told me at turn 1: "{CAT}")\n(You told me at turn 3: "{GIVEN}")' in text
+    session.close()
+
+
+def test_news_of_a_name_is_the_newest_statement_naming_it_in_any_case():
+    facts = [
+        Fact(1, 0, "cat", CAT, ""),
+        Fact(2, 2, "nurse", "i work as a nurse", ""),
+        Fact(3, 4, "neighbour", GIVEN, ""),
+        Fact(4, 5, "x", "PUMPERNICKEL is happy", ""),
+    ]
+    assert named_again(facts[0], facts) is facts[3]
+    assert named_again(facts[0], facts[:3]) is facts[2]
+    assert named_again(facts[1], facts) is None  # names nothing
+    assert named_again(facts[2], facts) is None  # Greta is never named again
+
+
+@REAL
+def test_a_sisters_name_neither_replaces_nor_outranks_her_job():
+    # all-MiniLM-L6-v2 put "my sister is called Ottilie" close enough to "my sister is a
+    # nurse in Leeds" to replace it, and the name came first for "what is my sister's job?"
+    ledger = ledger_after(
+        [
+            "my sister is a nurse in Leeds",
+            "my sister's birthday is on 14 march",
+            "my sister is called Ottilie",
+        ],
+        real_embedder(),
+    )
+    assert len(ledger.active()) == 3
+    ranked = [f.text for f, _ in ledger.ranked("what is my sister's job?", real_embedder())]
+    assert ranked[0] == "my sister is a nurse in Leeds"
+    assert len(ranked) == len(set(ranked))  # the newest moved first was listed twice
+    renamed = ledger_after(
+        ["my sister is called Ottilie", "my sister is called Otti now"], real_embedder()
+    )
+    assert [f.text for f in renamed.active()] == ["my sister is called Otti now"]
+
+
+def test_the_newest_statement_moved_first_is_not_listed_twice():
+    facts = [
+        Fact(1, 1, "car", "my car is an old red Volvo", ""),
+        Fact(2, 5, "car", "my car is a shiny blue Golf", ""),
+    ]
+    moved = newest_first("What car do I have?", [(facts[0], 0.5), (facts[1], 0.45)])
+    assert [(f.id, s) for f, s in moved] == [(2, 0.45), (1, 0.5)]
