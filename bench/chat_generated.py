@@ -131,6 +131,13 @@ def conversation(kinds: list[Kind], rng: random.Random, fillers: int) -> Convers
     for i in range(fillers):
         conv.messages.append(FILLER[(i + rng.randrange(len(FILLER))) % len(FILLER)])
         conv.languages.append("en")
+    # what else is said of the same one, drawn by its own generator (seeded by the
+    # messages) so that the conversation's own draw stays as it was
+    aside = random.Random(" ".join(conv.messages))
+    for kind, _, value, _ in said:
+        if kind.asides:
+            conv.messages.append(aside.choice(kind.asides).format(v=value))
+            conv.languages.append(kind.lang)
     for kind, owner, value, _ in said:
         old = ""
         if kind is renewed:

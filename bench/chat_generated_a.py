@@ -114,6 +114,12 @@ KINDS = [
             "Do you remember my sister's name?",
         ),
         (),
+        asides=(
+            "My sister's birthday is on 14 March.",
+            "my sisters new job starts on monday",
+            "btw {v} is getting married in October to a guy called Ravi",
+            "{v} just started a pottery class.",
+        ),
     ),
     Kind(
         "dog",
@@ -133,6 +139,11 @@ KINDS = [
             "Do you remember what my dog is called?",
         ),
         (),
+        asides=(
+            "My dog's vet is on Elm Street.",
+            "our dogs birthday is in May",
+            "{v} loves the beach.",
+        ),
     ),
     Kind(
         "diet",

@@ -17,6 +17,10 @@ class Kind:
     renews: tuple[str, ...] = ()  # updates; their words share none with the statement's
     lang: str = "en"
     owned: bool = True  # the frames take an owner ("my", "my brother's", "Priya's")
+    # said after the fillers, of the same one but of another thing ("My sister's birthday
+    # is on 14 March.", "{v} just started a pottery class."): never its answer, and never
+    # an update of it (a new user's sister's birthday took her name away)
+    asides: tuple[str, ...] = ()
 
     def key(self, value: str) -> str:
         """What a reply must hold to give `value`: its number, else the value's last word."""

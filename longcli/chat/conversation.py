@@ -252,6 +252,7 @@ class Chat:
             return []
         scored = self.ledger.ranked(query, self.embedder)
         asked = questions_of(query)
+        firsts: list[Fact] = []
         if len(asked) > 1 and scored:  # the best for each question first ("which city am I
             # in now and who has my cat?": the whole message is closest to the cat alone)
             found = [_best_for(q, self.ledger.ranked(q, self.embedder)) for q in asked]
@@ -266,11 +267,16 @@ class Chat:
             scored = [(f, top) for f in first] + [p for p in scored if p[0] not in first]
         if not scored:
             return []
-        # what was told later of one the best names, right after it: the cat given away
-        # for "what's my cat called"
-        news = named_again(scored[0][0], self.ledger.active())
-        if news is not None and news is not scored[0][0]:
-            scored = [scored[0], (news, scored[0][1])] + [p for p in scored[1:] if p[0] is not news]
+        # what was told later of a name the best for each question holds, right after it:
+        # the cat given away for "what's my cat called" ("... and who has the cat?" too)
+        tops = [scored[0][0], *(f for f in firsts if f is not scored[0][0])]
+        for best in tops:
+            news = named_again(best, self.ledger.active())
+            if news is None or news is best:
+                continue
+            rest = [p for p in scored if p[0] is not news]
+            at = next(k for k, p in enumerate(rest) if p[0] is best) + 1
+            scored = [*rest[:at], (news, scored[0][1]), *rest[at:]]
         floor = scored[0][1] * FACT_RELATIVE_SCORE
         chosen: list[Fact] = []
         used = 0

@@ -304,7 +304,8 @@ def subject(text: str) -> str:
     for start in (owner + 1, 0) if owner is not None else (0,):
         found = terms(" ".join(words[start:]))
         if found:
-            return found[0]
+            # as written, not as matched: "leeds", not "leed" (a new user's walk)
+            return next((w for w in words[start:] if terms(w)[:1] == found[:1]), found[0])
     return ""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 from longcli.grounding.align import NEIGHBOURS, Aligned
@@ -36,6 +37,7 @@ class Named(Aligned):
         # the author's names (its title block's byline: "by J. Walter Fewkes"), for whom
         # the source says "I" or "we": initials are no name
         self._authors = {w for w in words(normal_token(authors)) if len(w) > 1}
+        self._beside: defaultdict[str, set[str]] | None = None  # words written together
 
     def _spoken_of(self, name: str, chosen: Sequence[int]) -> bool:
         """Whether the evidence speaks of `name` as "he", "she" or "they": it has one of those
@@ -83,6 +85,21 @@ class Named(Aligned):
         return ""
 
     def _together(self, a: str, b: str) -> bool:
+        """Whether the source writes word `a` before `b`, side by side or one word apart,
+        or writes an abbreviation of one there ("Mme. Sofronie" for "Madame Sofronie")."""
+        if self._written_together(a, b):
+            return True
+        if self._beside is None:
+            self._beside = defaultdict(set)
+            for x, y in self._pairs or ():
+                self._beside[y].add(x)
+                self._beside[x].add(y)
+        # a name's abbreviation, which the source writes as a name ("he" is no "Harper")
+        return any(_abbreviates(x, a) and self._is_name(x) for x in self._beside.get(b, ())) or any(
+            _abbreviates(y, b) and self._is_name(y) for y in self._beside.get(a, ())
+        )
+
+    def _written_together(self, a: str, b: str) -> bool:
         """Whether the source writes word `a` before `b`, side by side or one word apart."""
         if self._pairs is None:
             # a word before the next or the one after it: "Lieutenant Hendricks" for
@@ -124,6 +141,21 @@ class Named(Aligned):
                 if other != token[0] and other in near_words and self._is_name(other):
                     return True
         return False
+
+
+ABBREVIATION_LETTERS = 4  # "Mme", "Capt": an abbreviation is this short at most
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether `short` may be an abbreviation of `long`: shorter, at most
+    ABBREVIATION_LETTERS letters, its first letter the same and its letters in order in
+    `long` ("mme" / "madame", "dr" / "doctor", "capt" / "captain")."""
+    if not 1 < len(short) <= ABBREVIATION_LETTERS or len(short) >= len(long):
+        return False
+    if short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(letter in rest for letter in short[1:])
 
 
 def _side_by_side(sentence: str) -> list[tuple[str, str]]:

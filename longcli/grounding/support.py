@@ -25,11 +25,13 @@ a source, `SourceIndex.support` decides in two steps:
      names: an abbreviation the source lacks ("AKA"), an initial, a word the source
      writes mostly in lower case (a title, "Earth" where the story says "the earth").
      Two names written as one ("Ivy Strike", nothing but a space between them) the
-     source must write together;
+     source must write together, or an abbreviation of one with the other ("Mme.
+     Sofronie" for "Madame Sofronie");
    - every number (number words read as numbers by text2num, in the languages it knows:
      "802,701" is "Eight Hundred and Two Thousand Seven Hundred and One"; not "no one",
      "the one ..." nor "first") stands in the neighbourhood, or in a source sentence
-     holding half the words of its clause;
+     holding half the words of its clause and counting the same thing where both say
+     what ("twenty cents" is not "within twenty seconds");
    - a number belongs to the same things: the content words beside it in the sentence
      that the evidence has must stand in the evidence's clause that holds the number
      ("the sperm whale has two spout-holes" against "the Right Whale has two spout-holes,
@@ -93,11 +95,13 @@ from longcli.grounding.meaning import PASSAGE, Meanings, Place, without_names
 from longcli.grounding.naming import MENTION_WORD, Named
 from longcli.grounding.opposites import opposite_word
 from longcli.grounding.slots import (
+    UNIT_WINDOW,
     as_digits,
     identity,
     missing_agent,
     number_moved,
     number_replaced,
+    numbered_tokens,
     numbers,
     possessor_only,
     quantifier,
@@ -424,10 +428,34 @@ class SourceIndex(Named):
             "",
         )
         wanted = set(terms(clause, self.language)) - {number}
+        unit = self._unit_of(numbered_tokens(sentence, self.language), number)
         for i in self._stating(number):
             have = set().union(*(self._terms[j] for j in self._neighbourhood([i])[::1]))
-            if wanted and 2 * len(wanted & have) >= len(wanted):
+            if not wanted or 2 * len(wanted & have) < len(wanted):
+                continue
+            # ... counting the same thing where it counts one ("twenty cents" is not
+            # "within twenty seconds")
+            theirs = self._units(numbered_tokens(self.sentences[i].text, self.language), number)
+            if unit is None or not theirs or unit in theirs or None in theirs:
                 return i
+        return None
+
+    def _unit_of(self, tokens: Sequence[str], number: str) -> str | None:
+        """What `number` counts in `tokens` (its first place there), or None."""
+        return next((self._counted(tokens, k) for k, w in enumerate(tokens) if w == number), None)
+
+    def _units(self, tokens: Sequence[str], number: str) -> list[str | None]:
+        """What `number` counts at each of its places in `tokens`."""
+        return [self._counted(tokens, k) for k, w in enumerate(tokens) if w == number]
+
+    def _counted(self, tokens: Sequence[str], at: int) -> str | None:
+        """What the number at `at` counts: the prefix stem of the first content word
+        within UNIT_WINDOW after it, when no other number comes first; else None."""
+        for w in tokens[at + 1 : at + 1 + UNIT_WINDOW]:
+            if w[0].isdigit():
+                return None
+            if terms(w, self.language):
+                return prefix_stem(w)
         return None
 
     def _stating(self, number: str) -> list[int]:

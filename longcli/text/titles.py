@@ -118,7 +118,10 @@ def _opening_title(head: str, layout: Layout) -> Title | None:
         underline = head[end:].split("\n", 1)[0]
         if atx is None and SETEXT.match(underline):  # a setext title: its underline goes too
             return _with_byline(head, _headed(pos, end + len(underline), heading[1]), first)
-    candidate = inline(line.strip())
+    # Gutenberg's "Title:" line first, its notice blanked before it: the title is the
+    # field's value ("Title: The Gift of the Magi, by O. Henry." led a summary)
+    field = _TITLE_FIELD.match(line)
+    candidate = inline((field.group(1) if field else line).strip())
     if not _title_like(candidate):
         return None
     titled = _with_byline(head, Title(pos, pos + len(line), cased(candidate), "", False), first)

@@ -125,3 +125,25 @@ def test_the_newest_statement_moved_first_is_not_listed_twice():
     ]
     moved = newest_first("What car do I have?", [(facts[0], 0.5), (facts[1], 0.45)])
     assert [(f.id, s) for f, s in moved] == [(2, 0.45), (1, 0.5)]
+
+
+@REAL
+def test_news_of_a_name_is_quoted_for_the_second_question_too(tmp_path: Path):
+    # walk 22: "what's the lock code now and who has the cat?" quoted the new code and the
+    # cat, not that the cat was rehomed (news was looked for under the first answer only)
+    cat = "we've got a cat named Pierogi, ginger and very fat"
+    rehomed = "sadly we had to rehome pierogi, my mum has him now"
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    backend = Scripted(*(["Okay."] * 20))
+    chat = Chat(session, backend, TEMPLATES, ChatOptions(), embedder=real_embedder())
+    for message in (
+        cat,
+        "my bike lock code is 5832",
+        rehomed,
+        "changed the bike lock, new combo is 9047",
+    ):
+        chat.ask(message)
+    text = chat.ask("what's the lock code now and who has the cat?").text
+    assert "9047" in text
+    assert f'(You told me at turn 1: "{cat}")\n(You told me at turn 3: "{rehomed}")' in text
+    session.close()

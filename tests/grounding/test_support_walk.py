@@ -308,3 +308,33 @@ def test_a_capital_that_only_opens_a_sentence_is_no_doer():
     assert verdict.why is Why.SUPPORTED, verdict.detail
     # a name the source has doing it is still held to it
     assert check(box, "Fawkes ignores the box for a while.")[0] is not Why.SUPPORTED
+
+
+def test_a_number_counting_another_thing_elsewhere_is_not_its_place():
+    # walk 22 (The Gift of the Magi): "Della sold her hair for twenty cents." passed, its
+    # twenty placed at "lost its color within twenty seconds"
+    source = (
+        "The total was one dollar and eighty-seven cents, and the next day would be "
+        f"Christmas. {filler(12)} She thought her hair might be sold. Her eyes were shining "
+        "brilliantly, but her face had lost its color within twenty seconds. Rapidly she "
+        f"pulled down her hair and let it fall to its full length. {filler(4)} In the end "
+        "Della had her hair cut off and sold, because she could not have lived through "
+        "Christmas without giving Jim a present."
+    )
+    assert check(source, "Della sold her hair for twenty cents.")[0] is Why.NUMBER
+    sold = f'{source} {filler(3)} "Twenty dollars," said Madame, lifting the mass of hair.'
+    assert check(sold, "Della sold her hair for twenty dollars.")[0] is Why.SUPPORTED
+
+
+def test_a_title_the_source_abbreviates_is_written_together_with_the_name():
+    # walk 22: "Madame Sofronie" was refused, "the source never writes these together":
+    # it writes "Mme. Sofronie", then "Madame"
+    source = (
+        f"{filler(4)} Where Della stopped the sign read: Mme. Sofronie, Hair Goods of All "
+        'Kinds. "Will you buy my hair?" asked Della. "I buy hair," said Madame. "Take yer '
+        'hat off and let us have a sight at the looks of it." "Twenty dollars," said Madame, '
+        "lifting the mass of Della's hair with a practised hand."
+    )
+    said = "Della sold her hair to Madame Sofronie for twenty dollars."
+    assert check(source, said)[0] is Why.SUPPORTED
+    assert check(source, "Della sold her hair to Madame Della for twenty dollars.")[0] is Why.NAME

@@ -11,8 +11,10 @@ from pathlib import Path
 from longcli.text.decode import Source
 from longcli.text.documents import open_document
 from longcli.text.fragments import readable_units, title_of
+from longcli.text.layout import layout_of
 from longcli.text.marks import Work, work_from
 from longcli.text.markup import without_page_number
+from longcli.text.titles import find_title
 from tests.support.documents import make_epub, make_pdf
 
 STORY = [
@@ -206,3 +208,16 @@ def test_a_gutenberg_title_field_run_into_the_notice_leaves_no_author_field_as_t
     )
     out = summary(run, story)
     assert out.startswith("The Yellow Wallpaper, by Charlotte Perkins Gilman."), out
+
+
+def test_gutenbergs_title_field_first_gives_its_value_not_its_label():
+    # a new user's walk (The Gift of the Magi, its notice blanked as boilerplate): the
+    # summary opened "Title: The Gift of the Magi, by O. Henry."
+    head = (
+        f"{' ' * 60}\n\n{' ' * 40}\n\nTitle: The Gift of the Magi\n\nAuthor: O. Henry\n\n"
+        f"{' ' * 30}\n\nTHE GIFT OF THE MAGI\n\nby O. Henry\n\n"
+        "One dollar and eighty-seven cents. That was all.\n"
+    )
+    found = find_title(head, layout_of(head))
+    assert found is not None
+    assert (found.title, found.author) == ("The Gift of the Magi", "O. Henry")
