@@ -249,7 +249,11 @@ def same_meaning(
         own = [
             j
             for j in own
-            if not _introduces(texts[j], typed) and (not naming or _names_only(texts[j]))
+            if not _introduces(texts[j], typed)
+            # ... and a name is replaced by a name, or taken away by a statement naming
+            # no value ("I gave the dog away"), not by what else is said of the one it
+            # names ("our dogs birthday is in May" / "I have a dog named Biscuit")
+            and _may_rename(naming, valueless, _names_only(texts[j]))
         ]
         if not own:
             continue
@@ -280,6 +284,14 @@ def same_meaning(
         ):
             out.append((max(raw, bare), fact))
     return out
+
+
+def _may_rename(naming: bool, valueless: bool, introduced: bool) -> bool:
+    """Whether a newer statement (`naming`: it only gives a name; `valueless`: it names no
+    value) may update an older piece (`introduced`: it only gives a name): a name by a
+    name, what else is said of someone by what else is said, and a name taken away by a
+    statement naming no value ("I gave the dog away")."""
+    return naming == introduced or (introduced and valueless)
 
 
 def _introduces(piece: str, typed: set[str]) -> bool:

@@ -147,3 +147,16 @@ def test_news_of_a_name_is_quoted_for_the_second_question_too(tmp_path: Path):
     assert "9047" in text
     assert f'(You told me at turn 1: "{cat}")\n(You told me at turn 3: "{rehomed}")' in text
     session.close()
+
+
+@REAL
+def test_what_else_is_said_of_a_named_pet_keeps_its_name():
+    # the generated bench's new asides: "our dogs birthday is in May" (no apostrophe, so
+    # read as the dog itself) took "I have a dog named Biscuit." away with MiniLM; a name
+    # goes only for another name or for a statement naming no value
+    messages = ["I have a dog named Biscuit.", "I work as a nurse.", "our dogs birthday is in May"]
+    assert len(ledger_after(messages, real_embedder()).active()) == 3
+    gone = ledger_after(
+        ["I have a dog named Biscuit.", "We gave the dog away last week."], real_embedder()
+    )
+    assert [f.text for f in gone.active()] == ["We gave the dog away last week."]
