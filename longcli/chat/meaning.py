@@ -34,7 +34,7 @@ from longcli.chat.statements import (
 )
 from longcli.text.names import mentions
 from longcli.text.terms import terms
-from longcli.text.vocabulary import WORD
+from longcli.text.vocabulary import WORD, common_english
 
 if TYPE_CHECKING:
     from longcli.chat.facts import Fact
@@ -225,7 +225,14 @@ def same_meaning(
         {w.lower() for v in values_in(f.text) for w in WORD.findall(v)} & typed for f in older
     ]
     capitalised = bool(mentions(newer))
-    valueless = not capitalised and not opens_with_name(newer) and not any(named_in)
+    # ... and a clause that leans back on someone named before it ("... and she loves
+    # chewing cardboard") names them: it takes nothing away ("her name is Biscuit" went)
+    valueless = (
+        not capitalised
+        and not opens_with_name(newer)
+        and not any(named_in)
+        and not _LEANS_BACK.match(newer)
+    )
     # without its names, "My sister X lives in X" is "I live in X": only between two
     # pieces that both call something the speaker's, or neither, and both say something
     # of the value: "I'm X." says nothing but the value ("I'm Dana." / "I'm living in
@@ -267,12 +274,23 @@ def same_meaning(
                 if owned == theirs_owned and more and theirs_more
             ]
             comparable += cosines(vectors[n + n + m + j], alike)
-        bare = max(comparable, default=0.0)
+        # two statements about one named someone are not one attribute with two values
+        # when the name is left out of both ("big news, Tomasz is getting married in June
+        # to his girlfriend Ana" / "Tomasz works as a paramedic in Manchester": 0.60)
+        someone = _names_both(" ".join(said), fact.text)
+        bare = 0.0 if someone else max(comparable, default=0.0)
         if named and not capitalised:
             # the name both hold, typed in lower case, made them close (0.66 for the baby
             # and the sister's name): compared as said, that name left out of both
             pair = embedder.embed([_masked(newer, named), _masked(fact.text, named)])
             raw = float(cosines(pair[0], pair[1:])[0])
+        elif someone:
+            # ... and so does one both write ("Biscuit is a lop-eared one and she loves
+            # chewing cardboard" / "her name is Biscuit": 0.63)
+            masked = embedder.embed(
+                [*(_masked(t, someone) for t in said), _masked(fact.text, someone)]
+            )
+            raw = float(max(cosines(masked[-1], masked[:-1])))
         theirs = things(fact.text)
         if apart(mine, theirs, exact=True):
             continue  # "my sister's job" is not "my brother's job", nor her birthday her name
@@ -284,6 +302,22 @@ def same_meaning(
         ):
             out.append((max(raw, bare), fact))
     return out
+
+
+def _names_both(newer: str, older: str) -> set[str]:
+    """The names (lower case) both statements hold, written as one in either: a capital
+    that is no common English word ("Tomasz", "Biscuit"; not "Big" of "Big news")."""
+
+    def capitals(text: str) -> set[str]:
+        return {
+            w.lower()
+            for w in WORD.findall(text)
+            if w[:1].isupper() and w != "I" and w.lower() not in common_english()
+        }
+
+    typed = {w.lower() for w in WORD.findall(newer)}
+    written = {w.lower() for w in WORD.findall(older)}
+    return (capitals(newer) & written) | (capitals(older) & typed)
 
 
 def _may_rename(naming: bool, valueless: bool, introduced: bool) -> bool:

@@ -603,7 +603,9 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
     the human summaries' support). English only: `negated` knows English's negations."""
     if lang not in ("en", language.UNKNOWN):
         return ""
-    polar = [(c, negated(c)) for e in evidence for c in CLAUSE.split(e)]
+    # a question's "not" asks, it denies nothing ("Will not they be awaiting us at the
+    # palazzo?" for "Fortunato asked whether Lady Fortunato ... would be awaiting them")
+    polar = [(c, negated(c) and not asks) for e in evidence for c, asks in _clauses_asking(e)]
     said_not = [(c, _stems(c, lang)) for c, no in polar if no]
     denied = set().union(*(have for _, have in said_not))
     # what a negated clause denies follows its negation; who it is about ("the board did
@@ -640,6 +642,23 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
     if negated(sentence) and not any(negated(e) for e in evidence):
         return f'"{_negation(sentence)}": the source does not say so here'
     return ""
+
+
+_QUESTION = re.compile(r"[^.!?;]*\?")  # a question: what runs to a "?" from a sentence's end
+
+
+def _clauses_asking(text: str) -> list[tuple[str, bool]]:
+    """The clauses of `text`, each with whether it is part of a question (what runs to a
+    "?" since the last sentence's end: one sentence may hold a statement and a question,
+    "\"..., \" said I. \"Will not they be awaiting us?\" asked Fortunato")."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for q in _QUESTION.finditer(text):
+        out += [(c, False) for c in CLAUSE.split(text[at : q.start()])]
+        out += [(c, True) for c in CLAUSE.split(q.group())]
+        at = q.end()
+    out += [(c, False) for c in CLAUSE.split(text[at:])]
+    return [(c, asks) for c, asks in out if c.strip()]
 
 
 def _as_written(clause: str, stems: set[str], lang: str) -> str:

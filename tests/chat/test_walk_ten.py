@@ -160,3 +160,21 @@ def test_what_else_is_said_of_a_named_pet_keeps_its_name():
         ["I have a dog named Biscuit.", "We gave the dog away last week."], real_embedder()
     )
     assert [f.text for f in gone.active()] == ["We gave the dog away last week."]
+
+
+@REAL
+def test_what_else_is_said_of_someone_by_name_replaces_nothing_of_them():
+    # walk 23: with MiniLM "big news, Tomasz is getting married in June to his girlfriend
+    # Ana" replaced "Tomasz works as a paramedic in Manchester" (0.60 with the names left
+    # out of both), and "... and she loves chewing cardboard" replaced "her name is
+    # Biscuit" (0.63, the sentence naming Biscuit)
+    ledger = ledger_after(
+        [
+            "I also have a rabbit, her name is Biscuit",
+            "Biscuit is a lop-eared one and she loves chewing cardboard",
+            "Tomasz works as a paramedic in Manchester",
+            "big news, Tomasz is getting married in June to his girlfriend Ana",
+        ],
+        real_embedder(),
+    )
+    assert len(ledger.active()) == 6

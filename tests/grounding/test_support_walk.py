@@ -338,3 +338,19 @@ def test_a_title_the_source_abbreviates_is_written_together_with_the_name():
     said = "Della sold her hair to Madame Sofronie for twenty dollars."
     assert check(source, said)[0] is Why.SUPPORTED
     assert check(source, "Della sold her hair to Madame Della for twenty dollars.")[0] is Why.NAME
+
+
+def test_a_questions_not_denies_nothing():
+    # walk 23 (The Cask of Amontillado): "Will not they be awaiting us at the palazzo?" was
+    # read as the source saying they would not be awaiting them
+    source = (
+        f'{filler(4)} "The Lady Fortunato and the rest will be awaiting us at the palazzo," '
+        'said I. "Will not they be awaiting us at the palazzo?" asked Fortunato, coughing. '
+        f"{filler(3)}"
+    )
+    said = (
+        "Fortunato asked whether Lady Fortunato and the rest would be awaiting them at the palazzo."
+    )
+    assert check(source, said)[0] is Why.SUPPORTED
+    denied = f"{filler(4)} The Lady Fortunato was not awaiting them at the palazzo. {filler(3)}"
+    assert check(denied, "Lady Fortunato was awaiting them at the palazzo.")[0] is Why.NEGATION
