@@ -36,7 +36,7 @@ from longcli.chat.prompt import (
 from longcli.chat.questions import looked_up_facts, questions_of, shaped_first
 from longcli.chat.recalled import Recalled, RecallIndex, focus
 from longcli.chat.session import Passage, Session
-from longcli.chat.statements import another_thing, things
+from longcli.chat.statements import another_thing, someone_elses_name, things
 from longcli.chat.turn import (
     NOT_TOLD,
     Prompt,
@@ -520,7 +520,11 @@ def _best_for(question: str, ranked: list[tuple[Fact, float]]) -> Fact | None:
     thing of the user's ("my sister is called Marguerite" is closer to "whats my name"
     than "hey there, I'm Tobias Wrenfield"), else the first."""
     asked = things(question)
-    fitting = (f for f, _ in ranked if not another_thing(asked, things(f.text)))
+    fitting = (
+        f
+        for f, _ in ranked
+        if not another_thing(asked, things(f.text)) and not someone_elses_name(question, f.text)
+    )
     return next(fitting, ranked[0][0] if ranked else None)
 
 

@@ -24,7 +24,13 @@ from longcli.chat.questions import (
     shares_a_name,
 )
 from longcli.chat.recalled import Recalled, answer_terms, rarity
-from longcli.chat.statements import another_thing, content_words, is_question, things
+from longcli.chat.statements import (
+    another_thing,
+    content_words,
+    is_question,
+    someone_elses_name,
+    things,
+)
 from longcli.text.names import mentions as names_and_numbers
 from longcli.text.sentences import split_sentences
 from longcli.text.vocabulary import stem
@@ -182,7 +188,9 @@ def _closest(
         [
             f
             for f in about_the_asked(user, facts)
-            if id(f) in close and not another_thing(asked, things(f.text))
+            if id(f) in close
+            and not another_thing(asked, things(f.text))
+            and not someone_elses_name(user, f.text)
         ],
     )
 

@@ -599,6 +599,18 @@ def kin_never_named(asked: Iterable[Thing], said: Iterable[Iterable[Thing]]) -> 
     )
 
 
+# "her name is Biscuit": a name said to be someone else's (English possessives)
+_THEIR_NAME = re.compile(r"\b(?:her|his|their|its)\s+(?:\w+\s+)?name\b", re.IGNORECASE)
+
+
+def someone_elses_name(question: str, statement: str) -> bool:
+    """Whether `question` asks the user's own name ("what's my name") and `statement`
+    gives someone else's ("I also have a rabbit, her name is Biscuit": a new user's walk
+    was answered with it)."""
+    asks_mine = any(t.words and all(w in NAME_KIND for w in t.words) for t in things(question))
+    return asks_mine and _THEIR_NAME.search(statement) is not None
+
+
 def another_thing(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
     """Whether one statement's thing of the user's is another thing than the other's
     (`apart`), and not kin of the kind it asks about ("my older brother" for "any

@@ -178,3 +178,22 @@ def test_what_else_is_said_of_someone_by_name_replaces_nothing_of_them():
         real_embedder(),
     )
     assert len(ledger.active()) == 6
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_my_name_is_not_a_pets_name(tmp_path: Path, embedder: str | None):
+    # walk 23: "what's my name and what's my brother called?" quoted "her name is Biscuit"
+    # (the rabbit's) for the first question, not "I'm Marek"
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    meaning = real_embedder() if embedder else None
+    chat = Chat(session, Scripted(*(["Okay."] * 20)), TEMPLATES, ChatOptions(), embedder=meaning)
+    for message in (
+        "hey there, I'm Marek, nice to meet you",
+        "so I've got a younger brother called Tomasz, he's kind of a goof",
+        "I also have a rabbit, her name is Biscuit",
+    ):
+        chat.ask(message)
+    text = chat.ask("what's my name and what's my brother called?").text
+    assert "I'm Marek" in text and "Tomasz" in text
+    assert "her name is Biscuit" not in text
+    session.close()
