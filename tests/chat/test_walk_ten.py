@@ -23,6 +23,18 @@ SISTER = "my sister is called Ottilie, she's 2 years older than me"
 CAT = "we have a grey cat named Pumpernickel, he's fat and lazy lol"
 GIVEN = "sadly pumpernickel went to live with my neighbour Greta, she adores him"
 TEMPLATES = load_templates()
+WALK_23 = (  # what a new user said in walk 23 (the statements)
+    "hey there, I'm Marek, nice to meet you",
+    "so I've got a younger brother called Tomasz, he's kind of a goof",
+    "I also have a rabbit, her name is Biscuit",
+    "oh and I live in Leeds, been here about six years",
+    "Tomasz's birthday is on the 14th of March btw",
+    "Biscuit is a lop-eared one and she loves chewing cardboard",
+    "Tomasz works as a paramedic in Manchester",
+    "last month we packed everything up and relocated to Bristol",
+    "big news, Tomasz is getting married in June to his girlfriend Ana",
+    "I ended up giving Biscuit to my neighbour Hannah since the new flat doesn't allow pets",
+)
 
 
 def test_what_a_possessor_has_is_another_thing_than_the_possessor():
@@ -196,4 +208,18 @@ def test_my_name_is_not_a_pets_name(tmp_path: Path, embedder: str | None):
     text = chat.ask("what's my name and what's my brother called?").text
     assert "I'm Marek" in text and "Tomasz" in text
     assert "her name is Biscuit" not in text
+    session.close()
+
+
+@REAL
+def test_a_thing_never_named_and_nothing_near_it_is_not_told(tmp_path: Path):
+    # walk 23: "what's my favourite football team?" got the model's "Aww, hello there."
+    # (a clause about the rabbit's new home was 0.26 from it) where words said "not told"
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    backend = Scripted(*(["Okay."] * 20))
+    chat = Chat(session, backend, TEMPLATES, ChatOptions(), embedder=real_embedder())
+    for message in WALK_23:
+        chat.ask(message)
+    assert chat.ask("what's my favourite football team?").text == "You haven't told me that."
+    assert "rabbit" in chat.ask("what's my rabbit called?").text  # told: quoted
     session.close()
