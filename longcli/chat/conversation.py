@@ -270,8 +270,9 @@ class Chat:
         # what was told later of a name the best for each question holds, right after it:
         # the cat given away for "what's my cat called" ("... and who has the cat?" too)
         tops = [scored[0][0], *(f for f in firsts if f is not scored[0][0])]
+        active = self.ledger.active()
         for best in tops:
-            news = named_again(best, self.ledger.active())
+            news = named_again(best, active)
             if news is None or news is best:
                 continue
             rest = [p for p in scored if p[0] is not news]

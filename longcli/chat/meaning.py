@@ -13,6 +13,7 @@ is never a word of either.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.statements import (
     CHANGE_HINT,
     NAME_KIND,
+    THINGS_CACHE,
     apart,
     content_words,
     doings,
@@ -221,9 +223,8 @@ def same_meaning(
     # one ("so ingrid just had a baby" named no value, and took "my sister is called
     # Ingrid" away as "I sold the car" takes the car)
     typed = {w.lower() for w in WORD.findall(newer)}
-    named_in = [  # the names each older statement writes that `newer` types, in any case
-        {w.lower() for v in values_in(f.text) for w in WORD.findall(v)} & typed for f in older
-    ]
+    named_in = [held(f.text) & typed for f in older]  # the names each older statement
+    # writes that `newer` types, in any case
     capitalised = bool(mentions(newer))
     # ... and a clause that leans back on someone named before it ("... and she loves
     # chewing cardboard") names them: it takes nothing away ("her name is Biscuit" went)
@@ -331,10 +332,10 @@ def _may_rename(naming: bool, valueless: bool, introduced: bool) -> bool:
 def _introduces(piece: str, typed: set[str]) -> bool:
     """Whether `piece` only gives a name (`_names_only`) that the words `typed` (lower
     case) hold."""
-    held = {w.lower() for v in values_in(piece) for w in WORD.findall(v)}
-    return bool(held & typed) and _names_only(piece)
+    return bool(held(piece) & typed) and _names_only(piece)
 
 
+@lru_cache(maxsize=THINGS_CACHE)
 def _names_only(text: str) -> bool:
     """Whether `text` only gives a thing of the user's a name: beside its things and
     names, no content word but one saying it is a name ("my sister is called Ottilie",
@@ -385,6 +386,11 @@ def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
         return False
     vectors = embedder.embed([older, *said])
     return max(cosines(vectors[0], vectors[1:])) >= THING_MEANING
+
+
+def held(text: str) -> set[str]:
+    """The words (lower case) of the names and numbers of `text` (`values_in`)."""
+    return {w.lower() for v in values_in(text) for w in WORD.findall(v)}
 
 
 def values_in(text: str) -> list[str]:

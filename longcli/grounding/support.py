@@ -442,7 +442,7 @@ class SourceIndex(Named):
 
     def _unit_of(self, tokens: Sequence[str], number: str) -> str | None:
         """What `number` counts in `tokens` (its first place there), or None."""
-        return next((self._counted(tokens, k) for k, w in enumerate(tokens) if w == number), None)
+        return next(iter(self._units(tokens, number)), None)
 
     def _units(self, tokens: Sequence[str], number: str) -> list[str | None]:
         """What `number` counts at each of its places in `tokens`."""
