@@ -70,6 +70,13 @@ KINDS = [
             # a new user's walk: the move as a second doing, its "we" left out
             "big news, we packed everything and relocated to {v} last week",
         ),
+        # a new user's walk (eleventh session): someone else's city, and a visit, in the
+        # same message ("... we visit them at christmas" took the user's city away)
+        asides=(
+            "her parents live out in Groningen, we visit them at christmas",
+            "my brother lives in Kraków, we see him at easter",
+            "we visit my in-laws in Ghent every summer",
+        ),
     ),
     Kind(
         "job",
@@ -94,6 +101,11 @@ KINDS = [
             "I quit and became a {v}.",
             "New chapter: I started as a {v}.",
             "I changed fields, {v} now.",
+        ),
+        asides=(  # (a new user's walk: "i just read and bake" took the bakery job away)
+            "on sundays i just read and bake",
+            "my shift got moved to the mornings",
+            "i love my job most days",
         ),
     ),
     Kind(
@@ -193,6 +205,10 @@ KINDS = [
             "Got rid of it, I now have a {v}.",
             "My new wheels: a {v}.",
             "I upgraded to a {v}.",
+        ),
+        asides=(  # ("we sold the volvo, got a cargo bike" shared only "got" with a job)
+            "we got a new sofa last week",
+            "I wash the car every sunday",
         ),
     ),
     Kind(

@@ -42,6 +42,7 @@ from longcli.chat.statements import (
     doings,
     of_someone_else,
     owned,
+    says_own_name,
     shared_words,
     statements_in,
     subject,
@@ -210,6 +211,13 @@ def _comparable(text: str) -> str:
     return " ".join(words(text))
 
 
+# With an embedding model, a statement sharing words with an older one replaces it only
+# when at least this close in meaning (cosine, by pieces; all-MiniLM-L6-v2). A new user's
+# walk: the true pairs 0.51-0.77, the false ones 0.18-0.30 ("we sold the volvo to a
+# neighbour, got a cargo bike instead" / "henrike got a job in Rotterdam" 0.30).
+WORDS_MEANING = 0.32
+
+
 @dataclass
 class Ledger:
     """Every statement, in order; the active ones are what the model is shown."""
@@ -268,15 +276,22 @@ class Ledger:
         # the statement, or its second doing alone ("we packed up and now live in Oulu":
         # "we now live in Oulu" restates "I live in Tampere")
         said_as = [text, *doings(text)]
-        scored = [
-            (max(same_matter(t, f.text) for t in said_as), f) for f in earlier if f not in replaced
-        ]
+        # the user's own name goes only with a statement giving one ("also i quit the
+        # bakery" is no new name for "i'm Tomasz, just got home from ... the bakery")
+        naming = says_own_name(text)
+        others = [f for f in earlier if f not in replaced and (naming or not says_own_name(f.text))]
+        scored = [(max(same_matter(t, f.text) for t in said_as), f) for f in others]
         scored = [(s, f) for s, f in scored if s > 0]
+        if scored and embedder is not None:
+            # with meaning at hand, of those sharing words the one the statement means, and
+            # none it is far from ("also i quit the bakery, now i drive a tram" shares
+            # "drive" with "i drive an old blue Volvo" (0.20) and "bakery" with "... a long
+            # shift at the bakery" (0.59): the newest of the two took the car away)
+            near = {id(f): c for f, c in by_meaning(embedder, text, [f for _, f in scored], 0.0)}
+            scored = [(near[id(f)], f) for _, f in scored if near.get(id(f), 0.0) >= WORDS_MEANING]
         if not scored and embedder is not None:
             context = sentence if not mentions(text) else ""
-            scored = same_meaning(
-                embedder, text, [f for f in earlier if f not in replaced], context
-            )
+            scored = same_meaning(embedder, text, others, context)
         if scored:
             best = max(s for s, _ in scored)
             replaced += [f for s, f in scored if s == best][-1:]  # the newest of the best

@@ -15,6 +15,7 @@ from longcli.chat.facts import Fact, Ledger, current_of, fact_words, stems
 from longcli.chat.statements import (
     LEAD_IN,
     NAME_KIND,
+    NAME_STEM,
     NUMBER_KIND,
     content_words,
     is_question,
@@ -22,9 +23,9 @@ from longcli.chat.statements import (
     opens_with_name,
     owners,
     retyped,
+    says_own_name,
     things,
 )
-from longcli.text import language as languages
 from longcli.text.names import mentions, normal_token
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import concepts_of, recall_terms
@@ -132,26 +133,6 @@ _ABOUT_THE_USER = re.compile(r"\b(?:I|my|mine|we|our|ours)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer
 _SAYS_OWN_NUMBER = re.compile(r"\bI(?:['’]m| am| was)\b[^.!?]*?\d")  # "I am 34.", "I'm 1.80 m"
-_NAME = stem("name")
-# "I'm Tomasz", "call me Tom": the user's own name said without the word "name".
-_SAYS_OWN_NAME = re.compile(r"\b(?:I['’]m|I am|call me)\s+([^\W\d_]\w*)", re.IGNORECASE)
-
-
-# A capitalised word after "I'm" that says where one is from, not who ("I'm English",
-# "I'm Japanese"): a language's name (text/language.py), most of which are also their
-# speakers' (an ending rule refused "I'm Ashish." and "I'm Reese." as names).
-_NATIONALITY = frozenset(n.lower() for n in languages.NAMES.values())
-
-
-def says_own_name(statement: str) -> bool:
-    """Whether `statement` gives the user's name: "my name is ...", or "I'm" or "call me"
-    before a capitalised word ("I'm Tomasz", not "I'm vegan" nor "I'm English")."""
-    if _NAME in owners(statement):
-        return True
-    return any(
-        m.group(1)[0].isupper() and m.group(1).lower() not in _NATIONALITY
-        for m in _SAYS_OWN_NAME.finditer(statement)
-    )
 
 
 def looked_up(question: str) -> list[str]:
@@ -204,7 +185,7 @@ def covers(statement: str, wanted: list[str]) -> bool:
     if not wanted:
         return False
     owned = _owned(wanted)  # the thing of the user's
-    if owned == {_NAME}:  # "What's my name?": not "a rabbit called Pickle"
+    if owned == {NAME_STEM}:  # "What's my name?": not "a rabbit called Pickle"
         return says_own_name(statement)
     wanted = [w.removeprefix("my:") for w in wanted]
     said = content_words(statement)

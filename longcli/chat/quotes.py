@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from longcli.backends.embedding import Embedder
 from longcli.chat.facts import Fact, named_again
 from longcli.chat.labels import label
-from longcli.chat.meaning import about_the_asked, by_meaning
+from longcli.chat.meaning import about_the_asked, by_meaning, of_kin, of_oneself
 from longcli.chat.questions import (
     answer_states,
     asks_about,
@@ -28,6 +28,7 @@ from longcli.chat.statements import (
     another_thing,
     content_words,
     is_question,
+    parts,
     someone_elses_name,
     things,
 )
@@ -124,6 +125,10 @@ def _answering_now(
         best = best or next(
             (new for old, new in replaced if new in facts and asks_about(user, old)), None
         )
+    if best is not None and _of_other_things(user, best.text):
+        return None  # "my gym locker is number 318" for "what's my sister's phone number?"
+    if best is not None and of_oneself(user) and of_kin(best.text):
+        return None  # "my brother Kacper is a nurse in Kraków" for "what do i do for work?"
     return None if best is None or not same_use(user, best.text) else best
 
 
@@ -167,6 +172,20 @@ def same_use(question: str, statement: str) -> bool:
     return any(not asked.get(s) or not said.get(s) or asked[s] & said[s] for s in shared)
 
 
+def _of_other_things(question: str, statement: str) -> bool:
+    """Whether every clause of `statement` speaks of another thing of the user's than the
+    one `question` asks about, sharing no word of its name ("my gym locker" for "my
+    sister's phone number"; not "my bike lock combiantion", misspelt, for "my bike lock
+    combination", nor "I work as a dentist and my allergy is peanuts" for "my occupation")."""
+    asked = things(question)
+    named = {w for t in asked for w in t.words}
+    for part in parts(statement):
+        theirs = things(part)
+        if not another_thing(asked, theirs) or named & {w for t in theirs for w in t.words}:
+            return False
+    return bool(asked)
+
+
 def _closest(
     embedder: Embedder, user: str, facts: list[Fact], replaced: Sequence[tuple[Fact, Fact]] = ()
 ) -> Fact | None:
@@ -183,6 +202,7 @@ def _closest(
     # nor one about another thing of the user's ("my sister is called Marguerite" is 0.44
     # from "whats my name"; the words' own-name rule finds "I'm Tobias Wrenfield")
     asked = things(user)
+    oneself = of_oneself(user)
     return _shaped_first(
         user,
         [
@@ -191,6 +211,7 @@ def _closest(
             if id(f) in close
             and not another_thing(asked, things(f.text))
             and not someone_elses_name(user, f.text)
+            and not (oneself and of_kin(f.text))
         ],
     )
 

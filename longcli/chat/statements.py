@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 from longcli.chat.recall import MIN_NEAR_LETTERS, NEAR_CUTOFF
 from longcli.grounding.slots import as_digits
+from longcli.text import language as _languages
 from longcli.text.names import mentions
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
@@ -109,6 +110,12 @@ _NEW_CLAUSE = re.compile(
 
 _JOINED = re.compile(r"\b(?:and|but)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"(?:he|she|they)\b", re.IGNORECASE)  # not "his name is ..."
+_OWN_NAME_THEN = re.compile(
+    r"\b(?:I['’]m|I am|call me|my name is|my name['’]s)\s+(?-i:[A-Z])\w+(?:\s+(?-i:[A-Z])\w+)?"
+    r"(\s*,\s+)(?=[^\W\d_])",
+    re.IGNORECASE,
+)
+_SUBJECT_BEFORE = re.compile(r"(?<![\w'’])(?:he|she|they|we|i)$", re.IGNORECASE)
 
 
 def clauses(sentence: str) -> list[str]:
@@ -170,8 +177,22 @@ def _spans(sentence: str) -> list[tuple[int, int]]:
         # a comma alone before "he", "she" ... goes on about who was just named ("we gave
         # Pickles to my neighbour Arne, he has a big garden": cut, "he" lost Arne, and the
         # garden replaced the tortoise)
-        if _JOINED.search(m.group()) or not _THIRD_PERSON.match(sentence, m.end())
+        if (_JOINED.search(m.group()) or not _THIRD_PERSON.match(sentence, m.end()))
+        # ... and "and" after a subject is one subject of two ("she and her boyfriend
+        # moved to Vancouver": "update on noor: she" was kept as a statement of its own)
+        and not (
+            m.group().strip() in ("and", "but") and _SUBJECT_BEFORE.search(sentence, 0, m.start())
+        )
     ]
+    # ... and after the user's own name said before a comma ("i'm Tomasz, just got home
+    # from a long shift at the bakery": the job a later "i quit the bakery" replaces is
+    # not the name)
+    cuts += [
+        (m.start(1), m.end(1))
+        for m in _OWN_NAME_THEN.finditer(sentence)
+        if says(sentence[m.end() :], alone=False)  # not before small talk ("..., nice to meet u")
+    ]
+    cuts = sorted(set(cuts))
     bounds = [0, *(c for cut in cuts for c in cut), len(sentence)]
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
 
@@ -358,11 +379,17 @@ class Word:
     concept: str  # "~job" for a word with a concept, else ""
 
 
+# "get" says nothing of what a statement is about: "got" was the one word "we sold the
+# volvo to a neighbour, got a cargo bike instead" shared with "henrike got a job in
+# Rotterdam", and it replaced it; "my bike lock got cut off" was no longer the bike lock
+_LIGHT = frozenset(stem(w) for w in "get gets got gotten getting".split())
+
+
 def content_words(text: str) -> list[Word]:
     """The content words of `text`, each with its concept; "my:" owner marks left out."""
     out: list[Word] = []
     for term in recall_terms(uncontracted(text)):
-        if term.startswith("my:"):
+        if term.startswith("my:") or term in _LIGHT:
             continue
         if term.startswith("~"):
             if out:
@@ -589,6 +616,12 @@ def _one_kin(a: str, b: str) -> bool:
     return a in _KIN and b in _KIN and not _other_kin(a, b)
 
 
+def is_kin(words: Iterable[str]) -> bool:
+    """Whether the first of `words` names kin ("parents", "sister", "husband")."""
+    first = next(iter(words), "")
+    return bool(first) and stem(first) in _KIN
+
+
 def kin_never_named(asked: Iterable[Thing], said: Iterable[Iterable[Thing]]) -> bool:
     """Whether `asked` (a question's things) names kin ("my brother") that none of `said`
     (each statement's things) names as kin of that kind or as that one ("my sister" is no
@@ -651,3 +684,25 @@ def shared_words(newer: list[Word], older: list[Word]) -> float:
         elif w.concept and w.concept in concepts:
             shared += CONCEPT_WEIGHT
     return shared
+
+
+NAME_STEM = stem("name")
+# "I'm Tomasz", "call me Tom": the user's own name said without the word "name".
+_SAYS_OWN_NAME = re.compile(r"\b(?:I['’]m|I am|call me)\s+([^\W\d_]\w*)", re.IGNORECASE)
+
+
+# A capitalised word after "I'm" that says where one is from, not who ("I'm English",
+# "I'm Japanese"): a language's name (text/language.py), most of which are also their
+# speakers' (an ending rule refused "I'm Ashish." and "I'm Reese." as names).
+_NATIONALITY = frozenset(n.lower() for n in _languages.NAMES.values())
+
+
+def says_own_name(statement: str) -> bool:
+    """Whether `statement` gives the user's name: "my name is ...", or "I'm" or "call me"
+    before a capitalised word ("I'm Tomasz", not "I'm vegan" nor "I'm English")."""
+    if NAME_STEM in owners(statement):
+        return True
+    return any(
+        m.group(1)[0].isupper() and m.group(1).lower() not in _NATIONALITY
+        for m in _SAYS_OWN_NAME.finditer(statement)
+    )
