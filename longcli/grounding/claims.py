@@ -30,6 +30,7 @@ from longcli.text import language
 from longcli.text.names import NOT_NAMES as _NOT_NAMES
 from longcli.text.names import mentions
 from longcli.text.names import normal_token as _normal
+from longcli.text.sentences import is_abbreviation
 from longcli.text.terms import terms
 from longcli.text.vocabulary import CLAIM_STOPWORDS, MENTION_TOKEN, prefix_stem, stem, words
 
@@ -243,7 +244,14 @@ def subjects(passage: str) -> list[str]:
 def opening_name(passage: str) -> str | None:
     """A passage's capitalised first word when it may be a name ("Mara found"; not "The",
     "Later", "Finally"), as compared (lower case, no possessive); else None."""
-    first = MENTION_TOKEN.match(passage.lstrip("\"“'‘( "))
+    text = passage.lstrip("\"“'‘( ")
+    first = MENTION_TOKEN.match(text)
+    if (
+        first is not None
+        and text[first.end() : first.end() + 1] == "."
+        and is_abbreviation(first.group())
+    ):  # "Dr. Lanyon sees ...": the name is Lanyon, not the title
+        return opening_name(text[first.end() + 1 :])
     if first is None or not first.group()[0].isupper():
         return None
     word = _normal(first.group())

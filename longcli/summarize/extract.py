@@ -94,15 +94,17 @@ def styled(
     if style != Style.outline:
         return fragments.joined(sentences)
     named = sections or [""] * len(sentences)
-    titled = 0  # leads above named parts stand alone: "Pride and Prejudice, by Jane Austen."
-    while any(named) and titled < len(groups) and groups[titled] == LEAD_GROUP:
+    titled = 0  # leads above the parts stand alone: "Pride and Prejudice, by Jane Austen."
+    while titled < len(groups) and groups[titled] == LEAD_GROUP:
         if named[titled]:
             break
         titled += 1
-    if 0 < titled < len(groups):
+    if 0 < titled < len(groups) and (any(named) or len(set(groups[titled:])) > 1):
         rest = styled(sentences[titled:], groups[titled:], origins[titled:], style,
                       named[titled:])  # fmt: skip
         return "\n".join(sentences[:titled]) + "\n\n" + rest
+    if not any(named):
+        groups = _fewer_parts(groups)
     keys = [(name, 0) if name else ("", g) for name, g in zip(named, groups, strict=True)]
     for i in reversed(range(len(keys) - 1)):
         if groups[i] == LEAD_GROUP:  # the lead opens the first part
@@ -122,6 +124,28 @@ def styled(
             parts.append(f"{'' if i == 0 else chr(10)}{heading}")
         parts.append(f"- {sentence}")
     return "\n".join(parts)
+
+
+# An outline of a text with no headings puts its nodes' sentences in parts of about this
+# many: one part per node gave a 250-word essay eleven parts of one sentence each.
+PART_SENTENCES = 4
+
+
+def _fewer_parts(groups: list[int]) -> list[int]:
+    """`groups` (one per sentence, in order) with neighbouring groups joined into parts of
+    about PART_SENTENCES sentences, as evenly as the groups' own bounds allow."""
+    parts = max(1, round(len(groups) / PART_SENTENCES))
+    if parts >= len(set(groups)):
+        return groups
+    out: list[int] = []
+    part, previous = 0, None
+    for i, g in enumerate(groups):
+        # a new part where a group begins, once this one holds its share of the sentences
+        if previous is not None and g != previous and i >= (part + 1) * len(groups) / parts:
+            part += 1
+        out.append(part)
+        previous = g
+    return out
 
 
 def _part_heading(source: int, number: int, several: bool) -> str:

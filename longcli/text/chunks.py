@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from longcli.errors import InputError
+from longcli.text.boilerplate import is_heading_line
 from longcli.text.vocabulary import has_words
 
 CountTokens = Callable[[str], int]  # the model's own tokenizer: text -> tokens
@@ -71,7 +72,8 @@ def _line_atoms(text: str) -> list[tuple[int, int, int]]:
         while end < n and text[end] == "\n":  # swallow the blank lines that follow
             end += 1
         line = text[pos:end].rstrip("\n")
-        if spans and len(line) <= _MAX_HEADING_CHARS and _is_heading(line, previous_blank):
+        alone = previous_blank and (end - pos - len(line) > 1 or end == n)  # blank lines round
+        if spans and len(line) <= _MAX_HEADING_CHARS and _is_heading(line, previous_blank, alone):
             strength = HEADING
         elif previous_blank:
             strength = PARAGRAPH
@@ -83,12 +85,18 @@ def _line_atoms(text: str) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _is_heading(line: str, after_blank: bool) -> bool:
+def _is_heading(line: str, after_blank: bool, alone: bool = False) -> bool:
+    """Whether a line is a heading: a Markdown one, a chapter's word or number after a
+    blank line, or a line set apart by blank lines that reads as a heading (capitals:
+    "DR. JEKYLL WAS QUITE AT EASE", as text/layout.py reads it; a chunk began after it,
+    and its sentences were put under the chapter before)."""
     stripped = line.strip()
     if not stripped:
         return False
     if stripped.startswith("#"):
         return _HEADING_LINE.match(stripped) is not None
+    if alone and is_heading_line(stripped):
+        return True
     return after_blank and _HEADING_LINE.match(stripped) is not None
 
 

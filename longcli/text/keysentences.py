@@ -32,6 +32,11 @@ from longcli.text.vocabulary import word_count
 NAME_BONUS = 0.15  # per distinct name, up to MAX_NAMES
 MAX_NAMES = 3
 DIALOGUE_PENALTY = 0.5  # a sentence entirely in quotes keeps this share of its score
+# A question keeps this share of its score: it asks, a summary tells (an essay's rhetorical
+# "Why has every man a conscience, then?" led a new user's summary of Civil Disobedience).
+# ROUGE on the 25 SQuALITY dev stories: 37.9/7.6/36.1 with it and without.
+QUESTION_PENALTY = 0.5
+_ASKS = re.compile(r"[?？][\"'”’»)\]]*\s*$")
 SHORT_SENTENCE_WORDS = 6
 SHORT_PENALTY = 0.5
 REDUNDANCY = 0.3  # weight of the similarity to what is already kept (MMR)
@@ -253,6 +258,8 @@ def score_sentences(
         score *= 1 - (1 - DIALOGUE_PENALTY) * _quoted_share(sentence)
         if len(sentence.split()) < SHORT_SENTENCE_WORDS:
             score *= SHORT_PENALTY
+        if _ASKS.search(sentence):
+            score *= QUESTION_PENALTY
         if main_names:  # a summary's sentence should say something: "Strike turned to Cob."
             score *= min(1.0, word_count(sentence) / INFORMATIVE_WORDS) ** INFORMATIVE_POWER
         if _is_markup(sentence):

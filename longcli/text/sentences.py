@@ -53,6 +53,14 @@ _ABBREVIATIONS = frozenset(
     sig sigg dott ing
     г гг др им проф ул стр см млн млрд тыс руб коп акад доц""".split()
 )
+
+
+def is_abbreviation(word: str) -> bool:
+    """Whether `word` (without its period) is one of the abbreviations a period does not
+    end a sentence after ("Dr", "Mrs", "St", "z"): a title before a name is no name."""
+    return word.lower() in _ABBREVIATIONS
+
+
 # A sentence may end with these, and does when a capital follows: "... usw. Dann".
 # ("и т. д." and "и т. п." too: _FINAL_ABBREVIATION.)
 _FINAL_ABBREVIATIONS = frozenset("etc usw".split())

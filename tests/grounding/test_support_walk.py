@@ -354,3 +354,19 @@ def test_a_questions_not_denies_nothing():
     assert check(source, said)[0] is Why.SUPPORTED
     denied = f"{filler(4)} The Lady Fortunato was not awaiting them at the palazzo. {filler(3)}"
     assert check(denied, "Lady Fortunato was awaiting them at the palazzo.")[0] is Why.NEGATION
+
+
+def test_a_title_before_a_name_is_no_name():
+    """ "Dr. Lanyon sees Hyde ..." was refused as "a name: dr (not where the source says
+    this)": the sentence's opening word was taken for a name the source writes."""
+    from longcli.grounding.claims import opening_name
+
+    assert opening_name("Dr. Lanyon sees Hyde drink the potion.") == "lanyon"
+    assert opening_name("Mrs. Poole opened the door.") == "poole"
+    assert opening_name("Drake opened the door.") == "drake"
+    source = FILLER + (
+        " Dr. Lanyon watched the stranger drink the potion, and he saw him change into "
+        "Dr. Jekyll. Mr. Utterson read the letter twice."
+    )
+    verdict = SourceIndex(source).support("Dr. Lanyon saw the stranger drink the potion.")
+    assert verdict.supported, verdict

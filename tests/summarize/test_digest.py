@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from longcli.config import Style
 from longcli.grounding.cite import Span
 from longcli.summarize.pool import Pool
 from longcli.text.keysentences import (
@@ -239,3 +240,43 @@ def test_the_closing_sentence_is_weighed_toward_the_very_end():
 
     assert closing(0.3) == "It is a far, far better thing that I do."
     assert closing(0.05) == "Miss Pross fought Madame Defarge in the empty rooms."
+
+
+def test_each_outline_entry_is_under_the_chapter_it_comes_from(run, tmp_path: Path):
+    """Jekyll and Hyde's chapters are named in capitals alone between blank lines
+    ("DR. JEKYLL WAS QUITE AT EASE"): a chunk began after such a line, and its sentences
+    went under the chapter before (Jekyll's full statement under Lanyon's narrative)."""
+    f = tmp_path / "caps.txt"
+    chapters = "\n\n\n\n".join(
+        f"{name.upper()}\n\n\n" + chapter(n).split("\n\n\n", 1)[1].split("\n\n", 1)[1]
+        for n, (name, _, _) in enumerate(CHAPTERS)
+    )
+    f.write_text(f"The Time Engine\n\n\nby H. G. Smith\n\n\n\n{chapters}\n", encoding="utf-8")
+    out = summary(run, f, "--words", "180", "--style", "outline")
+    heading, checked = "", 0
+    for line in out.splitlines():
+        if line.endswith(":"):
+            heading = line[:-1]
+        for name, who, _ in CHAPTERS:
+            if line.startswith("- ") and f"That night {who} saw" in line:
+                assert heading == cased(name.upper()), out
+                checked += 1
+    assert checked >= 3, out
+
+
+def test_an_outline_of_a_text_without_headings_has_parts_of_several_entries():
+    """Civil Disobedience (HTML, no headings) was eleven "Part N:" of one sentence each,
+    its title under "Part 1"."""
+    from longcli.summarize.extract import PART_SENTENCES, styled
+    from longcli.summarize.pool import LEAD_GROUP
+
+    sentences = ["On Duty, by Henry Thoreau."] + [
+        f"Sentence number {i} says a thing." for i in range(12)
+    ]
+    groups = [LEAD_GROUP, *range(1, 13)]  # a node each, as a long text's chunks give
+    origins = [[Span(0, g, 10 * i, 10 * i + 5)] for i, g in enumerate(groups)]
+    out = styled(sentences, groups, origins, Style.outline)
+    assert out.startswith("On Duty, by Henry Thoreau.\n\nPart 1:"), out  # the title alone
+    parts = [line for line in out.splitlines() if line.startswith("Part ")]
+    assert len(parts) == round(12 / PART_SENTENCES), out
+    assert out.count("- ") == 12, out

@@ -123,3 +123,17 @@ def test_a_bold_lead_in_ends_its_sentence():
         "It is _done._",
         "Next one.",
     ]
+
+
+def test_a_question_scores_half_of_the_same_words_told():
+    """An essay's rhetorical questions ("Why has every man a conscience, then?") led a
+    new user's summary of Civil Disobedience: a summary tells."""
+    told, asked = score_sentences(
+        [
+            "Every man has a conscience and the State must respect it.",
+            "Every man has a conscience and the State must respect it?",
+            "The State has no conscience of its own, only its men do.",
+        ]
+    )[:2]
+    assert asked.score == pytest.approx(keysentences.QUESTION_PENALTY * told.score)
+    assert keysentences.QUESTION_PENALTY < 1
