@@ -6,6 +6,7 @@ Every node of an extractive run is made here, and every node another method cann
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from longcli.config import Style
@@ -105,6 +106,7 @@ def styled(
         return "\n".join(sentences[:titled]) + "\n\n" + rest
     if not any(named):
         groups = _fewer_parts(groups)
+    named = _first_numbered(named)
     keys = [(name, 0) if name else ("", g) for name, g in zip(named, groups, strict=True)]
     for i in reversed(range(len(keys) - 1)):
         if groups[i] == LEAD_GROUP:  # the lead opens the first part
@@ -124,6 +126,26 @@ def styled(
             parts.append(f"{'' if i == 0 else chr(10)}{heading}")
         parts.append(f"- {sentence}")
     return "\n".join(parts)
+
+
+# A part's number alone, as a heading gives it ("II", "Chapter 2", "BOOK II.")
+_SECOND = re.compile(r"^(?:(chapter|book|part)\s+)?(II|2)\.?$", re.IGNORECASE)
+_FIRST = re.compile(r"^(?:(?:chapter|book|part)\s+)?(?:I|1)\b", re.IGNORECASE)
+
+
+def _first_numbered(named: list[str]) -> list[str]:
+    """`named` with the first part called "I" (or "1", "Chapter I" ...) when the parts
+    after it are numbered from two and the text never numbered it: Owl Creek Bridge opens
+    without its "I", and its title page's "THE MILLENNIUM FULCRUM EDITION, 1988" stood as
+    the first part's heading."""
+    order = list(dict.fromkeys(n for n in named if n))
+    if len(order) < 2 or (second := _SECOND.match(order[1])) is None:
+        return named
+    if _SECOND.match(order[0]) or _FIRST.match(order[0]):
+        return named
+    word = f"{second.group(1)} " if second.group(1) else ""
+    first = word + ("I" if second.group(2) == "II" else "1")
+    return [first if n == order[0] else n for n in named]
 
 
 # An outline of a text with no headings puts its nodes' sentences in parts of about this

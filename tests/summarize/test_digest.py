@@ -280,3 +280,19 @@ def test_an_outline_of_a_text_without_headings_has_parts_of_several_entries():
     parts = [line for line in out.splitlines() if line.startswith("Part ")]
     assert len(parts) == round(12 / PART_SENTENCES), out
     assert out.count("- ") == 12, out
+
+
+def test_a_first_part_the_text_never_numbered_is_part_one():
+    """Owl Creek Bridge opens without its "I": its title page's "THE MILLENNIUM FULCRUM
+    EDITION, 1988" stood as the first part's heading, above "II" and "III"."""
+    from longcli.summarize.extract import styled
+
+    sentences = ["A man stood upon a bridge.", "He fell.", "He was dead."]
+    groups = [1, 2, 3]
+    origins = [[Span(0, g, 10 * g, 10 * g + 5)] for g in groups]
+    sections = ["The Millennium Fulcrum Edition, 1988", "II", "III"]
+    out = styled(sentences, groups, origins, Style.outline, sections)
+    assert out.splitlines()[0] == "I:", out
+    assert "Edition" not in out, out
+    named = ["Prologue", "Chapter 1", "Chapter 2"]  # numbered from one: as the text names it
+    assert styled(sentences, groups, origins, Style.outline, named).startswith("Prologue:")
