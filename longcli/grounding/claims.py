@@ -655,6 +655,37 @@ def negation_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
 _QUESTION = re.compile(r"[^.!?;]*\?")  # a question: what runs to a "?" from a sentence's end
 
 
+# A clause that only wishes or hopes for what follows ("I wish John would take me away
+# from here!"): it says nothing happened. English, like the negations.
+_WISHED = re.compile(
+    r"\b(?:wish(?:es|ed)?|hop(?:e|es|ed|ing)|if only|long(?:s|ed)? (?:to|for)|"
+    r"want(?:s|ed)? (?:to|him|her|them|me|us|you))\b",
+    re.IGNORECASE,
+)
+
+
+def modality_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
+    """A clause of the sentence stated as done where the evidence only wishes or hopes
+    for it: what the clause shares with wishing clauses, at least MIN_NEGATION_TERMS
+    words after the wish, none of them in a clause of the evidence that states it.
+    ("At the end John takes her away from here." on "I wish John would take me away from
+    here!" was supported.) English only."""
+    if lang not in ("en", language.UNKNOWN) or _WISHED.search(sentence):
+        return ""
+    clauses = [c for e in evidence for c, asks in _clauses_asking(e) if not asks]
+    wished = [c[m.end() :] for c in clauses if (m := _WISHED.search(c))]
+    if not wished:
+        return ""
+    hoped_for = set().union(*(_stems(w, lang) for w in wished))
+    stated = set().union(*(_stems(c, lang) for c in clauses if not _WISHED.search(c)))
+    for clause in CLAUSE.split(sentence):
+        wanted = _stems(clause, lang)
+        only_wished = wanted & hoped_for - stated
+        if len(only_wished) >= MIN_NEGATION_TERMS:
+            return f"the source only wishes or hopes: {_as_written(clause, only_wished, lang)}"
+    return ""
+
+
 def _clauses_asking(text: str) -> list[tuple[str, bool]]:
     """The clauses of `text`, each with whether it is part of a question (what runs to a
     "?" since the last sentence's end: one sentence may hold a statement and a question,

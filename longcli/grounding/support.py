@@ -78,6 +78,7 @@ from longcli.grounding.claims import (
     Passages,
     act_of,
     doer_before,
+    modality_problem,
     names_apart,
     negation_problem,
     opening_name,
@@ -537,6 +538,9 @@ class SourceIndex(Named):
         negation = negation_problem(sentence, evidence, self.language) if strict else ""
         if negation:
             return Why.NEGATION, negation, chosen
+        wished = modality_problem(sentence, evidence, self.language) if strict else ""
+        if wished:
+            return Why.NEGATION, wished, chosen
         flipped = opposite_word(sentence, evidence, self.language) if strict else ""
         if flipped:
             return Why.NEGATION, flipped, chosen

@@ -22,12 +22,14 @@ MATTER_MAX_CHARS = 120_000  # front or back matter masked at most this far witho
 LONG_LINE_CHARS = 1 << 16  # a line longer than this is passed on as it is
 TITLE_SEARCH_CHARS = 6_000  # a title is looked for this far into a source
 
+# (an HTML edition read as Markdown writes its stars escaped: "\*\*\* START OF ...", and
+# Common Sense's summary ended on the licence's "See paragraph 1.E below.")
 _START = re.compile(
-    r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG|^\s*\*END\*THE SMALL PRINT",
+    r"^\s*(?:\\?\*){3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG|^\s*\*END\*THE SMALL PRINT",
     re.IGNORECASE,
 )
 _END = re.compile(
-    r"^\s*(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG"
+    r"^\s*(?:(?:\\?\*){3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG"
     r"|END OF (?:THE |THIS )?PROJECT GUTENBERG'?S?\b)",
     re.IGNORECASE,
 )

@@ -370,3 +370,17 @@ def test_a_title_before_a_name_is_no_name():
     )
     verdict = SourceIndex(source).support("Dr. Lanyon saw the stranger drink the potion.")
     assert verdict.supported, verdict
+
+
+def test_what_the_source_only_wishes_is_no_outcome():
+    """The Yellow Wallpaper: "At the end John takes her away from here." was supported by
+    "I wish John would take me away from here!"."""
+    source = FILLER + (
+        " I wish John would take me away from here! He laughs at me so about this wallpaper."
+        " John is a physician, and he says the house will do me good."
+    )
+    index = SourceIndex(source)
+    verdict = index.support("At the end John takes her away from here.")
+    assert verdict.why is Why.NEGATION and "wishes" in verdict.detail, verdict
+    assert index.support("She wishes John would take her away from here.").supported
+    assert index.support("John laughs at her about the wallpaper.").supported

@@ -464,3 +464,15 @@ def test_a_line_opening_with_a_heading_word_that_runs_on_is_prose():
     assert "Prince and Princess to the Ogre's tower." not in texts
     assert any(t.startswith("Frog-eye Fearsome drags the captive Prince") for t in texts)
     assert layout_of(play).headings[-1][1] == "SCENE II."  # a short one is still a heading
+
+
+def test_a_gutenberg_html_editions_escaped_markers_end_the_book():
+    """Common Sense as Gutenberg HTML, read as Markdown, writes its markers with escaped
+    stars ("\\*\\*\\* END OF THIS PROJECT GUTENBERG EBOOK ..."): its summary ended on the
+    licence's "See paragraph 1.E below."."""
+    text = gutenberg(story(0)).replace("*** ", "\\*\\*\\* ").replace(" ***", " \\*\\*\\*")
+    assert "\\*\\*\\* START OF THE PROJECT" in text
+    masked = "".join(without_boilerplate(text[i : i + 777] for i in range(0, len(text), 777)))
+    assert len(masked) == len(text)
+    assert "START OF" not in masked and "royalty" not in masked.lower()
+    assert masked[text.index("Stand by for") :].startswith("Stand by for")
