@@ -28,7 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from longcli.backends.embedding import Embedder
-from longcli.chat.meaning import MIN_MEANING, by_meaning, newest_first, same_meaning
+from longcli.chat.meaning import (
+    MIN_MEANING,
+    by_meaning,
+    newest_first,
+    same_meaning,
+    speaks_of_another,
+)
 from longcli.chat.recall import BM25
 from longcli.chat.statements import (
     CHANGE_HINT,
@@ -279,7 +285,15 @@ class Ledger:
         # the user's own name goes only with a statement giving one ("also i quit the
         # bakery" is no new name for "i'm Tomasz, just got home from ... the bakery")
         naming = says_own_name(text)
-        others = [f for f in earlier if f not in replaced and (naming or not says_own_name(f.text))]
+        # ... and what is said of someone else never updates the speaker's own, nor the
+        # reverse (meaning.speaks_of_another: "now live in turku" took "my mum lives in cork")
+        others = [
+            f
+            for f in earlier
+            if f not in replaced
+            and (naming or not says_own_name(f.text))
+            and not speaks_of_another(text, f.text)
+        ]
         scored = [(max(same_matter(t, f.text) for t in said_as), f) for f in others]
         scored = [(s, f) for s, f in scored if s > 0]
         if scored and embedder is not None:
@@ -287,7 +301,11 @@ class Ledger:
             # none it is far from ("also i quit the bakery, now i drive a tram" shares
             # "drive" with "i drive an old blue Volvo" (0.20) and "bakery" with "... a long
             # shift at the bakery" (0.59): the newest of the two took the car away)
-            near = {id(f): c for f, c in by_meaning(embedder, text, [f for _, f in scored], 0.0)}
+            # (as said, or as its second doing: "... and now live in turku" matched so)
+            near: dict[int, float] = {}
+            for said in said_as:
+                for f, c in by_meaning(embedder, said, [f for _, f in scored], 0.0):
+                    near[id(f)] = max(c, near.get(id(f), 0.0))
             scored = [(near[id(f)], f) for _, f in scored if near.get(id(f), 0.0) >= WORDS_MEANING]
         if not scored and embedder is not None:
             context = sentence if not mentions(text) else ""

@@ -319,10 +319,8 @@ def same_meaning(
             )
             raw = float(max(cosines(masked[-1], masked[:-1])))
         theirs = things(fact.text)
-        if not theirs and _sides_differ(newer, fact.text):
-            # "her parents live out in Groningen" is no new home of the speaker's ("I live
-            # in Utrecht"); "his name is Rex" may be one of a thing of theirs ("I have a cat")
-            continue
+        if speaks_of_another(newer, fact.text):
+            continue  # "her parents live out in Groningen" / "I live in Utrecht"
         if apart(mine, theirs, exact=True):
             continue  # "my sister's job" is not "my brother's job", nor her birthday her name
         unvalued_update = bare >= UNVALUED_UPDATE_MEANING
@@ -338,7 +336,7 @@ def same_meaning(
 _SIDE_WORDS = 4  # the subject is looked for among a statement's first words
 _SPEAKER_SIDE = frozenset("i i'm i've i'd i'll we we're we've".split())
 _OTHER_SIDE = frozenset("he she they he's she's they're".split())
-_OTHERS_OWN = frozenset("his her their".split())  # ... before kin: "her parents"
+_OWNERS = frozenset("my our his her their".split())  # ... before kin: "her parents"
 
 
 def _side(text: str) -> str:
@@ -350,12 +348,23 @@ def _side(text: str) -> str:
     for at, word in enumerate(found[:_SIDE_WORDS]):
         if word in _SPEAKER_SIDE:
             return "speaker"
-        if word in _OTHER_SIDE or (word in _OTHERS_OWN and is_kin(found[at + 1 : at + 2])):
+        if word in _OTHER_SIDE:
             return "other"
+        if word in _OWNERS and is_kin(found[at + 1 : at + 2]):
+            # "my mum lives in cork", not "my wife and I live in Utrecht"
+            return "speaker" if _SPEAKER_SIDE & set(found[: at + 6]) else "other"
     return ""
 
 
-_OWNERS = frozenset("my our his her their".split())
+def speaks_of_another(newer: str, older: str) -> bool:
+    """Whether one statement is about the speaker and the other about someone else (she,
+    they, someone's kin), so that neither updates the other: "i packed everything up and
+    now live in turku" is no new home of "my mum lives in cork", "her parents live out in
+    Groningen" none of the speaker's. A thing of theirs that is no person may be spoken
+    of as "he" or "she" ("his name is Rex" after "I have a cat called Miso")."""
+    if {_side(newer), _side(older)} != {"speaker", "other"}:
+        return False
+    return all(is_kin([t.head]) for t in (*things(newer), *things(older)))
 
 
 def of_kin(statement: str) -> bool:
@@ -387,11 +396,6 @@ def of_oneself(question: str) -> bool:
 def _mixed(sentence: str) -> bool:
     """Whether the clauses of `sentence` speak of the speaker and of someone else."""
     return {"speaker", "other"} <= {_side(p) for p in parts(sentence)}
-
-
-def _sides_differ(newer: str, older: str) -> bool:
-    """Whether one statement opens on the speaker and the other on someone else."""
-    return {_side(newer), _side(older)} == {"speaker", "other"}
 
 
 def _names_both(newer: str, older: str) -> set[str]:

@@ -150,7 +150,11 @@ def looked_up(question: str) -> list[str]:
 # Words asking for a value since replaced ("what city did i live in before"): answered
 # from the statement the newest replaced, not the newest. English, like the look-ups.
 _PAST = re.compile(
-    r"\b(?:before|previously|formerly|used to|originally|back then|prior to)\b", re.IGNORECASE
+    r"\b(?:before|previously|formerly|used to|originally|back then|prior to)\b"
+    # ... or a thing called the old one ("what was my old bike lock code?", a new user's
+    # walk: the new code was quoted)
+    r"|\b(?:my|our|the|his|her|their) (?:old|previous|former|earlier)\b",
+    re.IGNORECASE,
 )
 
 

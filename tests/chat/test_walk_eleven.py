@@ -180,3 +180,48 @@ def test_my_brothers_job_is_no_answer_to_what_i_do_for_work(embedded):
     embedder = real_embedder() if embedded else None
     assert fact_quote("what do i do for work?", "", facts, embedder) == ""
     assert "Kacper" in fact_quote("what does my brother do for work?", "", facts, embedder)
+
+
+WALK_26 = (  # the next walk (the statements, in order)
+    "i live in tampere, in a small flat on the 4th floor, flat number 17B",
+    "my mum lives in cork, she moved there from lagos years ago",
+    "we're planning a trip to marrakesh in april, just me and ines",
+    "big news, i packed everything up last weekend and now live in turku, closer to the sea",
+    "ines got married in june and she goes by ines castellano now",
+)
+
+
+@REAL
+def test_my_move_is_no_move_of_my_mums_and_a_friends_new_name_no_trip():
+    embedder = real_embedder()
+    ledger = Ledger()
+    for turn, message in enumerate(WALK_26):
+        ledger.add_message(message, turn, embedder)
+    assert _current(ledger, "my mum lives in cork, she moved there from lagos years ago")
+    assert _current(ledger, "we're planning a trip to marrakesh in april, just me and ines")
+    assert not _current(ledger, WALK_26[0])  # the move replaces where I lived
+
+
+def test_the_old_one_asks_the_past():
+    from longcli.chat.questions import asks_the_past
+
+    assert asks_the_past("what was my old bike lock code?")
+    assert asks_the_past("what was the previous wifi password")
+    assert not asks_the_past("how old is my dog?")
+
+
+@pytest.mark.parametrize("embedded", [False, True])
+def test_the_old_code_is_quoted_for_my_old_code(embedded):
+    from longcli.chat.quotes import fact_quote
+
+    if embedded and REAL_MODEL is None:
+        pytest.skip("no embedding model here")
+    embedder = real_embedder() if embedded else None
+    ledger = Ledger()
+    ledger.add_message("my bike lock combination is 2908, writing it here so i dont forget", 1)
+    ledger.add_message("changed the bike lock combo to 6153 after someone watched me open it", 2)
+    facts = ledger.active()
+    quote = fact_quote(
+        "what was my old bike lock code?", "", facts, embedder, ledger.replacements(facts)
+    )
+    assert "2908" in quote and "6153" not in quote, quote
