@@ -341,9 +341,9 @@ _OWNERS = frozenset("my our his her their".split())  # ... before kin: "her pare
 
 def _side(text: str) -> str:
     """Whose a statement's subject is, by the first pronoun among its first words:
-    "speaker" (I, we), "other" (he, she, they; his, her or their kin), or "" (a name, "my
-    sister", "his name" ...): "ok so we moved" is the speaker's, "her parents live ..."
-    someone else's."""
+    "speaker" (I, we), "other" (he, she, they; someone's kin, "my mum", "her parents",
+    unless "I" or "we" follows close: "my wife and I"), or "" (a name, "his name", "my
+    car" ...): "ok so we moved" is the speaker's, "her parents live ..." someone else's."""
     found = [w.replace("’", "'") for w in re.findall(r"[\w'’]+", text.lower())]
     for at, word in enumerate(found[:_SIDE_WORDS]):
         if word in _SPEAKER_SIDE:
