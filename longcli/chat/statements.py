@@ -553,6 +553,7 @@ def apart(mine: Iterable[Thing], theirs: Iterable[Thing], exact: bool = False) -
 # "we packed everything and relocated to X": a second doing of the speaker's, its "we" left
 # out; not when a determiner or a person follows "and" ("I have a dog and a cat")
 _SECOND_DOING = re.compile(r"^\s*(I|we)\b.*?\band\s+([^\W\d_]+)\b", re.IGNORECASE)
+_LED_SPEAKER = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}?[^\W\d_]+[,:!]\s+((?:I|we)\b)", re.I)
 _NO_DOING = frozenset(
     "a an the my our your his her their its this that these those some any no every each "
     "i we you he she they it me us him them one two three".split()
@@ -565,6 +566,9 @@ def doings(text: str) -> list[str]:
     Gdansk last week"; "we packed up and now live in Oulu" -> "we now live in Oulu"):
     alone it says what the update changes (0.62 in meaning to "we live in X, near the
     river"; the whole, 0.48). [] when there is none."""
+    # (after a lead-in: "Big news: I packed everything up and moved to Bergen")
+    speaker = _LED_SPEAKER.match(text)
+    text = text[speaker.start(1) :] if speaker else text
     found = _SECOND_DOING.match(text)
     if found is None or found.group(2).lower() in _NO_DOING:
         return []

@@ -225,3 +225,13 @@ def test_the_old_code_is_quoted_for_my_old_code(embedded):
         "what was my old bike lock code?", "", facts, embedder, ledger.replacements(facts)
     )
     assert "2908" in quote and "6153" not in quote, quote
+
+
+def test_a_second_doing_after_a_lead_in_is_read_with_its_speaker():
+    from longcli.chat.statements import doings
+
+    assert doings("Big news: I packed everything up and moved to Bergen last weekend.") == [
+        "I moved to Bergen last weekend."
+    ]
+    assert doings("we packed up and now live in Oulu") == ["we now live in Oulu"]
+    assert doings("I have a dog and a cat") == []
