@@ -290,6 +290,13 @@ def _article(data: bytes, encoding: str | None) -> bytes | str:
         root = lxml_html.fromstring(data, parser=lxml_html.HTMLParser(encoding=encoding))
     except Exception:  # lxml's ParserError and friends: trafilatura reads it as it is
         return data
+    # a heading broken by <br> is one heading ("FOUND AMONG THE PAPERS <br/> OF THE LATE
+    # DIEDRICH KNICKERBOCKER.": the outline was headed by its second line alone)
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        for br in list(heading.iter("br")):
+            br.tail = " " + (br.tail or "")
+            br.drop_tag()
+        heading.text = re.sub(r"\s+", " ", heading.text or "")
     return str(lxml_html.tostring(without_apparatus(root), encoding="unicode"))
 
 

@@ -222,3 +222,24 @@ def test_subtitle_citations_name_the_time_range_of_their_cues(run, tmp_path: Pat
     sources = re.findall(r"^\d+\. .*meeting\.srt, (.+)$", r.stdout, re.M)
     # Each sentence is one cue here: its place is that cue's start to its end.
     assert sources == [f"{start}–{end}" for start, end, _ in cues], r.stdout
+
+
+def test_an_html_heading_broken_by_br_is_one_heading(tmp_path: Path):
+    """The Legend of Sleepy Hollow (Gutenberg HTML): "<h2>FOUND AMONG THE PAPERS <br />
+    OF THE LATE DIEDRICH KNICKERBOCKER.</h2>" headed its outline as "Of the Late Diedrich
+    Knickerbocker:"."""
+    page = tmp_path / "legend.html"
+    page.write_text(
+        "<html><head><title>The Legend</title></head><body>"
+        "<h2>FOUND AMONG THE PAPERS <br /> OF THE LATE DIEDRICH KNICKERBOCKER.</h2>"
+        "<p>In the bosom of one of those spacious coves which indent the eastern shore of the "
+        "Hudson, there lies a small market town which is known as Tarry Town.</p>"
+        "<p>A small brook glides through it, with just murmur enough to lull one to repose."
+        "</p></body></html>",
+        encoding="utf-8",
+    )
+    document = open_document(Source("legend.html", page))
+    text = "".join(document.blocks)
+    sections = [m.label for m in document.marks if m.kind == "section"]
+    assert "FOUND AMONG THE PAPERS OF THE LATE DIEDRICH KNICKERBOCKER." in sections, sections
+    assert "FOUND AMONG THE PAPERS OF THE LATE" in text
