@@ -293,10 +293,13 @@ def _article(data: bytes, encoding: str | None) -> bytes | str:
     # a heading broken by <br> is one heading ("FOUND AMONG THE PAPERS <br/> OF THE LATE
     # DIEDRICH KNICKERBOCKER.": the outline was headed by its second line alone)
     for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
-        for br in list(heading.iter("br")):
-            br.tail = " " + (br.tail or "")
-            br.drop_tag()
-        heading.text = re.sub(r"\s+", " ", heading.text or "")
+        try:
+            for br in list(heading.iter("br")):
+                br.tail = " " + (br.tail or "")
+                br.drop_tag()
+            heading.text = re.sub(r"\s+", " ", heading.text or "")
+        except ValueError:  # a control character lxml read but will not be given back
+            continue
     return str(lxml_html.tostring(without_apparatus(root), encoding="unicode"))
 
 
