@@ -319,8 +319,6 @@ def same_meaning(
             )
             raw = float(max(cosines(masked[-1], masked[:-1])))
         theirs = things(fact.text)
-        if speaks_of_another(newer, fact.text):
-            continue  # "her parents live out in Groningen" / "I live in Utrecht"
         if apart(mine, theirs, exact=True):
             continue  # "my sister's job" is not "my brother's job", nor her birthday her name
         unvalued_update = bare >= UNVALUED_UPDATE_MEANING
@@ -331,6 +329,14 @@ def same_meaning(
         ):
             out.append((max(raw, bare), fact))
     return out
+
+
+_TOKEN = re.compile(r"[\w'’]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of `text` with their apostrophes ("what's", "i'm"), typed ones as "'"."""
+    return [w.replace("’", "'") for w in _TOKEN.findall(text)]
 
 
 _SIDE_WORDS = 4  # the subject is looked for among a statement's first words
@@ -344,7 +350,7 @@ def _side(text: str) -> str:
     "speaker" (I, we), "other" (he, she, they; someone's kin, "my mum", "her parents",
     unless "I" or "we" follows close: "my wife and I"), or "" (a name, "his name", "my
     car" ...): "ok so we moved" is the speaker's, "her parents live ..." someone else's."""
-    found = [w.replace("’", "'") for w in re.findall(r"[\w'’]+", text.lower())]
+    found = _tokens(text.lower())
     for at, word in enumerate(found[:_SIDE_WORDS]):
         if word in _SPEAKER_SIDE:
             return "speaker"
@@ -370,7 +376,7 @@ def speaks_of_another(newer: str, older: str) -> bool:
 def of_kin(statement: str) -> bool:
     """Whether `statement` opens on someone's kin ("my brother Kacper is a nurse", "her
     parents live in Groningen") and not on the speaker too ("my wife and I live ...")."""
-    found = [w.replace("’", "'") for w in re.findall(r"[\w'’]+", statement.lower())]
+    found = _tokens(statement.lower())
     for at, word in enumerate(found[:_SIDE_WORDS]):
         if word in _SPEAKER_SIDE or word in _OTHER_SIDE:
             return False
@@ -382,7 +388,7 @@ def of_kin(statement: str) -> bool:
 def of_oneself(question: str) -> bool:
     """Whether `question` asks about the speaker themselves ("what do i do for work?",
     "what's my job?"), not about their kin ("what's my sister's job?") or anyone else."""
-    found = [w.replace("’", "'") for w in re.findall(r"[\w'’]+", question.lower())]
+    found = _tokens(question.lower())
     if any(is_kin([w.removesuffix("'s")]) for w in found):
         return False  # "my little sister's job", "do I have any siblings?"
     for word in found:
@@ -525,14 +531,13 @@ _DO = frozenset("do does did".split())
 _AUX = frozenset(
     "do does did will would can could should is are was were am 's 're s has have had".split()
 )
-_WH_WORD = re.compile(r"[\w'’]+")
 
 
 def answer_form(question: str) -> str | None:
     """`question` put as the statement that answers it, or None when it is none of the
     English questions this knows how to turn (see above)."""
     text = _REQUEST.sub("", question.strip()).rstrip(" ?!.？")
-    words = [w.replace("’", "'") for w in _WH_WORD.findall(text)]
+    words = _tokens(text)
     if len(words) < 2:
         return None
     head = words[0].lower()  # "what's", and "whats" typed without its apostrophe

@@ -110,8 +110,10 @@ _NEW_CLAUSE = re.compile(
 
 _JOINED = re.compile(r"\b(?:and|but)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"(?:he|she|they)\b", re.IGNORECASE)  # not "his name is ..."
+# What says the user's own name before it: "I'm Tomasz", "call me Tom" (`says_own_name`)
+_CALLS_ME = r"I['’]m|I am|call me"
 _OWN_NAME_THEN = re.compile(
-    r"\b(?:I['’]m|I am|call me|my name is|my name['’]s)\s+(?-i:[A-Z])\w+(?:\s+(?-i:[A-Z])\w+)?"
+    rf"\b(?:{_CALLS_ME}|my name is|my name['’]s)\s+(?-i:[A-Z])\w+(?:\s+(?-i:[A-Z])\w+)?"
     r"(\s*,\s+)(?=[^\W\d_])",
     re.IGNORECASE,
 )
@@ -692,7 +694,7 @@ def shared_words(newer: list[Word], older: list[Word]) -> float:
 
 NAME_STEM = stem("name")
 # "I'm Tomasz", "call me Tom": the user's own name said without the word "name".
-_SAYS_OWN_NAME = re.compile(r"\b(?:I['’]m|I am|call me)\s+([^\W\d_]\w*)", re.IGNORECASE)
+_SAYS_OWN_NAME = re.compile(rf"\b(?:{_CALLS_ME})\s+([^\W\d_]\w*)", re.IGNORECASE)
 
 
 # A capitalised word after "I'm" that says where one is from, not who ("I'm English",

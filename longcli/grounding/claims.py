@@ -673,11 +673,12 @@ def modality_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
     if lang not in ("en", language.UNKNOWN) or _WISHED.search(sentence):
         return ""
     clauses = [c for e in evidence for c, asks in _clauses_asking(e) if not asks]
-    wished = [c[m.end() :] for c in clauses if (m := _WISHED.search(c))]
+    wishes = [(c, _WISHED.search(c)) for c in clauses]
+    wished = [c[m.end() :] for c, m in wishes if m]
     if not wished:
         return ""
     hoped_for = set().union(*(_stems(w, lang) for w in wished))
-    stated = set().union(*(_stems(c, lang) for c in clauses if not _WISHED.search(c)))
+    stated = set().union(*(_stems(c, lang) for c, m in wishes if not m))
     for clause in CLAUSE.split(sentence):
         wanted = _stems(clause, lang)
         only_wished = wanted & hoped_for - stated

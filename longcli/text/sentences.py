@@ -139,7 +139,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     lowered = word.lower().rstrip(".")
     if lowered in _FINAL_ABBREVIATIONS:
         return False
-    return lowered in _ABBREVIATIONS or last.lower() in _ABBREVIATIONS
+    return is_abbreviation(lowered) or is_abbreviation(last)
 
 
 def _ends_abbreviation(block: str, nl: int) -> bool:
