@@ -54,6 +54,7 @@ from longcli.chat.statements import (
     subject,
 )
 from longcli.chat.statements import things as possessions
+from longcli.text.modality import only_intended
 from longcli.text.names import mentions
 from longcli.text.terms import terms
 from longcli.text.vocabulary import STOPWORDS, WORD, stem, words
@@ -287,10 +288,15 @@ class Ledger:
         naming = says_own_name(text)
         # ... and what is said of someone else never updates the speaker's own, nor the
         # reverse (meaning.speaks_of_another: "now live in turku" took "my mum lives in cork")
+        # ... and a plan or a wish updates nothing but its own words ("In April I'm planning
+        # a trip to Sicily" took "I live in Ljubljana" away, "I'd like to move to Vienna one
+        # day" that trip: any two plans are as close as a move; text/modality.py)
+        intended = only_intended(text)
         others = [
             f
             for f in earlier
             if f not in replaced
+            and not intended
             and (naming or not says_own_name(f.text))
             and not speaks_of_another(text, f.text)
         ]

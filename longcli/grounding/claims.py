@@ -27,6 +27,7 @@ from longcli.grounding.commentary import prompt_echo_phrase
 from longcli.grounding.shortening import CLAUSE_MARK, cut_changes_meaning
 from longcli.grounding.verdict import Problem
 from longcli.text import language
+from longcli.text.modality import WISHED
 from longcli.text.names import NOT_NAMES as _NOT_NAMES
 from longcli.text.names import mentions
 from longcli.text.names import normal_token as _normal
@@ -657,23 +658,16 @@ _QUESTION = re.compile(r"[^.!?;]*\?")  # a question: what runs to a "?" from a s
 
 # A clause that only wishes or hopes for what follows ("I wish John would take me away
 # from here!"): it says nothing happened. English, like the negations.
-_WISHED = re.compile(
-    r"\b(?:wish(?:es|ed)?|hop(?:e|es|ed|ing)|if only|long(?:s|ed)? (?:to|for)|"
-    r"want(?:s|ed)? (?:to|him|her|them|me|us|you))\b",
-    re.IGNORECASE,
-)
-
-
 def modality_problem(sentence: str, evidence: Sequence[str], lang: str) -> str:
     """A clause of the sentence stated as done where the evidence only wishes or hopes
     for it: what the clause shares with wishing clauses, at least MIN_NEGATION_TERMS
     words after the wish, none of them in a clause of the evidence that states it.
     ("At the end John takes her away from here." on "I wish John would take me away from
     here!" was supported.) English only."""
-    if lang not in ("en", language.UNKNOWN) or _WISHED.search(sentence):
+    if lang not in ("en", language.UNKNOWN) or WISHED.search(sentence):
         return ""
     clauses = [c for e in evidence for c, asks in _clauses_asking(e) if not asks]
-    wishes = [(c, _WISHED.search(c)) for c in clauses]
+    wishes = [(c, WISHED.search(c)) for c in clauses]
     wished = [c[m.end() :] for c, m in wishes if m]
     if not wished:
         return ""

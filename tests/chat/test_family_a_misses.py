@@ -13,7 +13,7 @@ from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
 from longcli.chat.session import Session
-from longcli.chat.statements import apart, clauses, parts, things
+from longcli.chat.statements import apart, clauses, content_words, is_question, parts, things
 from longcli.chat.turn import NOT_TOLD
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import REAL_MODEL, real_embedder
@@ -150,3 +150,93 @@ def test_an_update_with_a_new_value_is_the_same_matter_by_words():
     ledger.add_message("My sister Maria lives in Lisbon.", 0)
     ledger.add_message("My sister is called Ana.", 2)
     assert all(f.active for f in ledger.facts)
+
+
+# -- twelfth session: requests in other languages, light verbs -----------------------------
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "Erinnere mich an den Namen meines Hundes.",
+        "Sag mir, wo ich wohne.",
+        "Rappelle-moi où j'habite.",
+        "Dis-moi mon métier.",
+        "Recuérdame mi comida favorita.",
+        "Dime dónde vivo.",
+        "Ricordami il nome del mio cane.",
+        "Lembra-me onde moro.",
+        "Herinner me aan mijn adres.",
+        "请提醒我我的储物柜密码。",
+        "私の犬の名前を教えて。",
+    ],
+)
+def test_a_request_to_be_reminded_in_another_language_is_a_question(request_):
+    """Without a "?" these were statements: kept as something told, and unanswered (three
+    of 18 misses on family A, seed 31, were the German one)."""
+    assert is_question(request_)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Dimenticavo, ho un cane.",
+        "Sagen wir, ich wohne in Bern.",
+        "Dishes are done.",
+        "Mich mag ich.",
+    ],
+)
+def test_a_statement_opening_like_a_request_is_none(statement):
+    assert not is_question(statement)
+
+
+def test_a_request_in_german_is_not_kept_as_something_told(tmp_path: Path):
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "Bello."), None)
+    chat.ask("Der Name meines Hundes ist Bello.")
+    chat.ask("Erinnere mich an den Namen meines Hundes.")
+    assert [f.text for f in chat.ledger.facts] == ["Der Name meines Hundes ist Bello."]
+    session.close()
+
+
+@REAL
+def test_a_request_in_german_quotes_the_statement_it_asks_about(tmp_path: Path):
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "OK.", "Gut."), real_embedder())
+    chat.ask("der Name meines Hundes ist Bello")
+    chat.ask("I live in Leeds.")
+    reply = chat.ask("Erinnere mich an den Namen meines Hundes.")
+    assert reply.quoted == label(0, "der Name meines Hundes ist Bello")
+    session.close()
+
+
+def test_a_light_verb_is_no_content_word():
+    assert [w.stem for w in content_words("I gave that up and went pescatarian.")] == [
+        "pescatarian"
+    ]
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_updates_that_share_only_a_light_verb_replace_nothing_by_it(embedder: str | None):
+    """ "I gave that up and went pescatarian" took "We packed up and went to Lisbon" away
+    by "went" (family A, seed 31; 0.39 in meaning, over WORDS_MEANING): the city was lost."""
+    ledger = Ledger()
+    embedded = real_embedder() if embedder else None
+    ledger.add_message("We packed up and went to Lisbon.", 0, embedded)
+    ledger.add_message("I'm vegan.", 1, embedded)
+    ledger.add_message("I gave that up and went pescatarian.", 2, embedded)
+    assert ledger.facts[0].active
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_plan_replaces_no_statement_of_what_is(embedder: str | None):
+    """A new user's walk: "In April I'm planning a trip to Sicily" took the place of "I
+    live in Ljubljana" (0.63 with both places left out, as close as a move)."""
+    embedded = real_embedder() if embedder else None
+    ledger = Ledger()
+    ledger.add_message("I live in Ljubljana.", 0, embedded)
+    ledger.add_message("In April I'm planning a trip to Sicily.", 1, embedded)
+    ledger.add_message("I'd like to move to Vienna one day.", 2, embedded)
+    assert [f.active for f in ledger.facts] == [True, True, True]
+    # ... nor one plan another ("I'd like to move to Vienna" took the trip away, 0.65);
+    # a move is still one
+    ledger.add_message("Correction: I live in Maribor now.", 3, embedded)
+    assert [f.active for f in ledger.facts] == [False, True, True, True]
