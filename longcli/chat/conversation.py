@@ -168,7 +168,7 @@ class Chat:
         return self.backend.prompt_tokens(base + messages) - self.backend.prompt_tokens(base)
 
     def _exchange_tokens(self, e: Exchange) -> int:
-        return self._delta_tokens([Message("user", e.user), Message("assistant", e.assistant)])
+        return self._delta_tokens([Message("user", e.user), Message("assistant", e.for_model)])
 
     @property
     def window(self) -> list[Exchange]:

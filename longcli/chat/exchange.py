@@ -37,7 +37,19 @@ class Exchange:
     by: Author = Author.MODEL
 
     def as_text(self) -> str:
-        return exchange_text(self.user, self.assistant)
+        return exchange_text(self.user, self.for_model)
+
+    @property
+    def for_model(self) -> str:
+        """What the model is shown as its own turn: its words, or longcli's answer ("You
+        haven't told me that."); not longcli's line in brackets saying the model gave
+        none, which the model took up as its own ("No, no: the model didn't write in
+        language of your message. ..." after "(no answer: the model did not write in the
+        language of your message)")."""
+        said = self.assistant
+        if self.by == Author.LONGCLI and said.startswith("(") and said.endswith(")"):
+            return ""
+        return said
 
     @property
     def shown(self) -> str:

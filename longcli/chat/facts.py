@@ -46,6 +46,7 @@ from longcli.chat.statements import (
     apart,
     content_words,
     doings,
+    is_reminder,
     of_someone_else,
     owned,
     says_own_name,
@@ -288,10 +289,11 @@ class Ledger:
         naming = says_own_name(text)
         # ... and what is said of someone else never updates the speaker's own, nor the
         # reverse (meaning.speaks_of_another: "now live in turku" took "my mum lives in cork")
-        # ... and a plan or a wish updates nothing but its own words ("In April I'm planning
-        # a trip to Sicily" took "I live in Ljubljana" away, "I'd like to move to Vienna one
-        # day" that trip: any two plans are as close as a move; text/modality.py)
-        intended = only_intended(text)
+        # ... and a plan, a wish or a reminder updates nothing but its own words ("In April
+        # I'm planning a trip to Sicily" took "I live in Ljubljana" away, "I'd like to move
+        # to Vienna one day" that trip: any two plans are as close as a move;
+        # text/modality.py)
+        intended = only_intended(text) or is_reminder(text)
         others = [
             f
             for f in earlier

@@ -164,7 +164,7 @@ def extractive_fold(
     for e in exchanges:
         for lead, text, weight in (
             (FOLDED_USER_LEAD, e.user, 1.0),
-            (FOLDED_REPLY_LEAD, e.assistant, 0.5),
+            (FOLDED_REPLY_LEAD, e.for_model, 0.5),
         ):
             for sentence in split_sentences(without_labels(text), lowercase_starts=True):
                 if _comparable(sentence.text) not in dropped:

@@ -131,7 +131,7 @@ def context_messages(system: str | None, summary: str, window: list[Exchange]) -
     messages = [Message("system", head)] if head else []
     for exchange in window:
         messages.append(Message("user", exchange.user))
-        messages.append(Message("assistant", exchange.assistant))
+        messages.append(Message("assistant", exchange.for_model))
     return messages
 
 

@@ -59,12 +59,21 @@ def fact_quote(
     themselves, all of it; about someone else, the same matter or name."""
     asked = questions_of(user) or ([user] if is_question(user) else [])
     quotes: list[str] = []
-    for question in asked if facts else []:  # each its own ("Where does my sister live
-        # and what is my dog's name?": two statements, two quotes)
+    for at, question in enumerate(asked if facts else []):  # each its own ("Where does
+        # my sister live and what is my dog's name?": two statements, two quotes)
+        if at and _leans_back(question):  # ... one that names nothing with the one before
+            # it ("What's my bike lock code? And what was the old one?": the old code)
+            question = f"{asked[at - 1]} {question}"
         quote = _quote_for(question, reply, facts, embedder, replaced)
         if quote and quote not in quotes:
             quotes.append(quote)
     return "\n\n".join(quotes)
+
+
+def _leans_back(question: str) -> bool:
+    """Whether `question` names nothing of its own to look up: no thing, nothing of the
+    user's, no name ("And what was the old one?", "and what does she do?")."""
+    return not things(question) and not looked_up(question) and not names_and_numbers(question)
 
 
 def _quote_for(

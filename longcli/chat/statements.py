@@ -89,11 +89,34 @@ _REQUEST_ELSEWHERE = re.compile(
 )
 
 
+# ... but "remind me to call the dentist on Friday" asks to be told later what it says
+# now: a thing to keep, not a question ("Erinnere mich bitte daran, am Freitag den Zahnarzt
+# anzurufen" was lost from the ledger)
+_REMINDER_TO = re.compile(
+    r"^\s*(?:please\s+)?remind\s+me\s+to\b|"
+    r"^\s*(?:bitte\s+)?erinnere?\s+mich\b(?:[^.!?]*\bdaran\b|[^.!?]*\bzu\s+\w+\W*$)|"
+    r"^\s*(?:rappelle|rappelez)[-\s]moi\s+(?:de\b|d['’])|"
+    r"^\s*recu[ée]rd(?:ame|eme)\s+(?:que\b|\w+(?:ar|er|ir)\b)|"
+    r"^\s*ricorda(?:mi|temi)\s+di\b|"
+    r"^\s*(?:lembr[ae]-me|me\s+lembr[ae])\s+de\b|"
+    r"^\s*herinner\s+me\s+(?:er\s*aan|eraan)\b",
+    re.IGNORECASE,
+)
+
+
+def is_reminder(sentence: str) -> bool:
+    """Whether `sentence` asks to be reminded to do something ("remind me to ...")."""
+    return _REMINDER_TO.match(sentence) is not None
+
+
 def is_question(sentence: str) -> bool:
     # "?", the full-width "？" of Chinese and Japanese, the Arabic "؟"
+    if sentence.rstrip().endswith(("?", "？", "؟")):
+        return True
+    if is_reminder(sentence):
+        return False
     return (
-        sentence.rstrip().endswith(("?", "？", "؟"))
-        or _QUESTION_START.match(retyped(sentence)) is not None
+        _QUESTION_START.match(retyped(sentence)) is not None
         or _REQUEST_ELSEWHERE.match(sentence) is not None
     )
 

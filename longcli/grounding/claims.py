@@ -71,8 +71,22 @@ def claim_stems(text: str) -> list[str]:
     return [prefix_stem(w) for w in words(text) if w not in CLAIM_STOPWORDS and not w.isdigit()]
 
 
+# A negation word that denies nothing: "it was not so much a house as a fortress" says it
+# was a fortress, "not only X but Y" says both, "nothing but rags" and "none other than
+# Hyde" affirm (a true "The Time Traveller is not only ..." was refused as a negation)
+# (with its "but" or "as" only: "he has not just found it" denies; "not only ... but" and
+# "not so much ... as" never do)
+_NOT_DENYING = re.compile(
+    r"\bnot (?:only|just|merely|simply)\b(?=[^.;!?]*\bbut\b)|\bnot so much\b(?=[^.;!?]*\bas\b)|"
+    r"\b(?:not unlike|no less than|no doubt|nothing but|nothing less than|none other than)\b",
+    re.IGNORECASE,
+)
+
+
 def negated(text: str) -> bool:
-    """Whether a text says not, never, no one ... (English)."""
+    """Whether a text says not, never, no one ... (English), other than to affirm ("not
+    only", "not so much X as Y", "nothing but", "none other than")."""
+    text = _NOT_DENYING.sub(" ", text)
     # "don't" by its apostrophe: a lone "t" is an initial as often ("Conan T. Troy")
     return _NOT.search(text) is not None or any(w in _CLAIM_NEGATIONS for w in words(text))
 

@@ -459,7 +459,9 @@ def _with_leads(
         if at is None or _SALUTATION.match(name):
             return units
         if any(title.end <= pos < units[at].start for pos, _ in layout.headings):
-            return units  # a heading between them: it belongs to that section
+            # a heading between them: that sentence belongs to its section, and the title
+            # leads alone ("THE AWAKENING" over "I" led no summary of the novel)
+            return [Unit(title.start, title.end, text, True, "", True), *units]
         intro, start = at, units[at].start
     if intro is not None and word_count(text) < MIN_WORDS:
         # "longcli" alone is no sentence: it introduces its introduction instead.

@@ -199,12 +199,23 @@ def test_a_request_in_german_is_not_kept_as_something_told(tmp_path: Path):
 
 
 @REAL
-def test_a_request_in_german_quotes_the_statement_it_asks_about(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("der Name meines Hundes ist Bello", "Erinnere mich an den Namen meines Hundes."),
+        # a reminder is kept, and found ("Erinnere mich bitte daran, am Freitag den
+        # Zahnarzt anzurufen" was lost, a new user's walk)
+        (
+            "Remind me to call the dentist on Friday.",
+            "What did I ask you to remind me to do on Friday?",
+        ),
+    ],
+)
+def test_a_request_quotes_the_statement_it_asks_about(tmp_path: Path, said: str, asked: str):
     chat, session = open_chat(tmp_path / "s", Scripted("OK.", "OK.", "Gut."), real_embedder())
-    chat.ask("der Name meines Hundes ist Bello")
+    chat.ask(said)
     chat.ask("I live in Leeds.")
-    reply = chat.ask("Erinnere mich an den Namen meines Hundes.")
-    assert reply.quoted == label(0, "der Name meines Hundes ist Bello")
+    assert chat.ask(asked).quoted == label(0, said)
     session.close()
 
 
@@ -240,3 +251,48 @@ def test_a_plan_replaces_no_statement_of_what_is(embedder: str | None):
     # a move is still one
     ledger.add_message("Correction: I live in Maribor now.", 3, embedded)
     assert [f.active for f in ledger.facts] == [False, True, True, True]
+
+
+@pytest.mark.parametrize(
+    "reminder",
+    [
+        "Remind me to call the dentist on Friday.",
+        "Erinnere mich bitte daran, am Freitag den Zahnarzt anzurufen",
+        "Rappelle-moi de payer le loyer.",
+        "Recuérdame llamar a mi madre.",
+        "Ricordami di comprare il latte.",
+    ],
+)
+def test_a_reminder_to_do_something_is_kept_not_asked(reminder):
+    """A new user's walk: "Erinnere mich bitte daran, am Freitag den Zahnarzt anzurufen"
+    was read as a question and lost ("What did I ask you to remind me to do on Friday?")."""
+    assert not is_question(reminder)
+    ledger = Ledger()
+    ledger.add_message("My dentist is Dr Okafor and my mother lives in Leeds.", 0)
+    ledger.add_message(reminder, 1)
+    assert [f.active for f in ledger.facts] == [True, True, True]
+    assert ledger.facts[-1].text.startswith(reminder.rstrip("."))
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_second_question_that_names_nothing_is_read_with_the_first(
+    tmp_path: Path, embedder: str | None
+):
+    """A new user's walk: "What's my bike lock code? And what was the old one?" quoted the
+    new code only; the old one was asked for and never given."""
+    chat, session = open_chat(
+        tmp_path / "s",
+        Scripted("OK.", "OK.", "OK.", "Sure."),
+        real_embedder() if embedder else None,
+    )
+    chat.ask("The code for my bike lock is 5182.")
+    chat.ask("I live in Leeds.")
+    chat.ask("I changed the bike lock code, it's 9037 now.")
+    reply = chat.ask("What's my bike lock code? And what was the old one?")
+    assert reply.quoted == "\n\n".join(
+        [
+            label(2, "I changed the bike lock code, it's 9037 now."),
+            label(0, "The code for my bike lock is 5182."),
+        ]
+    )
+    session.close()

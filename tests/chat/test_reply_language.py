@@ -69,3 +69,28 @@ def test_request_to_the_assistant_is_no_statement() -> None:
     ledger = Ledger()
     assert ledger.add_message("Summarize everything you know about me.", 1) == []
     assert ledger.add_message("I live in Leipzig.", 2) != []
+
+
+def test_longclis_line_for_no_answer_is_never_the_models_turn(tmp_path) -> None:
+    """A new user's walk: after "(no answer: the model did not write in the language of
+    your message)", the next reply began "No, no: the model didn't write in language of
+    your message." The line is the user's to read; the model is shown an empty turn."""
+    from longcli.chat.conversation import Chat, ChatOptions
+    from longcli.chat.session import Session
+    from longcli.prompts.templates import load_templates
+    from tests.support.fake_backend import Scripted
+
+    backend = Scripted(
+        "Er wohnt in Salzburg.", "Er wohnt in Salzburg.", "It is lovely.", "Teal is calm."
+    )
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    chat = Chat(session, backend, load_templates(), ChatOptions())
+    assert chat.ask("Where does my brother live and what is his job?").answer == (
+        NO_ANSWER_IN_LANGUAGE
+    )
+    chat.ask("Nice weather today, isn't it?")
+    assert chat.ask("My favourite colour is teal.").answer == "Teal is calm."
+    shown = [m.content for prompt in backend.prompts[2:] for m in prompt]
+    assert all("(no answer" not in text for text in shown)
+    assert chat.exchanges[0].assistant == NO_ANSWER_IN_LANGUAGE  # the journal keeps it
+    session.close()

@@ -4,6 +4,8 @@ Machine (H. G. Wells, 1895, public domain) and small texts built for one rule ea
 
 from __future__ import annotations
 
+import pytest
+
 from longcli.grounding.claims import Passages, swapped_roles
 from longcli.grounding.support import SourceIndex, Why
 from longcli.grounding.verify import Read, verify
@@ -384,3 +386,28 @@ def test_what_the_source_only_wishes_is_no_outcome():
     assert verdict.why is Why.NEGATION and "wishes" in verdict.detail, verdict
     assert index.support("She wishes John would take her away from here.").supported
     assert index.support("John laughs at her about the wallpaper.").supported
+
+
+@pytest.mark.parametrize(
+    ("passage", "summary"),
+    [
+        (
+            "The old laboratory was not so much a room as a furnace of glass and fire.",
+            "The old laboratory was a furnace of glass and fire.",
+        ),
+        (
+            "Mr Poole was not only the butler but the oldest friend of the household.",
+            "Mr Poole was the oldest friend of the household.",
+        ),
+        (
+            "The stranger in the cabinet was none other than Edward Hyde himself.",
+            "The stranger in the cabinet was Edward Hyde.",
+        ),
+    ],
+)
+def test_a_not_that_affirms_is_no_negation(passage, summary):
+    """ "not so much X as Y", "not only", "none other than" say Y: the source "says not"
+    nothing (a true sentence was refused as a negation)."""
+    source = FILLER + " " + passage + " The household slept."
+    verdict = SourceIndex(source).support(summary)
+    assert verdict.supported, verdict
