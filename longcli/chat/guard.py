@@ -26,7 +26,7 @@ from longcli.chat.facts import Fact, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
 from longcli.chat.meaning import values_in
 from longcli.chat.prompt import HEADINGS, without_layout
-from longcli.chat.questions import answer_states, asks_about, asks_the_past
+from longcli.chat.questions import answer_states, asks_about, asks_the_past, questions_of
 from longcli.chat.statements import apart, content_words, is_question, things
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
@@ -57,6 +57,9 @@ _TEMPLATE_LEFTOVERS = re.compile(r"<\|im_(?:start|end)\|>|<\|endoftext\|>|</s>|<
 # about yourself, in your own words:"), and the list under it echoes the prompt's lists.
 _HEADING_ENDS = frozenset(terms(h)[-1] for h in HEADINGS if terms(h))
 _HEADED = re.compile(r"\W*((?:[^\W\d_]+\s+){0,3}[^\W\d_]+)\s*:\s*(.+)", re.DOTALL)
+# A reply sentence in the user's person ("my", "I"), not addressed to them ("you")
+_AS_THE_USER = re.compile(r"\b(?:i|i'm|i’m|my|me|mine|we|our)\b", re.IGNORECASE)
+_TO_THE_USER = re.compile(r"\b(?:you|your|yours|you're|you’re)\b", re.IGNORECASE)
 MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a repeat
 # A run of this many words said in an earlier reply to another message is a phrase said
 # again ("in the past few years because of climate change", in three replies); no answer
@@ -298,6 +301,9 @@ class Checks:
         self._in_echo = False  # the line before echoed a heading: its list is the prompt's
         said_words = {w.lower() for m in self.said for w in words(m)}
         self._users = frozenset(said_words | {ch for w in said_words for ch in w})
+        # a message that states and asks nothing, and the content words of all said
+        self._states = not is_question(self.question) and not questions_of(self.question)
+        self._said_terms = frozenset(t for m in self.said for t in terms(m))
         self._user_phrases = frozenset(p for m in self.said for p in _phrases(_bare(m)))
         self._user_sentences = frozenset(  # each sentence of each message, as said
             _bare(s.text) for m in self.said for s in split_sentences(m)
@@ -382,7 +388,18 @@ class Checks:
             bare = _bare(headed.group(2))
         if bare == _bare(self.question):
             return is_question(self.question) or len(bare.split()) >= MIN_REPEAT_WORDS
-        if len(bare.split()) < MIN_REPEAT_WORDS or bare not in self._user_sentences:
+        if len(bare.split()) < MIN_REPEAT_WORDS:
+            return False
+        if self._states and _AS_THE_USER.search(text) and not _TO_THE_USER.search(text):
+            # a statement said back in the user's own words and person, not word for word
+            # ("- fyi my favourite colour is crimson" to "Scratch that, my favourite colour
+            # became crimson."): the right answer to the question about it later was then a
+            # reply shown twice (the generated bench, bundled model). "Your locker code is
+            # now 5814." confirms it, and stays.
+            said = set(terms(text))
+            if said and said <= self._said_terms and said & set(terms(self.question)):
+                return True
+        if bare not in self._user_sentences:
             return False
         return not self._answers_from_facts(text)
 

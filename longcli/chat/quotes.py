@@ -70,10 +70,19 @@ def fact_quote(
     return "\n\n".join(quotes)
 
 
+# The words a question that names nothing may hold: of when, and "one" for the thing
+_POINTING = frozenset(
+    stem(w) for w in "old one ones previous before earlier former new now then".split()
+)
+
+
 def _leans_back(question: str) -> bool:
-    """Whether `question` names nothing of its own to look up: no thing, nothing of the
-    user's, no name ("And what was the old one?", "and what does she do?")."""
-    return not things(question) and not looked_up(question) and not names_and_numbers(question)
+    """Whether `question` names nothing of its own to look up: no name, no content word
+    but of when ("And what was the old one?", "and the old one?", "and what does she
+    do?"; not "who has the cat?")."""
+    return not names_and_numbers(question) and all(
+        w.stem in _POINTING for w in content_words(question)
+    )
 
 
 def _quote_for(
@@ -90,14 +99,12 @@ def _quote_for(
     if best is None:
         return ""
     if asks_the_past(user):  # whatever the reply says (it may give the new value)
-        best = next(
-            (
-                old
-                for old, new in reversed(replaced)
-                if (new.turn, new.text) == (best.turn, best.text)
-            ),
-            best,
-        )
+        # the one it replaced, or the one its message replaced when that message made one
+        # change ("They reassigned lockers at my new gym, my code is 9032 now.": its first
+        # clause took "The code for my gym locker is 4471" away)
+        same = [old for old, new in replaced if (new.turn, new.text) == (best.turn, best.text)]
+        of_turn = [old for old, new in replaced if new.turn == best.turn]
+        best = (same or (of_turn if len(of_turn) == 1 else []) or [best])[-1]
     if answer_states(reply, best, user):
         return ""
     news = named_again(best, facts)  # what was told of it since ("... went to live with

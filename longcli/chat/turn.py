@@ -20,7 +20,7 @@ from longcli.chat.meaning import about_the_asked, by_meaning
 from longcli.chat.questions import answering, is_lookup, looked_up, questions_of, thing_told
 from longcli.chat.quotes import QUOTE_MEANING, fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
-from longcli.chat.statements import kin_never_named, parts, statements, things
+from longcli.chat.statements import is_question, kin_never_named, parts, statements, things
 from longcli.grounding.ask import for_attempt
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.text.vocabulary import word_count
@@ -92,9 +92,15 @@ def not_told(prompt: Prompt, ledger: Ledger, embedder: Embedder | None = None) -
     and no document passage was recalled. With `embedder`, a statement close to the
     question in meaning holds it too ("When do I fly out?" / "My flight leaves Friday");
     without, only a question about a thing the user calls theirs ("my wife") is."""
-    asked = questions_of(prompt.user) or [prompt.user]
+    # (a message that asks nothing is never "not told": "Remind me to renew my passport
+    # before the end of March." was answered so, a new user's walk)
+    asked = questions_of(prompt.user) or ([prompt.user] if is_question(prompt.user) else [])
     # two questions at once: longcli answers for the model only when neither was told
-    return not prompt.from_document and all(_not_told(q, ledger, embedder) for q in asked)
+    return (
+        bool(asked)
+        and not prompt.from_document
+        and all(_not_told(q, ledger, embedder) for q in asked)
+    )
 
 
 def _not_told(question: str, ledger: Ledger, embedder: Embedder | None) -> bool:

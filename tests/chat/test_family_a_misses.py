@@ -296,3 +296,54 @@ def test_a_second_question_that_names_nothing_is_read_with_the_first(
         ]
     )
     session.close()
+
+
+def test_a_statement_said_back_in_the_users_words_is_no_reply(tmp_path: Path):
+    """The generated bench (bundled model): "- fyi my favourite colour is crimson" to
+    "Scratch that, my favourite colour became crimson.", then the same to "Remind me, what
+    is my favourite colour?": a right answer shown twice."""
+    backend = Scripted(
+        "OK.",
+        "- fyi my favourite colour is crimson",
+        "Crimson is a bold choice.",
+        "Your favourite colour is crimson.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend, None)
+    chat.ask("peanuts make me sick, I'm allergic and fyi my favourite colour is mustard")
+    assert chat.ask("Scratch that, my favourite colour became crimson.").answer == (
+        "Crimson is a bold choice."
+    )
+    assert chat.ask("Remind me, what is my favourite colour?").answer == (
+        "Your favourite colour is crimson."
+    )
+    session.close()
+
+
+def test_a_reminder_to_do_something_is_never_answered_not_told(tmp_path: Path):
+    """A new user's walk: "Remind me to renew my passport before the end of March." got
+    "You haven't told me that." (it asks nothing: it is kept)."""
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "I will keep it in mind."), None)
+    chat.ask("I live in Nantes.")
+    reply = chat.ask("Remind me to renew my passport before the end of March.")
+    assert reply.answer == "I will keep it in mind."
+    assert chat.ledger.facts[-1].text == "Remind me to renew my passport before the end of March."
+    session.close()
+
+
+@REAL
+def test_the_old_value_of_a_change_said_in_two_clauses_is_quoted(tmp_path: Path):
+    """A new user's walk: "They reassigned lockers at my new gym, my code is 9032 now." (its
+    first clause took "The code for my gym locker is 4471" away), then "What's my locker
+    code? And the old one?" quoted 9032 only."""
+    chat, session = open_chat(tmp_path / "s", Scripted(*(["OK."] * 4)), real_embedder())
+    chat.ask("The code for my gym locker is 4471, in case I forget it.")
+    chat.ask("I live in Nantes.")
+    chat.ask("They reassigned lockers at my new gym, my code is 9032 now.")
+    quoted = chat.ask("What's my locker code? And the old one?").quoted
+    assert quoted == "\n\n".join(
+        [
+            label(2, "my code is 9032 now."),
+            label(0, "The code for my gym locker is 4471, in case I forget it."),
+        ]
+    )
+    session.close()
