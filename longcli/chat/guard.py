@@ -301,9 +301,9 @@ class Checks:
         self._in_echo = False  # the line before echoed a heading: its list is the prompt's
         said_words = {w.lower() for m in self.said for w in words(m)}
         self._users = frozenset(said_words | {ch for w in said_words for ch in w})
-        # a message that states and asks nothing, and the content words of all said
+        # a message that states and asks nothing
         self._states = not is_question(self.question) and not questions_of(self.question)
-        self._said_terms = frozenset(t for m in self.said for t in terms(m))
+        self._said_words = frozenset(said_words)  # every word the user typed, lower case
         self._user_phrases = frozenset(p for m in self.said for p in _phrases(_bare(m)))
         self._user_sentences = frozenset(  # each sentence of each message, as said
             _bare(s.text) for m in self.said for s in split_sentences(m)
@@ -396,8 +396,8 @@ class Checks:
             # became crimson."): the right answer to the question about it later was then a
             # reply shown twice (the generated bench, bundled model). "Your locker code is
             # now 5814." confirms it, and stays.
-            said = set(terms(text))
-            if said and said <= self._said_terms and said & set(terms(self.question)):
+            typed = {w.lower() for w in words(text)}
+            if typed <= self._said_words and set(terms(text)) & set(terms(self.question)):
                 return True
         if bare not in self._user_sentences:
             return False

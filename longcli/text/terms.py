@@ -123,7 +123,7 @@ _CONCEPT_WORDS = {
     "dislike": "dislike dislikes hate hates detest loathe",
     "film": "film films movie movies cinema",
     "home": "live lives living reside address home",
-    "age": "age old aged born birthday",
+    "age": "age old aged born birthday bday",
 }
 
 

@@ -347,3 +347,16 @@ def test_the_old_value_of_a_change_said_in_two_clauses_is_quoted(tmp_path: Path)
         ]
     )
     session.close()
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_bday_is_a_birthday(tmp_path: Path, embedder: str | None):
+    """Family A: "My bday: July 19." was another thing than "my birthday" (its stem "bda"),
+    so "whens my birthday?" quoted nothing (Qwen, seed 30, and the fake model, seed 42)."""
+    chat, session = open_chat(
+        tmp_path / "s", Scripted("OK.", "OK.", "Hm."), real_embedder() if embedder else None
+    )
+    chat.ask("My bday: July 19.")
+    chat.ask("I live in Leeds.")
+    assert chat.ask("whens my birthday?").quoted == label(0, "My bday: July 19.")
+    session.close()
