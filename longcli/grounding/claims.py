@@ -73,9 +73,9 @@ def claim_stems(text: str) -> list[str]:
 
 # A negation word that denies nothing: "it was not so much a house as a fortress" says it
 # was a fortress, "not only X but Y" says both, "nothing but rags" and "none other than
-# Hyde" affirm (a true "The Time Traveller is not only ..." was refused as a negation)
-# (with its "but" or "as" only: "he has not just found it" denies; "not only ... but" and
-# "not so much ... as" never do)
+# Hyde" affirm (a true sentence on "... not so much a room as a furnace" was refused as a
+# negation). "not only" and "not just" only with their "but": "he has not just found it"
+# denies (on the contradictions bench, such perturbations passed without it).
 _NOT_DENYING = re.compile(
     r"\bnot (?:only|just|merely|simply)\b(?=[^.;!?]*\bbut\b)|\bnot so much\b(?=[^.;!?]*\bas\b)|"
     r"\b(?:not unlike|no less than|no doubt|nothing but|nothing less than|none other than)\b",
