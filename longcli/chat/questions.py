@@ -129,6 +129,12 @@ def questions_of(message: str) -> list[str]:
     return found
 
 
+def questions_in(message: str) -> list[str]:
+    """`questions_of(message)`, or the whole message when it asks as a whole though no
+    sentence of it does; [] when it asks nothing (a statement, "Remind me to ...")."""
+    return questions_of(message) or ([message] if is_question(message) else [])
+
+
 _ABOUT_THE_USER = re.compile(r"\b(?:I|my|mine|we|our|ours)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer

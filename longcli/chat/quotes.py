@@ -18,7 +18,7 @@ from longcli.chat.questions import (
     covers,
     holds_shape,
     looked_up,
-    questions_of,
+    questions_in,
     shape_asked,
     shaped_first,
     shares_a_name,
@@ -57,7 +57,7 @@ def fact_quote(
     A, a little better than the word rules first: 144 against 143 of 160 questions quoted
     right, 4 stale quotes against 5 in 39 updates); failing that, by words: about
     themselves, all of it; about someone else, the same matter or name."""
-    asked = questions_of(user) or ([user] if is_question(user) else [])
+    asked = questions_in(user)
     quotes: list[str] = []
     for at, question in enumerate(asked if facts else []):  # each its own ("Where does
         # my sister live and what is my dog's name?": two statements, two quotes)

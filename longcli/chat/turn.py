@@ -17,10 +17,17 @@ from longcli.chat.facts import Fact, Ledger
 from longcli.chat.guard import Checks, Dropped, Gate, Why
 from longcli.chat.labels import label
 from longcli.chat.meaning import about_the_asked, by_meaning
-from longcli.chat.questions import answering, is_lookup, looked_up, questions_of, thing_told
+from longcli.chat.questions import (
+    answering,
+    is_lookup,
+    looked_up,
+    questions_in,
+    questions_of,
+    thing_told,
+)
 from longcli.chat.quotes import QUOTE_MEANING, fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
-from longcli.chat.statements import is_question, kin_never_named, parts, statements, things
+from longcli.chat.statements import kin_never_named, parts, statements, things
 from longcli.grounding.ask import for_attempt
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.text.vocabulary import word_count
@@ -94,7 +101,7 @@ def not_told(prompt: Prompt, ledger: Ledger, embedder: Embedder | None = None) -
     without, only a question about a thing the user calls theirs ("my wife") is."""
     # (a message that asks nothing is never "not told": "Remind me to renew my passport
     # before the end of March." was answered so, a new user's walk)
-    asked = questions_of(prompt.user) or ([prompt.user] if is_question(prompt.user) else [])
+    asked = questions_in(prompt.user)
     # two questions at once: longcli answers for the model only when neither was told
     return (
         bool(asked)
