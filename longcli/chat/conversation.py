@@ -25,7 +25,7 @@ from longcli.chat.facts import Fact, Ledger, fact_words, named_again
 from longcli.chat.fold import Folder, unquote
 from longcli.chat.guard import Checks, Earlier
 from longcli.chat.labels import split_labels
-from longcli.chat.meaning import asks_all_told
+from longcli.chat.meaning import asks_all_told, asks_reminders
 from longcli.chat.prompt import (
     build_messages,
     context_messages,
@@ -33,7 +33,13 @@ from longcli.chat.prompt import (
     system_text,
     user_text,
 )
-from longcli.chat.questions import looked_up_facts, questions_of, shaped_first
+from longcli.chat.questions import (
+    leans_back,
+    looked_up_facts,
+    questions_in,
+    questions_of,
+    shaped_first,
+)
 from longcli.chat.recalled import Recalled, RecallIndex, focus
 from longcli.chat.session import Passage, Session
 from longcli.chat.statements import another_thing, someone_elses_name, things
@@ -46,6 +52,7 @@ from longcli.chat.turn import (
     grounds,
     longcli_turn,
     not_told,
+    reminders_told,
     stream_checked,
 )
 from longcli.chat.view import SessionView, session_view
@@ -313,7 +320,8 @@ class Chat:
         folded = fold_count(self.window, incoming, self.budget)
         self.fold(folded)
         ceiling = self.backend.n_ctx - self.budget.reply_tokens
-        facts = self.relevant_facts(user)
+        before = self._asked_before(user)
+        facts = self.relevant_facts(f"{before} {user}" if before else user)
         shown = [f.text for f in facts]
         shown_turns = self._said_by(facts)
         answer_in = self.answer_language(user)
@@ -347,7 +355,17 @@ class Chat:
             self.fold(1)
             folded += 1
         assert plan.prompt_tokens + self.budget.reply_tokens <= self.backend.n_ctx
-        return Prompt(user, plan.messages, plan.prompt_tokens, folded, plan.recalled, facts)
+        return Prompt(user, plan.messages, plan.prompt_tokens, folded, plan.recalled, facts, before)
+
+    def _asked_before(self, user: str) -> str:
+        """The previous message's last question when `user` is one question that names
+        nothing but when ("and the old one?" after "What's my locker code?"), else "".
+        (Not "Remind me" of "Remind me, what is my locker code?", nor "Really?")"""
+        asked = questions_in(user)
+        if len(asked) != 1 or not leans_back(asked[0], pointing=True) or not self.exchanges:
+            return ""
+        earlier = questions_in(self.exchanges[-1].user)
+        return earlier[-1] if earlier else ""
 
     def answer_language(self, user: str) -> str:
         """The sentence telling the model which language to answer in: --language's, else
@@ -389,7 +407,10 @@ class Chat:
         passes none is asked for again once.
         """
         prompt = self.prepare(_message(user))
-        if asks_all_told(self.embedder, prompt.user):
+        if asks_reminders(self.embedder, prompt.user):
+            answer, note = reminders_told(self.ledger.active())
+            turn = longcli_turn(prompt, answer, on_text, note)
+        elif asks_all_told(self.embedder, prompt.user):
             answer, note = all_told(self.ledger.active())
             turn = longcli_turn(prompt, answer, on_text, note)
         elif not_told(prompt, self.ledger, self.embedder):

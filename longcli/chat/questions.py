@@ -135,6 +135,22 @@ def questions_in(message: str) -> list[str]:
     return questions_of(message) or ([message] if is_question(message) else [])
 
 
+# The words a question that names nothing may hold: of when, and "one" for the thing
+_POINTING = frozenset(
+    stem(w) for w in "old one ones previous before earlier former new now then".split()
+)
+
+
+def leans_back(question: str, pointing: bool = False) -> bool:
+    """Whether `question` names nothing of its own to look up: no name, no content word
+    but of when ("And what was the old one?", "and the old one?", "and what does she
+    do?"; not "who has the cat?"); with `pointing`, at least one word of when or "one"
+    too (not "Really?"). Such a question is read with the one before it."""
+    if mentions(question) or not all(w.stem in _POINTING for w in content_words(question)):
+        return False
+    return not pointing or any(stem(w) in _POINTING for w in WORD.findall(question.lower()))
+
+
 _ABOUT_THE_USER = re.compile(r"\b(?:I|my|mine|we|our|ours)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 ONE_MISSING_FROM = 3  # a question with this many content words may miss one in the answer

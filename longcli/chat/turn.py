@@ -27,7 +27,7 @@ from longcli.chat.questions import (
 )
 from longcli.chat.quotes import QUOTE_MEANING, fact_quote, passage_quote
 from longcli.chat.recalled import Recalled
-from longcli.chat.statements import kin_never_named, parts, statements, things
+from longcli.chat.statements import is_reminder, kin_never_named, parts, statements, things
 from longcli.grounding.ask import for_attempt
 from longcli.grounding.cleanup import strip_artifacts
 from longcli.text.vocabulary import word_count
@@ -66,6 +66,9 @@ class Prompt:
     folded: int  # exchanges folded into the summary to make room for it
     recalled: list[Recalled]
     facts: list[Fact]  # the stated facts shown to the model with the message
+    # the previous message's last question, when this one's first names nothing but when
+    # ("and the old one?" after "What's my locker code?"): the two are read together
+    before: str = ""
 
     @property
     def from_document(self) -> bool:
@@ -102,6 +105,8 @@ def not_told(prompt: Prompt, ledger: Ledger, embedder: Embedder | None = None) -
     # (a message that asks nothing is never "not told": "Remind me to renew my passport
     # before the end of March." was answered so, a new user's walk)
     asked = questions_in(prompt.user)
+    if asked and prompt.before:  # "and the old one?": what the question before asked
+        asked[0] = f"{prompt.before} {asked[0]}"
     # two questions at once: longcli answers for the model only when neither was told
     return (
         bool(asked)
@@ -153,6 +158,19 @@ def all_told(facts: list[Fact]) -> tuple[str, str]:
         f" (the newest {len(shown)} of {len(facts)}; `longcli memory facts` lists them all):"
         if more
         else ":"
+    )
+    return answer, "\n".join(label(f.turn, f.text) for f in shown)
+
+
+def reminders_told(facts: list[Fact]) -> tuple[str, str]:
+    """longcli's answer to a question for what the user asked to be reminded of
+    (`asks_reminders`), and its note: each such request still held, as their own words."""
+    asked = sorted((f for f in facts if is_reminder(f.text)), key=lambda f: (f.turn, f.id))
+    if not asked:
+        return "You haven't asked me to remind you of anything.", ""
+    shown = asked[-ALL_TOLD_SHOWN:]
+    answer = "Here is what you asked me to remind you of" + (
+        f" (the newest {len(shown)} of {len(asked)}):" if len(shown) < len(asked) else ":"
     )
     return answer, "\n".join(label(f.turn, f.text) for f in shown)
 
@@ -247,7 +265,7 @@ def annotate(
     """The turn with longcli's note: the quote labels the checks moved out of the reply,
     and, when the reply missed it, the user's or the document's own words."""
     quoted = (
-        fact_quote(prompt.user, answer, prompt.facts, embedder, checks.replaced)
+        fact_quote(prompt.user, answer, prompt.facts, embedder, checks.replaced, prompt.before)
         if quote_facts
         else ""
     )

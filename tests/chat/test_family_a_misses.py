@@ -12,6 +12,7 @@ from longcli.backends.embedding import Embedder
 from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
+from longcli.chat.meaning import asks_reminders
 from longcli.chat.session import Session
 from longcli.chat.statements import apart, clauses, content_words, is_question, parts, things
 from longcli.chat.turn import NOT_TOLD
@@ -215,7 +216,8 @@ def test_a_request_quotes_the_statement_it_asks_about(tmp_path: Path, said: str,
     chat, session = open_chat(tmp_path / "s", Scripted("OK.", "OK.", "Gut."), real_embedder())
     chat.ask(said)
     chat.ask("I live in Leeds.")
-    assert chat.ask(asked).quoted == label(0, said)
+    # (the reminder as a quote, or as the list of reminders asked for)
+    assert label(0, said) in chat.ask(asked).note
     session.close()
 
 
@@ -359,4 +361,58 @@ def test_a_bday_is_a_birthday(tmp_path: Path, embedder: str | None):
     chat.ask("My bday: July 19.")
     chat.ask("I live in Leeds.")
     assert chat.ask("whens my birthday?").quoted == label(0, "My bday: July 19.")
+    session.close()
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_question_of_its_own_that_names_nothing_is_read_with_the_one_before(
+    tmp_path: Path, embedder: str | None
+):
+    """A new user's walk: "and the old one?" sent as a message of its own, after "What's my
+    locker code?", got no quote; inside one message it is read with the question before."""
+    chat, session = open_chat(
+        tmp_path / "s",
+        Scripted(*(["OK."] * 5)),
+        real_embedder() if embedder else None,
+    )
+    chat.ask("The code for my bike lock is 5182.")
+    chat.ask("I live in Leeds.")
+    chat.ask("I changed the bike lock code, it's 9037 now.")
+    chat.ask("What's my bike lock code?")
+    reply = chat.ask("and the old one?")
+    assert reply.quoted == label(0, "The code for my bike lock is 5182.")
+    assert reply.answer != NOT_TOLD
+    session.close()
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_question_for_the_reminders_lists_the_reminders_alone(
+    tmp_path: Path, embedder: str | None
+):
+    """A new user's walk: "What did I ask you to remind me of?" listed every statement
+    still held (0.46 from "What do you know about me?"), not the reminder."""
+    chat, session = open_chat(
+        tmp_path / "s", Scripted(*(["OK."] * 4)), real_embedder() if embedder else None
+    )
+    chat.ask("I live in Nantes and my sister is called Ada.")
+    chat.ask("Remind me to call the dentist on Friday.")
+    chat.ask("My bike is a red Brompton.")
+    reply = chat.ask("What did I ask you to remind me of?")
+    assert reply.answer == "Here is what you asked me to remind you of:"
+    assert reply.note == label(1, "Remind me to call the dentist on Friday.")
+    # ... and the rest of what was told is still listed for everything
+    assert "Nantes" in chat.ask("What do you know about me?").note
+    session.close()
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_reminders_asked_for_when_there_are_none(tmp_path: Path, embedder: str | None):
+    chat, session = open_chat(
+        tmp_path / "s", Scripted(*(["OK."] * 2)), real_embedder() if embedder else None
+    )
+    chat.ask("I live in Nantes.")
+    reply = chat.ask("Did I ask you to remind me of anything?")
+    assert reply.answer == "You haven't asked me to remind you of anything."
+    # "Remind me, ..." opens a look-up, not a question for the reminders
+    assert not asks_reminders(None, "Remind me, what is my favourite colour?")
     session.close()
