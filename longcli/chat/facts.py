@@ -193,13 +193,18 @@ def _unvalued(said: list[Word], values: set[str]) -> set[str]:
 
 def _shared_names(newer: str, older: str) -> bool:
     """Whether both statements name the same someone or something (a capitalised word not
-    opening the sentence: "Maria")."""
+    opening the sentence: "Maria"; or opening it, where the other names it so: "Lotte
+    switched jobs too" / "My girlfriend Lotte works as a nurse", a new user's walk)."""
 
-    def named(text: str) -> set[str]:
-        tokens = WORD.findall(text)
+    def named(tokens: list[str]) -> set[str]:
         return {w.lower() for w in tokens[1:] if w[0].isupper() and w.lower() not in STOPWORDS}
 
-    return bool(named(newer) & named(older))
+    def opening(tokens: list[str]) -> set[str]:
+        return {w.lower() for w in tokens[:1] if w[0].isupper()}
+
+    new, old = WORD.findall(newer), WORD.findall(older)
+    a, b = named(new), named(old)
+    return bool(a & b or opening(new) & b or a & opening(old))
 
 
 def _names_owned(

@@ -7,7 +7,7 @@ Every node of an extractive run is made here, and every node another method cann
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from longcli.config import Style
 from longcli.grounding.ask import Outcome, truncate_to_tokens
@@ -35,7 +35,7 @@ def extracted(
     groups = [pool.groups[i] for i in picked]
     sections = [pool.sections[i] for i in picked] if pool.sections else None
     if final:
-        text = styled(chosen, groups, origins, ctx.opts.style, sections)
+        text = styled(chosen, groups, origins, ctx.opts.style, sections, pool.headings)
     else:
         text = truncate_to_tokens(ctx.backend, " ".join(chosen), budget)
     # Known, not guessed from shared words (trace), which gave a sentence of one file
@@ -43,7 +43,7 @@ def extracted(
     spans = placed(text, chosen, origins)
     rough = frozenset(k for k, i in enumerate(picked) if i in pool.rough)
     units = Pool(chosen, origins, pool.tokens_per_word, groups, None, None, sections, rough,
-                 names=pool.names, closes=pool.closes)  # fmt: skip
+                 names=pool.names, closes=pool.closes, headings=pool.headings)  # fmt: skip
     return Node(text, ctx.backend.count_tokens(text), spans, outcome, units)
 
 
@@ -87,9 +87,11 @@ def styled(
     origins: Origins,
     style: Style,
     sections: list[str] | None = None,
+    headings: Sequence[str] = (),
 ) -> str:
     """Sentences chosen without a model, laid out as --style asks. An outline's parts are
-    the sections their headings name, or else the nodes they came from."""
+    the sections their headings name, or else the nodes they came from. `headings`: all
+    the text showed, chosen or not."""
     if style == Style.bullets:
         return "\n".join(f"- {s}" for s in sentences)
     if style != Style.outline:
@@ -102,11 +104,11 @@ def styled(
         titled += 1
     if 0 < titled < len(groups) and (any(named) or len(set(groups[titled:])) > 1):
         rest = styled(sentences[titled:], groups[titled:], origins[titled:], style,
-                      named[titled:])  # fmt: skip
+                      named[titled:], headings)  # fmt: skip
         return "\n".join(sentences[:titled]) + "\n\n" + rest
     if not any(named):
         groups = _fewer_parts(groups)
-    named = _first_numbered(named)
+    named = _first_numbered(_numbered_parts(named, headings), headings)
     keys = [(name, 0) if name else ("", g) for name, g in zip(named, groups, strict=True)]
     for i in reversed(range(len(keys) - 1)):
         if groups[i] == LEAD_GROUP:  # the lead opens the first part
@@ -133,15 +135,47 @@ _SECOND = re.compile(r"^(?:(chapter|book|part)\s+)?(II|2)\.?$", re.IGNORECASE)
 _FIRST = re.compile(r"^(?:(?:chapter|book|part)\s+)?(?:I|1)\b", re.IGNORECASE)
 
 
-def _first_numbered(named: list[str]) -> list[str]:
+# A heading that numbers a part: "IV", "12.", "Chapter IV", "II. The Machine", "Kapitel 3"
+_NUMBERED = re.compile(
+    r"^(?:(?:chapter|book|part|kapitel|chapitre|capitolo|cap[ií]tulo|глава)\s+)?"
+    r"(?:[IVXLC]+|\d{1,3})\b\.?",
+    re.IGNORECASE,
+)
+NUMBERED_SHARE = 0.6  # a text whose headings are mostly numbers is in numbered parts
+NUMBERED_MIN = 3
+
+
+def _numbered_parts(named: list[str], headings: Sequence[str]) -> list[str]:
+    """`named` with a heading that is no number put under the numbered part it stands in,
+    when the text's parts are numbered (at least NUMBERED_MIN, NUMBERED_SHARE of its
+    headings): in Ethan Frome a gravestone's "SACRED TO THE MEMORY OF ... FOR FIFTY
+    YEARS." stands set apart in chapter IV, and was an outline's part of its own. The
+    headings before the first number (a title, a prologue's) stay."""
+    numbered = [h for h in headings if _NUMBERED.match(h)]
+    if len(numbered) < NUMBERED_MIN or len(numbered) < NUMBERED_SHARE * len(headings):
+        return named
+    within: dict[str, str] = {}
+    part = ""
+    for heading in headings:
+        if _NUMBERED.match(heading):
+            part = heading
+        elif part:
+            within[heading] = part
+    return [within.get(n, n) for n in named]
+
+
+def _first_numbered(named: list[str], headings: Sequence[str] = ()) -> list[str]:
     """`named` with the first part called "I" (or "1", "Chapter I" ...) when the parts
     after it are numbered from two and the text never numbered it: Owl Creek Bridge opens
     without its "I", and its title page's "THE MILLENNIUM FULCRUM EDITION, 1988" stood as
-    the first part's heading."""
+    the first part's heading. Not when `headings` (all the text showed) hold the first
+    number: Ethan Frome's prologue, before its "I", is no part I."""
     order = list(dict.fromkeys(n for n in named if n))
     if len(order) < 2 or (second := _SECOND.match(order[1])) is None:
         return named
     if _SECOND.match(order[0]) or _FIRST.match(order[0]):
+        return named
+    if any(_FIRST.match(h) for h in headings):
         return named
     word = f"{second.group(1)} " if second.group(1) else ""
     first = word + ("I" if second.group(2) == "II" else "1")

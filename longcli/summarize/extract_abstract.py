@@ -70,7 +70,7 @@ def written(ctx: RunContext, pool: Pool) -> Node:
         origins += result.origins
         groups += [LEAD_GROUP if pool.groups[first] == LEAD_GROUP else g] * n
         sections += [section] * n
-    text = styled(sentences, groups, origins, ctx.opts.style, sections)
+    text = styled(sentences, groups, origins, ctx.opts.style, sections, pool.headings)
     outcome = _joined_outcome({r.outcome for r in results})
     return Node(text, ctx.backend.count_tokens(text), origins, outcome)
 

@@ -59,6 +59,7 @@ CLOSING_PART = 0.03  # a whole text's summary takes a sentence of its last 3% (i
 # Chosen on the reader bench's works-tune half: a sentence from the body's last 1% in 6
 # of 10 summaries (2 before); 0.3 gave 4, a power of 4 gave 5.
 CLOSING_FLOOR = 0.1
+CLOSING_WORDS = 6
 CLOSING_POWER = 2
 ENDING_POOL = 1.5
 # A sentence that ends as prose does (its mark, a closing quote or bracket maybe): the
@@ -109,6 +110,14 @@ class Pool:
     # holds chosen sentences only, and who the main people are is the text's to say
     names: Counter[str] | None = None
     closes: bool = False  # it holds a text's ending (its last chunk): see `_closing`
+    # the headings its text shows, in order (its chosen sentences' and the others'): the
+    # next node's first sentences go on under the last, whichever of these were chosen
+    headings: tuple[str, ...] = ()
+
+    @property
+    def ends_under(self) -> str:
+        """The heading the pool's text ends under, "" when it shows none."""
+        return self.headings[-1] if self.headings else ""
 
     def cost(self, sentence: str) -> int:
         return max(1, math.ceil(word_count(sentence) * self.tokens_per_word))
@@ -207,6 +216,9 @@ class Pool:
         # the part before the last sentence of prose: a list may follow it ("Other books by
         # J. Sheridan LeFanu" after Carmilla's last paragraph)
         last = max(positions[s.index] for s in prose)
+        final = max(prose, key=lambda s: positions[s.index])
+        if word_count(self.sentences[final.index]) >= CLOSING_WORDS:
+            return [final.index]
         end = last - CLOSING_PART
         late = [s for s in prose if positions[s.index] >= end]
 
@@ -409,6 +421,7 @@ def chunk_pool(chunk: Chunk, focus: str | None, meaning: Embedder | None = None)
         meaning,
         counts,
         chunk.closes,
+        tuple(dict.fromkeys(sec for sec in sections if sec)),
     )
 
 
@@ -421,7 +434,12 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
     sections: list[str] = []
     rough: set[int] = set()
     counts: Counter[str] | None = Counter()
+    bounds: list[tuple[int, int, str]] = []  # each node's sentences, the heading it ends under
+    shown: list[str] = []
     for g, node in enumerate(nodes):
+        ends = node.units.ends_under if node.units is not None else ""
+        shown.extend(node.units.headings if node.units is not None else ())
+        start = len(sentences)
         if node.units is not None:  # chosen without a model: its sentences as they were
             units = node.units
             if counts is not None and units.names is not None:
@@ -433,15 +451,25 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
             origins.extend(units.origins)
             groups.extend(LEAD_GROUP if x == LEAD_GROUP else g for x in units.groups)
             sections.extend(units.sections or [""] * len(units.sentences))
-            continue
-        found = [s.text for s in split_sentences(node.text)]
-        counts = None
-        sentences.extend(found)
-        origins.extend(node.origins[i] if i < len(node.origins) else [] for i in range(len(found)))
-        groups.extend([g] * len(found))
-        sections.extend([""] * len(found))
-    for i in range(1, len(sections)):  # a chunk's first sentences go on with the section before
-        sections[i] = sections[i] or sections[i - 1]
+        else:
+            found = [s.text for s in split_sentences(node.text)]
+            counts = None
+            sentences.extend(found)
+            origins.extend(
+                node.origins[i] if i < len(node.origins) else [] for i in range(len(found))
+            )
+            groups.extend([g] * len(found))
+            sections.extend([""] * len(found))
+        bounds.append((start, len(sentences), ends))
+    # a node's first sentences go on under the heading the node before ends under (not
+    # that of its last chosen sentence: Ethan Frome's chapter III, met in the first node
+    # of a merge, was put under II because no sentence of III was chosen before it)
+    under = ""
+    for start, end, ends_under in bounds:
+        for i in range(start, end):
+            sections[i] = sections[i] or under
+            under = sections[i]
+        under = ends_under or under
     tokens = sum(n.tokens for n in nodes)
     ratio = tokens / max(sum(word_count(n.text) for n in nodes), 1)
     # a node that holds the text's ending (the last with prose: a list may follow it):
@@ -459,4 +487,5 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
         meaning,
         counts,
         closes,
+        tuple(dict.fromkeys(shown)),
     )

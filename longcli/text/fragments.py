@@ -244,9 +244,17 @@ def _opens_speech(text: str) -> bool:
     return text[:1] == '"' and text.count('"') == 1
 
 
+# A single quote closing a speech at the sentence's end ("Perhaps no one to hear. . . .'"
+# in Heart of Darkness, a new user's walk), and one that opens a quotation: at the start,
+# or after a space or an opening bracket or dash (not an apostrophe: "the men's", "'em")
+_CLOSES_SINGLE = re.compile(r"[.!?…,;:—-]\s*['’]\s*$")
+_OPENS_SINGLE = re.compile(r"(?:^|[\s(\[—-])['‘](?=\w)")
+
+
 def _unbalanced(text: str) -> bool:
     return (
-        text.count("“") != text.count("”")
+        (_CLOSES_SINGLE.search(text) is not None and _OPENS_SINGLE.search(text) is None)
+        or text.count("“") != text.count("”")
         or text.count("«") != text.count("»")  # »so« and «so» alike
         or text.count('"') % 2 == 1
         or text.count("‘") > text.count("’")

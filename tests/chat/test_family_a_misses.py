@@ -416,3 +416,21 @@ def test_reminders_asked_for_when_there_are_none(tmp_path: Path, embedder: str |
     # "Remind me, ..." opens a look-up, not a question for the reminders
     assert not asks_reminders(None, "Remind me, what is my favourite colour?")
     session.close()
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_name_opening_the_update_is_whom_it_speaks_of(embedder: str | None):
+    """A new user's walk: "Lotte switched jobs too, she's at a dental clinic in Graz now."
+    took "Big news: we moved to Graz last weekend." away (both name Graz) and left
+    "My girlfriend Lotte works as a nurse ..." current: "Lotte" opening the sentence was
+    not read as a name."""
+    ledger = Ledger()
+    embedded = real_embedder() if embedder else None
+    ledger.add_message(
+        "My girlfriend Lotte works as a nurse at the university hospital.", 0, embedded
+    )
+    ledger.add_message("Big news: we moved to Graz last weekend.", 1, embedded)
+    ledger.add_message(
+        "Lotte switched jobs too, she's at a dental clinic in Graz now.", 2, embedded
+    )
+    assert [f.active for f in ledger.facts] == [False, True, True]

@@ -223,9 +223,11 @@ def test_a_books_summary_ends_on_its_last_paragraph_before_a_list_of_other_books
 
 def test_the_closing_sentence_is_weighed_toward_the_very_end():
     """A Tale of Two Cities' summary closed on the fight with Madame Defarge, the most
-    important sentence of its last 3%, not on the scaffold pages after it: the last
-    sentence, a third as important, is the closing one now; one a twentieth as important
-    is not; a list after it ("Other books by ...") is no ending."""
+    important sentence of its last 3%, not on the scaffold pages after it: the text's
+    last sentence of prose is the closing one now, however important it scores (Effi
+    Briest's "das ist ein zu weites Feld" was left for a sentence 1.2% before the end);
+    a list after it ("Other books by ...") is no ending; a last line too short to say
+    anything ("Vale.") leaves the choice to importance weighed toward the end."""
     sentences = [f"Chapter {k} tells of the road." for k in range(200)]
     sentences[196] = "Miss Pross fought Madame Defarge in the empty rooms."
     sentences += ["It is a far, far better thing that I do.", "Other books by Charles Dickens"]
@@ -239,6 +241,9 @@ def test_the_closing_sentence_is_weighed_toward_the_very_end():
         return p.sentences[index]
 
     assert closing(0.3) == "It is a far, far better thing that I do."
+    assert closing(0.05) == "It is a far, far better thing that I do."
+    sentences[200] = "Vale, reader."
+    assert closing(0.3) == "Vale, reader."  # ... a third as important, at the very end
     assert closing(0.05) == "Miss Pross fought Madame Defarge in the empty rooms."
 
 
@@ -296,3 +301,57 @@ def test_a_first_part_the_text_never_numbered_is_part_one():
     assert "Edition" not in out, out
     named = ["Prologue", "Chapter 1", "Chapter 2"]  # numbered from one: as the text names it
     assert styled(sentences, groups, origins, Style.outline, named).startswith("Prologue:")
+
+
+def test_a_node_goes_on_under_the_heading_the_node_before_ends_under():
+    """Ethan Frome's outline (a new user's walk): the first node of a merge opened in
+    chapter III, but no sentence of III had been chosen in the node before it, and its
+    sentences were put under "II"."""
+    from longcli.summarize.pool import Node, nodes_pool
+
+    def node(sentences: list[str], sections: list[str], headings: tuple[str, ...]) -> Node:
+        origins = [[Span(0, 0, 0, 1)] for _ in sentences]
+        units = Pool(sentences, origins, 1.0, [0] * len(sentences), sections=sections,
+                     headings=headings)  # fmt: skip
+        return Node(" ".join(sentences), 10, origins, units=units)
+
+    first = node(["Ethan stood before the door."], ["II"], ("II", "III"))
+    second = node(["The hauling was not over till mid-day."], [""], ())
+    third = node(["A bright fire glowed in the stove."], ["IV"], ("IV",))
+    pool = nodes_pool([first, second, third], None)
+    assert pool.sections == ["II", "III", "IV"]
+    assert pool.headings == ("II", "III", "IV") and pool.ends_under == "IV"
+
+
+def test_a_prologue_before_a_numbered_first_chapter_is_no_part_one():
+    """Ethan Frome opens on a prologue under its title, then "I": with no sentence of I
+    chosen, the prologue was called "I" (the rule for Owl Creek Bridge, which never
+    numbers its first part)."""
+    from longcli.summarize.extract import styled
+
+    sentences = ["Harmon Gow suggested the bay.", "Ethan stood before the door.", "He left."]
+    groups = [1, 2, 3]
+    origins = [[Span(0, g, 10 * g, 10 * g + 5)] for g in groups]
+    sections = ["Ethan Frome", "II", "III"]
+    headings = ("Ethan Frome", "I", "II", "III")
+    out = styled(sentences, groups, origins, Style.outline, sections, headings)
+    assert out.splitlines()[0] == "Ethan Frome:", out
+
+
+def test_a_heading_inside_a_numbered_chapter_is_no_part():
+    """Ethan Frome's gravestone ("SACRED TO THE MEMORY OF ... FOR FIFTY YEARS.") stands set
+    apart inside chapter IV, and was a part of its own between IV and V."""
+    from longcli.summarize.extract import styled
+
+    sentences = ["Zeena went to the doctor.", "A bright fire glowed.", "They sat thus."]
+    groups = [1, 2, 3]
+    origins = [[Span(0, g, 10 * g, 10 * g + 5)] for g in groups]
+    sections = ["IV", "For Fifty Years.", "V"]
+    headings = ("I", "II", "III", "IV", "Sacred to the Memory Of", "For Fifty Years.", "V")
+    out = styled(sentences, groups, origins, Style.outline, sections, headings)
+    assert "Fifty" not in out and out.splitlines()[:3] == ["IV:", f"- {sentences[0]}",
+                                                          f"- {sentences[1]}"], out  # fmt: skip
+    # ... in a text whose parts are named, not numbered, a heading is a part
+    named = ("Prologue", "The Farm", "The Town", "For Fifty Years.", "The Sled")
+    sections = ["The Town", "For Fifty Years.", "The Sled"]
+    assert "For Fifty Years:" in styled(sentences, groups, origins, Style.outline, sections, named)

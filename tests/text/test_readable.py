@@ -269,6 +269,10 @@ def test_what_cannot_stand_alone_is_said_why():
     assert verdict("much handsomer than Mr. Bingley, and he was looked at") == "starts mid-sentence"
     assert verdict("The gentlemen pronounced him to be a fine figure of a man;") == "unfinished"
     assert verdict("Are you much acquainted with Mr. Darcy?”") == "unbalanced quotes"
+    # a speech's last sentence in single quotes (Heart of Darkness, a new user's walk)
+    assert verdict("Perhaps no one to hear. . . .'") == "unbalanced quotes"
+    assert verdict("The men's boat was ready at the landing.") == ""  # an apostrophe
+    assert verdict("He said, 'Go away at once.'") == ""
     assert verdict("“I see no occasion for that at all,” she said.") == "dialogue"
     assert verdict("See https://example.org/page for the full text of it.") == "link"
     assert verdict("This eBook is for the use of anyone anywhere at no cost.") == "boilerplate"
