@@ -434,3 +434,47 @@ def test_a_name_opening_the_update_is_whom_it_speaks_of(embedder: str | None):
         "Lotte switched jobs too, she's at a dental clinic in Graz now.", 2, embedded
     )
     assert [f.active for f in ledger.facts] == [False, True, True]
+
+
+@REAL
+def test_a_reply_off_the_point_of_a_statement_is_not_shown(tmp_path: Path):
+    """The generated bench (bundled model): "Lena just started a pottery class." got "I'm
+    sorry for the confusion, but I can help you with that.", "My denitst is Dr Lindqvist."
+    got "Please be assured of my code.": asked again, then longcli's honest line."""
+    from longcli.chat.turn import NOTED
+
+    backend = Scripted(
+        "I'm sorry for the confusion, but I can help you with that.",
+        "Please be assured of my code.",
+        "Biscuit is a wonderful name for your furry friend.",
+        "What a wonderful challenge! Knitting is a skill anyone can learn.",
+        "OK.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    assert chat.ask("Lena just started a pottery class.").answer == NOTED
+    assert chat.ask("I have a dog named Biscuit.").answer == (
+        "Biscuit is a wonderful name for your furry friend."
+    )
+    # what comes before the first sentence near the message goes; what follows it stays
+    assert chat.ask("I'm thinking about learning to knit.").answer == (
+        "Knitting is a skill anyone can learn."
+    )
+    assert chat.ask("My sister is called Lena.").answer == "OK."  # too short to be off
+    session.close()
+
+
+@REAL
+def test_a_reply_about_another_statement_than_the_message_is_not_shown(tmp_path: Path):
+    """The generated bench (bundled model): "My sister's birthday is on 14 March." got
+    "It's a story about Lena, who is your sister." (0.32 from the message, 0.76 from "My
+    sister is called Lena."); asked again, the next reply is about the message."""
+    backend = Scripted(
+        "Lena is a lovely name.",
+        "It's a story about Lena, who is your sister.",
+        "A birthday in March, right at the start of spring.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask("My sister is called Lena.")
+    reply = chat.ask("My sister's birthday is on 14 March.")
+    assert reply.answer == "A birthday in March, right at the start of spring."
+    session.close()
