@@ -173,10 +173,19 @@ def named_again(fact: Fact, facts: Iterable[Fact]) -> Fact | None:
     held = {
         w.lower() for v in mentions(fact.text) if not v[0].isdigit() for w in WORD.findall(v)
     } - STOPWORDS
-    later = [
-        f for f in facts if f.turn > fact.turn and held & {w.lower() for w in WORD.findall(f.text)}
-    ]
+    later = [f for f in facts if f.turn > fact.turn and held & _opening_words(f.text)]
     return max(later, key=lambda f: (f.turn, f.id), default=None)
+
+
+NEWS_WORDS = 6  # news of a name names it among its first words, where its subject is
+
+
+def _opening_words(text: str) -> set[str]:
+    """The first NEWS_WORDS words of `text`, lower case: news of someone or something names
+    them there ("sadly we had to rehome pierogi", "I gave Mango to ..."); a name
+    further on is where or with whom ("Lotte switched jobs too, she's at a dental clinic
+    in Graz now" is no news of "we moved to Graz", a new user's walk)."""
+    return {w.lower() for w in WORD.findall(text)[:NEWS_WORDS]}
 
 
 def current_of(fact: Fact, by_id: dict[int, Fact]) -> Fact:

@@ -223,3 +223,17 @@ def test_a_thing_never_named_and_nothing_near_it_is_not_told(tmp_path: Path):
     assert chat.ask("what's my favourite football team?").text == "You haven't told me that."
     assert "rabbit" in chat.ask("what's my rabbit called?").text  # told: quoted
     session.close()
+
+
+def test_a_place_named_further_on_is_no_news_of_a_statement_naming_it():
+    """A new user's walk: "Where do I live now?" quoted "Big news: we moved to Graz last
+    weekend." and, as its news, "Lotte switched jobs too, she's at a dental clinic in Graz
+    now.": Graz is where Lotte works, not whom the statement speaks of."""
+    moved = Fact(1, 0, "graz", "Big news: we moved to Graz last weekend.", "")
+    lotte = Fact(
+        2, 1, "lotte", "Lotte switched jobs too, she's at a dental clinic in Graz now.", ""
+    )
+    assert named_again(moved, [moved, lotte]) is None
+    given = Fact(3, 2, "mango", "I gave Mango to my neighbour.", "")
+    cat = Fact(4, 0, "cat", "My cat is called Mango.", "")
+    assert named_again(cat, [cat, given]) is given
