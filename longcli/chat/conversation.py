@@ -369,12 +369,18 @@ class Chat:
 
     def answer_language(self, user: str) -> str:
         """The sentence telling the model which language to answer in: --language's, else
-        the message's; "" for English (the prompts are English), or when unsure."""
+        the message's; "" for English (the prompts are English) when the turns shown are
+        English too, or when unsure."""
         asked = self.templates.language not in ("", AUTO)
         said = languages.detect(user)
         target = self.templates.language if asked else said
         if target == languages.UNKNOWN or (target == languages.ENGLISH and said in _ENGLISH):
-            return ""  # the prompts are English: nothing to say
+            # the prompts are English: nothing to say, unless the turns shown are not (a
+            # new user's walk: after two messages in French, the bundled model answered 4
+            # of 11 English questions in French, and each was dropped for it)
+            if not any(languages.detect(e.user) not in _ENGLISH for e in self.window):
+                return ""
+            target = languages.ENGLISH
         return f"Answer in {languages.name(target)}."
 
     def language_advice(self, user: str) -> str | None:

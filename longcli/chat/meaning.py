@@ -27,6 +27,7 @@ from longcli.chat.statements import (
     doings,
     is_kin,
     is_question,
+    is_reminder,
     opens_with_name,
     other_kin,
     parts,
@@ -35,6 +36,7 @@ from longcli.chat.statements import (
     things,
     uncontracted,
 )
+from longcli.text.modality import only_intended
 from longcli.text.names import mentions
 from longcli.text.terms import terms
 from longcli.text.vocabulary import WORD, common_english
@@ -243,6 +245,11 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
         # ... nor a name alone for what another says of them ("my sister is called
         # Ottilie" / "my sister is a nurse in Leeds", for her job)
         and _names_only(fact.text) == _names_only(best.text)
+        # ... nor a plan, a wish or a reminder, which update nothing (facts.Ledger):
+        # "Remind me to renew my passport before the end of February." came before "In
+        # April we want to go hiking in the Burren" for "What are we planning for April?"
+        # (0.37 and 0.43, a new user's walk)
+        and not (only_intended(fact.text) or is_reminder(fact.text))
     ]
     if not newer:
         return scored

@@ -21,6 +21,7 @@ from longcli.grounding.ask import Outcome
 from longcli.grounding.cite import Origins, Span
 from longcli.streams import Streams
 from longcli.text import fragments, retrieval
+from longcli.text.apparatus import back_matter
 from longcli.text.chunks import Chunk
 from longcli.text.decode import Source
 from longcli.text.keysentences import (
@@ -215,6 +216,11 @@ class Pool:
             return []
         # the part before the last sentence of prose: a list may follow it ("Other books by
         # J. Sheridan LeFanu" after Carmilla's last paragraph)
+        # ... of the body: not an appendix's or the references' (a NIST report's summary
+        # closed on "Resources, Appendix III, Security of Federal Automated Information
+        # Systems, February 8, 1996.")
+        sections = self.sections or [""] * len(self.sentences)
+        prose = [s for s in prose if not back_matter(sections[s.index])] or prose
         last = max(positions[s.index] for s in prose)
         final = max(prose, key=lambda s: positions[s.index])
         if word_count(self.sentences[final.index]) >= CLOSING_WORDS:

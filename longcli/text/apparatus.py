@@ -52,6 +52,20 @@ _CLOSING = frozenset(
     )
 )  # fmt: skip
 _HEADING = re.compile(r"^h([1-6])$")
+# ... and the back matter of a book or report, by its heading's first words: what comes
+# after the body's end ("Appendix F—Print and Online Resources" of a NIST report)
+_BACK_MATTER = re.compile(
+    r"^\W*(?:appendix|appendices|annex|glossary|index|acronyms|abbreviations|endnotes|"
+    r"anhang|annexe|apéndice|appendice|приложение|附录|付録)\b",
+    re.IGNORECASE,
+)
+
+
+def back_matter(heading: str) -> bool:
+    """Whether a section `heading` names what follows a text's body: an appendix, a
+    glossary, an index, or a closing section (references, notes, see also ...)."""
+    name = heading.strip().lower().strip(" :.")
+    return bool(name) and (name in _CLOSING or _BACK_MATTER.match(name) is not None)
 
 
 def without_apparatus(root: Any) -> Any:

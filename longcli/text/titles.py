@@ -37,12 +37,17 @@ _LABELLED_TITLE = re.compile(r"^《([^《》\n]{1,40})》\s*(?:作者|著者)\s*
 _TITLE_FIELD = re.compile(r"^[ \t]*Title:[ \t]*(\S.*)$", re.IGNORECASE | re.MULTILINE)
 _AUTHOR_FIELD = re.compile(r"^[ \t]*Author:[ \t]*(\S.*)$", re.IGNORECASE | re.MULTILINE)
 _SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to with from".split())
-_ROMAN = re.compile(r"^[IVXLC]+[.,]?$")
+# A Roman numeral up to CCCXCIX as written ("II.", "STAVE II:": A Christmas Carol's parts
+# were "Stave Ii:"), not a word of its letters ("CIVIL DISOBEDIENCE" was "CIVIL ...")
+_ROMAN = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})[.,:;]?$")
 URL = re.compile(r"https?://|www\.\w|\w\.(?:com|org|net|io|edu|gov)/|<\w+@", re.IGNORECASE)
 BOILERPLATE = re.compile(
     r"project gutenberg|gutenberg\.org|gutenberg-tm|pgdp|distributed proofread|"
     r"this e-?text|this e-?book|transcriber|u\.s\. copyright|copyright (?:\d|law|holder)|"
-    r"all rights reserved|proofreading team",
+    r"all rights reserved|proofreading team|"
+    # a printed document's empty page: "This page has been left blank intentionally."
+    # closed a NIST report's summary once its last sentence did (pool.Pool._closing)
+    r"(?:page|side)\s+(?:has\s+been\s+|is\s+|was\s+)?(?:intentionally\s+)?left\s+blank",
     re.IGNORECASE,
 )
 OPENERS = "\"'“‘«「『（([*_"
@@ -321,7 +326,7 @@ def cased(text: str, spelled: Mapping[str, str] | None = None) -> str:
         opening = i == 0 or words[-1].endswith((".", ":", "!", "?"))
         if core.casefold() in known:
             words.append(word.replace(core, known[core.casefold()]))
-        elif _ROMAN.match(word) and len(word) > 1 and word.rstrip(".,") not in {"I", "C", "L"}:
+        elif _ROMAN.match(word) and len(word) > 1 and word.rstrip(".,:;") not in {"I", "C", "L"}:
             words.append(word)
         elif not opening and word.lower() in _SMALL_WORDS:
             words.append(word.lower())

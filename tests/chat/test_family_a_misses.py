@@ -478,3 +478,19 @@ def test_a_reply_about_another_statement_than_the_message_is_not_shown(tmp_path:
     reply = chat.ask("My sister's birthday is on 14 March.")
     assert reply.answer == "A birthday in March, right at the start of spring."
     session.close()
+
+
+@REAL
+def test_a_newer_reminder_is_no_update_of_an_older_plan():
+    """A new user's walk: "What are we planning for April?" quoted "Remind me to renew my
+    passport before the end of February." (0.37), newer than "In April we want to go
+    hiking in the Burren for a long weekend." (0.43): the newer statement nearly as close
+    was put first as an update in other words, but a reminder or a plan updates nothing."""
+    ledger = Ledger()
+    embedder = real_embedder()
+    ledger.add_message(
+        "In April we want to go hiking in the Burren for a long weekend.", 0, embedder
+    )
+    ledger.add_message("Remind me to renew my passport before the end of February.", 1, embedder)
+    ranked = ledger.ranked("What are we planning for April?", embedder)
+    assert ranked[0][0].text.startswith("In April we want to go hiking")

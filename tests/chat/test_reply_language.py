@@ -3,8 +3,16 @@ another message, and a remark in brackets about the message (issue 30, the chat 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.guard import Checks, Dropped, Earlier, Why
+from longcli.chat.session import Session
 from longcli.chat.turn import NO_ANSWER_IN_LANGUAGE, no_answer
+from longcli.prompts.templates import load_templates
+from tests.support.fake_backend import Scripted
+
+TEMPLATES = load_templates()
 
 SAID = [
     "Hi! I'm Marta, I work as a nurse at the children's hospital and I live in Leipzig.",
@@ -93,4 +101,18 @@ def test_longclis_line_for_no_answer_is_never_the_models_turn(tmp_path) -> None:
     shown = [m.content for prompt in backend.prompts[2:] for m in prompt]
     assert all("(no answer" not in text for text in shown)
     assert chat.exchanges[0].assistant == NO_ANSWER_IN_LANGUAGE  # the journal keeps it
+    session.close()
+
+
+def test_an_english_message_after_others_in_french_asks_for_english(tmp_path: Path):
+    """A new user's walk: after two messages in French, the bundled model answered four of
+    eleven English questions in French (each dropped for it): the prompt is English, and
+    said nothing of the language while the turns shown were French."""
+    session = Session.open(tmp_path / "s", create=True, writable=True)
+    chat = Chat(session, Scripted("D'accord.", "Très bien.", "OK."), TEMPLATES, ChatOptions())
+    assert chat.answer_language("Where do I live now?") == ""
+    chat.ask("Ma sœur Aoife habite à Marseille depuis deux ans.")
+    chat.ask("Rappelle-moi d'appeler Aoife dimanche.")
+    assert chat.answer_language("Where do I live now?") == "Answer in English."
+    assert chat.answer_language("Où est-ce que j'habite maintenant ?") == "Answer in French."
     session.close()

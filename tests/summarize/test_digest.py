@@ -355,3 +355,33 @@ def test_a_heading_inside_a_numbered_chapter_is_no_part():
     named = ("Prologue", "The Farm", "The Town", "For Fifty Years.", "The Sled")
     sections = ["The Town", "For Fifty Years.", "The Sled"]
     assert "For Fifty Years:" in styled(sentences, groups, origins, Style.outline, sections, named)
+
+
+def test_a_heading_in_capitals_keeps_its_roman_numerals_and_only_those():
+    """A Christmas Carol's outline (a new user's walk) named its parts "Stave Ii:" and
+    "Stave Iv:" (a colon after the numeral); "CIVIL DISOBEDIENCE" kept "CIVIL" in capitals
+    (its letters are all Roman numerals' letters, but it is no numeral)."""
+    assert cased("STAVE II:  THE FIRST OF THE THREE SPIRITS") == (
+        "Stave II: The First of the Three Spirits"
+    )
+    assert cased("STAVE IV:") == "Stave IV:"
+    assert cased("CHAPTER XLIV. THE END") == "Chapter XLIV. The End"
+    assert cased("CIVIL DISOBEDIENCE") == "Civil Disobedience"
+
+
+def test_the_closing_sentence_is_the_bodys_not_an_appendixs():
+    """A NIST report's summary closed on "Resources, Appendix III, Security of Federal
+    Automated Information Systems, February 8, 1996.", the last sentence of its last
+    appendix, once the text's last sentence closes the summary."""
+    sentences = [f"The exercise tested part {k} of the plan." for k in range(100)]
+    sentences[95] = "The after action report records what the test found and who fixes it."
+    sections = ["Testing"] * 96 + ["Appendix F—Print and Online Resources"] * 4
+    spans = [[Span(0, 0, i * 100, i * 100 + 90)] for i in range(len(sentences))]
+    p = Pool(sentences, spans, 1.3, [0] * len(sentences), sections=sections, closes=True)
+    scored = [Scored(i, 0.1, {}) for i in range(len(sentences))]
+    (index,) = p._closing(scored, p.positions(), set())
+    assert index == 95
+    from longcli.text.apparatus import back_matter
+
+    assert back_matter("Appendix F—Print and Online Resources") and back_matter("References")
+    assert not back_matter("Testing") and not back_matter("The Appendix of the Whale")

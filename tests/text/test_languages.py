@@ -329,7 +329,13 @@ def test_a_chat_reply_is_asked_for_in_the_users_language(tmp_path: Path):
     chat.ask("Meine Schwester arbeitet als Glasbläserin in einer kleinen Werkstatt.")
     assert backend.prompts[-1][-1].content.endswith("Answer in German.")
     chat.ask("My sister works as a glassblower in a small workshop.")
-    assert "Answer in" not in backend.prompts[-1][-1].content  # English: nothing added
+    # English after a turn in German: asked for (the bundled model went on in French
+    # after two French messages, a new user's walk); English alone: nothing added
+    assert backend.prompts[-1][-1].content.endswith("Answer in English.")
+    other = Session.open(tmp_path / "t", create=True, writable=True)
+    Chat(other, backend, TEMPLATES, ChatOptions()).ask("My sister works as a glassblower.")
+    assert "Answer in" not in backend.prompts[-1][-1].content
+    other.close()
     chat.templates = templates_for(Settings(language="en"))  # --language en
     chat.ask("Wo arbeitet meine Schwester als Glasbläserin?")
     assert backend.prompts[-1][-1].content.endswith("Answer in English.")

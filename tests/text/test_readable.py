@@ -485,3 +485,11 @@ def test_a_gutenberg_html_editions_escaped_markers_end_the_book():
     assert len(masked) == len(text)
     assert "START OF" not in masked and "royalty" not in masked.lower()
     assert masked[text.index("Stand by for") :].startswith("Stand by for")
+
+
+def test_a_printed_documents_blank_page_note_is_boilerplate():
+    """A NIST report's summary closed on "This page has been left blank intentionally."
+    once the text's last sentence closes the summary."""
+    assert verdict("This page has been left blank intentionally.") == "boilerplate"
+    assert verdict("This page intentionally left blank.") == "boilerplate"
+    assert verdict("The blank page was torn out of the ledger by the clerk.") == ""
