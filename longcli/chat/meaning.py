@@ -421,6 +421,22 @@ def of_kin(statement: str) -> bool:
     return False
 
 
+def kin_asked(question: str) -> frozenset[str]:
+    """The kin `question` asks about ("Where does my sister live?" -> sister), as the
+    words of its things; empty for a question about anything else."""
+    return frozenset(w for t in things(question) for w in t.words if is_kin([w]))
+
+
+def of_oneself_alone(statement: str, kin: frozenset[str]) -> bool:
+    """Whether `statement` is about the speaker and names none of `kin` ("I'm in Sligo
+    now" for "Where does my sister live?": the walk quoted it; "My sister and I moved to
+    Graz" names her)."""
+    said = {w for t in things(statement) for w in t.words} | {
+        w.stem for w in content_words(statement)
+    }
+    return _side(statement) == "speaker" and not kin & said
+
+
 def of_oneself(question: str) -> bool:
     """Whether `question` asks about the speaker themselves ("what do i do for work?",
     "what's my job?"), not about their kin ("what's my sister's job?") or anyone else."""

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from longcli.backends.embedding import Embedder
 from longcli.chat.facts import Fact, named_again
 from longcli.chat.labels import label
-from longcli.chat.meaning import about_the_asked, by_meaning, of_kin, of_oneself
+from longcli.chat.meaning import (
+    about_the_asked,
+    by_meaning,
+    kin_asked,
+    of_kin,
+    of_oneself,
+    of_oneself_alone,
+)
 from longcli.chat.questions import (
     answer_states,
     asks_about,
@@ -209,6 +216,7 @@ def _closest(
     # from "whats my name"; the words' own-name rule finds "I'm Tobias Wrenfield")
     asked = things(user)
     oneself = of_oneself(user)
+    kin = kin_asked(user)  # ... nor one about the speaker alone for a question about kin
     return _shaped_first(
         user,
         [
@@ -218,6 +226,7 @@ def _closest(
             and not another_thing(asked, things(f.text))
             and not someone_elses_name(user, f.text)
             and not (oneself and of_kin(f.text))
+            and not (kin and of_oneself_alone(f.text, kin))
         ],
     )
 

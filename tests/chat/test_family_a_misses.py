@@ -494,3 +494,17 @@ def test_a_newer_reminder_is_no_update_of_an_older_plan():
     ledger.add_message("Remind me to renew my passport before the end of February.", 1, embedder)
     ranked = ledger.ranked("What are we planning for April?", embedder)
     assert ranked[0][0].text.startswith("In April we want to go hiking")
+
+
+@REAL
+def test_a_question_about_kin_never_quotes_a_statement_about_the_speaker_alone(tmp_path: Path):
+    """A new user's walk: "Where does my sister live?" (told only in French) quoted "I'm in
+    Sligo now, a little house near the harbour.", the user's own home."""
+    chat, session = open_chat(tmp_path / "s", Scripted(*(["OK."] * 4)), real_embedder())
+    chat.ask(
+        "Big news: I've moved out of Galway, I'm in Sligo now, a little house near the harbour."
+    )
+    chat.ask("Ma sœur Aoife habite à Marseille et travaille dans une librairie.")
+    reply = chat.ask("Where does my sister live?")
+    assert "Sligo" not in reply.quoted
+    session.close()
