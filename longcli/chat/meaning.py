@@ -428,13 +428,12 @@ def kin_asked(question: str) -> frozenset[str]:
 
 
 def of_oneself_alone(statement: str, kin: frozenset[str]) -> bool:
-    """Whether `statement` is about the speaker and names none of `kin` ("I'm in Sligo
-    now" for "Where does my sister live?": the walk quoted it; "My sister and I moved to
-    Graz" names her)."""
-    said = {w for t in things(statement) for w in t.words} | {
-        w.stem for w in content_words(statement)
-    }
-    return _side(statement) == "speaker" and not kin & said
+    """Whether `statement` is about the speaker alone: of the speaker's side, naming no
+    thing of theirs (a relative misspelt is one: "I have a sisetr named Lena") and none of
+    `kin` ("I'm in Sligo now" for "Where does my sister live?": a new user's walk quoted
+    it; "My sister and I moved to Graz" names her)."""
+    said = {w.stem for w in content_words(statement)}
+    return _side(statement) == "speaker" and not things(statement) and not kin & said
 
 
 def of_oneself(question: str) -> bool:

@@ -50,6 +50,7 @@ ANSWER_SHARE = 0.5  # a passage's sentence quoted as the answer holds this share
 # questions (words alone: 69%) and a wrong one for 7% of those never answered (words: 6%);
 # 0.25 quoted 2% more right, and a wrong one for 21%.
 QUOTE_MEANING = 0.35
+SHAPED_MEANING = 0.3  # ... for a statement holding the shape of value asked, when none closer does
 
 
 def fact_quote(
@@ -209,7 +210,14 @@ def _closest(
     answered is as often far ahead.)"""
     shown = {id(f) for f in facts}
     older = [old for old, new in replaced if id(new) in shown]
-    close = {id(f) for f, _ in by_meaning(embedder, user, [*facts, *older], QUOTE_MEANING)}
+    near = by_meaning(embedder, user, [*facts, *older], SHAPED_MEANING)
+    close = {id(f) for f, score in near if score >= QUOTE_MEANING}
+    # ... or, when none that close holds the shape of value asked for, one that does a
+    # little further ("Remind me which town I live in?": "Also, we moved flats on
+    # Saturday" 0.35, "I just moved to Tromsø last month" 0.31, a new user's walk)
+    shape = shape_asked(user)
+    if shape and not any(holds_shape(f.text, shape) for f, score in near if id(f) in close):
+        close |= {id(f) for f, _ in near if holds_shape(f.text, shape)}
     close |= {id(new) for old, new in replaced if id(old) in close}
     # not a statement about the counterpart of what is asked ("my sister" for "my brother"),
     # nor one about another thing of the user's ("my sister is called Marguerite" is 0.44

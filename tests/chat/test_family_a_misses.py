@@ -508,3 +508,27 @@ def test_a_question_about_kin_never_quotes_a_statement_about_the_speaker_alone(t
     reply = chat.ask("Where does my sister live?")
     assert "Sligo" not in reply.quoted
     session.close()
+
+
+@REAL
+def test_a_statement_holding_the_shape_asked_is_quoted_a_little_further(tmp_path: Path):
+    """A new user's walk: "Remind me which town I live in?" quoted "Also, we moved flats on
+    Saturday" (0.35, no town in it) over "I just moved to Tromsø last month" (0.31)."""
+    chat, session = open_chat(tmp_path / "s", Scripted(*(["OK."] * 5)), real_embedder())
+    chat.ask("Hi there. I just moved to Tromsø last month, it's freezing but beautiful.")
+    chat.ask("Oh and my flat is number 47, on the fourth floor, no lift unfortunately.")
+    chat.ask("Also, we moved flats on Saturday, we're in number 112 now, second floor.")
+    quoted = chat.ask("Remind me which town I live in?").quoted
+    assert quoted == label(0, "I just moved to Tromsø last month, it's freezing but beautiful.")
+    session.close()
+
+
+@REAL
+def test_a_misspelt_relative_is_no_statement_about_the_speaker_alone(tmp_path: Path):
+    """The generated bench (seed 42): "Who is my sister?" lost "I have a sisetr named
+    Lena." once a statement about the speaker alone was no answer about kin."""
+    chat, session = open_chat(tmp_path / "s", Scripted(*(["OK."] * 3)), real_embedder())
+    chat.ask("I have a sisetr named Lena.")
+    chat.ask("My sister's birthday is on 14 March.")
+    assert chat.ask("Who is my sister?").quoted == label(0, "I have a sisetr named Lena.")
+    session.close()
