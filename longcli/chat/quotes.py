@@ -96,14 +96,18 @@ def _quote_for(
     best = _answering_now(user, facts, embedder, replaced)
     if best is None:
         return ""
-    if asks_the_past(user):  # whatever the reply says (it may give the new value)
+    past = asks_the_past(user)
+    if past:  # whatever the reply says (it may give the new value)
         # the one it replaced, or the one its message replaced when that message made one
         # change ("They reassigned lockers at my new gym, my code is 9032 now.": its first
         # clause took "The code for my gym locker is 4471" away)
         same = [old for old, new in replaced if (new.turn, new.text) == (best.turn, best.text)]
         of_turn = [old for old, new in replaced if new.turn == best.turn]
         best = (same or (of_turn if len(of_turn) == 1 else []) or [best])[-1]
-    if answer_states(reply, best, user):
+    # ... and about the past, quoted whatever the reply says: a reply telling the change
+    # names the old value too ("Håkon left the ferries, he's now driving a snowplough"
+    # to "and before that?" left the ferry captain unquoted, a new user's walk)
+    if not past and answer_states(reply, best, user):
         return ""
     news = named_again(best, facts)  # what was told of it since ("... went to live with
     # my neighbour Greta" under the cat's name)

@@ -532,3 +532,26 @@ def test_a_misspelt_relative_is_no_statement_about_the_speaker_alone(tmp_path: P
     chat.ask("My sister's birthday is on 14 March.")
     assert chat.ask("Who is my sister?").quoted == label(0, "I have a sisetr named Lena.")
     session.close()
+
+
+@REAL
+def test_a_question_about_the_past_is_quoted_whatever_the_reply_says(tmp_path: Path):
+    """A new user's walk: "and before that?" after the brother's new job got "Håkon left
+    the ferries, he's now driving a snowplough for the municipality." and no quote: the
+    reply names the old job as one it left, which read as giving it."""
+    backend = Scripted(
+        "Noted.",
+        "Got it.",
+        "He drives a snowplough now.",
+        "Your brother Håkon left the ferries, and he drives a snowplough.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask("My older brother Håkon works as a ferry captain on the coastal route.")
+    chat.ask("Small update: Håkon quit the ferries, he's now driving a snowplough.")
+    chat.ask("What does my brother do for a living these days?")
+    reply = chat.ask("and before that?")
+    assert "ferries" in reply.answer  # the reply names the old job as one he left
+    assert reply.quoted.startswith(
+        label(0, "My older brother Håkon works as a ferry captain on the coastal route.")
+    )
+    session.close()
