@@ -562,10 +562,12 @@ def owned(text: str) -> frozenset[Thing]:
     found = things(text)
     held = {w for t in found for w in t.words}
     concepts = {w.stem: w.concept for w in content_words(text)}
+    # ... not a word naming a kind of value ("we're in *number* 112 now": no doing, and
+    # no thing apart from "my flat is number 47", a new user's walk)
     return found | {
         Thing((o,), (concepts.get(o, ""),))
         for o in owners(text)
-        if not o.startswith("~") and o not in held
+        if not o.startswith("~") and o not in held and o not in NAME_KIND | NUMBER_KIND
     }
 
 

@@ -555,3 +555,18 @@ def test_a_question_about_the_past_is_quoted_whatever_the_reply_says(tmp_path: P
         label(0, "My older brother Håkon works as a ferry captain on the coastal route.")
     )
     session.close()
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_new_number_said_after_we_updates_the_flat_number(embedder: str | None):
+    """A new user's walk: "we're in number 112 now, second floor." left "my flat is number
+    47, on the fourth floor" current: "number" after "we're in" was read as something the
+    speaker does or owns, apart from the flat."""
+    ledger = Ledger()
+    embedded = real_embedder() if embedder else None
+    flat = "Oh and my flat is number 47, on the fourth floor, no lift unfortunately."
+    ledger.add_message(flat, 0, embedded)
+    moved = "Also, we moved flats on Saturday, we're in number 112 now, second floor."
+    ledger.add_message(moved, 1, embedded)
+    assert not ledger.facts[0].active
+    assert ledger.facts[-1].text == "we're in number 112 now, second floor."
