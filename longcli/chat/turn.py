@@ -150,29 +150,34 @@ ALL_TOLD_SHOWN = 20  # "what do you know about me?": the newest statements, at m
 def all_told(facts: list[Fact]) -> tuple[str, str]:
     """longcli's answer to a question for everything the user told (`asks_all_told`), and
     its note: each statement that holds now, newest last, as the user's own words."""
-    if not facts:
-        return "You haven't told me anything about yourself yet.", ""
-    shown = sorted(facts, key=lambda f: (f.turn, f.id))[-ALL_TOLD_SHOWN:]
-    more = len(facts) - len(shown)
-    answer = "Here is what you told me that still holds" + (
-        f" (the newest {len(shown)} of {len(facts)}; `longcli memory facts` lists them all):"
-        if more
-        else ":"
+    return _listed(
+        facts,
+        "You haven't told me anything about yourself yet.",
+        "Here is what you told me that still holds",
+        "; `longcli memory facts` lists them all",
     )
-    return answer, "\n".join(label(f.turn, f.text) for f in shown)
 
 
 def reminders_told(facts: list[Fact]) -> tuple[str, str]:
     """longcli's answer to a question for what the user asked to be reminded of
     (`asks_reminders`), and its note: each such request still held, as their own words."""
-    asked = sorted((f for f in facts if is_reminder(f.text)), key=lambda f: (f.turn, f.id))
-    if not asked:
-        return "You haven't asked me to remind you of anything.", ""
-    shown = asked[-ALL_TOLD_SHOWN:]
-    answer = "Here is what you asked me to remind you of" + (
-        f" (the newest {len(shown)} of {len(asked)}):" if len(shown) < len(asked) else ":"
+    return _listed(
+        [f for f in facts if is_reminder(f.text)],
+        "You haven't asked me to remind you of anything.",
+        "Here is what you asked me to remind you of",
     )
-    return answer, "\n".join(label(f.turn, f.text) for f in shown)
+
+
+def _listed(facts: list[Fact], none: str, heading: str, more: str = "") -> tuple[str, str]:
+    """`heading` over the newest ALL_TOLD_SHOWN of `facts` (saying how many of all, and
+    `more`, when that is not all), as the note of their labels, newest last; `none` when
+    there are none."""
+    if not facts:
+        return none, ""
+    shown = sorted(facts, key=lambda f: (f.turn, f.id))[-ALL_TOLD_SHOWN:]
+    if len(shown) < len(facts):
+        heading += f" (the newest {len(shown)} of {len(facts)}{more})"
+    return heading + ":", "\n".join(label(f.turn, f.text) for f in shown)
 
 
 def longcli_turn(

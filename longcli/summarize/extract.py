@@ -16,6 +16,7 @@ from longcli.grounding.cite import Origins, placed
 from longcli.summarize.context import RunContext
 from longcli.summarize.pool import LEAD_GROUP, Node, Pool
 from longcli.text import fragments
+from longcli.text.layout import PART_NUMBER
 
 REPEAT_RETRIES = 3  # choices made again without the sentences that repeat
 
@@ -136,11 +137,7 @@ _FIRST = re.compile(r"^(?:(?:chapter|book|part)\s+)?(?:I|1)\b", re.IGNORECASE)
 
 
 # A heading that numbers a part: "IV", "12.", "Chapter IV", "II. The Machine", "Kapitel 3"
-_NUMBERED = re.compile(
-    r"^(?:(?:chapter|book|part|kapitel|chapitre|capitolo|cap[ií]tulo|глава)\s+)?"
-    r"(?:[IVXLC]+|\d{1,3})\b\.?",
-    re.IGNORECASE,
-)
+_NUMBERED = re.compile(rf"^{PART_NUMBER}\b\.?", re.IGNORECASE)
 NUMBERED_SHARE = 0.6  # a text whose headings are mostly numbers is in numbered parts
 NUMBERED_MIN = 3
 

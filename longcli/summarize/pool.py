@@ -219,8 +219,8 @@ class Pool:
         # ... of the body: not an appendix's or the references' (a NIST report's summary
         # closed on "Resources, Appendix III, Security of Federal Automated Information
         # Systems, February 8, 1996.")
-        sections = self.sections or [""] * len(self.sentences)
-        prose = [s for s in prose if not back_matter(sections[s.index])] or prose
+        sections = self.sections
+        prose = [s for s in prose if not (sections and back_matter(sections[s.index]))] or prose
         last = max(positions[s.index] for s in prose)
         final = max(prose, key=lambda s: positions[s.index])
         if word_count(self.sentences[final.index]) >= CLOSING_WORDS:
@@ -440,14 +440,16 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
     sections: list[str] = []
     rough: set[int] = set()
     counts: Counter[str] | None = Counter()
-    bounds: list[tuple[int, int, str]] = []  # each node's sentences, the heading it ends under
-    shown: list[str] = []
+    shown: list[str] = []  # the headings the nodes' texts show
+    # a node's first sentences go on under the heading the node before ends under (not
+    # that of its last chosen sentence: Ethan Frome's chapter III, met in the first node
+    # of a merge, was put under II because no sentence of III was chosen before it)
+    under = ""
     for g, node in enumerate(nodes):
-        ends = node.units.ends_under if node.units is not None else ""
-        shown.extend(node.units.headings if node.units is not None else ())
         start = len(sentences)
         if node.units is not None:  # chosen without a model: its sentences as they were
             units = node.units
+            shown.extend(units.headings)
             if counts is not None and units.names is not None:
                 counts.update(units.names)
             else:  # a node whose text's names are not known: these sentences' own
@@ -466,16 +468,10 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
             )
             groups.extend([g] * len(found))
             sections.extend([""] * len(found))
-        bounds.append((start, len(sentences), ends))
-    # a node's first sentences go on under the heading the node before ends under (not
-    # that of its last chosen sentence: Ethan Frome's chapter III, met in the first node
-    # of a merge, was put under II because no sentence of III was chosen before it)
-    under = ""
-    for start, end, ends_under in bounds:
-        for i in range(start, end):
+        for i in range(start, len(sections)):
             sections[i] = sections[i] or under
             under = sections[i]
-        under = ends_under or under
+        under = (node.units.ends_under if node.units is not None else "") or under
     tokens = sum(n.tokens for n in nodes)
     ratio = tokens / max(sum(word_count(n.text) for n in nodes), 1)
     # a node that holds the text's ending (the last with prose: a list may follow it):

@@ -139,11 +139,12 @@ def layout_of(text: str) -> Layout:
 
 # A chapter's number alone on its line ("II", "12.", "Chapter IV"), its name on a line of its
 # own after it; the name is short, ends without a sentence's stop and stands alone.
-_CHAPTER_NUMBER = re.compile(
-    r"^(?:(?:chapter|book|part|kapitel|chapitre|capitolo|cap[ií]tulo|глава)\s+)?"
-    r"(?:[IVXLC]+|\d{1,3})\.?$",
-    re.IGNORECASE,
+# (PART_NUMBER: the word and number that open such a heading, for summarize/extract.py)
+PART_NUMBER = (
+    r"(?:(?:chapter|book|part|kapitel|chapitre|capitolo|cap[ií]tulo|глава)\s+)?"
+    r"(?:[IVXLC]+|\d{1,3})"
 )
+_CHAPTER_NUMBER = re.compile(rf"^{PART_NUMBER}\.?$", re.IGNORECASE)
 CHAPTER_NAME_WORDS = 10
 
 
