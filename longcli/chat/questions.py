@@ -434,6 +434,20 @@ _DENIES = re.compile(
 )
 
 
+# A label of a word or three before a colon that opens a statement ("New chapter: I
+# started as a nurse.", "Update: ...", "My job: nurse."): what the statement says follows it.
+_LABEL = re.compile(r"^\W*(?:[^\W\d_]+\W{0,2}){1,3}?:\s+(?=\S)")
+
+
+def _label_words(text: str) -> set[str]:
+    """The words (lower case) of the label opening `text` (see _LABEL), when what follows
+    it has a word: a reply echoing "new chapter" does not give the job."""
+    label = _LABEL.match(text)
+    if label is None or not WORD.search(text[label.end() :]):
+        return set()
+    return {w.lower() for w in WORD.findall(label.group())}
+
+
 def _called_by(statement: str, name: str, asked: set[str]) -> bool:
     """Whether `name` is what the statement calls a thing the question asks about, right
     after it ("my sister *Maria*" for "Where does my sister live?"): who the question is
@@ -448,6 +462,8 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
     content words the question lacks; never when it says the answer is not there."""
     asked = set(recall_terms(question))
     specific, other = fact_words(fact)
+    label = _label_words(fact.text)  # "New chapter: I started as a nurse."
+    other = [w for w in other if w.lower() not in label] or other
     new = [w for w in specific if stem(w.lower()) not in asked]
     said = stems(reply)
     if _DENIES.search(reply):  # "The builder from Norrbygg is not mentioned": no answer

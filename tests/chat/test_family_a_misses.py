@@ -10,9 +10,10 @@ import pytest
 
 from longcli.backends.embedding import Embedder
 from longcli.chat.conversation import Chat, ChatOptions
-from longcli.chat.facts import Ledger
+from longcli.chat.facts import Fact, Ledger
 from longcli.chat.labels import label
 from longcli.chat.meaning import asks_reminders
+from longcli.chat.questions import answer_states
 from longcli.chat.session import Session
 from longcli.chat.statements import apart, clauses, content_words, is_question, parts, things
 from longcli.chat.turn import NOT_TOLD
@@ -570,3 +571,27 @@ def test_a_new_number_said_after_we_updates_the_flat_number(embedder: str | None
     ledger.add_message(moved, 1, embedded)
     assert not ledger.facts[0].active
     assert ledger.facts[-1].text == "we're in number 112 now, second floor."
+
+
+@REAL
+def test_a_newer_statement_ranked_before_a_close_one_is_quoted(tmp_path: Path):
+    """The generated bench (seeds 31, 41): "New chapter: I started as a nurse." (0.34 from
+    "What is my job?") came after "I'm a dentist by trade." (0.40); the ranking put the
+    newer first, yet only the older was close enough to quote, and the stale job was."""
+    chat, session = open_chat(tmp_path / "s", Scripted(*(["OK."] * 3)), real_embedder())
+    chat.ask("I'm a dentist by trade.")
+    chat.ask("New chapter: I started as a nurse.")
+    assert chat.ask("What is my job?").quoted == label(1, "New chapter: I started as a nurse.")
+    session.close()
+
+
+def test_a_reply_echoing_a_statements_label_does_not_give_its_answer():
+    """A word of the label opening a statement ("New chapter:") in the reply is no answer:
+    the fake model's "... New as I ..." had hidden the quote of the nurse."""
+    nurse = Fact(1, 1, "", "New chapter: I started as a nurse.", "statement")
+    assert not answer_states("My told my New as I chemistry.", nurse, "What is my job?")
+    assert answer_states("You started as a nurse.", nurse, "What is my job?")
+    # a value after the label is still one ("My bday: March 3 ...")
+    bday = Fact(2, 1, "", "My bday: March 3 and my favourite film is Paterson.", "statement")
+    assert not answer_states("It is on the 3rd.", bday, "What date is my birthday?")
+    assert answer_states("Your birthday is March 3.", bday, "What date is my birthday?")
