@@ -117,11 +117,17 @@ def styled(
     parts: list[str] = []
     several = len({s.source for spans in origins for s in spans}) > 1
     numbered: dict[int, int] = {}  # unnamed parts so far, per input
+    within = _within_parts(headings)
+    at, book = 0, ""  # where in `headings` the outline is, and the part it is in
     for i, (sentence, key) in enumerate(zip(sentences, keys, strict=True)):
         if i == 0 or key != keys[i - 1]:
             spans = [s for j in range(i, len(keys)) if keys[j] == key for s in origins[j]]
             if key[0]:
                 heading = f"{key[0].rstrip('.:')}:"
+                at = next((j for j in range(at, len(headings)) if headings[j] == key[0]), at)
+                if within and key[0] == headings[at] and within[at] != book:
+                    book = within[at]  # "Part II. The Country of the Saints" over its chapters
+                    heading = f"{book.rstrip('.:')}\n{heading}" if book else heading
             else:
                 source = spans[0].source if spans else 0
                 numbered[source] = numbered.get(source, 0) + 1
@@ -129,6 +135,31 @@ def styled(
             parts.append(f"{'' if i == 0 else chr(10)}{heading}")
         parts.append(f"- {sentence}")
     return "\n".join(parts)
+
+
+# A heading of a part that holds chapters: "PART II.", "Book One", "Volume 2: The Return"
+_BOOK = re.compile(
+    r"^(?:part|book|volume|tome|livre|teil|parte|libro|часть)\s+[\w.]+", re.IGNORECASE
+)
+
+
+def _within_parts(headings: Sequence[str]) -> list[str]:
+    """For each of `headings`, the part heading it stands under ("" before the first),
+    when the text is in parts that hold numbered chapters (at least two of them with a
+    numbered heading under each); else an empty list: A Study in Scarlet's outline went
+    from Part I's chapter VII to Part II's chapter II with no word of the parts."""
+    out: list[str] = []
+    book = ""
+    holding: set[str] = set()  # parts with a numbered heading under them
+    for heading in headings:
+        if _BOOK.match(heading):
+            book = heading
+            out.append("")
+            continue
+        if book and _NUMBERED.match(heading):
+            holding.add(book)
+        out.append(book)
+    return out if len(holding) >= 2 else []
 
 
 # A part's number alone, as a heading gives it ("II", "Chapter 2", "BOOK II.")

@@ -402,7 +402,8 @@ def _by_meaning(
 
 def chunk_pool(chunk: Chunk, focus: str | None, meaning: Embedder | None = None) -> Pool:
     """A chunk's readable sentences, each with its span of the source."""
-    units = [u for u in fragments.readable_units(chunk.text, chunk.start == 0) if u.text]
+    reading = fragments.read_chunk(chunk.text, chunk.start == 0)
+    units = [u for u in reading.units if u.text]
     spans = [[Span(chunk.source, chunk.index, chunk.start + u.start, chunk.start + u.end)]
              for u in units]  # fmt: skip
     ratio = chunk.tokens / max(word_count(chunk.text), 1)
@@ -427,7 +428,7 @@ def chunk_pool(chunk: Chunk, focus: str | None, meaning: Embedder | None = None)
         meaning,
         counts,
         chunk.closes,
-        tuple(dict.fromkeys(sec for sec in sections if sec)),
+        _one_each(reading.headings),
     )
 
 
@@ -489,5 +490,11 @@ def nodes_pool(nodes: Sequence[Node], focus: str | None, meaning: Embedder | Non
         meaning,
         counts,
         closes,
-        tuple(dict.fromkeys(shown)),
+        _one_each(shown),
     )
+
+
+def _one_each(headings: Sequence[str]) -> tuple[str, ...]:
+    """`headings` in order, a heading repeated next to itself once (a node's text and
+    the next may both show it); apart, twice ("Chapter I." of Part I and of Part II)."""
+    return tuple(h for i, h in enumerate(headings) if h and (i == 0 or headings[i - 1] != h))

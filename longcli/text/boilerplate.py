@@ -69,7 +69,7 @@ _PROSE_LINE = re.compile(r"\w[.!?]\s+[A-Z]\w*\s+\w+")  # a sentence ends and ano
 _HEADING_WORD = re.compile(
     r"^\s*(?:#{1,6}\s+\S.*"
     r"|(?:chapter|book|part|act|scene|section|prologue|epilogue|appendix|stave|canto|letter)"
-    r"\b\s*[\w.:—–-]*(?:\s*[.:—–-]\s*.{0,60})?"
+    r"\b\s*(?:the\s+)?[\w.:—–-]*(?:\s*[.:—–-]\s*.{0,60})?"
     r"|[IVXLC]+\.?)\s*$",
     re.IGNORECASE,
 )
@@ -78,8 +78,18 @@ _SENTENCE_TAIL = re.compile(r"[:.—–-]\s*(?:\S+\s+){4,}\S*[.!?][\"'”’)]*\
 
 def heading_word(line: str) -> bool:
     """Whether a line is a heading by its first word ("Chapter I. The Storm", "PART TWO"),
-    not a sentence that starts like one ("Part 3: Alice met Bob in town and they talked.")."""
-    return _HEADING_WORD.match(line) is not None and not _SENTENCE_TAIL.search(line)
+    not a sentence that starts like one ("Part 3: Alice met Bob in town and they talked.").
+    A name in capitals is a heading however long ("CHAPTER VI. TOBIAS GREGSON SHOWS WHAT
+    HE CAN DO.", A Study in Scarlet's, was read as a sentence and its chapter lost)."""
+    if _HEADING_WORD.match(line) is None:
+        return False
+    return not _SENTENCE_TAIL.search(line) or _capitals(line)
+
+
+def _capitals(line: str) -> bool:
+    """Whether every letter of `line` is a capital (at least a few of them)."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
 _CHAPTER_INSIDE = re.compile(r"\b(?:chapter|book|part|stave)\s+[\w.]+", re.IGNORECASE)
@@ -220,15 +230,23 @@ def matter_heading(line: str) -> bool:
     return _matter_name(line.strip()) is not None
 
 
+# A chapter's numeral and its name on one line: "I. The Period", "XII. An Hour and a Half"
+_NUMERAL_NAME = re.compile(r"^[IVXLC]{1,7}\.\s+[^\W\d_][^.!?;:]{0,60}\.?$")
+NUMERAL_NAME_WORDS = 8
+
+
 def is_heading_line(stripped: str) -> bool:
+    """Whether a line standing alone (a blank line after it) is a heading: a heading
+    word's ("Chapter I. The Storm", "Book the First--Recalled to Life"), a numeral and a
+    name ("I. The Period", A Tale of Two Cities' chapters), or a short line in capitals."""
     if not stripped or len(stripped) > 90:
         return False
     if heading_word(stripped):
         return True
-    letters = [ch for ch in stripped if ch.isalpha()]
+    if _NUMERAL_NAME.match(stripped) and len(stripped.split()) <= NUMERAL_NAME_WORDS + 1:
+        return stripped.split()[1][0].isupper()
     return (
-        len(letters) >= 3
-        and all(ch.isupper() for ch in letters)
+        _capitals(stripped)
         and len(stripped.split()) <= 8
         and not stripped.endswith((":", ","))
         and not any(ch in stripped for ch in '"“”«»')  # a quoted signature, a shout

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 
 from longcli.text import language
 from longcli.text.boilerplate import blank
-from longcli.text.layout import ITEM, TERMINAL, Layout, inline, is_abstract, layout_of
+from longcli.text.layout import (
+    ITEM,
+    PART_NUMBER,
+    TERMINAL,
+    Layout,
+    inline,
+    is_abstract,
+    layout_of,
+)
 from longcli.text.sentences import RECORD_START, split_sentences
 from longcli.text.titles import BOILERPLATE, URL, Title, cased, find_title, spellings
 from longcli.text.titles import title_of as title_of  # tests and callers import it here
@@ -289,9 +297,41 @@ def _unit_text(raw: str, item: bool, vocabulary: tuple[set[str], set[str]] | Non
     return text
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One chunk read: its units, and every heading it shows, in order (a part's heading
+    with no sentence of its own under it too: "PART II." before "CHAPTER I.")."""
+
+    units: list[Unit]
+    headings: tuple[str, ...]
+
+
 def readable_units(text: str, at_start: bool = False) -> list[Unit]:
-    """The units of one chunk, in order; `at_start`: the chunk begins its source, so its
-    title, author and introduction are looked for."""
+    """The units of one chunk, in order (see `read_chunk`)."""
+    return read_chunk(text, at_start).units
+
+
+# A footnote's marker left in a heading: "CHAPTER III. THE LAURISTON GARDEN MYSTERY [6]"
+_FOOTNOTE_MARK = re.compile(r"\s*\[(?:\d{1,3}|[*†‡])\]")
+
+
+# A part's word and number in capitals before a name that is not: "PART II. The Country"
+_NUMBER_IN_CAPITALS = re.compile(rf"^{PART_NUMBER}\.?(?=\s)", re.IGNORECASE)
+
+
+def _heading(text: str, spelled: dict[str, str]) -> str:
+    """A heading as a reader sees it: cased, without its markup or a footnote's marker
+    ("PART II. _The Country of the Saints._" is "Part II. The Country of the Saints.")."""
+    text = inline(_FOOTNOTE_MARK.sub("", text).strip() or text)
+    number = _NUMBER_IN_CAPITALS.match(text)
+    if number is not None and number.group().isupper():
+        return f"{cased(number.group(), spelled)} {cased(text[number.end() :], spelled)}"
+    return cased(text, spelled)
+
+
+def read_chunk(text: str, at_start: bool = False) -> Reading:
+    """The units of one chunk, in order, and its headings; `at_start`: the chunk begins
+    its source, so its title, author and introduction are looked for."""
     layout = layout_of(text)
     masked = layout.text
     title = find_title(text, layout) if at_start else None
@@ -314,7 +354,7 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
     for sentence, quoted in zip(found, inside, strict=True):
         while heading < len(layout.headings) and layout.headings[heading][0] <= sentence.start:
             heading += 1
-        section = cased(layout.headings[heading - 1][1], spelled) if heading else ""
+        section = _heading(layout.headings[heading - 1][1], spelled) if heading else ""
         item = items.opens(sentence.start)
         body = _unit_text(masked[sentence.start : sentence.end], item, vocabulary)
         if verses:
@@ -335,7 +375,8 @@ def readable_units(text: str, at_start: bool = False) -> list[Unit]:
         if ok and number < len(lone_numbers) and lone_numbers[number] < sentence.end:
             ok = False  # a page number or a superscript inside it: not one the reader can use
         units.append(Unit(sentence.start, sentence.end, body, ok, section))
-    return _with_leads(units, title, layout, text) if at_start else units
+    headings = tuple(_heading(h, spelled) for _, h in layout.headings)
+    return Reading(_with_leads(units, title, layout, text) if at_start else units, headings)
 
 
 # A quotation that ends on ? or ! ('"Who?"', '»Wer?«'), and the space after it.

@@ -385,3 +385,108 @@ def test_the_closing_sentence_is_the_bodys_not_an_appendixs():
 
     assert back_matter("Appendix F—Print and Online Resources") and back_matter("References")
     assert not back_matter("Testing") and not back_matter("The Appendix of the Whale")
+
+
+SCARLET = """A STUDY IN SCARLET.
+
+
+PART I.
+
+
+CHAPTER I. MR. SHERLOCK HOLMES.
+
+
+In the year 1878 I took my degree of Doctor of Medicine of the University of London.
+
+
+CHAPTER VI. TOBIAS GREGSON SHOWS WHAT HE CAN DO.
+
+
+The papers next day were full of the Brixton Mystery, as they termed it.
+
+
+PART II. _The Country of the Saints._
+
+
+CHAPTER I. ON THE GREAT ALKALI PLAIN.
+
+
+In the central portion of the great North American Continent there lies an arid desert.
+
+
+CHAPTER III. THE LAURISTON GARDEN MYSTERY [6]
+
+
+It was one of four which stood back some little way from the street.
+"""
+
+
+def test_a_chunk_shows_every_heading_read_as_a_reader_sees_it():
+    """A Study in Scarlet (a new user's walk): "CHAPTER VI. TOBIAS GREGSON SHOWS WHAT HE
+    CAN DO." was read as a sentence (five words after its full stop), a part's heading
+    with no sentence under it was no heading a pool knew of, and a footnote's "[6]" and
+    the markup of "_The Country of the Saints._" were shown in the outline."""
+    from longcli.text.fragments import read_chunk
+
+    reading = read_chunk(SCARLET, at_start=False)
+    assert reading.headings == (
+        "A Study in Scarlet.",
+        "Part I.",
+        "Chapter I. Mr. Sherlock Holmes.",
+        "Chapter VI. Tobias Gregson Shows What He Can Do.",
+        "Part II. The Country of the Saints.",
+        "Chapter I. On the Great Alkali Plain.",
+        "Chapter III. The Lauriston Garden Mystery",
+    )
+    assert all("CHAPTER" not in u.text for u in reading.units)
+    # a sentence that opens like a heading is still one
+    assert not read_chunk("Part 3: Alice met Bob in town and they talked.\n").headings
+
+
+def test_an_outline_of_a_text_in_parts_names_each_part_over_its_chapters():
+    """A Study in Scarlet's outline went from Part I's "Chapter VII" to Part II's
+    "Chapter II" with no word of the parts."""
+    from longcli.summarize.extract import styled
+
+    sentences = ["Holmes took the rooms.", "The papers were full of it.", "A desert lies there."]
+    groups = [1, 2, 3]
+    origins = [[Span(0, g, 10 * g, 10 * g + 5)] for g in groups]
+    sections = ["Chapter I. Holmes.", "Chapter VI. Gregson.", "Chapter I. The Plain."]
+    headings = ("A Study in Scarlet.", "Part I.", "Chapter I. Holmes.", "Chapter VI. Gregson.",
+                "Part II. The Saints.", "Chapter I. The Plain.")  # fmt: skip
+    out = styled(sentences, groups, origins, Style.outline, sections, headings)
+    assert out.splitlines() == [
+        "Part I",
+        "Chapter I. Holmes:",
+        f"- {sentences[0]}",
+        "",
+        "Chapter VI. Gregson:",
+        f"- {sentences[1]}",
+        "",
+        "Part II. The Saints",
+        "Chapter I. The Plain:",
+        f"- {sentences[2]}",
+    ], out
+    # a text with one part heading, or parts that hold no numbered chapter, shows none
+    alone = ("Part I.", "Chapter I. Holmes.", "Chapter VI. Gregson.", "Chapter I. The Plain.")
+    assert "Part" not in styled(sentences, groups, origins, Style.outline, sections, alone)
+
+
+def test_a_numeral_and_a_name_on_one_line_is_a_chapter_heading():
+    """A Tale of Two Cities (a bench work): "Book the First--Recalled to Life" and "I. The
+    Period" were no headings, and its whole outline stood under its subtitle."""
+    from longcli.text.fragments import read_chunk
+
+    text = (
+        "Book the First--Recalled to Life\n\n\n"
+        "I. The Period\n\n\nIt was the best of times, it was the worst of times.\n\n\n"
+        "II. The Mail\n\n\nIt was the Dover road that lay, on a Friday night late in "
+        "November, before the first of the persons with whom this history has business.\n"
+    )
+    assert read_chunk(text).headings == (
+        "Book the First--Recalled to Life",
+        "I. The Period",
+        "II. The Mail",
+    )
+    # a numeral opening a sentence is none
+    assert not read_chunk("I. went home and slept.\n\nThen I woke.\n").headings
