@@ -178,13 +178,15 @@ def _numbered_parts(named: list[str], headings: Sequence[str]) -> list[str]:
     when the text's parts are numbered (at least NUMBERED_MIN, NUMBERED_SHARE of its
     headings): in Ethan Frome a gravestone's "SACRED TO THE MEMORY OF ... FOR FIFTY
     YEARS." stands set apart in chapter IV, and was an outline's part of its own. The
-    headings before the first number (a title, a prologue's) stay."""
+    headings before the first number (a title, a prologue's) and after the last (Silas
+    Marner's "CONCLUSION", a new user's walk) stay."""
     numbered = [h for h in headings if _NUMBERED.match(h)]
     if len(numbered) < NUMBERED_MIN or len(numbered) < NUMBERED_SHARE * len(headings):
         return named
+    last = max(i for i, h in enumerate(headings) if _NUMBERED.match(h))
     within: dict[str, str] = {}
     part = ""
-    for heading in headings:
+    for heading in headings[:last]:
         if _NUMBERED.match(heading):
             part = heading
         elif part:

@@ -490,3 +490,17 @@ def test_a_numeral_and_a_name_on_one_line_is_a_chapter_heading():
     )
     # a numeral opening a sentence is none
     assert not read_chunk("I. went home and slept.\n\nThen I woke.\n").headings
+
+
+def test_a_heading_after_the_last_numbered_chapter_is_a_part_of_its_own():
+    """Silas Marner (a new user's walk): its "CONCLUSION" follows chapter XXI, and its
+    closing sentence was listed under "Chapter XXI:"."""
+    from longcli.summarize.extract import styled
+
+    sentences = ["Silas went back to Lantern Yard.", "The garden was fenced with stones."]
+    groups = [1, 2]
+    origins = [[Span(0, g, 10 * g, 10 * g + 5)] for g in groups]
+    sections = ["Chapter XXI.", "Conclusion"]
+    headings = ("Chapter XIX.", "Chapter XX.", "Chapter XXI.", "Conclusion")
+    out = styled(sentences, groups, origins, Style.outline, sections, headings)
+    assert out.splitlines()[3:] == ["Conclusion:", f"- {sentences[1]}"], out
