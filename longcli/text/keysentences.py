@@ -64,8 +64,15 @@ MARKUP_PENALTY = 0.1  # code, tables and headings keep this share: prose says wh
 INFORMATIVE_WORDS = 15  # summaries: shorter sentences count for less, down to ...
 INFORMATIVE_POWER = 0.5  # ... this power of their share of INFORMATIVE_WORDS
 # A sentence opening with a third person's pronoun ("He lay where he had fallen") says who
-# only through the sentence before it: kept only after that one (English's pronouns).
-LEANS_BACK = re.compile(r"^\W*(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+# only through the sentence before it: kept only after that one (English's pronouns); so
+# does one opening on a word that goes on from it and such a pronoun soon after ("But at
+# last he spoke feebly, looking at William.", "But they must turn over a new leaf", Silas
+# Marner's summary, a new user's walk).
+LEANS_BACK = re.compile(
+    r"^\W*(?:(?:but|and|yet|so|then|still|thus|however|or|nor)\b[\s,]+(?:\w+[\s,]+){0,2}?)?"
+    r"(?:he|she|they|his|her|their|him|them)\b",
+    re.IGNORECASE,
+)
 MAX_PARTS = 10  # a long text is represented by tenths (or by fewer parts, for short budgets)
 FLOOR_SHARE = 0.25  # each part of a long text first chooses until it has this much of its share
 SHARE_SLACK = 0.25  # ... with a sentence at most this far over its share

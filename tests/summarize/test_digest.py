@@ -198,6 +198,40 @@ def test_a_sentence_opening_with_he_comes_only_after_the_one_before_it():
     assert 2 not in picked or 1 in picked, [sentences[i] for i in picked]
 
 
+def test_a_sentence_going_on_from_the_one_before_it_comes_only_after_it():
+    """Silas Marner's summary (a new user's walk) held "But at last he spoke feebly,
+    looking at William." and "But they must turn over a new leaf--they must.": "but" and a
+    pronoun soon after lean back as the pronoun alone does."""
+    from longcli.text.keysentences import LEANS_BACK
+
+    leaning = (
+        "But at last he spoke feebly, looking at William.",
+        "But they must turn over a new leaf--they must.",
+        "And then she left.",
+    )
+    assert all(LEANS_BACK.match(s) for s in leaning)
+    alone = (
+        "But Silas went home at last.",
+        "Butter was cheap that year.",
+        "Then, in the morning of the fair, he stopped.",
+    )
+    assert not any(LEANS_BACK.match(s) for s in alone)
+    sentences = [
+        "Silas sat by the hearth with the child asleep on his knee.",
+        "William Dane said nothing for a long while in the chapel.",
+        "But at last he spoke feebly, looking at William across the room.",
+        "The dogs were harnessed to the long sled at the edge of the frozen river.",
+        "Dunstan took the horse to the hunt and never came back that night.",
+    ]
+    scored = [
+        type(s)(**{**s.__dict__, "score": {2: 9.0, 1: 0.1}.get(s.index, 1.0)})
+        for s in score_sentences(sentences)
+    ]
+    positions = [i / len(sentences) for i in range(len(sentences))]
+    picked = spread(sentences, 30, lambda s: len(s.split()), scored, positions)
+    assert picked and (2 not in picked or 1 in picked), [sentences[i] for i in picked]
+
+
 FINAL = (
     "It was long before the terror of those years subsided; and to this hour the Traveller "
     "returns to memory at the fire and at the lamp, sometimes smiling round at us over his "
