@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import Enum
 from functools import cache
 
@@ -26,7 +27,13 @@ from longcli.chat.facts import Fact, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
 from longcli.chat.meaning import values_in
 from longcli.chat.prompt import HEADINGS, without_layout
-from longcli.chat.questions import answer_states, asks_about, asks_the_past, questions_of
+from longcli.chat.questions import (
+    answer_states,
+    asks_about,
+    asks_the_past,
+    is_lookup,
+    questions_of,
+)
 from longcli.chat.statements import apart, content_words, is_question, things
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
@@ -243,6 +250,7 @@ def sentences_of(text: str) -> list[str]:
 REPLY_MEANING = 0.3
 ELSEWHERE_MARGIN = 0.1
 ACK_WORDS = 2
+ECHO_LIKENESS = 0.9  # a sentence this like the question (difflib's ratio) says it back
 
 
 class Why(Enum):
@@ -299,6 +307,8 @@ class Checks:
     embedder: Embedder | None = None
     dropped: list[Dropped] = field(default_factory=list)  # sentences left out
     labels: list[str] = field(default_factory=list)  # real labels moved to the note
+    # the message looks up what the user told, with their statements shown (set below)
+    looks_up: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self._asked = asked_terms(self.question)
@@ -315,6 +325,8 @@ class Checks:
         # a message that states and asks nothing
         self._states = not is_question(self.question) and not questions_of(self.question)
         self._near = False  # a sentence of this reply came near the message (_off_point)
+        # ... or one that looks up what the user told (`looks_up`)
+        self.looks_up = bool(self.facts) and is_lookup(self.question)
         self._said_words = frozenset(said_words)  # every word the user typed, lower case
         self._user_phrases = frozenset(p for m in self.said for p in _phrases(_bare(m)))
         self._user_sentences = frozenset(  # each sentence of each message, as said
@@ -399,12 +411,15 @@ class Checks:
         birthday is in May" with "If I had to choose one, it would be Biscuit." Once one
         sentence is near, those after it stay ("My favorite animal, octopuses! I just love
         them."). English messages only: the embedding model is English (all-MiniLM-L6-v2).
-        A sentence of a word or two ("OK.", "Got it!") says too little to be off the point."""
-        if self._near or not self._states or self.embedder is None:
-            return False
-        if len(words(text)) <= ACK_WORDS:
+        A sentence of a word or two ("OK.", "Got it!") says too little to be off the point.
+        A reply to a question looking up what the user told: see `_off_question`."""
+        if self._near or self.embedder is None or not (self._states or self.looks_up):
             return False
         if self._expected != languages.ENGLISH:
+            return False
+        if self.looks_up:  # (a word or two gives a value, or is no answer: "remind me")
+            return self._off_question(text, self.embedder)
+        if len(words(text)) <= ACK_WORDS:
             return False
         others = [f.text for f in self.facts if f.text != self.question]
         message, sentence, *told = self.embedder.embed([self.question, text, *others])
@@ -415,6 +430,19 @@ class Checks:
         # went pescatarian."
         elsewhere = max(cosines(sentence, told), default=0.0)
         self._near = near >= REPLY_MEANING and elsewhere - near < ELSEWHERE_MARGIN
+        return not self._near
+
+    def _off_question(self, text: str, embedder: Embedder) -> bool:
+        """`_off_point` for a reply to a question that looks up what the user told: its
+        sentences before one that gives a value of theirs, or comes REPLY_MEANING near the
+        question or a statement shown, are filler ("What's the code for my bike lock?" got
+        "you have a knack for finding the answer.", "Where am I living these days?" got
+        "Your response is incomplete.", above the right quote: a new user's walk)."""
+        if self._answers_from_facts(text):
+            self._near = True
+            return False
+        vectors = embedder.embed([text, self.question, *(f.text for f in self.facts)])
+        self._near = max(cosines(vectors[0], vectors[1:])) >= REPLY_MEANING
         return not self._near
 
     def _echoes_user(self, bare: str, text: str) -> bool:
@@ -428,7 +456,12 @@ class Checks:
         # heading in the model's words, then the message
         if headed and (terms(headed.group(1)) or [""])[-1] in _HEADING_ENDS:
             bare = _bare(headed.group(2))
-        if bare == _bare(self.question):
+        if bare == _bare(self.question) or (
+            # ... or with a letter or two changed: "What is my lokcer code?" (the spelling of
+            # the statement shown) to "What is my locker code?"
+            is_question(self.question)
+            and SequenceMatcher(None, bare, _bare(self.question)).ratio() >= ECHO_LIKENESS
+        ):
             return is_question(self.question) or len(bare.split()) >= MIN_REPEAT_WORDS
         if len(bare.split()) < MIN_REPEAT_WORDS:
             return False

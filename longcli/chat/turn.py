@@ -235,6 +235,12 @@ def stream_checked(
         reasons = checks.dropped[dropped_before:]
         if answer:
             return answer, Author.MODEL
+        if checks.looks_up and reasons and all(r.why == Why.OFF_POINT for r in reasons):
+            # filler to a question about what the user told is not asked for again: the
+            # user's own words are quoted under it, and a second reply was more often one
+            # giving a value they never said ("peanuts" for "What am I allergic to?" after
+            # "penicillin", the generated bench's family A, bundled model)
+            break
     # say why, from the last attempt; after a statement, that it is kept
     told = not questions_of(prompt.user) and bool(statements(prompt.user))
     answer = NOTED if told else no_answer(reasons)

@@ -595,3 +595,42 @@ def test_a_reply_echoing_a_statements_label_does_not_give_its_answer():
     bday = Fact(2, 1, "", "My bday: March 3 and my favourite film is Paterson.", "statement")
     assert not answer_states("It is on the 3rd.", bday, "What date is my birthday?")
     assert answer_states("Your birthday is March 3.", bday, "What date is my birthday?")
+
+
+@REAL
+def test_filler_above_the_users_own_words_is_not_shown(tmp_path: Path):
+    """A new user's walk (bundled model): "What's the code for my bike lock?" got "you have
+    a knack for finding the answer." above the right quote, "Where am I living these
+    days?" got "Your response is incomplete.". A reply to a question looking up what the
+    user told opens on a sentence that gives their value or is near the question or a
+    statement shown; filler before it goes, and with none left longcli says so, without
+    asking again (the user's words are quoted under it; a second reply more often gave a
+    value they never said)."""
+    from longcli.chat.turn import NO_ANSWER
+
+    backend = Scripted(
+        "Noted, a new code.",
+        "you have a knack for finding the answer.",
+        "Good question! Your bike lock code is 4082.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask("my bike lock code is 4082 now")
+    reply = chat.ask("What's the code for my bike lock?")
+    assert reply.answer == NO_ANSWER
+    assert reply.quoted == label(0, "my bike lock code is 4082 now")
+    assert backend.script == ["Good question! Your bike lock code is 4082."]  # asked once
+    # the sentence that gives the value stays, and what came before it goes
+    assert chat.ask("Remind me of my bike lock code?").answer == "Your bike lock code is 4082."
+    session.close()
+
+
+def test_the_question_said_back_with_a_letter_changed_is_not_shown(tmp_path: Path):
+    """The generated bench (bundled model): "What is my locker code?" got "What is my lokcer
+    code?", the question with the spelling of the statement shown."""
+    backend = Scripted("OK.", "What is my lokcer code?", "What is my lokcer code?")
+    chat, session = open_chat(tmp_path / "s", backend, None)
+    chat.ask("fyi my lokcer code is 8812")
+    reply = chat.ask("What is my locker code?")
+    assert "lokcer code?" not in reply.answer
+    assert reply.quoted == label(0, "fyi my lokcer code is 8812")
+    session.close()
