@@ -34,7 +34,7 @@ from longcli.chat.questions import (
     is_lookup,
     questions_of,
 )
-from longcli.chat.statements import apart, content_words, is_question, things
+from longcli.chat.statements import another_thing, apart, content_words, is_question, things
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
 from longcli.text.sentences import split_sentences
@@ -541,9 +541,15 @@ class Checks:
         if not self.facts or not is_question(self.question):
             return False
         # it gives what the statement says that the question does not: a sentence that only
-        # names the question's own subject ("Pixel is a dog named Maria.") answers nothing
+        # names the question's own subject ("Pixel is a dog named Maria.") answers nothing;
+        # nor does a statement about another thing of the user's ("From today my WiFi
+        # password is larch-77." to "What is my locker code?", a code both, was shown as
+        # an answer right after it answered the wifi question: Qwen, the generated bench)
+        asked = things(self.question)
         return any(
-            asks_about(self.question, fact) and answer_states(text, fact, self.question)
+            asks_about(self.question, fact)
+            and not another_thing(asked, things(fact.text))
+            and answer_states(text, fact, self.question)
             for fact in self.facts
         )
 

@@ -634,3 +634,26 @@ def test_the_question_said_back_with_a_letter_changed_is_not_shown(tmp_path: Pat
     assert "lokcer code?" not in reply.answer
     assert reply.quoted == label(0, "fyi my lokcer code is 8812")
     session.close()
+
+
+@REAL
+def test_a_value_of_another_thing_of_the_users_is_no_answer_shown_again(tmp_path: Path):
+    """The generated bench (Qwen2.5-Coder-0.5B): "What is my locker code?" got "From today
+    my WiFi password is larch-77.", the reply it had just given to the wifi question: a
+    value of another thing of the user's (both are codes) was taken for an answer, which
+    may be given again, and was shown twice."""
+    backend = Scripted(
+        "OK.",
+        "OK, noted.",
+        "From today my WiFi password is larch-77.",
+        "From today my WiFi password is larch-77.",
+        "From today my WiFi password is larch-77.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask("fyi my lokcer code is 8812")
+    chat.ask("From today my wifi password is larch-77.")
+    assert "larch-77" in chat.ask("whats my wifi password?").answer
+    reply = chat.ask("What is my locker code?")
+    assert "larch-77" not in reply.answer
+    assert reply.quoted == label(0, "fyi my lokcer code is 8812")
+    session.close()
