@@ -34,7 +34,14 @@ from longcli.chat.questions import (
     is_lookup,
     questions_of,
 )
-from longcli.chat.statements import another_thing, apart, content_words, is_question, things
+from longcli.chat.statements import (
+    another_thing,
+    apart,
+    content_words,
+    is_question,
+    parts,
+    things,
+)
 from longcli.grounding.check import Vocabulary, mentions
 from longcli.text import language as languages
 from longcli.text.sentences import split_sentences
@@ -518,8 +525,9 @@ class Checks:
         when it gives none of theirs; [] else (the issue's rule: a sentence giving another
         city, number or name for the same thing is not shown)."""
         common = common_english()  # "Please", "Sure" are capitalised words, no values
-        given = [v for v in values_in(text) if v.lower() not in common]
-        if not given or not self.facts:
+        named = values_in(text)
+        given = [v for v in named if v.lower() not in common]
+        if not named or not self.facts:
             return []
         mine = things(_YOURS.sub(lambda m: _MINE[m.group().lower()], text))
         if not mine:
@@ -530,10 +538,25 @@ class Checks:
             if not apart(mine, things(fact.text)) and things(fact.text)
             for v in values_in(fact.text)
         }
-        if not held or any(v.lower() in held for v in given):
+        if any(v.lower() in held for v in given):
             return []
         asked = {v.lower() for v in values_in(self.question)}
-        return [v for v in dict.fromkeys(given) if v.lower() not in asked]
+        if held:
+            return [v for v in dict.fromkeys(given) if v.lower() not in asked]
+        # ... or it gives this thing the value the user gave another thing of theirs ("My
+        # allergy is O negative." to "What am I allergic to?" after "My allergy is
+        # peanuts." and "My blood type is O negative.": a value never said of it)
+        # (inside the sentence, a common word capitalised is a value: the "O" of "O
+        # negative")
+        given = [v for v in dict.fromkeys(mentions(text)) if v.lower() not in asked]
+        elsewhere = {
+            v.lower()
+            for message in self.said[:-1]
+            for part in parts(message)
+            if apart(mine, things(part))
+            for v in values_in(part)
+        }
+        return [v for v in given if v.lower() in elsewhere]
 
     def _answers_from_facts(self, text: str) -> bool:
         """Whether `text` answers the question with a name or number of a statement shown

@@ -302,7 +302,8 @@ def same_meaning(
     said_reads = [(bool(things(t)), _says_more(t)) for t in said]
     texts_reads = [(bool(things(t)), _says_more(t)) for t in texts]
     numbered = _numbered(newer)
-    naming = _names_only(newer)
+    # (a piece after a lead-in: "Scratch that, my landlord became Mrs Petrov." only names)
+    naming = any(_names_only(p) for p in said)
     out = []
     for i, (fact, named) in enumerate(zip(older, named_in, strict=True)):
         own = list(range(starts[i], starts[i] + len(each[i])))  # its pieces, the whole first

@@ -369,15 +369,22 @@ _ASKS_TIME = re.compile(
     r"\bwhen\b|\bwhat (?:time|day|date)\b|\bwhich (?:day|date)\b", re.IGNORECASE
 )
 _ASKS_WHO = re.compile(r"^\W*(?:\w+\W+){0,2}?who\b", re.IGNORECASE)
+_ASKS_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+# A place as English says it: a preposition of place before a word ("in the kitchen
+# drawer", "at my mum's"), or a name
+_AT_A_PLACE = re.compile(r"\b(?:at|in|on|near|inside|outside|under|behind)\s+\w", re.IGNORECASE)
 
 
 def shape_asked(question: str) -> str:
     """The shape of the value `question` asks for, from its English question words:
     "time" ("when is Marguerite's birthday"), "number" ("what's the gate code", "how
     old"), "name" ("what's my sister's name", "which city", "who has my tortoise"), or
-    "" (unknown: any statement may answer)."""
+    "place" ("where do I live", "where did I leave my keys") or "" (unknown: any
+    statement may answer)."""
     if _ASKS_TIME.search(question):
         return "time"
+    if _ASKS_WHERE.search(question):
+        return "place"
     said = {w.stem for w in content_words(question)}
     if said & NUMBER_KIND:
         return "number"
@@ -388,7 +395,10 @@ def shape_asked(question: str) -> str:
 
 def holds_shape(statement: str, shape: str) -> bool:
     """Whether `statement` holds a value of `shape` (see `shape_asked`): a time or date (a
-    number, a month's or weekday's name), a number, or a name (not a month's)."""
+    number, a month's or weekday's name), a number, a name (not a month's), or a place (a
+    name, or a preposition of place before a word)."""
+    if shape == "place":
+        return bool(_names(statement) - _CALENDAR) or _AT_A_PLACE.search(statement) is not None
     if shape == "time":
         return _NUMBER.search(statement) is not None or bool(_names(statement) & _CALENDAR)
     if shape == "number":

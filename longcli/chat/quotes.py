@@ -34,6 +34,7 @@ from longcli.chat.questions import (
 )
 from longcli.chat.recalled import Recalled, answer_terms, rarity
 from longcli.chat.statements import (
+    CHANGE_HINT,
     another_thing,
     content_words,
     is_question,
@@ -108,12 +109,25 @@ def _quote_for(
     # ... and about the past, quoted whatever the reply says: a reply telling the change
     # names the old value too ("Håkon left the ferries, he's now driving a snowplough"
     # to "and before that?" left the ferry captain unquoted, a new user's walk)
-    if not past and answer_states(reply, best, user):
-        return ""
-    news = named_again(best, facts)  # what was told of it since ("... went to live with
-    # my neighbour Greta" under the cat's name)
+    goes_on = None if past else _goes_on(user, best, facts)
+    if not past and answer_states(reply, goes_on or best, user):
+        return ""  # (a reply giving the value left, "You live in Galway.", is answered)
+    news = named_again(best, facts) or goes_on  # what was told of it since ("... went to
+    # live with my neighbour Greta" under the cat's name)
     later = f"\n{label(news.turn, news.text)}" if news is not None else ""
     return label(best.turn, best.text) + later
+
+
+def _goes_on(user: str, best: Fact, facts: Sequence[Fact]) -> Fact | None:
+    """The clause told right after `best` in its message, when both speak of the speaker
+    alone, the question asks of them too, and it tells a change: what the first led to
+    ("I've moved out of Galway, I'm in Sligo now." for "Where do I live?": the first
+    clause is the one near the question, the second the answer). None else."""
+    after = next((f for f in facts if f.turn == best.turn and f.id == best.id + 1), None)
+    if after is None or not of_oneself(user) or not CHANGE_HINT.search(after.text):
+        return None
+    alone = of_oneself_alone(best.text, frozenset()) and of_oneself_alone(after.text, frozenset())
+    return after if alone else None
 
 
 def _answering_now(

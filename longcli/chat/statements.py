@@ -492,6 +492,9 @@ LEADING_STOPS = 2  # function words before them ("I have *any* siblings", "my *o
 # in Leeds", "my appointment *moved*"); a plural ends it after itself ("my *parents* live").
 _VERB_SHAPED = re.compile(r"(?:[^su]s|ed)$")
 _PLURAL = re.compile(r"[^su]s$")
+# after "I have" / "I've" with no article, a word of five letters or more ending in "ed"
+# is the perfect's participle ("I've moved", "I have decided"), no thing of theirs
+_PERFECT = re.compile(r"[^\W\d_]{3,}ed\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=THINGS_CACHE)
@@ -502,6 +505,9 @@ def things(text: str) -> frozenset[Thing]:
     bare = text.replace("’", "'")
     found: set[Thing] = set()
     for match in _THEIRS.finditer(bare):
+        perfect = _PERFECT.match(bare, match.end()) is not None
+        if perfect and not match.group().lower().startswith(("my", "our")):
+            continue  # "I've moved out of Galway": a doing, not a thing called "moved"
         run: list[Word] = []
         skipped = 0
         for word in WORD.finditer(bare, match.end()):

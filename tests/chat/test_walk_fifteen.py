@@ -1,0 +1,108 @@
+"""Cases from the fourteenth session's walks and the generated bench's family A (issue
+30), each of its own: a value of another thing of the user's given to the thing asked
+about, a clause that tells a move followed by the one that tells where to, and an update
+opened by a word of discourse ("Scratch that, ...")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from longcli.backends.embedding import Embedder
+from longcli.chat.conversation import Chat, ChatOptions
+from longcli.chat.facts import Ledger
+from longcli.chat.labels import label
+from longcli.chat.questions import holds_shape, shape_asked
+from longcli.chat.session import Session
+from longcli.chat.statements import things
+from longcli.prompts.templates import load_templates
+from tests.chat.embedders import REAL_MODEL, real_embedder
+from tests.support.fake_backend import FakeBackend, Scripted
+
+TEMPLATES = load_templates()
+REAL = pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")
+MOVED = "I've moved out of Galway, I'm in Sligo now."
+
+
+def open_chat(path: Path, backend: FakeBackend, embedder: Embedder | None) -> tuple[Chat, Session]:
+    session = Session.open(path, create=True, writable=True)
+    return Chat(session, backend, TEMPLATES, ChatOptions(), embedder=embedder), session
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_the_value_of_another_thing_of_the_users_is_not_shown(tmp_path: Path, embedder):
+    """ "My allergy is O negative." gives the allergy the blood type's value: a value the
+    user never said of it (a new user's walk, the bundled model)."""
+    backend = Scripted("OK.", "Noted.", "My allergy is O negative. Peanuts, I think.")
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder() if embedder else None)
+    chat.ask("My allergy is peanuts.")
+    chat.ask("My blood type is O negative.")
+    reply = chat.ask("What am I allergic to?")
+    assert "O negative" not in reply.text
+    assert "Peanuts" in reply.text
+    assert any("My allergy is O negative." in d for d in reply.dropped)
+    session.close()
+
+
+def test_a_sentence_giving_both_things_their_own_values_stays(tmp_path: Path):
+    backend = Scripted(
+        "OK.", "Noted.", "Your blood type is O negative and your allergy is peanuts."
+    )
+    chat, session = open_chat(tmp_path / "s", backend, None)
+    chat.ask("My allergy is peanuts.")
+    chat.ask("My blood type is O negative.")
+    reply = chat.ask("What am I allergic to?")
+    assert reply.text.startswith("Your blood type is O negative and your allergy is peanuts.")
+    session.close()
+
+
+def test_a_perfect_after_i_have_is_no_thing_of_the_users():
+    assert things("I've moved out of Galway") == frozenset()
+    assert things("I have decided to sell it") == frozenset()
+    assert {t.words for t in things("I have a red car")} == {("red", "car")}
+    assert {t.words for t in things("I've got a dog")} == {("dog",)}
+
+
+def test_where_asks_for_a_place():
+    assert shape_asked("Where do I live?") == "place"
+    assert holds_shape("I left my keys in the kitchen drawer", "place")
+    assert holds_shape("I've moved out of Galway", "place")
+    assert not holds_shape("I work as a dentist.", "place")
+
+
+@REAL
+@pytest.mark.parametrize("reply", ["You live in Galway.", "I'm not sure."])
+def test_a_move_and_where_to_in_one_message_are_quoted_together(tmp_path: Path, reply: str):
+    """The clause near "Where do I live?" is the one telling the move out (0.35); the
+    answer is the clause after it. Both are quoted, and a reply giving the town left is
+    no answer (walk 37: no quote at all)."""
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", reply), real_embedder())
+    chat.ask(MOVED)
+    answer = chat.ask("Where do I live?")
+    assert answer.quoted == (
+        label(0, "I've moved out of Galway") + "\n" + label(0, "I'm in Sligo now.")
+    )
+    session.close()
+
+
+@REAL
+def test_a_reply_giving_the_new_place_needs_no_quote(tmp_path: Path):
+    backend = Scripted("OK.", "You live in Sligo.")
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask(MOVED)
+    assert chat.ask("Where do I live?").quoted == ""
+    session.close()
+
+
+@REAL
+def test_an_update_after_a_word_of_discourse_replaces(tmp_path: Path):
+    """ "Scratch that, my landlord became Mrs Petrov." only names the landlord anew: the
+    lead-in's "scratch" made it say more than a name, and it replaced nothing (family A,
+    seed 41: the old landlord was quoted)."""
+    ledger = Ledger()
+    embedder = real_embedder()
+    ledger.add_message("My landlord is Mr Haddad.", 0, embedder)
+    ledger.add_message("Scratch that, my landlord became Mrs Petrov.", 2, embedder)
+    assert [f.active for f in ledger.facts] == [False, True]
+    assert ledger.facts[-1].kind == "update"
