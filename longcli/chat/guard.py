@@ -35,6 +35,7 @@ from longcli.chat.questions import (
     questions_of,
 )
 from longcli.chat.statements import (
+    Thing,
     another_thing,
     apart,
     content_words,
@@ -325,6 +326,7 @@ class Checks:
         self._expected = _message_language(self.question)
         self._vocabulary = Vocabulary(self.grounds) if self.grounds is not None else None
         self._seen: set[str] = set()
+        self._told_parts: list[tuple[frozenset[Thing], list[str]]] | None = None
         self._bag: frozenset[str] = frozenset()  # the content words kept so far
         self._in_echo = False  # the line before echoed a heading: its list is the prompt's
         said_words = {w.lower() for m in self.said for w in words(m)}
@@ -521,23 +523,22 @@ class Checks:
 
     def _other_value(self, text: str) -> list[str]:
         """The names and numbers `text` gives a thing of the user's ("your brother") that
-        the statements shown about that thing give another value ("my brother is Tomek"),
-        when it gives none of theirs; [] else (the issue's rule: a sentence giving another
-        city, number or name for the same thing is not shown)."""
+        what they told of that thing gives another value ("my brother is Tomek"), when it
+        gives none of theirs; [] else (the issue's rule: a sentence giving another city,
+        number or name for the same thing is not shown). What they told: the statements
+        shown, and each clause of their earlier messages ("Your cat's name is Luna." to
+        "anything I can't eat?", no statement shown, after "We have a grey tabby cat
+        called Pumpernickel": a new user's walk)."""
         common = common_english()  # "Please", "Sure" are capitalised words, no values
         named = values_in(text)
         given = [v for v in named if v.lower() not in common]
-        if not named or not self.facts:
+        if not named:
             return []
         mine = things(_YOURS.sub(lambda m: _MINE[m.group().lower()], text))
         if not mine:
             return []
-        held = {
-            v.lower()
-            for fact in self.facts
-            if not apart(mine, things(fact.text)) and things(fact.text)
-            for v in values_in(fact.text)
-        }
+        told = [(things(f.text), values_in(f.text)) for f in self.facts] + self._told()
+        held = {v.lower() for theirs, values in told if not apart(mine, theirs) for v in values}
         if any(v.lower() in held for v in given):
             return []
         asked = {v.lower() for v in values_in(self.question)}
@@ -549,14 +550,20 @@ class Checks:
         # (inside the sentence, a common word capitalised is a value: the "O" of "O
         # negative")
         given = [v for v in dict.fromkeys(mentions(text)) if v.lower() not in asked]
-        elsewhere = {
-            v.lower()
-            for message in self.said[:-1]
-            for part in parts(message)
-            if apart(mine, things(part))
-            for v in values_in(part)
-        }
+        elsewhere = {v.lower() for theirs, values in told if apart(mine, theirs) for v in values}
         return [v for v in given if v.lower() in elsewhere]
+
+    def _told(self) -> list[tuple[frozenset[Thing], list[str]]]:
+        """Each clause of the user's earlier messages that calls a thing theirs and gives
+        a value: its things and its values (read once a reply, when first needed)."""
+        if self._told_parts is None:
+            self._told_parts = [
+                (found, values)
+                for message in self.said[:-1]
+                for part in parts(message)
+                if (found := things(part)) and (values := values_in(part))
+            ]
+        return self._told_parts
 
     def _answers_from_facts(self, text: str) -> bool:
         """Whether `text` answers the question with a name or number of a statement shown

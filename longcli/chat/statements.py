@@ -661,11 +661,20 @@ _KIN = {  # each word as one and as many ("sibling" and "siblings" stem apart: s
 }  # fmt: skip
 
 
+@lru_cache(maxsize=THINGS_CACHE)
+def _kin(word_stem: str) -> str:
+    """The stem of kin `word_stem` is, misspelt or not ("brohter": "brother"), or ""."""
+    if word_stem in _KIN:
+        return word_stem
+    return next((k for k in _KIN if near(word_stem, k)), "")
+
+
 def _other_kin(a: str, b: str) -> bool:
     """Whether two stems name two different kin ("brother" / "sister", "wife" / "sister");
     not a kind and one of it ("sibling" / "brother"), nor two words for one ("mum" /
     "mother")."""
-    if a not in _KIN or b not in _KIN:
+    a, b = _kin(a), _kin(b)
+    if not a or not b:
         return False
     (kind_a, who_a), (kind_b, who_b) = _KIN[a], _KIN[b]
     return kind_a != kind_b or (who_a is not None and who_b is not None and who_a != who_b)
@@ -680,20 +689,20 @@ def other_kin(mine: Iterable[Thing], theirs: Iterable[Thing]) -> bool:
 
 def _one_kin(a: str, b: str) -> bool:
     """Whether two stems are both kin and not two different kin ("sibling" / "brother")."""
-    return a in _KIN and b in _KIN and not _other_kin(a, b)
+    return bool(_kin(a)) and bool(_kin(b)) and not _other_kin(a, b)
 
 
 def is_kin(words: Iterable[str]) -> bool:
     """Whether the first of `words` names kin ("parents", "sister", "husband")."""
     first = next(iter(words), "")
-    return bool(first) and stem(first) in _KIN
+    return bool(first) and bool(_kin(stem(first)))  # misspelt too: "my brohter"
 
 
 def kin_never_named(asked: Iterable[Thing], said: Iterable[Iterable[Thing]]) -> bool:
     """Whether `asked` (a question's things) names kin ("my brother") that none of `said`
     (each statement's things) names as kin of that kind or as that one ("my sister" is no
     brother; "my siblings" may be)."""
-    kin = [a.head for a in asked if a.head in _KIN]
+    kin = [a.head for a in asked if _kin(a.head)]
     return bool(kin) and not any(
         _one_kin(a, b.head) for a in kin for theirs in said for b in theirs
     )

@@ -15,7 +15,7 @@ from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
 from longcli.chat.questions import holds_shape, shape_asked
 from longcli.chat.session import Session
-from longcli.chat.statements import things
+from longcli.chat.statements import is_kin, things
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import REAL_MODEL, real_embedder
 from tests.support.fake_backend import FakeBackend, Scripted
@@ -106,3 +106,35 @@ def test_an_update_after_a_word_of_discourse_replaces(tmp_path: Path):
     ledger.add_message("Scratch that, my landlord became Mrs Petrov.", 2, embedder)
     assert [f.active for f in ledger.facts] == [False, True]
     assert ledger.facts[-1].kind == "update"
+
+
+BROTHER = "My brother Anselm works as a paramedic at the city hospital, crazy night shifts."
+
+
+@pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
+def test_a_misspelt_relative_is_asked_about_kin(tmp_path: Path, embedder):
+    """ "what does my brohter do for a living?" asks about the brother, not the user:
+    his statement was left unquoted as kin's for a question about oneself (walk 38)."""
+    assert is_kin(["brohter"]) and not is_kin(["brochure"])
+    backend = Scripted("OK.", "Noted.", "I'm not sure.")
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder() if embedder else None)
+    chat.ask("I live in a small flat in Tromsø, up by the harbour.")
+    chat.ask(BROTHER)
+    reply = chat.ask("what does my brohter do for a living?")
+    assert reply.quoted == label(1, BROTHER)
+    session.close()
+
+
+def test_a_name_the_user_never_gave_their_thing_is_not_shown(tmp_path: Path):
+    """No statement is shown for "anything I can't eat?", yet the reply names the user's
+    cat: with another name than the one they gave it (walk 38, the bundled model)."""
+    backend = Scripted(
+        "OK.", "Noted.", "Your cat's name is Luna, and she loves to play with toys. Hazelnuts."
+    )
+    chat, session = open_chat(tmp_path / "s", backend, None)
+    chat.ask("We have a grey tabby cat called Pumpernickel, she's nine and very lazy.")
+    chat.ask("I'm allergic to hazelnuts, so I have to check every dessert I order.")
+    reply = chat.ask("anything I can't eat?")
+    assert "Luna" not in reply.text
+    assert any("Luna" in d for d in reply.dropped)
+    session.close()
