@@ -345,6 +345,10 @@ def run_family(
                     print(f"  miss {q.text!r} wants {q.value!r}: {text!r}")
                     said = [m for m in conv.messages if q.kind.key(q.value) in m.lower()]
                     print(f"       said {said!r}")
+                if q.old and q.kind.key(q.old) in text.lower():
+                    print(f"  stale {q.text!r} wants {q.value!r}, not {q.old!r}: {text!r}")
+                    said = [m for m in conv.messages if q.kind.key(q.value) in m.lower()]
+                    print(f"       said {said!r}")
             if conv.untold is not None and len(shown) > n + len(conv.questions):
                 text = shown[n + len(conv.questions)]
                 if QUOTE in text:
@@ -384,7 +388,9 @@ def main() -> None:
     )
     parser.add_argument("--show", action="store_true", help="print every message and reply")
     parser.add_argument(
-        "--misses", action="store_true", help="print each question answered wrong (family A only)"
+        "--misses",
+        action="store_true",
+        help="print each question answered wrong or with a replaced value (family A only)",
     )
     parser.add_argument("--smoke", action="store_true", help="fake model, 2 conversations")
     parser.add_argument("--before", help="a folder holding a copy of longcli/ to run instead")

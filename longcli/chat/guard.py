@@ -32,6 +32,7 @@ from longcli.chat.questions import (
     asks_about,
     asks_the_past,
     is_lookup,
+    leans_back,
     questions_of,
 )
 from longcli.chat.statements import (
@@ -335,7 +336,11 @@ class Checks:
         self._states = not is_question(self.question) and not questions_of(self.question)
         self._near = False  # a sentence of this reply came near the message (_off_point)
         # ... or one that looks up what the user told (`looks_up`)
-        self.looks_up = bool(self.facts) and is_lookup(self.question)
+        # (a question naming nothing, after one that looks up: "and before that?")
+        before = self.said[-2] if len(self.said) > 1 else ""
+        follows = leans_back(self.question, pointing=True) and is_lookup(before)
+        self.looks_up = bool(self.facts) and (is_lookup(self.question) or follows)
+        self._follows = follows
         self._said_words = frozenset(said_words)  # every word the user typed, lower case
         self._user_phrases = frozenset(p for m in self.said for p in _phrases(_bare(m)))
         self._user_sentences = frozenset(  # each sentence of each message, as said
@@ -447,12 +452,19 @@ class Checks:
         question or a statement shown, are filler ("What's the code for my bike lock?" got
         "you have a knack for finding the answer.", "Where am I living these days?" got
         "Your response is incomplete.", above the right quote: a new user's walk)."""
-        if self._answers_from_facts(text):
-            self._near = True
-            return False
+        if self._answers_from_facts(text) or (self._follows and self._gives_a_value(text)):
+            self._near = True  # (a question naming nothing asks no thing: any value of
+            return False  # a statement shown may answer it, "Tromsø." to "and before that?")
         vectors = embedder.embed([text, self.question, *(f.text for f in self.facts)])
         self._near = max(cosines(vectors[0], vectors[1:])) >= REPLY_MEANING
         return not self._near
+
+    def _gives_a_value(self, text: str) -> bool:
+        """Whether `text` names a name or number a statement shown holds, or one of those
+        they replaced."""
+        told = [*self.facts, *(old for old, _ in self.replaced)]
+        held = {v.lower() for f in told for v in values_in(f.text)}
+        return any(v.lower() in held for v in values_in(text))
 
     def _echoes_user(self, bare: str, text: str) -> bool:
         """Whether `text` only says back a sentence of the user's: the question asked, a

@@ -177,7 +177,8 @@ def clauses(sentence: str) -> list[str]:
         if start is None and whole and _own_clause(joined, sentence[begin:end]):
             whole.append((begin, end))  # "... and I'm vegetarian": a statement of its own
             continue
-        if start is None and whole and not _whole(sentence[begin:end]):
+        part = sentence[begin:end]
+        if start is None and whole and (not _whole(part) or _says_more_of(joined, part)):
             # a small part after a statement says more of it ("peanuts make me sick, I'm
             # allergic"): with it, not with the next statement ("and fyi my colour ...")
             whole[-1] = (whole[-1][0], end)
@@ -194,6 +195,25 @@ def clauses(sentence: str) -> list[str]:
 
 
 _SPEAKER_OPENS = re.compile(r"\s*(?:I|I['’]m|I am|we|we['’]re|my|our)\b", re.IGNORECASE)
+
+
+# a part that ends on a word leaning back on what was said before it, saying little else
+LEANING_WORDS = 2
+_BACK_AT_END = re.compile(r"\b(?:it|them|that|this|there)\W*$", re.IGNORECASE)
+
+
+def _says_more_of(joined: str, part: str) -> bool:
+    """Whether a part after a comma only says more of the statement before it: it ends on
+    "it", "them", "there" ..., with LEANING_WORDS content words at most and nothing named
+    of its own ("The code for the bike shed is 4471, *I always forget it.*" was a
+    statement of its own in `memory facts`, walk 38)."""
+    return (
+        _JOINED.search(joined) is None
+        and _BACK_AT_END.search(part) is not None
+        and len(content_words(part)) <= LEANING_WORDS
+        and not mentions(part)
+        and not things(part)
+    )
 
 
 def _own_clause(joined: str, part: str) -> bool:

@@ -15,7 +15,7 @@ from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
 from longcli.chat.questions import holds_shape, shape_asked
 from longcli.chat.session import Session
-from longcli.chat.statements import is_kin, things
+from longcli.chat.statements import clauses, is_kin, things
 from longcli.prompts.templates import load_templates
 from tests.chat.embedders import REAL_MODEL, real_embedder
 from tests.support.fake_backend import FakeBackend, Scripted
@@ -137,4 +137,41 @@ def test_a_name_the_user_never_gave_their_thing_is_not_shown(tmp_path: Path):
     reply = chat.ask("anything I can't eat?")
     assert "Luna" not in reply.text
     assert any("Luna" in d for d in reply.dropped)
+    session.close()
+
+
+def test_a_part_leaning_back_on_the_statement_before_it_stays_with_it():
+    """ "I always forget it." was a fact of its own in `memory facts` (walk 38)."""
+    shed = "The code for the bike shed downstairs is 4471, I always forget it."
+    assert clauses(shed) == [shed]
+    assert clauses("I live in Leeds, I love it there.") == ["I live in Leeds, I love it there."]
+    # ... not one naming something of its own, nor one after "and"
+    assert clauses("I sold my car, and I miss it.") == ["I sold my car", "I miss it."]
+
+
+TROMSO = "Hi! I live in a small flat in Tromsø, up by the harbour, been here about three years."
+BERGEN = "Big news: we packed everything up and moved down to Bergen last month."
+
+
+@REAL
+@pytest.mark.parametrize(
+    "reply, shown",
+    [
+        ("You're a helpful assistant. I'm glad to have you as my guest today!", False),
+        ("Before that you lived in Tromsø.", True),
+        ("Best regards, Tromsø is lovely.", True),  # the old value: an answer
+    ],
+)
+def test_a_follow_up_naming_nothing_is_a_look_up_too(tmp_path: Path, reply: str, shown: bool):
+    """ "and before that?" after "so where do I live these days?" looks up what the user
+    told: filler above the quote is not shown (walk 38), the town they left is an answer
+    (its statement is no longer shown to the model)."""
+    backend = Scripted("OK.", "Noted.", "You live in Bergen.", reply)
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask(TROMSO)
+    chat.ask(BERGEN)
+    chat.ask("so where do I live these days?")
+    answer = chat.ask("and before that?")
+    assert answer.quoted == label(0, TROMSO.removeprefix("Hi! "))
+    assert answer.text.startswith(reply) is shown
     session.close()
