@@ -38,6 +38,7 @@ from longcli.chat.statements import (
 )
 from longcli.text.modality import only_intended
 from longcli.text.names import mentions
+from longcli.text.sentences import is_abbreviation
 from longcli.text.terms import terms
 from longcli.text.vocabulary import WORD, common_english
 
@@ -540,8 +541,10 @@ def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
 
 
 def held(text: str) -> set[str]:
-    """The words (lower case) of the names and numbers of `text` (`values_in`)."""
-    return {w.lower() for v in values_in(text) for w in WORD.findall(v)}
+    """The words (lower case) of the names and numbers of `text` (`values_in`), less a
+    title ("Dr", "Mrs"): "From today my dentist is Dr Okafor." holds no name of "my
+    dentist is Dr Lindqvist", and updates it."""
+    return {w.lower() for v in values_in(text) for w in WORD.findall(v) if not is_abbreviation(w)}
 
 
 def values_in(text: str) -> list[str]:

@@ -175,3 +175,23 @@ def test_a_follow_up_naming_nothing_is_a_look_up_too(tmp_path: Path, reply: str,
     assert answer.quoted == label(0, TROMSO.removeprefix("Hi! "))
     assert answer.text.startswith(reply) is shown
     session.close()
+
+
+@REAL
+@pytest.mark.parametrize(
+    "older, newer",
+    [
+        ("fyi my dentist is Dr Lindqvist", "From today my dentist is Dr Okafor."),
+        ("fyi my dentist is Dr Okafor", "Scratch that, my dentist became Dr Lindqvist."),
+    ],
+)
+def test_a_title_both_write_is_no_name_both_hold(older: str, newer: str):
+    """ "Dr" in both made the new dentist read as news of the old one, which only
+    introduces a name, once a piece after a lead-in ("From today", "Scratch that") could
+    name alone: nothing was replaced (bench/chat_generated.py's family A templates, update
+    pairs: 64 -> 67 of 84 replaced, none of 84 other pairs)."""
+    ledger = Ledger()
+    embedder = real_embedder()
+    ledger.add_message(older, 0, embedder)
+    ledger.add_message(newer, 2, embedder)
+    assert [f.active for f in ledger.facts] == [False, True]
