@@ -35,6 +35,7 @@ from longcli.chat.questions import (
 from longcli.chat.recalled import Recalled, answer_terms, rarity
 from longcli.chat.statements import (
     CHANGE_HINT,
+    LEANING_WORDS,
     another_thing,
     content_words,
     is_question,
@@ -120,14 +121,24 @@ def _quote_for(
 
 def _goes_on(user: str, best: Fact, facts: Sequence[Fact]) -> Fact | None:
     """The clause told right after `best` in its message, when both speak of the speaker
-    alone, the question asks of them too, and it tells a change: what the first led to
-    ("I've moved out of Galway, I'm in Sligo now." for "Where do I live?": the first
-    clause is the one near the question, the second the answer). None else."""
+    alone, the question asks of them too, and it tells a change or the first tells only a
+    doing: what the first led to ("I've moved out of Galway, I'm in Sligo now." for
+    "Where do I live?": the first clause is the one near the question, the second the
+    answer). None else."""
     after = next((f for f in facts if f.turn == best.turn and f.id == best.id + 1), None)
-    if after is None or not of_oneself(user) or not CHANGE_HINT.search(after.text):
+    if after is None or not of_oneself(user):
+        return None
+    # ... or the first only tells a doing, with no value of its own ("These days I
+    # retrained, I'm a software developer." for "What's my profession now?")
+    if not CHANGE_HINT.search(after.text) and (names_and_numbers(best.text) or not _bare(best)):
         return None
     alone = of_oneself_alone(best.text, frozenset()) and of_oneself_alone(after.text, frozenset())
     return after if alone else None
+
+
+def _bare(fact: Fact) -> bool:
+    """Whether `fact` says no more than a doing: LEANING_WORDS content words at most."""
+    return len(content_words(CHANGE_HINT.sub(" ", fact.text))) <= LEANING_WORDS
 
 
 def _answering_now(

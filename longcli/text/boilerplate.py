@@ -253,6 +253,24 @@ def is_heading_line(stripped: str) -> bool:
     )
 
 
+ATTRIBUTION_WORDS = 4  # an epigraph's author: "LOWELL.", "OMAR KHAYYAM (FITZGERALD)."
+
+
+def is_attribution(line: str, before: str) -> bool:
+    """Whether `line`, in capitals and indented, signs the indented lines `before` it (the
+    last line of text before it): an epigraph's author under its verse ("  LOWELL." under
+    "    Keeping watch above His own."), no heading. The Souls of Black Folk's outline
+    named each chapter after the poet its epigraph quotes (a new user's walk)."""
+    stripped = line.strip()
+    return (
+        line[:1] in " \t"
+        and before[:1] in " \t"
+        and _capitals(stripped)
+        and not heading_word(stripped)
+        and len(stripped.split()) <= ATTRIBUTION_WORDS
+    )
+
+
 # A site's notice set between two rules: "----" / "更多TXT电子书下载,请访问..." /
 # "版权声明：..." / "----". A rule, a few lines holding a link or a word of licence, a rule.
 _RULE_LINE = re.compile(r"^\s*(?:[-=*_~─━]\s*){20,}$")

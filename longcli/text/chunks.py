@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from longcli.errors import InputError
-from longcli.text.boilerplate import is_heading_line
+from longcli.text.boilerplate import is_attribution, is_heading_line
 from longcli.text.vocabulary import has_words
 
 CountTokens = Callable[[str], int]  # the model's own tokenizer: text -> tokens
@@ -66,6 +66,7 @@ def _line_atoms(text: str) -> list[tuple[int, int, int]]:
     spans: list[tuple[int, int, int]] = []
     pos, n = 0, len(text)
     previous_blank = True
+    text_before = ""  # the last line of text
     while pos < n:
         nl = text.find("\n", pos)
         end = n if nl < 0 else nl + 1
@@ -73,19 +74,21 @@ def _line_atoms(text: str) -> list[tuple[int, int, int]]:
             end += 1
         line = text[pos:end].rstrip("\n")
         alone = previous_blank and (end - pos - len(line) > 1 or end == n)  # blank lines round
-        if spans and len(line) <= _MAX_HEADING_CHARS and _is_heading(line, previous_blank, alone):
+        heading = spans and len(line) <= _MAX_HEADING_CHARS
+        if heading and _is_heading(line, previous_blank, alone, text_before):
             strength = HEADING
         elif previous_blank:
             strength = PARAGRAPH
         else:
             strength = LINE
         spans.append((pos, end, strength if spans else HEADING))
+        text_before = line if line.strip() else text_before
         previous_blank = end - pos - len(line) > 1 or end == n
         pos = end
     return spans
 
 
-def _is_heading(line: str, after_blank: bool, alone: bool = False) -> bool:
+def _is_heading(line: str, after_blank: bool, alone: bool = False, before: str = "") -> bool:
     """Whether a line is a heading: a Markdown one, a chapter's word or number after a
     blank line, or a line set apart by blank lines that reads as a heading (capitals:
     "DR. JEKYLL WAS QUITE AT EASE", as text/layout.py reads it; a chunk began after it,
@@ -96,7 +99,7 @@ def _is_heading(line: str, after_blank: bool, alone: bool = False) -> bool:
     if stripped.startswith("#"):
         return _HEADING_LINE.match(stripped) is not None
     if alone and is_heading_line(stripped):
-        return True
+        return not is_attribution(line, before)
     return after_blank and _HEADING_LINE.match(stripped) is not None
 
 

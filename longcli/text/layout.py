@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from longcli.text.boilerplate import blank, heading_word, is_heading_line
+from longcli.text.boilerplate import blank, heading_word, is_attribution, is_heading_line
 from longcli.text.vocabulary import FORMAT_CHARS
 
 REPEATED_LINE_TIMES = 3  # a short line seen this often in a chunk is a page header or footer
@@ -82,6 +82,7 @@ def layout_of(text: str) -> Layout:
     fenced = False
     previous_blank = True
     numbered = False  # the last non-blank line was a bare chapter number ("II")
+    text_before = ""  # the last non-blank line
     for n, (pos, line) in enumerate(lines):
         stripped = line.strip()
         following = lines[n + 1][1] if n + 1 < len(lines) else ""
@@ -107,7 +108,11 @@ def layout_of(text: str) -> Layout:
             and stripped
             and (
                 (heading_word(stripped) and not _runs_on(stripped, following))
-                or (is_heading_line(stripped) and not following.strip())
+                or (
+                    is_heading_line(stripped)
+                    and not following.strip()
+                    and not is_attribution(line, text_before)
+                )
             )
         ):
             headings.append((pos, stripped))
@@ -120,6 +125,7 @@ def layout_of(text: str) -> Layout:
             or n in repeated
         ):
             structure = False
+        text_before = line if stripped else text_before
         if structure and stripped:
             out.append(blank(line))
         else:

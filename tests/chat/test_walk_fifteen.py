@@ -195,3 +195,16 @@ def test_a_title_both_write_is_no_name_both_hold(older: str, newer: str):
     ledger.add_message(older, 0, embedder)
     ledger.add_message(newer, 2, embedder)
     assert [f.active for f in ledger.facts] == [False, True]
+
+
+@REAL
+def test_a_clause_telling_only_a_doing_is_quoted_with_the_one_after_it(tmp_path: Path):
+    """ "These days I retrained" is the clause near "What's my profession now?"; the job
+    is in the clause after it (family A, seed 31: only the first was quoted)."""
+    backend = Scripted("OK.", "Noted.", "I'm not sure.")
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask("I've been a dentist for years.")
+    chat.ask("These days I retrained, I'm a software developer.")
+    answer = chat.ask("What's my profession now?")
+    assert "I'm a software developer." in answer.quoted
+    session.close()

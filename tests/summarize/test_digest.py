@@ -538,3 +538,40 @@ def test_a_heading_after_the_last_numbered_chapter_is_a_part_of_its_own():
     headings = ("Chapter XIX.", "Chapter XX.", "Chapter XXI.", "Conclusion")
     out = styled(sentences, groups, origins, Style.outline, sections, headings)
     assert out.splitlines()[3:] == ["Conclusion:", f"- {sentences[1]}"], out
+
+
+SOULS = (
+    "II\n\nOf the Dawn of Freedom\n\n"
+    "  Careless seems the great Avenger;\n    History's lessons but record\n"
+    "  Standeth God within the shadow\n    Keeping watch above His own.\n\n"
+    "  LOWELL.\n\n\n"
+    "The problem of the twentieth century is the problem of the color-line.\n\n\n"
+    "III\n\nOf Mr. Booker T. Washington and Others\n\n"
+    "  From birth till death enslaved; in word, in deed, unmanned!\n\n"
+    "  BYRON.\n\n\n"
+    "Easily the most striking thing in the history of the American Negro since 1876 is "
+    "the ascendancy of Mr. Booker T. Washington.\n"
+)
+
+
+def test_an_epigraphs_author_is_no_heading():
+    """The Souls of Black Folk (a new user's walk): the indented capitals signing each
+    chapter's epigraph ("  LOWELL.") were read as headings, and the outline named every
+    chapter after its poet."""
+    from longcli.text.chunks import HEADING, _line_atoms
+    from longcli.text.fragments import read_chunk
+
+    assert read_chunk(SOULS).headings == (
+        "II. Of the Dawn of Freedom",
+        "III. Of Mr. Booker T. Washington and Others",
+    )
+    assert [h for _, h in layout_of(SOULS).headings] == [
+        "II. Of the Dawn of Freedom",
+        "III. Of Mr. Booker T. Washington and Others",
+    ]
+    signed = [a for a in _line_atoms(SOULS) if SOULS[a[0] : a[1]].strip() == "LOWELL."]
+    assert signed and signed[0][2] != HEADING
+    # ... a heading in capitals, indented, under a paragraph of prose still is one
+    assert read_chunk("Some prose here.\n\n  THE GREAT STORM\n\nMore.\n").headings == (
+        "The Great Storm",
+    )
