@@ -479,9 +479,10 @@ class Checks:
             bare = _bare(headed.group(2))
         if bare == _bare(self.question) or (
             # ... or with a letter or two changed: "What is my lokcer code?" (the spelling of
-            # the statement shown) to "What is my locker code?"
-            is_question(self.question)
-            and SequenceMatcher(None, bare, _bare(self.question)).ratio() >= ECHO_LIKENESS
+            # the statement shown) to "What is my locker code?", "Remember that my favorite
+            # film is Amarcord." to "... favourite ...", which answered the question about
+            # it later word for word: a reply shown twice (Qwen, the generated bench)
+            SequenceMatcher(None, bare, _bare(self.question)).ratio() >= ECHO_LIKENESS
         ):
             return is_question(self.question) or len(bare.split()) >= MIN_REPEAT_WORDS
         if len(bare.split()) < MIN_REPEAT_WORDS:
