@@ -299,9 +299,13 @@ def same_meaning(
     # pieces that both call something the speaker's, or neither, and both say something
     # of the value: "I'm X." says nothing but the value ("I'm Dana." / "I'm living in
     # Glasgow now." were one attribute: 0.55; "I'm Tobias" / "I live in Lübeck" 0.6).
-    # Each piece read once: (calls something the speaker's, says more than the value)
-    said_reads = [(bool(things(t)), _says_more(t)) for t in said]
-    texts_reads = [(bool(things(t)), _says_more(t)) for t in texts]
+    # ... or, of two that neither speak of someone else, one that does and one that does
+    # not ("Big news: my new place is in X." / "I'm based in X.": 0.59; "her parents
+    # live out in X" is someone else's, and no new home of "My home is in X.")
+    # Each piece read once: (calls something the speaker's, says more than the value, of
+    # someone else)
+    said_reads = [(bool(things(t)), _says_more(t), _side(t) == "other") for t in said]
+    texts_reads = [(bool(things(t)), _says_more(t), _side(t) == "other") for t in texts]
     numbered = _numbered(newer)
     # (a piece after a lead-in: "Scratch that, my landlord became Mrs Petrov." only names)
     naming = any(_names_only(p) for p in said)
@@ -332,11 +336,11 @@ def same_meaning(
         raw = max(max(cosines(vectors[n + n + j], vectors[:n])) for j in own)
         comparable: list[float] = []
         for j in own:
-            theirs_owned, theirs_more = texts_reads[j]
+            theirs_owned, theirs_more, theirs_other = texts_reads[j]
             alike = [
                 vectors[n + k]
-                for k, (owned, more) in enumerate(said_reads)
-                if owned == theirs_owned and more and theirs_more
+                for k, (owned, more, other) in enumerate(said_reads)
+                if (owned == theirs_owned or not (other or theirs_other)) and more and theirs_more
             ]
             comparable += cosines(vectors[n + n + m + j], alike)
         # two statements about one named someone are not one attribute with two values
@@ -496,7 +500,10 @@ def _names_only(text: str) -> bool:
     if not mine or not values_in(text):
         return False
     thing_words = {w for t in mine for w in t.words}
-    said = content_words(unvalued(text).replace(VALUE, " "))
+    bare = unvalued(text)
+    if _PLACED_VALUE.search(bare):
+        return False  # where it is, not what it is called ("my new place is in York")
+    said = content_words(bare.replace(VALUE, " "))
     return all(w.stem in thing_words or w.stem in NAME_KIND for w in said)
 
 
@@ -554,6 +561,8 @@ def values_in(text: str) -> list[str]:
 
 
 VALUE = "X"  # what `unvalued` puts for a name or number
+# a value after a preposition: a place or a time, no name given ("... is in X")
+_PLACED_VALUE = re.compile(rf"\b(?i:in|at|on|from|near|to|since|until)\s+{VALUE}\b")
 
 
 def unvalued(text: str) -> str:

@@ -220,3 +220,23 @@ def test_a_statement_said_back_with_a_letter_changed_is_no_reply(tmp_path: Path)
     reply = chat.ask(said)
     assert "Amarcord" not in reply.text
     session.close()
+
+
+@REAL
+@pytest.mark.parametrize(
+    "older, newer, replaced",
+    [
+        ("I'm based in Lisbon.", "Big news: my new place is in York.", True),
+        ("My home is in Toronto.", "her parents live out in Groningen, we visit them", False),
+    ],
+)
+def test_a_place_of_ones_own_updates_where_one_lives(older: str, newer: str, replaced: bool):
+    """ "my new place is in York" gives no name (a place after "in"), and may be compared
+    with "I'm based in X" with the towns left out (0.59), though only one calls a thing
+    the speaker's: "her parents live out in X" is someone else's, and stays apart (Qwen,
+    family A seed 31, said "I'm based in Porto." above the quote of the new town)."""
+    ledger = Ledger()
+    embedder = real_embedder()
+    ledger.add_message(older, 0, embedder)
+    ledger.add_message(newer, 2, embedder)
+    assert (not ledger.facts[0].active) is replaced
