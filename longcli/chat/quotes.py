@@ -223,11 +223,15 @@ def _of_other_things(question: str, statement: str) -> bool:
     combination", nor "I work as a dentist and my allergy is peanuts" for "my occupation")."""
     asked = things(question)
     named = {w for t in asked for w in t.words}
+    spoken = False  # (a clause naming no thing, "Just so you know", speaks of none)
     for part in parts(statement):
         theirs = things(part)
+        if not theirs and not of_oneself_alone(part, frozenset()):
+            continue
         if not another_thing(asked, theirs) or named & {w for t in theirs for w in t.words}:
             return False
-    return bool(asked)
+        spoken = True
+    return bool(asked) and spoken
 
 
 def _closest(

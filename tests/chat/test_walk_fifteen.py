@@ -240,3 +240,17 @@ def test_a_place_of_ones_own_updates_where_one_lives(older: str, newer: str, rep
     ledger.add_message(older, 0, embedder)
     ledger.add_message(newer, 2, embedder)
     assert (not ledger.facts[0].active) is replaced
+
+
+def test_a_lead_in_naming_nothing_does_not_make_another_thing_the_answer():
+    """ "Just so you know" names no thing: the statement's only thing is the bike lock,
+    another than the locker asked about (family A, seed 42: quoted for a locker code
+    never told)."""
+    from longcli.chat.quotes import _of_other_things
+
+    question = "Can you tell me my locker code?"
+    assert _of_other_things(question, "Just so you know, my bike lock combinaiton is 6172")
+    assert not _of_other_things(question, "Just so you know, my locker code is 3390")
+    assert not _of_other_things(
+        "What is my occupation?", "I work as a dentist and my allergy is peanuts"
+    )
