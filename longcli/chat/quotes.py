@@ -130,13 +130,15 @@ def _goes_on(user: str, best: Fact, facts: Sequence[Fact]) -> Fact | None:
         return None
     # ... or the first only tells a doing, with no value of its own ("These days I
     # retrained, I'm a software developer." for "What's my profession now?")
-    if not CHANGE_HINT.search(after.text) and (names_and_numbers(best.text) or not _bare(best)):
+    if not CHANGE_HINT.search(after.text) and (
+        names_and_numbers(best.text) or not _only_a_doing(best)
+    ):
         return None
     alone = of_oneself_alone(best.text, frozenset()) and of_oneself_alone(after.text, frozenset())
     return after if alone else None
 
 
-def _bare(fact: Fact) -> bool:
+def _only_a_doing(fact: Fact) -> bool:
     """Whether `fact` says no more than a doing: LEANING_WORDS content words at most."""
     return len(content_words(CHANGE_HINT.sub(" ", fact.text))) <= LEANING_WORDS
 
