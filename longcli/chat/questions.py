@@ -129,6 +129,25 @@ def questions_of(message: str) -> list[str]:
     return found
 
 
+# A question tag after a statement: its auxiliary and pronoun ("..., isn't it?", "...,
+# don't you think?"), or a word asking agreement ("..., right?"). English grammar: a closed
+# class of words, not a list of phrasings.
+_TAG = re.compile(
+    r",\s*(?:(?:is|are|was|were|do|does|did|have|has|had|can|could|will|would|should|wo|ca)"
+    r"(?:n['’]?t)?\s+(?:it|you|we|they|he|she|i|there|that)(?:\s+think)?|right|eh|no|innit)"
+    r"\s*\?+\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_tag_question(question: str) -> bool:
+    """Whether `question` is a statement with a question tag ("Lovely weather today, isn't
+    it?"): it asks for agreement, not for anything the user told (a new user's walk got a
+    quote of "Yesterday was chaos: the bus broke down" under it). Not one about the user
+    ("My sister lives in Porto, doesn't she?" checks what they told)."""
+    return _TAG.search(question) is not None and _ABOUT_THE_USER.search(question) is None
+
+
 def questions_in(message: str) -> list[str]:
     """`questions_of(message)`, or the whole message when it asks as a whole though no
     sentence of it does; [] when it asks nothing (a statement, "Remind me to ...")."""

@@ -25,6 +25,7 @@ from longcli.chat.questions import (
     calls_theirs,
     covers,
     holds_shape,
+    is_tag_question,
     leans_back,
     looked_up,
     questions_in,
@@ -76,6 +77,8 @@ def fact_quote(
     quotes: list[str] = []
     for at, question in enumerate(asked if facts else []):  # each its own ("Where does
         # my sister live and what is my dog's name?": two statements, two quotes)
+        if is_tag_question(question):
+            continue  # "Lovely weather today, isn't it?" asks only for agreement
         prior = asked[at - 1] if at else before
         if prior and leans_back(question):  # ... one that names nothing with the one
             # before it ("What's my bike lock code? And what was the old one?": the old code)

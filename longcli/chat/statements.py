@@ -515,6 +515,8 @@ _PLURAL = re.compile(r"[^su]s$")
 # after "I have" / "I've" with no article, a word of five letters or more ending in "ed"
 # is the perfect's participle ("I've moved", "I have decided"), no thing of theirs
 _PERFECT = re.compile(r"[^\W\d_]{3,}ed\b", re.IGNORECASE)
+# ... nor is what a pronoun points at ("I got *that* wrong", "I have it")
+_PRONOUN_OBJECT = re.compile(r"(?:it|that|this|them)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=THINGS_CACHE)
@@ -525,9 +527,9 @@ def things(text: str) -> frozenset[Thing]:
     bare = text.replace("’", "'")
     found: set[Thing] = set()
     for match in _THEIRS.finditer(bare):
-        perfect = _PERFECT.match(bare, match.end()) is not None
+        perfect = _PERFECT.match(bare, match.end()) or _PRONOUN_OBJECT.match(bare, match.end())
         if perfect and not match.group().lower().startswith(("my", "our")):
-            continue  # "I've moved out of Galway": a doing, not a thing called "moved"
+            continue  # "I've moved out of Galway", "I got that wrong": a doing, no thing
         run: list[Word] = []
         skipped = 0
         for word in WORD.finditer(bare, match.end()):

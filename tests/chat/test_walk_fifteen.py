@@ -13,7 +13,7 @@ from longcli.backends.embedding import Embedder
 from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
-from longcli.chat.questions import holds_shape, shape_asked
+from longcli.chat.questions import holds_shape, is_tag_question, shape_asked
 from longcli.chat.session import Session
 from longcli.chat.statements import clauses, is_kin, things
 from longcli.prompts.templates import load_templates
@@ -254,3 +254,39 @@ def test_a_lead_in_naming_nothing_does_not_make_another_thing_the_answer():
     assert not _of_other_things(
         "What is my occupation?", "I work as a dentist and my allergy is peanuts"
     )
+
+
+LOCKER_STORY = (
+    "Yesterday was chaos: the bus broke down, and when I finally got to the gym my locker "
+    "code 4471 wouldn't open the locker, so I went home."
+)
+CORRECTION = "Oops, I got that wrong earlier, the locker code is actually 4417, not 4471."
+
+
+@REAL
+def test_a_correction_saying_i_got_that_wrong_is_quoted(tmp_path: Path):
+    """ "I got that wrong" named a thing of the user's, "wrong earlier", another than the
+    locker code asked about: the correction was never quoted (walk 40)."""
+    assert things(CORRECTION) == frozenset()
+    assert {t.words for t in things("I got my keys back")} == {("key",)}
+    backend = Scripted("OK.", "Noted.", "I'm not sure.")
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask(LOCKER_STORY)
+    chat.ask(CORRECTION)
+    assert chat.ask("remind me of my locker code?").quoted == label(1, CORRECTION)
+    session.close()
+
+
+@REAL
+def test_small_talk_with_a_question_tag_gets_no_quote(tmp_path: Path):
+    """ "Lovely weather today, isn't it?" asks for agreement: a quote of "Yesterday was
+    chaos: the bus broke down" stood under its reply (walk 40). A tag after something of
+    the user's checks what they told, and is a look-up still."""
+    assert is_tag_question("Lovely weather today, isn't it?")
+    assert not is_tag_question("My sister lives in Porto, doesn't she?")
+    assert not is_tag_question("Where do I live?")
+    backend = Scripted("OK.", "Yes, a lovely day for a walk.")
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    chat.ask(LOCKER_STORY)
+    assert chat.ask("Lovely weather today, isn't it? Finally some sun.").quoted == ""
+    session.close()
