@@ -22,6 +22,8 @@ from difflib import SequenceMatcher
 from enum import Enum
 from functools import cache
 
+from rapidfuzz import fuzz, process
+
 from longcli.backends.embedding import Embedder, cosines
 from longcli.chat.facts import Fact, stems
 from longcli.chat.labels import LABEL, LABEL_START, false_claims, split_labels
@@ -81,6 +83,7 @@ MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a re
 # again ("in the past few years because of climate change", in three replies); no answer
 # about the user's facts is cut by it.
 PHRASE_WORDS = 7
+NEAR_OPENING = 90  # an opening this like an earlier one (rapidfuzz ratio) is said again
 MIN_OVERLAP_WORDS = 4  # a sentence with this many content words ...
 REPLY_WORDS = 5  # a reply with this many content words ...
 REPLY_SHARE = 0.8  # ... this share of them in one earlier reply, is that reply again
@@ -208,6 +211,14 @@ class Earlier:
         bare = _bare(sentence)
         if bare and first and other(self.openings.get(bare, [])):
             return True  # the same opening, however short ("Ladripe, abositas!" eight times)
+        if first and len(bare.split()) >= MIN_REPEAT_WORDS:
+            # ... or one nearly the same, another value in its frame ("The answer to your
+            # question is Biscuit." after "... is teal.", Qwen replying to statements)
+            near = process.extract(
+                bare, list(self.openings), scorer=fuzz.ratio, score_cutoff=NEAR_OPENING, limit=None
+            )
+            if any(other(self.openings[found]) for found, _, _ in near):
+                return True
         if len(bare.split()) >= MIN_REPEAT_WORDS and other(self.said.get(bare, [])):
             return True
         # a phrase of the user's own ("my name is Ada") is theirs to hear again

@@ -290,3 +290,19 @@ def test_small_talk_with_a_question_tag_gets_no_quote(tmp_path: Path):
     chat.ask(LOCKER_STORY)
     assert chat.ask("Lovely weather today, isn't it? Finally some sun.").quoted == ""
     session.close()
+
+
+def test_an_opening_nearly_the_same_as_one_to_another_message_is_said_again(tmp_path: Path):
+    """Qwen opened replies to statements with "The answer to your question is teal.", then
+    "... is mustard." (rapidfuzz ratio 90): a reply shown twice as the generated bench
+    counts it (family A, seed 30)."""
+    backend = Scripted(
+        "The answer to your question is teal.",
+        "The answer to your question is mustard.",
+        "Noted, mustard it is.",
+    )
+    chat, session = open_chat(tmp_path / "s", backend, None)
+    chat.ask("My favourite colour is teal.")
+    reply = chat.ask("Scratch that, my favourite colour became mustard.")
+    assert reply.text == "Noted, mustard it is."
+    session.close()
