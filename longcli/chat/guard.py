@@ -83,6 +83,11 @@ MIN_REPEAT_WORDS = 3  # a sentence this long, said before word for word, is a re
 # again ("in the past few years because of climate change", in three replies); no answer
 # about the user's facts is cut by it.
 PHRASE_WORDS = 7
+# a sentence in the user's person this close in meaning to the statement it replies to
+# (all-MiniLM-L6-v2) says it back ("My birthday is March 3." / "My bday: March 3." 0.89;
+# "I love teal too!" / "My favourite colour is teal." 0.76 is a reply of its own)
+ECHO_MEANING = 0.85
+ECHO_LETTERS = 3  # a statement said back with this many letters more or fewer at most
 NEAR_OPENING = 90  # an opening this like an earlier one (rapidfuzz ratio) is said again
 MIN_OVERLAP_WORDS = 4  # a sentence with this many content words ...
 REPLY_WORDS = 5  # a reply with this many content words ...
@@ -492,8 +497,14 @@ class Checks:
             # ... or with a letter or two changed: "What is my lokcer code?" (the spelling of
             # the statement shown) to "What is my locker code?", "Remember that my favorite
             # film is Amarcord." to "... favourite ...", which answered the question about
-            # it later word for word: a reply shown twice (Qwen, the generated bench)
+            # it later word for word: a reply shown twice (Qwen, the generated bench); a
+            # statement's only when its length is the same but for ECHO_LETTERS ("Noted: "
+            # and the statement is a reply of its own)
             SequenceMatcher(None, bare, _bare(self.question)).ratio() >= ECHO_LIKENESS
+            and (
+                is_question(self.question)
+                or abs(len(bare) - len(_bare(self.question))) <= ECHO_LETTERS
+            )
         ):
             return is_question(self.question) or len(bare.split()) >= MIN_REPEAT_WORDS
         if len(bare.split()) < MIN_REPEAT_WORDS:
@@ -507,9 +518,25 @@ class Checks:
             typed = {w.lower() for w in words(text)}
             if typed <= self._said_words and set(terms(text)) & set(terms(self.question)):
                 return True
+            # ... or in other words of the same meaning, with no value of its own ("My
+            # birthday is March 3." to "My bday: March 3.", 0.89; Qwen then gave the same
+            # words to "What date is my birthday?": a reply shown twice)
+            if self._restates(text):
+                return True
         if bare not in self._user_sentences:
             return False
         return not self._answers_from_facts(text)
+
+    def _restates(self, text: str) -> bool:
+        """Whether `text` says the message back in other words: ECHO_MEANING close to it
+        (with the embedding model), naming no name or number it does not."""
+        if self.embedder is None:
+            return False
+        held = {v.lower() for v in values_in(self.question)}
+        if any(v.lower() not in held for v in values_in(text)):
+            return False
+        vectors = self.embedder.embed([text, self.question])
+        return cosines(vectors[0], vectors[1:])[0] >= ECHO_MEANING
 
     def _echoes_layout(self, text: str) -> bool:
         """Whether `text` is a line echoing one of the prompt's headings in its own words

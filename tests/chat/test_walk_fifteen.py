@@ -306,3 +306,24 @@ def test_an_opening_nearly_the_same_as_one_to_another_message_is_said_again(tmp_
     reply = chat.ask("Scratch that, my favourite colour became mustard.")
     assert reply.text == "Noted, mustard it is."
     session.close()
+
+
+@REAL
+def test_a_statement_restated_in_the_users_person_is_no_reply(tmp_path: Path):
+    """Qwen answered "My bday: March 3." with "My birthday is March 3." (0.89), and the
+    question about the birthday later with the same words: a reply shown twice (family
+    A, seed 30). A reply of its own in the first person stays ("I love teal too!")."""
+    backend = Scripted("My birthday is March 3.", "Happy early birthday!", "I love teal too!")
+    chat, session = open_chat(tmp_path / "s", backend, real_embedder())
+    assert chat.ask("My bday: March 3.").text == "Happy early birthday!"
+    assert chat.ask("My favourite colour is teal.").text == "I love teal too!"
+    session.close()
+
+
+def test_a_statement_said_back_after_a_word_of_its_own_is_a_reply(tmp_path: Path):
+    """ "Noted: " and the statement is longer by more than a letter or two: a reply of
+    its own, not the statement said back with a letter changed."""
+    said = "My name is Ada and I like the harbour of Oslo."
+    chat, session = open_chat(tmp_path / "s", Scripted(f"Noted: {said}"), None)
+    assert chat.ask(said).text.startswith("Noted:")
+    session.close()
