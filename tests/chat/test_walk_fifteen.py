@@ -1,4 +1,4 @@
-"""Cases from the fourteenth session's walks and the generated bench's family A (issue
+"""Cases from the fifteenth session's walks and the generated bench's family A (issue
 30), each of its own: a value of another thing of the user's given to the thing asked
 about, a clause that tells a move followed by the one that tells where to, and an update
 opened by a word of discourse ("Scratch that, ...")."""
@@ -9,25 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from longcli.backends.embedding import Embedder
-from longcli.chat.conversation import Chat, ChatOptions
 from longcli.chat.facts import Ledger
 from longcli.chat.labels import label
 from longcli.chat.questions import holds_shape, is_tag_question, shape_asked
-from longcli.chat.session import Session
 from longcli.chat.statements import clauses, is_kin, things
-from longcli.prompts.templates import load_templates
-from tests.chat.embedders import REAL_MODEL, real_embedder
-from tests.support.fake_backend import FakeBackend, Scripted
+from tests.chat.embedders import real_embedder
+from tests.chat.test_family_a_misses import REAL, open_chat
+from tests.support.fake_backend import Scripted
 
-TEMPLATES = load_templates()
-REAL = pytest.mark.skipif(REAL_MODEL is None, reason="no embedding model here")
 MOVED = "I've moved out of Galway, I'm in Sligo now."
-
-
-def open_chat(path: Path, backend: FakeBackend, embedder: Embedder | None) -> tuple[Chat, Session]:
-    session = Session.open(path, create=True, writable=True)
-    return Chat(session, backend, TEMPLATES, ChatOptions(), embedder=embedder), session
 
 
 @pytest.mark.parametrize("embedder", [None, pytest.param("real", marks=REAL)])
