@@ -252,12 +252,14 @@ class Chat:
             if turn < len(self.exchanges) and length >= 0.8 * len(self.exchanges[turn].user)
         )
 
-    def relevant_facts(self, query: str) -> list[Fact]:
+    def relevant_facts(self, query: str) -> tuple[list[Fact], tuple[Fact, Fact] | None]:
         """The active facts that bear on `query`, best first, as many as their share of the
-        budget holds (at most MAX_FACTS_SHOWN, each scoring near the best)."""
+        budget holds (at most MAX_FACTS_SHOWN, each scoring near the best); and, when a
+        newer statement came before the closest as its update (`Ledger.ranking`) and both
+        are shown, (the closest, that newer one)."""
         if self.budget.facts_tokens <= 0:
-            return []
-        scored = self.ledger.ranked(query, self.embedder)
+            return [], None
+        scored, moved = self.ledger.ranking(query, self.embedder)
         asked = questions_of(query)
         firsts: list[Fact] = []
         if len(asked) > 1 and scored:  # the best for each question first ("which city am I
@@ -273,7 +275,7 @@ class Chat:
             top = scored[0][1] if scored else 1.0
             scored = [(f, top) for f in first] + [p for p in scored if p[0] not in first]
         if not scored:
-            return []
+            return [], None
         # what was told later of a name the best for each question holds, right after it:
         # the cat given away for "what's my cat called" ("... and who has the cat?" too)
         tops = [scored[0][0], *(f for f in firsts if f is not scored[0][0])]
@@ -294,7 +296,9 @@ class Chat:
                 break
             chosen.append(fact)
             used += cost
-        return chosen
+        if moved is not None and not all(any(f is m for f in chosen) for m in moved):
+            moved = None
+        return chosen, moved
 
     def stale_values(self) -> frozenset[str]:
         """The names and numbers of replaced statements that no current one holds: a reply
@@ -321,7 +325,7 @@ class Chat:
         self.fold(folded)
         ceiling = self.backend.n_ctx - self.budget.reply_tokens
         before = self._asked_before(user)
-        facts = self.relevant_facts(f"{before} {user}" if before else user)
+        facts, taken_over = self.relevant_facts(f"{before} {user}" if before else user)
         shown = [f.text for f in facts]
         shown_turns = self._said_by(facts)
         answer_in = self.answer_language(user)
@@ -355,7 +359,10 @@ class Chat:
             self.fold(1)
             folded += 1
         assert plan.prompt_tokens + self.budget.reply_tokens <= self.backend.n_ctx
-        return Prompt(user, plan.messages, plan.prompt_tokens, folded, plan.recalled, facts, before)
+        recalled = plan.recalled
+        return Prompt(
+            user, plan.messages, plan.prompt_tokens, folded, recalled, facts, before, taken_over
+        )
 
     def _asked_before(self, user: str) -> str:
         """The previous message's last question when `user` is one question that names
@@ -428,8 +435,11 @@ class Chat:
                 question=prompt.user,
                 grounds=grounds(prompt),
                 facts=prompt.facts,
-                stale=self.stale_values(),
-                replaced=self.ledger.replacements(prompt.facts),
+                stale=self.stale_values() | _values_left(prompt.taken_over),
+                replaced=[
+                    *self.ledger.replacements(prompt.facts),
+                    *([prompt.taken_over] if prompt.taken_over else []),
+                ],
                 embedder=self.embedder,
             )
             o = self.options
@@ -541,6 +551,16 @@ class Chat:
         self.ledger = Ledger()
         self.exchanges = []
         self.recall.replace_passages([])
+
+
+def _values_left(taken_over: tuple[Fact, Fact] | None) -> frozenset[str]:
+    """The names and numbers (lower case) of the older of (older, newer) that the newer
+    does not hold: for this question, values the user has since changed."""
+    if taken_over is None:
+        return frozenset()
+    old, new = taken_over
+    now = new.text.lower()
+    return frozenset(w.lower() for w in fact_words(old)[0] if w.lower() not in now)
 
 
 def _best_for(question: str, ranked: list[tuple[Fact, float]]) -> Fact | None:

@@ -31,7 +31,8 @@ from longcli.backends.embedding import Embedder
 from longcli.chat.meaning import (
     MIN_MEANING,
     by_meaning,
-    newest_first,
+    newer_than_best,
+    put_first,
     same_meaning,
     speaks_of_another,
 )
@@ -387,13 +388,23 @@ class Ledger:
     def ranked(self, query: str, embedder: Embedder | None = None) -> list[tuple[Fact, float]]:
         """The active facts that share a term with `query`, best first; with `embedder`,
         those close to it in meaning (cosine at least MIN_MEANING), closest first."""
+        return self.ranking(query, embedder)[0]
+
+    def ranking(
+        self, query: str, embedder: Embedder | None = None
+    ) -> tuple[list[tuple[Fact, float]], tuple[Fact, Fact] | None]:
+        """`ranked`, and (the closest, the newer one moved before it) when a newer
+        statement nearly as close comes first: an update the ledger did not see as one
+        (`newer_than_best`), which the reply's checks read as one for this question."""
         if embedder is not None:
             said = [f for f in self.facts if not f.forgotten]
             close = self._current(by_meaning(embedder, query, said))
             found = {f.id for f, _ in close}
             worded = [(f, MIN_MEANING) for f, _ in self._by_words(query) if f.id not in found]
-            return newest_first(query, close + worded)
-        return self._by_words(query)
+            scored = close + worded
+            moved = newer_than_best(query, scored)
+            return (scored if moved is None else put_first(scored, moved[1])), moved
+        return self._by_words(query), None
 
     def _by_words(self, query: str) -> list[tuple[Fact, float]]:
         """The active facts that share a term with `query` (BM25, typos allowed)."""

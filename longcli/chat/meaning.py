@@ -36,6 +36,8 @@ from longcli.chat.statements import (
     things,
     uncontracted,
 )
+from longcli.text import language
+from longcli.text.language import other_language
 from longcli.text.modality import only_intended
 from longcli.text.names import mentions
 from longcli.text.sentences import is_abbreviation
@@ -223,13 +225,25 @@ def about_the_asked(question: str, facts: list[Fact]) -> list[Fact]:
 
 
 def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
-    """`scored` with the newest statement nearly as close as the best (NEWER_SHARE) moved
-    first: two statements that both answer a question ("We have a red Volvo", later "I
-    upgraded to a blue Golf") are most often an update said in words too far apart to
+    """`scored` with the newest statement nearly as close as the best moved first (see
+    `newer_than_best`)."""
+    moved = newer_than_best(query, scored)
+    return scored if moved is None else put_first(scored, moved[1])
+
+
+def put_first(scored: list[tuple[Fact, float]], fact: Fact) -> list[tuple[Fact, float]]:
+    """`scored` with `fact` first, the rest in their order."""
+    return [*(p for p in scored if p[0] is fact), *(p for p in scored if p[0] is not fact)]
+
+
+def newer_than_best(query: str, scored: list[tuple[Fact, float]]) -> tuple[Fact, Fact] | None:
+    """(the best of `scored`, the newest statement nearly as close (NEWER_SHARE)), when
+    there is one: two statements that both answer a question ("We have a red Volvo", later
+    "I upgraded to a blue Golf") are most often an update said in words too far apart to
     be seen as one; the newer value is the current one. Not across two things of the
     user's ("my dog" / "my cat"), nor a value with a number for one without."""
     if len(scored) < 2:
-        return scored
+        return None
     best, top = scored[0]
     asked = things(query)
 
@@ -251,11 +265,16 @@ def newest_first(query: str, scored: list[tuple[Fact, float]]) -> list[tuple[Fac
         # April we want to go hiking in the Burren" for "What are we planning for April?"
         # (0.37 and 0.43, a new user's walk)
         and not (only_intended(fact.text) or is_reminder(fact.text))
+        # ... nor a doing that names no value for what the best one names ("I wash the
+        # car every sunday" / "My car is a white Fiat.", for "What car do I drive?")
+        and (bool(mentions(fact.text)) or not mentions(best.text))
+        # ... nor one in another language, where the model's meaning is weak ("J'habite à
+        # Nantes." / "Merk dir: mein Hund heißt Fiete.", for the dog's name)
+        and other_language(fact.text, language.detect(best.text)) is None
     ]
     if not newer:
-        return scored
-    chosen = max(newer, key=lambda p: p[0].turn)
-    return [chosen, *(p for p in scored if p[0] is not chosen[0])]
+        return None
+    return best, max(newer, key=lambda p: p[0].turn)[0]
 
 
 def same_meaning(
@@ -398,7 +417,8 @@ def _side(text: str) -> str:
             return "speaker"
         if word in _OTHER_SIDE:
             return "other"
-        if word in _OWNERS and is_kin(found[at + 1 : at + 2]):
+        # (the kin word next, or after one word: "my little sisetr Ines is visiting")
+        if word in _OWNERS and any(is_kin(found[k : k + 1]) for k in (at + 1, at + 2)):
             # "my mum lives in cork", not "my wife and I live in Utrecht"
             return "speaker" if _SPEAKER_SIDE & set(found[: at + 6]) else "other"
     return ""
@@ -412,7 +432,12 @@ def speaks_of_another(newer: str, older: str) -> bool:
     of as "he" or "she" ("his name is Rex" after "I have a cat called Miso")."""
     if {_side(newer), _side(older)} != {"speaker", "other"}:
         return False
-    return all(is_kin([t.head]) for t in (*things(newer), *things(older)))
+    held = [*things(newer), *things(older)]
+    # "they" who name no one, about what the speaker named, speak of the speaker's ("They
+    # pushed the Oslo trip to Monday at 9:15." after "I fly to Oslo on Friday at 7:40.")
+    if not held and _names_both(newer, older):
+        return False
+    return all(is_kin([t.head]) for t in held)
 
 
 def of_kin(statement: str) -> bool:

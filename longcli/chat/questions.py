@@ -27,7 +27,7 @@ from longcli.chat.statements import (
     things,
 )
 from longcli.text.names import mentions, normal_token
-from longcli.text.sentences import split_sentences
+from longcli.text.sentences import is_abbreviation, split_sentences
 from longcli.text.terms import concepts_of, recall_terms
 from longcli.text.vocabulary import MENTION_TOKEN, WORD, stem
 
@@ -468,6 +468,22 @@ _DENIES = re.compile(
 _LABEL = re.compile(r"^\W*(?:[^\W\d_]+\W{0,2}){1,3}?:\s+(?=\S)")
 
 
+# The words before the speaker's first word, when it comes among a statement's first
+# four ("Starting this week I am vegan.", "fyi my favourite colour is mustard"): when or
+# how it is said, not what. Not a lead that speaks of the speaker ("peanuts make me sick,
+# I'm allergic": peanuts are what it says).
+_BEFORE_SPEAKER = re.compile(
+    r"^\W*((?:(?!(?:i|my|we|our|me)\b)[^\W\d_]+\W+){1,3})(?=(?:i|my|we|our)\b)",
+    re.IGNORECASE,
+)
+
+
+def _lead_words(text: str) -> set[str]:
+    """The stems of the words before the speaker's first word (see _BEFORE_SPEAKER)."""
+    lead = _BEFORE_SPEAKER.match(text)
+    return set() if lead is None else {stem(w.lower()) for w in WORD.findall(lead.group(1))}
+
+
 def _label_words(text: str) -> set[str]:
     """The words (lower case) of the label opening `text` (see _LABEL), when what follows
     it has a word: a reply echoing "new chapter" does not give the job."""
@@ -502,6 +518,8 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
         # half of its pieces at least ("0612 448 901" is not given by "0612")
         return 2 * sum(n in said for n in set(numbers)) >= len(set(numbers))
     new = [w for w in new if not _called_by(fact.text, w, asked)] or new
+    # a title is no part of the answer ("Mrs English." gives no "Mrs Petrov")
+    new = [w for w in new if not is_abbreviation(w)] or new
     if new:  # half of them at least ("At the Corner Cafe." for "meet at the Corner Cafe on
         # Thursday"), so that one name the question points at is not taken for the answer,
         # the first among them: "March" alone does not give "I relocated to York in March"
@@ -512,12 +530,17 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
     # before them frames the statement, and a reply that echoes it ("how to use the
     # 'fyi'") gives no answer.
     keys = [stem(w.lower()) for w in other]
-    first = next((i for i, k in enumerate(keys) if k in asked), len(keys))
-    after = [w for w, k in zip(other[first:], keys[first:], strict=True) if k not in asked]
+    # (misspelt on either side too: "favoruite colour" asks what "favourite coluor" says)
+    known = [k in asked or any(near(k, a) for a in asked) for k in keys]
+    first = next((i for i, k in enumerate(known) if k), len(keys))
+    after = [w for w, k in zip(other[first:], known[first:], strict=True) if not k]
     if after:
         return any(stem(w.lower()) in said for w in after)
     # All of it before them ("peanuts make me sick, I'm allergic" for "What is my
     # allergy?"): the first (what it is about), or most of them; one common word alone
-    # ("make sure not to ...") gives no answer.
-    before = [stem(w.lower()) for w, k in zip(other, keys, strict=True) if k not in asked]
+    # ("make sure not to ...") gives no answer; nor a word of the lead before the speaker
+    # ("Starting this week I am vegan." is not answered by "Starting").
+    lead = _lead_words(fact.text)
+    before = [k for k, x in zip(keys, known, strict=True) if not x]
+    before = [k for k in before if k not in lead] or before
     return not before or before[0] in said or 2 * sum(k in said for k in before) > len(before)

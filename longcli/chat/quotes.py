@@ -114,12 +114,28 @@ def _quote_for(
     # names the old value too ("Håkon left the ferries, he's now driving a snowplough"
     # to "and before that?" left the ferry captain unquoted, a new user's walk)
     goes_on = None if past else _goes_on(user, best, facts)
+    # ... and a name asked for that the statement standing now does not give, the one it
+    # replaced gives: "our dogs birthday is in May" took the place of "Our dog Juno is
+    # three years old." (one matter by meaning), which still names the dog
+    named = None if past or goes_on else _named_before(user, best, replaced)
+    if named is not None:
+        best, goes_on = named, best
     if not past and answer_states(reply, goes_on or best, user):
         return ""  # (a reply giving the value left, "You live in Galway.", is answered)
     news = named_again(best, facts) or goes_on  # what was told of it since ("... went to
     # live with my neighbour Greta" under the cat's name)
     later = f"\n{label(news.turn, news.text)}" if news is not None else ""
     return label(best.turn, best.text) + later
+
+
+def _named_before(user: str, best: Fact, replaced: Sequence[tuple[Fact, Fact]]) -> Fact | None:
+    """The newest statement `best` replaced (`replaced` pairs each with the one standing
+    now, oldest first) that gives the name `user` asks for where `best` gives none; None
+    else."""
+    if shape_asked(user) != "name" or holds_shape(best.text, "name"):
+        return None
+    gave = [old for old, new in replaced if new is best and holds_shape(old.text, "name")]
+    return gave[-1] if gave else None
 
 
 def _goes_on(user: str, best: Fact, facts: Sequence[Fact]) -> Fact | None:
@@ -154,7 +170,9 @@ def _answering_now(
     someone else, the same matter or name."""
     if embedder is not None:  # `facts` come closest first (Ledger.ranked): the first close
         best = _closest(embedder, user, facts, replaced)
-        if best is not None:
+        # (not one that shares the word asked in another use only: "I earn my living as a
+        # dentist." is 0.35 from "Remind me where I live.")
+        if best is not None and same_use(user, best.text):
             return best
     wanted = looked_up(user)
     if wanted:  # about the user: the best fact that holds all the question asks,

@@ -147,7 +147,9 @@ def retyped(sentence: str) -> str:
 _NEW_CLAUSE = re.compile(
     r"(?:,\s*(?:and|but)?|\s+(?:and|but))\s+"
     r"(?=(?:[^\W\d]+\s+(?:that\s+)?(?:my|our)\b)|(?:(?:[^\W\d]+\s+){0,3}[^\W\d]+[,:]\s+)?"
-    r"(?:I|I'm|I’m|my|we|our|he|she|they|his|her)\b)",
+    r"(?:I|I'm|I’m|my|we|our|he|she|they|his|her)\b"
+    # ... or a value first: "... and July 19 is my birthday", "and Porto is my home"
+    r"|(?:[^\W_][\w:.'’-]*\s+){1,3}(?:is|are)\s+(?:my|our)\b)",
     re.IGNORECASE,  # "... and Our dog Pixel is three", "and i live in ..."
 )
 

@@ -69,6 +69,9 @@ class Prompt:
     # the previous message's last question, when this one's first names nothing but when
     # ("and the old one?" after "What's my locker code?"): the two are read together
     before: str = ""
+    # (a shown statement, a newer shown one put before it as its update for this message:
+    # `Ledger.ranking`), whose values the reply's checks read as replaced
+    taken_over: tuple[Fact, Fact] | None = None
 
     @property
     def from_document(self) -> bool:
