@@ -13,6 +13,7 @@ import re
 
 from longcli.chat.facts import Fact, Ledger, current_of, fact_words, stems
 from longcli.chat.statements import (
+    CHANGE_HINT,
     LEAD_IN,
     NAME_KIND,
     NAME_STEM,
@@ -384,11 +385,12 @@ def asks_a_number(question: str) -> bool:
 
 # Names of months and weekdays (Python's calendar, English): a date's words, no one's name
 _CALENDAR = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name) if w)
+# ("whens", "wheres": as typed in a hurry)
 _ASKS_TIME = re.compile(
-    r"\bwhen\b|\bwhat (?:time|day|date)\b|\bwhich (?:day|date)\b", re.IGNORECASE
+    r"\bwhen(?:['’]?s)?\b|\bwhat (?:time|day|date)\b|\bwhich (?:day|date)\b", re.IGNORECASE
 )
 _ASKS_WHO = re.compile(r"^\W*(?:\w+\W+){0,2}?who\b", re.IGNORECASE)
-_ASKS_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+_ASKS_WHERE = re.compile(r"\bwhere(?:['’]?s)?\b", re.IGNORECASE)
 # A place as English says it: a preposition of place before a word ("in the kitchen
 # drawer", "at my mum's"), or a name
 _AT_A_PLACE = re.compile(r"\b(?:at|in|on|near|inside|outside|under|behind)\s+\w", re.IGNORECASE)
@@ -508,6 +510,9 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
     asked = set(recall_terms(question))
     specific, other = fact_words(fact)
     label = _label_words(fact.text)  # "New chapter: I started as a nurse."
+    # ... nor the words telling a change ("Actually my favourite colour changed, it is
+    # crimson these days.": "days" gives no colour)
+    label |= {w.lower() for m in CHANGE_HINT.finditer(fact.text) for w in WORD.findall(m.group())}
     other = [w for w in other if w.lower() not in label] or other
     new = [w for w in specific if stem(w.lower()) not in asked]
     said = stems(reply)
@@ -524,7 +529,10 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
         # Thursday"), so that one name the question points at is not taken for the answer,
         # the first among them: "March" alone does not give "I relocated to York in March"
         given = 2 * sum(stem(w.lower()) in said for w in set(new)) >= len(set(new))
-        return given and stem(new[0].lower()) in said
+        # ... and a date or a time by its number too: "July" alone does not give "I
+        # celebrate my birthday on July 19."
+        timed = not numbers or any(n in said for n in numbers) or shape_asked(question) != "time"
+        return given and stem(new[0].lower()) in said and timed
     # What the statement says of what is asked comes after the words the question shares
     # with it ("fyi my blood type is O negative" for "what's my blood type?"): a word
     # before them frames the statement, and a reply that echoes it ("how to use the

@@ -175,6 +175,7 @@ def clauses(sentence: str) -> list[str]:
     start: int | None = None
     before = 0
     for begin, end in _spans(sentence):
+        last = before  # where the part before this one ends
         joined, before = sentence[before:begin], end
         if start is None and whole and _own_clause(joined, sentence[begin:end]):
             whole.append((begin, end))  # "... and I'm vegetarian": a statement of its own
@@ -185,6 +186,11 @@ def clauses(sentence: str) -> list[str]:
             # allergic"): with it, not with the next statement ("and fyi my colour ...")
             whole[-1] = (whole[-1][0], end)
             continue
+        if start is not None and _own_first(sentence[start:last], joined, sentence[begin:]):
+            # "I'm vegetarian and just so you know, my wifi password is tulip-90.": a
+            # diet, one word yet a statement of its own, before a whole one
+            whole.append((start, last))
+            start = None
         start = begin if start is None else start
         if _whole(sentence[start:end]):
             whole.append((start, end))
@@ -227,6 +233,19 @@ def _own_clause(joined: str, part: str) -> bool:
         _JOINED.search(joined) is not None
         and _SPEAKER_OPENS.match(part) is not None
         and bool(content_words(part))
+    )
+
+
+def _own_first(first: str, joined: str, rest: str) -> bool:
+    """Whether a small first part that opens with the speaker ("I'm vegetarian") states
+    something of its own before "and" or "but" and the rest of the sentence, which does
+    (see _own_clause)."""
+    return (
+        _JOINED.search(joined) is not None
+        and _SPEAKER_OPENS.match(first) is not None
+        and bool(content_words(first))
+        and _BACK_AT_END.search(first) is None  # "I love it and ...": of what is said next
+        and _whole(rest)
     )
 
 

@@ -154,3 +154,37 @@ def test_they_pushed_the_trip_updates_the_flight():
     ledger.add_message("They pushed the Oslo trip to Monday at 9:15.", 2, embedder)
     flight = next(f for f in ledger.facts if "Friday" in f.text)
     assert not flight.active
+
+
+def test_a_date_is_given_by_its_number_too():
+    """ "July" alone does not give "I celebrate my birthday on July 19." ("whens", typed
+    without its apostrophe, asks a time too)."""
+    fact = _fact("I celebrate my birthday on July 19.")
+    asked = "whens my birthday?"
+    assert not answer_states("My birthday? you own celebrate July English.", fact, asked)
+    assert answer_states("It is on July 19.", fact, asked)
+    # ... a name without a number gives a name as before
+    city = _fact("I relocated to York in March.")
+    assert answer_states("You live in York.", city, "Where do I live?")
+
+
+def test_the_words_telling_a_change_give_no_value():
+    fact = _fact("Actually my favourite colour changed, it is crimson these days.")
+    asked = "Remind me, what is my favourite colour?"
+    assert not answer_states("My what colour? you own my it days.", fact, asked)
+    assert answer_states("Crimson.", fact, asked)
+
+
+def test_a_small_first_clause_of_the_speaker_is_a_statement_of_its_own():
+    assert statements("I'm vegetarian and just so you know, my wifi password is tulip-90.") == [
+        "I'm vegetarian",
+        "just so you know, my wifi password is tulip-90.",
+    ]
+    assert statements("I'm tired and my back hurts a lot.") == [
+        "I'm tired",
+        "my back hurts a lot.",
+    ]
+    # ... not one that leans on what follows
+    assert statements("I love it and my kids love it too.") == [
+        "I love it and my kids love it too."
+    ]
