@@ -586,6 +586,12 @@ class Checks:
         if not named:
             return []
         mine = things(_YOURS.sub(lambda m: _MINE[m.group().lower()], text))
+        if not mine and _SOMEONE.search(text):
+            # "he", "she" in a reply to a question about one of the user's: that one ("So
+            # he ended up on a small island off the coast of Riga" to "What does my brother
+            # do for a living, and where?", Riga being a friend's: a new user's walk)
+            asked = things(self.question)
+            mine = asked if len(asked) == 1 else frozenset()
         if not mine:
             return []
         told = [(things(f.text), values_in(f.text)) for f in self.facts] + self._told()
@@ -639,6 +645,8 @@ class Checks:
         return ""
 
 
+# A reply's "he" or "she", who the question asked about (English)
+_SOMEONE = re.compile(r"\b(?:he|she|him|his|her|he's|she's)\b", re.IGNORECASE)
 # A reply speaks of the user's things as "your": read as the user says them (`things`).
 _MINE = {"your": "my", "you have": "I have", "you've": "I've", "you’ve": "I’ve"}
 _YOURS = re.compile(r"\b(?:your|you have|you['’]ve)\b", re.IGNORECASE)

@@ -188,3 +188,20 @@ def test_a_small_first_clause_of_the_speaker_is_a_statement_of_its_own():
     assert statements("I love it and my kids love it too.") == [
         "I love it and my kids love it too."
     ]
+
+
+def test_a_value_of_someone_elses_said_of_the_one_asked_about_is_not_shown(tmp_path: Path):
+    """ "So he ended up on a small island off the coast of Riga, not Tallinn!" to "What
+    does my brother do for a living, and where?": Riga and Tallinn were a friend's (a new
+    user's walk); "he" is the brother the question asks about."""
+    reply = (
+        "My brother is a ferry pilot in Halifax. So he ended up on a small island off the "
+        "coast of Riga, not Tallinn!"
+    )
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "Noted.", reply), None)
+    chat.ask("My brother Jonas works as a ferry pilot in Halifax.")
+    chat.ask("My friend Thaddeus moved from Tallinn to Riga last spring.")
+    answer = chat.ask("What does my brother do for a living, and where?")
+    assert answer.text.startswith("My brother is a ferry pilot in Halifax.")
+    assert "Riga" not in answer.text
+    session.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from longcli.config import Style
 from longcli.grounding.cite import Span
 from longcli.summarize.pool import Pool
@@ -575,3 +577,28 @@ def test_an_epigraphs_author_is_no_heading():
     assert read_chunk("Some prose here.\n\n  THE GREAT STORM\n\nMore.\n").headings == (
         "The Great Storm",
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (issue 31): back matter's names as headings cost a held-out work its "
+    "author on the reader's bench (2026-12-07), so the rule was not kept",
+)
+def test_a_back_matter_heading_in_title_case_is_a_heading():
+    """The Souls of Black Folk ends with "The Afterthought" after chapter XIV (a new user's
+    walk): in title case it is no heading, and its closing sentence stands under XIV."""
+    from longcli.text.fragments import read_chunk
+
+    text = (
+        "XIV. Of the Sorrow Songs\n\nThey that walked in darkness sang songs of old.\n\n"
+        "The Afterthought\n\nHear my cry, O God the Reader; vouchsafe that this my book "
+        "fall not still-born into the world-wilderness.\n"
+    )
+    assert read_chunk(text).headings == ("XIV. Of the Sorrow Songs", "The Afterthought")
+    assert [h for _, h in layout_of(text).headings] == [
+        "XIV. Of the Sorrow Songs",
+        "The Afterthought",
+    ]
+    # ... and a sentence about a conclusion is none
+    prose = "XIV. Of the Sorrow Songs\n\nThe conclusion was plain to all.\n"
+    assert read_chunk(prose).headings == ("XIV. Of the Sorrow Songs",)
