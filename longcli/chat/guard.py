@@ -590,8 +590,8 @@ class Checks:
             # "he", "she" in a reply to a question about one of the user's: that one ("So
             # he ended up on a small island off the coast of Riga" to "What does my brother
             # do for a living, and where?", Riga being a friend's: a new user's walk)
-            asked = things(self.question)
-            mine = asked if len(asked) == 1 else frozenset()
+            about = things(self.question)
+            mine = about if len(about) == 1 else frozenset()
         if not mine:
             return []
         told = [(things(f.text), values_in(f.text)) for f in self.facts] + self._told()
