@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
@@ -47,10 +47,18 @@ from longcli.chat.statements import (
     things,
 )
 from longcli.grounding.check import Vocabulary, mentions
+from longcli.grounding.opposites import OPPOSITE_CONTEXT, opposites
 from longcli.text import language as languages
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
-from longcli.text.vocabulary import common_english, stopwords, words
+from longcli.text.vocabulary import (
+    CLAIM_STOPWORDS,
+    common_english,
+    prefix_stem,
+    stem,
+    stopwords,
+    words,
+)
 
 # A sentence ends at an end mark and a space, a newline, or an ellipsis run straight into
 # the next sentence ("climate change...I'm so glad").
@@ -291,6 +299,7 @@ class Why(Enum):
     STALE = "gives {}, which the user has since replaced"
     STALE_MEANING = "says what the user has since replaced"
     OTHER_VALUE = "gives {}, where the user said another"
+    REVERSED = "says the reverse of what the user said ({})"
     NO_WORDS = "holds no words"
     UNFINISHED = "is cut off mid-sentence"
     LAYOUT = "echoes the prompt's layout"
@@ -401,6 +410,9 @@ class Checks:
         other = self._other_value(text)
         if other:  # "Your brother is called Agnieszka." after "my brother is Tomek"
             return self._drop(text, Why.OTHER_VALUE, tuple(other))
+        flipped = _reverses(text, self.said[-1:]) if self._expected == languages.ENGLISH else ""
+        if flipped:  # "... loves to lick the vacuum cleaner." to "... hates the vacuum."
+            return self._drop(text, Why.REVERSED, (flipped,))
         answers = self._answers_from_facts(text)
         if cut and not answers:  # a value of the user's given in full stays, end mark or not
             return self._drop(text, Why.UNFINISHED)
@@ -643,6 +655,38 @@ class Checks:
     def _drop(self, text: str, why: Why, invented: tuple[str, ...] = ()) -> str:
         self.dropped.append(Dropped(why, text, invented))
         return ""
+
+
+def _one_form(word: str) -> str:
+    """`word` as its forms share it: "loves", "loved" and "love" are "lov"."""
+    return prefix_stem(stem(word))
+
+
+@cache
+def _opposites() -> dict[str, frozenset[str]]:
+    return opposites(_one_form)
+
+
+def _reverses(text: str, told: Sequence[str]) -> str:
+    """A word of `text` whose opposite (the claims check's English pairs) one of `told`
+    says instead, of OPPOSITE_CONTEXT of the same other words: "Marmalade is a cat who
+    loves to lick the vacuum cleaner." to "Our cat is called Marmalade, she's a ginger
+    tabby who absolutely hates the vacuum." (a new user's walk); '' when none. Whole
+    messages, not clauses: a statement says who in one clause and what in the next."""
+
+    def stems_of(said: str) -> set[str]:
+        return {_one_form(w) for w in words(said) if w not in CLAIM_STOPWORDS}
+
+    pairs = _opposites()
+    mine = stems_of(text)
+    for message in told:
+        theirs = stems_of(message)
+        for word in mine & pairs.keys():
+            reverse = theirs & pairs[word]
+            shared = (mine - {word}) & theirs
+            if reverse and word not in theirs and len(shared) >= OPPOSITE_CONTEXT:
+                return f"{word}…, where the user said {sorted(reverse)[0]}…"
+    return ""
 
 
 # A reply's "he" or "she", who the question asked about (English)

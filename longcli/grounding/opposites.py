@@ -14,7 +14,7 @@ docstring.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from longcli.grounding.claims import CLAUSE
 from longcli.text import language
@@ -36,15 +36,16 @@ _PAIRS = (
 )  # fmt: skip
 
 
-def _opposites() -> dict[str, frozenset[str]]:
+def opposites(normal: Callable[[str], str] = prefix_stem) -> dict[str, frozenset[str]]:
+    """Each word of the pairs, as `normal` writes it, and its opposites written so."""
     table: dict[str, set[str]] = {}
     for a, b in _PAIRS:
-        table.setdefault(prefix_stem(a), set()).add(prefix_stem(b))
-        table.setdefault(prefix_stem(b), set()).add(prefix_stem(a))
+        table.setdefault(normal(a), set()).add(normal(b))
+        table.setdefault(normal(b), set()).add(normal(a))
     return {k: frozenset(v) for k, v in table.items()}
 
 
-OPPOSITES = _opposites()
+OPPOSITES = opposites()
 
 
 def _clause_stems(text: str) -> list[set[str]]:

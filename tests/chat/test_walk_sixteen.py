@@ -214,3 +214,25 @@ def test_a_value_of_someone_elses_said_of_the_one_asked_about_is_not_shown(tmp_p
     assert answer.text.startswith("My brother is a ferry pilot in Halifax.")
     assert "Riga" not in answer.text
     session.close()
+
+
+def test_a_reply_saying_the_reverse_of_the_statement_is_not_shown(tmp_path: Path):
+    """ "Marmalade is a cat who loves to lick the vacuum cleaner." to a statement that she
+    hates the vacuum (a new user's walk): the claims check's opposites, against what the
+    user said in this message."""
+    reply = "Marmalade is a cat who loves to lick the vacuum cleaner. What a lovely cat!"
+    chat, session = open_chat(tmp_path / "s", Scripted(reply), None)
+    answer = chat.ask(
+        "Our cat is called Marmalade, she's a ginger tabby who absolutely hates the vacuum."
+    )
+    assert "loves to lick" not in answer.text
+    assert any("reverse" in d for d in answer.dropped)
+    session.close()
+
+
+def test_a_reply_saying_both_sides_as_the_user_did_stays(tmp_path: Path):
+    reply = "You love your job but hate the long commute."
+    chat, session = open_chat(tmp_path / "s", Scripted(reply), None)
+    answer = chat.ask("I love my job but I hate the long commute every day.")
+    assert answer.text.startswith(reply)
+    session.close()
