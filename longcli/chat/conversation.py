@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -303,11 +303,9 @@ class Chat:
     def stale_values(self) -> frozenset[str]:
         """The names and numbers of replaced statements that no current one holds: a reply
         that gives one gives a value the user has since changed."""
-        current = " ".join(f.text for f in self.ledger.active()).lower()
+        current = " ".join(f.text for f in self.ledger.active())
         replaced = [f for f in self.ledger.facts if f.replaced_by is not None and not f.forgotten]
-        return frozenset(
-            w.lower() for f in replaced for w in fact_words(f)[0] if w.lower() not in current
-        )
+        return _values_not_in(replaced, current)
 
     # -- a turn -------------------------------------------------------------------------
 
@@ -556,11 +554,13 @@ class Chat:
 def _values_left(taken_over: tuple[Fact, Fact] | None) -> frozenset[str]:
     """The names and numbers (lower case) of the older of (older, newer) that the newer
     does not hold: for this question, values the user has since changed."""
-    if taken_over is None:
-        return frozenset()
-    old, new = taken_over
-    now = new.text.lower()
-    return frozenset(w.lower() for w in fact_words(old)[0] if w.lower() not in now)
+    return frozenset() if taken_over is None else _values_not_in(taken_over[:1], taken_over[1].text)
+
+
+def _values_not_in(facts: Iterable[Fact], text: str) -> frozenset[str]:
+    """The names and numbers (lower case) of `facts` that `text` does not hold."""
+    held = text.lower()
+    return frozenset(w.lower() for f in facts for w in fact_words(f)[0] if w.lower() not in held)
 
 
 def _best_for(question: str, ranked: list[tuple[Fact, float]]) -> Fact | None:

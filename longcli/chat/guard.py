@@ -47,7 +47,7 @@ from longcli.chat.statements import (
     things,
 )
 from longcli.grounding.check import Vocabulary, mentions
-from longcli.grounding.opposites import OPPOSITE_CONTEXT, opposites
+from longcli.grounding.opposites import opposites, said_instead
 from longcli.text import language as languages
 from longcli.text.sentences import split_sentences
 from longcli.text.terms import recall_terms, terms
@@ -669,7 +669,7 @@ def _opposites() -> dict[str, frozenset[str]]:
 
 def _reverses(text: str, told: Sequence[str]) -> str:
     """A word of `text` whose opposite (the claims check's English pairs) one of `told`
-    says instead, of OPPOSITE_CONTEXT of the same other words: "Marmalade is a cat who
+    says instead, of the same other words (`said_instead`): "Marmalade is a cat who
     loves to lick the vacuum cleaner." to "Our cat is called Marmalade, she's a ginger
     tabby who absolutely hates the vacuum." (a new user's walk); '' when none. Whole
     messages, not clauses: a statement says who in one clause and what in the next."""
@@ -682,9 +682,8 @@ def _reverses(text: str, told: Sequence[str]) -> str:
     for message in told:
         theirs = stems_of(message)
         for word in mine & pairs.keys():
-            reverse = theirs & pairs[word]
-            shared = (mine - {word}) & theirs
-            if reverse and word not in theirs and len(shared) >= OPPOSITE_CONTEXT:
+            reverse = said_instead(word, mine - {word}, theirs, pairs)
+            if reverse:
                 return f"{word}…, where the user said {sorted(reverse)[0]}…"
     return ""
 

@@ -37,7 +37,6 @@ from longcli.chat.statements import (
     uncontracted,
 )
 from longcli.text import language
-from longcli.text.language import other_language
 from longcli.text.modality import only_intended
 from longcli.text.names import mentions
 from longcli.text.sentences import is_abbreviation
@@ -270,7 +269,7 @@ def newer_than_best(query: str, scored: list[tuple[Fact, float]]) -> tuple[Fact,
         and (bool(mentions(fact.text)) or not mentions(best.text))
         # ... nor one in another language, where the model's meaning is weak ("J'habite à
         # Nantes." / "Merk dir: mein Hund heißt Fiete.", for the dog's name)
-        and other_language(fact.text, language.detect(best.text)) is None
+        and language.other_language(fact.text, language.detect(best.text)) is None
     ]
     if not newer:
         return None

@@ -241,9 +241,7 @@ def _own_first(first: str, joined: str, rest: str) -> bool:
     something of its own before "and" or "but" and the rest of the sentence, which does
     (see _own_clause)."""
     return (
-        _JOINED.search(joined) is not None
-        and _SPEAKER_OPENS.match(first) is not None
-        and bool(content_words(first))
+        _own_clause(joined, first)
         and _BACK_AT_END.search(first) is None  # "I love it and ...": of what is said next
         and _whole(rest)
     )

@@ -73,10 +73,21 @@ def opposite_word(sentence: str, evidence: Sequence[str], lang: str) -> str:
             if _said_where_aligned(word, others, places):
                 continue
             for clause in theirs:
-                flipped = clause & OPPOSITES[word]
-                if flipped and word not in clause and len(others & clause) >= OPPOSITE_CONTEXT:
+                flipped = said_instead(word, others, clause, OPPOSITES)
+                if flipped:
                     return f"{word}… (the source: {sorted(flipped)[0]}…)"
     return ""
+
+
+def said_instead(
+    word: str, others: set[str], place: set[str], table: dict[str, frozenset[str]]
+) -> set[str]:
+    """The opposites of `word` (by `table`) that `place` (a clause's or a text's words)
+    holds instead of it, when it shares OPPOSITE_CONTEXT of `others` (the words beside
+    `word`): it says the reverse of the same things. Empty else."""
+    if word in place or len(others & place) < OPPOSITE_CONTEXT:
+        return set()
+    return place & table[word]
 
 
 def _said_where_aligned(word: str, others: set[str], places: Sequence[set[str]]) -> bool:
