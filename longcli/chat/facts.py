@@ -239,6 +239,8 @@ def _comparable(text: str) -> str:
 # walk: the true pairs 0.51-0.77, the false ones 0.18-0.30 ("we sold the volvo to a
 # neighbour, got a cargo bike instead" / "henrike got a job in Rotterdam" 0.30).
 WORDS_MEANING = 0.32
+# "it" or "them" after a doing: a thing named elsewhere in the sentence ("I sold it")
+_TOLD_AS_IT = re.compile(r"\b(?!(?:is|was|that)\b)[a-z]+\s+(?:it|them)\b(?!['’])", re.IGNORECASE)
 
 
 @dataclass
@@ -297,8 +299,13 @@ class Ledger:
         ]
         replaced = [f for f in earlier if _comparable(f.text) == said]
         # the statement, or its second doing alone ("we packed up and now live in Oulu":
-        # "we now live in Oulu" restates "I live in Tampere")
+        # "we now live in Oulu" restates "I live in Tampere"), or, for a clause telling a
+        # change of a thing it only calls "it", with its sentence ("Oh, scratch what I said
+        # about the Peugeot, I sold it last week and now I get around in a secondhand
+        # Renault.": the clause alone shares nothing with "I still drive the old Peugeot")
         said_as = [text, *doings(text)]
+        if sentence and sentence != text and _TOLD_AS_IT.search(text) and CHANGE_HINT.search(text):
+            said_as.append(sentence)
         # the user's own name goes only with a statement giving one ("also i quit the
         # bakery" is no new name for "i'm Tomasz, just got home from ... the bakery")
         naming = says_own_name(text)

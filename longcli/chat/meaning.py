@@ -22,6 +22,7 @@ from longcli.chat.statements import (
     CHANGE_HINT,
     NAME_KIND,
     THINGS_CACHE,
+    Thing,
     apart,
     content_words,
     doings,
@@ -379,7 +380,9 @@ def same_meaning(
             )
             raw = float(max(cosines(masked[-1], masked[:-1])))
         theirs = things(fact.text)
-        if apart(mine, theirs, exact=True):
+        if apart(mine, theirs, exact=True) and not _called_otherwise(
+            embedder, newer, raw, mine, theirs
+        ):
             continue  # "my sister's job" is not "my brother's job", nor her birthday her name
         unvalued_update = bare >= UNVALUED_UPDATE_MEANING
         close = raw >= UPDATE_MEANING or (valueless and raw >= VALUELESS_UPDATE_MEANING)
@@ -540,6 +543,44 @@ def _masked(text: str, names: set[str]) -> str:
 def _says_more(text: str) -> bool:
     """Whether `text` has a content word besides its names and numbers."""
     return bool(content_words(unvalued(text).replace(VALUE, " ")))
+
+
+# Two things' names this far apart in meaning are unrelated ("slot" / "lesson" 0.24), this
+# close counterparts ("sister" / "brother" 0.65, "car" / "bike" 0.56; "teacher" / "lesson"
+# 0.48 neither)
+UNRELATED_THINGS = 0.3
+COUNTERPART_THINGS = 0.55
+
+
+def called_otherwise(embedder: Embedder, newer: str, older: str) -> bool:
+    """`_called_otherwise` for two statements, compared piece by piece (as `same_meaning`
+    does): whether `newer` updates `older`'s thing under another name."""
+    mine, theirs = things(newer), things(older)
+    if not mine or not theirs:
+        return False
+    ours, their_pieces = pieces(newer), pieces(older)
+    vectors = embedder.embed([*ours, *their_pieces])
+    raw = max(max(cosines(v, vectors[len(ours) :])) for v in vectors[: len(ours)])
+    return _called_otherwise(embedder, newer, raw, mine, theirs)
+
+
+def _called_otherwise(
+    embedder: Embedder, newer: str, raw: float, mine: frozenset[Thing], theirs: frozenset[Thing]
+) -> bool:
+    """Whether `newer`, telling a change in words close to an older statement's (`raw`,
+    CLOSE_MEANING), calls the older one's thing by another name rather than speaking of a
+    counterpart: one of its things is unrelated to every one of the older's, and none is
+    a counterpart of one ("My teacher had to move my slot, so it's Tuesday mornings from
+    now on." after "I have a lesson every Thursday evening.", 0.56 as said; not "my
+    brother's job" after "my sister's job", nor "my bike lock" after "my gym locker")."""
+    if raw < CLOSE_MEANING or CHANGE_HINT.search(newer) is None:
+        return False
+    ours, older = list(mine), list(theirs)
+    vectors = embedder.embed([" ".join(t.words) for t in (*ours, *older)])
+    near = [cosines(v, vectors[len(ours) :]) for v in vectors[: len(ours)]]
+    return any(max(c) < UNRELATED_THINGS for c in near) and all(
+        max(c) < COUNTERPART_THINGS for c in near
+    )
 
 
 def _numbered(text: str) -> bool:

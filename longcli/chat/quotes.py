@@ -12,6 +12,7 @@ from longcli.chat.labels import label
 from longcli.chat.meaning import (
     about_the_asked,
     by_meaning,
+    called_otherwise,
     kin_asked,
     newest_first,
     of_kin,
@@ -288,13 +289,25 @@ def _closest(
     asked = things(user)
     oneself = of_oneself(user)
     kin = kin_asked(user)  # ... nor one about the speaker alone for a question about kin
+
+    # (of the user's thing asked, or an update calling it by another name, of a statement
+    # that is: "My teacher had to move my slot, so it's Tuesday mornings from now on." for
+    # "When is my cello lesson?", after "I have a lesson every Thursday evening.")
+    took_over = {
+        id(new)
+        for old, new in replaced
+        if id(new) in close
+        and not another_thing(asked, things(old.text))
+        and another_thing(asked, things(new.text))
+        and called_otherwise(embedder, new.text, old.text)
+    }
     return _shaped_first(
         user,
         [
             f
             for f in about_the_asked(user, facts)
             if id(f) in close
-            and not another_thing(asked, things(f.text))
+            and (id(f) in took_over or not another_thing(asked, things(f.text)))
             and not someone_elses_name(user, f.text)
             and not (oneself and of_kin(f.text))
             and not (kin and of_oneself_alone(f.text, kin))

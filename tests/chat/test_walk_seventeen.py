@@ -1,0 +1,72 @@
+"""Cases two new users' walks (45 and 46) tripped on, each a test of its own: a change told
+of a thing the clause only calls "it", an update calling the thing by another name ("my
+slot" for the lesson), and "every" read as part of a thing's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from longcli.chat.facts import Ledger
+from longcli.chat.labels import label
+from longcli.chat.statements import things
+from tests.chat.embedders import real_embedder
+from tests.chat.test_family_a_misses import REAL, open_chat
+from tests.support.fake_backend import Scripted
+
+PEUGEOT = "I still drive the old Peugeot I bought off a neighbour back in 2017."
+SOLD = (
+    "Oh, scratch what I said about the Peugeot, I sold it last week and now I get around "
+    "in a secondhand Renault."
+)
+LESSON = "I have a lesson every Thursday evening."
+SLOT = "My teacher had to move my slot, so it's Tuesday mornings from now on."
+
+
+def _told(*messages: str) -> Ledger:
+    ledger = Ledger()
+    for turn, message in enumerate(messages, 1):
+        ledger.add_message(message, turn, real_embedder())
+    return ledger
+
+
+def test_every_is_no_word_of_a_things_name():
+    """ "a lesson every Thursday evening" is the lesson: "every" made it another thing than
+    the "cello lesson" asked about, and no statement was quoted (walk 45)."""
+    assert {t.words for t in things(LESSON)} == {("lesson",)}
+
+
+@REAL
+def test_a_change_of_what_a_clause_calls_it_is_read_with_its_sentence():
+    """The clause "I sold it last week and now I get around in a secondhand Renault."
+    shares no word with the Peugeot statement; its sentence names the Peugeot (walk 46)."""
+    ledger = _told("My sister Rosalind lives up in Trondheim.", PEUGEOT, SOLD)
+    old = next(f for f in ledger.facts if f.text == PEUGEOT)
+    new = next(f for f in ledger.facts if "Renault" in f.text)
+    assert old.replaced_by == new.id
+    sister = next(f for f in ledger.facts if "Rosalind" in f.text)
+    assert sister.active
+
+
+@REAL
+def test_a_clause_calling_its_thing_it_without_a_change_replaces_nothing():
+    ledger = _told(PEUGEOT, "Oh, about the Peugeot, I washed it last week.")
+    assert next(f for f in ledger.facts if f.text == PEUGEOT).active
+
+
+@REAL
+def test_an_update_calling_the_thing_by_another_name_replaces_it(tmp_path: Path):
+    """ "my slot" is the lesson: unrelated names (0.24), close statements (0.56), a change
+    told; and the question about the lesson quotes the update (walk 45: no quote)."""
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "Noted.", "Hmm."), real_embedder())
+    chat.ask(f"I've been learning the cello since January, {LESSON[0].lower()}{LESSON[1:]}")
+    chat.ask(SLOT)
+    reply = chat.ask("When is my cello lesson?")
+    assert reply.quoted == label(1, SLOT)
+    session.close()
+
+
+@REAL
+def test_a_counterpart_is_not_called_by_another_name():
+    """ "my brother's job" is no other name of "my sister's job", changed or not."""
+    ledger = _told("My sister works as a nurse in Leeds.", "My brother is a plumber now.")
+    assert all(f.active for f in ledger.facts)
