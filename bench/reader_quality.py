@@ -25,6 +25,9 @@ a dropped "not". This bench counts those, per document and method:
 - leaning: summary sentences opening with a third person's pronoun ("He lay where he had
   fallen") whose source sentence before is not the summary sentence before (who "he" is
   was left out; English pronouns);
+- talk: summary sentences that are lines of dialogue (opening with a quotation mark, or
+  most of their words inside quotation marks, straight or curly, double or single): they
+  say little to someone who has not read the scene;
 - near-duplicates: summary sentences that repeat most of an earlier summary sentence's
   content words, CJK by pairs of characters (a reader reads the same thing twice);
 - for the long works of bench/works.py, the author named as well.
@@ -867,6 +870,38 @@ def leaning(readings: Sequence[tuple[str, Any]], index: SourceIndex) -> list[str
     ]
 
 
+_OPENS = '"“‘«„'
+_CLOSES = "\"”’»“'"
+TALK_SHARE = 0.5
+
+
+def _opens_quote(token: str) -> bool:
+    """A quotation mark at a word's start (a straight single one before a capital only:
+    "'tis" and "'em" are words)."""
+    return token[0] in _OPENS or (token[:1] == "'" and token[1:2].isupper())
+
+
+def is_talk(sentence: str) -> bool:
+    """Whether the sentence is a line of dialogue: it opens with a quotation mark ("‘Tell
+    me about Toad Hall,’ said she."), or most of its words are inside quotation marks. A
+    mark opens at a word's start (not an apostrophe: "it’s", "the Smiths’ house") and
+    closes at a word's end; an opening mark never closed runs to the sentence's end."""
+    tokens = sentence.split()
+    if tokens and _opens_quote(tokens[0]):
+        return True
+    inside = False
+    quoted = total = 0
+    for token in tokens:
+        opens = _opens_quote(token)
+        inside = inside or opens
+        if any(ch.isalnum() for ch in token):
+            total += 1
+            quoted += inside
+        if inside and token.rstrip(".,;:!?)—-")[-1:] in _CLOSES and (len(token) > 1 or not opens):
+            inside = False
+    return total > 0 and quoted / total >= TALK_SHARE
+
+
 def near_duplicates(sentences: Sequence[str], names: Sequence[str] = ()) -> list[str]:
     """The sentences that repeat an earlier one: most of the shorter one's content words
     (case-blind, CJK by character) are in the other. The source's main `names` do not
@@ -938,6 +973,7 @@ class ReaderScore:
     debris_kinds: dict[str, int] = field(default_factory=dict)
     duplicates: list[str] = field(default_factory=list)
     leaning: list[str] = field(default_factory=list)  # "He ..." without who he is before it
+    talk: list[str] = field(default_factory=list)  # mostly a character's speech
     author_named: bool | None = None
     ending: bool = False  # a summary sentence from the body's last ENDING_SHARE
     final: bool = False  # ... from its last FINAL_SHARE
@@ -1131,6 +1167,7 @@ def score_summary(
         debris_kinds=dict(kinds),
         duplicates=near_duplicates(sentences, names),
         leaning=leaning(readings, index),
+        talk=[text for text in sentences if is_talk(text)],
         author_named=author_named(summary, author),
     )
 
@@ -1333,8 +1370,8 @@ def summarize(
 
 HEADER = (
     f"{'document':34} {'method':10} {'sents':>5} {'frag':>4} {'debris':>6} {'quote':>5} "
-    f"{'mean.':>5} {'dup':>3} {'lean':>4} {'title':>5} {'auth':>5} {'tenths':>6} {'end':>5} "
-    f"{'final':>5} {'names':>5} {'len':>5} {'sec':>6}"
+    f"{'mean.':>5} {'dup':>3} {'lean':>4} {'talk':>4} {'title':>5} {'auth':>5} {'tenths':>6} "
+    f"{'end':>5} {'final':>5} {'names':>5} {'len':>5} {'sec':>6}"
 )
 
 
@@ -1353,7 +1390,7 @@ def row_text(run: Run) -> str:
         return f"{start} error: {run.error}"
     return (
         f"{start} {s.sentences:5d} {len(s.fragments):4d} {s.debris_count:6d} {s.quote_count:5d} "
-        f"{len(s.meaning):5d} {len(s.duplicates):3d} {len(s.leaning):4d} "
+        f"{len(s.meaning):5d} {len(s.duplicates):3d} {len(s.leaning):4d} {len(s.talk):4d} "
         f"{_yes_no(s.title_named):>5} "
         f"{_yes_no(s.author_named):>5} {_percent(s.tenths_share):>6} {_yes_no(s.ending):>5} "
         f"{_yes_no(s.final):>5} {_percent(s.names_share):>5} {s.length_ratio:5.2f} "
@@ -1383,6 +1420,7 @@ def totals(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
             "meaning": sum(len(s.meaning) for s in scored),
             "duplicates": sum(len(s.duplicates) for s in scored),
             "leaning": sum(len(s.leaning) for s in scored),
+            "talk": sum(len(s.talk) for s in scored),
             "authors_named": sum(authors),
             "authors": len(authors),
             "titles_named": sum(named),
@@ -1410,7 +1448,7 @@ def print_table(runs: Sequence[Run]) -> None:
         print(
             f"{label:34} {method[:10]:10} {t['sentences']:5d} {t['fragments']:4d} "
             f"{t['debris']:6d} {t['stray_quotes']:5d} {t['meaning']:5d} {t['duplicates']:3d} "
-            f"{t['leaning']:4d} "
+            f"{t['leaning']:4d} {t['talk']:4d} "
             f"{titles:>5} {authors:>5} {_percent(t['tenths']):>6} "
             f"{str(t['endings']) + '/' + str(t['documents']):>5} "
             f"{str(t['finals']) + '/' + str(t['documents']):>5} {_percent(t['names']):>5} "
@@ -1422,9 +1460,10 @@ def print_table(runs: Sequence[Run]) -> None:
                 + ", ".join(f"{k} {n}" for k, n in t["debris_kinds"].items())
             )
     print(
-        "frag, debris, quote, mean., dup, lean: summary sentences with a fragment sign, with "
-        "debris, with a stray quote mark, with a meaning change, repeating an earlier one, "
-        'opening with "he" ... after a sentence that does not say who\n'
+        "frag, debris, quote, mean., dup, lean, talk: summary sentences with a fragment sign, "
+        "with debris, with a stray quote mark, with a meaning change, repeating an earlier one, "
+        'opening with "he" ... after a sentence that does not say who, mostly a character\'s '
+        "speech\n"
         "title, auth: the title, the author (long works) named in the summary; "
         "tenths: of the source, with a summary sentence from it; end: one from its last 5%; "
         "final: one from its last 1%; "

@@ -250,7 +250,14 @@ def is_heading_line(stripped: str) -> bool:
         and len(stripped.split()) <= 8
         and not stripped.endswith((":", ","))
         and not any(ch in stripped for ch in '"“”«»')  # a quoted signature, a shout
+        # ... nor a line of a programme or a list with its leader dots ("ADDRESS. . . BY
+        # TOAD", the bill of Toad's banquet in The Wind in the Willows, stood as the last
+        # chapter's heading in a new user's outline)
+        and _LEADER_DOTS.search(stripped) is None
     )
+
+
+_LEADER_DOTS = re.compile(r"\.\s\.\s\.")
 
 
 ATTRIBUTION_WORDS = 4  # an epigraph's author: "LOWELL.", "OMAR KHAYYAM (FITZGERALD)."

@@ -331,5 +331,12 @@ def cased(text: str, spelled: Mapping[str, str] | None = None) -> str:
         elif not opening and word.lower() in _SMALL_WORDS:
             words.append(word.lower())
         else:
-            words.append("-".join(p[:1].upper() + p[1:].lower() for p in word.split("-")))
+            words.append("-".join(_capitalised(p) for p in word.split("-")))
     return " ".join(words)
+
+
+def _capitalised(word: str) -> str:
+    """`word` in lower case but its first letter, after any mark opening it ("‘Like" of
+    "‘LIKE SUMMER TEMPESTS CAME HIS TEARS’", a chapter of The Wind in the Willows)."""
+    lead = len(word) - len(word.lstrip("‘“\"'«(["))
+    return word[:lead] + word[lead : lead + 1].upper() + word[lead + 1 :].lower()

@@ -285,3 +285,20 @@ def test_the_final_scene_is_the_bodys_last_hundredth() -> None:
     assert early.ending and not early.final  # the last 5%, not the last 1%
     last = rq.score_summary("At last the keeper put out the lamp and went down to the sea.", source)
     assert last.ending and last.final
+
+
+@pytest.mark.parametrize(
+    ("sentence", "talk"),
+    [
+        ("‘Tell me about Toad Hall,’ said she.", True),
+        ('"That\'s all right," said the tall soldier as he entered.', True),
+        ("'A feller named Wilson,' he ses.", True),
+        ("He looked up from the letter his brother had sent from the farm and said “no”.", False),
+        ("She said “no”, “never” and “not in a thousand years”.", True),
+        ("And then there’s Badger, of course.", False),
+        ("The Smiths’ house stood by the ‘old’ mill.", False),
+        ("'tis a fine day for it, he said.", False),
+    ],
+)
+def test_lines_of_dialogue_are_talk(sentence: str, talk: bool) -> None:
+    assert rq.is_talk(sentence) is talk

@@ -131,6 +131,10 @@ def test_a_chapter_name_in_capitals_is_cased_with_its_first_word_capital():
         "Chapter II. The Wonder-Ball Begins to Unwind"
     )
     assert cased("THE LORD OF THE RINGS") == "The Lord of the Rings"
+    # ... after a quotation mark opening it too (walk 46: "XI. ‘like Summer Tempests ...")
+    assert cased("XI. ‘LIKE SUMMER TEMPESTS CAME HIS TEARS’") == (
+        "XI. ‘Like Summer Tempests Came His Tears’"
+    )
 
 
 def test_the_outline_names_each_chapter_as_the_text_does(run, tmp_path: Path):
@@ -602,3 +606,15 @@ def test_a_back_matter_heading_in_title_case_is_a_heading():
     # ... and a sentence about a conclusion is none
     prose = "XIV. Of the Sorrow Songs\n\nThe conclusion was plain to all.\n"
     assert read_chunk(prose).headings == ("XIV. Of the Sorrow Songs",)
+
+
+def test_a_line_with_leader_dots_is_no_heading():
+    """The Wind in the Willows (walk 46): the bill of Toad's banquet, "ADDRESS. . . BY TOAD"
+    on a line of its own, stood as the heading of chapter XII's last sentences."""
+    from longcli.text.fragments import read_chunk
+
+    text = (
+        "XII. THE RETURN OF ULYSSES\n\nToad sat down at the writing-table.\n\n"
+        "  ADDRESS. . . BY TOAD\n\nThe Badger read the bill and frowned.\n"
+    )
+    assert read_chunk(text).headings == ("XII. The Return of Ulysses",)

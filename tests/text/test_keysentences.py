@@ -137,3 +137,20 @@ def test_a_question_scores_half_of_the_same_words_told():
     )[:2]
     assert asked.score == pytest.approx(keysentences.QUESTION_PENALTY * told.score)
     assert keysentences.QUESTION_PENALTY < 1
+
+
+def test_a_line_of_dialogue_weighs_as_speech():
+    """A sentence opening with a quotation mark, a curly single one too, is a character's
+    line (walks 45 and 46: 15 of 17 of The Wind in the Willows' summary sentences were
+    lines of dialogue, "‘Tell me about Toad Hall,’ said she."); an apostrophe ("the
+    Smiths’ house", "it’s") opens and closes none."""
+    line = "‘Down to the river,’ said the Rat to the Mole by the old mill in the Wild Wood."
+    told = "Down to the river, said the Rat to the Mole by the old mill in the Wild Wood."
+    other = "The Badger lived in the Wild Wood, far from the river and the mill."
+    spoken, plain, _ = score_sentences([line, told, other])
+    kept = 1 - (1 - keysentences.DIALOGUE_PENALTY) * keysentences.SPEECH_SHARE
+    assert spoken.score == pytest.approx(kept * plain.score, rel=0.05)
+    assert kept < 0.5  # (0.8 of its score kept before: its quoted share, 0.4, alone)
+    apostrophes = "The Smiths’ house by the mill was the one the Rat’s friends liked best."
+    assert keysentences._quoted_share(apostrophes) == 0
+    assert keysentences._quoted_share("He said ‘no’ and went home to the mill.") > 0
