@@ -408,12 +408,22 @@ _OTHER_SIDE = frozenset("he she they he's she's they're".split())
 _OWNERS = frozenset("my our his her their".split())  # ... before kin: "her parents"
 
 
+# A lead speaking of what was said before, up to its comma: "Scratch what I said about
+# Dundee, ...", "Forget what I told you about the car, ..."
+_TAKEN_BACK = re.compile(
+    r"^[^,;:]{0,40}?\bwhat\s+(?:i|we)\s+(?:said|told\s+you|mentioned|wrote)\b[^,;:]*[,;:]\s*",
+    re.IGNORECASE,
+)
+
+
 def _side(text: str) -> str:
     """Whose a statement's subject is, by the first pronoun among its first words:
     "speaker" (I, we), "other" (he, she, they; someone's kin, "my mum", "her parents",
     unless "I" or "we" follows close: "my wife and I"), or "" (a name, "his name", "my
     car" ...): "ok so we moved" is the speaker's, "her parents live ..." someone else's."""
-    found = _tokens(text.lower())
+    # (after a lead taking back what was said, whose "I" is the teller's: "Scratch what I
+    # said about Dundee, Cordelia ended up taking a job in Inverness instead.")
+    found = _tokens(_TAKEN_BACK.sub("", text, count=1).lower())
     for at, word in enumerate(found[:_SIDE_WORDS]):
         if word in _SPEAKER_SIDE:
             return "speaker"

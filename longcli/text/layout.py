@@ -162,13 +162,18 @@ def _chapter_name(stripped: str, following: str) -> bool:
     '"TAPS"'): not a line of speech or a sentence, however short ("“I have come back!”"
     opens the chapter)."""
     bare = stripped.rstrip(_SPEECH_MARKS)
+    # a name in capitals may end as a call does ('"MIGHT I HAVE A BIT OF EARTH?"', The
+    # Secret Garden's chapter XII); a line of speech in capitals opening a chapter is rare
+    letters = [ch for ch in bare if ch.isalpha()]
+    capitals = len(letters) >= 3 and all(ch.isupper() for ch in letters)
+    stops = ",;:" if capitals and bare[-1:] in "!?" else f"{TERMINAL},;:"
     return (
         not following.strip()
         and bool(bare)
         and len(stripped.split()) <= CHAPTER_NAME_WORDS
         and not stripped[0].islower()
         and stripped[0] not in "—–-"  # a line of dialogue; a quoted name ("TAPS") may be one
-        and bare[-1] not in f"{TERMINAL},;:"
+        and bare[-1] not in stops
         and not ITEM.match(stripped)
     )
 

@@ -70,3 +70,18 @@ def test_a_counterpart_is_not_called_by_another_name():
     """ "my brother's job" is no other name of "my sister's job", changed or not."""
     ledger = _told("My sister works as a nurse in Leeds.", "My brother is a plumber now.")
     assert all(f.active for f in ledger.facts)
+
+
+@REAL
+def test_taking_back_what_was_said_is_no_statement_of_the_speakers():
+    """ "Scratch what I said about Dundee, Cordelia ended up taking a job in Inverness
+    instead." is about Cordelia: its "I said" read it as the speaker's own, never a new
+    home of "My sister Cordelia ..." (walk 47: both quoted for "Where does my sister live
+    now?")."""
+    dundee = "My sister Cordelia just moved up to Dundee, she got a job at the aquarium there."
+    inverness = (
+        "Scratch what I said about Dundee, Cordelia ended up taking a job in Inverness instead."
+    )
+    ledger = _told(dundee, "My brother Lysander is four years older than Cordelia.", inverness)
+    old = next(f for f in ledger.facts if f.text == dundee)
+    assert old.replaced_by == next(f for f in ledger.facts if f.text == inverness).id

@@ -618,3 +618,14 @@ def test_a_line_with_leader_dots_is_no_heading():
         "  ADDRESS. . . BY TOAD\n\nThe Badger read the bill and frowned.\n"
     )
     assert read_chunk(text).headings == ("XII. The Return of Ulysses",)
+
+
+def test_a_chapter_name_in_capitals_may_end_as_a_call_does():
+    """The Secret Garden (walk 47): chapter XII's name, '"MIGHT I HAVE A BIT OF EARTH?"',
+    was read as a line of speech; one in lower case opening a chapter still is."""
+    from longcli.text.fragments import read_chunk
+
+    name = 'CHAPTER XII\n\n"MIGHT I HAVE A BIT OF EARTH?"\n\n\nMary ran to the garden.\n'
+    assert read_chunk(name).headings == ('Chapter XII. "Might I Have a Bit of Earth?"',)
+    speech = 'CHAPTER XII\n\n"Might I have a bit of earth?"\n\n\nMary ran to the garden.\n'
+    assert read_chunk(speech).headings == ("Chapter XII",)

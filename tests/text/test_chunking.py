@@ -153,3 +153,18 @@ def test_a_text_without_words_or_only_white_space_is_refused_once_read_naming_it
         error.message == "a.txt, b.txt has no prose to summarize (only headings, code, "
         "tables or other structure)"
     )
+
+
+def test_a_chapters_name_stays_with_its_number():
+    """The Secret Garden (walk 47): "CHAPTER III" and "ACROSS THE MOOR" are two lines set
+    apart, each read as a heading; chunks began at the name, and the outline said
+    "Chapter III:" for 9 of its 14 chapters. Whatever the budget, no chunk starts there."""
+    paragraph = "Mary walked across the moor with Martha and saw the gardens there. " * 6
+    names = ["THERE IS NO ONE LEFT", "ACROSS THE MOOR", "MARTHA", "THE CRY IN THE CORRIDOR"]
+    text = "".join(
+        f"CHAPTER {n}\n\n{name}\n\n\n{paragraph}\n\n{paragraph}\n\n\n"
+        for n, name in zip(["I", "II", "III", "IV"], names, strict=True)
+    )
+    for budget in range(60, 400, 7):
+        for start, _, _ in split_text(text, budget, fake_count):
+            assert not any(text.startswith(name, start) for name in names), budget
