@@ -19,6 +19,7 @@ from longcli.chat.statements import (
     NAME_STEM,
     NUMBER_KIND,
     content_words,
+    is_kin,
     is_question,
     near,
     opens_with_name,
@@ -551,4 +552,9 @@ def answer_states(reply: str, fact: Fact, question: str) -> bool:
     lead = _lead_words(fact.text)
     before = [k for k, x in zip(keys, known, strict=True) if not x]
     before = [k for k in before if k not in lead] or before
+    # ... nor the kin word of someone the question names ("brother" of "My brother Emeric
+    # is three years older than me." for "Is Emeric older or younger than me?": a reply
+    # naming "a brother Emeric" said nothing of the three years; a new user's walk)
+    if shares_a_name(question, fact.text):
+        before = [k for k in before if not is_kin([k])] or before
     return not before or before[0] in said or 2 * sum(k in said for k in before) > len(before)

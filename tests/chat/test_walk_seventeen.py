@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from longcli.chat.facts import Ledger
+from longcli.chat.facts import Fact, Ledger
 from longcli.chat.labels import label
+from longcli.chat.questions import answer_states
 from longcli.chat.statements import things
 from tests.chat.embedders import real_embedder
 from tests.chat.test_family_a_misses import REAL, open_chat
@@ -85,3 +86,14 @@ def test_taking_back_what_was_said_is_no_statement_of_the_speakers():
     ledger = _told(dundee, "My brother Lysander is four years older than Cordelia.", inverness)
     old = next(f for f in ledger.facts if f.text == dundee)
     assert old.replaced_by == next(f for f in ledger.facts if f.text == inverness).id
+
+
+def test_the_kin_word_of_someone_the_question_names_gives_no_answer():
+    """ "You're the one who wrote "I'm telling you, I have a brother Emeric."" said nothing
+    of the three years, and the quote of "My brother Emeric is three years older than me."
+    was left out for it (walk 48)."""
+    fact = Fact(1, 1, "", "My brother Emeric is three years older than me.", "statement")
+    asked = "Is Emeric older or younger than me?"
+    reply = "You're the one who wrote \"I'm telling you, I have a brother Emeric.\""
+    assert not answer_states(reply, fact, asked)
+    assert answer_states("He is three years older than you.", fact, asked)
