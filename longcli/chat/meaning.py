@@ -409,9 +409,11 @@ _OWNERS = frozenset("my our his her their".split())  # ... before kin: "her pare
 
 
 # A lead speaking of what was said before, up to its comma: "Scratch what I said about
-# Dundee, ...", "Forget what I told you about the car, ..."
+# Dundee, ...", "Actually, scratch what I said about Antwerp, ...", "Forget what I told
+# you about the car, ..."
 _TAKEN_BACK = re.compile(
-    r"^[^,;:]{0,40}?\bwhat\s+(?:i|we)\s+(?:said|told\s+you|mentioned|wrote)\b[^,;:]*[,;:]\s*",
+    r"^(?:\W*\w+[,!]\s+)?[^,;:]{0,40}?\bwhat\s+(?:i|we)\s+(?:said|told\s+you|mentioned|wrote)\b"
+    r"[^,;:]*[,;:]\s*",
     re.IGNORECASE,
 )
 

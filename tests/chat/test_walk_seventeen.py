@@ -86,6 +86,14 @@ def test_taking_back_what_was_said_is_no_statement_of_the_speakers():
     ledger = _told(dundee, "My brother Lysander is four years older than Cordelia.", inverness)
     old = next(f for f in ledger.facts if f.text == dundee)
     assert old.replaced_by == next(f for f in ledger.facts if f.text == inverness).id
+    # ... after a word before it too (walk 49)
+    antwerp = "So my sister Henrietta finally moved to Antwerp last spring."
+    rotterdam = (
+        "Actually, scratch what I said about Antwerp, the flat there fell through and "
+        "Henrietta ended up in Rotterdam instead."
+    )
+    ledger = _told(antwerp, "I turned 31 last month.", rotterdam)
+    assert ledger.facts[0].replaced_by == ledger.facts[-1].id
 
 
 def test_the_kin_word_of_someone_the_question_names_gives_no_answer():
