@@ -83,10 +83,10 @@ def heading_word(line: str) -> bool:
     HE CAN DO.", A Study in Scarlet's, was read as a sentence and its chapter lost)."""
     if _HEADING_WORD.match(line) is None:
         return False
-    return not _SENTENCE_TAIL.search(line) or _capitals(line)
+    return not _SENTENCE_TAIL.search(line) or in_capitals(line)
 
 
-def _capitals(line: str) -> bool:
+def in_capitals(line: str) -> bool:
     """Whether every letter of `line` is a capital (at least a few of them)."""
     letters = [ch for ch in line if ch.isalpha()]
     return len(letters) >= 3 and all(ch.isupper() for ch in letters)
@@ -246,7 +246,7 @@ def is_heading_line(stripped: str) -> bool:
     if _NUMERAL_NAME.match(stripped) and len(stripped.split()) <= NUMERAL_NAME_WORDS + 1:
         return stripped.split()[1][0].isupper()
     return (
-        _capitals(stripped)
+        in_capitals(stripped)
         and len(stripped.split()) <= 8
         and not stripped.endswith((":", ","))
         and not any(ch in stripped for ch in '"“”«»')  # a quoted signature, a shout
@@ -272,7 +272,7 @@ def is_attribution(line: str, before: str) -> bool:
     return (
         line[:1] in " \t"
         and before[:1] in " \t"
-        and _capitals(stripped)
+        and in_capitals(stripped)
         and not heading_word(stripped)
         and len(stripped.split()) <= ATTRIBUTION_WORDS
     )

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 
 from longcli.errors import InputError
 from longcli.text.boilerplate import is_attribution, is_heading_line
-from longcli.text.layout import PART_NUMBER
+from longcli.text.layout import CHAPTER_NUMBER
 from longcli.text.vocabulary import has_words
 
 CountTokens = Callable[[str], int]  # the model's own tokenizer: text -> tokens
 
 # Boundary strengths: lower is stronger.
 HEADING, PARAGRAPH, LINE, SENTENCE, WORD, HARD = range(6)
-_CHAPTER_NUMBER = re.compile(rf"^{PART_NUMBER}\.?$", re.IGNORECASE)  # "CHAPTER III", "12."
 MIN_FILL = 0.5  # a chunk may end early at a strong boundary once it is this full
 MIN_BUDGET_TOKENS = 16
 # Streaming: keep at most this many characters per budget token in the buffer.
@@ -80,7 +79,7 @@ def _line_atoms(text: str) -> list[tuple[int, int, int]]:
         # a chapter's name under its number alone ("CHAPTER III" / "ACROSS THE MOOR") goes
         # with it: a chunk that began at the name left the number's chunk with no name,
         # and The Secret Garden's outline said "Chapter III:" for 9 of 14 chapters
-        named = _CHAPTER_NUMBER.match(text_before.strip()) is not None and alone
+        named = CHAPTER_NUMBER.match(text_before.strip()) is not None and alone
         if heading and _is_heading(line, previous_blank, alone, text_before) and not named:
             strength = HEADING
         elif previous_blank:

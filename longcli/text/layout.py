@@ -10,7 +10,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from longcli.text.boilerplate import blank, heading_word, is_attribution, is_heading_line
+from longcli.text.boilerplate import (
+    blank,
+    heading_word,
+    in_capitals,
+    is_attribution,
+    is_heading_line,
+)
 from longcli.text.vocabulary import FORMAT_CHARS
 
 REPEATED_LINE_TIMES = 3  # a short line seen this often in a chunk is a page header or footer
@@ -139,7 +145,7 @@ def layout_of(text: str) -> Layout:
         previous_blank = not stripped
         if stripped:
             numbered = structure and bool(headings) and headings[-1][0] == pos
-            numbered = numbered and _CHAPTER_NUMBER.match(stripped) is not None
+            numbered = numbered and CHAPTER_NUMBER.match(stripped) is not None
     return Layout("".join(out), headings, frozenset(items), frozenset(steps), frozenset(lone))
 
 
@@ -150,7 +156,7 @@ PART_NUMBER = (
     r"(?:(?:chapter|book|part|kapitel|chapitre|capitolo|cap[ií]tulo|глава)\s+)?"
     r"(?:[IVXLC]+|\d{1,3})"
 )
-_CHAPTER_NUMBER = re.compile(rf"^{PART_NUMBER}\.?$", re.IGNORECASE)
+CHAPTER_NUMBER = re.compile(rf"^{PART_NUMBER}\.?$", re.IGNORECASE)
 CHAPTER_NAME_WORDS = 10
 
 
@@ -164,9 +170,7 @@ def _chapter_name(stripped: str, following: str) -> bool:
     bare = stripped.rstrip(_SPEECH_MARKS)
     # a name in capitals may end as a call does ('"MIGHT I HAVE A BIT OF EARTH?"', The
     # Secret Garden's chapter XII); a line of speech in capitals opening a chapter is rare
-    letters = [ch for ch in bare if ch.isalpha()]
-    capitals = len(letters) >= 3 and all(ch.isupper() for ch in letters)
-    stops = ",;:" if capitals and bare[-1:] in "!?" else f"{TERMINAL},;:"
+    stops = ",;:" if in_capitals(bare) and bare[-1:] in "!?" else f"{TERMINAL},;:"
     return (
         not following.strip()
         and bool(bare)
