@@ -21,7 +21,7 @@ from longcli.backends.embedding import Embedder
 from longcli.calls import Message, Sampling
 from longcli.chat.budget import ChatBudget, chat_budget, fold_count
 from longcli.chat.exchange import Author, Exchange, FoldState
-from longcli.chat.facts import Fact, Ledger, fact_words, named_again
+from longcli.chat.facts import Fact, Ledger, fact_words, named_again, told_since
 from longcli.chat.fold import Folder, unquote
 from longcli.chat.guard import Checks, Earlier
 from longcli.chat.labels import split_labels
@@ -252,13 +252,17 @@ class Chat:
             if turn < len(self.exchanges) and length >= 0.8 * len(self.exchanges[turn].user)
         )
 
-    def relevant_facts(self, query: str) -> tuple[list[Fact], tuple[Fact, Fact] | None]:
+    def relevant_facts(
+        self, query: str
+    ) -> tuple[list[Fact], tuple[Fact, Fact] | None, dict[int, tuple[Fact, ...]]]:
         """The active facts that bear on `query`, best first, as many as their share of the
         budget holds (at most MAX_FACTS_SHOWN, each scoring near the best); and, when a
         newer statement came before the closest as its update (`Ledger.ranking`) and both
-        are shown, (the closest, that newer one)."""
+        are shown, (the closest, that newer one); and, for the best for each question, the
+        statements told of it since that the ledger did not read as its update, shown right
+        after it (`named_again`, `told_since`), by its id: its quote shows them too."""
         if self.budget.facts_tokens <= 0:
-            return [], None
+            return [], None, {}
         scored, moved = self.ledger.ranking(query, self.embedder)
         asked = questions_of(query)
         firsts: list[Fact] = []
@@ -275,18 +279,31 @@ class Chat:
             top = scored[0][1] if scored else 1.0
             scored = [(f, top) for f in first] + [p for p in scored if p[0] not in first]
         if not scored:
-            return [], None
+            return [], None, {}
         # what was told later of a name the best for each question holds, right after it:
-        # the cat given away for "what's my cat called" ("... and who has the cat?" too)
+        # the cat given away for "what's my cat called" ("... and who has the cat?" too),
         tops = [scored[0][0], *(f for f in firsts if f is not scored[0][0])]
         active = self.ledger.active()
+        since: dict[int, tuple[Fact, ...]] = {}
         for best in tops:
             news = named_again(best, active)
-            if news is None or news is best:
+            told = [news] if news is not None else []
+            if news is None and self.embedder is not None:  # ... or a change of it told in
+                # other words, with the rest of its message (see told_since)
+                said = [f for f in self.ledger.facts if not f.forgotten]
+                told = told_since(self.embedder, best, said, self.ledger.replacements([best]))
+                since[best.id] = tuple(f for f in told if f is not best)
+            # ... after the clause its message goes on with ("These days I retrained" and
+            # "I'm a software developer.": the first alone is closer to "What's my
+            # profession now?", and the second was not shown nor quoted)
+            told = [f for f in active if f.turn == best.turn and f.id == best.id + 1] + [
+                f for f in told if f.id != best.id + 1
+            ]
+            if not told or best in told:
                 continue
-            rest = [p for p in scored if p[0] is not news]
+            rest = [p for p in scored if all(p[0] is not f for f in told)]
             at = next(k for k, p in enumerate(rest) if p[0] is best) + 1
-            scored = [*rest[:at], (news, scored[0][1]), *rest[at:]]
+            scored = [*rest[:at], *((f, scored[0][1]) for f in told), *rest[at:]]
         floor = scored[0][1] * FACT_RELATIVE_SCORE
         chosen: list[Fact] = []
         used = 0
@@ -298,7 +315,7 @@ class Chat:
             used += cost
         if moved is not None and not all(any(f is m for f in chosen) for m in moved):
             moved = None
-        return chosen, moved
+        return chosen, moved, {k: v for k, v in since.items() if v}
 
     def stale_values(self) -> frozenset[str]:
         """The names and numbers of replaced statements that no current one holds: a reply
@@ -323,7 +340,7 @@ class Chat:
         self.fold(folded)
         ceiling = self.backend.n_ctx - self.budget.reply_tokens
         before = self._asked_before(user)
-        facts, taken_over = self.relevant_facts(f"{before} {user}" if before else user)
+        facts, taken_over, since = self.relevant_facts(f"{before} {user}" if before else user)
         shown = [f.text for f in facts]
         shown_turns = self._said_by(facts)
         answer_in = self.answer_language(user)
@@ -359,7 +376,15 @@ class Chat:
         assert plan.prompt_tokens + self.budget.reply_tokens <= self.backend.n_ctx
         recalled = plan.recalled
         return Prompt(
-            user, plan.messages, plan.prompt_tokens, folded, recalled, facts, before, taken_over
+            user,
+            plan.messages,
+            plan.prompt_tokens,
+            folded,
+            recalled,
+            facts,
+            before,
+            taken_over,
+            since,
         )
 
     def _asked_before(self, user: str) -> str:

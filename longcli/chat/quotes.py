@@ -4,7 +4,7 @@ they told), or the document's (the sentence of a recalled passage that answers).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from longcli.backends.embedding import Embedder
 from longcli.chat.facts import Fact, named_again
@@ -65,6 +65,7 @@ def fact_quote(
     embedder: Embedder | None = None,
     replaced: Sequence[tuple[Fact, Fact]] = (),
     before: str = "",
+    since: Mapping[int, Sequence[Fact]] | None = None,
 ) -> str:
     """The user's own words, when they asked about what they told, the best fact shown
     that holds what the question asks and the reply does not give its value. A question
@@ -73,7 +74,9 @@ def fact_quote(
     `embedder`, the first shown close to it in meaning (on the generated bench's family
     A, a little better than the word rules first: 144 against 143 of 160 questions quoted
     right, 4 stale quotes against 5 in 39 updates); failing that, by words: about
-    themselves, all of it; about someone else, the same matter or name."""
+    themselves, all of it; about someone else, the same matter or name. `since`: for a
+    statement, by its id, what was told of it since without replacing it, quoted under
+    it (facts.told_since)."""
     asked = questions_in(user)
     quotes: list[str] = []
     for at, question in enumerate(asked if facts else []):  # each its own ("Where does
@@ -84,7 +87,7 @@ def fact_quote(
         if prior and leans_back(question):  # ... one that names nothing with the one
             # before it ("What's my bike lock code? And what was the old one?": the old code)
             question = f"{prior} {question}"
-        quote = _quote_for(question, reply, facts, embedder, replaced)
+        quote = _quote_for(question, reply, facts, embedder, replaced, since or {})
         if quote and quote not in quotes:
             quotes.append(quote)
     return "\n\n".join(quotes)
@@ -96,6 +99,7 @@ def _quote_for(
     facts: list[Fact],
     embedder: Embedder | None,
     replaced: Sequence[tuple[Fact, Fact]],
+    since: Mapping[int, Sequence[Fact]],
 ) -> str:
     """`fact_quote` for one question: the statement that answers it now, or, for one about
     the past ("what city did i live in before"), the one that statement replaced; none
@@ -121,11 +125,15 @@ def _quote_for(
     named = None if past or goes_on else _named_before(user, best, replaced)
     if named is not None:
         best, goes_on = named, best
-    if not past and answer_states(reply, goes_on or best, user):
-        return ""  # (a reply giving the value left, "You live in Galway.", is answered)
+    if not past and not since.get(best.id) and answer_states(reply, goes_on or best, user):
+        return ""  # (a reply giving the value left, "You live in Galway.", is answered;
+        # not one giving a value what was told since may have ended: "You drive a dented
+        # green Citroën." after "I finally sold it on Saturday, ...")
     news = named_again(best, facts) or goes_on  # what was told of it since ("... went to
-    # live with my neighbour Greta" under the cat's name)
-    later = f"\n{label(news.turn, news.text)}" if news is not None else ""
+    # live with my neighbour Greta" under the cat's name), or a change of it told in other
+    # words ("I finally sold it on Saturday, ..." under the car: facts.told_since)
+    told = [news] if news is not None else [] if past else list(since.get(best.id, ()))
+    later = "".join(f"\n{label(f.turn, f.text)}" for f in told)
     return label(best.turn, best.text) + later
 
 
@@ -139,6 +147,9 @@ def _named_before(user: str, best: Fact, replaced: Sequence[tuple[Fact, Fact]]) 
     return gave[-1] if gave else None
 
 
+_ON_SOMEONE = re.compile(r"\W*(?:and\s+|but\s+|so\s+)?(?:he|she|they)\b", re.IGNORECASE)
+
+
 def _goes_on(user: str, best: Fact, facts: Sequence[Fact]) -> Fact | None:
     """The clause told right after `best` in its message, when both speak of the speaker
     alone, the question asks of them too, and it tells a change or the first tells only a
@@ -146,8 +157,12 @@ def _goes_on(user: str, best: Fact, facts: Sequence[Fact]) -> Fact | None:
     "Where do I live?": the first clause is the one near the question, the second the
     answer). None else."""
     after = next((f for f in facts if f.turn == best.turn and f.id == best.id + 1), None)
-    if after is None or not of_oneself(user):
+    if after is None:
         return None
+    if not of_oneself(user):  # ... or, asked of someone else, the clause going on about
+        # whom the first names ("Ignore what I told you about Philippa and Ljubljana, that
+        # job fell through" and "she's staying put in Kraków after all.", a new user's walk)
+        return after if _ON_SOMEONE.match(after.text) and names_and_numbers(best.text) else None
     # ... or the first only tells a doing, with no value of its own ("These days I
     # retrained, I'm a software developer." for "What's my profession now?")
     if not CHANGE_HINT.search(after.text) and (

@@ -40,7 +40,10 @@ CONCEPT_WEIGHT = 0.5  # a word that shares only a concept with the other stateme
 # enough. The matching itself is by content words, in any language.
 CHANGE_HINT = re.compile(
     r"\b(?:actually|correction|now|moved|changed?|no longer|instead|anymore|these days|"
-    r"any more|update|rescheduled|switched|new)\b",
+    r"any more|update|rescheduled|switched|new|"
+    # ... and taking back what was said ("Ignore what I told you about Philippa and
+    # Ljubljana, that job fell through ...", a new user's walk)
+    r"what (?:i|we) (?:said|told you|mentioned|wrote))\b",
     re.IGNORECASE,
 )
 LEAD_IN = r"(?:(?!(?:i|we|you|he|she|they|it|my|our)\b)[^\W\d_]{1,4}[,.!]?\s+){0,2}"

@@ -72,6 +72,9 @@ class Prompt:
     # (a shown statement, a newer shown one put before it as its update for this message:
     # `Ledger.ranking`), whose values the reply's checks read as replaced
     taken_over: tuple[Fact, Fact] | None = None
+    # for a shown statement, by its id: what was told of it since that the ledger did not
+    # read as its update (`Chat.relevant_facts`), quoted under it
+    since: dict[int, tuple[Fact, ...]] = field(default_factory=dict)
 
     @property
     def from_document(self) -> bool:
@@ -279,7 +282,15 @@ def annotate(
     """The turn with longcli's note: the quote labels the checks moved out of the reply,
     and, when the reply missed it, the user's or the document's own words."""
     quoted = (
-        fact_quote(prompt.user, answer, prompt.facts, embedder, checks.replaced, prompt.before)
+        fact_quote(
+            prompt.user,
+            answer,
+            prompt.facts,
+            embedder,
+            checks.replaced,
+            prompt.before,
+            prompt.since,
+        )
         if quote_facts
         else ""
     )

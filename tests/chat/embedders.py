@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from longcli.backends.embedding import Embedder, Vector, find_embedding_model, open_embedder, unit
+from longcli.chat.facts import Ledger
 
 DIMENSIONS = 64
 
@@ -48,3 +49,11 @@ REAL_MODEL: Path | None = find_embedding_model(None)
 def real_embedder() -> Embedder:
     assert REAL_MODEL is not None
     return open_embedder(REAL_MODEL)
+
+
+def told(*messages: str) -> Ledger:
+    """A ledger of `messages`, one a turn from turn 1, read with the real embedding model."""
+    ledger = Ledger()
+    for turn, message in enumerate(messages, 1):
+        ledger.add_message(message, turn, real_embedder())
+    return ledger

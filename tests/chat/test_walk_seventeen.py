@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from longcli.chat.facts import Fact, Ledger
+from longcli.chat.facts import Fact
 from longcli.chat.labels import label
 from longcli.chat.questions import answer_states
 from longcli.chat.statements import things
-from tests.chat.embedders import real_embedder
+from tests.chat.embedders import real_embedder, told
 from tests.chat.test_family_a_misses import REAL, open_chat
 from tests.support.fake_backend import Scripted
 
@@ -23,13 +23,6 @@ LESSON = "I have a lesson every Thursday evening."
 SLOT = "My teacher had to move my slot, so it's Tuesday mornings from now on."
 
 
-def _told(*messages: str) -> Ledger:
-    ledger = Ledger()
-    for turn, message in enumerate(messages, 1):
-        ledger.add_message(message, turn, real_embedder())
-    return ledger
-
-
 def test_every_is_no_word_of_a_things_name():
     """ "a lesson every Thursday evening" is the lesson: "every" made it another thing than
     the "cello lesson" asked about, and no statement was quoted (walk 45)."""
@@ -40,7 +33,7 @@ def test_every_is_no_word_of_a_things_name():
 def test_a_change_of_what_a_clause_calls_it_is_read_with_its_sentence():
     """The clause "I sold it last week and now I get around in a secondhand Renault."
     shares no word with the Peugeot statement; its sentence names the Peugeot (walk 46)."""
-    ledger = _told("My sister Rosalind lives up in Trondheim.", PEUGEOT, SOLD)
+    ledger = told("My sister Rosalind lives up in Trondheim.", PEUGEOT, SOLD)
     old = next(f for f in ledger.facts if f.text == PEUGEOT)
     new = next(f for f in ledger.facts if "Renault" in f.text)
     assert old.replaced_by == new.id
@@ -50,7 +43,7 @@ def test_a_change_of_what_a_clause_calls_it_is_read_with_its_sentence():
 
 @REAL
 def test_a_clause_calling_its_thing_it_without_a_change_replaces_nothing():
-    ledger = _told(PEUGEOT, "Oh, about the Peugeot, I washed it last week.")
+    ledger = told(PEUGEOT, "Oh, about the Peugeot, I washed it last week.")
     assert next(f for f in ledger.facts if f.text == PEUGEOT).active
 
 
@@ -69,7 +62,7 @@ def test_an_update_calling_the_thing_by_another_name_replaces_it(tmp_path: Path)
 @REAL
 def test_a_counterpart_is_not_called_by_another_name():
     """ "my brother's job" is no other name of "my sister's job", changed or not."""
-    ledger = _told("My sister works as a nurse in Leeds.", "My brother is a plumber now.")
+    ledger = told("My sister works as a nurse in Leeds.", "My brother is a plumber now.")
     assert all(f.active for f in ledger.facts)
 
 
@@ -83,7 +76,7 @@ def test_taking_back_what_was_said_is_no_statement_of_the_speakers():
     inverness = (
         "Scratch what I said about Dundee, Cordelia ended up taking a job in Inverness instead."
     )
-    ledger = _told(dundee, "My brother Lysander is four years older than Cordelia.", inverness)
+    ledger = told(dundee, "My brother Lysander is four years older than Cordelia.", inverness)
     old = next(f for f in ledger.facts if f.text == dundee)
     assert old.replaced_by == next(f for f in ledger.facts if f.text == inverness).id
     # ... after a word before it too (walk 49)
@@ -92,7 +85,7 @@ def test_taking_back_what_was_said_is_no_statement_of_the_speakers():
         "Actually, scratch what I said about Antwerp, the flat there fell through and "
         "Henrietta ended up in Rotterdam instead."
     )
-    ledger = _told(antwerp, "I turned 31 last month.", rotterdam)
+    ledger = told(antwerp, "I turned 31 last month.", rotterdam)
     assert ledger.facts[0].replaced_by == ledger.facts[-1].id
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from longcli.chat.facts import Fact, Ledger
+from longcli.chat.facts import Fact
 from longcli.chat.labels import label
 from longcli.chat.meaning import speaks_of_another
 from longcli.chat.questions import answer_states
 from longcli.chat.statements import statements
-from tests.chat.embedders import real_embedder
+from tests.chat.embedders import real_embedder, told
 from tests.chat.test_family_a_misses import REAL, open_chat
 from tests.support.fake_backend import Scripted
 
@@ -26,20 +26,12 @@ def _fact(text: str) -> Fact:
     return Fact(1, 1, "", text, "statement")
 
 
-def _told(*messages: str) -> Ledger:
-    """A ledger of `messages`, one a turn, read with the real embedding model."""
-    ledger = Ledger()
-    for turn, message in enumerate(messages, 1):
-        ledger.add_message(message, turn, real_embedder())
-    return ledger
-
-
 @REAL
 def test_an_aside_about_their_parents_is_no_news_of_the_users_sister():
     """ "we visit them at christmas" (of "her parents live out in Groningen, ...") took the
     place of "my little sisetr Ines is visiting." by meaning: "little" stood between "my"
     and the (misspelt) kin, so the sister read as no one's."""
-    ledger = _told(
+    ledger = told(
         "I work as a plumber and my little sisetr Ines is visiting.",
         "her parents live out in Groningen, we visit them at christmas",
     )
@@ -127,7 +119,7 @@ def test_a_word_of_the_question_in_another_use_is_no_quote(tmp_path: Path):
     ],
 )
 def test_a_newer_statement_comes_first_only_as_an_update(first: str, newer: str, question: str):
-    ranked, moved = _told(first, newer).ranking(question, real_embedder())
+    ranked, moved = told(first, newer).ranking(question, real_embedder())
     assert ranked[0][0].text == first
     assert moved is None
 
@@ -157,7 +149,7 @@ def test_they_about_what_the_speaker_named_speak_of_the_speaker():
 
 @REAL
 def test_they_pushed_the_trip_updates_the_flight():
-    ledger = _told(
+    ledger = told(
         "Lena is my sister and I fly to Oslo on Friday at 7:40.",
         "They pushed the Oslo trip to Monday at 9:15.",
     )
