@@ -31,6 +31,7 @@ from longcli.backends.embedding import Embedder
 from longcli.chat.meaning import (
     MIN_MEANING,
     by_meaning,
+    names_for,
     newer_than_best,
     put_first,
     same_meaning,
@@ -266,10 +267,14 @@ def told_since(
         and _tells_change_of(message, fact)
     ]
     for turn, message in telling[:NEWS_LOOKED]:
-        before = [f for f in facts if f.turn < turn]
         # (read with what else its message told: "Honestly I gave up on it after a month"
         # alone is not the banjo, with "my fingertips were killing me, ..." it is)
-        ranked = by_meaning(embedder, " ".join(f.text for f in message), before, 0.0)
+        told = " ".join(f.text for f in message)
+        stood = [f for f in facts if f.id in stands]
+        if not by_meaning(embedder, told, stood, REFERENT_MEANING):
+            continue  # (far from it: no need to rank all that was told before)
+        before = [f for f in facts if f.turn < turn]
+        ranked = by_meaning(embedder, told, before, 0.0)
         if not ranked or ranked[0][0].id not in stands or ranked[0][1] < REFERENT_MEANING:
             continue
         if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < REFERENT_MARGIN:
@@ -426,7 +431,11 @@ class Ledger:
             and not speaks_of_another(text, f.text)
         ]
         scored = [(max(same_matter(t, f.text) for t in said_as), f) for f in others]
-        scored = [(s, f) for s, f in scored if s > 0]
+        # ... not by the name alone of a statement that only gives it: "Oh and I got
+        # Noodle's age wrong, she's actually ten, not nine." took "I've got a whippet
+        # called Noodle" away, not "she turned nine back in May." (a new user's walk;
+        # meaning's update by other words does not take it either, `_may_rename`)
+        scored = [(s, f) for s, f in scored if s > 0 and not names_for(f.text, text)]
         if scored and embedder is not None:
             # with meaning at hand, of those sharing words the one the statement means, and
             # none it is far from ("also i quit the bakery, now i drive a tram" shares

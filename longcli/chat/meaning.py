@@ -524,6 +524,20 @@ def _may_rename(naming: bool, valueless: bool, introduced: bool) -> bool:
     return naming == introduced or (introduced and valueless)
 
 
+def names_for(older: str, newer: str) -> bool:
+    """Whether `older` only gives the name of someone or something whose thing `newer`
+    speaks of ("I've got a whippet called Noodle" for "Oh and I got Noodle's age wrong,
+    she's actually ten, not nine."): what `newer` changes is that thing, not the name
+    (see facts.Ledger._replaced_by); "We gave Pickle to the neighbours' kids" still takes
+    "We have a grey rabbit called Pickle." away."""
+    if _names_only(newer) or not _introduces(older, {w.lower() for w in WORD.findall(newer)}):
+        return False
+    return any(
+        re.search(rf"(?<!\w){re.escape(name)}['’]s\s+\w", newer, re.IGNORECASE)
+        for name in held(older)
+    )
+
+
 def _introduces(piece: str, typed: set[str]) -> bool:
     """Whether `piece` only gives a name (`_names_only`) that the words `typed` (lower
     case) hold."""

@@ -210,7 +210,14 @@ def _answering_now(
         )
     if best is not None and _of_other_things(user, best.text):
         return None  # "my gym locker is number 318" for "what's my sister's phone number?"
-    if best is not None and of_oneself(user) and of_kin(best.text):
+    # ... unless the question names them too: "Who is older, me or Cosmo?" asks what "My
+    # brother Cosmo is three years older than me" says (a new user's walk)
+    if (
+        best is not None
+        and of_oneself(user)
+        and of_kin(best.text)
+        and not shares_a_name(user, best.text)
+    ):
         return None  # "my brother Kacper is a nurse in Kraków" for "what do i do for work?"
     return None if best is None or not same_use(user, best.text) else best
 
@@ -316,13 +323,22 @@ def _closest(
         and another_thing(asked, things(new.text))
         and called_otherwise(embedder, new.text, old.text)
     }
+    # (a statement naming someone the question names is about the asked, whatever kin
+    # each names: "My brother Osric is three years older than Wilhelmina." for "Who's
+    # older, Osric or my sister?", a new user's walk)
+    about = about_the_asked(user, facts)
+    about += [f for f in facts if f not in about and shares_a_name(user, f.text)]
     return _shaped_first(
         user,
         [
             f
-            for f in about_the_asked(user, facts)
+            for f in about
             if id(f) in close
-            and (id(f) in took_over or not another_thing(asked, things(f.text)))
+            and (
+                id(f) in took_over
+                or not another_thing(asked, things(f.text))
+                or shares_a_name(user, f.text)
+            )
             and not someone_elses_name(user, f.text)
             and not (oneself and of_kin(f.text))
             and not (kin and of_oneself_alone(f.text, kin))

@@ -31,7 +31,7 @@ from longcli.text.layout import (
 from longcli.text.sentences import RECORD_START, split_sentences
 from longcli.text.titles import BOILERPLATE, URL, Title, cased, find_title, spellings
 from longcli.text.titles import title_of as title_of  # tests and callers import it here
-from longcli.text.vocabulary import FORMAT_CHARS, LETTERS, visible, word_count
+from longcli.text.vocabulary import FORMAT_CHARS, LETTERS, STOPWORDS, visible, word_count
 
 MIN_WORDS = 4  # shorter units ("Ambergris.", "Mr. Darcy bowed.") are not summary sentences
 MAX_QUOTED_SHARE = 0.5  # a unit mostly inside quotation marks is dialogue, not narration
@@ -53,6 +53,11 @@ _INNER_END = re.compile(r"[.!?…。！？][\"'”’)\]]*\s")
 # A bracketed numeral or letter before a sentence: a list's "(1)", "(iv)", "(a)", or a
 # dialogue's speaker mark ("(I)", "(H.)"); the sentence after it reads on its own.
 _MARKER = re.compile(r"^\s*\((?:\d{1,3}|[IVXLCivxlc]{1,5}|[^\W\d_]\.?)\)[ \t]+(?=\S)")
+# A chapter's first word set in capitals, the rest of the sentence not ("IN this way I
+# became one among the Beast People", "THE cabin in which I found myself was small"): a
+# function word so set before a word in lower case opens the sentence as any other does
+# (an acronym, "NASA launched", is no function word).
+_DROP_CAP = re.compile(r"^([\"“‘(]?[A-Z])([A-Z]+)(?=[ \t]+[a-z])")
 # "Page 55: «enfanfs» par «enfants»": a note keyed to a page or a line, in any language.
 _KEYED_NOTE = re.compile(r"^[^\W\d_]+\.?[ \t]+\d{1,4}[ \t]*:")
 # A chapter:verse mark before a verse's first word ("1:2 And the earth was without form").
@@ -290,6 +295,9 @@ def _unit_text(raw: str, item: bool, vocabulary: tuple[set[str], set[str]] | Non
     if "-" in raw and "\n" in raw:
         raw = _dehyphenated(raw, vocabulary)
     text = inline(raw)
+    capped = _DROP_CAP.match(text)
+    if capped and capped.group().lstrip('"“‘(').lower() in STOPWORDS:
+        text = capped.group(1) + capped.group(2).lower() + text[capped.end() :]
     if text.startswith("[") and "]" not in text:  # a play's stage direction: "[Princess
         text = text[1:].lstrip()  # drops the ball, ..." opens a bracket it never closes
     if item and text and text.rstrip(_CLOSERS)[-1:].isalnum():

@@ -145,3 +145,47 @@ def test_taking_back_what_was_said_tells_a_change(tmp_path: Path):
     assert chat.ask("Where does Philippa live now?").quoted == shown
     assert chat.ask("Where does my sister live?").quoted == shown
     session.close()
+
+
+@REAL
+def test_a_question_naming_a_relative_beside_me_quotes_what_was_said_of_them(tmp_path: Path):
+    """ "Who is older, me or Cosmo?" asks of the user too, and a statement about a relative
+    answers no question about the user ("my brother ... is a nurse" for "what do I do?"):
+    no quote was shown for it (walk 50). Named in the question, the relative's statement
+    is what it asks."""
+    cosmo = "My brother Cosmo is three years older than me, though everyone assumes he's younger."
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "Noted.", "Hmm."), real_embedder())
+    chat.ask("I work as a pharmacist in Graz.")
+    chat.ask(cosmo)
+    assert chat.ask("Who is older, me or Cosmo?").quoted == label(1, cosmo)
+    assert chat.ask("What do I do for a living?").quoted != label(1, cosmo)
+    session.close()
+
+
+@REAL
+def test_a_correction_naming_whom_it_speaks_of_replaces_what_it_corrects():
+    """ "Oh and I got Noodle's age wrong, she's actually ten, not nine." took the place of
+    "I've got a whippet called Noodle", which only gave the name, not of "she turned nine
+    back in May." (walk 51: "how old is she?" quoted the nine)."""
+    ledger = told(
+        "I've got a whippet called Noodle, and she turned nine back in May.",
+        "My sister Wilhelmina moved out to Szeged last autumn.",
+        "Oh and I got Noodle's age wrong, she's actually ten, not nine.",
+    )
+    name, age, correction = ledger.facts[0], ledger.facts[1], ledger.facts[-1]
+    assert name.active
+    assert age.replaced_by == correction.id
+
+
+@REAL
+def test_a_question_naming_someone_quotes_what_was_said_of_them_whatever_kin_it_asks(
+    tmp_path: Path,
+):
+    """ "Who's older, Osric or my sistr?" quoted nothing: "My brother Osric is three years
+    older than Wilhelmina." speaks of a brother, and the question of a sister (walk 51)."""
+    osric = "My brother Osric is three years older than Wilhelmina."
+    chat, session = open_chat(tmp_path / "s", Scripted("OK.", "Noted.", "Hmm."), real_embedder())
+    chat.ask("My sister Wilhelmina moved out to Szeged last autumn for a job.")
+    chat.ask(osric)
+    assert label(1, osric) in chat.ask("Who's older, Osric or my sistr?").quoted
+    session.close()

@@ -493,3 +493,21 @@ def test_a_printed_documents_blank_page_note_is_boilerplate():
     assert verdict("This page has been left blank intentionally.") == "boilerplate"
     assert verdict("This page intentionally left blank.") == "boilerplate"
     assert verdict("The blank page was torn out of the ledger by the clerk.") == ""
+
+
+def test_a_first_word_set_in_capitals_opens_the_sentence_as_any_other():
+    """ "IN this way I became one among the Beast People in the Island of Doctor Moreau."
+    stood so in a summary (a new user's walk): a chapter's first word in capitals is a
+    typesetter's, not the author's; an acronym stays as written."""
+    texts = [
+        u.text
+        for u in readable_units(
+            "IN this way I became one among the Beast People.\n\n"
+            "“WHY do you say that?” she asked.\n\nNASA launched a probe in May."
+        )
+    ]
+    assert texts == [
+        "In this way I became one among the Beast People.",
+        "“Why do you say that?” she asked.",
+        "NASA launched a probe in May.",
+    ]
