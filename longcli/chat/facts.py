@@ -197,6 +197,27 @@ REFERENT_MARGIN = 0.02  # ... and this much closer than any other one told befor
 NEWS_LOOKED = 20  # messages telling a change looked at for one statement, newest first
 
 
+# Someone of the user's named where a statement opens: "My best mate Tobias lives ...",
+# "my little sister Ines is visiting" (the name after "my" and a word or two, no verb:
+# "my sister is called Odile" names her, it opens on no one named)
+_NAMED_OPENING = re.compile(
+    r"^\W*(?:[^\W\d_]+[,!]?\s+){0,2}?(?i:my|our)\s+"
+    r"(?:(?!(?:is|was|are|were|called|named|has|had)\b)[a-z]+\s+){1,2}([A-Z][\w'’-]*)"
+)
+
+
+def _two_people(newer: str, older: str) -> bool:
+    """Whether the two statements open on two people of the user's named differently, the
+    newer not naming the older's: "My best mate Tobias lives just two streets away from my
+    sister." is no new home of "My sister Ottilie lives in Bruges" (they share "my sister"
+    and "lives"; a new user's walk)."""
+    mine, theirs = _NAMED_OPENING.match(newer), _NAMED_OPENING.match(older)
+    if mine is None or theirs is None:
+        return False
+    name, other = mine.group(1), theirs.group(1)
+    return name.lower() != other.lower() and other.lower() not in newer.lower()
+
+
 def _goes_on(text: str) -> bool:
     """Whether `text` names no value and tells, in the simple present, what goes on ("I
     wash the car every sunday", "i love my job most days"): no change of what was told
@@ -429,6 +450,7 @@ class Ledger:
             and not intended
             and (naming or not says_own_name(f.text))
             and not speaks_of_another(text, f.text)
+            and not _two_people(text, f.text)
         ]
         scored = [(max(same_matter(t, f.text) for t in said_as), f) for f in others]
         # ... not by the name alone of a statement that only gives it: "Oh and I got

@@ -189,3 +189,18 @@ def test_a_question_naming_someone_quotes_what_was_said_of_them_whatever_kin_it_
     chat.ask(osric)
     assert label(1, osric) in chat.ask("Who's older, Osric or my sistr?").quoted
     session.close()
+
+
+@REAL
+def test_a_statement_opening_on_another_named_person_is_no_update_of_the_first():
+    """ "My best mate Tobias lives just two streets away from my sister." shares "my
+    sister" and "lives" with "My sister Ottilie lives in Bruges", and took its place:
+    "Ottilie packed up and moved to Lyon" then updated nothing (walk 52)."""
+    ledger = told(
+        "My sister Ottilie lives in Bruges, and she makes a living as a glassblower there.",
+        "My best mate Tobias lives just two streets away from my sister.",
+        "Ottilie packed up and moved to Lyon last month, so she's not in Bruges any more.",
+    )
+    bruges, tobias, lyon = ledger.facts[0], ledger.facts[2], ledger.facts[3]
+    assert tobias.active and tobias.kind == "statement"
+    assert bruges.replaced_by == lyon.id
