@@ -21,7 +21,14 @@ from longcli.backends.embedding import Embedder
 from longcli.calls import Message, Sampling
 from longcli.chat.budget import ChatBudget, chat_budget, fold_count
 from longcli.chat.exchange import Author, Exchange, FoldState
-from longcli.chat.facts import Fact, Ledger, fact_words, named_again, told_since
+from longcli.chat.facts import (
+    Fact,
+    Ledger,
+    clause_after,
+    fact_words,
+    named_again,
+    told_since,
+)
 from longcli.chat.fold import Folder, unquote
 from longcli.chat.guard import Checks, Earlier
 from longcli.chat.labels import split_labels
@@ -296,9 +303,8 @@ class Chat:
             # ... after the clause its message goes on with ("These days I retrained" and
             # "I'm a software developer.": the first alone is closer to "What's my
             # profession now?", and the second was not shown nor quoted)
-            told = [f for f in active if f.turn == best.turn and f.id == best.id + 1] + [
-                f for f in told if f.id != best.id + 1
-            ]
+            after = clause_after(best, active)
+            told = [*([after] if after is not None else []), *(f for f in told if f is not after)]
             if not told or best in told:
                 continue
             rest = [p for p in scored if all(p[0] is not f for f in told)]

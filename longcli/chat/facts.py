@@ -218,7 +218,7 @@ def _two_people(newer: str, older: str) -> bool:
     return name.lower() != other.lower() and other.lower() not in newer.lower()
 
 
-def _goes_on(text: str) -> bool:
+def _ongoing(text: str) -> bool:
     """Whether `text` names no value and tells, in the simple present, what goes on ("I
     wash the car every sunday", "i love my job most days"): no change of what was told
     before, which it takes to be so still, however close in meaning (family A's asides:
@@ -287,11 +287,11 @@ def told_since(
         and all(f.kind != "update" for f in message)
         and _tells_change_of(message, fact)
     ]
+    stood = [f for f in facts if f.id in stands]
     for turn, message in telling[:NEWS_LOOKED]:
         # (read with what else its message told: "Honestly I gave up on it after a month"
         # alone is not the banjo, with "my fingertips were killing me, ..." it is)
         told = " ".join(f.text for f in message)
-        stood = [f for f in facts if f.id in stands]
         if not by_meaning(embedder, told, stood, REFERENT_MEANING):
             continue  # (far from it: no need to rank all that was told before)
         before = [f for f in facts if f.turn < turn]
@@ -302,6 +302,12 @@ def told_since(
             continue
         return [f for f in message if f.replaced_by is None]
     return []
+
+
+def clause_after(fact: Fact, facts: Iterable[Fact]) -> Fact | None:
+    """The statement of `facts` told right after `fact` in its message (its next clause:
+    "I'm a software developer." after "These days I retrained"), None when there is none."""
+    return next((f for f in facts if f.turn == fact.turn and f.id == fact.id + 1), None)
 
 
 NEWS_WORDS = 6  # news of a name names it among its first words, where its subject is
@@ -437,12 +443,12 @@ class Ledger:
         naming = says_own_name(text)
         # ... and what is said of someone else never updates the speaker's own, nor the
         # reverse (meaning.speaks_of_another: "now live in turku" took "my mum lives in cork")
-        # ... and a plan, a wish, a reminder or what goes on as before (`_goes_on`) updates
+        # ... and a plan, a wish, a reminder or what goes on as before (`_ongoing`) updates
         # nothing but its own words ("In April
         # I'm planning a trip to Sicily" took "I live in Ljubljana" away, "I'd like to move
         # to Vienna one day" that trip: any two plans are as close as a move;
         # text/modality.py)
-        intended = only_intended(text) or is_reminder(text) or _goes_on(text)
+        intended = only_intended(text) or is_reminder(text) or _ongoing(text)
         others = [
             f
             for f in earlier

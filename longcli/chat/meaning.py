@@ -60,7 +60,7 @@ UNVALUED_UPDATE_MEANING = 0.55
 # ... or this close when the newer statement names no value at all: it takes the older
 # one's away ("I sold the car." / "I drive a blue Honda Civic.": 0.39; fillers under 0.25).
 VALUELESS_UPDATE_MEANING = 0.35
-# The first and third only between statements about one thing (`same_thing`): a word of
+# The first and third only between statements about one thing (`_same_thing`): a word of
 # the newer one this close to the older one ("car" / "I drive a blue Honda Civic" 0.47, "cat" /
 # "I have a cat named Tom" 0.53; "kettle" / "I keep forgetting to water the plants" 0.23,
 # "peanuts" / "I'm vegan." 0.36), or the two this close as said (CLOSE_MEANING).
@@ -388,7 +388,7 @@ def same_meaning(
         close = raw >= UPDATE_MEANING or (valueless and raw >= VALUELESS_UPDATE_MEANING)
         if unvalued_update or (
             close
-            and (raw >= CLOSE_MEANING or any(same_thing(embedder, t, fact.text) for t in said))
+            and (raw >= CLOSE_MEANING or any(_same_thing(embedder, t, fact.text) for t in said))
         ):
             out.append((max(raw, bare), fact))
     return out
@@ -614,7 +614,7 @@ def _numbered(text: str) -> bool:
     return any(any(c.isdigit() for c in value) for value in mentions(text))
 
 
-def same_thing(embedder: Embedder, newer: str, older: str) -> bool:
+def _same_thing(embedder: Embedder, newer: str, older: str) -> bool:
     """Whether `newer` speaks of the thing `older` does: they share a content word (or its
     concept), or a word of `newer` is alone close in meaning to `older` ("car" / "I drive
     a blue Honda Civic": 0.47). Two sentences of small talk and of a fact are often as

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from longcli.backends.embedding import Embedder
-from longcli.chat.facts import Fact, named_again
+from longcli.chat.facts import Fact, clause_after, named_again
 from longcli.chat.labels import label
 from longcli.chat.meaning import (
     about_the_asked,
@@ -132,7 +132,8 @@ def _quote_for(
     news = named_again(best, facts) or goes_on  # what was told of it since ("... went to
     # live with my neighbour Greta" under the cat's name), or a change of it told in other
     # words ("I finally sold it on Saturday, ..." under the car: facts.told_since)
-    told = [news] if news is not None else [] if past else list(since.get(best.id, ()))
+    changes = () if past else since.get(best.id, ())
+    told = [news] if news is not None else list(changes)
     later = "".join(f"\n{label(f.turn, f.text)}" for f in told)
     return label(best.turn, best.text) + later
 
@@ -156,7 +157,7 @@ def _goes_on(user: str, best: Fact, facts: Sequence[Fact]) -> Fact | None:
     doing: what the first led to ("I've moved out of Galway, I'm in Sligo now." for
     "Where do I live?": the first clause is the one near the question, the second the
     answer). None else."""
-    after = next((f for f in facts if f.turn == best.turn and f.id == best.id + 1), None)
+    after = clause_after(best, facts)
     if after is None:
         return None
     if not of_oneself(user):  # ... or, asked of someone else, the clause going on about
